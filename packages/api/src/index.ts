@@ -1,0 +1,6 @@
+// @fluxion/api: Flux-compatible CRDs, the models generated from them, and the shared vocabulary.
+export type * from './generated/index.ts';
+export type { CrdManifest, CrdVersionManifest, JsonSchema } from './crd-manifest.ts';
+export * from './constants.ts';
+export { crdPaths, loadCrds, loadCrdFile } from './crd-files.ts';
+export { installCrds, CrdInstallError, type InstallCrdsOptions } from './install-crds.ts';
