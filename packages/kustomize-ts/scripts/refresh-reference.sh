@@ -49,11 +49,13 @@ if [[ "$version" != *"$expected_kustomize_version"* ]]; then
   echo "warning: references were made with kustomize $expected_kustomize_version, this is '${version:-unknown}'" >&2
 fi
 
-# klog prefixes kubectl's error with a timestamp and a pid, and kustomize names absolute paths: drop both.
+# klog prefixes kubectl's error with a timestamp and a pid, kustomize names absolute paths and
+# sometimes prints Go pointers: replace all three so the reference is the same on every machine.
 normalize_error() {
   local case_dir="$1"
   sed -E \
     -e 's/^[EWIF][0-9]{4} [0-9:.]+ +[0-9]+ [A-Za-z0-9_.-]+:[0-9]+\] //' \
+    -e 's/0xc[0-9a-f]{6,}/0xADDR/g' \
     -e "s#${case_dir}/#<case>/#g" \
     -e "s#${case_dir}#<case>#g"
 }
