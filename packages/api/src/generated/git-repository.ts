@@ -1,7 +1,7 @@
 // Generated from crds/source.toolkit.fluxcd.io/gitrepositories.yaml by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 import type { V1ListMeta, V1ObjectMeta } from '@kubernetes/client-node';
-import type { Condition, LocalObjectReference } from './shared.ts';
+import type { Artifact, Condition, LocalObjectReference } from './shared.ts';
 
 /** GitRepository makes one revision of a Git repository available in the cluster as an artifact. */
 export interface GitRepository {
@@ -130,30 +130,4 @@ export interface GitRepositoryStatus {
   sourceVerificationMode?: string;
   /** The last reconcile.fluxcd.io/requestedAt annotation value the controller acted on. */
   lastHandledReconcileAt?: string;
-}
-
-export interface Artifact {
-  /** Location of the file relative to the root of the artifact storage. */
-  path: string;
-  /** HTTP address the artifact is served from. */
-  url: string;
-  /** Identifier of the source revision, such as main@sha1:<hex> or a chart version. */
-  revision: string;
-  /**
-   * Digest of the file as <algorithm>:<checksum>.
-   * @pattern ^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$
-   */
-  digest?: string;
-  /**
-   * When the artifact last changed.
-   * @format date-time
-   */
-  lastUpdateTime: string;
-  /**
-   * Size of the file in bytes.
-   * @format int64
-   */
-  size?: number;
-  /** Upstream annotations, such as OCI annotations. */
-  metadata?: Record<string, string>;
 }

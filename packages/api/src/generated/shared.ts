@@ -40,3 +40,51 @@ export interface Condition {
    */
   message: string;
 }
+
+export interface Artifact {
+  /** Location of the file relative to the root of the artifact storage. */
+  path: string;
+  /** HTTP address the artifact is served from. */
+  url: string;
+  /** Identifier of the source revision, such as main@sha1:<hex> or a chart version. */
+  revision: string;
+  /**
+   * Digest of the file as <algorithm>:<checksum>.
+   * @pattern ^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$
+   */
+  digest?: string;
+  /**
+   * When the artifact last changed.
+   * @format date-time
+   */
+  lastUpdateTime: string;
+  /**
+   * Size of the file in bytes.
+   * @format int64
+   */
+  size?: number;
+  /** Upstream annotations, such as OCI annotations. */
+  metadata?: Record<string, string>;
+}
+
+export interface OCIRepositoryVerification {
+  /**
+   * The signing technology.
+   * @default "cosign"
+   */
+  provider: 'cosign' | 'notation';
+  /** Secret with the trusted public keys. */
+  secretRef?: LocalObjectReference;
+  /** For keyless cosign signatures, the identities to accept; any match is enough. */
+  matchOIDCIdentity?: OIDCIdentityMatch[];
+  /** Secret with a Sigstore trusted_root.json, for self-hosted Sigstore infrastructure. */
+  trustedRootSecretRef?: LocalObjectReference;
+}
+
+/** Issuer and subject patterns of an accepted signing identity. */
+export interface OIDCIdentityMatch {
+  /** Regular expression (Go syntax) for the OIDC issuer in the signing certificate. */
+  issuer: string;
+  /** Regular expression (Go syntax) for the identity subject in the signing certificate. */
+  subject: string;
+}
