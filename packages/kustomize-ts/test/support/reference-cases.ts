@@ -1,0 +1,44 @@
+// Reads the differential test cases under test/cases: what to build and what kustomize v5.5.0 answered.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const casesDir = fileURLToPath(new URL('../cases/', import.meta.url));
+export const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+
+export type ReferenceCase = {
+  name: string;
+  caseDir: string;
+  /** The directory to build: `input/`, or `input/<entry>` when the case has an `entry` file. */
+  buildDir: string;
+  /** `entry` relative to the case directory, e.g. `input/overlays/prod`, for running the CLI from the case. */
+  relativeBuildDir: string;
+  /** Exact stdout of `kubectl kustomize`, when kustomize succeeds. */
+  expectedYaml?: string;
+  /** A substring our error message must contain, when kustomize fails. */
+  expectedError?: string;
+};
+
+export function loadReferenceCases(): ReferenceCase[] {
+  return readdirSync(casesDir)
+    .filter((name) => statSync(join(casesDir, name)).isDirectory())
+    .sort()
+    .map(loadReferenceCase);
+}
+
+export function loadReferenceCase(name: string): ReferenceCase {
+  const caseDir = join(casesDir, name);
+  const entryFile = join(caseDir, 'entry');
+  const entry = existsSync(entryFile) ? readFileSync(entryFile, 'utf8').trim() : '';
+  const relativeBuildDir = entry === '' ? 'input' : join('input', entry);
+  const expectedYamlFile = join(caseDir, 'expected.yaml');
+  const expectedErrorFile = join(caseDir, 'expected-error.txt');
+  return {
+    name,
+    caseDir,
+    buildDir: join(caseDir, relativeBuildDir),
+    relativeBuildDir,
+    ...(existsSync(expectedYamlFile) ? { expectedYaml: readFileSync(expectedYamlFile, 'utf8') } : {}),
+    ...(existsSync(expectedErrorFile) ? { expectedError: readFileSync(expectedErrorFile, 'utf8').trim() } : {}),
+  };
+}
