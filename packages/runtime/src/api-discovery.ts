@@ -47,6 +47,12 @@ export class ApiDiscovery {
     return resource;
   }
 
+  /** Forget one group/version (`apps/v1`, `v1`), so the next lookup asks the server again. */
+  forget(groupVersion: string): void {
+    this.cache.delete(groupVersion);
+    this.missingFetchedAt.delete(groupVersion);
+  }
+
   /** Forget everything, e.g. after CRDs were applied or deleted. */
   invalidate(): void {
     this.cache.clear();

@@ -220,9 +220,10 @@ export function createClient(options: ClientOptions = {}): KubeClient {
   return new KubeClient(transport);
 }
 
-/** A client for a remote cluster from the kubeconfig a user put in a Secret. */
-export function clientFromKubeconfigString(kubeconfigYaml: string, options: Omit<ClientOptions, 'kubeConfig' | 'kubeconfigPath'> = {}): KubeClient {
-  return createClient({ ...options, kubeConfig: kubeConfigFromString(kubeconfigYaml) });
+/** A client for a remote cluster from the kubeconfig a user put in a Secret; `origin` names that Secret in errors. */
+export function clientFromKubeconfigString(kubeconfigYaml: string, options: Omit<ClientOptions, 'kubeConfig' | 'kubeconfigPath'> & { origin?: string } = {}): KubeClient {
+  const { origin, ...clientOptions } = options;
+  return createClient({ ...clientOptions, kubeConfig: kubeConfigFromString(kubeconfigYaml, origin) });
 }
 
 function collectionPath(resource: ApiResource, namespace: string | undefined): string {

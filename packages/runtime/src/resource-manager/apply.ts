@@ -73,9 +73,8 @@ export class ResourceManager {
       changeSet.add(...entries);
       const crds = stageObjects.filter(isCustomResourceDefinition);
       if (crds.length > 0) {
-        await waitForCrdsEstablished(this.client, crds.map(refOf), options.crdEstablishedTimeoutMs ?? 60_000, options.signal);
         // the kinds those CRDs define must be found by the next stage
-        this.client.discovery.invalidate();
+        await waitForCrdsEstablished(this.client, crds.map(refOf), options.crdEstablishedTimeoutMs ?? 60_000, options.signal);
       }
     }
     return changeSet;

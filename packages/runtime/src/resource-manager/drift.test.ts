@@ -14,7 +14,8 @@ describe('drift', () => {
   });
 
   it('sees a changed value', () => {
-    expect(hasDrifted(live, { ...live, data: { key: 'other' } }, { ignoreStatus: true })).toBe(true);
+    const changed = { ...live, data: { key: 'other' } };
+    expect(hasDrifted(live, changed, { ignoreStatus: true })).toBe(true);
   });
 
   it('ignores status only when told to', () => {
