@@ -33,3 +33,72 @@ export type { FieldManagerMatch } from './resource-manager/field-managers.ts';
 export { ApplyValidationError, ApplyError, PruneError, WaitTimeoutError, WaitFailedError, WaitCancelledError } from './resource-manager/errors.ts';
 export type { RejectedObject } from './resource-manager/errors.ts';
 export { CrdNotEstablishedError } from './resource-manager/crd-established.ts';
+// --- controller half: work queue, controller, conditions, kstatus, flags, logs, metrics, health, leader election, manager ---
+export { WorkQueue, defaultJitterRatio } from './work-queue.ts';
+export type { WorkOutcome, KeyWorker, WorkQueueOptions } from './work-queue.ts';
+export {
+  Controller,
+  TerminalError,
+  isTerminalError,
+  objectKeyToString,
+  parseObjectKey,
+  defaultConcurrency,
+  defaultMinRetryDelayMs,
+  defaultMaxRetryDelayMs,
+} from './controller.ts';
+export type { ObjectKey, Reconciler, ReconcileResult, ControllerOptions } from './controller.ts';
+export {
+  getCondition,
+  isTrue,
+  isFalse,
+  hasCondition,
+  setCondition,
+  removeCondition,
+  markReady,
+  markReconciling,
+  markStalled,
+  markFailed,
+  setObservedGeneration,
+  reconcileRequestedAt,
+  isReconcileRequestPending,
+  setLastHandledReconcileAt,
+  formatConditionTime,
+  ReadyCondition,
+  ReconcilingCondition,
+  StalledCondition,
+  ProgressingReason,
+  ProgressingWithRetryReason,
+  ReconcileRequestAnnotation,
+} from './conditions.ts';
+export type { Condition, ConditionStatus, ConditionUpdate, ObjectWithConditions } from './conditions.ts';
+export { computeStatus, podScheduleWindowMs } from './kstatus.ts';
+export type { KStatus, KStatusResult, ComputeStatusOptions } from './kstatus.ts';
+export {
+  FlagSet,
+  FlagError,
+  HelpRequested,
+  runtimeFlags,
+  runtimeOptionsFromFlags,
+  parseFlagsOrExit,
+  stringFlag,
+  intFlag,
+  floatFlag,
+  boolFlag,
+  durationFlag,
+} from './flags.ts';
+export type { FlagDefinition, FlagDefinitions, FlagValues, RuntimeFlagValues, RuntimeOptions } from './flags.ts';
+export { parseGoDuration, formatGoDuration, DurationError } from './go-duration.ts';
+export { createLogger, silentLogger, logLevels, logEncodings } from './logger.ts';
+export type { Logger, LogLevel, LogEncoding, LoggerOptions } from './logger.ts';
+export { redactForLog, redactLogLine, redactUrlCredentials, isSensitiveKey, redactedValue } from './log-redaction.ts';
+export { RuntimeMetrics } from './metrics.ts';
+export type { ReconcileResultLabel, RuntimeMetricsOptions, ObjectRef as MetricsObjectRef } from './metrics.ts';
+export { startMetricsServer } from './metrics-server.ts';
+export { HealthChecks, startHealthServer, defaultCheckTimeoutMs } from './health-server.ts';
+export type { HealthCheck, CheckOutcome } from './health-server.ts';
+export { parseListenAddress, listenHttp, ListenAddressError } from './http-listener.ts';
+export type { ListenAddress, RunningHttpServer } from './http-listener.ts';
+export { LeaderElector, LeaderElectionError } from './leader-election.ts';
+export type { LeaderElectionOptions } from './leader-election.ts';
+export { Manager, runtimeNamespace, defaultGracefulShutdownMs } from './manager.ts';
+export type { ManagerOptions, ManagerLeaderElectionOptions, Runnable, StopReason } from './manager.ts';
