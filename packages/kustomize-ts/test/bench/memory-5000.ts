@@ -1,0 +1,54 @@
+// Benchmark 3: memory to build 5,000 objects (base + 2 overlay layers): peak RSS of both executables, and of an in-process buildToYaml.
+// Run: node packages/kustomize-ts/test/bench/memory-5000.ts [--objects N]
+import { buildToYaml } from '../../src/index.ts';
+import {
+  formatMiB,
+  formatMs,
+  kubectlKustomizeArgs,
+  kustomizeTsExecutable,
+  makeTempDir,
+  printTable,
+  progress,
+  runTimed,
+  writeLayeredTree,
+} from './bench-support.ts';
+
+const objectsIndex = process.argv.indexOf('--objects');
+const objectCount = objectsIndex >= 0 ? Number(process.argv[objectsIndex + 1]) : 5000;
+const { dir: root, remove } = makeTempDir('memory');
+try {
+  const top = writeLayeredTree(root, objectCount, 2);
+  const kustomize = kubectlKustomizeArgs(top);
+  const rows: string[][] = [];
+
+  progress(`building ${objectCount} objects with kustomize`);
+  const reference = runTimed(kustomize.command, kustomize.args, root);
+  if (reference.status !== 0) throw new Error(`kustomize failed: ${reference.stderr.slice(0, 2000)}`);
+  rows.push([`${kustomize.command} ${kustomize.args[0]} (process)`, formatMs(reference.wallMs), formatMiB(reference.peakRssKiB), '-']);
+
+  progress(`building ${objectCount} objects with bin/kustomize-ts`);
+  const executable = runTimed(kustomizeTsExecutable, ['build', top], root);
+  if (executable.status !== 0) throw new Error(`bin/kustomize-ts failed (exit ${executable.status}): ${executable.stderr.slice(0, 2000)}`);
+  rows.push(['bin/kustomize-ts build (process)', formatMs(executable.wallMs), formatMiB(executable.peakRssKiB), '-']);
+
+  progress(`building ${objectCount} objects in process`);
+  const rssBeforeKiB = process.resourceUsage().maxRSS;
+  const heapBefore = process.memoryUsage().heapUsed;
+  const started = performance.now();
+  const output = await buildToYaml(top);
+  const elapsed = performance.now() - started;
+  const heapAfter = process.memoryUsage().heapUsed;
+  const rssPeakKiB = process.resourceUsage().maxRSS;
+  rows.push([
+    'kustomize-ts buildToYaml (in process)',
+    formatMs(elapsed),
+    `${formatMiB(rssPeakKiB)} (+${formatMiB(rssPeakKiB - rssBeforeKiB)})`,
+    formatMiB((heapAfter - heapBefore) / 1024),
+  ]);
+
+  printTable(`memory for ${objectCount} base objects under 2 overlay layers`, ['build', 'time', 'peak RSS', 'heap retained'], rows);
+  console.log(`output size: ${formatMiB(Buffer.byteLength(reference.stdout) / 1024)}`);
+  console.log(`output identical to kustomize: executable ${executable.stdout === reference.stdout ? 'yes' : 'NO'}, in process ${output === reference.stdout ? 'yes' : 'NO'}`);
+} finally {
+  remove();
+}
