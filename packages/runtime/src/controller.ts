@@ -95,12 +95,12 @@ export class Controller {
       maxRetryDelayMs: options.maxRetryDelayMs ?? defaultMaxRetryDelayMs,
       ...(options.jitterRatio !== undefined ? { jitterRatio: options.jitterRatio } : {}),
     });
+    this.#metrics?.registerQueue(this.name, () => ({ depth: this.#queue.length, active: this.#queue.activeCount }));
   }
 
   /** Ask for a reconcile of this object now. Safe to call from watch handlers at any rate. */
   enqueue(key: ObjectKey | string): void {
     this.#queue.add(typeof key === 'string' ? key : objectKeyToString(key));
-    this.#updateQueueGauges();
   }
 
   /** Ask for a reconcile of this object after a delay (an earlier pending one wins). */
@@ -132,7 +132,6 @@ export class Controller {
   async stop(graceMs?: number): Promise<boolean> {
     const drained = await this.#queue.shutDown(graceMs);
     if (!drained) this.#logger.warn({ active: this.#queue.activeCount }, 'Reconciles still running after the shutdown grace period');
-    this.#updateQueueGauges();
     return drained;
   }
 
@@ -148,7 +147,6 @@ export class Controller {
       name: key.name,
       reconcileID: randomUUID(),
     });
-    this.#updateQueueGauges();
     const startedAt = performance.now();
     let outcome: WorkOutcome;
     let resultLabel: ReconcileResultLabel;
@@ -178,11 +176,5 @@ export class Controller {
     this.#metrics?.observeReconcile(this.name, { kind: this.kind, ...key }, seconds, resultLabel);
     log.debug({ durationSeconds: seconds, result: resultLabel }, 'Reconcile finished');
     return outcome;
-  }
-
-  #updateQueueGauges(): void {
-    if (!this.#metrics) return;
-    this.#metrics.workQueueDepth.set({ controller: this.name }, this.#queue.length);
-    this.#metrics.activeWorkers.set({ controller: this.name }, this.#queue.activeCount);
   }
 }

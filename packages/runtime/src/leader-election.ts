@@ -85,6 +85,7 @@ export class LeaderElector {
   async acquire(signal?: AbortSignal): Promise<boolean> {
     const stop = signal ? AbortSignal.any([signal, this.#stop.signal]) : this.#stop.signal;
     this.#log.info('Attempting to acquire leader lease');
+    let reportedHolder: string | undefined;
     while (!stop.aborted) {
       if (await this.#tryAcquireOrRenew()) {
         this.#leading = true;
@@ -92,6 +93,11 @@ export class LeaderElector {
         this.#log.info('Successfully acquired lease');
         this.#renewing = this.#renewLoop();
         return true;
+      }
+      const holder = this.#observed?.holder;
+      if (holder && holder !== this.identity && holder !== reportedHolder) {
+        reportedHolder = holder;
+        this.#log.info({ holder }, 'Leader lease is held by another process, waiting');
       }
       // Spread candidates out a little, as client-go does, so they do not hit the API server together.
       const pause = this.#options.retryPeriodMs * (1 + Math.random() * 0.2);

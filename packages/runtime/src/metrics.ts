@@ -30,6 +30,8 @@ export class RuntimeMetrics {
   readonly workQueueDepth: Gauge<'controller'>;
   readonly activeWorkers: Gauge<'controller'>;
   readonly leader: Gauge<'lease'>;
+  /** Read at scrape time, so the queue gauges are never stale. */
+  readonly #queues = new Map<string, () => { depth: number; active: number }>();
   /** Condition types recorded per object, to find its series again when it is deleted. */
   readonly #conditionTypes = new Map<string, Set<string>>();
 
@@ -54,17 +56,24 @@ export class RuntimeMetrics {
       labelNames: ['kind', 'namespace', 'name', 'type', 'status'],
       registers,
     });
+    const queues = this.#queues;
     this.workQueueDepth = new Gauge({
       name: 'fluxion_workqueue_depth',
       help: 'Keys waiting in a controller work queue.',
       labelNames: ['controller'],
       registers,
+      collect() {
+        for (const [controller, queue] of queues) this.set({ controller }, queue().depth);
+      },
     });
     this.activeWorkers = new Gauge({
       name: 'fluxion_workqueue_active_workers',
       help: 'Keys a controller is reconciling right now.',
       labelNames: ['controller'],
       registers,
+      collect() {
+        for (const [controller, queue] of queues) this.set({ controller }, queue().active);
+      },
     });
     this.leader = new Gauge({
       name: 'fluxion_leader_election_master_status',
@@ -73,6 +82,11 @@ export class RuntimeMetrics {
       registers,
     });
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Report a controller's queue depth and active workers on every scrape. */
+  registerQueue(controller: string, read: () => { depth: number; active: number }): void {
+    this.#queues.set(controller, read);
   }
 
   observeReconcile(controller: string, object: ObjectRef, seconds: number, result: ReconcileResultLabel): void {
