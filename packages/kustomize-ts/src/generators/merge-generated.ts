@@ -1,0 +1,47 @@
+// Adds a generated ConfigMap/Secret to the build, or merges it into / replaces one of the same id from a base.
+import { KustomizeError } from '../errors.ts';
+import type { ResMap } from '../res-map.ts';
+import { currentId, formatId, metadataOf, type Resource } from '../resource.ts';
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+export function mergeGenerated(resMap: ResMap, generated: Resource): void {
+  const id = currentId(generated);
+  const behavior = generated.behavior ?? 'create';
+  const matches = resMap.matchingAnyId(id);
+  if (matches.length > 1) {
+    throw new KustomizeError(`found multiple objects ${matches.map((r) => formatId(currentId(r))).join(', ')} that could be merged with ${formatId(id)}`);
+  }
+  const old = matches[0];
+  if (!old) {
+    if (behavior !== 'create') {
+      throw new KustomizeError(`id ${formatId(id)} does not exist; cannot merge or replace`);
+    }
+    resMap.append(generated);
+    return;
+  }
+  if (behavior === 'create') {
+    throw new KustomizeError(`id ${formatId(id)} exists; behavior must be merge or replace`);
+  }
+  const merged = generated;
+  const oldMetadata = metadataOf(old.object);
+  const newMetadata = metadataOf(merged.object);
+  const labels = { ...record(oldMetadata.labels), ...record(newMetadata.labels) };
+  const annotations = { ...record(oldMetadata.annotations), ...record(newMetadata.annotations) };
+  if (Object.keys(labels).length > 0) newMetadata.labels = labels as Record<string, string>;
+  if (Object.keys(annotations).length > 0) newMetadata.annotations = annotations as Record<string, string>;
+  newMetadata.name = oldMetadata.name;
+  if (oldMetadata.namespace !== undefined) newMetadata.namespace = oldMetadata.namespace;
+  else delete newMetadata.namespace;
+  if (behavior === 'merge') {
+    for (const field of ['data', 'binaryData']) {
+      const combined = { ...record(old.object[field]), ...record(merged.object[field]) };
+      if (Object.keys(combined).length > 0) merged.object[field] = combined;
+    }
+  }
+  merged.previousIds = old.previousIds;
+  merged.needsHashSuffix = old.needsHashSuffix;
+  resMap.replace(old, merged);
+}

@@ -1,0 +1,73 @@
+// Finds, parses and checks a directory's kustomization file, folding deprecated fields into their v5 forms.
+import { posix } from 'node:path';
+import { KustomizeError } from '../errors.ts';
+import type { Loader } from '../loader.ts';
+import type { Kustomization } from '../types.ts';
+import { parseYamlDocument } from '../yaml/parse-documents.ts';
+import { KUSTOMIZATION_FIELDS, KUSTOMIZATION_FILE_NAMES, UNSUPPORTED_FIELDS } from './kustomization-fields.ts';
+
+export type LoadedKustomization = {
+  kustomization: Kustomization;
+  /** Absolute path of the kustomization file. */
+  path: string;
+  fileName: string;
+};
+
+export async function loadKustomization(loader: Loader): Promise<LoadedKustomization> {
+  const present: string[] = [];
+  for (const name of KUSTOMIZATION_FILE_NAMES) {
+    if (await loader.hasFile(name)) present.push(name);
+  }
+  if (present.length === 0) {
+    throw new KustomizeError(
+      `unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${loader.root}'`,
+      loader.root,
+    );
+  }
+  if (present.length > 1) throw new KustomizeError(`Found multiple kustomization files under: ${loader.root}`, loader.root);
+  const fileName = present[0] as string;
+  const path = posix.join(loader.root, fileName);
+  const text = await loader.fs.readFile(path);
+  const parsed = parseYamlDocument(text, path) ?? {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new KustomizeError(`invalid Kustomization: ${path} is not a mapping`, path);
+  }
+  const kustomization = checkFields(parsed as Record<string, unknown>, path);
+  return { kustomization, path, fileName };
+}
+
+function checkFields(raw: Record<string, unknown>, path: string): Kustomization {
+  for (const field of Object.keys(raw)) {
+    if (!KUSTOMIZATION_FIELDS.has(field)) {
+      throw new KustomizeError(`invalid Kustomization: json: unknown field "${field}" in ${path}`, path);
+    }
+  }
+  for (const field of UNSUPPORTED_FIELDS) {
+    const value = raw[field];
+    const empty = value === null || value === undefined || (Array.isArray(value) && value.length === 0);
+    if (!empty) throw new KustomizeError(`not supported: ${field} (in ${path})`, path);
+  }
+  for (const field of ['resources', 'bases', 'components', 'crds', 'configurations', 'patchesStrategicMerge', 'buildMetadata']) {
+    const value = raw[field];
+    if (value !== undefined && value !== null && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
+      throw new KustomizeError(`invalid Kustomization: field "${field}" must be a list of strings in ${path}`, path);
+    }
+  }
+  const kustomization = { ...raw } as Kustomization;
+  const kind = kustomization.kind ?? '';
+  if (kind !== '' && kind !== 'Kustomization' && kind !== 'Component') {
+    throw new KustomizeError(`kind should be Kustomization or Component in ${path}`, path);
+  }
+  // Deprecated spellings become their v5 fields, as kustomize's own fix-up does.
+  if (kustomization.bases) kustomization.resources = [...(kustomization.resources ?? []), ...kustomization.bases];
+  delete kustomization.bases;
+  if (kustomization.imageTags) kustomization.images = [...(kustomization.images ?? []), ...kustomization.imageTags];
+  delete kustomization.imageTags;
+  for (const generator of [...(kustomization.configMapGenerator ?? []), ...(kustomization.secretGenerator ?? [])]) {
+    if (generator.env) {
+      generator.envs = [...(generator.envs ?? []), generator.env];
+      delete generator.env;
+    }
+  }
+  return kustomization;
+}

@@ -1,0 +1,34 @@
+// The ordered list of resources a build accumulates, refusing two resources with the same id.
+import { KustomizeError } from './errors.ts';
+import { allIds, currentId, formatId, sameId, type ResId, type Resource } from './resource.ts';
+
+export class ResMap {
+  readonly resources: Resource[] = [];
+
+  append(resource: Resource): void {
+    const id = currentId(resource);
+    if (this.resources.some((existing) => sameId(currentId(existing), id))) {
+      throw new KustomizeError(`may not add resource with an already registered id: ${formatId(id)}`);
+    }
+    this.resources.push(resource);
+  }
+
+  appendAll(resources: Iterable<Resource>): void {
+    for (const resource of resources) this.append(resource);
+  }
+
+  /** Resources any of whose ids (current or earlier) equal `id`. */
+  matchingAnyId(id: ResId): Resource[] {
+    return this.resources.filter((resource) => allIds(resource).some((candidate) => sameId(candidate, id)));
+  }
+
+  replace(old: Resource, replacement: Resource): void {
+    const index = this.resources.indexOf(old);
+    if (index >= 0) this.resources[index] = replacement;
+  }
+
+  remove(resource: Resource): void {
+    const index = this.resources.indexOf(resource);
+    if (index >= 0) this.resources.splice(index, 1);
+  }
+}

@@ -1,0 +1,94 @@
+// A resource being built: its object plus what kustomize remembers about it (earlier names, generator behaviour).
+import type { GeneratorBehavior, KMetadata, KObject } from './types.ts';
+import { isClusterScoped } from './field-specs/cluster-scoped-kinds.ts';
+
+export type ResId = {
+  group: string;
+  version: string;
+  kind: string;
+  name: string;
+  namespace: string;
+};
+
+export type Resource = {
+  object: KObject;
+  /** Ids this resource had before renames (prefix, suffix, namespace, hash), oldest first. */
+  previousIds: ResId[];
+  /** Set on generated resources: how they combine with one of the same id from a base. */
+  behavior?: GeneratorBehavior;
+  needsHashSuffix: boolean;
+};
+
+export function makeResource(object: KObject): Resource {
+  return { object, previousIds: [], needsHashSuffix: false };
+}
+
+export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {
+  const value = apiVersion ?? '';
+  const slash = value.indexOf('/');
+  return slash < 0 ? { group: '', version: value } : { group: value.slice(0, slash), version: value.slice(slash + 1) };
+}
+
+export function metadataOf(object: KObject): KMetadata {
+  if (typeof object.metadata !== 'object' || object.metadata === null) object.metadata = {};
+  return object.metadata;
+}
+
+export function currentId(resource: Resource): ResId {
+  const { group, version } = splitApiVersion(resource.object.apiVersion);
+  const metadata = resource.object.metadata ?? {};
+  return {
+    group,
+    version,
+    kind: resource.object.kind ?? '',
+    name: typeof metadata.name === 'string' ? metadata.name : '',
+    namespace: typeof metadata.namespace === 'string' ? metadata.namespace : '',
+  };
+}
+
+export function originalId(resource: Resource): ResId {
+  return resource.previousIds[0] ?? currentId(resource);
+}
+
+/** Current id first, then earlier ones newest first. */
+export function allIds(resource: Resource): ResId[] {
+  return [currentId(resource), ...[...resource.previousIds].reverse()];
+}
+
+/** The namespace an id lives in for comparisons: cluster-scoped kinds have none, empty means "default". */
+export function effectiveNamespace(id: ResId): string {
+  if (isClusterScoped(id.group, id.kind)) return '';
+  return id.namespace === '' ? 'default' : id.namespace;
+}
+
+export function sameGvk(a: ResId, b: ResId): boolean {
+  return a.group === b.group && a.version === b.version && a.kind === b.kind;
+}
+
+export function sameId(a: ResId, b: ResId): boolean {
+  return sameGvk(a, b) && a.name === b.name && effectiveNamespace(a) === effectiveNamespace(b);
+}
+
+/** The id as kustomize prints it in errors: `ConfigMap.v1.[noGrp]/name.[noNs]`. */
+export function formatId(id: ResId): string {
+  const group = id.group === '' ? '[noGrp]' : id.group;
+  const version = id.version === '' ? '[noVer]' : id.version;
+  const kind = id.kind === '' ? '[noKind]' : id.kind;
+  const namespace = id.namespace === '' ? '[noNs]' : id.namespace;
+  return `${kind}.${version}.${group}/${id.name}.${namespace}`;
+}
+
+/** Records the current id as a previous one, before a rename. */
+export function rememberCurrentId(resource: Resource): void {
+  const id = currentId(resource);
+  const last = resource.previousIds[resource.previousIds.length - 1];
+  if (last === undefined || !(sameId(last, id) && last.namespace === id.namespace)) resource.previousIds.push(id);
+}
+
+export function cloneResource(resource: Resource): Resource {
+  return {
+    ...resource,
+    object: structuredClone(resource.object),
+    previousIds: resource.previousIds.map((id) => ({ ...id })),
+  };
+}

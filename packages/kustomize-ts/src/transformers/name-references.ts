@@ -1,0 +1,103 @@
+// Follows renamed resources (prefix, suffix, hash, namespace) into every field that refers to them by name.
+import { KustomizeError } from '../errors.ts';
+import { fieldSpecApplies, visitFieldPath } from '../field-specs/field-path.ts';
+import type { NameReferenceRule } from '../field-specs/default-field-specs.ts';
+import { isClusterScoped } from '../field-specs/cluster-scoped-kinds.ts';
+import { currentId, effectiveNamespace, formatId, type ResId, type Resource } from '../resource.ts';
+
+function selectsReferral(rule: NameReferenceRule, id: ResId): boolean {
+  const { referral } = rule;
+  if (referral.kind !== id.kind) return false;
+  if (referral.group !== undefined && referral.group !== id.group) return false;
+  if (referral.version !== undefined && referral.version !== id.version) return false;
+  return true;
+}
+
+function hadName(resource: Resource, name: string): boolean {
+  return resource.previousIds.some((id) => id.name === name);
+}
+
+/** Resources of the referred kind that once had `name` and that the referrer can see. */
+function candidatesFor(name: string, referrer: Resource, referrals: Resource[]): Resource[] {
+  const referrerId = currentId(referrer);
+  let candidates = referrals.filter((resource) => hadName(resource, name));
+  if (!isClusterScoped(referrerId.group, referrerId.kind)) {
+    candidates = candidates.filter((resource) => {
+      const id = currentId(resource);
+      if (isClusterScoped(id.group, id.kind) || id.kind === 'ServiceAccount') return true;
+      return effectiveNamespace(id) === effectiveNamespace(referrerId);
+    });
+  }
+  return candidates;
+}
+
+function narrow(candidates: Resource[], referrer: Resource, name: string): Resource | undefined {
+  if (candidates.length <= 1) return candidates[0];
+  const referrerId = currentId(referrer);
+  const sameNamespace = candidates.filter((resource) => effectiveNamespace(currentId(resource)) === effectiveNamespace(referrerId));
+  if (sameNamespace.length === 1) return sameNamespace[0];
+  const pool = sameNamespace.length > 0 ? sameNamespace : candidates;
+  const names = new Set(pool.map((resource) => currentId(resource).name));
+  if (names.size === 1) return pool[0];
+  throw new KustomizeError(
+    `found multiple possible referrals for name '${name}' in ${formatId(referrerId)}: ${pool.map((r) => formatId(currentId(r))).join(', ')}`,
+  );
+}
+
+function renameScalar(value: unknown, referrer: Resource, referrals: Resource[]): unknown {
+  if (typeof value !== 'string') return value;
+  const target = narrow(candidatesFor(value, referrer, referrals), referrer, value);
+  return target ? currentId(target).name : value;
+}
+
+/** A `{name, namespace}` reference (webhook service, RBAC subject): both follow the referral. */
+function renameObjectReference(reference: Record<string, unknown>, referrer: Resource, referrals: Resource[], kind: string): void {
+  if (kind === 'ServiceAccount' && reference.kind !== undefined && reference.kind !== 'ServiceAccount') return;
+  const name = reference.name;
+  if (typeof name !== 'string') return;
+  const namespace = typeof reference.namespace === 'string' ? reference.namespace : '';
+  const referenceNamespace = namespace === '' ? 'default' : namespace;
+  const candidates = referrals.filter((resource) =>
+    resource.previousIds.some((id) => id.name === name && effectiveNamespace(id) === referenceNamespace),
+  );
+  const target = narrow(candidates, referrer, name);
+  if (!target) return;
+  const id = currentId(target);
+  reference.name = id.name;
+  if (id.namespace !== '') reference.namespace = id.namespace;
+}
+
+function roleRefKindMatches(parent: Record<string, unknown>, key: string, referralKind: string): boolean {
+  // roleRef names a Role or a ClusterRole; only follow the kind it says.
+  if (key !== 'name' || typeof parent.kind !== 'string') return true;
+  return parent.kind === referralKind;
+}
+
+export function fixNameReferences(resources: Resource[], rules: NameReferenceRule[]): void {
+  for (const rule of rules) {
+    const referrals = resources.filter((resource) => selectsReferral(rule, currentId(resource)) && resource.previousIds.length > 0);
+    if (referrals.length === 0) continue;
+    for (const referrer of resources) {
+      for (const spec of rule.referrers) {
+        if (!fieldSpecApplies(spec, referrer.object)) continue;
+        visitFieldPath(referrer.object, spec.path, false, (parent, key) => {
+          if (spec.path.endsWith('roleRef/name') && !roleRefKindMatches(parent, key, rule.referral.kind)) return;
+          const value = parent[key];
+          if (Array.isArray(value)) {
+            parent[key] = value.map((item) => {
+              if (typeof item === 'object' && item !== null) {
+                renameObjectReference(item as Record<string, unknown>, referrer, referrals, rule.referral.kind);
+                return item;
+              }
+              return renameScalar(item, referrer, referrals);
+            });
+          } else if (typeof value === 'object' && value !== null) {
+            renameObjectReference(value as Record<string, unknown>, referrer, referrals, rule.referral.kind);
+          } else {
+            parent[key] = renameScalar(value, referrer, referrals);
+          }
+        });
+      }
+    }
+  }
+}

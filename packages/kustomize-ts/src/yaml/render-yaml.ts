@@ -1,0 +1,197 @@
+// Writes plain values exactly as `kustomize build` prints them (go-yaml v2 over JSON): sorted keys, its quoting, 80-column folding.
+import { compareGoYamlKeys } from './go-key-order.ts';
+import { formatNumber } from './go-number-format.ts';
+import { chooseScalarStyle, isBreak, isPrintable } from './scalar-style.ts';
+
+const BEST_WIDTH = 80;
+
+/** One document's text, ending in a newline, without a `---` separator. */
+export function renderYamlDocument(value: unknown): string {
+  const lines: string[] = [];
+  if (isNonEmptyMap(value)) writeMapping(value, 0, lines, '');
+  else if (isNonEmptySequence(value)) writeSequence(value, 0, lines, '');
+  else lines.push(renderScalar(value, 0, 0, false));
+  return `${lines.join('\n')}\n`;
+}
+
+/** Documents joined the way kustomize joins them. */
+export function renderYamlStream(values: unknown[]): string {
+  return values.map(renderYamlDocument).join('---\n');
+}
+
+function isNonEmptyMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0;
+}
+
+function isNonEmptySequence(value: unknown): value is unknown[] {
+  return Array.isArray(value) && value.length > 0;
+}
+
+function definedEntries(map: Record<string, unknown>): [string, unknown][] {
+  return Object.entries(map)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => compareGoYamlKeys(a, b));
+}
+
+/** Writes a block mapping at `indent`; the first line starts with `firstPrefix` instead of spaces when given. */
+function writeMapping(map: Record<string, unknown>, indent: number, lines: string[], firstPrefix: string): void {
+  definedEntries(map).forEach(([key, value], index) => {
+    const lead = index === 0 && firstPrefix !== '' ? firstPrefix : ' '.repeat(indent);
+    const keyText = renderScalar(key, indent, lead.length, true);
+    const head = `${lead}${keyText}:`;
+    if (isNonEmptyMap(value)) {
+      lines.push(head);
+      writeMapping(value, indent + 2, lines, '');
+    } else if (isNonEmptySequence(value)) {
+      lines.push(head);
+      writeSequence(value, indent, lines, '');
+    } else {
+      const column = codePointLength(head) + 1;
+      lines.push(`${head} ${renderScalar(value, indent + 2, column, false)}`);
+    }
+  });
+}
+
+function writeSequence(items: unknown[], indent: number, lines: string[], firstPrefix: string): void {
+  items.forEach((item, index) => {
+    const lead = `${index === 0 && firstPrefix !== '' ? firstPrefix : ' '.repeat(indent)}- `;
+    if (isNonEmptyMap(item)) writeMapping(item, indent + 2, lines, lead);
+    else if (isNonEmptySequence(item)) writeSequence(item, indent + 2, lines, lead);
+    else lines.push(`${lead}${renderScalar(item, indent + 2, codePointLength(lead), false)}`);
+  });
+}
+
+function codePointLength(text: string): number {
+  let length = 0;
+  for (const _ of text) length++;
+  return length;
+}
+
+/** A scalar (or empty collection) starting at `column`; continuation lines are indented by `indent`. */
+function renderScalar(value: unknown, indent: number, column: number, isKey: boolean): string {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number' || typeof value === 'bigint') return formatNumber(value);
+  if (Array.isArray(value)) return '[]';
+  if (typeof value === 'object') return '{}';
+  const text = String(value);
+  switch (chooseScalarStyle(text, isKey)) {
+    case 'plain':
+      return writePlain(text, indent, column, !isKey);
+    case 'single':
+      return writeSingleQuoted(text, indent, column, !isKey);
+    case 'double':
+      return writeDoubleQuoted(text, indent, column, !isKey);
+    case 'literal':
+      return writeLiteral(text, indent);
+  }
+}
+
+function writePlain(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
+  const chars = Array.from(text);
+  let out = '';
+  let column = startColumn;
+  let previousWasSpace = false;
+  chars.forEach((char, index) => {
+    if (char === ' ') {
+      if (allowBreaks && !previousWasSpace && column > BEST_WIDTH && chars[index + 1] !== ' ') {
+        out += `\n${' '.repeat(indent)}`;
+        column = indent;
+      } else {
+        out += char;
+        column++;
+      }
+      previousWasSpace = true;
+    } else {
+      out += char;
+      column++;
+      previousWasSpace = false;
+    }
+  });
+  return out;
+}
+
+function writeSingleQuoted(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
+  const chars = Array.from(text);
+  let out = "'";
+  let column = startColumn + 1;
+  let previousWasSpace = false;
+  chars.forEach((char, index) => {
+    if (char === ' ') {
+      const canBreak = index !== 0 && index !== chars.length - 1 && chars[index + 1] !== ' ';
+      if (allowBreaks && !previousWasSpace && column > BEST_WIDTH && canBreak) {
+        out += `\n${' '.repeat(indent)}`;
+        column = indent;
+      } else {
+        out += char;
+        column++;
+      }
+      previousWasSpace = true;
+    } else {
+      out += char === "'" ? "''" : char;
+      column += char === "'" ? 2 : 1;
+      previousWasSpace = false;
+    }
+  });
+  return `${out}'`;
+}
+
+const NAMED_ESCAPES: Record<number, string> = {
+  0x00: '0', 0x07: 'a', 0x08: 'b', 0x09: 't', 0x0a: 'n', 0x0b: 'v', 0x0c: 'f', 0x0d: 'r',
+  0x1b: 'e', 0x22: '"', 0x5c: '\\', 0x85: 'N', 0xa0: '_', 0x2028: 'L', 0x2029: 'P',
+};
+
+function escapeCodePoint(codePoint: number): string {
+  const named = NAMED_ESCAPES[codePoint];
+  if (named !== undefined) return `\\${named}`;
+  const hex = codePoint.toString(16).toUpperCase();
+  if (codePoint <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+  if (codePoint <= 0xffff) return `\\u${hex.padStart(4, '0')}`;
+  return `\\U${hex.padStart(8, '0')}`;
+}
+
+function writeDoubleQuoted(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
+  const chars = Array.from(text);
+  // go-yaml checks for a byte-order mark at the start of the whole string, so one there escapes every character.
+  const startsWithBom = text.startsWith('\ufeff');
+  let out = '"';
+  let column = startColumn + 1;
+  let previousWasSpace = false;
+  chars.forEach((char, index) => {
+    const codePoint = char.codePointAt(0) ?? 0;
+    if (!isPrintable(codePoint) || startsWithBom || isBreak(codePoint) || char === '"' || char === '\\') {
+      const escaped = escapeCodePoint(codePoint);
+      out += escaped;
+      column += escaped.length;
+      previousWasSpace = false;
+    } else if (char === ' ') {
+      if (allowBreaks && !previousWasSpace && column > BEST_WIDTH && index !== 0 && index !== chars.length - 1) {
+        out += `\n${' '.repeat(indent)}`;
+        column = indent;
+        if (chars[index + 1] === ' ') {
+          out += '\\';
+          column++;
+        }
+      } else {
+        out += char;
+        column++;
+      }
+      previousWasSpace = true;
+    } else {
+      out += char;
+      column++;
+      previousWasSpace = false;
+    }
+  });
+  return `${out}"`;
+}
+
+function writeLiteral(text: string, indent: number): string {
+  let header = '|';
+  if (text.startsWith(' ') || isBreak(text.codePointAt(0))) header += '2';
+  if (!text.endsWith('\n')) header += '-';
+  else if (text === '\n' || text.endsWith('\n\n')) header += '+';
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  const lines = body.split('\n').map((line) => (line === '' ? '' : `${' '.repeat(indent)}${line}`));
+  return `${header}\n${lines.join('\n')}`;
+}
