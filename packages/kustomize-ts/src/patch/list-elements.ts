@@ -1,4 +1,5 @@
 // Finding, replacing and appending elements of YAML lists by key fields, with kyaml's exact matching rules.
+import { stringify } from 'yaml';
 import { PatchError } from './patch-error.ts';
 import { isEmptyMap, isMap, isMissingOrNull, isNilOrEmpty, nodeKind, scalarText } from './yaml-nodes.ts';
 
@@ -18,7 +19,7 @@ function fieldMatches(element: unknown, name: string, expected: string): boolean
 }
 
 function wrongKind(expected: string, element: unknown): PatchError {
-  return new PatchError(`wrong node kind: expected ${expected} but got ${nodeKind(element)}: node contents:\n${JSON.stringify(element)}`);
+  return new PatchError(`wrong node kind: expected ${expected} but got ${nodeKind(element)}: node contents:\n${stringify(element)}`);
 }
 
 /**

@@ -35,10 +35,13 @@ export function scalarText(value: unknown): string {
   return '';
 }
 
-/** A plain (untagged) scalar built from text, typed as YAML would read it back. */
+/** A plain (untagged) scalar built from text, typed as YAML (yaml.v3) reads it back. */
 export function plainScalar(text: string): unknown {
-  if (/^-?(0|[1-9][0-9]*)$/.test(text)) return Number(text);
-  if (text === 'true' || text === 'false') return text === 'true';
+  if (/^[-+]?(0|[1-9][0-9]*)$/.test(text)) return Number(text);
+  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(text)) return Number(text);
+  if (/^(true|True|TRUE)$/.test(text)) return true;
+  if (/^(false|False|FALSE)$/.test(text)) return false;
+  if (/^(null|Null|NULL|~)$/.test(text)) return null;
   return text;
 }
 
