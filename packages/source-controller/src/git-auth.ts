@@ -1,0 +1,118 @@
+// Hands credentials to git without a command line: HTTP auth as an `http.<origin>.extraHeader` set through
+// GIT_CONFIG_COUNT/KEY/VALUE env, SSH through GIT_SSH_COMMAND with a 0600 key file and a strict known_hosts.
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { redactUrl } from './fetch-error.ts';
+
+/** Credentials from the GitRepository's `spec.secretRef` Secret, already decoded. */
+export type GitCredentials =
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; bearerToken: string }
+  | { kind: 'ssh'; identity: string; knownHosts: string; password?: string };
+
+export interface GitTransport {
+  /** Environment for every git command of one fetch. */
+  env: Record<string, string>;
+  /** Strings to scrub from anything git prints. */
+  secrets: string[];
+  /** Deletes the key material written for this fetch. */
+  cleanup(): Promise<void>;
+}
+
+export class GitCredentialsError extends Error {
+  readonly reason = 'AuthenticationFailed';
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitCredentialsError';
+  }
+}
+
+/**
+ * Prepares the environment for fetching `url`. `extraConfig` adds plain git settings (never secrets) the same
+ * way, e.g. `protocol.file.allow` for local submodules in tests.
+ */
+export async function prepareGitTransport(url: string, credentials?: GitCredentials, extraConfig: Record<string, string> = {}): Promise<GitTransport> {
+  const config: Array<[string, string]> = Object.entries(extraConfig);
+  const env: Record<string, string> = {};
+  const secrets: string[] = [];
+  let keyDirectory: string | undefined;
+
+  if (credentials?.kind === 'basic' || credentials?.kind === 'bearer') {
+    const origin = httpOrigin(url);
+    if (!origin) throw new GitCredentialsError(`${credentials.kind === 'basic' ? 'username/password' : 'bearer token'} credentials need an http(s) URL, not '${redactUrl(url)}'`);
+    const value = credentials.kind === 'basic'
+      ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+      : `Bearer ${credentials.bearerToken}`;
+    // Scoped to the repository's origin so submodules on other hosts never receive it.
+    config.push([`http.${origin}/.extraHeader`, `Authorization: ${value}`]);
+    secrets.push(value, value.split(' ')[1]!);
+    if (credentials.kind === 'basic') secrets.push(credentials.password);
+    else secrets.push(credentials.bearerToken);
+  }
+
+  if (credentials?.kind === 'ssh') {
+    if (!/^ssh:\/\//.test(url)) throw new GitCredentialsError(`SSH credentials need an ssh:// URL, not '${redactUrl(url)}'`);
+    if (credentials.knownHosts.trim() === '') throw new GitCredentialsError(`the Secret for ${redactUrl(url)} has no known_hosts: host key verification cannot be skipped`);
+    keyDirectory = await mkdtemp(join(tmpdir(), 'fluxion-ssh-'));
+    const identityFile = join(keyDirectory, 'identity');
+    const knownHostsFile = join(keyDirectory, 'known_hosts');
+    await writeFile(identityFile, withTrailingNewline(credentials.identity), { mode: 0o600 });
+    await chmod(identityFile, 0o600);
+    await writeFile(knownHostsFile, withTrailingNewline(credentials.knownHosts), { mode: 0o600 });
+    const options = [
+      '-F /dev/null',
+      `-i ${shellQuote(identityFile)}`,
+      `-o UserKnownHostsFile=${shellQuote(knownHostsFile)}`,
+      '-o GlobalKnownHostsFile=/dev/null',
+      '-o StrictHostKeyChecking=yes',
+      '-o IdentitiesOnly=yes',
+    ];
+    if (credentials.password) {
+      // ssh reads a key passphrase only from a terminal or SSH_ASKPASS: a script that echoes an env variable.
+      const askPass = join(keyDirectory, 'askpass');
+      await writeFile(askPass, '#!/bin/sh\nprintf "%s\\n" "$FLUXION_SSH_KEY_PASSWORD"\n', { mode: 0o700 });
+      env.SSH_ASKPASS = askPass;
+      env.SSH_ASKPASS_REQUIRE = 'force';
+      env.DISPLAY = env.DISPLAY ?? 'none';
+      env.FLUXION_SSH_KEY_PASSWORD = credentials.password;
+      secrets.push(credentials.password);
+    } else {
+      options.push('-o BatchMode=yes');
+    }
+    env.GIT_SSH_COMMAND = `ssh ${options.join(' ')}`;
+    env.GIT_SSH_VARIANT = 'ssh';
+  }
+
+  env.GIT_CONFIG_COUNT = String(config.length);
+  config.forEach(([key, value], index) => {
+    env[`GIT_CONFIG_KEY_${index}`] = key;
+    env[`GIT_CONFIG_VALUE_${index}`] = value;
+  });
+
+  return {
+    env,
+    secrets,
+    cleanup: async () => {
+      if (keyDirectory) await rm(keyDirectory, { recursive: true, force: true });
+    },
+  };
+}
+
+function httpOrigin(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function withTrailingNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}

@@ -1,0 +1,175 @@
+// Fetches a GitRepository's ref into a directory: ls-remote first (nothing is cloned when the remote revision
+// equals the stored one), then a shallow fetch of exactly that ref, sparse and with submodules when asked.
+import { mkdir } from 'node:fs/promises';
+import { type GitCredentials, prepareGitTransport } from './git-auth.ts';
+import { GitCommandError, runGit } from './git-command.ts';
+import { describeRefRequest, type GitRefRequest, type GitRepositoryRef, parseLsRemote, refRequestFromSpec, resolveRemoteRef } from './git-ref.ts';
+import { FetchError, redactText, redactUrl } from './fetch-error.ts';
+import { formatGitRevision, isSameRevision } from './revision.ts';
+
+export interface GitCheckoutOptions {
+  /** `spec.url`. */
+  url: string;
+  /** `spec.ref`; absent means branch `master`. */
+  ref?: GitRepositoryRef;
+  /** Where to check out; created if missing, must be empty. */
+  directory: string;
+  credentials?: GitCredentials;
+  /** `spec.timeout` in milliseconds for the whole fetch, default 60 s. */
+  timeoutMs?: number;
+  /** `status.artifact.revision`: when the remote still has it, nothing is cloned. */
+  lastObservedRevision?: string;
+  /** `spec.recurseSubmodules`. */
+  recurseSubmodules?: boolean;
+  /** `spec.sparseCheckout`: directories to check out (cone mode; files at the root come along). */
+  sparseCheckout?: string[];
+  /** Extra non-secret git settings, e.g. `protocol.file.allow` for local submodules. */
+  gitConfig?: Record<string, string>;
+}
+
+export type GitCheckoutResult =
+  | { changed: false; revision: string }
+  | { changed: true; revision: string; commit: string; commitSubject: string };
+
+export const defaultGitTimeoutMs = 60_000;
+
+export async function checkoutGitRepository(options: GitCheckoutOptions): Promise<GitCheckoutResult> {
+  const request = refRequestFromSpec(options.ref);
+  const displayUrl = redactUrl(options.url);
+  const timeoutMs = options.timeoutMs ?? defaultGitTimeoutMs;
+  const deadline = Date.now() + timeoutMs;
+  const transport = await prepareGitTransport(options.url, options.credentials, options.gitConfig).catch((error: unknown) => {
+    throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
+  });
+  const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets };
+  try {
+    const lsRemote = await git(context, 'listing refs of', ['ls-remote', options.url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
+    const resolved = resolveRemoteRef(request, parseLsRemote(lsRemote), displayUrl);
+    if (resolved.revision !== '' && isSameRevision(options.lastObservedRevision, resolved.revision)) {
+      return { changed: false, revision: resolved.revision };
+    }
+
+    const cwd = options.directory;
+    await mkdir(cwd, { recursive: true });
+    await git(context, 'initializing a checkout of', ['init', '--quiet', cwd]);
+    await git(context, 'configuring the remote of', ['remote', 'add', 'origin', options.url], { cwd });
+    if (options.sparseCheckout && options.sparseCheckout.length > 0) {
+      await git(context, 'setting up sparse checkout of', ['sparse-checkout', 'set', '--cone', '--', ...options.sparseCheckout], { cwd });
+    }
+    const target = await fetchTarget(context, request, resolved.fetchRef, resolved.commit, cwd);
+    await git(context, 'checking out', ['checkout', '--quiet', '--detach', target], { cwd });
+    if (options.recurseSubmodules) {
+      await git(context, 'updating submodules of', ['submodule', 'update', '--init', '--recursive'], { cwd });
+    }
+    const commit = (await git(context, 'reading HEAD of', ['rev-parse', 'HEAD'], { cwd })).trim();
+    const commitSubject = (await git(context, 'reading HEAD of', ['log', '-1', '--format=%s'], { cwd })).trim();
+    return { changed: true, revision: formatGitRevision(resolved.name, commit), commit, commitSubject };
+  } finally {
+    await transport.cleanup();
+  }
+}
+
+interface GitContext {
+  request: GitRefRequest;
+  displayUrl: string;
+  timeoutMs: number;
+  deadline: number;
+  env: Record<string, string>;
+  secrets: string[];
+}
+
+// Ask only for the refs this request can use, so a repository with thousands of PR refs stays cheap.
+function lsRemotePatterns(request: GitRefRequest): string[] {
+  switch (request.kind) {
+    case 'branch': return [`refs/heads/${request.branch}`];
+    case 'tag': return [`refs/tags/${request.tag}`, `refs/tags/${request.tag}^{}`];
+    case 'semver': return ['--', 'refs/tags/*'];
+    case 'name': return [request.name, `${request.name}^{}`];
+    case 'commit': return request.branch ? [`refs/heads/${request.branch}`] : ['HEAD'];
+  }
+}
+
+// Returns what to check out: the fetched ref, or the commit itself.
+async function fetchTarget(context: GitContext, request: GitRefRequest, fetchRef: string | undefined, commit: string | undefined, cwd: string): Promise<string> {
+  if (request.kind !== 'commit') {
+    await git(context, 'fetching', ['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', `+${fetchRef!}:refs/fluxion/target`], { cwd });
+    return 'refs/fluxion/target^{commit}';
+  }
+  if (request.branch !== undefined) {
+    // The commit must be in the branch: fetch the branch's history and look for it there.
+    await git(context, 'fetching', ['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${request.branch}:refs/fluxion/branch`], { cwd });
+    try {
+      await runGit(['merge-base', '--is-ancestor', `${request.commit}^{commit}`, 'refs/fluxion/branch'], { cwd, env: context.env, deadline: context.deadline });
+    } catch {
+      throw new FetchError('GitOperationFailed', `commit '${request.commit}' not found in branch '${request.branch}' of ${context.displayUrl}`);
+    }
+    return `${request.commit}^{commit}`;
+  }
+  if (commit !== undefined) {
+    // Servers that allow fetching a commit by id spare a full clone.
+    const shallow = await runGit(['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', commit], { cwd, env: context.env, deadline: context.deadline }).then(() => true, () => false);
+    if (shallow) return `${commit}^{commit}`;
+  }
+  await git(context, 'fetching', ['fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*'], { cwd });
+  try {
+    await runGit(['rev-parse', '--verify', '--quiet', `${request.commit}^{commit}`], { cwd, env: context.env, deadline: context.deadline });
+  } catch {
+    throw new FetchError('GitOperationFailed', `commit '${request.commit}' not found on ${context.displayUrl}`);
+  }
+  return `${request.commit}^{commit}`;
+}
+
+async function git(context: GitContext, step: string, args: string[], options: { cwd?: string; maxOutputBytes?: number } = {}): Promise<string> {
+  try {
+    const { stdout } = await runGit(args, { ...options, env: context.env, deadline: context.deadline });
+    return stdout;
+  } catch (error) {
+    throw toFetchError(context, step, error);
+  }
+}
+
+const authenticationFailures = [
+  /authentication failed/i,
+  /could not read (username|password)/i,
+  /terminal prompts disabled/i,
+  /returned error: (401|403)/i,
+  /HTTP (401|403)/,
+  /permission denied \(publickey/i,
+  /host key verification failed/i,
+  /no .* host key is known/i,
+  /access denied/i,
+  /invalid credentials/i,
+];
+
+function toFetchError(context: GitContext, step: string, error: unknown): FetchError {
+  if (error instanceof FetchError) return error;
+  const what = `${describeRefRequest(context.request)} from ${context.displayUrl}`;
+  if (!(error instanceof GitCommandError)) {
+    return new FetchError('GitOperationFailed', `${step} ${what} failed: ${redactText(error instanceof Error ? error.message : String(error), context.secrets)}`);
+  }
+  if (error.timedOut) {
+    return new FetchError('GitOperationFailed', `${step} ${what} timed out after ${formatSeconds(context.timeoutMs)} (spec.timeout)`);
+  }
+  const detail = redactText(lastLines(error.stderr), context.secrets);
+  if (authenticationFailures.some((pattern) => pattern.test(error.stderr))) {
+    return new FetchError('AuthenticationFailed', `authentication to ${hostOf(context.displayUrl)} failed while ${step} ${what}: ${detail} (check the credentials in spec.secretRef)`);
+  }
+  return new FetchError('GitOperationFailed', `${step} ${what} failed: ${detail}`);
+}
+
+function lastLines(stderr: string): string {
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('hint:'));
+  return lines.slice(-3).join('; ') || 'no output from git';
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
