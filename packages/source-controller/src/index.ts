@@ -1,0 +1,37 @@
+// source-controller's building blocks: fetch a Git source, filter it, archive it reproducibly, store and serve it.
+export { archiveDirectory, type ArchiveExclude, type ArchiveOptions, type ArchiveResult } from './archive.ts';
+export {
+  createArtifactHandler,
+  parseListenAddress,
+  startArtifactServer,
+  ArtifactServerAddressError,
+  type ArtifactServerOptions,
+  type RunningArtifactServer,
+} from './artifact-server.ts';
+export { FetchError, redactUrl, type FetchFailureReason } from './fetch-error.ts';
+export { GitCredentialsError, type GitCredentials } from './git-auth.ts';
+export { checkoutGitRepository, defaultGitTimeoutMs, type GitCheckoutOptions, type GitCheckoutResult } from './git-checkout.ts';
+export { defaultBranch, describeRefRequest, refRequestFromSpec, type GitRefRequest, type GitRepositoryRef } from './git-ref.ts';
+export {
+  formatGitRevision,
+  formatRevision,
+  isSameDigest,
+  isSameRevision,
+  normalizeRevision,
+  parseRevision,
+  revisionHash,
+  RevisionFormatError,
+  type Revision,
+} from './revision.ts';
+export { parseSemVer, parseSemVerRange, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
+export {
+  buildIgnoreMatcher,
+  defaultExclusions,
+  IgnoreMatcher,
+  loadIgnoreMatcher,
+  SourceIgnoreError,
+  sourceIgnoreFileName,
+  vcsExclusions,
+} from './source-ignore.ts';
+export { ArtifactStorage, latestArtifactLinkName, type Artifact, type ArtifactOwner, type ArtifactStorageOptions } from './storage.ts';
+export { StorageError } from './storage-error.ts';
