@@ -18,6 +18,7 @@ import { fixNameReferences } from './transformers/name-references.ts';
 import { resolveVarsIn } from './transformers/replacements-bridge.ts';
 import { addBuildMetadata, type BuildMetadataOptions } from './build-metadata.ts';
 import { mergeGenerated } from './generators/merge-generated.ts';
+import { loadCrdConfig } from './field-specs/crd-openapi-config.ts';
 import type { KObject } from './types.ts';
 
 export type BuildOptions = {
@@ -59,9 +60,18 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<KO
   const resources = accumulator.resMap.resources;
   addHashSuffixes(resources);
   fixNameReferences(resources, accumulator.config.nameReference);
-  if (accumulator.vars.length > 0) await resolveVarsIn(resources, accumulator.vars);
+  if (accumulator.vars.length > 0) await resolveVarsIn(resources, accumulator.vars, accumulator.config.varReference);
   const sorted = sortResources(resources, loaded.kustomization.sortOptions);
-  return sorted.map((resource) => resource.object);
+  return sorted.map((resource) => withoutEmptyAnnotations(resource.object));
+}
+
+/** kustomize rewrites annotations when it strips its build annotations, and an empty map is then dropped. */
+function withoutEmptyAnnotations(object: KObject): KObject {
+  const annotations = object.metadata?.annotations;
+  if (object.metadata && annotations && typeof annotations === 'object' && Object.keys(annotations).length === 0) {
+    delete object.metadata.annotations;
+  }
+  return object;
 }
 
 function addHashSuffixes(resources: Resource[]): void {
@@ -85,15 +95,13 @@ async function accumulateTarget(
     if (kustomization.configurations?.length) {
       mergeTransformerConfig(accumulator.config, await loadConfigurations(loader, kustomization.configurations));
     }
-    if (kustomization.crds?.length) {
-      // CRD files only add field specs in kustomize (via their OpenAPI x-kubernetes extensions); check they load.
-      for (const crd of kustomization.crds) await loader.readFile(crd);
-    }
+    if (kustomization.crds?.length) mergeTransformerConfig(accumulator.config, await loadCrdConfig(loader, kustomization.crds));
     await runGenerators(accumulator, loader, loaded, context);
     for (const component of kustomization.components ?? []) {
       await accumulateDirectory(accumulator, loader, component, true, context, loaded.path);
     }
-    await runTransformers(accumulator, loader, kustomization);
+    const configuredIn = context.metadata.transformerAnnotations ? posix.relative(context.topRoot, loaded.path) : undefined;
+    await runTransformers(accumulator, loader, kustomization, configuredIn);
     addBuildMetadata(accumulator.resMap.resources, context.metadata, 'transformers', loaded, context.topRoot);
     accumulator.vars.push(...(kustomization.vars ?? []));
     dropLocalConfig(accumulator);

@@ -75,6 +75,12 @@ export class Loader {
     return { path: real, text: await this.fs.readFile(real) };
   }
 
+  /** Reads a file's bytes, named relative to this root. */
+  async readFileBytes(path: string): Promise<{ path: string; bytes: Uint8Array }> {
+    const real = await this.resolveFile(path);
+    return { path: real, bytes: await this.fs.readFileBytes(real) };
+  }
+
   /** True when a file exists at the path relative to this root (no restriction checks). */
   async hasFile(name: string): Promise<boolean> {
     return (await this.fs.kindOf(posix.join(this.root, name))) === 'file';

@@ -13,6 +13,7 @@ import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from '
 import { applyReplacementSpecs } from './transformers/replacements-bridge.ts';
 import { applyReplicas } from './transformers/replicas.ts';
 import type { FieldSpec, Kustomization } from './types.ts';
+import { metadataOf, type Resource } from './resource.ts';
 
 function stringMap(value: Record<string, unknown> | undefined, field: string): Record<string, string> {
   const result: Record<string, string> = {};
@@ -23,16 +24,50 @@ function stringMap(value: Record<string, unknown> | undefined, field: string): R
   return result;
 }
 
-export async function runTransformers(accumulator: Accumulator, loader: Loader, kustomization: Kustomization): Promise<void> {
+type Step = { kind: string; run: () => void | Promise<void> };
+
+const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
+
+/** With buildMetadata transformerAnnotations: notes each builtin transformer that changed a resource. */
+async function runRecorded(resources: () => Resource[], step: Step, configuredIn: string | undefined): Promise<void> {
+  if (configuredIn === undefined) {
+    await step.run();
+    return;
+  }
+  const before = new Map(resources().map((resource) => [resource, JSON.stringify(resource.object)]));
+  await step.run();
+  for (const resource of resources()) {
+    if (before.get(resource) === JSON.stringify(resource.object)) continue;
+    const metadata = metadataOf(resource.object);
+    const entry = `- configuredIn: ${configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${step.kind}\n`;
+    const existing = metadata.annotations?.[TRANSFORMATIONS_ANNOTATION] ?? '';
+    metadata.annotations = { ...(metadata.annotations ?? {}), [TRANSFORMATIONS_ANNOTATION]: `${existing}${entry}` };
+  }
+}
+
+/** `configuredIn` is the kustomization file's path from the build root, set when transformations are recorded. */
+export async function runTransformers(
+  accumulator: Accumulator,
+  loader: Loader,
+  kustomization: Kustomization,
+  configuredIn?: string,
+): Promise<void> {
   const { resMap, config } = accumulator;
-  const resources = (): typeof resMap.resources => resMap.resources;
-  if (kustomization.patchesStrategicMerge?.length) await applyPatchesStrategicMerge(resMap, loader, kustomization.patchesStrategicMerge);
-  if (kustomization.patches?.length) await applyPatches(resMap, loader, kustomization.patches);
-  if (kustomization.namespace) applyNamespace(resources(), kustomization.namespace, config.namespace);
-  applyNamePrefixSuffix(resources(), kustomization.namePrefix ?? '', kustomization.nameSuffix ?? '', [
-    ...config.namePrefix,
-    ...config.nameSuffix,
-  ]);
+  const resources = (): Resource[] => resMap.resources;
+  const steps: Step[] = [];
+  if (kustomization.patchesStrategicMerge?.length) {
+    const entries = kustomization.patchesStrategicMerge;
+    steps.push({ kind: 'PatchStrategicMergeTransformer', run: () => applyPatchesStrategicMerge(resMap, loader, entries) });
+  }
+  for (const patch of kustomization.patches ?? []) {
+    steps.push({ kind: 'PatchTransformer', run: () => applyPatches(resMap, loader, [patch]) });
+  }
+  const namespace = kustomization.namespace;
+  if (namespace) steps.push({ kind: 'NamespaceTransformer', run: () => applyNamespace(resources(), namespace, config.namespace) });
+  const prefix = kustomization.namePrefix ?? '';
+  const suffix = kustomization.nameSuffix ?? '';
+  if (prefix) steps.push({ kind: 'PrefixTransformer', run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix) });
+  if (suffix) steps.push({ kind: 'SuffixTransformer', run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix) });
   for (const label of kustomization.labels ?? []) {
     let specs: FieldSpec[] = label.fields ?? [];
     if (label.includeSelectors) specs = mergeFieldSpecs(specs, config.commonLabels);
@@ -40,14 +75,29 @@ export async function runTransformers(accumulator: Accumulator, loader: Loader, 
       specs = mergeFieldSpecs(specs, [METADATA_LABELS_FIELD_SPEC]);
       if (label.includeTemplates) specs = mergeFieldSpecs(specs, config.templateLabels);
     }
-    setMapEntries(resources(), stringMap(label.pairs, 'labels.pairs'), specs);
+    const pairs = stringMap(label.pairs, 'labels.pairs');
+    steps.push({ kind: 'LabelTransformer', run: () => setMapEntries(resources(), pairs, specs) });
   }
-  if (kustomization.commonLabels) setMapEntries(resources(), stringMap(kustomization.commonLabels, 'commonLabels'), config.commonLabels);
-  if (kustomization.commonAnnotations) {
-    setMapEntries(resources(), stringMap(kustomization.commonAnnotations, 'commonAnnotations'), config.commonAnnotations);
+  if (kustomization.commonLabels && Object.keys(kustomization.commonLabels).length > 0) {
+    const pairs = stringMap(kustomization.commonLabels, 'commonLabels');
+    steps.push({ kind: 'LabelTransformer', run: () => setMapEntries(resources(), pairs, config.commonLabels) });
   }
-  if (kustomization.patchesJson6902?.length) await applyPatchesJson6902(resMap, loader, kustomization.patchesJson6902);
-  if (kustomization.replicas?.length) applyReplicas(resources(), kustomization.replicas, config.replicas);
-  if (kustomization.images?.length) applyImages(resources(), kustomization.images, config.images);
-  if (kustomization.replacements?.length) await applyReplacementSpecs(resources(), loader, kustomization.replacements);
+  if (kustomization.commonAnnotations && Object.keys(kustomization.commonAnnotations).length > 0) {
+    const pairs = stringMap(kustomization.commonAnnotations, 'commonAnnotations');
+    steps.push({ kind: 'AnnotationsTransformer', run: () => setMapEntries(resources(), pairs, config.commonAnnotations) });
+  }
+  for (const patch of kustomization.patchesJson6902 ?? []) {
+    steps.push({ kind: 'PatchJson6902Transformer', run: () => applyPatchesJson6902(resMap, loader, [patch]) });
+  }
+  for (const replica of kustomization.replicas ?? []) {
+    steps.push({ kind: 'ReplicaCountTransformer', run: () => applyReplicas(resources(), [replica], config.replicas) });
+  }
+  for (const image of kustomization.images ?? []) {
+    steps.push({ kind: 'ImageTagTransformer', run: () => applyImages(resources(), [image], config.images) });
+  }
+  const replacements = kustomization.replacements;
+  if (replacements?.length) {
+    steps.push({ kind: 'ReplacementTransformer', run: () => applyReplacementSpecs(resources(), loader, replacements) });
+  }
+  for (const step of steps) await runRecorded(resources, step, configuredIn);
 }

@@ -221,6 +221,7 @@ export const NAMESPACE_FIELD_SPECS: FieldSpec[] = [
 
 /** namePrefix/nameSuffix apply to metadata/name of everything but these. */
 export const NAME_PREFIX_SKIPPED: FieldSpec[] = [
+  spec('Namespace', 'metadata/name', { version: 'v1' }),
   spec('CustomResourceDefinition', 'metadata/name'),
   spec('APIService', 'metadata/name', { group: 'apiregistration.k8s.io' }),
 ];

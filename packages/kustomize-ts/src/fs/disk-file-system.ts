@@ -5,6 +5,7 @@ import type { FileKind, FileSystem } from './file-system.ts';
 export function diskFileSystem(): FileSystem {
   return {
     readFile: (path) => readFile(path, 'utf8'),
+    readFileBytes: async (path) => new Uint8Array(await readFile(path)),
     async kindOf(path): Promise<FileKind | undefined> {
       try {
         const info = await stat(path);

@@ -6,6 +6,8 @@ export type FileKind = 'file' | 'directory';
 /** Paths are absolute POSIX paths. */
 export interface FileSystem {
   readFile(path: string): Promise<string>;
+  /** The raw bytes, for generator files that may not be text. */
+  readFileBytes(path: string): Promise<Uint8Array>;
   /** What is at the path after following symlinks, or undefined when nothing is. */
   kindOf(path: string): Promise<FileKind | undefined>;
   readdir(path: string): Promise<string[]>;

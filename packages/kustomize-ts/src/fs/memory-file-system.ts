@@ -7,8 +7,8 @@ function notFound(path: string): Error {
 }
 
 /** Relative keys are taken from `/`: `{ 'app/kustomization.yaml': '...' }` is `/app/kustomization.yaml`. */
-export function memoryFileSystem(files: Record<string, string>): FileSystem {
-  const contents = new Map<string, string>();
+export function memoryFileSystem(files: Record<string, string | Uint8Array>): FileSystem {
+  const contents = new Map<string, string | Uint8Array>();
   const directories = new Set<string>(['/']);
   for (const [name, text] of Object.entries(files)) {
     const path = posix.resolve('/', name);
@@ -22,9 +22,14 @@ export function memoryFileSystem(files: Record<string, string>): FileSystem {
   };
   return {
     async readFile(path) {
-      const text = contents.get(posix.resolve('/', path));
-      if (text === undefined) throw notFound(path);
-      return text;
+      const content = contents.get(posix.resolve('/', path));
+      if (content === undefined) throw notFound(path);
+      return typeof content === 'string' ? content : new TextDecoder().decode(content);
+    },
+    async readFileBytes(path) {
+      const content = contents.get(posix.resolve('/', path));
+      if (content === undefined) throw notFound(path);
+      return typeof content === 'string' ? new TextEncoder().encode(content) : content;
     },
     kindOf: async (path) => kindOf(path),
     async readdir(path) {

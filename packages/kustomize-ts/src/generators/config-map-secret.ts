@@ -18,20 +18,34 @@ export function mergeGeneratorOptions(local: GeneratorOptions | undefined, globa
   return merged;
 }
 
-async function dataOf(args: GeneratorArgs, loader: Loader, kind: string): Promise<Record<string, string>> {
+type GeneratedData = { data: Record<string, string>; binary: Record<string, Uint8Array> };
+
+async function dataOf(args: GeneratorArgs, loader: Loader, kind: string): Promise<GeneratedData> {
   const data: Record<string, string> = {};
-  for (const { key, value } of await collectKeyValues(args, loader)) {
+  const binary: Record<string, Uint8Array> = {};
+  for (const { key, value, bytes } of await collectKeyValues(args, loader)) {
     if (!CONFIG_MAP_KEY.test(key)) {
       throw new KustomizeError(
         `${kind} ${args.name ?? ''}: "${key}" is not a valid key name: a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
       );
     }
-    if (key in data) {
+    if (key in data || key in binary) {
       throw new KustomizeError(`${kind} ${args.name ?? ''}: cannot add key ${key}, another key by that name already exists`);
     }
-    data[key] = value;
+    if (bytes) binary[key] = bytes;
+    else data[key] = value;
   }
-  return data;
+  return { data, binary };
+}
+
+/** Base64 as kustomize's Secret generator writes it: past 70 characters, broken into 70-character lines, each ending in a newline. */
+export function encodeSecretValue(bytes: Uint8Array): string {
+  const encoded = Buffer.from(bytes).toString('base64');
+  const lineLength = 70;
+  if (encoded.length < lineLength) return encoded;
+  let out = '';
+  for (let i = 0; i < encoded.length; i += lineLength) out += `${encoded.slice(i, i + lineLength)}\n`;
+  return out;
 }
 
 function baseObject(kind: string, args: GeneratorArgs, options: GeneratorOptions): KObject {
@@ -54,8 +68,11 @@ function toResource(object: KObject, args: GeneratorArgs, options: GeneratorOpti
 export async function generateConfigMap(args: GeneratorArgs, global: GeneratorOptions | undefined, loader: Loader): Promise<Resource> {
   const options = mergeGeneratorOptions(args.options, global);
   const object = baseObject('ConfigMap', args, options);
-  const data = await dataOf(args, loader, 'ConfigMap');
+  const { data, binary } = await dataOf(args, loader, 'ConfigMap');
   if (Object.keys(data).length > 0) object.data = data;
+  if (Object.keys(binary).length > 0) {
+    object.binaryData = Object.fromEntries(Object.entries(binary).map(([key, bytes]) => [key, Buffer.from(bytes).toString('base64')]));
+  }
   return toResource(object, args, options);
 }
 
@@ -63,9 +80,10 @@ export async function generateSecret(args: SecretGeneratorArgs, global: Generato
   const options = mergeGeneratorOptions(args.options, global);
   const object = baseObject('Secret', args, options);
   object.type = args.type || 'Opaque';
-  const data = await dataOf(args, loader, 'Secret');
-  if (Object.keys(data).length > 0) {
-    object.data = Object.fromEntries(Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'utf8').toString('base64')]));
-  }
+  const { data, binary } = await dataOf(args, loader, 'Secret');
+  const encoded: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data)) encoded[key] = encodeSecretValue(new TextEncoder().encode(value));
+  for (const [key, bytes] of Object.entries(binary)) encoded[key] = encodeSecretValue(bytes);
+  if (Object.keys(encoded).length > 0) object.data = encoded;
   return toResource(object, args, options);
 }

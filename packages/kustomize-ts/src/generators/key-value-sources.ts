@@ -4,7 +4,8 @@ import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import type { GeneratorArgs } from '../types.ts';
 
-export type KeyValue = { key: string; value: string };
+/** `bytes` is set for file sources that are not valid UTF-8 text. */
+export type KeyValue = { key: string; value: string; bytes?: Uint8Array };
 
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
@@ -57,8 +58,17 @@ export async function collectKeyValues(args: GeneratorArgs, loader: Loader): Pro
     if (index >= 0 && (key === '' || filePath === '')) {
       throw new KustomizeError(`key or file path is missing from '${fileSource}'`);
     }
-    const { text } = await loader.readFile(filePath);
-    pairs.push({ key, value: text });
+    const { bytes } = await loader.readFileBytes(filePath);
+    const text = decodeUtf8(bytes);
+    pairs.push(text === undefined ? { key, value: '', bytes } : { key, value: text });
   }
   return pairs;
+}
+
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

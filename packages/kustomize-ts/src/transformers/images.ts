@@ -24,10 +24,10 @@ export function splitImage(image: string): { name: string; tag: string; digest: 
   return { name: image.slice(0, colon), tag: image.slice(colon + 1), digest: '' };
 }
 
-/** kustomize matches the entry's name as a regex over the whole image name, tag or digest allowed after it. */
+/** kustomize matches the entry's name as a regex over the whole image, an optional tag then digest after it. */
 export function imageMatches(image: string, name: string): boolean {
   try {
-    return new RegExp(`^${name}(@sha256)?(:[a-zA-Z0-9_.{}-]*)?$`).test(image);
+    return new RegExp(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`).test(image);
   } catch {
     return false;
   }

@@ -1,32 +1,54 @@
-// Loads `replacements` entries (inline or from files) and hands them to the replacements transformer.
+// Hands resources to the replacements and vars transformers, with earlier names in kustomize's build annotations
+// (previousNames/Kinds/Namespaces) so they can select a resource by the name it was written with.
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
-import type { Resource } from '../resource.ts';
+import { applyReplacements } from '../replacements.ts';
+import { metadataOf, type Resource } from '../resource.ts';
 import type { KObject, Replacement, ReplacementSpec, Var } from '../types.ts';
 import { parseYamlDocuments } from '../yaml/parse-documents.ts';
 
-type ApplyReplacements = (resources: KObject[], replacements: Replacement[]) => void;
 type ResolveVars = (resources: KObject[], vars: Var[]) => void;
 
-// Imported by name at run time: the modules are written in parallel and may not be present in every checkout.
-const REPLACEMENTS_MODULE = '../replacements.ts';
+// vars.ts is written in parallel and may not be in every checkout yet, so it is imported by name at run time.
 const VARS_MODULE = '../vars.ts';
 
-async function loadFunction<T>(modulePath: string, name: string, feature: string): Promise<T> {
-  try {
-    const module = (await import(modulePath)) as Record<string, unknown>;
-    const fn = module[name];
-    if (typeof fn === 'function') return fn as T;
-  } catch {
-    // fall through to the error below
+const PREVIOUS = {
+  names: 'internal.config.kubernetes.io/previousNames',
+  kinds: 'internal.config.kubernetes.io/previousKinds',
+  namespaces: 'internal.config.kubernetes.io/previousNamespaces',
+};
+
+/** Runs `action` on the objects while they carry their previous ids as build annotations. */
+function withPreviousIds(resources: Resource[], action: (objects: KObject[]) => void): void {
+  for (const resource of resources) {
+    if (resource.previousIds.length === 0) continue;
+    const metadata = metadataOf(resource.object);
+    metadata.annotations = {
+      ...(metadata.annotations ?? {}),
+      [PREVIOUS.names]: resource.previousIds.map((id) => id.name).join(','),
+      [PREVIOUS.kinds]: resource.previousIds.map((id) => id.kind).join(','),
+      [PREVIOUS.namespaces]: resource.previousIds.map((id) => id.namespace).join(','),
+    };
   }
-  throw new KustomizeError(`not supported: ${feature}`);
+  try {
+    action(resources.map((resource) => resource.object));
+  } catch (error) {
+    throw error instanceof KustomizeError ? error : new KustomizeError((error as Error).message);
+  } finally {
+    for (const resource of resources) {
+      const annotations = resource.object.metadata?.annotations;
+      if (!annotations) continue;
+      for (const key of Object.values(PREVIOUS)) delete annotations[key];
+      if (Object.keys(annotations).length === 0 && resource.object.metadata) delete resource.object.metadata.annotations;
+    }
+  }
 }
 
 export async function applyReplacementSpecs(resources: Resource[], loader: Loader, specs: ReplacementSpec[]): Promise<void> {
   const replacements: Replacement[] = [];
   for (const spec of specs) {
     if (spec.path) {
+      if (spec.source || spec.targets?.length) throw new KustomizeError('cannot specify both path and inline replacement');
       const { path, text } = await loader.readFile(spec.path);
       for (const document of parseYamlDocuments(text, path)) {
         replacements.push(...((Array.isArray(document) ? document : [document]) as Replacement[]));
@@ -35,15 +57,18 @@ export async function applyReplacementSpecs(resources: Resource[], loader: Loade
       replacements.push(spec);
     }
   }
-  const apply = await loadFunction<ApplyReplacements>(REPLACEMENTS_MODULE, 'applyReplacements', 'replacements');
-  const objects = resources.map((resource) => resource.object);
-  apply(objects, replacements);
+  withPreviousIds(resources, (objects) => applyReplacements(objects, replacements));
 }
 
-export async function resolveVarsIn(resources: Resource[], vars: Var[]): Promise<void> {
-  const resolve = await loadFunction<ResolveVars>(VARS_MODULE, 'resolveVars', 'vars');
-  resolve(
-    resources.map((resource) => resource.object),
-    vars,
-  );
+export async function resolveVarsIn(resources: Resource[], vars: Var[], varReferenceFieldSpecs: unknown[]): Promise<void> {
+  let resolve: ResolveVars | undefined;
+  try {
+    const module = (await import(VARS_MODULE)) as Record<string, unknown>;
+    if (typeof module.resolveVars === 'function') resolve = module.resolveVars as ResolveVars;
+  } catch {
+    resolve = undefined;
+  }
+  if (!resolve) throw new KustomizeError('not supported: vars');
+  const run = resolve as (objects: KObject[], vars: Var[], fieldSpecs: unknown[]) => void;
+  withPreviousIds(resources, (objects) => run(objects, vars, varReferenceFieldSpecs));
 }
