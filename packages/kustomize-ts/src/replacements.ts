@@ -6,18 +6,25 @@ import { lookupField, matchFields, readSlot, splitFieldPath, writeSlot } from '.
 import type { CreateKind, FieldSlot } from './replacements/field-path.ts';
 import { matchesSelector } from './replacements/label-selector.ts';
 import { describeId, isEmptySelector, isSelectedBy, resourceIds } from './replacements/resource-id.ts';
+import type { ResourceId } from './replacements/resource-id.ts';
 import type { FieldOptions, KObject, Replacement, ReplacementSource, ReplacementSpec, ReplacementTarget, Target } from './types.ts';
 
 const defaultFieldPath = 'metadata.name';
 
-/** Applies each replacement in order, changing `resources` in place. */
-export function applyReplacements(resources: KObject[], replacements: Replacement[]): void {
+/** Every id an object is known by: current first, then ids from before renames (prefix, suffix, patches). */
+export type IdsOf = (object: KObject) => ResourceId[];
+
+/**
+ * Applies each replacement in order, changing `resources` in place. Sources and targets are also found
+ * by earlier names when `idsOf` reports them (by default, from kustomize's previous-id annotations).
+ */
+export function applyReplacements(resources: KObject[], replacements: Replacement[], idsOf: IdsOf = resourceIds): void {
   for (const replacement of replacements) {
     if (!replacement.source || !replacement.targets) {
       throw new PatchError('replacements must specify a source and at least one target');
     }
-    const value = sourceValue(resources, replacement.source);
-    for (const target of replacement.targets) applyToTargets(resources, value, target);
+    const value = sourceValue(resources, replacement.source, idsOf);
+    for (const target of replacement.targets) applyToTargets(resources, value, target, idsOf);
   }
 }
 
@@ -43,9 +50,9 @@ export function resolveReplacementSpecs(specs: ReplacementSpec[], readFile: (pat
   return resolved;
 }
 
-function sourceValue(resources: KObject[], source: ReplacementSource): unknown {
+function sourceValue(resources: KObject[], source: ReplacementSource, idsOf: IdsOf): unknown {
   const selector = { group: source.group, version: source.version, kind: source.kind, name: source.name, namespace: source.namespace };
-  const matches = resources.filter((resource) => resourceIds(resource).some((id) => isSelectedBy(id, selector)));
+  const matches = resources.filter((resource) => idsOf(resource).some((id) => isSelectedBy(id, selector)));
   if (matches.length > 1) throw new PatchError(`multiple matches for selector ${describeId(selector)}`);
   const [resource] = matches;
   if (!resource) throw new PatchError(`nothing selected by ${describeId(selector)}`);
@@ -69,12 +76,12 @@ function refineSourceValue(value: unknown, options: FieldOptions | undefined): u
   return part;
 }
 
-function applyToTargets(resources: KObject[], value: unknown, target: ReplacementTarget): void {
+function applyToTargets(resources: KObject[], value: unknown, target: ReplacementTarget, idsOf: IdsOf): void {
   if (!target.select) throw new PatchError('target must specify resources to select');
   const fieldPaths = target.fieldPaths && target.fieldPaths.length > 0 ? target.fieldPaths : [defaultFieldPath];
   for (const resource of resources) {
     if (!selectedByLabelsAndAnnotations(resource, target)) continue;
-    const selected = resourceIds(resource).some(
+    const selected = idsOf(resource).some(
       (id) => isSelectedBy(id, target.select ?? {}) && !(target.reject ?? []).some((reject) => !isEmptySelector(reject) && isSelectedBy(id, reject)),
     );
     if (selected) copyValueToTarget(resource, value, fieldPaths, target.options);
