@@ -133,7 +133,7 @@ describe('resolveVars', () => {
     const objects = documents(resources);
     const service = objects.find((object) => object.kind === 'Service') as KObject;
     service.metadata = { ...service.metadata, name: 'p-svc' };
-    resolveVars(objects, parse('- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}') as Var[], (object) => [
+    resolveVars(objects, parse('- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}') as Var[], [], (object) => [
       { group: '', version: 'v1', kind: object.kind ?? '', name: object.metadata?.name ?? '', namespace: '' },
       ...(object === service ? [{ group: '', version: 'v1', kind: 'Service', name: 'svc', namespace: '' }] : []),
     ]);

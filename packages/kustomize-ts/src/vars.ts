@@ -4,7 +4,7 @@ import { isMap, isMissingOrNull } from './patch/yaml-nodes.ts';
 import { lookupField, splitFieldPath } from './replacements/field-path.ts';
 import { resourceIds, splitApiVersion } from './replacements/resource-id.ts';
 import type { ResourceId } from './replacements/resource-id.ts';
-import type { KObject, Var } from './types.ts';
+import type { FieldSpec, KObject, Var } from './types.ts';
 import { VAR_REFERENCE_FIELD_SPECS } from './vars/var-reference-field-specs.ts';
 
 /** Every id an object is known by (current first, then ids from before renames). */
@@ -13,18 +13,28 @@ export type IdsOf = (object: KObject) => ResourceId[];
 const defaultFieldPath = 'metadata.name';
 
 /**
- * Resolves `vars` against `resources` and substitutes `$(NAME)` in the var reference fields, in place.
+ * Resolves `vars` against `resources` and substitutes `$(NAME)` in kustomize's var reference fields plus
+ * `extraFieldSpecs` (a kustomization's `configurations:` varReference), in place.
  * A reference to an unknown var is left as it is; `$$` stands for a literal `$`.
  */
-export function resolveVars(resources: KObject[], vars: Var[], idsOf: IdsOf = resourceIds): void {
+export function resolveVars(
+  resources: KObject[],
+  vars: Var[],
+  extraFieldSpecs: FieldSpec[] = [],
+  idsOf: IdsOf = resourceIds,
+): void {
   if (vars.length === 0) return;
   rejectDuplicates(vars);
   const values = new Map<string, unknown>();
   for (const variable of vars) values.set(variable.name, varValue(resources, variable, idsOf));
+  const fieldSpecs: FieldSpec[] = [...VAR_REFERENCE_FIELD_SPECS, ...extraFieldSpecs];
   for (const resource of resources) {
-    for (const spec of VAR_REFERENCE_FIELD_SPECS) {
+    const { group, version } = splitApiVersion(resource.apiVersion);
+    for (const spec of fieldSpecs) {
       if (spec.kind && spec.kind !== resource.kind) continue;
-      substituteAt(resource, spec.path.split('/'), values);
+      if (spec.group && spec.group !== group) continue;
+      if (spec.version && spec.version !== version) continue;
+      substituteAt(resource, spec.path.split('/').filter((segment) => segment !== ''), values);
     }
   }
 }

@@ -1,6 +1,5 @@
 // The fields kustomize substitutes `$(VAR)` in (its built-in varReference field specs, v5).
-
-export type VarReferenceFieldSpec = { kind?: string; path: string };
+import type { FieldSpec } from '../types.ts';
 
 const podTemplateFields = ['containers', 'initContainers'].flatMap((list) =>
   ['args', 'command', 'env/value', 'volumeMounts/mountPath'].map((field) => `${list}/${field}`),
@@ -16,7 +15,7 @@ const podSpecPaths: Record<string, string> = {
   StatefulSet: 'spec/template/spec',
 };
 
-export const VAR_REFERENCE_FIELD_SPECS: VarReferenceFieldSpec[] = [
+export const VAR_REFERENCE_FIELD_SPECS: FieldSpec[] = [
   ...Object.entries(podSpecPaths).flatMap(([kind, podSpec]) =>
     podTemplateFields.map((field) => ({ kind, path: `${podSpec}/${field}` })),
   ),
