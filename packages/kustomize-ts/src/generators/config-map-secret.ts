@@ -5,8 +5,6 @@ import { makeResource, type Resource } from '../resource.ts';
 import type { GeneratorArgs, GeneratorOptions, KObject, SecretGeneratorArgs } from '../types.ts';
 import { collectKeyValues } from './key-value-sources.ts';
 
-const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
-
 /** Global generatorOptions folded into an entry's own options; on a clash the global value wins, as in kustomize. */
 export function mergeGeneratorOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions {
   const merged: GeneratorOptions = { ...(local ?? {}) };
@@ -24,11 +22,6 @@ async function dataOf(args: GeneratorArgs, loader: Loader, kind: string): Promis
   const data: Record<string, string> = {};
   const binary: Record<string, Uint8Array> = {};
   for (const { key, value, bytes } of await collectKeyValues(args, loader)) {
-    if (!CONFIG_MAP_KEY.test(key)) {
-      throw new KustomizeError(
-        `${kind} ${args.name ?? ''}: "${key}" is not a valid key name: a valid config key must consist of alphanumeric characters, '-', '_' or '.'`,
-      );
-    }
     if (key in data || key in binary) {
       throw new KustomizeError(`${kind} ${args.name ?? ''}: cannot add key ${key}, another key by that name already exists`);
     }

@@ -7,8 +7,6 @@ import type { GeneratorArgs } from '../types.ts';
 /** `bytes` is set for file sources that are not valid UTF-8 text. */
 export type KeyValue = { key: string; value: string; bytes?: Uint8Array };
 
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
 function removeQuotes(value: string): string {
   if (value.length >= 2) {
     const first = value[0];
@@ -33,9 +31,7 @@ export function parseEnvFile(text: string, file: string): KeyValue[] {
     if (line === '' || line.startsWith('#')) return;
     const index = line.indexOf('=');
     const key = index < 0 ? line : line.slice(0, index);
-    if (!ENV_VAR_NAME.test(key)) {
-      throw new KustomizeError(`"${key}" is not a valid key name in env file ${file}`, file);
-    }
+    if (key === '') throw new KustomizeError(`an empty key name in env file ${file}`, file);
     const value = index < 0 ? (process.env[key] ?? '') : line.slice(index + 1);
     if (index < 0 && process.env[key] === undefined) return;
     pairs.push({ key, value });

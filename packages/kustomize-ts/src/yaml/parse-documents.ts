@@ -11,7 +11,7 @@ export function parseYamlDocuments(text: string, file: string): unknown[] {
     schema: 'failsafe',
     merge: false,
     uniqueKeys: true,
-    prettyErrors: false,
+    prettyErrors: true,
   });
   const list = Array.isArray(documents) ? documents : [documents];
   const values: unknown[] = [];
