@@ -12,6 +12,7 @@ import { applyNamespace } from './transformers/namespace.ts';
 import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from './transformers/patches.ts';
 import { applyReplacementSpecs } from './transformers/replacements-bridge.ts';
 import { applyReplicas } from './transformers/replicas.ts';
+import { loadPluginConfigs, runBuiltinPlugin } from './transformers/builtin-plugins.ts';
 import type { FieldSpec, Kustomization } from './types.ts';
 import { metadataOf, type Resource } from './resource.ts';
 
@@ -98,6 +99,9 @@ export async function runTransformers(
   const replacements = kustomization.replacements;
   if (replacements?.length) {
     steps.push({ kind: 'ReplacementTransformer', run: () => applyReplacementSpecs(resources(), loader, replacements) });
+  }
+  for (const config of await loadPluginConfigs(loader, kustomization.transformers ?? [])) {
+    steps.push({ kind: config.kind ?? '', run: () => runBuiltinPlugin(config, resMap, loader) });
   }
   for (const step of steps) await runRecorded(resources, step, configuredIn);
 }

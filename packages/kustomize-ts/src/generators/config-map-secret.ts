@@ -5,12 +5,12 @@ import { makeResource, type Resource } from '../resource.ts';
 import type { GeneratorArgs, GeneratorOptions, KObject, SecretGeneratorArgs } from '../types.ts';
 import { collectKeyValues } from './key-value-sources.ts';
 
-/** Global generatorOptions folded into an entry's own options; on a clash the global value wins, as in kustomize. */
+/** Global generatorOptions folded into an entry's own options; on a clash the entry's own value wins. */
 export function mergeGeneratorOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions {
   const merged: GeneratorOptions = { ...(local ?? {}) };
   if (!global) return merged;
-  merged.labels = { ...(local?.labels ?? {}), ...(global.labels ?? {}) };
-  merged.annotations = { ...(local?.annotations ?? {}), ...(global.annotations ?? {}) };
+  merged.labels = { ...(global.labels ?? {}), ...(local?.labels ?? {}) };
+  merged.annotations = { ...(global.annotations ?? {}), ...(local?.annotations ?? {}) };
   if (global.disableNameSuffixHash) merged.disableNameSuffixHash = true;
   if (global.immutable) merged.immutable = true;
   return merged;

@@ -7,10 +7,12 @@ import type { FieldSpec } from '../types.ts';
 
 const HANDLED_SEPARATELY = new Set(['metadata/namespace', 'subjects[]/namespace', 'subjects/namespace']);
 
-export function applyNamespace(resources: Resource[], namespace: string, fieldSpecs: FieldSpec[]): void {
+/** `unsetOnly` (NamespaceTransformer plugin option) leaves resources that already have a namespace alone. */
+export function applyNamespace(resources: Resource[], namespace: string, fieldSpecs: FieldSpec[], unsetOnly = false): void {
   for (const resource of resources) {
     const id = currentId(resource);
     const object = resource.object;
+    if (unsetOnly && id.namespace !== '') continue;
     rememberCurrentId(resource);
     if (!isClusterScoped(id.group, id.kind)) metadataOf(object).namespace = namespace;
     if ((object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') && Array.isArray(object.subjects)) {
