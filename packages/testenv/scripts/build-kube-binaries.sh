@@ -19,8 +19,8 @@ fi
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 all_present() {
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
-    [ -x "$OUT/$b" ] || return 1
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml; do
+    [ -e "$OUT/$b" ] || return 1
   done
 }
 if all_present; then
@@ -92,6 +92,16 @@ fi
 if [ ! -x "$OUT/kwok" ]; then
   say "building kwok v$KWOK_VERSION ($(elapsed) so far)"
   GOBIN="$OUT" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" || die "go install of kwok failed"
+fi
+
+# kwok needs Stage objects; take kwok's own fast node/pod lifecycle stages from the module we built.
+if [ ! -f "$OUT/kwok-stages.yaml" ]; then
+  kwok_dir=$(go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')
+  for f in "$kwok_dir"/kustomize/stage/node/fast/*.yaml "$kwok_dir"/kustomize/stage/node/heartbeat/*.yaml "$kwok_dir"/kustomize/stage/pod/fast/*.yaml; do
+    case "$f" in */kustomization.yaml) continue ;; esac
+    printf -- '---\n'; cat "$f"
+  done > "$OUT/kwok-stages.yaml.tmp"
+  mv "$OUT/kwok-stages.yaml.tmp" "$OUT/kwok-stages.yaml"
 fi
 
 all_present || die "some binaries are missing from $OUT after the build"

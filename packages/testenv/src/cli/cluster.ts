@@ -1,0 +1,130 @@
+// `cluster up|down|status`: a control plane in the background for people (make cluster, the demo).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startControlPlane } from '../control-plane.ts';
+import { tail } from '../child-process.ts';
+
+interface ClusterRecord {
+  pid: number;
+  server: string;
+  kubeconfig: string;
+  stateDir: string;
+  full: boolean;
+  startedInMs: number;
+}
+
+const [command = 'status', ...rest] = process.argv.slice(2);
+const dir = resolve(valueOf('--dir') ?? '.fluxion');
+const full = !rest.includes('--core-only');
+const recordFile = join(dir, 'cluster.json');
+const logFile = join(dir, 'cluster.log');
+const kubeconfig = join(dir, 'kubeconfig');
+
+function valueOf(flag: string): string | undefined {
+  const index = rest.indexOf(flag);
+  return index >= 0 ? rest[index + 1] : undefined;
+}
+
+function readRecord(): ClusterRecord | undefined {
+  try {
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as ClusterRecord;
+    process.kill(record.pid, 0);
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+async function up(): Promise<void> {
+  const running = readRecord();
+  if (running) {
+    console.log(`control plane already running at ${running.server}\nkubeconfig: ${running.kubeconfig}`);
+    return;
+  }
+  mkdirSync(dir, { recursive: true });
+  rmSync(recordFile, { force: true });
+  const out = openSync(logFile, 'w');
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', '--dir', dir, ...(full ? [] : ['--core-only'])], {
+    detached: true,
+    stdio: ['ignore', out, out],
+  });
+  child.unref();
+  process.stdout.write(`starting control plane${full ? ' (etcd, kube-apiserver, controller-manager, scheduler, kwok)' : ''} `);
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const record = readRecord();
+    if (record) {
+      console.log(`\nready in ${(record.startedInMs / 1000).toFixed(1)} s at ${record.server}`);
+      console.log(`kubeconfig: ${record.kubeconfig}\ntry: kubectl --kubeconfig ${record.kubeconfig} get --raw /readyz`);
+      return;
+    }
+    if (child.exitCode !== null || !isAlive(child.pid)) break;
+    process.stdout.write('.');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  console.error(`\ncontrol plane failed to start; last lines of ${logFile}:\n${tail(logFile, 20)}`);
+  process.exit(1);
+}
+
+async function serve(): Promise<void> {
+  const started = Date.now();
+  const controlPlane = await startControlPlane({ full, kubeconfigPath: kubeconfig });
+  const record: ClusterRecord = {
+    pid: process.pid,
+    server: controlPlane.server,
+    kubeconfig,
+    stateDir: controlPlane.stateDir,
+    full,
+    startedInMs: Date.now() - started,
+  };
+  writeFileSync(recordFile, JSON.stringify(record, null, 2));
+  console.log(`ready: ${JSON.stringify(record)}`);
+  const shutdown = async (): Promise<void> => {
+    await controlPlane.stop();
+    rmSync(recordFile, { force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown());
+  process.on('SIGINT', () => void shutdown());
+  setInterval(() => undefined, 1 << 30); // keep the event loop alive until a signal
+}
+
+async function down(): Promise<void> {
+  const record = readRecord();
+  if (!record) {
+    console.log('no control plane running');
+  } else {
+    process.kill(record.pid, 'SIGTERM');
+    const deadline = Date.now() + 20_000;
+    while (isAlive(record.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (isAlive(record.pid)) process.kill(record.pid, 'SIGKILL');
+    console.log('control plane stopped');
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function isAlive(pid: number | undefined): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function status(): void {
+  const record = readRecord();
+  console.log(record ? `running at ${record.server} (pid ${record.pid}), kubeconfig ${record.kubeconfig}` : 'no control plane running');
+  if (!record && existsSync(logFile)) console.log(`last log: ${logFile}`);
+}
+
+const commands: Record<string, () => Promise<void> | void> = { up, serve, down, status };
+const run = commands[command];
+if (!run) {
+  console.error(`usage: cluster up|down|status [--dir DIR] [--core-only]`);
+  process.exit(2);
+}
+await run();

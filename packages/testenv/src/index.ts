@@ -1,0 +1,15 @@
+// testenv: a real Kubernetes control plane and real fixture servers, for tests, benchmarks and the demo.
+export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+export { useTestNamespace, sharedKubeconfigPath, KUBECONFIG_ENV, type TestNamespace } from './test-namespace.ts';
+export { findBinary, requireBinaries, buildCacheDir, KUBE_VERSION, BUILD_SCRIPT } from './binaries.ts';
+export { TestEnvError } from './errors.ts';
+export { freePort } from './ports.ts';
+export { FAKE_NODE_NAME } from './fake-node.ts';
+export { startGitHttpServer, type GitHttpServer, type GitHttpServerOptions } from './fixtures/git-http-server.ts';
+export { startGitSshServer, type GitSshServer } from './fixtures/git-ssh-server.ts';
+export { GitRepositories, git, type CommitOptions } from './fixtures/git-repositories.ts';
+export { startOciRegistry, type OciRegistry } from './fixtures/oci-registry.ts';
+export { startStaticServer, type StaticServerOptions } from './fixtures/static-server.ts';
+export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
+export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
+export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
