@@ -113,6 +113,20 @@ roleRef:
   });
 });
 
+describe('name references between same-named resources', () => {
+  it('picks the referral that went through the same prefixes as the referrer', async () => {
+    const base = (letter: string): Record<string, string> => ({
+      [`/${letter}/kustomization.yaml`]: `namespace: n${letter}\nnamePrefix: ${letter}-\nresources: [r.yaml]\nconfigMapGenerator:\n- name: cfg\n  literals: [X=${letter}]\n`,
+      [`/${letter}/r.yaml`]: deployment.replace('serviceAccountName: sa\n      ', ''),
+    });
+    const fs = memoryFileSystem({ ...base('a'), ...base('b'), '/top/kustomization.yaml': 'resources: [../a, ../b]\nnamespace: same\n' });
+    const yaml = await buildToYaml('/top', { fs });
+    // kubectl kustomize printed these names for the same tree.
+    expect(yaml).toContain('  name: a-web\n  namespace: same\nspec:\n  template:\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: a-cfg-5dh86htgf8\n');
+    expect(yaml).toContain('  name: b-web\n  namespace: same\nspec:\n  template:\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: b-cfg-ff96tkg7m7\n');
+  });
+});
+
 describe('build errors', () => {
   async function failure(files: Record<string, string>, dir = '/app', options = {}): Promise<KustomizeError> {
     try {

@@ -17,10 +17,13 @@ export type Resource = {
   /** Set on generated resources: how they combine with one of the same id from a base. */
   behavior?: GeneratorBehavior;
   needsHashSuffix: boolean;
+  /** Name prefixes and suffixes applied so far, innermost first: they tell same-named referrals apart. */
+  prefixes: string[];
+  suffixes: string[];
 };
 
 export function makeResource(object: KObject): Resource {
-  return { object, previousIds: [], needsHashSuffix: false };
+  return { object, previousIds: [], needsHashSuffix: false, prefixes: [], suffixes: [] };
 }
 
 export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {
@@ -90,5 +93,7 @@ export function cloneResource(resource: Resource): Resource {
     ...resource,
     object: structuredClone(resource.object),
     previousIds: resource.previousIds.map((id) => ({ ...id })),
+    prefixes: [...resource.prefixes],
+    suffixes: [...resource.suffixes],
   };
 }

@@ -42,6 +42,8 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
     }
   }
   merged.previousIds = old.previousIds;
+  merged.prefixes = old.prefixes;
+  merged.suffixes = old.suffixes;
   merged.needsHashSuffix = old.needsHashSuffix;
   resMap.replace(old, merged);
 }

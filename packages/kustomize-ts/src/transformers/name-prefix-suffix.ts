@@ -24,6 +24,8 @@ export function applyNamePrefixSuffix(
     if (renamesName && typeof metadata.name === 'string') {
       rememberCurrentId(resource);
       metadata.name = `${prefix}${metadata.name}${suffix}`;
+      if (prefix !== '') resource.prefixes.push(prefix);
+      if (suffix !== '') resource.suffixes.push(suffix);
     }
     for (const spec of extraFieldSpecs) {
       if (spec.path === 'metadata/name' || !fieldSpecApplies(spec, object)) continue;

@@ -36,12 +36,21 @@ function narrow(candidates: Resource[], referrer: Resource, name: string): Resou
   const referrerId = currentId(referrer);
   const sameNamespace = candidates.filter((resource) => effectiveNamespace(currentId(resource)) === effectiveNamespace(referrerId));
   if (sameNamespace.length === 1) return sameNamespace[0];
-  const pool = sameNamespace.length > 0 ? sameNamespace : candidates;
+  let pool = sameNamespace.length > 0 ? sameNamespace : candidates;
+  const sameAffixes = pool.filter(
+    (resource) => sameList(resource.prefixes, referrer.prefixes) && sameList(resource.suffixes, referrer.suffixes),
+  );
+  if (sameAffixes.length === 1) return sameAffixes[0];
+  if (sameAffixes.length > 1) pool = sameAffixes;
   const names = new Set(pool.map((resource) => currentId(resource).name));
   if (names.size === 1) return pool[0];
   throw new KustomizeError(
     `found multiple possible referrals for name '${name}' in ${formatId(referrerId)}: ${pool.map((r) => formatId(currentId(r))).join(', ')}`,
   );
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
 function renameScalar(value: unknown, referrer: Resource, referrals: Resource[]): unknown {

@@ -1,7 +1,7 @@
 // Writes plain values exactly as `kustomize build` prints them (go-yaml v2 over JSON): sorted keys, its quoting, 80-column folding.
 import { compareGoYamlKeys } from './go-key-order.ts';
 import { formatNumber } from './go-number-format.ts';
-import { chooseScalarStyle, isBreak, isPrintable } from './scalar-style.ts';
+import { chooseScalarStyle, isBreak, isPrintable, isSimpleKey } from './scalar-style.ts';
 
 const BEST_WIDTH = 80;
 
@@ -37,6 +37,10 @@ function definedEntries(map: Record<string, unknown>): [string, unknown][] {
 function writeMapping(map: Record<string, unknown>, indent: number, lines: string[], firstPrefix: string): void {
   definedEntries(map).forEach(([key, value], index) => {
     const lead = index === 0 && firstPrefix !== '' ? firstPrefix : ' '.repeat(indent);
+    if (!isSimpleKey(key)) {
+      writeComplexEntry(key, value, indent, lines, lead);
+      return;
+    }
     const keyText = renderScalar(key, indent, lead.length, true);
     const head = `${lead}${keyText}:`;
     if (isNonEmptyMap(value)) {
@@ -50,6 +54,21 @@ function writeMapping(map: Record<string, unknown>, indent: number, lines: strin
       lines.push(`${head} ${renderScalar(value, indent + 2, column, false)}`);
     }
   });
+}
+
+/** `? key` / `: value`, for keys that cannot be written as `key:`. */
+function writeComplexEntry(key: string, value: unknown, indent: number, lines: string[], lead: string): void {
+  lines.push(`${lead}? ${renderScalar(key, indent + 2, lead.length + 2, false)}`);
+  const colon = `${' '.repeat(indent)}:`;
+  if (isNonEmptyMap(value)) {
+    lines.push(colon);
+    writeMapping(value, indent + 2, lines, '');
+  } else if (isNonEmptySequence(value)) {
+    lines.push(colon);
+    writeSequence(value, indent, lines, '');
+  } else {
+    lines.push(`${colon} ${renderScalar(value, indent + 2, indent + 2, false)}`);
+  }
 }
 
 function writeSequence(items: unknown[], indent: number, lines: string[], firstPrefix: string): void {

@@ -1,4 +1,5 @@
 // Decides how go-yaml v2 (what kustomize prints with) writes a string: plain, single-quoted, double-quoted or literal.
+import { parseYamlTimestamp } from './resolve-plain-scalar.ts';
 
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal';
 
@@ -11,7 +12,6 @@ const OLD_BOOLS_AND_NULLS = new Set([
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const BASE_60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 const GO_INTEGER = /^[+-]?(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/;
-const TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:[Tt ]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[+-]\d{1,2}(?::\d{2})?)?)?$/;
 
 /** True when go-yaml v2 would read the text back as something other than a string if written plain. */
 export function resolvesAsNonString(text: string): boolean {
@@ -20,7 +20,7 @@ export function resolvesAsNonString(text: string): boolean {
   const first = text[0] ?? '';
   if (first === '.') return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(text);
   if (!/[-+0-9]/.test(first)) return false;
-  if (TIMESTAMP.test(text)) return true;
+  if (parseYamlTimestamp(text) !== undefined) return true;
   const plain = text.replaceAll('_', '');
   if (GO_INTEGER.test(plain) && fitsGoInteger(plain)) return true;
   if (YAML_STYLE_FLOAT.test(plain)) return true;
@@ -137,4 +137,9 @@ export function chooseScalarStyle(text: string, isKey: boolean): ScalarStyle {
   if (style === 'single' && !analysis.singleQuotedAllowed) style = 'double';
   if (style === 'literal' && (!analysis.blockAllowed || isKey)) style = 'double';
   return style;
+}
+
+/** A key longer than 128 bytes or spanning lines cannot be a simple `key:`; the emitter writes `? key` then `: value`. */
+export function isSimpleKey(text: string): boolean {
+  return new TextEncoder().encode(text).length <= 128 && !Array.from(text).some((char) => isBreak(char.codePointAt(0)));
 }
