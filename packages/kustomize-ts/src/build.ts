@@ -60,7 +60,7 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<KO
   const resources = accumulator.resMap.resources;
   addHashSuffixes(resources);
   fixNameReferences(resources, accumulator.config.nameReference);
-  if (accumulator.vars.length > 0) await resolveVarsIn(resources, accumulator.vars, accumulator.config.varReference);
+  if (accumulator.vars.length > 0) resolveVarsIn(resources, accumulator.vars, accumulator.config.varReference);
   const sorted = sortResources(resources, loaded.kustomization.sortOptions);
   return sorted.map((resource) => withoutEmptyAnnotations(resource.object));
 }

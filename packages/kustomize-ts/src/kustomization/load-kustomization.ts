@@ -47,6 +47,11 @@ function checkFields(raw: Record<string, unknown>, path: string): Kustomization 
     const empty = value === null || value === undefined || (Array.isArray(value) && value.length === 0);
     if (!empty) throw new KustomizeError(`not supported: ${field} (in ${path})`, path);
   }
+  const openapi = raw.openapi as Record<string, unknown> | undefined;
+  if (openapi && typeof openapi === 'object' && openapi.path !== undefined) {
+    // A custom schema would change strategic merge keys; refuse rather than merge differently from kustomize.
+    throw new KustomizeError(`not supported: openapi.path (in ${path})`, path);
+  }
   for (const field of ['resources', 'bases', 'components', 'crds', 'configurations', 'patchesStrategicMerge', 'buildMetadata']) {
     const value = raw[field];
     if (value !== undefined && value !== null && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {

@@ -3,14 +3,11 @@
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import { applyReplacements } from '../replacements.ts';
+import { resolveVars } from '../vars.ts';
 import { metadataOf, type Resource } from '../resource.ts';
-import type { KObject, Replacement, ReplacementSpec, Var } from '../types.ts';
+import type { FieldSpec, KObject, Replacement, ReplacementSpec, Var } from '../types.ts';
 import { parseYamlDocuments } from '../yaml/parse-documents.ts';
 
-type ResolveVars = (resources: KObject[], vars: Var[]) => void;
-
-// vars.ts is written in parallel and may not be in every checkout yet, so it is imported by name at run time.
-const VARS_MODULE = '../vars.ts';
 
 const PREVIOUS = {
   names: 'internal.config.kubernetes.io/previousNames',
@@ -60,15 +57,6 @@ export async function applyReplacementSpecs(resources: Resource[], loader: Loade
   withPreviousIds(resources, (objects) => applyReplacements(objects, replacements));
 }
 
-export async function resolveVarsIn(resources: Resource[], vars: Var[], varReferenceFieldSpecs: unknown[]): Promise<void> {
-  let resolve: ResolveVars | undefined;
-  try {
-    const module = (await import(VARS_MODULE)) as Record<string, unknown>;
-    if (typeof module.resolveVars === 'function') resolve = module.resolveVars as ResolveVars;
-  } catch {
-    resolve = undefined;
-  }
-  if (!resolve) throw new KustomizeError('not supported: vars');
-  const run = resolve as (objects: KObject[], vars: Var[], fieldSpecs: unknown[]) => void;
-  withPreviousIds(resources, (objects) => run(objects, vars, varReferenceFieldSpecs));
+export function resolveVarsIn(resources: Resource[], vars: Var[], varReferenceFieldSpecs: FieldSpec[]): void {
+  withPreviousIds(resources, (objects) => resolveVars(objects, vars, varReferenceFieldSpecs));
 }
