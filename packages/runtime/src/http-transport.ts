@@ -16,7 +16,10 @@ export interface HttpRequest {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal;
+  /** Idle socket timeout; 0 for none (watches). */
   timeoutMs?: number;
+  /** How long to wait for response headers, independent of the idle timeout (a half-dead server). */
+  headerTimeoutMs?: number;
 }
 
 export interface TransportOptions {
@@ -74,7 +77,7 @@ export class HttpTransport {
     const controller = new AbortController();
     const onOuterAbort = (): void => controller.abort();
     request.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    const response = await this.send({ ...request, method: 'GET', signal: controller.signal, timeoutMs: 0 });
+    const response = await this.send({ ...request, method: 'GET', signal: controller.signal, timeoutMs: 0, headerTimeoutMs: 30_000 });
     const statusCode = response.statusCode ?? 0;
     if (statusCode < 200 || statusCode >= 300) {
       const chunks: Buffer[] = [];
@@ -117,8 +120,18 @@ export class HttpTransport {
     const timeoutMs = request.timeoutMs ?? this.options.requestTimeoutMs ?? 60_000;
     const isHttps = url.protocol === 'https:';
     return await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = (isHttps ? https : http).request(url, { method: request.method, headers, agent, ...(options.auth ? { auth: options.auth } : {}), ...(request.signal ? { signal: request.signal } : {}) }, resolve);
-      req.on('error', reject);
+      let headerTimer: NodeJS.Timeout | undefined;
+      const req = (isHttps ? https : http).request(url, { method: request.method, headers, agent, ...(options.auth ? { auth: options.auth } : {}), ...(request.signal ? { signal: request.signal } : {}) }, (response) => {
+        clearTimeout(headerTimer);
+        resolve(response);
+      });
+      req.on('error', (error) => {
+        clearTimeout(headerTimer);
+        reject(error);
+      });
+      if (request.headerTimeoutMs) {
+        headerTimer = setTimeout(() => req.destroy(new Error(`${request.method} ${request.path}: ${this.server.host} sent no response headers within ${request.headerTimeoutMs} ms`)), request.headerTimeoutMs);
+      }
       if (timeoutMs > 0) {
         req.setTimeout(timeoutMs, () => req.destroy(new Error(`${request.method} ${request.path}: no answer from ${this.server.host} within ${timeoutMs} ms`)));
       }

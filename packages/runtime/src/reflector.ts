@@ -59,7 +59,10 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
     const events = watcher<T>(this.client, this.gvk, { ...this.options, signal: this.abort.signal });
     this.running = (async () => {
       for await (const event of events) this.apply(event);
-    })();
+    })().catch((error: unknown) => {
+      // the watcher retries everything itself; reaching here is a bug, reported rather than crashing the process
+      this.options.onDiagnostic?.({ type: 'error', error: error instanceof Error ? error : new Error(String(error)), retryInMs: -1 });
+    });
   }
 
   async stop(): Promise<void> {

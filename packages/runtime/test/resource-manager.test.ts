@@ -165,8 +165,8 @@ describe('ResourceManager', () => {
 
   it('waits for objects to be Current, times out naming the ones that are not, and can be cancelled', async () => {
     const ready = configMap('wait-ready', { k: 'v' });
-    // no controller-manager runs on the shared control plane: a Deployment never rolls out
-    const stuck = deployment('wait-stuck', 1);
+    // a paused Deployment never gets a ReplicaSet, with or without a controller-manager: it stays InProgress
+    const stuck: V1Deployment = { ...deployment('wait-stuck', 1), spec: { ...deployment('wait-stuck', 1).spec!, paused: true } };
     await manager.applyAll([ready, stuck]);
     const statuses = await waitForCurrent(client, [refOf(ready)], { timeoutMs: 10_000, intervalMs: 100 });
     expect(statuses.map((s) => s.status.status)).toEqual(['Current']);
