@@ -175,6 +175,7 @@ describe('Flux manifests are accepted and defaulted', () => {
         healthCheckExprs: [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', current: "status.conditions.filter(e, e.type == 'Ready').all(e, e.status == 'True')" }],
         commonMetadata: { labels: { team: 'platform' } },
         deletionPolicy: 'Delete',
+        buildMetadata: ['originAnnotations'],
       }),
     );
     expect(created.spec?.force).toBe(false);
@@ -309,6 +310,8 @@ describe('kubectl view', () => {
     expect(byName.get('helmcharts')?.shortNames).toEqual(['hc']);
     expect(byName.get('kustomizations')?.shortNames).toEqual(['ks']);
     for (const plural of Object.values(plurals)) expect(byName.get(plural)?.categories).toContain('fluxcd');
+    expect(byName.get('kustomizations')?.categories).toEqual(['all', 'fluxcd', 'fluxcd-appliers']);
+    expect(byName.get('gitrepositories')?.categories).toEqual(['all', 'fluxcd', 'fluxcd-sources']);
     expect(byName.get('gitrepositories/status')).toBeDefined();
   });
 });

@@ -101,6 +101,8 @@ export interface KustomizationSpec {
   components?: string[];
   /** Skips listed components that do not exist instead of failing. */
   ignoreMissingComponents?: boolean;
+  /** kustomize buildMetadata options, which annotate each object with where it came from or what changed it. */
+  buildMetadata?: Array<'originAnnotations' | 'transformerAnnotations'>;
 }
 
 /** Labels and annotations set on every applied object, replacing existing values of the same key. */
