@@ -49,16 +49,19 @@ export class Loader {
     return this.settings.fs;
   }
 
+  private async realpathOrFail(absolute: string, context: string): Promise<string> {
+    try {
+      return await this.fs.realpath(absolute);
+    } catch {
+      throw new KustomizeError(`${context}evalsymlink failure on '${absolute}' : lstat ${absolute}: no such file or directory`, absolute);
+    }
+  }
+
   /** Absolute path of a file named relative to this root, after symlinks, checked against the restrictions. */
   async resolveFile(path: string): Promise<string> {
     assertNotRemote(path, this.settings);
     const absolute = posix.resolve(this.root, path);
-    let real: string;
-    try {
-      real = await this.fs.realpath(absolute);
-    } catch {
-      throw new KustomizeError(`evalsymlink failure on '${absolute}' : lstat ${absolute}: no such file or directory`, absolute);
-    }
+    const real = await this.realpathOrFail(absolute, '');
     if ((await this.fs.kindOf(real)) !== 'file') {
       throw new KustomizeError(`'${absolute}' must resolve to a file`, absolute);
     }
@@ -90,15 +93,7 @@ export class Loader {
   async child(path: string): Promise<Loader> {
     assertNotRemote(path, this.settings);
     const absolute = posix.resolve(this.root, path);
-    let real: string;
-    try {
-      real = await this.fs.realpath(absolute);
-    } catch {
-      throw new KustomizeError(
-        `must build at directory: not a valid directory: evalsymlink failure on '${absolute}' : lstat ${absolute}: no such file or directory`,
-        absolute,
-      );
-    }
+    const real = await this.realpathOrFail(absolute, 'must build at directory: not a valid directory: ');
     if ((await this.fs.kindOf(real)) !== 'directory') {
       throw new KustomizeError(`must build at directory: '${real}': file is not directory`, real);
     }

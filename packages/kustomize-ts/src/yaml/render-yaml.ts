@@ -106,53 +106,57 @@ function renderScalar(value: unknown, indent: number, column: number, isKey: boo
   }
 }
 
-function writePlain(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
+type FoldRules = {
+  /** Whether the line may break at the space at `index` (the width is checked separately). */
+  canBreakAt: (chars: string[], index: number) => boolean;
+  /** What a non-space character is written as. */
+  encode: (char: string) => string;
+  /** Written at the start of a continuation line. */
+  continuation?: (chars: string[], index: number) => string;
+};
+
+/** The emitter's writing loop: breaks the line at a single space once past 80 columns, where the style allows. */
+function writeFolded(text: string, indent: number, startColumn: number, allowBreaks: boolean, rules: FoldRules): string {
   const chars = Array.from(text);
   let out = '';
   let column = startColumn;
   let previousWasSpace = false;
   chars.forEach((char, index) => {
     if (char === ' ') {
-      if (allowBreaks && !previousWasSpace && column > BEST_WIDTH && chars[index + 1] !== ' ') {
-        out += `\n${' '.repeat(indent)}`;
-        column = indent;
+      if (allowBreaks && !previousWasSpace && column > BEST_WIDTH && rules.canBreakAt(chars, index)) {
+        const continuation = rules.continuation?.(chars, index) ?? '';
+        out += `\n${' '.repeat(indent)}${continuation}`;
+        column = indent + continuation.length;
       } else {
         out += char;
         column++;
       }
       previousWasSpace = true;
     } else {
-      out += char;
-      column++;
+      const encoded = rules.encode(char);
+      out += encoded;
+      column += encoded.length;
       previousWasSpace = false;
     }
   });
   return out;
 }
 
-function writeSingleQuoted(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
-  const chars = Array.from(text);
-  let out = "'";
-  let column = startColumn + 1;
-  let previousWasSpace = false;
-  chars.forEach((char, index) => {
-    if (char === ' ') {
-      const canBreak = index !== 0 && index !== chars.length - 1 && chars[index + 1] !== ' ';
-      if (allowBreaks && !previousWasSpace && column > BEST_WIDTH && canBreak) {
-        out += `\n${' '.repeat(indent)}`;
-        column = indent;
-      } else {
-        out += char;
-        column++;
-      }
-      previousWasSpace = true;
-    } else {
-      out += char === "'" ? "''" : char;
-      column += char === "'" ? 2 : 1;
-      previousWasSpace = false;
-    }
+const isInner = (chars: string[], index: number): boolean => index !== 0 && index !== chars.length - 1;
+
+function writePlain(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
+  return writeFolded(text, indent, startColumn, allowBreaks, {
+    canBreakAt: (chars, index) => chars[index + 1] !== ' ',
+    encode: (char) => char,
   });
-  return `${out}'`;
+}
+
+function writeSingleQuoted(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
+  const body = writeFolded(text, indent, startColumn + 1, allowBreaks, {
+    canBreakAt: (chars, index) => isInner(chars, index) && chars[index + 1] !== ' ',
+    encode: (char) => (char === "'" ? "''" : char),
+  });
+  return `'${body}'`;
 }
 
 const NAMED_ESCAPES: Record<number, string> = {
@@ -170,39 +174,18 @@ function escapeCodePoint(codePoint: number): string {
 }
 
 function writeDoubleQuoted(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
-  const chars = Array.from(text);
   // go-yaml checks for a byte-order mark at the start of the whole string, so one there escapes every character.
   const startsWithBom = text.startsWith('\ufeff');
-  let out = '"';
-  let column = startColumn + 1;
-  let previousWasSpace = false;
-  chars.forEach((char, index) => {
-    const codePoint = char.codePointAt(0) ?? 0;
-    if (!isPrintable(codePoint) || startsWithBom || isBreak(codePoint) || char === '"' || char === '\\') {
-      const escaped = escapeCodePoint(codePoint);
-      out += escaped;
-      column += escaped.length;
-      previousWasSpace = false;
-    } else if (char === ' ') {
-      if (allowBreaks && !previousWasSpace && column > BEST_WIDTH && index !== 0 && index !== chars.length - 1) {
-        out += `\n${' '.repeat(indent)}`;
-        column = indent;
-        if (chars[index + 1] === ' ') {
-          out += '\\';
-          column++;
-        }
-      } else {
-        out += char;
-        column++;
-      }
-      previousWasSpace = true;
-    } else {
-      out += char;
-      column++;
-      previousWasSpace = false;
-    }
+  const body = writeFolded(text, indent, startColumn + 1, allowBreaks, {
+    canBreakAt: isInner,
+    continuation: (chars, index) => (chars[index + 1] === ' ' ? '\\' : ''),
+    encode: (char) => {
+      const codePoint = char.codePointAt(0) ?? 0;
+      const escape = !isPrintable(codePoint) || startsWithBom || isBreak(codePoint) || char === '"' || char === '\\';
+      return escape ? escapeCodePoint(codePoint) : char;
+    },
   });
-  return `${out}"`;
+  return `"${body}"`;
 }
 
 function writeLiteral(text: string, indent: number): string {
