@@ -11,14 +11,17 @@ function isObject(value: unknown): value is KObject {
 export function readResources(text: string, file: string): Resource[] {
   const resources: Resource[] = [];
   const add = (value: unknown): void => {
-    if (!isObject(value)) throw new KustomizeError(`expected a Kubernetes object in ${file}, found ${JSON.stringify(value)}`, file);
+    if (!isObject(value)) throw new KustomizeError(`missing Resource metadata: expected a Kubernetes object in ${file}, found ${JSON.stringify(value)}`, file);
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       for (const item of value.items) add(item);
       return;
     }
     if (Object.keys(value).length === 0) return;
     if (typeof value.kind !== 'string' || value.kind === '') {
-      throw new KustomizeError(`missing Resource metadata: kind is missing in an object in ${file}`, file);
+      throw new KustomizeError(`missing kind in object ${JSON.stringify(value)} in ${file}`, file);
+    }
+    if (typeof value.metadata?.name !== 'string' || value.metadata.name === '') {
+      throw new KustomizeError(`missing metadata.name in object ${JSON.stringify(value)} in ${file}`, file);
     }
     resources.push(makeResource(value));
   };

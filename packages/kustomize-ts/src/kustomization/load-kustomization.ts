@@ -28,6 +28,7 @@ export async function loadKustomization(loader: Loader): Promise<LoadedKustomiza
   const fileName = present[0] as string;
   const path = posix.join(loader.root, fileName);
   const text = await loader.fs.readFile(path);
+  if (text.trim() === '') throw new KustomizeError(`${fileName} is empty (${path})`, path);
   const parsed = parseYamlDocument(text, path) ?? {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new KustomizeError(`invalid Kustomization: ${path} is not a mapping`, path);
