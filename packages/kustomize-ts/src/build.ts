@@ -19,6 +19,7 @@ import { resolveVarsIn } from './transformers/replacements-bridge.ts';
 import { addBuildMetadata, type BuildMetadataOptions } from './build-metadata.ts';
 import { mergeGenerated } from './generators/merge-generated.ts';
 import { loadCrdConfig } from './field-specs/crd-openapi-config.ts';
+import { runGeneratorPlugins } from './generators/builtin-generator-plugins.ts';
 import type { KObject } from './types.ts';
 
 export type BuildOptions = {
@@ -194,6 +195,7 @@ async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: L
   for (const args of kustomization.secretGenerator ?? []) {
     generated.push(await generateSecret(args, kustomization.generatorOptions, loader));
   }
+  generated.push(...(await runGeneratorPlugins(loader, kustomization.generators ?? [])));
   addBuildMetadata(generated, context.metadata, 'generator', loaded, context.topRoot);
   for (const resource of generated) mergeGenerated(accumulator.resMap, resource);
 }

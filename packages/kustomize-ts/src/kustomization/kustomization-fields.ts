@@ -11,7 +11,7 @@ export const KUSTOMIZATION_FIELDS: ReadonlySet<string> = new Set([
 
 /** Fields that need helm, exec/container plugins or other machinery kustomize-ts does not carry. */
 export const UNSUPPORTED_FIELDS: readonly string[] = [
-  'helmCharts', 'helmChartInflationGenerator', 'helmGlobals', 'generators', 'validators',
+  'helmCharts', 'helmChartInflationGenerator', 'helmGlobals', 'validators',
 ];
 
 export const KUSTOMIZATION_FILE_NAMES: readonly string[] = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
