@@ -102,3 +102,4 @@ export { LeaderElector, LeaderElectionError } from './leader-election.ts';
 export type { LeaderElectionOptions } from './leader-election.ts';
 export { Manager, runtimeNamespace, defaultGracefulShutdownMs } from './manager.ts';
 export type { ManagerOptions, ManagerLeaderElectionOptions, Runnable, StopReason } from './manager.ts';
+export { apiServerReachableCheck } from './api-server-check.ts';

@@ -2,7 +2,7 @@
 import { CoordinationV1Api, CoreV1Api, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import { useTestNamespace, type TestNamespace } from '@fluxion/testenv';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, Manager, RuntimeMetrics } from '../src/index.ts';
+import { apiServerReachableCheck, createLogger, Manager, RuntimeMetrics } from '../src/index.ts';
 import { killAll, spawnControllerProcess, type ControllerProcess } from './fixtures/spawn-controller-process.ts';
 import { eventually } from './support/eventually.ts';
 
@@ -62,7 +62,11 @@ describe('Manager with leader election', () => {
       },
     });
     controller.enqueue({ namespace: env.namespace, name: 'w' });
+    manager.health.addReadinessCheck('api-server', apiServerReachableCheck(env.kubeConfig));
     await manager.start();
+    const readyz = await fetch(`${manager.healthUrl}/readyz?verbose`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.text()).toContain('[+]api-server ok');
 
     const lease = await readLease(leaseName);
     expect(lease.spec?.holderIdentity).toBe('in-process-1');
