@@ -11,6 +11,25 @@ export type GitCredentials =
   | { kind: 'bearer'; bearerToken: string }
   | { kind: 'ssh'; identity: string; knownHosts: string; password?: string };
 
+/** `ca.crt`, `tls.crt` and `tls.key` of the Secret: a private CA and a client certificate for HTTPS. */
+export interface GitTlsMaterial {
+  caCert?: string;
+  clientCert?: string;
+  clientKey?: string;
+}
+
+/** `spec.proxySecretRef`: an HTTP(S) proxy and its optional credentials. */
+export interface GitProxy {
+  address: string;
+  username?: string;
+  password?: string;
+}
+
+export interface GitTransportExtras {
+  tls?: GitTlsMaterial;
+  proxy?: GitProxy;
+}
+
 export interface GitTransport {
   /** Environment for every git command of one fetch. */
   env: Record<string, string>;
@@ -32,11 +51,42 @@ export class GitCredentialsError extends Error {
  * Prepares the environment for fetching `url`. `extraConfig` adds plain git settings (never secrets) the same
  * way, e.g. `protocol.file.allow` for local submodules in tests.
  */
-export async function prepareGitTransport(url: string, credentials?: GitCredentials, extraConfig: Record<string, string> = {}): Promise<GitTransport> {
+export async function prepareGitTransport(
+  url: string,
+  credentials?: GitCredentials,
+  extraConfig: Record<string, string> = {},
+  extras: GitTransportExtras = {},
+): Promise<GitTransport> {
   const config: Array<[string, string]> = Object.entries(extraConfig);
   const env: Record<string, string> = {};
   const secrets: string[] = [];
   let keyDirectory: string | undefined;
+  const materialDirectory = async () => (keyDirectory ??= await mkdtemp(join(tmpdir(), 'fluxion-git-')));
+
+  const tls = extras.tls;
+  if (tls && (tls.caCert || tls.clientCert || tls.clientKey)) {
+    const origin = httpOrigin(url);
+    if (!origin?.startsWith('https:')) throw new GitCredentialsError(`TLS material (ca.crt, tls.crt, tls.key) needs an https URL, not '${redactUrl(url)}'`);
+    if (Boolean(tls.clientCert) !== Boolean(tls.clientKey)) throw new GitCredentialsError(`the Secret for ${redactUrl(url)} must hold both tls.crt and tls.key, or neither`);
+    const directory = await materialDirectory();
+    // Files, scoped to the repository's origin, as git's http.* settings take only paths.
+    if (tls.caCert) {
+      await writeFile(join(directory, 'ca.crt'), withTrailingNewline(tls.caCert), { mode: 0o600 });
+      config.push([`http.${origin}/.sslCAInfo`, join(directory, 'ca.crt')]);
+    }
+    if (tls.clientCert && tls.clientKey) {
+      await writeFile(join(directory, 'tls.crt'), withTrailingNewline(tls.clientCert), { mode: 0o600 });
+      await writeFile(join(directory, 'tls.key'), withTrailingNewline(tls.clientKey), { mode: 0o600 });
+      config.push([`http.${origin}/.sslCert`, join(directory, 'tls.crt')], [`http.${origin}/.sslKey`, join(directory, 'tls.key')]);
+    }
+  }
+
+  if (extras.proxy) {
+    const proxy = proxyUrl(extras.proxy);
+    if (!httpOrigin(url)) throw new GitCredentialsError(`a proxy (spec.proxySecretRef) works only with http(s) URLs, not '${redactUrl(url)}'`);
+    config.push(['http.proxy', proxy]);
+    if (extras.proxy.password) secrets.push(extras.proxy.password, encodeURIComponent(extras.proxy.password));
+  }
 
   if (credentials?.kind === 'basic' || credentials?.kind === 'bearer') {
     const origin = httpOrigin(url);
@@ -54,9 +104,9 @@ export async function prepareGitTransport(url: string, credentials?: GitCredenti
   if (credentials?.kind === 'ssh') {
     if (!/^ssh:\/\//.test(url)) throw new GitCredentialsError(`SSH credentials need an ssh:// URL, not '${redactUrl(url)}'`);
     if (credentials.knownHosts.trim() === '') throw new GitCredentialsError(`the Secret for ${redactUrl(url)} has no known_hosts: host key verification cannot be skipped`);
-    keyDirectory = await mkdtemp(join(tmpdir(), 'fluxion-ssh-'));
-    const identityFile = join(keyDirectory, 'identity');
-    const knownHostsFile = join(keyDirectory, 'known_hosts');
+    const keyDir = await materialDirectory();
+    const identityFile = join(keyDir, 'identity');
+    const knownHostsFile = join(keyDir, 'known_hosts');
     await writeFile(identityFile, withTrailingNewline(credentials.identity), { mode: 0o600 });
     await chmod(identityFile, 0o600);
     await writeFile(knownHostsFile, withTrailingNewline(credentials.knownHosts), { mode: 0o600 });
@@ -70,7 +120,7 @@ export async function prepareGitTransport(url: string, credentials?: GitCredenti
     ];
     if (credentials.password) {
       // ssh reads a key passphrase only from a terminal or SSH_ASKPASS: a script that echoes an env variable.
-      const askPass = join(keyDirectory, 'askpass');
+      const askPass = join(keyDir, 'askpass');
       await writeFile(askPass, '#!/bin/sh\nprintf "%s\\n" "$FLUXION_SSH_KEY_PASSWORD"\n', { mode: 0o700 });
       env.SSH_ASKPASS = askPass;
       env.SSH_ASKPASS_REQUIRE = 'force';
@@ -97,6 +147,18 @@ export async function prepareGitTransport(url: string, credentials?: GitCredenti
       if (keyDirectory) await rm(keyDirectory, { recursive: true, force: true });
     },
   };
+}
+
+function proxyUrl(proxy: GitProxy): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(proxy.address);
+  } catch {
+    throw new GitCredentialsError(`the proxy address '${redactUrl(proxy.address)}' in spec.proxySecretRef is not a URL`);
+  }
+  if (proxy.username) parsed.username = proxy.username;
+  if (proxy.password) parsed.password = proxy.password;
+  return parsed.toString();
 }
 
 function httpOrigin(url: string): string | undefined {

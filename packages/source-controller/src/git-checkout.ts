@@ -1,7 +1,7 @@
 // Fetches a GitRepository's ref into a directory: ls-remote first (nothing is cloned when the remote revision
 // equals the stored one), then a shallow fetch of exactly that ref, sparse and with submodules when asked.
 import { mkdir } from 'node:fs/promises';
-import { type GitCredentials, prepareGitTransport } from './git-auth.ts';
+import { type GitCredentials, type GitProxy, type GitTlsMaterial, prepareGitTransport } from './git-auth.ts';
 import { GitCommandError, runGit } from './git-command.ts';
 import { describeRefRequest, type GitRefRequest, type GitRepositoryRef, parseLsRemote, refRequestFromSpec, resolveRemoteRef } from './git-ref.ts';
 import { FetchError, redactText, redactUrl } from './fetch-error.ts';
@@ -15,6 +15,10 @@ export interface GitCheckoutOptions {
   /** Where to check out; created if missing, must be empty. */
   directory: string;
   credentials?: GitCredentials;
+  /** `ca.crt` / `tls.crt` / `tls.key` from the same Secret. */
+  tls?: GitTlsMaterial;
+  /** From `spec.proxySecretRef`. */
+  proxy?: GitProxy;
   /** `spec.timeout` in milliseconds for the whole fetch, default 60 s. */
   timeoutMs?: number;
   /** `status.artifact.revision`: when the remote still has it, nothing is cloned. */
@@ -38,7 +42,10 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
   const displayUrl = redactUrl(options.url);
   const timeoutMs = options.timeoutMs ?? defaultGitTimeoutMs;
   const deadline = Date.now() + timeoutMs;
-  const transport = await prepareGitTransport(options.url, options.credentials, options.gitConfig).catch((error: unknown) => {
+  const transport = await prepareGitTransport(options.url, options.credentials, options.gitConfig, {
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+  }).catch((error: unknown) => {
     throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
   });
   const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets };
