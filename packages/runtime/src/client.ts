@@ -136,7 +136,8 @@ export class KubeClient {
       };
       const page = await this.transport.requestJson<KubernetesListObject<T>>({ method: 'GET', path, query });
       for (const item of page.items) items.push(withTypeMeta(item, gvk));
-      continueToken = page.metadata?._continue || undefined;
+      // raw JSON says `continue`; client-node's model type calls it `_continue`
+      continueToken = (page.metadata as { continue?: string } | undefined)?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
     } while (continueToken);
     return { items, resourceVersion };

@@ -41,8 +41,12 @@ describe('KubeClient', () => {
     const live = await client.get<V1ConfigMap>(ref);
     expect(live.data).toEqual({ a: '1', b: '2', c: '3', d: '4' });
     expect(live.metadata?.managedFields?.map((f) => f.manager)).toContain('test-apply');
-    const listed = await client.list<V1ConfigMap>({ group: '', version: 'v1', kind: 'ConfigMap' }, { namespace: env.namespace, limit: 1 });
-    expect(listed.items.map((cm) => `${cm.kind}/${cm.metadata?.name}`)).toContain('ConfigMap/crud');
+    for (const name of ['page-1', 'page-2']) await client.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: env.namespace, labels: { paged: 'yes' } } });
+    await client.patch(ref, { metadata: { labels: { paged: 'yes' } } }, 'merge');
+    // one item per page: the client follows `continue` to the end
+    const listed = await client.list<V1ConfigMap>({ group: '', version: 'v1', kind: 'ConfigMap' }, { namespace: env.namespace, labelSelector: 'paged=yes', limit: 1 });
+    expect(listed.items.map((cm) => `${cm.kind}/${cm.metadata?.name}`).sort()).toEqual(['ConfigMap/crud', 'ConfigMap/page-1', 'ConfigMap/page-2']);
+    expect(Number(listed.resourceVersion)).toBeGreaterThan(0);
     await client.delete(ref);
     expect(await client.getIfExists(ref)).toBeUndefined();
   });

@@ -17,6 +17,8 @@ import { defaultTakeOverManagers, takeOverFieldManagersPatch } from './field-man
 import { isImmutableFieldError } from './immutable.ts';
 import { recreate } from './recreate.ts';
 import { isCustomResourceDefinition, splitIntoStages } from './stages.ts';
+import type { ResolvedObject } from './live-objects.ts';
+import { readLiveObjects } from './live-objects.ts';
 import { waitForCrdsEstablished } from './crd-established.ts';
 
 export interface ResourceManagerOptions {
@@ -82,12 +84,28 @@ export class ResourceManager {
 
   private async applyStage(objects: readonly KubernetesObject[], options: ApplyAllOptions, changeSet: ChangeSet): Promise<ChangeSetEntry[]> {
     const rejected: RejectedObject[] = [];
-    const planned = await mapConcurrent(objects, this.concurrency, async (object) => {
+    const reject = (object: KubernetesObject, error: unknown): undefined => {
+      rejected.push({ subject: objectLabel(object), message: describeError(error) });
+      return undefined;
+    };
+    const resolved = await mapConcurrent(objects, this.concurrency, async (manifest) => {
       try {
-        return await this.plan(object, options);
+        const resource = await this.client.resourceFor(gvkOf(manifest));
+        return { object: normalize(manifest, resource, options.defaultNamespace), resource };
       } catch (error) {
-        rejected.push({ subject: objectLabel(object), message: describeError(error) });
-        return undefined;
+        return reject(manifest, error);
+      }
+    });
+    if (rejected.length > 0) throw new ApplyValidationError(rejected, changeSet);
+    const resolvedObjects = resolved as ResolvedObject[];
+    const liveObjects = await readLiveObjects(this.client, resolvedObjects, this.concurrency);
+    const planned = await mapConcurrent(resolvedObjects, this.concurrency, async (entry, index) => {
+      try {
+        const live = liveObjects[index];
+        if (live instanceof Error) throw live;
+        return await this.plan(entry, live, options);
+      } catch (error) {
+        return reject(entry.object, error);
       }
     });
     if (rejected.length > 0) throw new ApplyValidationError(rejected, changeSet);
@@ -101,12 +119,9 @@ export class ResourceManager {
     });
   }
 
-  /** Reads the live object and dry-runs the apply; throws what the API server said. Writes nothing. */
-  private async plan(manifest: KubernetesObject, options: ApplyAllOptions): Promise<PlannedObject> {
-    const resource = await this.client.resourceFor(gvkOf(manifest));
-    const object = normalize(manifest, resource, options.defaultNamespace);
+  /** Dry-runs the apply against the live object; throws what the API server said. Writes nothing. */
+  private async plan({ object, resource }: ResolvedObject, live: KubernetesObject | undefined, options: ApplyAllOptions): Promise<PlannedObject> {
     const identity = identityOf(object);
-    const live = await this.client.getIfExists(refOf(object));
     try {
       const dryRun = await this.dryRunApply(object);
       return { object, identity, resource, live, dryRun, recreate: false };
