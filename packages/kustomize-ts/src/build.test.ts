@@ -113,6 +113,20 @@ roleRef:
   });
 });
 
+describe('patch values', () => {
+  it('are typed as kustomize types them', async () => {
+    const fs = memoryFileSystem({
+      '/app/kustomization.yaml':
+        'resources: [r.yaml]\npatches:\n- patch: |-\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n    spec:\n      d: 2024-01-01\n      o: 010\n      u: 1_000\n',
+      '/app/r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+    });
+    // kubectl kustomize printed this for the same tree.
+    expect(await buildToYaml('/app', { fs })).toBe(
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\nspec:\n  d: "2024-01-01T00:00:00Z"\n  o: 8\n  u: 1000\n',
+    );
+  });
+});
+
 describe('name references between same-named resources', () => {
   it('picks the referral that went through the same prefixes as the referrer', async () => {
     const base = (letter: string): Record<string, string> => ({
