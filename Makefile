@@ -54,7 +54,7 @@ demo: setup
 	node scripts/demo.ts
 
 demo-down: toolchain
-	@node packages/testenv/bin/cluster down
+	@node scripts/demo-down.ts
 
 clean: cluster-down
 	rm -rf node_modules packages/*/node_modules

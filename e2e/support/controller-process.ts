@@ -1,0 +1,69 @@
+// Runs a Fluxion controller as its own process, as a user would, and waits until it reports ready.
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '@fluxion/testenv';
+import { pollUntil } from './poll.ts';
+
+export type ControllerName = 'source-controller' | 'kustomize-controller';
+
+export interface ControllerProcess {
+  name: ControllerName;
+  pid: number;
+  logFile: string;
+  healthUrl: string;
+  stop(): Promise<void>;
+}
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+export function controllerBinary(name: ControllerName): string {
+  return join(repoRoot, 'packages', name, 'bin', name);
+}
+
+export async function startControllerProcess(
+  name: ControllerName,
+  options: { kubeconfigPath: string; logFile: string; args?: string[]; detached?: boolean },
+): Promise<ControllerProcess> {
+  const [healthPort, metricsPort] = await Promise.all([freePort(), freePort()]);
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  await new Promise((resolve) => log.once('open', resolve));
+  const child = spawn(
+    process.execPath,
+    [
+      controllerBinary(name),
+      `--health-addr=127.0.0.1:${healthPort}`,
+      `--metrics-addr=127.0.0.1:${metricsPort}`,
+      '--log-level=info',
+      ...(options.args ?? []),
+    ],
+    {
+      env: { ...process.env, KUBECONFIG: options.kubeconfigPath },
+      stdio: ['ignore', log, log],
+      detached: options.detached ?? false,
+    },
+  );
+  if (options.detached) child.unref(); // outlives the demo's narrator, until `make demo-down`
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  const healthUrl = `http://127.0.0.1:${healthPort}`;
+  await pollUntil(`${name} /readyz`, async () => {
+    if (exitCode !== undefined) throw new Error(`${name} exited with code ${String(exitCode)}; see ${options.logFile}`);
+    const res = await fetch(`${healthUrl}/readyz`).catch(() => undefined);
+    return res?.ok ? true : undefined;
+  }, 60_000);
+  return {
+    name,
+    pid: child.pid ?? 0,
+    logFile: options.logFile,
+    healthUrl,
+    stop: async () => {
+      if (exitCode !== undefined) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
