@@ -250,7 +250,7 @@ patches:
     kind: Service
   patch: |-
     - op: add
-      path: /metadata/annotations/layer-${layer}
+      path: /metadata/labels/layer-${layer}
       value: patched
 `;
 }
