@@ -36,9 +36,10 @@ async function stampHolder(leaseName: string): Promise<string | undefined> {
 describe('leader election across processes', () => {
   it('a second process waits while the first leads, and takes over within the lease duration after kill -9', async () => {
     const leaseName = 'kill-test';
+    // Short enough for a quick takeover, with room for a busy CI machine to renew in time.
     const shortLease = [
-      '--leader-election-lease-duration=4s',
-      '--leader-election-renew-deadline=3s',
+      '--leader-election-lease-duration=6s',
+      '--leader-election-renew-deadline=4s',
       '--leader-election-retry-period=500ms',
     ];
     const first = startControllerProcess('first', leaseName, shortLease);
@@ -51,7 +52,7 @@ describe('leader election across processes', () => {
     await eventually(async () => {
       const lease = await readLease(leaseName);
       expect(lease.spec?.holderIdentity).toBe('first');
-      expect(new Date(String(lease.spec?.renewTime)).getTime()).toBeGreaterThan(Date.now() - 4_000);
+      expect(new Date(String(lease.spec?.renewTime)).getTime()).toBeGreaterThan(Date.now() - 6_000);
     });
     expect(second.hasLogged('Successfully acquired lease')).toBe(false);
     expect(second.logLines().some((line) => line.msg === 'Reconcile started')).toBe(false);
@@ -64,7 +65,7 @@ describe('leader election across processes', () => {
     await eventually(async () => expect((await readLease(leaseName)).spec?.holderIdentity).toBe('second'), { timeoutMs: 30_000 });
     const after = await readLease(leaseName);
     expect(after.spec?.leaseTransitions).toBe(1);
-    expect(after.spec?.leaseDurationSeconds).toBe(4);
+    expect(after.spec?.leaseDurationSeconds).toBe(6);
     expect(new Date(String(after.spec?.acquireTime)).getTime()).toBeGreaterThan(new Date(String(before.spec?.acquireTime)).getTime());
     await eventually(async () => expect(await stampHolder(leaseName)).toBe('second'));
     expect(second.hasLogged('Reconcile finished')).toBe(true);
