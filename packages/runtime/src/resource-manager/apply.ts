@@ -1,7 +1,7 @@
 // ResourceManager: staged server-side apply with a dry-run per stage, drift detection, field takeover and recreate.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { NoKindMatchError } from '../api-discovery.ts';
-import { isApiError } from '../api-error.ts';
+import { isApiError, isInvalid } from '../api-error.ts';
 import type { KubeClient } from '../client.ts';
 import { refOf } from '../client.ts';
 import type { ApiResource } from '../group-version-kind.ts';
@@ -142,15 +142,31 @@ export class ResourceManager {
       await this.apply(object);
       return changeSetEntry(identity, 'created');
     }
-    const takeOver = takeOverFieldManagersPatch(live, this.takeOverManagers, this.fieldManager);
-    if (takeOver) {
+    if (takeOverFieldManagersPatch(live, this.takeOverManagers, this.fieldManager)) {
       // fields kubectl left are now ours, so the dry-run shows their removal as drift
-      live = await this.client.patch(refOf(live), takeOver, 'json');
+      live = await this.takeOverFieldManagers(live);
       dryRun = await this.dryRunApply(object);
     }
     if (dryRun && !hasDrifted(live, dryRun, { ignoreStatus: plan.resource.hasStatus })) return changeSetEntry(identity, 'unchanged');
     await this.apply(object);
     return changeSetEntry(identity, 'configured');
+  }
+
+  /** The patch is guarded by resourceVersion; a controller writing the object meanwhile means read and try again. */
+  private async takeOverFieldManagers(live: KubernetesObject): Promise<KubernetesObject> {
+    const ref = refOf(live);
+    let current = live;
+    for (let attempt = 1; ; attempt++) {
+      const patch = takeOverFieldManagersPatch(current, this.takeOverManagers, this.fieldManager);
+      if (!patch) return current;
+      try {
+        return await this.client.patch(ref, patch, 'json');
+      } catch (error) {
+        // a failed `test` operation answers 422; anything else, or too many races, is a real failure
+        if (!isInvalid(error) || attempt >= 5) throw error;
+        current = await this.client.get(ref);
+      }
+    }
   }
 
   private dryRunApply(object: KubernetesObject): Promise<KubernetesObject> {
