@@ -181,7 +181,8 @@ export class LeaderElector {
       lease = await this.#api.readNamespacedLease({ name, namespace });
     } catch (error) {
       if (statusCode(error) !== 404) {
-        this.#log.debug({ err: error }, 'Could not read leader lease');
+        // Forbidden or unreachable: a person may need to fix RBAC or the network, so say so.
+        this.#log.warn({ err: error, code: statusCode(error) }, 'Could not read leader lease');
         return false;
       }
       try {

@@ -84,6 +84,7 @@ export class Manager {
 
   /** Create a controller that the manager starts (when leading) and drains on shutdown. */
   addController(options: Omit<ControllerOptions, 'logger' | 'metrics'> & { logger?: Logger }): Controller {
+    if (this.#state !== 'new') throw new Error(`cannot add controller ${options.name} after the manager started`);
     const controller = new Controller({ ...options, logger: options.logger ?? this.logger, metrics: this.metrics });
     this.#controllers.push(controller);
     return controller;
