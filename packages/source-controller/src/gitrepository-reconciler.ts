@@ -1,5 +1,6 @@
 // GitRepository → artifact: finalizer, suspend, spec, Secrets, includes, ls-remote/checkout, ignore rules,
 // archive, store, status and events — the steps a Flux user would list, in that order.
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,7 +250,7 @@ class ReconcileRun {
         await copyIncludedArtifacts(storage, includes, directory);
         const ignore = await loadIgnoreMatcher(directory, plan.ignore);
         const stored = await storage.archive(this.#owner, result.revision, directory, {
-          fileName: `${result.commit}.tar.gz`,
+          fileName: artifactFileName(result.commit, plan, includes),
           exclude: (path, isDirectory) => ignore.excludes(path, isDirectory),
         });
         await storage.linkLatest(stored);
@@ -323,6 +324,21 @@ class ReconcileRun {
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * `<commit>.tar.gz` as Flux names it; when ignore rules, includes, sparse checkout or submodules shape the content,
+ * a hash of them is added, so one URL never serves two different contents (consumers verify the digest).
+ */
+export function artifactFileName(commit: string, plan: GitRepositoryPlan, includes: readonly IncludedArtifact[]): string {
+  const inputs = {
+    ignore: plan.ignore,
+    include: includes.map(({ entry, artifact }) => [entry.repository.name, entry.fromPath, entry.toPath, artifact.digest]),
+    sparseCheckout: plan.sparseCheckout,
+    recurseSubmodules: plan.recurseSubmodules,
+  };
+  if (inputs.ignore === undefined && inputs.include.length === 0 && !inputs.sparseCheckout && !inputs.recurseSubmodules) return `${commit}.tar.gz`;
+  return `${commit}-${createHash('sha256').update(stableJson(inputs)).digest('hex').slice(0, 12)}.tar.gz`;
+}
 
 function setOrDelete<K extends keyof GitRepositoryStatus>(status: GitRepositoryStatus, key: K, value: GitRepositoryStatus[K] | undefined): void {
   if (value === undefined) delete status[key];
