@@ -1,0 +1,17 @@
+// @fluxion/kustomize-controller: the Kustomization controller and its pure steps.
+export { setupKustomizationController, ControllerName, defaultSourceKinds, type KustomizationControllerOptions, type KustomizationControllerHandle } from './kustomization-controller.ts';
+export { KustomizationReconciler, RevisionAnnotation, type KustomizationReconcilerOptions } from './kustomization-reconciler.ts';
+export { main, kustomizeControllerFlags, parseFeatureGates } from './main.ts';
+export { fetchArtifact, verifyDigest, ArtifactFetchError, type FetchArtifactOptions, type FetchedArtifact } from './artifact-fetch.ts';
+export { untar, readTarEntries, UnsafeArchiveError } from './safe-untar.ts';
+export { buildManifests, BuildError } from './build-manifests.ts';
+export { findOrGenerateKustomization, kustomizationFileNames } from './generate-kustomization.ts';
+export { applyOverrides, OverrideError } from './overrides.ts';
+export { envsubst, EnvsubstError } from './envsubst.ts';
+export { substituteVariables, mergeVariables, SubstitutionError, SubstituteAnnotation } from './substitute.ts';
+export { inventoryFromObjects, diffInventory, mergeInventories, inventoryRefs } from './inventory.ts';
+export { checkDependencies, dependencyKeys, dependentsOf, dependentsBlockingTeardown, DependencyNotReadyError, DependencyCycleError } from './dependencies.ts';
+export { ssaPolicyOf, isForceEnabled, isPruneDisabled, SsaAnnotation, ForceAnnotation, PruneAnnotation, ReconcileAnnotation, type SsaPolicy } from './apply-policy.ts';
+export { NameLabel, NamespaceLabel, ownerLabels, stampMetadata } from './common-metadata.ts';
+export { KustomizationFinalizer, deletesObjects } from './finalize.ts';
+export { FieldManager } from './apply-set.ts';

@@ -1,0 +1,439 @@
+// Reconciles one Kustomization: the steps a user would describe, from dependencies to status.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Kustomization, KustomizationStatus, ResourceInventory } from '@fluxion/api';
+import {
+  markFailed,
+  markReady,
+  markReconciling,
+  markStalled,
+  parseGoDuration,
+  prune,
+  removeCondition,
+  setCondition,
+  setLastHandledReconcileAt,
+  setObservedGeneration,
+  WaitCancelledError,
+  waitForCurrent,
+  type ChangeSet,
+  type EventRecorder,
+  type KubeClient,
+  type Logger,
+  type ObjectKey,
+  type ObjectRef,
+  type ReconcileResult,
+  type Reflector,
+  type StatusPatcher,
+} from '@fluxion/runtime';
+import type { KObject } from 'kustomize-ts';
+import { isDeepStrictEqual } from 'node:util';
+import { buildManifests, BuildError } from './build-manifests.ts';
+import { ClusterClients } from './cluster-clients.ts';
+import { ownerLabels, stampMetadata } from './common-metadata.ts';
+import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf } from './dependencies.ts';
+import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
+import { HealthWaits } from './health-waits.ts';
+import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
+import { applySet } from './apply-set.ts';
+import { appliedMessage, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';
+import { ArtifactCache, BuildCache } from './manifest-cache.ts';
+import { PruneAnnotation } from './apply-policy.ts';
+import { SourceIndex, type SourceObject } from './source-index.ts';
+import { objectSubject, substituteVariables } from './substitute.ts';
+import { loadSubstitutionVariables } from './substitution-vars.ts';
+
+export const RevisionAnnotation = 'kustomize.toolkit.fluxcd.io/revision';
+
+export interface KustomizationReconcilerOptions {
+  /** `--no-remote-bases`. */
+  noRemoteBases: boolean;
+  /** `--requeue-dependency`. */
+  requeueDependencyMs: number;
+  /** `--no-cross-namespace-refs`. */
+  noCrossNamespaceRefs: boolean;
+  /** StrictPostBuildSubstitutions: an unset variable without default fails the build. */
+  strictSubstitution: boolean;
+  /** `--artifact-fetch-retries`. */
+  artifactFetchRetries: number;
+  /** How often objects are read while waiting for health. */
+  healthPollIntervalMs?: number;
+}
+
+export interface KustomizationReconcilerDeps {
+  /** The controller's own client: Kustomizations, sources, Secrets, Events, status. */
+  client: KubeClient;
+  kustomizations: Reflector<Kustomization>;
+  sources: SourceIndex;
+  events: EventRecorder;
+  statusPatcher: StatusPatcher;
+  clusters: ClusterClients;
+  artifacts: ArtifactCache;
+  builds: BuildCache;
+  waits: HealthWaits;
+  options: KustomizationReconcilerOptions;
+}
+
+/** A reconcile step failed in a way the spec must change to fix: Stalled, not retried until the spec changes. */
+class InvalidSpecError extends Error {
+  override readonly name = 'InvalidSpecError';
+  readonly reason: string;
+  constructor(reason: string, message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/** What the status of this reconcile works on: the object's metadata and a copy of its status. */
+interface Working {
+  metadata: { generation?: number; annotations?: Record<string, string> };
+  status: KustomizationStatus;
+}
+
+const defaultRetryMs = 60_000;
+
+export class KustomizationReconciler {
+  private readonly deps: KustomizationReconcilerDeps;
+
+  constructor(deps: KustomizationReconcilerDeps) {
+    this.deps = deps;
+  }
+
+  readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
+    const { client } = this.deps;
+    const ref: ObjectRef = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: key.namespace, name: key.name };
+    // read from the API server, not the cache: the inventory must be the one our last reconcile wrote
+    const kustomization = await client.getIfExists<Kustomization>(ref);
+    if (!kustomization) {
+      this.deps.waits.cancel(`${key.namespace}/${key.name}`, 'the Kustomization was deleted');
+      return {};
+    }
+    if (kustomization.metadata?.deletionTimestamp) {
+      return finalizeKustomization(kustomization, { ...this.deps, log });
+    }
+    if (!kustomization.metadata?.finalizers?.includes(KustomizationFinalizer)) {
+      await this.addFinalizer(kustomization);
+    }
+    if (kustomization.spec?.suspend) {
+      log.info('Reconciliation is suspended for this object');
+      return {};
+    }
+    return this.reconcileActive(kustomization, log);
+  };
+
+  private async reconcileActive(kustomization: Kustomization, log: Logger): Promise<ReconcileResult> {
+    const spec = kustomization.spec;
+    const intervalMs = durationOf(spec?.interval, defaultRetryMs);
+    const retryMs = durationOf(spec?.retryInterval, intervalMs);
+    const timeoutMs = durationOf(spec?.timeout, intervalMs);
+    const startedAt = new Date();
+    const working: Working = {
+      metadata: { ...(kustomization.metadata?.generation !== undefined ? { generation: kustomization.metadata.generation } : {}), ...(kustomization.metadata?.annotations ? { annotations: kustomization.metadata.annotations } : {}) },
+      status: structuredClone(kustomization.status ?? {}),
+    };
+    setLastHandledReconcileAt(working);
+    let revision: string | undefined;
+    let digest: string | undefined;
+    try {
+      assertSupported(kustomization);
+      checkDependencies(
+        kustomization,
+        (namespace, name) => this.deps.kustomizations.get(namespace, name),
+        (dependency) => this.deps.sources.artifactOf(dependency)?.revision,
+      );
+      const source = this.resolveSource(kustomization);
+      const artifact = source.status?.artifact;
+      if (!artifact?.url) throw new BuildError(`Source '${sourceSubject(kustomization)}' is not ready, artifact not found`, 'ArtifactFailed');
+      revision = artifact.revision;
+
+      // a new revision or spec: say so before the work starts
+      if (working.status.lastAppliedRevision !== revision || working.status.observedGeneration !== working.metadata.generation) {
+        markReconciling(working, 'Progressing', progressingMessage(revision, timeoutMs));
+        working.status.lastAttemptedRevision = revision;
+        await this.writeStatus(kustomization, working);
+      }
+
+      const objects = await this.build(kustomization, artifact.url, artifact.digest);
+      digest = manifestsDigest(objects);
+      const target = await this.deps.clusters.forKustomization(kustomization);
+      const applied = await this.apply(kustomization, target, objects, working);
+      const changeSet = applied.changeSet;
+      working.status.lastAttemptedRevision = revision;
+
+      const health = await this.checkHealth(kustomization, target, applied.inventory, revision, timeoutMs, working, log);
+      working.status.lastAppliedRevision = revision;
+      setObservedGeneration(working);
+      markReady(working, 'ReconciliationSucceeded', appliedMessage(revision));
+      if (health !== undefined) {
+        setCondition(working, { type: HealthyCondition, status: 'True', reason: 'Succeeded', message: health });
+      } else if (health === undefined && !needsHealthCheck(kustomization)) {
+        removeCondition(working, HealthyCondition);
+      }
+      working.status.history = recordHistory(working.status.history, { digest, revision, status: 'ReconciliationSucceeded', startedAt, finishedAt: new Date() });
+      const revisionChanged = kustomization.status?.lastAppliedRevision !== revision;
+      await this.writeStatus(kustomization, working);
+      if (changeSet.hasChanges || revisionChanged) {
+        const lines = changeSet.toString() || 'no changes';
+        await this.event(kustomization, 'Normal', 'ReconciliationSucceeded', revisionChanged ? `${lines}\n${appliedMessage(revision)}` : lines, revision, log);
+      }
+      log.info({ revision, changes: changeSet.changes.length, durationMs: Date.now() - startedAt.getTime() }, `Reconciliation finished, next run in ${spec?.interval ?? ''}`);
+      return { requeueAfter: intervalMs };
+    } catch (error) {
+      if (error instanceof WaitCancelledError) {
+        // a newer revision or spec is queued; it writes the status
+        log.info({ revision, reason: error.message }, 'Health check cancelled');
+        return { requeueAfter: 1 };
+      }
+      return this.fail(kustomization, working, error, { revision, digest, startedAt, retryMs, requeueDependencyMs: this.deps.options.requeueDependencyMs, log });
+    }
+  }
+
+  private resolveSource(kustomization: Kustomization): SourceObject {
+    const reference = kustomization.spec?.sourceRef;
+    const namespace = kustomization.metadata?.namespace ?? '';
+    if (!reference) throw new InvalidSpecError('InvalidSpec', 'spec.sourceRef is required');
+    if (this.deps.options.noCrossNamespaceRefs && reference.namespace && reference.namespace !== namespace) {
+      throw new InvalidSpecError('AccessDenied', `can't access '${sourceSubject(kustomization)}', cross-namespace references have been blocked`);
+    }
+    if (!this.deps.sources.supports(reference.kind)) {
+      throw new InvalidSpecError('ArtifactFailed', `source kind '${reference.kind}' is not supported yet: use GitRepository, OCIRepository or Bucket`);
+    }
+    const source = this.deps.sources.get(kustomization);
+    if (!source) throw new BuildError(`Source '${sourceSubject(kustomization)}' not found`, 'ArtifactFailed');
+    return source;
+  }
+
+  /** Fetch, unpack, build and substitute: the objects to apply, stamped with our labels. */
+  private async build(kustomization: Kustomization, url: string, digest: string | undefined): Promise<KObject[]> {
+    const spec = kustomization.spec;
+    const { options } = this.deps;
+    const overrides = {
+      targetNamespace: spec?.targetNamespace,
+      namePrefix: spec?.namePrefix,
+      nameSuffix: spec?.nameSuffix,
+      patches: spec?.patches,
+      images: spec?.images,
+      components: spec?.components,
+      ignoreMissingComponents: spec?.ignoreMissingComponents,
+    };
+    const buildKey = JSON.stringify([digest ?? url, spec?.path ?? '', overrides, options.noRemoteBases]);
+    const built = await this.deps.builds.getOrBuild(buildKey, async () => {
+      const lease = await this.deps.artifacts.acquire(url, { digest, retries: options.artifactFetchRetries });
+      try {
+        return await buildManifests(lease.dir, { path: spec?.path, spec: overrides, allowRemoteBases: !options.noRemoteBases });
+      } finally {
+        lease.release();
+      }
+    });
+    built.forEach(assertIdentifiable);
+    const substituted = spec?.postBuild
+      ? substituteVariables(built, await loadSubstitutionVariables(this.deps.client, kustomization), { strict: options.strictSubstitution })
+      : built;
+    return stampMetadata(substituted, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' }, spec?.commonMetadata);
+  }
+
+  /** Apply, then prune what left the inventory. The inventory in `working` always covers everything applied. */
+  private async apply(kustomization: Kustomization, target: KubeClient, objects: KObject[], working: Working): Promise<{ changeSet: ChangeSet; inventory: ResourceInventory }> {
+    const previous = kustomization.status?.inventory;
+    const inventory = inventoryFromObjects(objects as KubernetesObject[]);
+    let changeSet: ChangeSet;
+    try {
+      changeSet = await applySet(target, objects as KubernetesObject[], { force: kustomization.spec?.force ?? false });
+    } catch (error) {
+      const partial = (error as { changeSet?: ChangeSet }).changeSet;
+      const written = (partial?.entries ?? []).filter((entry) => entry.action === 'created' || entry.action === 'configured' || entry.action === 'unchanged');
+      if (written.length > 0) {
+        const appliedIds = new Set(written.map((entry) => `${entry.object.namespace}|${entry.object.name}|${entry.object.group}|${entry.object.kind}`));
+        const appliedObjects = (objects as KubernetesObject[]).filter((object) => {
+          const [group = ''] = (object.apiVersion ?? '').includes('/') ? (object.apiVersion ?? '').split('/') : [''];
+          return appliedIds.has(`${object.metadata?.namespace ?? ''}|${object.metadata?.name ?? ''}|${group}|${object.kind ?? ''}`);
+        });
+        working.status.inventory = mergeInventories(previous, inventoryFromObjects(appliedObjects));
+      }
+      throw error;
+    }
+    working.status.inventory = inventory;
+    if (kustomization.spec?.prune) {
+      const { removed } = diffInventory(previous, inventory);
+      if (removed.length > 0) {
+        try {
+          const pruned = await prune(target, removed, {
+            pruneDisabledAnnotation: PruneAnnotation,
+            pruneDisabledValue: 'disabled',
+            ownerLabels: ownerLabels(kustomization.metadata?.name ?? '', kustomization.metadata?.namespace ?? ''),
+          });
+          changeSet.add(...pruned.entries);
+        } catch (error) {
+          // objects that failed to go stay tracked, so the next reconcile tries again
+          working.status.inventory = mergeInventories(inventory, { entries: removed });
+          throw error;
+        }
+      }
+    }
+    return { changeSet, inventory };
+  }
+
+  /**
+   * Waits for every applied object (spec.wait) or the listed healthChecks to be Current; returns the Healthy message,
+   * or undefined when nothing is checked. A newer source revision or spec cancels the wait.
+   */
+  private async checkHealth(kustomization: Kustomization, target: KubeClient, inventory: ResourceInventory, revision: string, timeoutMs: number, working: Working, log: Logger): Promise<string | undefined> {
+    const spec = kustomization.spec;
+    const namespace = kustomization.metadata?.namespace ?? '';
+    let refs: ObjectRef[];
+    if (spec?.wait) {
+      refs = inventoryRefs(inventory);
+    } else if (spec?.healthChecks?.length) {
+      refs = spec.healthChecks.map((check, index) => ({
+        apiVersion: check.apiVersion ?? versionFromInventory(inventory, check.kind, check.name, check.namespace ?? namespace, index),
+        kind: check.kind,
+        name: check.name,
+        namespace: check.namespace ?? namespace,
+      }));
+    } else {
+      return undefined;
+    }
+    const healthy = getHealthy(working);
+    // an unchanged revision that was healthy and still is needs no progress report
+    const key = keyOf(kustomization);
+    const wait = this.deps.waits.begin(key, revision, kustomization.metadata?.generation);
+    const started = performance.now();
+    try {
+      if (healthy?.status !== 'True' || working.status.lastAppliedRevision !== revision) {
+        markReconciling(working, 'Progressing', `Checking health of ${refs.length} object(s) for revision ${revision} with a timeout of ${spec?.timeout ?? spec?.interval ?? ''}`);
+        await this.writeStatus(kustomization, working);
+      }
+      await waitForCurrent(target, refs, { timeoutMs, signal: wait.signal, failFast: true, intervalMs: this.deps.options.healthPollIntervalMs ?? 1_000 });
+    } catch (error) {
+      if (!(error instanceof WaitCancelledError)) {
+        setCondition(working, { type: HealthyCondition, status: 'False', reason: 'HealthCheckFailed', message: (error as Error).message });
+      }
+      throw error;
+    } finally {
+      wait.end();
+    }
+    log.debug({ objects: refs.length }, 'Health check passed');
+    if (healthy?.status === 'True' && working.status.lastAppliedRevision === revision) return healthy.message;
+    return `Health check passed in ${formatSeconds(performance.now() - started)}`;
+  }
+
+  private async fail(
+    kustomization: Kustomization,
+    working: Working,
+    error: unknown,
+    context: { revision: string | undefined; digest: string | undefined; startedAt: Date; retryMs: number; requeueDependencyMs: number; log: Logger },
+  ): Promise<ReconcileResult> {
+    const reason = reasonOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (context.revision) working.status.lastAttemptedRevision = context.revision;
+    setObservedGeneration(working);
+    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError) {
+      markStalled(working, reason, message);
+    } else if (error instanceof DependencyNotReadyError) {
+      markFailed(working, reason, message);
+    } else {
+      markFailed(working, reason, message);
+    }
+    if (context.digest && context.revision) {
+      working.status.history = recordHistory(working.status.history, { digest: context.digest, revision: context.revision, status: reason, startedAt: context.startedAt, finishedAt: new Date() });
+    }
+    try {
+      await this.writeStatus(kustomization, working);
+    } catch (statusError) {
+      context.log.error({ err: statusError }, 'Failed to write the failure to status');
+      throw error;
+    }
+    if (error instanceof DependencyNotReadyError) {
+      context.log.info({ reason: message }, `Dependencies do not meet ready condition, retrying in ${Math.round(context.requeueDependencyMs / 1000)}s`);
+      return { requeueAfter: context.requeueDependencyMs };
+    }
+    context.log.error({ reason, err: error }, 'Reconciliation failed');
+    await this.event(kustomization, 'Warning', reason, message, context.revision, context.log);
+    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError) return {};
+    return { requeueAfter: context.retryMs };
+  }
+
+  private async addFinalizer(kustomization: Kustomization): Promise<void> {
+    const finalizers = [...(kustomization.metadata?.finalizers ?? []), KustomizationFinalizer];
+    const updated = await this.deps.client.patch<Kustomization>(
+      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: kustomization.metadata?.namespace, name: kustomization.metadata?.name ?? '' },
+      { metadata: { finalizers, resourceVersion: kustomization.metadata?.resourceVersion } },
+      'merge',
+    );
+    kustomization.metadata = { ...kustomization.metadata, finalizers, resourceVersion: updated.metadata?.resourceVersion ?? '' };
+  }
+
+  /** Writes the owned status fields if they changed; an unchanged reconcile writes nothing. */
+  private async writeStatus(kustomization: Kustomization, working: Working): Promise<void> {
+    const next = ownedStatus(working.status);
+    if (isDeepStrictEqual(next, ownedStatus(kustomization.status ?? {}))) return;
+    const written = await this.deps.statusPatcher.patch(kustomization, next);
+    kustomization.status = structuredClone(next);
+    kustomization.metadata = { ...kustomization.metadata, resourceVersion: written.resourceVersion };
+  }
+
+  private async event(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string, revision: string | undefined, log: Logger): Promise<void> {
+    try {
+      await this.deps.events.record({ object: kustomization, type, reason, message, ...(revision ? { annotations: { [RevisionAnnotation]: revision } } : {}) });
+    } catch (error) {
+      log.warn({ err: error, reason }, 'Failed to record an Event');
+    }
+  }
+}
+
+function getHealthy(working: Working) {
+  return working.status.conditions?.find((condition) => condition.type === HealthyCondition);
+}
+
+function needsHealthCheck(kustomization: Kustomization): boolean {
+  return Boolean(kustomization.spec?.wait || kustomization.spec?.healthChecks?.length);
+}
+
+/** Fields whose support comes with a later issue: refused with a clear message rather than ignored. */
+function assertSupported(kustomization: Kustomization): void {
+  const spec = kustomization.spec;
+  const unsupported: string[] = [];
+  if (spec?.healthCheckExprs?.length) unsupported.push('spec.healthCheckExprs (CEL health checks)');
+  if (spec?.dependsOn?.some((dependency) => dependency.readyExpr)) unsupported.push('spec.dependsOn[].readyExpr (CEL readiness)');
+  if (spec?.decryption) unsupported.push('spec.decryption (SOPS)');
+  if (unsupported.length > 0) throw new InvalidSpecError('UnsupportedField', `not supported yet by this controller: ${unsupported.join(', ')}; remove the field(s) to reconcile`);
+}
+
+function assertIdentifiable(object: KObject, index: number): void {
+  if (!object.apiVersion || !object.kind || !object.metadata?.name) {
+    throw new BuildError(`object #${index + 1} of the build (${objectSubject(object)}) lacks apiVersion, kind or metadata.name`);
+  }
+}
+
+/** The condition reasons this controller reports; anything else (an API error's own reason) is ReconciliationFailed. */
+const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec']);
+
+function reasonOf(error: unknown): string {
+  const reason = (error as { reason?: unknown } | undefined)?.reason;
+  return typeof reason === 'string' && knownReasons.has(reason) ? reason : 'ReconciliationFailed';
+}
+
+/** A health check without apiVersion takes the version of the applied object it names. */
+function versionFromInventory(inventory: ResourceInventory, kind: string, name: string, namespace: string, index: number): string {
+  const found = inventoryRefs(inventory).find((ref) => ref.kind === kind && ref.name === name && (ref.namespace ?? '') === namespace)
+    ?? inventoryRefs(inventory).find((ref) => ref.kind === kind && ref.name === name);
+  if (!found) throw new InvalidSpecError('InvalidSpec', `spec.healthChecks[${index}] (${kind}/${namespace}/${name}) has no apiVersion and is not one of the applied objects; set its apiVersion`);
+  return found.apiVersion;
+}
+
+function sourceSubject(kustomization: Kustomization): string {
+  const reference = kustomization.spec?.sourceRef;
+  return `${reference?.kind ?? ''}/${reference?.namespace || kustomization.metadata?.namespace || ''}/${reference?.name ?? ''}`;
+}
+
+function durationOf(text: string | undefined, fallbackMs: number): number {
+  if (!text) return fallbackMs;
+  try {
+    return parseGoDuration(text);
+  } catch {
+    return fallbackMs;
+  }
+}
+
+function formatSeconds(milliseconds: number): string {
+  return `${(milliseconds / 1000).toFixed(1)}s`;
+}
+

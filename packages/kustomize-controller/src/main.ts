@@ -1,0 +1,56 @@
+// kustomize-controller: flags (Flux's names), wiring, start; nothing else.
+import { boolFlag, createClient, createLogger, FlagError, FlagSet, intFlag, Manager, parseFlagsOrExit, runtimeFlags, runtimeNamespace, runtimeOptionsFromFlags, stringFlag, loadKubeConfig } from '@fluxion/runtime';
+import { ControllerName, setupKustomizationController } from './kustomization-controller.ts';
+
+export const kustomizeControllerFlags = new FlagSet(ControllerName, runtimeFlags).with({
+  'no-remote-bases': boolFlag(false, 'Disallow remote bases usage in Kustomize overlays; remote bases are not supported by kustomize-ts yet either way.'),
+  'artifact-fetch-retries': intFlag(2, 'The maximum number of retries when fetching an artifact from the source server.'),
+  'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for alpha/experimental features, e.g. StrictPostBuildSubstitutions=false.'),
+});
+
+/** `StrictPostBuildSubstitutions` is on unless turned off: an unset variable without default fails the build. */
+export function parseFeatureGates(text: string): { strictPostBuildSubstitutions: boolean } {
+  const gates = { strictPostBuildSubstitutions: true };
+  for (const pair of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+    const [name, value = 'true'] = pair.split('=');
+    if (name === 'StrictPostBuildSubstitutions') gates.strictPostBuildSubstitutions = value === 'true';
+    else throw new FlagError(`unknown feature gate "${name}" in --feature-gates: known gates are StrictPostBuildSubstitutions`);
+  }
+  return gates;
+}
+
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+  const flags = parseFlagsOrExit(kustomizeControllerFlags, argv);
+  const runtime = runtimeOptionsFromFlags(flags);
+  const gates = parseFeatureGates(flags['feature-gates']);
+  const logger = createLogger({ level: runtime.logLevel, encoding: runtime.logEncoding, base: { controller: ControllerName } });
+  const kubeConfig = loadKubeConfig();
+  const client = createClient({ kubeConfig, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst, userAgent: ControllerName });
+  const manager = new Manager({
+    name: ControllerName,
+    logger,
+    kubeConfig,
+    metricsAddress: runtime.metricsAddress,
+    healthAddress: runtime.healthAddress,
+    leaderElection: runtime.leaderElection,
+  });
+  setupKustomizationController(manager, {
+    client,
+    logger,
+    concurrency: runtime.concurrency,
+    minRetryDelayMs: runtime.minRetryDelayMs,
+    maxRetryDelayMs: runtime.maxRetryDelayMs,
+    requeueDependencyMs: runtime.requeueDependencyMs,
+    defaultServiceAccount: runtime.defaultServiceAccount,
+    noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
+    noRemoteBases: flags['no-remote-bases'],
+    strictSubstitution: gates.strictPostBuildSubstitutions,
+    artifactFetchRetries: flags['artifact-fetch-retries'],
+    namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
+    labelSelector: runtime.watchLabelSelector || undefined,
+    kubeApiQps: runtime.kubeApiQps,
+    kubeApiBurst: runtime.kubeApiBurst,
+  });
+  logger.info({ concurrency: runtime.concurrency, strictPostBuildSubstitutions: gates.strictPostBuildSubstitutions }, 'Starting kustomize-controller');
+  return manager.run();
+}
