@@ -159,7 +159,10 @@ function toFetchError(context: GitContext, step: string, error: unknown): FetchE
   }
   const detail = redactText(lastLines(error.stderr), context.secrets);
   if (authenticationFailures.some((pattern) => pattern.test(error.stderr))) {
-    return new FetchError('AuthenticationFailed', `authentication to ${hostOf(context.displayUrl)} failed while ${step} ${what}: ${detail} (check the credentials in spec.secretRef)`);
+    // The line that says why (e.g. "Host key verification failed.") comes before git's generic closing lines.
+    const cause = error.stderr.split('\n').map((line) => line.trim()).find((line) => authenticationFailures.some((pattern) => pattern.test(line)));
+    const reason = cause ? redactText(cause, context.secrets) : detail;
+    return new FetchError('AuthenticationFailed', `authentication to ${hostOf(context.displayUrl)} failed while ${step} ${what}: ${reason} (check the credentials in spec.secretRef)`);
   }
   return new FetchError('GitOperationFailed', `${step} ${what} failed: ${detail}`);
 }
