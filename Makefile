@@ -33,7 +33,9 @@ typecheck: deps
 	pnpm exec tsc -p tsconfig.json
 
 test: setup typecheck
-	pnpm exec vitest run
+	@mkdir -p .cache
+	@status=0; pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json || status=$$?; \
+	  node scripts/test-summary.ts .cache/vitest-results.json; exit $$status
 
 test-unit: deps
 	pnpm exec vitest run --project unit
