@@ -35,3 +35,17 @@ export {
 } from './source-ignore.ts';
 export { ArtifactStorage, latestArtifactLinkName, type Artifact, type ArtifactOwner, type ArtifactStorageOptions } from './storage.ts';
 export { StorageError } from './storage-error.ts';
+export { extractTarGz, TarExtractError, type ExtractOptions } from './tar-extract.ts';
+export { resolveGitAccess, SecretError, type GitAccess } from './git-secrets.ts';
+export type { GitProxy, GitTlsMaterial } from './git-auth.ts';
+export { validateGitRepositorySpec, InvalidSpecError, defaultGitTimeout, type GitRepositoryPlan } from './gitrepository-spec.ts';
+export { copyIncludedArtifacts, resolveIncludes, IncludeError, type IncludedArtifact } from './include-artifacts.ts';
+export {
+  GitRepositoryReconciler,
+  ReconcileFailure,
+  artifactFileName,
+  gitRepositoryKind,
+  revisionAnnotation,
+  type GitRepositoryReconcilerOptions,
+} from './gitrepository-reconciler.ts';
+export { setupGitRepositoryController, type GitRepositoryController, type GitRepositoryControllerOptions } from './gitrepository-controller.ts';
