@@ -4,7 +4,7 @@ import { parseGoDuration, prune, type EventRecorder, type KubeClient, type Logge
 import { PruneAnnotation } from './apply-policy.ts';
 import type { ClusterClients } from './cluster-clients.ts';
 import { ownerLabels } from './common-metadata.ts';
-import { dependencyKeys, dependentsBlockingTeardown, keyOf } from './dependencies.ts';
+import { dependencyKeys, dependentsBlockingTeardown, dependentsOf, keyOf } from './dependencies.ts';
 import type { HealthWaits } from './health-waits.ts';
 import { inventoryRefs } from './inventory.ts';
 
@@ -20,6 +20,8 @@ export interface FinalizeDeps {
 }
 
 const teardownPollMs = 1_000;
+/** How long a deleted dependency waits to see whether its dependents are being deleted too. */
+export const teardownGraceMs = 5_000;
 
 /** True when deleting the Kustomization deletes its objects: Delete, WaitForTermination, or MirrorPrune with prune on. */
 export function deletesObjects(kustomization: Kustomization): boolean {
@@ -34,11 +36,15 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
   deps.waits.cancel(key, 'the Kustomization is being deleted');
 
   // reverse dependency order: what depends on us goes first
-  const blockers = dependentsBlockingTeardown(key, deps.kustomizations.list());
+  const all = deps.kustomizations.list();
+  const blockers = dependentsBlockingTeardown(key, all);
   if (blockers.length > 0) {
     deps.log.info({ dependents: blockers.map(keyOf) }, 'Waiting for dependents to be deleted first');
     return { requeueAfter: teardownPollMs * 2 };
   }
+  // `kubectl delete -f` deletes in file order: give dependents deleted in the same breath time to be seen as such
+  const graceLeftMs = Date.parse(String(kustomization.metadata.deletionTimestamp)) + teardownGraceMs - Date.now();
+  if (graceLeftMs > 0 && dependentsOf(key, all).length > 0) return { requeueAfter: graceLeftMs };
 
   const inventory = kustomization.status?.inventory;
   if (deletesObjects(kustomization) && inventory?.entries.length) {
@@ -78,7 +84,7 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
 
 /** Polls until none of `refs` exists, up to a bounded time per call; returns those still there. */
 async function waitUntilGone(client: KubeClient, refs: readonly ObjectRef[], timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + Math.min(timeoutMs, 30_000);
+  const deadline = Date.now() + Math.min(timeoutMs, 10_000);
   for (;;) {
     const present = (await Promise.all(refs.map(async (ref) => ((await client.getIfExists(ref)) ? subjectOfRef(ref) : undefined)))).filter((subject): subject is string => subject !== undefined);
     if (present.length === 0 || Date.now() >= deadline) return present;

@@ -1,0 +1,159 @@
+// A running kustomize-controller (in this process) against the test control plane, plus a fake source: tarballs
+// served over HTTP and a GitRepository whose status.artifact we write ourselves, which is the whole contract.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Kustomization, KustomizationSpec } from '@fluxion/api';
+import { installCrds } from '@fluxion/api';
+import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
+import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace } from '@fluxion/testenv';
+import { setupKustomizationController, type KustomizationControllerHandle } from '../../src/kustomization-controller.ts';
+import { sha256Digest, tarGz } from './tar-builder.ts';
+
+export interface KustomizeEnv {
+  ns: string;
+  env: TestNamespace;
+  client: KubeClient;
+  handle: KustomizationControllerHandle;
+  /** Serves `files` as a new artifact of GitRepository `source` and writes its status; returns the revision. */
+  publish(source: string, files: Record<string, string>, options?: { digest?: string }): Promise<string>;
+  /** A GitRepository with no artifact yet. */
+  createSource(source: string): Promise<void>;
+  applyKustomization(name: string, spec: Partial<KustomizationSpec> & { source?: string }): Promise<void>;
+  getKustomization(name: string): Promise<Kustomization | undefined>;
+  get<T extends KubernetesObject>(apiVersion: string, kind: string, name: string): Promise<T | undefined>;
+  /** Sets reconcile.fluxcd.io/requestedAt, as `flux reconcile` does. */
+  requestReconcile(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startKustomizeEnv(prefix: string, controllerOptions: { concurrency?: number } = {}): Promise<KustomizeEnv> {
+  const env = await useTestNamespace(prefix);
+  const ns = env.namespace;
+  await installCrds(env.kubeConfig);
+  const client = createClient({ kubeConfig: env.kubeConfig, qps: 500, burst: 1000 });
+  const artifactDir = await mkdtemp(join(tmpdir(), 'kc-artifacts-'));
+  const server: RunningServer = await startStaticServer(artifactDir);
+  const logger = createLogger({ level: process.env['KC_TEST_LOG'] ? 'debug' : 'silent' as 'error', encoding: 'json' });
+  const manager = new Manager({ name: 'kustomize-controller-test', logger, metricsAddress: '0', healthAddress: '0' });
+  const handle = setupKustomizationController(manager, {
+    client,
+    logger,
+    concurrency: controllerOptions.concurrency ?? 4,
+    minRetryDelayMs: 200,
+    maxRetryDelayMs: 2_000,
+    requeueDependencyMs: 2_000,
+    defaultServiceAccount: '',
+    noCrossNamespaceRefs: false,
+    noRemoteBases: true,
+    strictSubstitution: true,
+    artifactFetchRetries: 1,
+    healthPollIntervalMs: 250,
+    namespace: ns,
+  });
+  await manager.start();
+
+  const gitRepository = (name: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name, namespace: ns } });
+  const createSource = async (name: string) => {
+    await client.apply({ ...gitRepository(name), spec: { url: `https://git.example.invalid/${name}`, interval: '1h' } }, { fieldManager: 'test', force: true });
+  };
+  let counter = 0;
+  return {
+    ns,
+    env,
+    client,
+    handle,
+    createSource,
+    async publish(source, files, options = {}) {
+      await createSource(source);
+      const archive = tarGz(files);
+      const commit = createHash('sha1').update(archive).update(String(counter++)).digest('hex');
+      const path = `gitrepository/${ns}/${source}/${commit}.tar.gz`;
+      await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
+      const revision = `main@sha1:${commit}`;
+      const artifact = {
+        path,
+        url: `${server.url}/${commit}.tar.gz`,
+        revision,
+        digest: options.digest ?? sha256Digest(archive),
+        lastUpdateTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        size: archive.length,
+      };
+      await client.apply(
+        { ...gitRepository(source), status: { artifact, conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: `stored artifact for revision '${revision}'`, lastTransitionTime: artifact.lastUpdateTime }] } },
+        { fieldManager: 'source-controller', force: true, subresource: 'status' },
+      );
+      return revision;
+    },
+    async applyKustomization(name, spec) {
+      const { source = name, ...rest } = spec;
+      await client.apply(
+        {
+          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+          kind: 'Kustomization',
+          metadata: { name, namespace: ns },
+          spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: source }, ...rest },
+        },
+        { fieldManager: 'test', force: true },
+      );
+    },
+    getKustomization: (name) => client.getIfExists<Kustomization>({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name }),
+    get: (apiVersion, kind, name) => client.getIfExists({ apiVersion, kind, name, namespace: ns }),
+    async requestReconcile(name) {
+      await client.patch(
+        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() + Math.random() } } },
+        'merge',
+      );
+    },
+    async stop() {
+      await manager.stop();
+      await server.stop();
+      await rm(artifactDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `check` returns a value other than undefined/false, or fails with the last observation. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+export function readyOf(kustomization: Kustomization | undefined): { status: string; reason: string; message: string } | undefined {
+  return kustomization?.status?.conditions?.find((condition) => condition.type === 'Ready');
+}
+
+export const configMapYaml = (name: string, data: Record<string, string>, annotations: Record<string, string> = {}) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${Object.keys(annotations).length ? `  annotations:\n${Object.entries(annotations).map(([k, v]) => `    ${k}: "${v}"`).join('\n')}\n` : ''}data:\n${Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
+
+export const deploymentYaml = (name: string, options: { replicas?: number; image?: string; nodeSelector?: Record<string, string>; containerName?: string } = {}) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+${options.replicas === undefined ? '' : `  replicas: ${options.replicas}\n`}  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+${options.nodeSelector ? `      nodeSelector:\n${Object.entries(options.nodeSelector).map(([k, v]) => `        ${k}: "${v}"`).join('\n')}\n` : ''}      containers:
+      - name: ${options.containerName ?? 'app'}
+        image: ${options.image ?? 'nginx:1.27'}
+`;
