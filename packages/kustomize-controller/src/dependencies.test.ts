@@ -1,0 +1,45 @@
+import type { Kustomization } from '@fluxion/api';
+import { describe, expect, it } from 'vitest';
+import { checkDependencies, DependencyCycleError, DependencyNotReadyError, dependentsBlockingTeardown } from './dependencies.ts';
+
+const ks = (name: string, options: { dependsOn?: string[]; ready?: boolean; applied?: string; generation?: number; observed?: number; deleting?: boolean } = {}): Kustomization => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name, namespace: 'flux', generation: options.generation ?? 1, ...(options.deleting ? { deletionTimestamp: new Date() } : {}) },
+  spec: { interval: '1m', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' }, dependsOn: (options.dependsOn ?? []).map((dependency) => ({ name: dependency })) },
+  status: {
+    observedGeneration: options.observed ?? 1,
+    lastAppliedRevision: options.applied ?? 'main@sha1:1',
+    conditions: [{ type: 'Ready', status: options.ready === false ? 'False' : 'True', reason: 'x', message: '', lastTransitionTime: '' }],
+  },
+});
+
+function check(subject: Kustomization, others: Kustomization[], revision = 'main@sha1:1'): void {
+  const byName = new Map(others.map((other) => [other.metadata?.name, other]));
+  checkDependencies(subject, (_namespace, name) => byName.get(name), () => revision);
+}
+
+describe('checkDependencies', () => {
+  it('passes when every dependency is Ready at its source revision', () => {
+    expect(() => check(ks('apps', { dependsOn: ['infra'] }), [ks('infra')])).not.toThrow();
+  });
+
+  it('names a missing, not ready, outdated or stale-generation dependency', () => {
+    const apps = ks('apps', { dependsOn: ['infra'] });
+    expect(() => check(apps, [])).toThrow(new DependencyNotReadyError("unable to get 'flux/infra' dependency: Kustomization not found"));
+    expect(() => check(apps, [ks('infra', { ready: false })])).toThrow("dependency 'flux/infra' is not ready");
+    expect(() => check(apps, [ks('infra', { generation: 2, observed: 1 })])).toThrow("dependency 'flux/infra' is not ready");
+    expect(() => check(apps, [ks('infra')], 'main@sha1:2')).toThrow("dependency 'flux/infra' revision is not up to date");
+  });
+
+  it('detects a cycle', () => {
+    expect(() => check(ks('a', { dependsOn: ['b'] }), [ks('b', { dependsOn: ['a'] })])).toThrow(new DependencyCycleError('circular dependency: flux/a -> flux/b -> flux/a'));
+  });
+});
+
+describe('dependentsBlockingTeardown', () => {
+  it('returns only dependents that are being deleted too', () => {
+    const all = [ks('infra', { deleting: true }), ks('apps', { dependsOn: ['infra'], deleting: true }), ks('web', { dependsOn: ['infra'] })];
+    expect(dependentsBlockingTeardown('flux/infra', all).map((dependent) => dependent.metadata?.name)).toEqual(['apps']);
+  });
+});
