@@ -1,0 +1,137 @@
+// Benchmark: 100 GitRepositories, each on its own repository on the local git HTTP server, reconciled by
+// bin/source-controller as its own process on a private control plane. Prints the time from creation to all Ready,
+// the controller's peak RSS, and then reconciles the same 100 unchanged again (no clone expected) a few times.
+// Run: node packages/source-controller/bench/gitrepositories-100.ts [--count=100] [--cycles=3] [--concurrent=4]
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { type GitRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
+import { createClient } from '@fluxion/runtime';
+import { freePort, startControlPlane, startGitHttpServer } from '@fluxion/testenv';
+
+const flag = (name: string, fallback: number): number => {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? Number(arg.split('=')[1]) : fallback;
+};
+const count = flag('count', 100);
+const cycles = flag('cycles', 3);
+const concurrent = flag('concurrent', 4);
+const namespace = 'bench';
+const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
+const gvk = { group: SourceGroup, version: 'v1', kind: 'GitRepository' };
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+console.log(`gitrepositories-${count}: starting a control plane and a git server...`);
+const controlPlane = await startControlPlane();
+const server = await startGitHttpServer();
+const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-bench-'));
+let controller: ReturnType<typeof spawn> | undefined;
+let failed = false;
+try {
+  const kubeConfig = controlPlane.kubeConfig();
+  await installCrds(kubeConfig);
+  const client = createClient({ kubeConfig, qps: 500, burst: 1000 });
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  for (let i = 0; i < count; i++) {
+    server.repositories.create(`repo-${i}`);
+    server.repositories.commit(`repo-${i}`, { 'deploy/app.yaml': `kind: ConfigMap\nmetadata:\n  name: app-${i}\n`, 'README.md': `repository ${i}\n` });
+  }
+  console.log(`${count} repositories committed; starting bin/source-controller (--concurrent=${concurrent})`);
+
+  const storagePort = await freePort();
+  let logs = '';
+  controller = spawn(
+    process.execPath,
+    [binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, `--storage-path=${storagePath}`, `--storage-addr=127.0.0.1:${storagePort}`,
+      `--storage-adv-addr=127.0.0.1:${storagePort}`, '--metrics-addr=0', '--health-addr=0', `--concurrent=${concurrent}`, '--log-level=warn',
+      '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000'],
+    { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  controller.stderr?.on('data', (chunk: Buffer) => (logs = (logs + chunk.toString()).slice(-20_000)));
+  const pid = controller.pid!;
+
+  const created = performance.now();
+  for (let i = 0; i < count; i++) {
+    await client.create<GitRepository>({
+      apiVersion: SourceApiVersion, kind: 'GitRepository', metadata: { name: `repo-${i}`, namespace },
+      spec: { url: server.urlOf(`repo-${i}`), interval: '1h', ref: { branch: 'main' } },
+    });
+  }
+  await waitForAll((repository) => isReady(repository), 'Ready', created);
+  const firstReadyMs = performance.now() - created;
+  const peakAfterCreate = await peakRssMb(pid);
+  console.log(`all ${count} Ready in ${seconds(firstReadyMs)}`);
+
+  const cycleTimes: number[] = [];
+  const perCycle: Array<{ lsRemotes: number; clones: number }> = [];
+  for (let cycle = 1; cycle <= cycles; cycle++) {
+    const requestsBefore = server.requests.length;
+    const token = `bench-cycle-${cycle}-${Date.now()}`;
+    const began = performance.now();
+    await Promise.all(Array.from({ length: count }, (_, i) =>
+      client.patch({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: `repo-${i}` }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge')));
+    await waitForAll((repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository), `handled ${token}`, began);
+    cycleTimes.push(performance.now() - began);
+    const requests = server.requests.slice(requestsBefore);
+    // Protocol v2 over HTTP: every git process opens with one GET of info/refs; ls-remote then POSTs once (ls-refs),
+    // a fetch twice (ls-refs, fetch). So POSTs beyond the GETs are fetches, i.e. clones.
+    const gets = requests.filter((request) => request.method === 'GET' && request.path.endsWith('/info/refs?service=git-upload-pack')).length;
+    const posts = requests.filter((request) => request.method === 'POST' && request.path.endsWith('/git-upload-pack')).length;
+    perCycle.push({ lsRemotes: gets, clones: posts - gets });
+    console.log(`unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${gets} ls-remote, ${posts - gets} clones`);
+  }
+  const peak = Math.max(peakAfterCreate, await peakRssMb(pid));
+
+  console.log('');
+  console.log(`${count} GitRepositories, each on its own repository (--concurrent=${concurrent}):`);
+  console.log(`  creation to all Ready            ${seconds(firstReadyMs)}`);
+  console.log(`  controller peak RSS              ${peak.toFixed(0)} MB`);
+  console.log(`  unchanged reconcile, per cycle   ${seconds(median(cycleTimes))} (median of ${cycles}; ${cycleTimes.map(seconds).join(', ')})`);
+  console.log(`  clones in unchanged cycles       ${perCycle.reduce((sum, cycle) => sum + cycle.clones, 0)} (ls-remote per cycle: ${perCycle.map((cycle) => cycle.lsRemotes).join(', ')})`);
+  if (perCycle.some((cycle) => cycle.clones !== 0)) {
+    console.log('  FAILED: an unchanged repository was cloned again');
+    failed = true;
+  }
+
+  async function waitForAll(done: (repository: GitRepository) => boolean, what: string, since: number): Promise<void> {
+    let lastReport = 0;
+    for (;;) {
+      const { items } = await client.list<GitRepository>(gvk, { namespace });
+      const finished = items.filter(done).length;
+      if (finished === count) return;
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
+      }
+      if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
+      await delay(100);
+    }
+  }
+} catch (error) {
+  console.error(error);
+  failed = true;
+} finally {
+  if (controller && controller.exitCode === null) {
+    controller.kill('SIGTERM');
+    await new Promise((resolve) => controller!.once('exit', resolve));
+  }
+  await server.stop();
+  await controlPlane.stop();
+  await rm(storagePath, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
+
+function isReady(repository: GitRepository): boolean {
+  return repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+}
+
+// VmHWM: the process's peak resident set so far.
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kilobytes / 1024;
+}
