@@ -28,18 +28,20 @@ export class Child {
       cwd: options.cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.process.stdout?.pipe(log);
-    this.process.stderr?.pipe(log);
+    // Two sources share one log: neither may end it; `finish` does once the process closed.
+    this.process.stdout?.pipe(log, { end: false });
+    this.process.stderr?.pipe(log, { end: false });
+    // Resolves once the process is gone AND its output is flushed to the log, so a failure can quote it.
     this.exited = new Promise((resolve) => {
+      const finish = (code: number | null): void => {
+        this.exitCode = code;
+        log.end(() => resolve(code));
+      };
       this.process.on('error', (error) => {
         log.write(`spawn failed: ${error.message}\n`);
-        this.exitCode = -1;
-        resolve(-1);
+        finish(-1);
       });
-      this.process.on('exit', (code, signal) => {
-        this.exitCode = code ?? (signal ? -1 : null);
-        resolve(this.exitCode);
-      });
+      this.process.on('close', (code, signal) => finish(code ?? (signal ? -1 : null)));
     });
   }
 
@@ -47,8 +49,9 @@ export class Child {
     return this.process.pid;
   }
 
+  /** False once the process exited (its output may still be flushing: await `exited`). */
   get running(): boolean {
-    return this.exitCode === undefined;
+    return this.exitCode === undefined && this.process.exitCode === null && this.process.signalCode === null;
   }
 
   /** The reason a start failed: exit code and the log's last lines. */

@@ -33,7 +33,10 @@ export async function waitUntilAnswers(url: string, options: ProbeOptions): Prom
   const deadline = Date.now() + options.timeoutMs;
   let last = 'no answer';
   while (Date.now() < deadline) {
-    if (options.child && !options.child.running) throw options.child.failure(`exited before ${url} answered`);
+    if (options.child && !options.child.running) {
+      await options.child.exited;
+      throw options.child.failure(`exited before ${url} answered`);
+    }
     try {
       const { status, body } = await httpGet(url, options.headers);
       if (accept(status, body)) return;
@@ -51,7 +54,10 @@ export async function waitUntilAnswers(url: string, options: ProbeOptions): Prom
 export async function waitForPort(port: number, child: Child, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (!child.running) throw child.failure('exited before it listened');
+    if (!child.running) {
+      await child.exited;
+      throw child.failure('exited before it listened');
+    }
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
         socket.destroy();

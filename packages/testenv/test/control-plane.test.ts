@@ -1,7 +1,8 @@
 // The control plane every cluster test stands on: it answers, runs workloads, restarts, and cleans up.
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,35 @@ describe('a private control plane', () => {
       await controlPlane.stop();
     }
     expect(existsSync(controlPlane.stateDir)).toBe(false);
+  });
+
+  it('starts two control planes at once without their ports colliding', async () => {
+    const [first, second] = await Promise.all([startControlPlane(), startControlPlane()]);
+    try {
+      expect(first.server).not.toBe(second.server);
+      const namespaces = await Promise.all(
+        [first, second].map(async (cp) => (await cp.kubeConfig().makeApiClient(CoreV1Api).listNamespace()).items.length),
+      );
+      expect(namespaces.every((count) => count >= 1)).toBe(true);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  it('names a binary that will not start and quotes its output, instead of hanging', async () => {
+    const assets = mkdtempSync(join(tmpdir(), 'broken-assets-'));
+    writeFileSync(join(assets, 'etcd'), '#!/bin/sh\necho "etcdmain: data dir is not writable" >&2\nexit 3\n', { mode: 0o755 });
+    writeFileSync(join(assets, 'kube-apiserver'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    const saved = process.env.KUBEBUILDER_ASSETS;
+    process.env.KUBEBUILDER_ASSETS = assets;
+    try {
+      await expect(startControlPlane({ startTimeoutMs: 20_000 })).rejects.toThrow(
+        /etcd exited before .*\/health answered \(exit code 3\); last lines of .*etcd\.log:\n.*data dir is not writable/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.KUBEBUILDER_ASSETS;
+      else process.env.KUBEBUILDER_ASSETS = saved;
+    }
   });
 
   it('cleans up the processes of a killed run on the next start', async () => {
