@@ -14,8 +14,8 @@ export type Resource = {
   object: KObject;
   /** Ids this resource had before renames (prefix, suffix, namespace, hash), oldest first. */
   previousIds: ResId[];
-  /** Set on generated resources: how they combine with one of the same id from a base. */
-  behavior?: GeneratorBehavior;
+  /** Set on generated resources: how they combine with one of the same id from a base (`unspecified`: create). */
+  behavior?: GeneratorBehavior | 'unspecified';
   needsHashSuffix: boolean;
   /** Name prefixes and suffixes applied so far, innermost first: they tell same-named referrals apart. */
   prefixes: string[];
@@ -81,11 +81,9 @@ export function formatId(id: ResId): string {
   return `${kind}.${version}.${group}/${id.name}.${namespace}`;
 }
 
-/** Records the current id as a previous one, before a rename. */
+/** Records the current id as a previous one, before a rename; like kustomize, every call adds one, repeats included. */
 export function rememberCurrentId(resource: Resource): void {
-  const id = currentId(resource);
-  const last = resource.previousIds[resource.previousIds.length - 1];
-  if (last === undefined || !(sameId(last, id) && last.namespace === id.namespace)) resource.previousIds.push(id);
+  resource.previousIds.push(currentId(resource));
 }
 
 export function cloneResource(resource: Resource): Resource {

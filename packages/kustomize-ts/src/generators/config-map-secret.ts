@@ -53,7 +53,7 @@ function baseObject(kind: string, args: GeneratorArgs, options: GeneratorOptions
 function toResource(object: KObject, args: GeneratorArgs, options: GeneratorOptions): Resource {
   if (options.immutable) object.immutable = true;
   const resource = makeResource(object);
-  resource.behavior = args.behavior || 'create';
+  resource.behavior = args.behavior || 'unspecified';
   resource.needsHashSuffix = !options.disableNameSuffixHash;
   return resource;
 }

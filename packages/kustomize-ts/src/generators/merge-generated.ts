@@ -9,7 +9,7 @@ function record(value: unknown): Record<string, unknown> {
 
 export function mergeGenerated(resMap: ResMap, generated: Resource): void {
   const id = currentId(generated);
-  const behavior = generated.behavior ?? 'create';
+  const behavior = generated.behavior === undefined || generated.behavior === 'unspecified' ? 'create' : generated.behavior;
   const matches = resMap.matchingAnyId(id);
   if (matches.length > 1) {
     throw new KustomizeError(`found multiple objects ${matches.map((r) => formatId(currentId(r))).join(', ')} that could be merged with ${formatId(id)}`);
@@ -45,5 +45,8 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
   merged.prefixes = old.prefixes;
   merged.suffixes = old.suffixes;
   merged.needsHashSuffix = old.needsHashSuffix;
+  // Build annotations come from the resource merged into, as kustomize copies them.
+  if (old.behavior === undefined) delete merged.behavior;
+  else merged.behavior = old.behavior;
   resMap.replace(old, merged);
 }

@@ -1,15 +1,11 @@
 // Resource identities (group, version, kind, name, namespace) and kustomize's exact-match selection on them.
+import { BUILD_ANNOTATION } from '../build-annotations.ts';
 import type { KObject } from '../types.ts';
 
 export type ResourceId = { group: string; version: string; kind: string; name: string; namespace: string };
 
 export type IdSelector = { group?: string; version?: string; kind?: string; name?: string; namespace?: string };
 
-const previousAnnotation = {
-  names: 'internal.config.kubernetes.io/previousNames',
-  kinds: 'internal.config.kubernetes.io/previousKinds',
-  namespaces: 'internal.config.kubernetes.io/previousNamespaces',
-};
 
 export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {
   const value = apiVersion ?? '';
@@ -30,9 +26,9 @@ export function currentId(object: KObject): ResourceId {
 export function resourceIds(object: KObject): ResourceId[] {
   const current = currentId(object);
   const annotations = object.metadata?.annotations ?? {};
-  const names = annotations[previousAnnotation.names]?.split(',') ?? [];
-  const kinds = annotations[previousAnnotation.kinds]?.split(',') ?? [];
-  const namespaces = annotations[previousAnnotation.namespaces]?.split(',') ?? [];
+  const names = annotations[BUILD_ANNOTATION.previousNames]?.split(',') ?? [];
+  const kinds = annotations[BUILD_ANNOTATION.previousKinds]?.split(',') ?? [];
+  const namespaces = annotations[BUILD_ANNOTATION.previousNamespaces]?.split(',') ?? [];
   const previous = names.map((name, index) => ({
     ...current,
     name,

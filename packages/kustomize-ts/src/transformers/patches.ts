@@ -1,4 +1,5 @@
 // patchesStrategicMerge, patches and patchesJson6902: load each patch, find its targets, apply it.
+import { dropBuildAnnotations, readBuildAnnotations, writeBuildAnnotations } from '../build-annotations.ts';
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import { applyJson6902Patch } from '../patch/json6902.ts';
@@ -75,6 +76,8 @@ function applyStrategicTo(resMap: ResMap, resource: Resource, patch: KObject, op
   const before = currentId(resource);
   const patchCopy = structuredClone(patch);
   if (options.allowNameChange || options.allowKindChange) rememberCurrentId(resource);
+  // The patch merges into the object with its build annotations, and what it leaves of them is kept.
+  writeBuildAnnotations(resource);
   const result = applyStrategicMergePatch(resource.object, patchCopy);
   if (isDeletedByPatch(result)) {
     resMap.remove(resource);
@@ -86,14 +89,19 @@ function applyStrategicTo(resMap: ResMap, resource: Resource, patch: KObject, op
   if (!options.allowNameChange) metadata.name = before.name;
   if (before.namespace === '') delete metadata.namespace;
   else metadata.namespace = before.namespace;
+  readBuildAnnotations(resource);
 }
 
+/** The operations see the build annotations (so /metadata/annotations always exists); kustomize then restores them. */
 function applyJsonTo(resource: Resource, operations: unknown[], source: string): void {
   rememberCurrentId(resource);
+  writeBuildAnnotations(resource);
   try {
     resource.object = applyJson6902Patch(resource.object, operations, source);
   } catch (error) {
     throw new KustomizeError(`${(error as Error).message}`);
+  } finally {
+    dropBuildAnnotations(resource.object);
   }
 }
 

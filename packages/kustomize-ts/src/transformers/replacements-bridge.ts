@@ -1,43 +1,23 @@
-// Hands resources to the replacements and vars transformers, with earlier names in kustomize's build annotations
-// (previousNames/Kinds/Namespaces) so they can select a resource by the name it was written with.
+// Hands resources to the replacements and vars transformers with kustomize's build annotations on them, so they
+// can select a resource by the name it was written with (previousNames/Kinds/Namespaces).
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import { applyReplacements } from '../replacements.ts';
 import { resolveVars } from '../vars.ts';
-import { metadataOf, type Resource } from '../resource.ts';
+import { readBuildAnnotations, writeBuildAnnotations } from '../build-annotations.ts';
+import type { Resource } from '../resource.ts';
 import type { FieldSpec, KObject, Replacement, ReplacementSpec, Var } from '../types.ts';
 import { parseYamlDocuments } from '../yaml/parse-documents.ts';
 
-
-const PREVIOUS = {
-  names: 'internal.config.kubernetes.io/previousNames',
-  kinds: 'internal.config.kubernetes.io/previousKinds',
-  namespaces: 'internal.config.kubernetes.io/previousNamespaces',
-};
-
-/** Runs `action` on the objects while they carry their previous ids as build annotations. */
-function withPreviousIds(resources: Resource[], action: (objects: KObject[]) => void): void {
-  for (const resource of resources) {
-    if (resource.previousIds.length === 0) continue;
-    const metadata = metadataOf(resource.object);
-    metadata.annotations = {
-      ...(metadata.annotations ?? {}),
-      [PREVIOUS.names]: resource.previousIds.map((id) => id.name).join(','),
-      [PREVIOUS.kinds]: resource.previousIds.map((id) => id.kind).join(','),
-      [PREVIOUS.namespaces]: resource.previousIds.map((id) => id.namespace).join(','),
-    };
-  }
+/** Runs `action` on the objects while they carry kustomize's build annotations (their earlier ids among them). */
+function withBuildAnnotations(resources: Resource[], action: (objects: KObject[]) => void): void {
+  for (const resource of resources) writeBuildAnnotations(resource);
   try {
     action(resources.map((resource) => resource.object));
   } catch (error) {
     throw error instanceof KustomizeError ? error : new KustomizeError((error as Error).message);
   } finally {
-    for (const resource of resources) {
-      const annotations = resource.object.metadata?.annotations;
-      if (!annotations) continue;
-      for (const key of Object.values(PREVIOUS)) delete annotations[key];
-      if (Object.keys(annotations).length === 0 && resource.object.metadata) delete resource.object.metadata.annotations;
-    }
+    for (const resource of resources) readBuildAnnotations(resource);
   }
 }
 
@@ -54,9 +34,9 @@ export async function applyReplacementSpecs(resources: Resource[], loader: Loade
       replacements.push(spec);
     }
   }
-  withPreviousIds(resources, (objects) => applyReplacements(objects, replacements));
+  withBuildAnnotations(resources, (objects) => applyReplacements(objects, replacements));
 }
 
 export function resolveVarsIn(resources: Resource[], vars: Var[], varReferenceFieldSpecs: FieldSpec[]): void {
-  withPreviousIds(resources, (objects) => resolveVars(objects, vars, varReferenceFieldSpecs));
+  withBuildAnnotations(resources, (objects) => resolveVars(objects, vars, varReferenceFieldSpecs));
 }
