@@ -36,6 +36,8 @@ export type GitCheckoutResult =
   | { changed: true; revision: string; commit: string; commitSubject: string };
 
 export const defaultGitTimeoutMs = 60_000;
+/** Where the fetched branch or tag is kept in a checkout (for a tag, the tag object itself, for verify-tag). */
+export const fetchedRefName = 'refs/fluxion/target';
 
 export async function checkoutGitRepository(options: GitCheckoutOptions): Promise<GitCheckoutResult> {
   const request = refRequestFromSpec(options.ref);
@@ -99,8 +101,8 @@ function lsRemotePatterns(request: GitRefRequest): string[] {
 // Returns what to check out: the fetched ref, or the commit itself.
 async function fetchTarget(context: GitContext, request: GitRefRequest, fetchRef: string | undefined, commit: string | undefined, cwd: string): Promise<string> {
   if (request.kind !== 'commit') {
-    await git(context, 'fetching', ['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', `+${fetchRef!}:refs/fluxion/target`], { cwd });
-    return 'refs/fluxion/target^{commit}';
+    await git(context, 'fetching', ['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', `+${fetchRef!}:${fetchedRefName}`], { cwd });
+    return `${fetchedRefName}^{commit}`;
   }
   if (request.branch !== undefined) {
     // The commit must be in the branch: fetch the branch's history and look for it there.

@@ -44,7 +44,8 @@ export async function resolveGitAccess(
   return access;
 }
 
-async function readSecret(client: KubeClient, namespace: string, name: string, field: string): Promise<Map<string, string>> {
+/** A Secret's data, decoded; a missing Secret is a SecretError naming it and the field that refers to it. */
+export async function readSecret(client: KubeClient, namespace: string, name: string, field: string): Promise<Map<string, string>> {
   let secret: SecretObject | undefined;
   try {
     secret = await client.getIfExists<SecretObject>({ apiVersion: 'v1', kind: 'Secret', namespace, name });

@@ -1,6 +1,5 @@
 // GitRepository → artifact: finalizer, suspend, spec, Secrets, includes, ls-remote/checkout, ignore rules,
 // archive, store, status and events — the steps a Flux user would list, in that order.
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import {
   type ReconcileResult,
   type Reflector,
   isNotFound,
+  isTrue,
   StatusPatcher,
   markFailed,
   markReady,
@@ -22,9 +22,13 @@ import {
   setLastHandledReconcileAt,
   setObservedGeneration,
 } from '@fluxion/runtime';
+import { artifactFileName } from './artifact-file-name.ts';
 import { FetchError } from './fetch-error.ts';
-import { checkoutGitRepository, type GitCheckoutResult } from './git-checkout.ts';
-import { resolveGitAccess, SecretError, type GitAccess } from './git-secrets.ts';
+import { checkoutGitRepository, fetchedRefName, type GitCheckoutResult } from './git-checkout.ts';
+import { refRequestFromSpec } from './git-ref.ts';
+import { trustedKeysFrom, verifyCheckout, VerificationError } from './git-verify.ts';
+import { parseRevision } from './revision.ts';
+import { readSecret, resolveGitAccess, SecretError, type GitAccess } from './git-secrets.ts';
 import { type GitRepositoryPlan, InvalidSpecError, validateGitRepositorySpec } from './gitrepository-spec.ts';
 import { copyIncludedArtifacts, type IncludedArtifact, IncludeError, resolveIncludes, sameIncludedArtifacts } from './include-artifacts.ts';
 import { loadIgnoreMatcher, SourceIgnoreError } from './source-ignore.ts';
@@ -118,6 +122,10 @@ export class GitRepositoryReconciler {
     return this.#workDirectory ?? tmpdir();
   }
 
+  readSecret(namespace: string, name: string, field: string): Promise<Map<string, string>> {
+    return readSecret(this.#client, namespace, name, field);
+  }
+
   resolveAccess(object: GitRepository): Promise<GitAccess> {
     return resolveGitAccess(this.#client, object.metadata?.namespace ?? '', {
       secretRef: object.spec?.secretRef,
@@ -194,6 +202,10 @@ class ReconcileRun {
       return {};
     }
     removeCondition(this.#work, 'Stalled');
+    if (!plan.verify) {
+      removeCondition(this.#work, ConditionType.SourceVerified);
+      delete this.#status.sourceVerificationMode;
+    }
 
     const access = await this.#step(ConditionType.FetchFailed, () => this.#reconciler.resolveAccess(this.#object), SecretError);
     const includes = await this.#step(
@@ -223,7 +235,10 @@ class ReconcileRun {
         FetchError,
       );
       removeCondition(this.#work, ConditionType.FetchFailed);
-      if (result.changed) await this.#buildArtifact(plan, includes, result, directory);
+      if (result.changed) {
+        await this.#verifySignatures(plan, result, directory);
+        await this.#buildArtifact(plan, includes, result, directory);
+      }
       else this.#status.artifact = { ...this.#status.artifact!, url: this.#reconciler.storage.artifactUrl(this.#status.artifact!.path) };
     } finally {
       await rm(checkoutRoot, { recursive: true, force: true }).catch(() => undefined);
@@ -236,6 +251,34 @@ class ReconcileRun {
     markReady(this.#work, Reason.Succeeded, message);
     await this.#finish();
     return { requeueAfter: plan.intervalMs };
+  }
+
+  // Nothing unverified is stored: a bad or missing signature fails the reconcile and keeps the last artifact.
+  async #verifySignatures(plan: GitRepositoryPlan, result: Extract<GitCheckoutResult, { changed: true }>, directory: string): Promise<void> {
+    const verify = plan.verify;
+    if (!verify) return;
+    try {
+      const secretName = `${this.#owner.namespace}/${verify.secretName}`;
+      const keys = trustedKeysFrom(await this.#reconciler.readSecret(this.#owner.namespace, verify.secretName, 'spec.verify.secretRef'), secretName);
+      const message = await verifyCheckout({
+        directory,
+        mode: verify.mode,
+        keys,
+        tag: tagOf(plan, result.revision),
+        tagRef: fetchedRefName,
+        commit: result.commit,
+        timeoutMs: plan.timeoutMs,
+      });
+      setCondition(this.#work, { type: ConditionType.SourceVerified, status: 'True', reason: Reason.Succeeded, message });
+      this.#status.sourceVerificationMode = verify.mode;
+    } catch (error) {
+      if (!(error instanceof VerificationError || error instanceof SecretError)) throw error;
+      setCondition(this.#work, { type: ConditionType.SourceVerified, status: 'False', reason: error.reason, message: error.message });
+      markFailed(this.#work, error.reason, error.message);
+      await this.#finish();
+      await this.#reconciler.recordEvent(this.#object, 'Warning', error.reason, error.message, this.#log);
+      throw new ReconcileFailure(error.reason, error.message);
+    }
   }
 
   async #buildArtifact(plan: GitRepositoryPlan, includes: IncludedArtifact[], result: Extract<GitCheckoutResult, { changed: true }>, directory: string): Promise<void> {
@@ -291,7 +334,8 @@ class ReconcileRun {
       (status.observedRecurseSubmodules ?? false) === plan.recurseSubmodules &&
       stableJson(status.observedInclude ?? []) === stableJson(plan.include) &&
       stableJson(status.observedSparseCheckout ?? null) === stableJson(plan.sparseCheckout ?? null) &&
-      sameIncludedArtifacts(status.includedArtifacts ?? [], includes)
+      sameIncludedArtifacts(status.includedArtifacts ?? [], includes) &&
+      (!plan.verify || (status.sourceVerificationMode === plan.verify.mode && isTrue(this.#object, ConditionType.SourceVerified)))
     );
   }
 
@@ -325,19 +369,12 @@ class ReconcileRun {
 
 type ErrorClass = abstract new (...args: never[]) => Error;
 
-/**
- * `<commit>.tar.gz` as Flux names it; when ignore rules, includes, sparse checkout or submodules shape the content,
- * a hash of them is added, so one URL never serves two different contents (consumers verify the digest).
- */
-export function artifactFileName(commit: string, plan: GitRepositoryPlan, includes: readonly IncludedArtifact[]): string {
-  const inputs = {
-    ignore: plan.ignore,
-    include: includes.map(({ entry, artifact }) => [entry.repository.name, entry.fromPath, entry.toPath, artifact.digest]),
-    sparseCheckout: plan.sparseCheckout,
-    recurseSubmodules: plan.recurseSubmodules,
-  };
-  if (inputs.ignore === undefined && inputs.include.length === 0 && !inputs.sparseCheckout && !inputs.recurseSubmodules) return `${commit}.tar.gz`;
-  return `${commit}-${createHash('sha256').update(stableJson(inputs)).digest('hex').slice(0, 12)}.tar.gz`;
+// The tag a checkout came from, for verify-tag: tag and semver refs, or a full refs/tags/ name.
+function tagOf(plan: GitRepositoryPlan, revision: string): string | undefined {
+  const request = refRequestFromSpec(plan.ref);
+  if (request.kind === 'tag' || request.kind === 'semver') return parseRevision(revision).name;
+  if (request.kind === 'name' && request.name.startsWith('refs/tags/')) return request.name.slice('refs/tags/'.length);
+  return undefined;
 }
 
 function setOrDelete<K extends keyof GitRepositoryStatus>(status: GitRepositoryStatus, key: K, value: GitRepositoryStatus[K] | undefined): void {

@@ -3,6 +3,7 @@ import type { GitRepositoryInclude, GitRepositorySpec } from '@fluxion/api';
 import { parseGoDuration } from '@fluxion/runtime';
 import { redactUrl } from './fetch-error.ts';
 import type { GitRepositoryRef } from './git-ref.ts';
+import type { VerifyMode } from './git-verify.ts';
 
 export const defaultGitTimeout = '60s';
 
@@ -25,6 +26,8 @@ export interface GitRepositoryPlan {
   include: GitRepositoryInclude[];
   recurseSubmodules: boolean;
   sparseCheckout: string[] | undefined;
+  /** `spec.verify`, with the older `head` spelling normalized. */
+  verify: { mode: VerifyMode; secretName: string } | undefined;
 }
 
 const cloudProviders: Record<string, string> = {
@@ -43,9 +46,6 @@ export function validateGitRepositorySpec(spec: GitRepositorySpec | undefined): 
       `spec.provider '${provider}' needs ${cloudProviders[provider] ?? 'a cloud identity'}, which this controller does not support; use provider 'generic' with spec.secretRef`,
     );
   }
-  if (spec.verify) {
-    throw new InvalidSpecError('VerificationNotSupported', `spec.verify (mode '${spec.verify.mode ?? 'HEAD'}') is not supported yet: commit and tag signatures cannot be verified, so the source is not fetched; remove spec.verify to proceed`);
-  }
   const include = spec.include ?? [];
   for (const [index, entry] of include.entries()) {
     for (const [field, value] of [['fromPath', entry.fromPath], ['toPath', entry.toPath]] as const) {
@@ -63,6 +63,7 @@ export function validateGitRepositorySpec(spec: GitRepositorySpec | undefined): 
     include,
     recurseSubmodules: spec.recurseSubmodules ?? false,
     sparseCheckout: spec.sparseCheckout && spec.sparseCheckout.length > 0 ? spec.sparseCheckout : undefined,
+    verify: spec.verify ? { mode: spec.verify.mode === 'head' || !spec.verify.mode ? 'HEAD' : spec.verify.mode, secretName: spec.verify.secretRef.name } : undefined,
   };
 }
 

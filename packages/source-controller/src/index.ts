@@ -43,9 +43,10 @@ export { copyIncludedArtifacts, resolveIncludes, IncludeError, type IncludedArti
 export {
   GitRepositoryReconciler,
   ReconcileFailure,
-  artifactFileName,
   gitRepositoryKind,
   revisionAnnotation,
   type GitRepositoryReconcilerOptions,
 } from './gitrepository-reconciler.ts';
 export { setupGitRepositoryController, type GitRepositoryController, type GitRepositoryControllerOptions } from './gitrepository-controller.ts';
+export { artifactFileName } from './artifact-file-name.ts';
+export { verifyCheckout, trustedKeysFrom, VerificationError, type VerifyMode, type TrustedKeys } from './git-verify.ts';
