@@ -17,9 +17,10 @@ function isAlive(pid: number): boolean {
 
 export async function stopDemo({ quiet = false } = {}): Promise<void> {
   const demoState = join(stateDir, 'demo.json');
-  const pids: number[] = existsSync(demoState) ? (JSON.parse(readFileSync(demoState, 'utf8')) as { pids: number[] }).pids : [];
+  const recorded: number[] = existsSync(demoState) ? (JSON.parse(readFileSync(demoState, 'utf8')) as { pids: number[] }).pids : [];
   const gitState = join(stateDir, 'git-server.json');
-  if (existsSync(gitState)) pids.push((JSON.parse(readFileSync(gitState, 'utf8')) as { pid: number }).pid);
+  if (existsSync(gitState)) recorded.push((JSON.parse(readFileSync(gitState, 'utf8')) as { pid: number }).pid);
+  const pids = [...new Set(recorded)];
   for (const pid of pids) if (isAlive(pid)) process.kill(pid, 'SIGTERM');
   const deadline = Date.now() + 15_000;
   while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

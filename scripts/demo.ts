@@ -179,10 +179,13 @@ async function waitForRevision(cluster: Cluster, commit: string, what: string): 
 }
 
 async function printTable(cluster: Cluster): Promise<void> {
+  const source = await read(cluster, SOURCE_API, 'GitRepository', 'fleet', NAMESPACE);
+  const artifact = (source as { status?: { artifact?: { revision?: string; size?: number } } } | undefined)?.status?.artifact;
+  console.log(`  GitRepository fleet: Ready=${conditionOf(source, 'Ready')?.status ?? 'Unknown'}, artifact ${shortRevision(artifact?.revision ?? '-')} (${artifact?.size ?? 0} bytes)\n`);
   const names = ['infra', ...ENVIRONMENTS.map((env) => `podinfo-${env}`)];
   const rows = await Promise.all(
     names.map(async (name) => {
-      const ks = await read<KubernetesObject & { status?: { lastAppliedRevision?: string; inventory?: { entries?: unknown[] } } }>(
+      const ks = await read<KubernetesObject & { status?: KustomizationStatus }>(
         cluster,
         KUSTOMIZE_API,
         'Kustomization',
@@ -190,7 +193,7 @@ async function printTable(cluster: Cluster): Promise<void> {
         NAMESPACE,
       );
       const ready = conditionOf(ks, 'Ready');
-      const lastApplied = ready?.status === 'True' ? (ready as { lastTransitionTime?: string }).lastTransitionTime ?? '' : '';
+      const lastApplied = ks?.status?.history?.[0]?.lastReconciled ?? '';
       return [
         name,
         shortRevision(ks?.status?.lastAppliedRevision ?? '-'),
@@ -204,6 +207,12 @@ async function printTable(cluster: Cluster): Promise<void> {
   const header = ['KUSTOMIZATION', 'REVISION', 'READY', 'OBJECTS', 'LAST APPLIED', 'MESSAGE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   for (const row of [header, ...rows]) console.log(`  ${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}`);
+}
+
+interface KustomizationStatus {
+  lastAppliedRevision?: string;
+  inventory?: { entries?: unknown[] };
+  history?: Array<{ lastReconciled?: string }>;
 }
 
 function shortRevision(revision: string): string {

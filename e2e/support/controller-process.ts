@@ -12,7 +12,8 @@ export interface ControllerProcess {
   pid: number;
   logFile: string;
   healthUrl: string;
-  stop(): Promise<void>;
+  /** SIGTERM by default; SIGKILL to play a crash. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 const repoRoot = join(import.meta.dirname, '..', '..');
@@ -23,7 +24,7 @@ export function controllerBinary(name: ControllerName): string {
 
 export async function startControllerProcess(
   name: ControllerName,
-  options: { kubeconfigPath: string; logFile: string; args?: string[]; detached?: boolean },
+  options: { kubeconfigPath: string; logFile: string; args?: string[]; env?: NodeJS.ProcessEnv; detached?: boolean },
 ): Promise<ControllerProcess> {
   const [healthPort, metricsPort] = await Promise.all([freePort(), freePort()]);
   const log = createWriteStream(options.logFile, { flags: 'a' });
@@ -38,7 +39,7 @@ export async function startControllerProcess(
       ...(options.args ?? []),
     ],
     {
-      env: { ...process.env, KUBECONFIG: options.kubeconfigPath },
+      env: { ...process.env, ...options.env, KUBECONFIG: options.kubeconfigPath },
       stdio: ['ignore', log, log],
       detached: options.detached ?? false,
     },
@@ -58,9 +59,9 @@ export async function startControllerProcess(
     pid: child.pid ?? 0,
     logFile: options.logFile,
     healthUrl,
-    stop: async () => {
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (exitCode !== undefined) return;
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
