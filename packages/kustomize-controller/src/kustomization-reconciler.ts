@@ -297,11 +297,8 @@ export class KustomizationReconciler {
     const wait = this.deps.waits.begin(key, revision, kustomization.metadata?.generation);
     const started = performance.now();
     try {
-      if (healthy?.status !== 'True' || working.status.lastAppliedRevision !== revision) {
-        markReconciling(working, 'Progressing', `Checking health of ${refs.length} object(s) for revision ${revision} with a timeout of ${spec?.timeout ?? spec?.interval ?? ''}`);
-        await this.writeStatus(kustomization, working);
-      }
-      await waitForCurrent(target, refs, { timeoutMs, signal: wait.signal, failFast: true, intervalMs: this.deps.options.healthPollIntervalMs ?? 1_000 });
+      // the Reconciling condition written when the revision arrived already says the work is under way
+      await waitForCurrent(target, refs, { timeoutMs, signal: wait.signal, failFast: true, intervalMs: this.deps.options.healthPollIntervalMs ?? 500 });
     } catch (error) {
       if (!(error instanceof WaitCancelledError)) {
         setCondition(working, { type: HealthyCondition, status: 'False', reason: 'HealthCheckFailed', message: (error as Error).message });

@@ -109,6 +109,10 @@ export async function startKustomizeEnv(prefix: string, controllerOptions: { con
       );
     },
     async stop() {
+      // Kustomizations carry our finalizer: delete them while the controller still runs, or the namespace never goes
+      const { items } = await client.list<Kustomization>({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace: ns });
+      await Promise.all(items.map((item) => client.deleteIfExists({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name: item.metadata?.name ?? '' })));
+      await eventually('the Kustomizations finalized', async () => (await client.list({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace: ns })).items.length === 0).catch(() => undefined);
       await manager.stop();
       await server.stop();
       await rm(artifactDir, { recursive: true, force: true });

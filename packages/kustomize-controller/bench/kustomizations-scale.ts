@@ -1,0 +1,208 @@
+// Flux's scale benchmark shape: N Kustomizations, each applying a ServiceAccount, a Service, a ConfigMap and a Deployment
+// scaled to 0, against a real control plane, with kustomize-controller as its own process. Prints: time to all Ready and
+// the controller's peak RSS; an unchanged full cycle (writes to applied objects, time); new revision → applied (p50).
+// Usage: node packages/kustomize-controller/bench/kustomizations-scale.ts [--count 1000] [--concurrent 10] [--kubeconfig path]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { Kustomization } from '@fluxion/api';
+import { installCrds } from '@fluxion/api';
+import { createClient, loadKubeConfig, type KubeClient } from '@fluxion/runtime';
+import { startControlPlane, startStaticServer, type ControlPlane } from '@fluxion/testenv';
+import { sha256Digest, tarGz } from '../test/support/tar-builder.ts';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '1000' },
+    concurrent: { type: 'string', default: '20' },
+    kubeconfig: { type: 'string' },
+    'latency-samples': { type: 'string', default: '20' },
+  },
+});
+const count = Number(values.count);
+const namespace = 'bench';
+const progress = (text: string) => process.stderr.write(`\r\x1b[K${text}`);
+
+const manifests = (color: string): Record<string, string> => ({
+  'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
+  'app/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
+  'app/config-map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: ${color}\n`,
+  'app/deployment.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      serviceAccountName: app\n      containers:\n      - name: app\n        image: ghcr.io/stefanprodan/podinfo:6.7.0\n',
+});
+
+async function main(): Promise<void> {
+  let controlPlane: ControlPlane | undefined;
+  let kubeconfigPath = values.kubeconfig;
+  if (!kubeconfigPath) {
+    progress('starting a control plane (full mode)...');
+    controlPlane = await startControlPlane({ full: true });
+    kubeconfigPath = controlPlane.kubeconfigPath;
+  }
+  const kubeConfig = loadKubeConfig({ kubeconfigPath });
+  const client = createClient({ kubeConfig, qps: 1000, burst: 2000 });
+  await installCrds(kubeConfig);
+  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'bench', force: true });
+  const artifactDir = await mkdtemp(join(tmpdir(), 'kc-bench-'));
+  const server = await startStaticServer(artifactDir);
+  let controller: ChildProcess | undefined;
+  try {
+    const publish = async (source: string, files: Record<string, string>): Promise<string> => {
+      const archive = tarGz(files);
+      const commit = createHash('sha1').update(archive).update(source).digest('hex');
+      await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
+      const revision = `main@sha1:${commit}`;
+      const gitRepository = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: source, namespace } };
+      await client.apply({ ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } }, { fieldManager: 'bench', force: true });
+      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      await client.apply(
+        { ...gitRepository, status: { artifact: { path: `${commit}.tar.gz`, url: `${server.url}/${commit}.tar.gz`, revision, digest: sha256Digest(archive), lastUpdateTime: now, size: archive.length } } },
+        { fieldManager: 'source-controller', force: true, subresource: 'status' },
+      );
+      return revision;
+    };
+    const revision = await publish('fleet', manifests('blue'));
+
+    controller = spawn(
+      process.execPath,
+      [...(process.env['KC_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/kc-prof'] : []), join(import.meta.dirname, '../bin/kustomize-controller'), `--concurrent=${values.concurrent}`, '--kube-api-qps=500', '--kube-api-burst=1000', '--metrics-addr=0', '--health-addr=0', '--log-level=error'],
+      { env: { ...process.env, KUBECONFIG: kubeconfigPath }, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const pid = controller.pid ?? 0;
+
+    // 1. creation to all Ready
+    const started = performance.now();
+    const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
+    await mapLimit(names, 32, (name) =>
+      client.apply(
+        {
+          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+          kind: 'Kustomization',
+          metadata: { name, namespace },
+          spec: { interval: '1h', prune: true, wait: true, timeout: '5m', path: './app', namePrefix: `${name}-`, targetNamespace: namespace, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+        } as KubernetesObject,
+        { fieldManager: 'bench', force: true },
+      ),
+    );
+    const createdIn = (performance.now() - started) / 1000;
+    await until(async () => {
+      const ready = (await listKustomizations(client)).filter((ks) => isReadyAt(ks, revision)).length;
+      progress(`${ready}/${count} Ready after ${((performance.now() - started) / 1000).toFixed(0)} s (created in ${createdIn.toFixed(1)} s)`);
+      return ready === count;
+    }, 30 * 60_000);
+    const allReadySeconds = (performance.now() - started) / 1000;
+    const peakAfterCreate = await peakRssMiB(pid);
+
+    // 2. the unchanged fleet, reconciled again: zero writes to applied objects
+    const before = await appliedResourceVersions(client);
+    const requestedAt = new Date().toISOString();
+    const cycleStarted = performance.now();
+    await mapLimit(names, 32, (name) =>
+      client.patch({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } }, 'merge'),
+    );
+    await until(async () => {
+      const handled = (await listKustomizations(client)).filter((ks) => ks.status?.lastHandledReconcileAt === requestedAt).length;
+      progress(`steady-state cycle: ${handled}/${count} reconciled`);
+      return handled === count;
+    }, 30 * 60_000);
+    const cycleSeconds = (performance.now() - cycleStarted) / 1000;
+    const after = await appliedResourceVersions(client);
+    const changed = [...before].filter(([key, resourceVersion]) => after.get(key) !== resourceVersion).length;
+
+    // 3. latency: a new revision of one Kustomization's own source to its objects applied
+    await publish('single', manifests('v0'));
+    await client.apply(
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'single', namespace },
+        spec: { interval: '1h', prune: true, path: './app', namePrefix: 'single-', targetNamespace: namespace, sourceRef: { kind: 'GitRepository', name: 'single' } },
+      } as KubernetesObject,
+      { fieldManager: 'bench', force: true },
+    );
+    await until(async () => (await configMapColor(client, 'single-app')) === 'v0', 120_000);
+    const latencies: number[] = [];
+    const samples = Number(values['latency-samples']);
+    for (let sample = 1; sample <= samples; sample++) {
+      const color = `v${sample}`;
+      const publishedAt = performance.now();
+      await publish('single', manifests(color));
+      await until(async () => (await configMapColor(client, 'single-app')) === color, 60_000, 10);
+      latencies.push(performance.now() - publishedAt);
+      progress(`latency sample ${sample}/${samples}`);
+    }
+    latencies.sort((a, b) => a - b);
+    const peak = await peakRssMiB(pid);
+    progress('');
+
+    console.log(`kustomize-controller scale benchmark (${count} Kustomizations x 4 objects, --concurrent=${values.concurrent}, 2 cores shared with the control plane)`);
+    console.log(`  creation to all Ready:        ${allReadySeconds.toFixed(1)} s (target < 120 s; Flux: 256 s on 16 cores)`);
+    console.log(`  controller peak RSS:          ${peakAfterCreate.toFixed(0)} MiB after the first sync, ${peak.toFixed(0)} MiB overall (target < 200 MiB; Flux: 175 MiB)`);
+    console.log(`  unchanged full cycle:         ${cycleSeconds.toFixed(1)} s, ${changed} of ${before.size} applied objects written (target 0)`);
+    console.log(`  new revision -> applied:      p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p90 ${percentile(latencies, 0.9).toFixed(0)} ms over ${samples} revisions (target p50 < 1000 ms)`);
+  } finally {
+    controller?.kill('SIGTERM');
+    await server.stop();
+    await rm(artifactDir, { recursive: true, force: true });
+    await controlPlane?.stop();
+  }
+}
+
+function isReadyAt(kustomization: Kustomization, revision: string): boolean {
+  return kustomization.status?.lastAppliedRevision === revision && Boolean(kustomization.status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'));
+}
+
+async function listKustomizations(client: KubeClient): Promise<Kustomization[]> {
+  return (await client.list<Kustomization>({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace })).items;
+}
+
+async function appliedResourceVersions(client: KubeClient): Promise<Map<string, string>> {
+  const versions = new Map<string, string>();
+  for (const gvk of [
+    { group: '', version: 'v1', kind: 'ServiceAccount' },
+    { group: '', version: 'v1', kind: 'Service' },
+    { group: '', version: 'v1', kind: 'ConfigMap' },
+    { group: 'apps', version: 'v1', kind: 'Deployment' },
+  ]) {
+    const { items } = await client.list(gvk, { namespace, labelSelector: 'kustomize.toolkit.fluxcd.io/name' });
+    for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
+  }
+  return versions;
+}
+
+async function configMapColor(client: KubeClient, name: string): Promise<string | undefined> {
+  const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name });
+  return configMap?.data?.['color'];
+}
+
+/** VmHWM: the process's peak resident set size. */
+async function peakRssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kib / 1024;
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 1000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('benchmark step timed out');
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  }));
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))] ?? Number.NaN;
+}
+
+await main();
