@@ -2,18 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive as isAlive } from '@fluxion/testenv';
 
 const root = join(import.meta.dirname, '..');
 const stateDir = join(root, '.fluxion');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function stopDemo({ quiet = false } = {}): Promise<void> {
   const demoState = join(stateDir, 'demo.json');

@@ -4,6 +4,7 @@ export { useTestNamespace, sharedKubeconfigPath, KUBECONFIG_ENV, type TestNamesp
 export { findBinary, requireBinaries, buildCacheDir, KUBE_VERSION, BUILD_SCRIPT } from './binaries.ts';
 export { TestEnvError } from './errors.ts';
 export { freePort } from './ports.ts';
+export { isProcessAlive } from './state-dir.ts';
 export { FAKE_NODE_NAME } from './fake-node.ts';
 export { startGitHttpServer, type GitHttpServer, type GitHttpServerOptions } from './fixtures/git-http-server.ts';
 export { startGitSshServer, type GitSshServer } from './fixtures/git-ssh-server.ts';

@@ -26,7 +26,7 @@ export function recordOwner(dir: string, childPids: number[], ownerPid = process
   writeFileSync(join(dir, OWNER_FILE), JSON.stringify(owner));
 }
 
-function isAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -61,9 +61,9 @@ export function cleanStaleState(): number {
     } catch {
       continue;
     }
-    if (isAlive(owner.ownerPid)) continue;
+    if (isProcessAlive(owner.ownerPid)) continue;
     for (const pid of owner.childPids) {
-      if (isAlive(pid) && belongsTo(pid, dir)) process.kill(pid, 'SIGKILL');
+      if (isProcessAlive(pid) && belongsTo(pid, dir)) process.kill(pid, 'SIGKILL');
     }
     rmSync(dir, { recursive: true, force: true });
     cleaned++;

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startControlPlane } from '../control-plane.ts';
 import { tail } from '../child-process.ts';
+import { isProcessAlive } from '../state-dir.ts';
 
 interface ClusterRecord {
   pid: number;
@@ -106,13 +107,7 @@ async function down(): Promise<void> {
 }
 
 function isAlive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return pid !== undefined && isProcessAlive(pid);
 }
 
 function status(): void {
