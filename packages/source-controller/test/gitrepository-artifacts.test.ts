@@ -13,6 +13,7 @@ import {
   getGitRepository,
   gitRepositoryRef,
   type Harness,
+  requestReconcile,
   sha256,
   startHarness,
   waitForNotReady,
@@ -30,10 +31,6 @@ afterAll(async () => {
   await harness?.stop();
   await server?.stop();
 });
-
-async function requestReconcile(name: string): Promise<void> {
-  await harness.client.patch(gitRepositoryRef(harness.namespace, name), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `${Date.now()}` } } }, 'merge');
-}
 
 describe('ignore rules', () => {
   it("leaves out Flux's defaults when no rule is given", async () => {
@@ -106,7 +103,7 @@ describe('include', () => {
 
     // A new commit on the included repository reaches the includer without touching it.
     server.repositories.commit('shared', { 'base/config.yaml': 'v2' });
-    await requestReconcile('shared');
+    await requestReconcile(harness, 'shared');
     const sharedHead = `main@sha1:${server.repositories.head('shared')}`;
     await waitForReady(harness, 'shared', sharedHead);
     const rebuilt = await eventually(async () => {
@@ -146,7 +143,7 @@ describe('artifact lifecycle', () => {
     await waitForReady(harness, 'gc', `main@sha1:${commit}`);
     for (let version = 1; version <= 3; version++) {
       commit = server.repositories.commit('gc', { 'v.txt': String(version) });
-      await requestReconcile('gc');
+      await requestReconcile(harness, 'gc');
       await waitForReady(harness, 'gc', `main@sha1:${commit}`);
     }
     const directory = harness.storage.localPath(`gitrepository/${harness.namespace}/gc`);

@@ -1,7 +1,6 @@
 // Every ref kind, and the remote moving under the controller: force pushes, deleted branches, pushes mid-reconcile,
 // and an unchanged remote that must not be cloned again.
 import { execFileSync } from 'node:child_process';
-import { type GitRepository } from '@fluxion/api';
 import { type GitHttpServer, startGitHttpServer } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +12,7 @@ import {
   getGitRepository,
   gitRepositoryRef,
   type Harness,
+  requestReconcile,
   sha256,
   startHarness,
   waitForNotReady,
@@ -30,17 +30,6 @@ afterAll(async () => {
   await harness?.stop();
   await server?.stop();
 });
-
-/** Sets reconcile.fluxcd.io/requestedAt and waits until the controller reports it handled. */
-async function requestReconcile(name: string): Promise<GitRepository> {
-  const token = `${Date.now()}-${Math.random()}`;
-  await harness.client.patch(gitRepositoryRef(harness.namespace, name), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
-  return eventually(async () => {
-    const repository = await getGitRepository(harness, name);
-    if (repository.status?.lastHandledReconcileAt !== token) throw new Error(`${name}: reconcile request ${token} not handled yet`);
-    return repository;
-  });
-}
 
 describe('refs', () => {
   it('checks out a tag', async () => {
@@ -88,7 +77,7 @@ describe('a remote that moves', () => {
     await createGitRepository(harness, 'steady', { url: server.urlOf('steady'), ref: { branch: 'main' } });
     const before = await waitForReady(harness, 'steady', `main@sha1:${commit}`);
     const requestsBefore = server.requests.length;
-    const after = await requestReconcile('steady');
+    const after = await requestReconcile(harness, 'steady');
     const requests = server.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/steady.git/'));
     expect(requests).toEqual([
       { method: 'GET', path: '/steady.git/info/refs?service=git-upload-pack' },
@@ -103,7 +92,7 @@ describe('a remote that moves', () => {
     await createGitRepository(harness, 'forced', { url: server.urlOf('forced'), ref: { branch: 'main' } });
     await waitForReady(harness, 'forced', `main@sha1:${original}`);
     const rewritten = server.repositories.commit('forced', { 'v.txt': 'rewritten' }, { force: true });
-    await requestReconcile('forced');
+    await requestReconcile(harness, 'forced');
     const repository = await waitForReady(harness, 'forced', `main@sha1:${rewritten}`);
     expect(fileInArchive(await download(repository.status!.artifact!.url), 'v.txt')).toBe('rewritten');
   });
@@ -115,7 +104,7 @@ describe('a remote that moves', () => {
     await createGitRepository(harness, 'feature', { url: server.urlOf('feature'), ref: { branch: 'feature' } });
     const ready = await waitForReady(harness, 'feature', `feature@sha1:${onFeature}`);
     server.repositories.deleteBranch('feature', 'feature');
-    await requestReconcile('feature');
+    await requestReconcile(harness, 'feature');
     const failed = await waitForNotReady(harness, 'feature', /branch 'feature' not found/);
     expect(conditionOf(failed, 'FetchFailed')).toMatchObject({ status: 'True', reason: 'GitOperationFailed' });
     expect(failed.status?.artifact).toEqual(ready.status?.artifact);
@@ -148,7 +137,7 @@ describe('a remote that moves', () => {
       await checkArtifact();
     }
     const head = server.repositories.head('busy');
-    await requestReconcile('busy');
+    await requestReconcile(harness, 'busy');
     await waitForReady(harness, 'busy', `main@sha1:${head}`);
     await checkArtifact();
     expect(checked.size).toBeGreaterThan(1);

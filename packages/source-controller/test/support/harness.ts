@@ -117,6 +117,17 @@ export async function waitForReady(harness: Harness, name: string, revision?: st
   });
 }
 
+/** Sets reconcile.fluxcd.io/requestedAt and waits until the controller reports it handled. */
+export async function requestReconcile(harness: Harness, name: string): Promise<GitRepository> {
+  const token = `${Date.now()}-${Math.random()}`;
+  await harness.client.patch(gitRepositoryRef(harness.namespace, name), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+  return eventually(async () => {
+    const repository = await getGitRepository(harness, name);
+    if (repository.status?.lastHandledReconcileAt !== token) throw new Error(`${name}: reconcile request ${token} not handled yet`);
+    return repository;
+  });
+}
+
 /** Waits until Ready is False with a message matching `message`. */
 export async function waitForNotReady(harness: Harness, name: string, message: RegExp): Promise<GitRepository> {
   return eventually(async () => {
