@@ -1,6 +1,7 @@
 // A resource being built: its object plus what kustomize remembers about it (earlier names, generator behaviour).
 import type { GeneratorBehavior, KMetadata, KObject } from './types.ts';
 import { isClusterScoped } from './field-specs/cluster-scoped-kinds.ts';
+import { deepCopy } from './patch/yaml-nodes.ts';
 
 export type ResId = {
   group: string;
@@ -89,7 +90,7 @@ export function rememberCurrentId(resource: Resource): void {
 export function cloneResource(resource: Resource): Resource {
   return {
     ...resource,
-    object: structuredClone(resource.object),
+    object: deepCopy(resource.object),
     previousIds: resource.previousIds.map((id) => ({ ...id })),
     prefixes: [...resource.prefixes],
     suffixes: [...resource.suffixes],

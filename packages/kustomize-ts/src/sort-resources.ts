@@ -18,13 +18,16 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function legacyComparator(orderFirst: readonly string[], orderLast: readonly string[]): (a: ResId, b: ResId) => number {
+/** An id with its gvk text, worked out once per resource rather than once per comparison. */
+type SortKey = ResId & { gvk: string };
+
+function legacyComparator(orderFirst: readonly string[], orderLast: readonly string[]): (a: SortKey, b: SortKey) => number {
   const rank = new Map<string, number>();
   orderFirst.forEach((kind, index) => rank.set(kind, index - orderFirst.length));
   orderLast.forEach((kind, index) => rank.set(kind, index + 1));
   return (a, b) => {
-    const gvkA = gvkString(a);
-    const gvkB = gvkString(b);
+    const gvkA = a.gvk;
+    const gvkB = b.gvk;
     if (gvkA !== gvkB) {
       const rankA = rank.get(a.kind) ?? 0;
       const rankB = rank.get(b.kind) ?? 0;
@@ -41,5 +44,9 @@ export function sortResources(resources: Resource[], options: SortOptions | unde
   if (options?.order === 'fifo') return [...resources];
   const legacy = options?.legacySortOptions;
   const compare = legacyComparator(legacy?.orderFirst ?? LEGACY_ORDER_FIRST, legacy?.orderLast ?? LEGACY_ORDER_LAST);
-  return [...resources].sort((a, b) => compare(currentId(a), currentId(b)));
+  const keyed = resources.map((resource) => {
+    const id = currentId(resource);
+    return { resource, key: { ...id, gvk: gvkString(id) } };
+  });
+  return keyed.sort((a, b) => compare(a.key, b.key)).map(({ resource }) => resource);
 }

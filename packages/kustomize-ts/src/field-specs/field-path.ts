@@ -26,8 +26,10 @@ export function splitFieldPath(path: string): string[] {
 
 /** True when the spec's group/version/kind (each optional) select the object. */
 export function fieldSpecApplies(spec: FieldSpec, object: KObject): boolean {
-  const { group, version } = splitApiVersion(object.apiVersion);
   if (spec.kind && spec.kind !== object.kind) return false;
+  // Called for every spec on every object: most specs name no group or version, so skip splitting apiVersion.
+  if (!spec.group && !spec.version) return true;
+  const { group, version } = splitApiVersion(object.apiVersion);
   if (spec.group && spec.group !== group) return false;
   if (spec.version && spec.version !== version) return false;
   return true;
@@ -51,24 +53,43 @@ export function visitFieldPath(
   create: boolean,
   visit: (parent: Container, key: string) => void,
 ): void {
-  walk(object, splitFieldPath(path), create, visit, path);
+  walk(object, segmentsOf(path), 0, create, visit, path);
 }
 
-function walk(node: unknown, segments: string[], create: boolean, visit: (parent: Container, key: string) => void, path: string): void {
+/** The few hundred field spec paths are walked for every object: split each once. */
+const splitPaths = new Map<string, string[]>();
+
+function segmentsOf(path: string): string[] {
+  let segments = splitPaths.get(path);
+  if (!segments) {
+    segments = splitFieldPath(path);
+    splitPaths.set(path, segments);
+  }
+  return segments;
+}
+
+function walk(
+  node: unknown,
+  segments: string[],
+  at: number,
+  create: boolean,
+  visit: (parent: Container, key: string) => void,
+  path: string,
+): void {
   if (node === null || node === undefined) return;
   if (Array.isArray(node)) {
-    for (const item of node) walk(item, segments, create, visit, path);
+    for (const item of node) walk(item, segments, at, create, visit, path);
     return;
   }
   if (!isMap(node)) {
-    if (segments.length === 0) return;
+    if (at >= segments.length) return;
     throw new KustomizeError(`expected sequence or mapping node at field path '${path}'`);
   }
-  const [head, ...rest] = segments;
+  const head = segments[at];
   if (head === undefined) return;
   const isList = head.endsWith('[]');
   const key = isList ? head.slice(0, -2) : head;
-  if (rest.length === 0) {
+  if (at === segments.length - 1) {
     if (!(key in node) || node[key] === null) {
       if (!create) return;
     }
@@ -81,5 +102,5 @@ function walk(node: unknown, segments: string[], create: boolean, visit: (parent
     child = isList ? [] : {};
     node[key] = child;
   }
-  walk(child, rest, create, visit, path);
+  walk(child, segments, at + 1, create, visit, path);
 }

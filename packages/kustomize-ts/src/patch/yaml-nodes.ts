@@ -45,8 +45,13 @@ export function plainScalar(text: string): unknown {
   return text;
 }
 
+/** A copy of plain YAML/JSON data (maps, lists, scalars); several times faster than structuredClone on it. */
 export function deepCopy<T>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(deepCopy) as T;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = deepCopy((value as Record<string, unknown>)[key]);
+  return copy as T;
 }
 
 /** A short YAML-ish rendering of a value for error messages. */

@@ -13,14 +13,25 @@ function selectsReferral(rule: NameReferenceRule, id: ResId): boolean {
   return true;
 }
 
-function hadName(resource: Resource, name: string): boolean {
-  return resource.previousIds.some((id) => id.name === name);
+/** The resources of one referred kind that were renamed, by each name they had before. */
+type Referrals = Map<string, Resource[]>;
+
+function indexByPreviousName(resources: Resource[]): Referrals {
+  const index: Referrals = new Map();
+  for (const resource of resources) {
+    for (const name of new Set(resource.previousIds.map((id) => id.name))) {
+      const list = index.get(name);
+      if (list) list.push(resource);
+      else index.set(name, [resource]);
+    }
+  }
+  return index;
 }
 
 /** Resources of the referred kind that once had `name` and that the referrer can see. */
-function candidatesFor(name: string, referrer: Resource, referrals: Resource[]): Resource[] {
+function candidatesFor(name: string, referrer: Resource, referrals: Referrals): Resource[] {
   const referrerId = currentId(referrer);
-  let candidates = referrals.filter((resource) => hadName(resource, name));
+  let candidates = referrals.get(name) ?? [];
   if (!isClusterScoped(referrerId.group, referrerId.kind)) {
     candidates = candidates.filter((resource) => {
       const id = currentId(resource);
@@ -53,20 +64,20 @@ function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-function renameScalar(value: unknown, referrer: Resource, referrals: Resource[]): unknown {
+function renameScalar(value: unknown, referrer: Resource, referrals: Referrals): unknown {
   if (typeof value !== 'string') return value;
   const target = narrow(candidatesFor(value, referrer, referrals), referrer, value);
   return target ? currentId(target).name : value;
 }
 
 /** A `{name, namespace}` reference (webhook service, RBAC subject): both follow the referral. */
-function renameObjectReference(reference: Record<string, unknown>, referrer: Resource, referrals: Resource[], kind: string): void {
+function renameObjectReference(reference: Record<string, unknown>, referrer: Resource, referrals: Referrals, kind: string): void {
   if (kind === 'ServiceAccount' && reference.kind !== undefined && reference.kind !== 'ServiceAccount') return;
   const name = reference.name;
   if (typeof name !== 'string') return;
   const namespace = typeof reference.namespace === 'string' ? reference.namespace : '';
   const referenceNamespace = namespace === '' ? 'default' : namespace;
-  const candidates = referrals.filter((resource) =>
+  const candidates = (referrals.get(name) ?? []).filter((resource) =>
     resource.previousIds.some((id) => id.name === name && effectiveNamespace(id) === referenceNamespace),
   );
   const target = narrow(candidates, referrer, name);
@@ -84,8 +95,8 @@ function roleRefKindMatches(parent: Record<string, unknown>, key: string, referr
 
 export function fixNameReferences(resources: Resource[], rules: NameReferenceRule[]): void {
   for (const rule of rules) {
-    const referrals = resources.filter((resource) => selectsReferral(rule, currentId(resource)) && resource.previousIds.length > 0);
-    if (referrals.length === 0) continue;
+    const referrals = indexByPreviousName(resources.filter((resource) => selectsReferral(rule, currentId(resource))));
+    if (referrals.size === 0) continue;
     for (const referrer of resources) {
       for (const spec of rule.referrers) {
         if (!fieldSpecApplies(spec, referrer.object)) continue;

@@ -74,11 +74,10 @@ function soleTargetOf(resMap: ResMap, patch: KObject, source: string): Resource 
 
 function applyStrategicTo(resMap: ResMap, resource: Resource, patch: KObject, options: PatchOptions): void {
   const before = currentId(resource);
-  const patchCopy = structuredClone(patch);
   if (options.allowNameChange || options.allowKindChange) rememberCurrentId(resource);
   // The patch merges into the object with its build annotations, and what it leaves of them is kept.
   writeBuildAnnotations(resource);
-  const result = applyStrategicMergePatch(resource.object, patchCopy);
+  const result = applyStrategicMergePatch(resource.object, patch);
   if (isDeletedByPatch(result)) {
     resMap.remove(resource);
     return;

@@ -81,6 +81,7 @@ function writeSequence(items: unknown[], indent: number, lines: string[], firstP
 }
 
 function codePointLength(text: string): number {
+  if (!/[\ud800-\udfff]/.test(text)) return text.length;
   let length = 0;
   for (const _ of text) length++;
   return length;
@@ -145,6 +146,8 @@ function writeFolded(text: string, indent: number, startColumn: number, allowBre
 const isInner = (chars: string[], index: number): boolean => index !== 0 && index !== chars.length - 1;
 
 function writePlain(text: string, indent: number, startColumn: number, allowBreaks: boolean): string {
+  // Plain text only ever breaks at a space.
+  if (!text.includes(' ')) return text;
   return writeFolded(text, indent, startColumn, allowBreaks, {
     canBreakAt: (chars, index) => chars[index + 1] !== ' ',
     encode: (char) => char,

@@ -126,8 +126,12 @@ function analyzeScalar(codePoints: number[]): Analysis {
   return { blockPlainAllowed, singleQuotedAllowed, blockAllowed };
 }
 
+/** Names, labels, images...: a letter then characters no YAML rule cares about; plain unless a YAML 1.1 bool or null. */
+const SAFE_PLAIN = /^[A-Za-z][A-Za-z0-9_./=+-]*$/;
+
 /** The style go-yaml v2 ends up writing a string in, as a map value/sequence item or as a map key. */
 export function chooseScalarStyle(text: string, isKey: boolean): ScalarStyle {
+  if (SAFE_PLAIN.test(text) && !OLD_BOOLS_AND_NULLS.has(text)) return 'plain';
   let style: ScalarStyle;
   if (resolvesAsNonString(text)) style = 'double';
   else if (text.includes('\n')) style = 'literal';
@@ -141,5 +145,5 @@ export function chooseScalarStyle(text: string, isKey: boolean): ScalarStyle {
 
 /** A key longer than 128 bytes or spanning lines cannot be a simple `key:`; the emitter writes `? key` then `: value`. */
 export function isSimpleKey(text: string): boolean {
-  return new TextEncoder().encode(text).length <= 128 && !Array.from(text).some((char) => isBreak(char.codePointAt(0)));
+  return Buffer.byteLength(text, 'utf8') <= 128 && !/[\n\r\u0085\u2028\u2029]/.test(text);
 }
