@@ -1,12 +1,13 @@
 // Deleting a Kustomization: wait for dependents being deleted, delete (or orphan) its objects per deletionPolicy, drop the finalizer.
 import type { Kustomization } from '@fluxion/api';
-import { parseGoDuration, prune, type EventRecorder, type KubeClient, type Logger, type ObjectRef, type ReconcileResult, type Reflector } from '@fluxion/runtime';
+import { prune, type EventRecorder, type KubeClient, type Logger, type ObjectRef, type ReconcileResult, type Reflector } from '@fluxion/runtime';
 import { PruneAnnotation } from './apply-policy.ts';
 import type { ClusterClients } from './cluster-clients.ts';
 import { ownerLabels } from './common-metadata.ts';
 import { dependencyKeys, dependentsBlockingTeardown, dependentsOf, keyOf } from './dependencies.ts';
 import type { HealthWaits } from './health-waits.ts';
 import { inventoryRefs } from './inventory.ts';
+import { durationOrDefault } from './kustomization-status.ts';
 
 export const KustomizationFinalizer = 'finalizers.fluxcd.io';
 
@@ -63,7 +64,7 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
     if (kustomization.spec?.deletionPolicy === 'WaitForTermination' || dependencyDeleting) {
       const deleted = new Set(changeSet.entries.filter((entry) => entry.action === 'deleted').map((entry) => entry.subject));
       const refs = inventoryRefs(inventory).filter((ref) => deleted.has(subjectOfRef(ref)));
-      const timeoutMs = safeDuration(kustomization.spec?.timeout ?? kustomization.spec?.interval, 5 * 60_000);
+      const timeoutMs = durationOrDefault(kustomization.spec?.timeout ?? kustomization.spec?.interval, 5 * 60_000);
       const remaining = await waitUntilGone(target, refs, timeoutMs);
       if (remaining.length > 0) {
         deps.log.info({ remaining }, 'Objects are still terminating');
@@ -96,10 +97,3 @@ function subjectOfRef(ref: ObjectRef): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
 
-function safeDuration(text: string | undefined, fallbackMs: number): number {
-  try {
-    return text ? parseGoDuration(text) : fallbackMs;
-  } catch {
-    return fallbackMs;
-  }
-}

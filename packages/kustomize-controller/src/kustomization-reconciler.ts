@@ -6,7 +6,6 @@ import {
   markReady,
   markReconciling,
   markStalled,
-  parseGoDuration,
   prune,
   removeCondition,
   setCondition,
@@ -34,7 +33,7 @@ import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
 import { HealthWaits } from './health-waits.ts';
 import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
 import { applySet } from './apply-set.ts';
-import { appliedMessage, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';
+import { appliedMessage, durationOrDefault, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';
 import { ArtifactCache, BuildCache } from './manifest-cache.ts';
 import { PruneAnnotation } from './apply-policy.ts';
 import { SourceIndex, type SourceObject } from './source-index.ts';
@@ -121,9 +120,9 @@ export class KustomizationReconciler {
 
   private async reconcileActive(kustomization: Kustomization, log: Logger): Promise<ReconcileResult> {
     const spec = kustomization.spec;
-    const intervalMs = durationOf(spec?.interval, defaultRetryMs);
-    const retryMs = durationOf(spec?.retryInterval, intervalMs);
-    const timeoutMs = durationOf(spec?.timeout, intervalMs);
+    const intervalMs = durationOrDefault(spec?.interval, defaultRetryMs);
+    const retryMs = durationOrDefault(spec?.retryInterval, intervalMs);
+    const timeoutMs = durationOrDefault(spec?.timeout, intervalMs);
     const startedAt = new Date();
     const working: Working = {
       metadata: { ...(kustomization.metadata?.generation !== undefined ? { generation: kustomization.metadata.generation } : {}), ...(kustomization.metadata?.annotations ? { annotations: kustomization.metadata.annotations } : {}) },
@@ -178,8 +177,9 @@ export class KustomizationReconciler {
       return { requeueAfter: intervalMs };
     } catch (error) {
       if (error instanceof WaitCancelledError) {
-        // a newer revision or spec is queued; it writes the status
+        // a newer revision or spec is queued and finishes the status; the inventory of what was applied must not wait for it
         log.info({ revision, reason: error.message }, 'Health check cancelled');
+        await this.writeStatus(kustomization, working);
         return { requeueAfter: 1 };
       }
       return this.fail(kustomization, working, error, { revision, digest, startedAt, retryMs, requeueDependencyMs: this.deps.options.requeueDependencyMs, log });
@@ -421,14 +421,6 @@ function sourceSubject(kustomization: Kustomization): string {
   return `${reference?.kind ?? ''}/${reference?.namespace || kustomization.metadata?.namespace || ''}/${reference?.name ?? ''}`;
 }
 
-function durationOf(text: string | undefined, fallbackMs: number): number {
-  if (!text) return fallbackMs;
-  try {
-    return parseGoDuration(text);
-  } catch {
-    return fallbackMs;
-  }
-}
 
 function formatSeconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(1)}s`;

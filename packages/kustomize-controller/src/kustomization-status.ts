@@ -1,7 +1,7 @@
 // The status a reconcile writes: Flux's conditions, reasons and messages, and the history of distinct reconciliations.
 import { createHash } from 'node:crypto';
 import type { KustomizationStatus, Snapshot } from '@fluxion/api';
-import { formatConditionTime, formatGoDuration } from '@fluxion/runtime';
+import { formatConditionTime, formatGoDuration, parseGoDuration } from '@fluxion/runtime';
 
 export const HealthyCondition = 'Healthy';
 export const historyLimit = 5;
@@ -56,4 +56,14 @@ export function ownedStatus(status: KustomizationStatus): KustomizationStatus {
     if (status[key] !== undefined) (owned as Record<string, unknown>)[key] = status[key];
   }
   return owned;
+}
+
+/** A spec duration (`interval`, `timeout`) in milliseconds; the CRD validates the format, so a bad one falls back. */
+export function durationOrDefault(text: string | undefined, fallbackMs: number): number {
+  if (!text) return fallbackMs;
+  try {
+    return parseGoDuration(text);
+  } catch {
+    return fallbackMs;
+  }
 }
