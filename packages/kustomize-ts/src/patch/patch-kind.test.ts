@@ -39,4 +39,17 @@ describe('parsePatch', () => {
       'unable to parse SM or JSON patch from [path: "patch.yaml"]',
     );
   });
+
+  it('types JSON patch values as go-yaml v2 does (YAML 1.1 booleans, dates kept as written)', () => {
+    const parsed = parsePatch('- op: add\n  path: /spec\n  value: {a: yes, b: on, c: 010, d: 2001-12-14, e: ~}\n', 'p');
+    expect(parsed).toEqual({
+      kind: 'json6902',
+      operations: [{ op: 'add', path: '/spec', value: { a: true, b: true, c: 8, d: '2001-12-14', e: null } }],
+    });
+  });
+
+  it('types strategic merge patch values as go-yaml v3 does (yes is a string, dates become RFC 3339)', () => {
+    const parsed = parsePatch('kind: ConfigMap\nmetadata: {name: a}\ndata2: {a: yes, c: 010, d: 2001-12-14}\n', 'p');
+    expect(parsed.kind === 'strategic-merge' && parsed.patches[0]?.['data2']).toEqual({ a: 'yes', c: 8, d: '2001-12-14T00:00:00Z' });
+  });
 });

@@ -1,6 +1,7 @@
-// Tells a strategic merge patch (YAML/JSON objects) from a JSON 6902 patch (a list of operations), as kustomize does.
-import { parse, parseAllDocuments } from 'yaml';
+// Tells a strategic merge patch (YAML/JSON objects) from a JSON 6902 patch (a list of operations), as kustomize does,
+// and reads its values with the typing kustomize gives each kind.
 import type { KObject } from '../types.ts';
+import { documentValue, parseYamlStream, type YamlDocument } from '../yaml/parse-documents.ts';
 import { PatchError } from './patch-error.ts';
 import { isMap } from './yaml-nodes.ts';
 
@@ -17,8 +18,10 @@ type Attempt<T> = { ok: true; value: T } | { ok: false };
  */
 export function parsePatch(text: string, source: string): ParsedPatch {
   if (text === '') return { kind: 'strategic-merge', patches: [] };
-  const strategic = readStrategicMerge(text);
-  const json = readOperations(text);
+  // One parse; the two readings differ only in how they type scalars (see ScalarTyping).
+  const documents = parseYamlStream(text);
+  const strategic = readStrategicMerge(documents, source);
+  const json = readOperations(text, documents, source);
   if (strategic.ok && json.ok) {
     throw new PatchError(`illegally qualifies as both an SM and JSON patch: ${source}`);
   }
@@ -27,41 +30,40 @@ export function parsePatch(text: string, source: string): ParsedPatch {
   throw new PatchError(`unable to parse SM or JSON patch from ${source}`);
 }
 
-function readStrategicMerge(text: string): Attempt<KObject[]> {
+/** kustomize reads a strategic merge patch as resources: every document, go-yaml v3 typing. */
+function readStrategicMerge(documents: YamlDocument[], source: string): Attempt<KObject[]> {
   const patches: KObject[] = [];
-  for (const document of parseAllDocuments(text)) {
-    if (document.errors.length > 0) return { ok: false };
-    const value: unknown = document.toJS();
+  for (const document of documents) {
+    const value = attempt(() => documentValue(document, source, 'kyaml'));
+    if (!value.ok) return value;
     // Empty documents (only comments, a lone `---`) hold no patch.
-    if (value === null || value === undefined) continue;
-    if (!isMap(value)) return { ok: false };
+    if (value.value === null) continue;
+    if (!isMap(value.value)) return { ok: false };
     // A `kind: List` stands for its items, as kustomize reads resources.
-    if (value['kind'] === 'List' && Array.isArray(value['items'])) {
-      const items = value['items'] as unknown[];
+    if (value.value['kind'] === 'List' && Array.isArray(value.value['items'])) {
+      const items = value.value['items'] as unknown[];
       if (!items.every(isMap)) return { ok: false };
       patches.push(...(items as KObject[]));
       continue;
     }
-    patches.push(value as KObject);
+    patches.push(value.value as KObject);
   }
   return { ok: true, value: patches };
 }
 
-function readOperations(text: string): Attempt<unknown[]> {
-  let value: unknown;
+/** JSON text is read as JSON; anything else as YAML turned into JSON (its first document only, go-yaml v2 typing). */
+function readOperations(text: string, documents: YamlDocument[], source: string): Attempt<unknown[]> {
+  const [first] = documents;
+  const value = attempt(() => (text.startsWith('[') ? JSON.parse(text) : first ? documentValue(first, source, 'yaml11') : null));
+  if (!value.ok) return value;
+  if (value.value === null || value.value === undefined) return { ok: true, value: [] };
+  return Array.isArray(value.value) ? { ok: true, value: value.value } : { ok: false };
+}
+
+function attempt(read: () => unknown): Attempt<unknown> {
   try {
-    // JSON text is read as JSON; anything else is YAML (only its first document counts).
-    value = text.startsWith('[') ? JSON.parse(text) : firstYamlDocument(text);
+    return { ok: true, value: read() };
   } catch {
     return { ok: false };
   }
-  if (value === null || value === undefined) return { ok: true, value: [] };
-  return Array.isArray(value) ? { ok: true, value } : { ok: false };
-}
-
-function firstYamlDocument(text: string): unknown {
-  const [first] = parseAllDocuments(text);
-  if (!first) return parse('');
-  if (first.errors.length > 0) throw first.errors[0];
-  return first.toJS();
 }

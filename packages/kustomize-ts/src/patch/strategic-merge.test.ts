@@ -562,6 +562,12 @@ describe('applyStrategicMergePatch', () => {
     expect([resource, patch]).toEqual(before);
   });
 
+  it('keeps null fields of the target that the patch does not name', () => {
+    const resource = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\nother:\n  n: null\nspec:\n  j: null\n';
+    const patch = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\nspec2: {}\n';
+    expect(patched(resource, patch)).toEqual(parse(`${resource}spec2: {}\n`));
+  });
+
   // kustomize: `wrong node kind: expected MappingNode but got ScalarNode: node contents:\nfoo`
   it('fails when the patch puts a scalar where the target has a map', () => {
     const patch = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template: foo\n';

@@ -88,7 +88,10 @@ function walkMap(sources: unknown[], schema: MergeSchema | undefined): unknown {
   for (const source of sources) {
     if (isMap(source)) for (const name of Object.keys(source)) names.add(name);
   }
+  const patch = sources[1];
   for (const name of [...names].sort(compareBytes)) {
+    // A field the patch does not name stays as it is, nulls included (kyaml keeps the destination's nulls).
+    if (!isMap(patch) || !(name in patch)) continue;
     const values = sources.map((source) => (isMap(source) ? source[name] : undefined));
     const merged = walk(values, fieldSchema(schema, name));
     if (!isMap(dest)) continue;

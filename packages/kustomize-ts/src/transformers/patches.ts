@@ -9,7 +9,6 @@ import type { ResMap } from '../res-map.ts';
 import { currentId, formatId, metadataOf, rememberCurrentId, splitApiVersion, type Resource } from '../resource.ts';
 import { selectResources } from '../select-resources.ts';
 import type { Json6902PatchSpec, KObject, PatchOptions, PatchSpec, Target } from '../types.ts';
-import { parseYamlDocuments } from '../yaml/parse-documents.ts';
 
 type LoadedPatch = { parsed: ParsedPatch; source: string };
 
@@ -27,32 +26,12 @@ async function loadPatchText(loader: Loader, spec: { path?: string; patch?: stri
   return { text, source: `[path: "${spec.path}"]` };
 }
 
-/**
- * parsePatch decides the kind (and rejects what kustomize rejects); the values are then read again with
- * kustomize's scalar typing (`010` is 8, timestamps become RFC 3339), which a generic YAML parser does not share.
- */
 function parseOrWrap(text: string, source: string): ParsedPatch {
-  let parsed: ParsedPatch;
   try {
-    parsed = parsePatch(text, source);
+    return parsePatch(text, source);
   } catch (error) {
-    throw new KustomizeError(`${(error as Error).message}`);
+    throw new KustomizeError((error as Error).message);
   }
-  let documents: unknown[];
-  try {
-    documents = parseYamlDocuments(text, source);
-  } catch {
-    return parsed;
-  }
-  if (parsed.kind === 'json6902') {
-    const [operations] = documents;
-    return Array.isArray(operations) && operations.length === parsed.operations.length ? { kind: 'json6902', operations } : parsed;
-  }
-  const patches = documents.flatMap((document) => {
-    const object = document as KObject;
-    return object.kind === 'List' && Array.isArray(object.items) ? (object.items as KObject[]) : [object];
-  });
-  return patches.length === parsed.patches.length ? { kind: 'strategic-merge', patches } : parsed;
 }
 
 /** The id a strategic merge patch names for itself; it must match exactly one resource. */

@@ -1,31 +1,48 @@
-// Reads YAML text into plain JS values typed as kustomize's decoder types them, with errors naming file and line.
+// Reads YAML text into plain JS values typed as kustomize's decoders type them, with errors naming file and line.
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
 import { KustomizeError } from '../errors.ts';
-import { parseGoInteger, parseYamlTimestamp, resolvePlainScalar } from './resolve-plain-scalar.ts';
+import { parseGoInteger, parseYamlTimestamp, resolvePlainScalar, resolveYaml11PlainScalar } from './resolve-plain-scalar.ts';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
+/**
+ * How plain scalars are typed: `kyaml` as kustomize reads resources and strategic merge patches (go-yaml v3:
+ * `yes` is a string, a date becomes an RFC 3339 time); `yaml11` as it reads JSON 6902 operations written in
+ * YAML (go-yaml v2 behind sigs.k8s.io/yaml: `yes`/`on`/`y` are booleans, a date stays the text it was).
+ */
+export type ScalarTyping = 'kyaml' | 'yaml11';
+
+export type YamlDocument = Document.Parsed;
+
+/** Parses a YAML stream once; each document can then be checked and read on its own, with either typing. */
+export function parseYamlStream(text: string): YamlDocument[] {
+  const documents = parseAllDocuments(text, { schema: 'failsafe', merge: false, uniqueKeys: true, prettyErrors: true });
+  return Array.isArray(documents) ? documents : [documents];
+}
+
+/** The document's first syntax error as kustomize reports one, naming `file` and the line. */
+export function documentError(document: YamlDocument, file: string): KustomizeError | undefined {
+  const firstError = document.errors[0];
+  if (!firstError) return undefined;
+  const line = firstError.linePos?.[0].line;
+  const where = line === undefined ? '' : `line ${line}: `;
+  return new KustomizeError(`MalformedYAMLError: yaml: ${where}${firstLine(firstError.message)} in File: ${file}`, file);
+}
+
+/** The document's value (null when empty); throws a KustomizeError naming `file` for a malformed document or tag. */
+export function documentValue(document: YamlDocument, file: string, typing: ScalarTyping = 'kyaml'): unknown {
+  const error = documentError(document, file);
+  if (error) throw error;
+  if (document.contents === null) return null;
+  return toValue(document.contents, { document, file, typing }) ?? null;
+}
+
 /** Parses every document of a YAML stream; empty documents are dropped. */
 export function parseYamlDocuments(text: string, file: string): unknown[] {
-  const documents = parseAllDocuments(text, {
-    schema: 'failsafe',
-    merge: false,
-    uniqueKeys: true,
-    prettyErrors: true,
-  });
-  const list = Array.isArray(documents) ? documents : [documents];
   const values: unknown[] = [];
-  for (const document of list) {
-    const firstError = document.errors[0];
-    if (firstError) {
-      const line = firstError.linePos?.[0].line;
-      const where = line === undefined ? '' : `line ${line}: `;
-      throw new KustomizeError(`MalformedYAMLError: yaml: ${where}${firstLine(firstError.message)} in File: ${file}`, file);
-    }
-    if (document.contents === null) continue;
-    const value = toValue(document.contents, document, file);
-    if (value === null || value === undefined) continue;
-    values.push(value);
+  for (const document of parseYamlStream(text)) {
+    const value = documentValue(document, file);
+    if (value !== null) values.push(value);
   }
   return values;
 }
@@ -40,22 +57,24 @@ function firstLine(message: string): string {
   return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function toValue(node: unknown, document: Document.Parsed, file: string): unknown {
-  if (isAlias(node)) return toValue(node.resolve(document), document, file);
+type ReadContext = { document: YamlDocument; file: string; typing: ScalarTyping };
+
+function toValue(node: unknown, context: ReadContext): unknown {
+  if (isAlias(node)) return toValue(node.resolve(context.document), context);
   if (isMap(node)) {
     const result: Record<string, unknown> = {};
     const merged: Record<string, unknown>[] = [];
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode | null;
       if (isScalar(keyNode) && keyNode.value === '<<' && keyNode.type === 'PLAIN') {
-        const source = toValue(pair.value, document, file);
+        const source = toValue(pair.value, context);
         for (const entry of Array.isArray(source) ? source : [source]) {
           if (isPlainObject(entry)) merged.push(entry);
         }
         continue;
       }
-      const key = keyToString(toValue(keyNode, document, file));
-      result[key] = pair.value === null ? null : toValue(pair.value, document, file);
+      const key = keyToString(toValue(keyNode, context));
+      result[key] = pair.value === null ? null : toValue(pair.value, context);
     }
     for (const source of merged) {
       for (const [key, value] of Object.entries(source)) {
@@ -64,17 +83,13 @@ function toValue(node: unknown, document: Document.Parsed, file: string): unknow
     }
     return result;
   }
-  if (isSeq(node)) return node.items.map((item) => (item === null ? null : toValue(item, document, file)));
-  if (isScalar(node)) return scalarValue(node.value, node.type, node.tag, file);
+  if (isSeq(node)) return node.items.map((item) => (item === null ? null : toValue(item, context)));
+  if (isScalar(node)) return scalarValue(node.value, node.type, node.tag, context);
   return null;
 }
 
-function scalarValue(
-  raw: unknown,
-  style: string | undefined,
-  tag: string | undefined,
-  file: string,
-): unknown {
+function scalarValue(raw: unknown, style: string | undefined, tag: string | undefined, context: ReadContext): unknown {
+  const { file } = context;
   const text = raw === null || raw === undefined ? '' : String(raw);
   const shortTag = tag?.startsWith(TAG_PREFIX) ? `!!${tag.slice(TAG_PREFIX.length)}` : tag;
   switch (shortTag) {
@@ -102,7 +117,7 @@ function scalarValue(
       return parseYamlTimestamp(text) ?? text;
     default:
       if (style !== 'PLAIN') return text;
-      return resolvePlainScalar(text);
+      return context.typing === 'kyaml' ? resolvePlainScalar(text) : resolveYaml11PlainScalar(text);
   }
 }
 

@@ -48,6 +48,20 @@ export function resolvePlainScalar(text: string): PlainScalarValue {
   return text;
 }
 
+const YAML11_TRUES = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
+const YAML11_FALSES = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
+
+/**
+ * Resolves an untagged plain scalar as go-yaml v2 does when decoding into an untyped value: the YAML 1.1
+ * booleans, and timestamps kept as the text written (v2 only makes a time for a time-typed target).
+ */
+export function resolveYaml11PlainScalar(text: string): PlainScalarValue {
+  if (YAML11_TRUES.has(text)) return true;
+  if (YAML11_FALSES.has(text)) return false;
+  if (parseYamlTimestamp(text) !== undefined) return text;
+  return resolvePlainScalar(text);
+}
+
 function toNumberOrBigInt(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
 }
