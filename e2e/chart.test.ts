@@ -115,7 +115,7 @@ describe('helm template with the defaults', () => {
     expect(service?.spec?.selector).toEqual(deployment?.spec?.selector.matchLabels);
   });
 
-  it('gives source-controller read access to Secrets only by name, and kustomize-controller cluster-admin', async () => {
+  it('lets source-controller get Secrets but not list or watch them, and binds kustomize-controller to cluster-admin', async () => {
     const objects = await render();
     const sourceRole = findObject<V1ClusterRole>(objects, 'ClusterRole', `fluxion:${namespace}:source-controller`);
     const secretRules = sourceRole?.rules?.filter((rule) => rule.resources?.includes('secrets')) ?? [];
