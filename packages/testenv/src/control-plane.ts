@@ -88,7 +88,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--secure-port=${apiPort}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
-      '--service-cluster-ip-range=10.0.0.0/24',
+      // Room for benchmarks with a thousand Services.
+      '--service-cluster-ip-range=10.96.0.0/16',
       `--token-auth-file=${join(certDir, 'tokens.csv')}`,
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
       `--service-account-key-file=${join(certDir, 'sa.pub')}`,
@@ -227,6 +228,7 @@ async function startWorkloadControllers(
         '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
         `--server-address=127.0.0.1:${kwokPort}`,
         '--node-ip=127.0.0.1',
+        '--cidr=10.244.0.1/16', // pod IPs for thousands of pods
       ],
     }),
   );

@@ -1,6 +1,6 @@
 // testenv: a real Kubernetes control plane and real fixture servers, for tests, benchmarks and the demo.
 export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
-export { useTestNamespace, sharedKubeconfigPath, KUBECONFIG_ENV, type TestNamespace } from './test-namespace.ts';
+export { useTestNamespace, sharedKubeconfigPath, deleteRunNamespaces, KUBECONFIG_ENV, type TestNamespace } from './test-namespace.ts';
 export { findBinary, requireBinaries, buildCacheDir, KUBE_VERSION, BUILD_SCRIPT } from './binaries.ts';
 export { TestEnvError } from './errors.ts';
 export { freePort } from './ports.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startControlPlane, useTestNamespace, type TestNamespace } from '../src/index.ts';
+import { deleteRunNamespaces, startControlPlane, useTestNamespace, type TestNamespace } from '../src/index.ts';
 import { cleanStaleState } from '../src/state-dir.ts';
 
 async function poll<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -33,6 +33,20 @@ describe('the shared control plane', () => {
     const readyz = await fetch(`${env.kubeConfig.getCurrentCluster()?.server}/readyz`).catch((e: Error) => e);
     // Plain fetch has no CA: the kubeconfig carries it; the client above proved TLS and auth work.
     expect(readyz).toBeDefined();
+  });
+
+  it('labels namespaces with the run, so a reused cluster is cleaned of exactly this run', async () => {
+    const saved = process.env.FLUXION_TESTENV_RUN;
+    process.env.FLUXION_TESTENV_RUN = 'probe-run';
+    const probe = await useTestNamespace('probe').finally(() => (process.env.FLUXION_TESTENV_RUN = saved));
+    expect(await deleteRunNamespaces(probe.kubeconfigPath, 'probe-run')).toBe(1);
+    const core = env.kubeConfig.makeApiClient(CoreV1Api);
+    const gone = await poll('probe namespace deleted', async () => {
+      const ns = await core.readNamespace({ name: probe.namespace }).catch(() => undefined);
+      return ns === undefined || ns.metadata?.deletionTimestamp ? true : undefined;
+    });
+    expect(gone).toBe(true);
+    expect((await core.readNamespace({ name: env.namespace })).status?.phase).toBe('Active');
   });
 
   it('rolls a Deployment out until it is Available (controller manager, scheduler and kwok)', async () => {
