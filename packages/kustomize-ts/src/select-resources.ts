@@ -1,6 +1,7 @@
 // Picks the resources a patch or replacement targets: anchored regexes on group/version/kind/name/namespace,
 // label and annotation selectors, matching either the original or the current name and namespace.
 import { KustomizeError } from './errors.ts';
+import { buildAnnotationsOf } from './build-annotations.ts';
 import { currentId, effectiveNamespace, originalId, type Resource } from './resource.ts';
 import type { Target } from './types.ts';
 
@@ -86,7 +87,10 @@ export function selectResources(resources: Resource[], target: Target): Resource
     if (kind && !kind.test(current.kind)) return false;
     const metadata = resource.object.metadata ?? {};
     if (!matchesSelector(target.labelSelector, metadata.labels)) return false;
-    if (!matchesSelector(target.annotationSelector, metadata.annotations)) return false;
+    // kustomize's build annotations are among the annotations a selector sees, as they are on its objects.
+    if (target.annotationSelector && !matchesSelector(target.annotationSelector, { ...metadata.annotations, ...buildAnnotationsOf(resource) })) {
+      return false;
+    }
     return true;
   });
 }
