@@ -87,8 +87,10 @@ export class HttpTransport {
     }
     const reader = createInterface({ input: response, crlfDelay: Infinity });
     response.on('error', () => reader.close());
+    // made now, so a close() before the caller starts reading still ends its loop (a late iterator would wait forever)
+    const lineIterator = reader[Symbol.asyncIterator]();
     return {
-      lines: reader,
+      lines: { [Symbol.asyncIterator]: () => lineIterator },
       close: () => {
         request.signal?.removeEventListener('abort', onOuterAbort);
         controller.abort();

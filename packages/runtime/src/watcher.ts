@@ -110,6 +110,11 @@ async function* watchOnce<T extends KubernetesObject>(
     timeoutSeconds: Math.round(watchTimeoutSeconds * (1 + Math.random())),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+  // stopped while the watch was being opened: that abort event has fired already and will not again
+  if (options.signal?.aborted) {
+    stream.close();
+    return;
+  }
   report({ type: 'watch-opened', resourceVersion });
   const silentTimeoutMs = options.silentTimeoutMs ?? 300_000;
   let lastActivity = performance.now();

@@ -121,6 +121,17 @@ describe('watch cache on the shared control plane', () => {
     await eventually(() => expect(seen).toEqual(['ADDED thrower-1', 'ADDED thrower-2']));
     expect(errors).toHaveLength(2);
   });
+
+  it('stops when asked right after its first list, while the watch is still being opened', async () => {
+    // the abort used to land between "open the watch" and "listen for abort", and stop() waited forever
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const reflector = new Reflector<V1ConfigMap>(client, configMaps, { namespace: env.namespace, labelSelector: 'stop=early' });
+      reflector.start();
+      await reflector.hasSynced();
+      await reflector.stop();
+      expect(reflector.isSynced).toBe(true);
+    }
+  }, 20_000);
 });
 
 describe('watch cache on a private control plane', () => {
