@@ -92,7 +92,7 @@ export { createLogger, silentLogger, logLevels, logEncodings } from './logger.ts
 export type { Logger, LogLevel, LogEncoding, LoggerOptions } from './logger.ts';
 export { redactForLog, redactLogLine, redactUrlCredentials, isSensitiveKey, redactedValue } from './log-redaction.ts';
 export { RuntimeMetrics } from './metrics.ts';
-export type { ReconcileResultLabel, RuntimeMetricsOptions, ObjectRef as MetricsObjectRef } from './metrics.ts';
+export type { ReconcileResultLabel, RuntimeMetricsOptions, MetricsObject } from './metrics.ts';
 export { startMetricsServer } from './metrics-server.ts';
 export { HealthChecks, startHealthServer, defaultCheckTimeoutMs } from './health-server.ts';
 export type { HealthCheck, CheckOutcome } from './health-server.ts';

@@ -1,13 +1,12 @@
 // Prometheus metrics every controller exposes: reconcile durations and results, condition gauges, queue depth.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { ObjectRef } from './client.ts';
+import { ObjectHistogram } from './object-histogram.ts';
 
 export type ReconcileResultLabel = 'success' | 'requeue_after' | 'error' | 'terminal_error';
 
-export interface ObjectRef {
-  kind: string;
-  namespace?: string;
-  name: string;
-}
+/** The part of an ObjectRef that labels an object's series; a whole ObjectRef will do. */
+export type MetricsObject = Pick<ObjectRef, 'kind' | 'namespace' | 'name'>;
 
 export interface ConditionLike {
   type: string;
@@ -24,7 +23,7 @@ const conditionStatuses = ['True', 'False', 'Unknown'] as const;
 /** One registry per process (or per test), so that metrics never leak between managers. */
 export class RuntimeMetrics {
   readonly registry = new Registry();
-  readonly reconcileDuration: Histogram<'kind' | 'namespace' | 'name'>;
+  readonly reconcileDuration: ObjectHistogram<'kind' | 'namespace' | 'name'>;
   readonly reconcileTotal: Counter<'controller' | 'result'>;
   readonly condition: Gauge<'kind' | 'namespace' | 'name' | 'type' | 'status'>;
   readonly workQueueDepth: Gauge<'controller'>;
@@ -37,7 +36,7 @@ export class RuntimeMetrics {
 
   constructor(options: RuntimeMetricsOptions = {}) {
     const registers = [this.registry];
-    this.reconcileDuration = new Histogram({
+    this.reconcileDuration = new ObjectHistogram({
       name: 'fluxion_reconcile_duration_seconds',
       help: 'How long one reconcile of an object took, in seconds.',
       labelNames: ['kind', 'namespace', 'name'],
@@ -89,13 +88,13 @@ export class RuntimeMetrics {
     this.#queues.set(controller, read);
   }
 
-  observeReconcile(controller: string, object: ObjectRef, seconds: number, result: ReconcileResultLabel): void {
+  observeReconcile(controller: string, object: MetricsObject, seconds: number, result: ReconcileResultLabel): void {
     this.reconcileDuration.observe(objectLabels(object), seconds);
     this.reconcileTotal.inc({ controller, result });
   }
 
   /** Record an object's conditions, e.g. Ready=False, after its status was written. */
-  recordConditions(object: ObjectRef, conditions: readonly ConditionLike[]): void {
+  recordConditions(object: MetricsObject, conditions: readonly ConditionLike[]): void {
     const labels = objectLabels(object);
     const id = objectId(labels);
     const types = this.#conditionTypes.get(id) ?? new Set<string>();
@@ -112,7 +111,7 @@ export class RuntimeMetrics {
   }
 
   /** Drop every series of a deleted object, so dashboards do not show it forever. */
-  forgetObject(object: ObjectRef): void {
+  forgetObject(object: MetricsObject): void {
     const labels = objectLabels(object);
     const id = objectId(labels);
     for (const type of this.#conditionTypes.get(id) ?? []) {
@@ -128,7 +127,7 @@ export class RuntimeMetrics {
   }
 }
 
-function objectLabels(object: ObjectRef): { kind: string; namespace: string; name: string } {
+function objectLabels(object: MetricsObject): { kind: string; namespace: string; name: string } {
   return { kind: object.kind, namespace: object.namespace ?? '', name: object.name };
 }
 
