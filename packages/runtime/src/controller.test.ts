@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Controller, objectKeyToString, parseObjectKey, TerminalError, type ObjectKey, type Reconciler } from './controller.ts';
 import { createLogger } from './logger.ts';
 import { RuntimeMetrics } from './metrics.ts';
+import { currentReconcile, type ReconcileContext } from './reconcile-context.ts';
 
 function setup(reconcile: Reconciler, options: { concurrency?: number } = {}) {
   const lines: string[] = [];
@@ -134,6 +135,21 @@ describe('Controller', () => {
     await vi.advanceTimersByTimeAsync(100);
     await controller.whenIdle();
     expect(maxRunning).toBe(3);
+  });
+
+  it('lets what a reconcile awaits find its controller and metrics, and nothing outside a reconcile', async () => {
+    const seen: Array<ReconcileContext | undefined> = [];
+    const { controller, metrics } = setup(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(currentReconcile());
+    });
+    controller.start();
+    controller.enqueue('apps/a');
+    await vi.advanceTimersByTimeAsync(5);
+    await controller.whenIdle();
+    expect(seen).toEqual([{ controller: 'widget', kind: 'Widget', metrics }]);
+    expect(seen[0]?.metrics).toBe(metrics);
+    expect(currentReconcile()).toBeUndefined();
   });
 
   it('stop lets the running reconcile finish', async () => {

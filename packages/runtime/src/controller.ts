@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ReconcileResultLabel, RuntimeMetrics } from './metrics.ts';
+import { runInReconcileContext, type ReconcileContext } from './reconcile-context.ts';
 import { WorkQueue, type WorkOutcome } from './work-queue.ts';
 
 /** What a reconcile is asked about: only the object's name, so it always reads the latest state. */
@@ -80,6 +81,7 @@ export class Controller {
   readonly #metrics: RuntimeMetrics | undefined;
   readonly #queue: WorkQueue;
   readonly #concurrency: number;
+  readonly #context: ReconcileContext;
   #started = false;
 
   constructor(options: ControllerOptions) {
@@ -95,6 +97,7 @@ export class Controller {
       maxRetryDelayMs: options.maxRetryDelayMs ?? defaultMaxRetryDelayMs,
       ...(options.jitterRatio !== undefined ? { jitterRatio: options.jitterRatio } : {}),
     });
+    this.#context = { controller: this.name, kind: this.kind, metrics: this.#metrics };
     this.#metrics?.registerQueue(this.name, () => ({ depth: this.#queue.length, active: this.#queue.activeCount }));
   }
 
@@ -151,7 +154,7 @@ export class Controller {
     let outcome: WorkOutcome;
     let resultLabel: ReconcileResultLabel;
     try {
-      const result = (await this.#reconcile(key, log)) ?? {};
+      const result = (await runInReconcileContext(this.#context, () => this.#reconcile(key, log))) ?? {};
       const requeueAfter = result.requeueAfter;
       if (requeueAfter !== undefined && requeueAfter > 0) {
         outcome = { kind: 'done', requeueAfterMs: requeueAfter };

@@ -13,7 +13,9 @@ export type { WatcherEvent, WatcherDiagnostic, WatcherOptions } from './watcher.
 export { Reflector, watchScope } from './reflector.ts';
 export type { StoreEvent, StoreEventType, StoreEventHandler, IndexFunction, ReflectorOptions } from './reflector.ts';
 export { StatusPatcher } from './status-patcher.ts';
-export type { StatusWrite } from './status-patcher.ts';
+export type { StatusWrite, StatusPatcherOptions } from './status-patcher.ts';
+export { currentReconcile } from './reconcile-context.ts';
+export type { ReconcileContext } from './reconcile-context.ts';
 export { EventRecorder } from './events.ts';
 export type { EventInput, EventType, EventRecorderOptions } from './events.ts';
 export { ResourceManager } from './resource-manager/apply.ts';
