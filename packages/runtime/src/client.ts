@@ -4,6 +4,7 @@ import { isNotFound } from './api-error.ts';
 import { ApiDiscovery } from './api-discovery.ts';
 import type { ApiResource, GroupVersionKind } from './group-version-kind.ts';
 import { InvalidObjectError, formatApiVersion, gvkOf, objectLabel, parseApiVersion } from './group-version-kind.ts';
+import type { RuntimeOptions } from './flags.ts';
 import { HttpTransport } from './http-transport.ts';
 import type { LineStream, Query } from './http-transport.ts';
 import { kubeConfigFromString, loadKubeConfig } from './kube-config.ts';
@@ -219,6 +220,14 @@ export function createClient(options: ClientOptions = {}): KubeClient {
     ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   return new KubeClient(transport);
+}
+
+/**
+ * The process's client as the shared flags configure it: `--kube-api-qps` and `--kube-api-burst` from
+ * `runtimeOptionsFromFlags`, the rest (kubeconfig, user agent) from `options`.
+ */
+export function clientFromFlags(runtime: Pick<RuntimeOptions, 'kubeApiQps' | 'kubeApiBurst'>, options: Omit<ClientOptions, 'qps' | 'burst'> = {}): KubeClient {
+  return createClient({ ...options, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst });
 }
 
 /** A client for a remote cluster from the kubeconfig a user put in a Secret; `origin` names that Secret in errors. */

@@ -9,7 +9,9 @@ import {
   stringFlag,
   durationFlag,
 } from './flags.ts';
+import { clientFromFlags } from './client.ts';
 import { DurationError, formatGoDuration, parseGoDuration } from './go-duration.ts';
+import { kubeConfigFromString } from './kube-config.ts';
 
 const flags = new FlagSet('source-controller', runtimeFlags);
 
@@ -131,5 +133,30 @@ describe('Go durations', () => {
     expect(formatGoDuration(750)).toBe('750ms');
     expect(formatGoDuration(1_500)).toBe('1.5s');
     expect(formatGoDuration(0)).toBe('0s');
+  });
+});
+
+describe('clientFromFlags', () => {
+  const kubeConfig = kubeConfigFromString(
+    'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]\n' +
+      'users: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+  );
+  const flagSet = new FlagSet('test-controller', runtimeFlags);
+
+  it('limits API requests to --kube-api-qps with bursts of --kube-api-burst, for impersonated clients too', () => {
+    const runtime = runtimeOptionsFromFlags(flagSet.parse(['--kube-api-qps=7.5', '--kube-api-burst=3']));
+    const client = clientFromFlags(runtime, { kubeConfig, userAgent: 'test-controller' });
+    expect(client.transport.rateLimiter).toMatchObject({ qps: 7.5, burst: 3 });
+    expect(client.impersonateServiceAccount('apps', 'deployer').transport.rateLimiter).toBe(client.transport.rateLimiter);
+  });
+
+  it("uses Flux's defaults, 50 qps and bursts of 300, when the flags are not given", () => {
+    const client = clientFromFlags(runtimeOptionsFromFlags(flagSet.parse([])), { kubeConfig });
+    expect(client.transport.rateLimiter).toMatchObject({ qps: 50, burst: 300 });
+  });
+
+  it('refuses a rate that would stop every request, naming the flags', () => {
+    expect(() => runtimeOptionsFromFlags(flagSet.parse(['--kube-api-qps=0']))).toThrow(/--kube-api-qps must be positive and --kube-api-burst at least 1, got 0 and 300/);
+    expect(() => runtimeOptionsFromFlags(flagSet.parse(['--kube-api-burst=0']))).toThrow(FlagError);
   });
 });

@@ -220,6 +220,9 @@ export function runtimeOptionsFromFlags(values: RuntimeFlagValues): RuntimeOptio
   if (values['min-retry-delay'] <= 0 || values['max-retry-delay'] < values['min-retry-delay']) {
     throw new FlagError('--min-retry-delay must be positive and no larger than --max-retry-delay');
   }
+  if (!(values['kube-api-qps'] > 0) || values['kube-api-burst'] < 1) {
+    throw new FlagError(`--kube-api-qps must be positive and --kube-api-burst at least 1, got ${values['kube-api-qps']} and ${values['kube-api-burst']}`);
+  }
   if (values['leader-election-renew-deadline'] >= values['leader-election-lease-duration']) {
     throw new FlagError('--leader-election-renew-deadline must be shorter than --leader-election-lease-duration');
   }

@@ -50,6 +50,11 @@ export class HttpTransport {
     this.options = options;
   }
 
+  /** The `--kube-api-qps` / `--kube-api-burst` bucket every request waits on, if any. */
+  get rateLimiter(): TokenBucketRateLimiter | undefined {
+    return this.options.rateLimiter;
+  }
+
   /** The same server and credentials, with more headers (impersonation). Shares the rate limiter. */
   withHeaders(headers: Record<string, string>): HttpTransport {
     return new HttpTransport(this.kubeConfig, { ...this.options, headers: { ...this.options.headers, ...headers } });

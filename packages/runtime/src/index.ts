@@ -1,7 +1,7 @@
 // --- cluster-facing half: client, watch cache, status, events, resource manager ---
 export { KubeApiError, isApiError, isNotFound, isConflict, isAlreadyExists, isInvalid, isGone, isTransient } from './api-error.ts';
 export { ApiDiscovery, NoKindMatchError } from './api-discovery.ts';
-export { KubeClient, createClient, clientFromKubeconfigString, refOf } from './client.ts';
+export { KubeClient, createClient, clientFromFlags, clientFromKubeconfigString, refOf } from './client.ts';
 export type { ClientOptions, ObjectRef, PatchType, Subresource, WriteOptions, ApplyOptions, ListOptions, ListResult, WatchOptions, DeleteOptions } from './client.ts';
 export { loadKubeConfig, kubeConfigFromString, KubeConfigError } from './kube-config.ts';
 export { TokenBucketRateLimiter } from './rate-limiter.ts';
