@@ -67,12 +67,18 @@ async function main(): Promise<void> {
     };
     const revision = await publish('fleet', manifests('blue'));
 
+    const countsFile = join(artifactDir, 'request-counts.json');
     controller = spawn(
       process.execPath,
-      [...(process.env['KC_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/kc-prof'] : []), join(import.meta.dirname, '../bin/kustomize-controller'), `--concurrent=${values.concurrent}`, '--kube-api-qps=500', '--kube-api-burst=1000', '--metrics-addr=0', '--health-addr=0', '--log-level=error'],
-      { env: { ...process.env, KUBECONFIG: kubeconfigPath }, stdio: ['ignore', 'ignore', 'inherit'] },
+      [
+        ...(process.env['KC_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/kc-prof'] : []),
+        '--import',
+        join(import.meta.dirname, 'request-counter.ts'),
+        join(import.meta.dirname, '../bin/kustomize-controller'), `--concurrent=${values.concurrent}`, '--kube-api-qps=500', '--kube-api-burst=1000', '--metrics-addr=0', '--health-addr=0', '--log-level=error'],
+      { env: { ...process.env, KUBECONFIG: kubeconfigPath, KC_REQUEST_COUNTS: countsFile }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     const pid = controller.pid ?? 0;
+    const requests = new RequestCounts(pid, countsFile);
 
     // 1. creation to all Ready
     const started = performance.now();
@@ -96,6 +102,7 @@ async function main(): Promise<void> {
     }, 30 * 60_000);
     const allReadySeconds = (performance.now() - started) / 1000;
     const peakAfterCreate = await peakRssMiB(pid);
+    const creationRequests = await requests.sinceLast();
 
     // 2. the unchanged fleet, reconciled again: zero writes to applied objects
     const before = await appliedResourceVersions(client);
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
     const cycleSeconds = (performance.now() - cycleStarted) / 1000;
     const after = await appliedResourceVersions(client);
     const changed = [...before].filter(([key, resourceVersion]) => after.get(key) !== resourceVersion).length;
+    const cycleRequests = await requests.sinceLast();
 
     // 3. latency: a new revision of one Kustomization's own source to its objects applied
     await publish('single', manifests('v0'));
@@ -144,12 +152,49 @@ async function main(): Promise<void> {
     console.log(`  controller peak RSS:          ${peakAfterCreate.toFixed(0)} MiB after the first sync, ${peak.toFixed(0)} MiB overall (target < 200 MiB; Flux: 175 MiB)`);
     console.log(`  unchanged full cycle:         ${cycleSeconds.toFixed(1)} s, ${changed} of ${before.size} applied objects written (target 0)`);
     console.log(`  new revision -> applied:      p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p90 ${percentile(latencies, 0.9).toFixed(0)} ms over ${samples} revisions (target p50 < 1000 ms)`);
+    console.log(`  API requests per Kustomization, first sync: ${describeRequests(creationRequests, count)}`);
+    console.log(`  API requests per Kustomization, unchanged cycle: ${describeRequests(cycleRequests, count)}`);
   } finally {
     controller?.kill('SIGTERM');
     await server.stop();
     await rm(artifactDir, { recursive: true, force: true });
     await controlPlane?.stop();
   }
+}
+
+/** The controller's API requests by verb and resource, read from the counter preloaded into it (bench/request-counter.ts). */
+class RequestCounts {
+  private readonly pid: number;
+  private readonly file: string;
+  private snapshot = 0;
+  private last = new Map<string, number>();
+
+  constructor(pid: number, file: string) {
+    this.pid = pid;
+    this.file = file;
+  }
+
+  /** Requests made since the previous call. */
+  async sinceLast(): Promise<Map<string, number>> {
+    process.kill(this.pid, 'SIGUSR2');
+    let counts: Record<string, number> = {};
+    await until(async () => {
+      const written = JSON.parse(await readFile(this.file, 'utf8').catch(() => '{}')) as { snapshot?: number; counts?: Record<string, number> };
+      if ((written.snapshot ?? 0) <= this.snapshot) return false;
+      this.snapshot = written.snapshot ?? 0;
+      counts = written.counts ?? {};
+      return true;
+    }, 10_000, 50);
+    const delta = new Map(Object.entries(counts).map(([key, value]) => [key, value - (this.last.get(key) ?? 0)] as const).filter(([, value]) => value > 0));
+    this.last = new Map(Object.entries(counts));
+    return delta;
+  }
+}
+
+function describeRequests(counts: Map<string, number>, perCount: number): string {
+  const total = [...counts.values()].reduce((sum, value) => sum + value, 0);
+  const top = [...counts].sort((a, b) => b[1] - a[1]).map(([key, value]) => `${key} ${(value / perCount).toFixed(2)}`);
+  return `${(total / perCount).toFixed(1)} (${top.join(', ')})`;
 }
 
 function isReadyAt(kustomization: Kustomization, revision: string): boolean {

@@ -15,6 +15,14 @@ describe('apply policy annotations', () => {
     expect(isForceEnabled(object({ 'kustomize.toolkit.fluxcd.io/force': 'Enabled' }))).toBe(true);
     expect(isPruneDisabled(object({ 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }))).toBe(true);
   });
+
+  it('prune: disabled in any letter case, as an annotation or a label, as Flux matches it', () => {
+    expect(isPruneDisabled(object({ 'kustomize.toolkit.fluxcd.io/prune': 'Disabled' }))).toBe(true);
+    expect(isPruneDisabled(object({ 'kustomize.toolkit.fluxcd.io/prune': 'DISABLED' }))).toBe(true);
+    expect(isPruneDisabled({ ...object(), metadata: { name: 'x', labels: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } } })).toBe(true);
+    expect(isPruneDisabled(object({ 'kustomize.toolkit.fluxcd.io/prune': 'enabled' }))).toBe(false);
+    expect(isPruneDisabled(object())).toBe(false);
+  });
 });
 
 describe('stampMetadata', () => {

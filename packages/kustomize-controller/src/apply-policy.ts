@@ -27,6 +27,7 @@ export function isForceEnabled(object: KubernetesObject): boolean {
   return object.metadata?.annotations?.[ForceAnnotation]?.toLowerCase() === 'enabled';
 }
 
+/** As Flux: `prune: disabled` as an annotation or a label, in any letter case. */
 export function isPruneDisabled(object: KubernetesObject): boolean {
-  return object.metadata?.annotations?.[PruneAnnotation]?.toLowerCase() === 'disabled';
+  return [object.metadata?.annotations?.[PruneAnnotation], object.metadata?.labels?.[PruneAnnotation]].some((value) => value?.toLowerCase() === 'disabled');
 }

@@ -1,13 +1,12 @@
 // Deleting a Kustomization: wait for dependents being deleted, delete (or orphan) its objects per deletionPolicy, drop the finalizer.
 import type { Kustomization } from '@fluxion/api';
-import { prune, type EventRecorder, type KubeClient, type Logger, type ObjectRef, type ReconcileResult, type Reflector } from '@fluxion/runtime';
-import { PruneAnnotation } from './apply-policy.ts';
+import { type EventRecorder, type KubeClient, type Logger, type ObjectRef, type ReconcileResult, type Reflector } from '@fluxion/runtime';
 import type { ClusterClients } from './cluster-clients.ts';
-import { ownerLabels } from './common-metadata.ts';
 import { dependencyKeys, dependentsBlockingTeardown, dependentsOf, keyOf } from './dependencies.ts';
 import type { HealthWaits } from './health-waits.ts';
 import { inventoryRefs } from './inventory.ts';
 import { durationOrDefault } from './kustomization-status.ts';
+import { pruneObjects } from './prune-objects.ts';
 
 export const KustomizationFinalizer = 'finalizers.fluxcd.io';
 
@@ -50,11 +49,7 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
   const inventory = kustomization.status?.inventory;
   if (deletesObjects(kustomization) && inventory?.entries.length) {
     const target = await deps.clusters.forKustomization(kustomization);
-    const changeSet = await prune(target, inventory.entries, {
-      pruneDisabledAnnotation: PruneAnnotation,
-      pruneDisabledValue: 'disabled',
-      ownerLabels: ownerLabels(kustomization.metadata?.name ?? '', kustomization.metadata?.namespace ?? ''),
-    });
+    const changeSet = await pruneObjects(target, inventory.entries, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' });
     if (changeSet.hasChanges) deps.log.info({ deleted: changeSet.changes.length }, 'Deleted the applied objects');
     // a dependency being torn down waits for our objects, so they must be gone, not just marked for deletion
     const dependencyDeleting = dependencyKeys(kustomization).some((dependencyKey) => {

@@ -9,6 +9,7 @@ import { KustomizationReconciler, type KustomizationReconcilerOptions } from './
 import { ArtifactCache, BuildCache } from './manifest-cache.ts';
 import { SourceIndex, sourceKeyOf, sourceKeyOfObject, type SourceObject } from './source-index.ts';
 import { artifactChanged, becameReady, needsReconcile } from './triggers.ts';
+import { WrittenStatuses } from './written-status.ts';
 
 export const ControllerName = 'kustomize-controller';
 export const defaultSourceKinds = ['GitRepository', 'OCIRepository', 'Bucket'] as const;
@@ -60,6 +61,7 @@ export function setupKustomizationController(manager: Manager, options: Kustomiz
   const sources = new SourceIndex(sourceReflectors);
   const waits = new HealthWaits();
   const artifacts = new ArtifactCache();
+  const written = new WrittenStatuses();
   const reconciler = new KustomizationReconciler({
     client,
     kustomizations,
@@ -70,6 +72,7 @@ export function setupKustomizationController(manager: Manager, options: Kustomiz
     artifacts,
     builds: new BuildCache(),
     waits,
+    written,
     options,
   });
 
@@ -90,6 +93,7 @@ export function setupKustomizationController(manager: Manager, options: Kustomiz
   kustomizations.index(byDependency, (kustomization) => dependencyKeys(kustomization));
   kustomizations.onEvent((event) => {
     const key = keyOf(event.object);
+    written.observed(key, event.type === 'DELETED' ? undefined : event.object);
     if (event.type === 'ADDED') controller.enqueue(key);
     if (event.type === 'MODIFIED' && event.oldObject) {
       if (needsReconcile(event.oldObject, event.object)) {

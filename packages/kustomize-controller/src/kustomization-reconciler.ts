@@ -2,17 +2,18 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization, KustomizationStatus, ResourceInventory } from '@fluxion/api';
 import {
+  ApplyValidationError,
+  formatGoDuration,
   markFailed,
   markReady,
   markReconciling,
   markStalled,
-  prune,
   removeCondition,
   setCondition,
   setLastHandledReconcileAt,
   setObservedGeneration,
+  subjectOf,
   WaitCancelledError,
-  waitForCurrent,
   type ChangeSet,
   type EventRecorder,
   type KubeClient,
@@ -25,20 +26,24 @@ import {
 } from '@fluxion/runtime';
 import type { KObject } from 'kustomize-ts';
 import { isDeepStrictEqual } from 'node:util';
+import { AppliedObjectsClient } from './applied-objects.ts';
 import { buildManifests, BuildError } from './build-manifests.ts';
 import { ClusterClients } from './cluster-clients.ts';
 import { ownerLabels, stampMetadata } from './common-metadata.ts';
 import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf } from './dependencies.ts';
 import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
+import { waitForHealthy } from './health-check.ts';
 import { HealthWaits } from './health-waits.ts';
 import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
 import { applySet } from './apply-set.ts';
 import { appliedMessage, durationOrDefault, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';
 import { ArtifactCache, BuildCache } from './manifest-cache.ts';
-import { PruneAnnotation } from './apply-policy.ts';
+import { pruneObjects } from './prune-objects.ts';
+import { succeededEventMessage } from './reconcile-events.ts';
 import { SourceIndex, type SourceObject } from './source-index.ts';
 import { objectSubject, substituteVariables } from './substitute.ts';
 import { loadSubstitutionVariables } from './substitution-vars.ts';
+import type { WrittenStatuses } from './written-status.ts';
 
 export const RevisionAnnotation = 'kustomize.toolkit.fluxcd.io/revision';
 
@@ -53,7 +58,7 @@ export interface KustomizationReconcilerOptions {
   strictSubstitution: boolean;
   /** `--artifact-fetch-retries`. */
   artifactFetchRetries: number;
-  /** How often objects are read while waiting for health. */
+  /** The longest pause between two reads of objects still in progress while waiting for health. */
   healthPollIntervalMs?: number;
 }
 
@@ -68,6 +73,8 @@ export interface KustomizationReconcilerDeps {
   artifacts: ArtifactCache;
   builds: BuildCache;
   waits: HealthWaits;
+  /** What this controller last wrote to each status, for reads from a cache that lags behind. */
+  written: WrittenStatuses;
   options: KustomizationReconcilerOptions;
 }
 
@@ -85,6 +92,8 @@ class InvalidSpecError extends Error {
 interface Working {
   metadata: { generation?: number; annotations?: Record<string, string> };
   status: KustomizationStatus;
+  /** A Reconciling status was written during this reconcile. */
+  progressReported?: boolean;
 }
 
 const defaultRetryMs = 60_000;
@@ -97,17 +106,21 @@ export class KustomizationReconciler {
   }
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
-    const { client } = this.deps;
-    const ref: ObjectRef = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: key.namespace, name: key.name };
-    // read from the API server, not the cache: the inventory must be the one our last reconcile wrote
-    const kustomization = await client.getIfExists<Kustomization>(ref);
-    if (!kustomization) {
-      this.deps.waits.cancel(`${key.namespace}/${key.name}`, 'the Kustomization was deleted');
+    const cacheKey = `${key.namespace ?? ''}/${key.name}`;
+    const cached = this.deps.kustomizations.get(key.namespace ?? '', key.name);
+    if (!cached) {
+      this.deps.waits.cancel(cacheKey, 'the Kustomization was deleted');
+      this.deps.written.observed(cacheKey, undefined);
       return {};
     }
-    if (kustomization.metadata?.deletionTimestamp) {
-      return finalizeKustomization(kustomization, { ...this.deps, log });
+    if (cached.metadata?.deletionTimestamp) {
+      // deletion is rare and patches the finalizer by resourceVersion: read the object itself
+      const ref: ObjectRef = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: key.namespace, name: key.name };
+      const current = await this.deps.client.getIfExists<Kustomization>(ref);
+      return current ? finalizeKustomization(current, { ...this.deps, log }) : {};
     }
+    // the cache, with the status this controller last wrote where the cache has not caught up: its inventory is ours
+    const kustomization = { ...this.deps.written.freshest(cacheKey, cached) };
     if (!kustomization.metadata?.finalizers?.includes(KustomizationFinalizer)) {
       await this.addFinalizer(kustomization);
     }
@@ -129,6 +142,8 @@ export class KustomizationReconciler {
       status: structuredClone(kustomization.status ?? {}),
     };
     setLastHandledReconcileAt(working);
+    const lastAppliedRevision = kustomization.status?.lastAppliedRevision;
+    const wasFailing = kustomization.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'False') ?? false;
     let revision: string | undefined;
     let digest: string | undefined;
     try {
@@ -143,37 +158,27 @@ export class KustomizationReconciler {
       if (!artifact?.url) throw new BuildError(`Source '${sourceSubject(kustomization)}' is not ready, artifact not found`, 'ArtifactFailed');
       revision = artifact.revision;
 
-      // a new revision or spec: say so before the work starts
-      if (working.status.lastAppliedRevision !== revision || working.status.observedGeneration !== working.metadata.generation) {
-        markReconciling(working, 'Progressing', progressingMessage(revision, timeoutMs));
-        working.status.lastAttemptedRevision = revision;
-        await this.writeStatus(kustomization, working);
-      }
-
       const objects = await this.build(kustomization, artifact.url, artifact.digest);
       digest = manifestsDigest(objects);
-      const target = await this.deps.clusters.forKustomization(kustomization);
-      const applied = await this.apply(kustomization, target, objects, working);
-      const changeSet = applied.changeSet;
+      const target = new AppliedObjectsClient(await this.deps.clusters.forKustomization(kustomization));
+      const applied = await this.apply(kustomization, target, objects, working, revision, timeoutMs);
       working.status.lastAttemptedRevision = revision;
 
-      const health = await this.checkHealth(kustomization, target, applied.inventory, revision, timeoutMs, working, log);
+      const wasHealthy = getHealthy(working)?.status === 'True';
+      const health = await this.checkHealth(kustomization, target, applied, revision, timeoutMs, working, log);
       working.status.lastAppliedRevision = revision;
       setObservedGeneration(working);
       markReady(working, 'ReconciliationSucceeded', appliedMessage(revision));
       if (health !== undefined) {
         setCondition(working, { type: HealthyCondition, status: 'True', reason: 'Succeeded', message: health });
-      } else if (health === undefined && !needsHealthCheck(kustomization)) {
+      } else if (!needsHealthCheck(kustomization)) {
         removeCondition(working, HealthyCondition);
       }
       working.status.history = recordHistory(working.status.history, { digest, revision, status: 'ReconciliationSucceeded', startedAt, finishedAt: new Date() });
-      const revisionChanged = kustomization.status?.lastAppliedRevision !== revision;
       await this.writeStatus(kustomization, working);
-      if (changeSet.hasChanges || revisionChanged) {
-        const lines = changeSet.toString() || 'no changes';
-        await this.event(kustomization, 'Normal', 'ReconciliationSucceeded', revisionChanged ? `${lines}\n${appliedMessage(revision)}` : lines, revision, log);
-      }
-      log.info({ revision, changes: changeSet.changes.length, durationMs: Date.now() - startedAt.getTime() }, `Reconciliation finished, next run in ${spec?.interval ?? ''}`);
+      const message = succeededEventMessage({ changeSet: applied.changeSet, revision, revisionChanged: lastAppliedRevision !== revision, recovered: wasFailing, healthRecovered: health !== undefined && !wasHealthy ? health : undefined });
+      if (message) await this.event(kustomization, 'Normal', 'ReconciliationSucceeded', message, revision, log);
+      log.info({ revision, changes: applied.changeSet.changes.length, durationMs: Date.now() - startedAt.getTime() }, `Reconciliation finished, next run in ${spec?.interval ?? ''}`);
       return { requeueAfter: intervalMs };
     } catch (error) {
       if (error instanceof WaitCancelledError) {
@@ -230,42 +235,36 @@ export class KustomizationReconciler {
     return stampMetadata(substituted, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' }, spec?.commonMetadata);
   }
 
-  /** Apply, then prune what left the inventory. The inventory in `working` always covers everything applied. */
-  private async apply(kustomization: Kustomization, target: KubeClient, objects: KObject[], working: Working): Promise<{ changeSet: ChangeSet; inventory: ResourceInventory }> {
+  /**
+   * Apply, then prune what left the inventory. Before the first write of an object the inventory lacks, the inventory
+   * with it is written (with a Reconciling condition), so a controller killed mid-apply loses track of nothing.
+   */
+  private async apply(kustomization: Kustomization, target: KubeClient, objects: KObject[], working: Working, revision: string, timeoutMs: number): Promise<{ changeSet: ChangeSet; inventory: ResourceInventory }> {
     const previous = kustomization.status?.inventory;
     const inventory = inventoryFromObjects(objects as KubernetesObject[]);
+    const { added, removed } = diffInventory(previous, inventory);
+    if (added.length > 0) {
+      working.status.inventory = mergeInventories(previous, inventory);
+      await this.reportProgress(kustomization, working, progressingMessage(revision, timeoutMs), revision);
+    }
     let changeSet: ChangeSet;
     try {
       changeSet = await applySet(target, objects as KubernetesObject[], { force: kustomization.spec?.force ?? false });
     } catch (error) {
-      const partial = (error as { changeSet?: ChangeSet }).changeSet;
-      const written = (partial?.entries ?? []).filter((entry) => entry.action === 'created' || entry.action === 'configured' || entry.action === 'unchanged');
-      if (written.length > 0) {
-        const appliedIds = new Set(written.map((entry) => `${entry.object.namespace}|${entry.object.name}|${entry.object.group}|${entry.object.kind}`));
-        const appliedObjects = (objects as KubernetesObject[]).filter((object) => {
-          const [group = ''] = (object.apiVersion ?? '').includes('/') ? (object.apiVersion ?? '').split('/') : [''];
-          return appliedIds.has(`${object.metadata?.namespace ?? ''}|${object.metadata?.name ?? ''}|${group}|${object.kind ?? ''}`);
-        });
-        working.status.inventory = mergeInventories(previous, inventoryFromObjects(appliedObjects));
-      }
+      // a rejected dry-run wrote nothing of its stage: track what earlier stages applied; any other failure may
+      // have written any object of the set, so all of them stay tracked
+      working.status.inventory = error instanceof ApplyValidationError ? mergeInventories(previous, appliedSubset(objects, error.changeSet)) : mergeInventories(previous, inventory);
       throw error;
     }
     working.status.inventory = inventory;
-    if (kustomization.spec?.prune) {
-      const { removed } = diffInventory(previous, inventory);
-      if (removed.length > 0) {
-        try {
-          const pruned = await prune(target, removed, {
-            pruneDisabledAnnotation: PruneAnnotation,
-            pruneDisabledValue: 'disabled',
-            ownerLabels: ownerLabels(kustomization.metadata?.name ?? '', kustomization.metadata?.namespace ?? ''),
-          });
-          changeSet.add(...pruned.entries);
-        } catch (error) {
-          // objects that failed to go stay tracked, so the next reconcile tries again
-          working.status.inventory = mergeInventories(inventory, { entries: removed });
-          throw error;
-        }
+    if (kustomization.spec?.prune && removed.length > 0) {
+      try {
+        const pruned = await pruneObjects(target, removed, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' });
+        changeSet.add(...pruned.entries);
+      } catch (error) {
+        // objects that failed to go stay tracked, so the next reconcile tries again
+        working.status.inventory = mergeInventories(inventory, { entries: removed });
+        throw error;
       }
     }
     return { changeSet, inventory };
@@ -273,17 +272,28 @@ export class KustomizationReconciler {
 
   /**
    * Waits for every applied object (spec.wait) or the listed healthChecks to be Current; returns the Healthy message,
-   * or undefined when nothing is checked. A newer source revision or spec cancels the wait.
+   * or undefined when nothing is checked. Starts from the copies the apply returned; a newer source revision or spec
+   * cancels the wait; a wait that has to poll says so in status first.
    */
-  private async checkHealth(kustomization: Kustomization, target: KubeClient, inventory: ResourceInventory, revision: string, timeoutMs: number, working: Working, log: Logger): Promise<string | undefined> {
+  private async checkHealth(
+    kustomization: Kustomization,
+    target: AppliedObjectsClient,
+    applied: { changeSet: ChangeSet; inventory: ResourceInventory },
+    revision: string,
+    timeoutMs: number,
+    working: Working,
+    log: Logger,
+  ): Promise<string | undefined> {
     const spec = kustomization.spec;
     const namespace = kustomization.metadata?.namespace ?? '';
     let refs: ObjectRef[];
     if (spec?.wait) {
-      refs = inventoryRefs(inventory);
+      // as Flux: objects the user chose to have skipped are not waited for
+      const skipped = new Set(applied.changeSet.entries.filter((entry) => entry.action === 'skipped').map((entry) => entry.subject));
+      refs = inventoryRefs(applied.inventory).filter((ref) => !skipped.has(subjectOf({ kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name })));
     } else if (spec?.healthChecks?.length) {
       refs = spec.healthChecks.map((check, index) => ({
-        apiVersion: check.apiVersion ?? versionFromInventory(inventory, check.kind, check.name, check.namespace ?? namespace, index),
+        apiVersion: check.apiVersion ?? versionFromInventory(applied.inventory, check.kind, check.name, check.namespace ?? namespace, index),
         kind: check.kind,
         name: check.name,
         namespace: check.namespace ?? namespace,
@@ -292,13 +302,16 @@ export class KustomizationReconciler {
       return undefined;
     }
     const healthy = getHealthy(working);
-    // an unchanged revision that was healthy and still is needs no progress report
-    const key = keyOf(kustomization);
-    const wait = this.deps.waits.begin(key, revision, kustomization.metadata?.generation);
+    const wait = this.deps.waits.begin(keyOf(kustomization), revision, kustomization.metadata?.generation);
     const started = performance.now();
     try {
-      // the Reconciling condition written when the revision arrived already says the work is under way
-      await waitForCurrent(target, refs, { timeoutMs, signal: wait.signal, failFast: true, intervalMs: this.deps.options.healthPollIntervalMs ?? 500 });
+      await waitForHealthy(target, refs, target.seen, {
+        timeoutMs,
+        signal: wait.signal,
+        ...(this.deps.options.healthPollIntervalMs ? { maxIntervalMs: this.deps.options.healthPollIntervalMs } : {}),
+        ownerLabels: spec?.wait ? ownerLabels(kustomization.metadata?.name ?? '', namespace) : undefined,
+        onPending: () => this.reportProgress(kustomization, working, `Running health checks for revision ${revision} with a timeout of ${formatGoDuration(timeoutMs)}`, revision),
+      });
     } catch (error) {
       if (!(error instanceof WaitCancelledError)) {
         setCondition(working, { type: HealthyCondition, status: 'False', reason: 'HealthCheckFailed', message: (error as Error).message });
@@ -308,8 +321,18 @@ export class KustomizationReconciler {
       wait.end();
     }
     log.debug({ objects: refs.length }, 'Health check passed');
+    // an unchanged revision that was healthy and still is keeps its message, so the status does not change
     if (healthy?.status === 'True' && working.status.lastAppliedRevision === revision) return healthy.message;
     return `Health check passed in ${formatSeconds(performance.now() - started)}`;
+  }
+
+  /** Writes Reconciling (once per reconcile) with the inventory so far: work that takes a while shows in status. */
+  private async reportProgress(kustomization: Kustomization, working: Working, message: string, revision: string): Promise<void> {
+    markReconciling(working, 'Progressing', message);
+    working.status.lastAttemptedRevision = revision;
+    if (working.progressReported) return;
+    working.progressReported = true;
+    await this.writeStatus(kustomization, working);
   }
 
   private async fail(
@@ -365,6 +388,7 @@ export class KustomizationReconciler {
     const written = await this.deps.statusPatcher.patch(kustomization, next);
     kustomization.status = structuredClone(next);
     kustomization.metadata = { ...kustomization.metadata, resourceVersion: written.resourceVersion };
+    this.deps.written.remember(keyOf(kustomization), kustomization.metadata.uid ?? '', written.resourceVersion, next);
   }
 
   private async event(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string, revision: string | undefined, log: Logger): Promise<void> {
@@ -414,6 +438,12 @@ function versionFromInventory(inventory: ResourceInventory, kind: string, name: 
     ?? inventoryRefs(inventory).find((ref) => ref.kind === kind && ref.name === name);
   if (!found) throw new InvalidSpecError('InvalidSpec', `spec.healthChecks[${index}] (${kind}/${namespace}/${name}) has no apiVersion and is not one of the applied objects; set its apiVersion`);
   return found.apiVersion;
+}
+
+/** The objects of the set that a partial change set says were applied or left as they were. */
+function appliedSubset(objects: readonly KObject[], partial: ChangeSet): ResourceInventory {
+  const applied = new Set(partial.entries.filter((entry) => entry.action !== 'skipped').map((entry) => entry.subject));
+  return inventoryFromObjects((objects as readonly KubernetesObject[]).filter((object) => applied.has(subjectOf({ kind: object.kind ?? '', namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' }))));
 }
 
 function sourceSubject(kustomization: Kustomization): string {

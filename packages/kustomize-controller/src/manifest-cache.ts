@@ -68,9 +68,10 @@ export class ArtifactCache {
   }
 }
 
-/** Build results by key; callers get their own copy to change. */
+/** Build results by key; concurrent callers share one build; callers get their own copy to change. */
 export class BuildCache {
   private readonly entries = new Map<string, readonly KObject[]>();
+  private readonly building = new Map<string, Promise<KObject[]>>();
   private readonly capacity: number;
 
   constructor(capacity = 2048) {
@@ -82,7 +83,12 @@ export class BuildCache {
     if (objects) {
       this.entries.delete(key);
     } else {
-      objects = await buildObjects();
+      let pending = this.building.get(key);
+      if (!pending) {
+        pending = buildObjects().finally(() => this.building.delete(key));
+        this.building.set(key, pending);
+      }
+      objects = await pending;
     }
     this.entries.set(key, objects);
     while (this.entries.size > this.capacity) {
