@@ -73,10 +73,12 @@ describe('helm template with the defaults', () => {
       const { 'helm.sh/resource-policy': _keep, ...annotations } = crd.metadata?.annotations ?? {};
       const { 'app.kubernetes.io/managed-by': _by, 'app.kubernetes.io/instance': _instance, 'helm.sh/chart': _chart, ...labels } = crd.metadata?.labels ?? {};
       const source = loadCrds().find((candidate) => candidate.metadata.name === crd.metadata?.name);
-      const metadata = { ...crd.metadata, annotations, labels };
       // The chart adds these maps when the source has none.
-      if (Object.keys(annotations).length === 0) delete metadata.annotations;
-      if (Object.keys(labels).length === 0) delete metadata.labels;
+      const metadata = {
+        ...crd.metadata,
+        annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+        labels: Object.keys(labels).length > 0 ? labels : undefined,
+      };
       expect({ ...crd, metadata }).toEqual(source);
     }
   });
@@ -178,7 +180,8 @@ describe('helm template with the other settings', () => {
       metadata: { namespace },
       roleRef: { kind: 'ClusterRole', name: `fluxion:${namespace}:kustomize-controller` },
     });
-    expect(objectIds(objects).filter((id) => id.startsWith('ClusterRoleBinding/'))).toEqual([]);
+    // Only reading sources stays cluster-wide: a sourceRef may name another namespace.
+    expect(objectIds(objects).filter((id) => id.startsWith('ClusterRoleBinding/'))).toEqual([`ClusterRoleBinding/fluxion:${namespace}:kustomize-controller-sources`]);
     const manager = container(findObject<V1Deployment>(objects, 'Deployment', 'kustomize-controller'));
     expect(manager.args).toEqual(expect.arrayContaining(['--watch-all-namespaces=false', '--default-service-account=tenant']));
     const { rejected } = await dryRunApply(kubeConfig, objects);

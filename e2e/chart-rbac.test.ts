@@ -1,0 +1,161 @@
+// The chart's RBAC is enough, and no more: both controllers run as the chart's ServiceAccounts
+// (impersonated, with the rendered Roles and bindings applied for real) and do their jobs; with
+// rbac.clusterAdmin=false kustomize-controller applies only as the ServiceAccount a Kustomization names.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installCrds } from '@fluxion/api';
+import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
+import type { CoreV1Event, KubernetesObject, V1ConfigMap, V1Lease } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
+import { findHelm } from './chart/helm-cli.ts';
+import { renderChart } from './chart/render-chart.ts';
+import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
+import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
+import { pollUntil } from './support/poll.ts';
+
+const KS = 'kustomize.toolkit.fluxcd.io/v1';
+const GIT = 'source.toolkit.fluxcd.io/v1';
+const rbacKinds = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
+const credentials = { username: 'fluxion', password: 'chart-rbac-secret' };
+
+const configMapFile = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  from: git\n`;
+
+describe('the chart RBAC, used by the controllers themselves', () => {
+  let env: TestNamespace;
+  let cluster: Cluster;
+  let git: GitHttpServer;
+  let scratch: string;
+  let chartRbac: KubernetesObject[] = [];
+  const controllers = new Map<ControllerName, ControllerProcess>();
+
+  const kustomization = (name: string, path: string, serviceAccountName?: string): object => ({
+    apiVersion: KS,
+    kind: 'Kustomization',
+    metadata: { name, namespace: env.namespace },
+    spec: {
+      interval: '10m',
+      retryInterval: '5s',
+      path,
+      prune: false,
+      targetNamespace: env.namespace,
+      sourceRef: { kind: 'GitRepository', name: 'config' },
+      ...(serviceAccountName ? { serviceAccountName } : {}),
+    },
+  });
+  const readyCondition = async (kind: string, apiVersion: string, name: string) => conditionOf(await read(cluster, apiVersion, kind, name, env.namespace), 'Ready');
+
+  beforeAll(async () => {
+    env = await useTestNamespace('chart-rbac');
+    cluster = connect(env.kubeconfigPath);
+    scratch = mkdtempSync(join(tmpdir(), 'fluxion-chart-rbac-'));
+    await installCrds(env.kubeConfig);
+
+    // Watching only this namespace keeps these controllers away from other test files' objects.
+    const rendered = await renderChart(findHelm(), {
+      namespace: env.namespace,
+      values: {
+        installCRDs: 'false',
+        'sourceController.watchAllNamespaces': 'false',
+        'kustomizeController.watchAllNamespaces': 'false',
+        'kustomizeController.rbac.clusterAdmin': 'false',
+      },
+    });
+    chartRbac = rendered.filter((object) => rbacKinds.has(object.kind ?? ''));
+    await apply(cluster, chartRbac, 'fluxion-chart-test');
+
+    // A tenant that may edit this namespace only, as a platform team would set one up.
+    await apply(cluster, [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'tenant', namespace: env.namespace } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'tenant-edit', namespace: env.namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+        subjects: [{ kind: 'ServiceAccount', name: 'tenant', namespace: env.namespace }],
+      },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-credentials', namespace: env.namespace }, stringData: credentials },
+    ]);
+
+    git = await startGitHttpServer({ auth: credentials });
+    git.repositories.create('config');
+    git.repositories.commit('config', { 'tenant/configmap.yaml': configMapFile('applied-as-tenant'), 'controller/configmap.yaml': configMapFile('applied-as-controller') });
+
+    for (const name of ['source-controller', 'kustomize-controller'] as const) {
+      const kubeconfigPath = writeServiceAccountKubeconfig(env.kubeconfigPath, env.namespace, name, join(scratch, `${name}.kubeconfig`));
+      const args = name === 'source-controller' ? [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0'] : [];
+      controllers.set(
+        name,
+        await startControllerProcess(name, {
+          kubeconfigPath,
+          logFile: join(scratch, `${name}.log`),
+          env: { RUNTIME_NAMESPACE: env.namespace },
+          args: [...args, '--watch-all-namespaces=false', '--enable-leader-election'],
+        }),
+      );
+    }
+
+    await apply(cluster, [
+      {
+        apiVersion: GIT,
+        kind: 'GitRepository',
+        metadata: { name: 'config', namespace: env.namespace },
+        spec: { interval: '10m', url: git.urlOf('config'), ref: { branch: 'main' }, secretRef: { name: 'git-credentials' } },
+      },
+      kustomization('as-tenant', './tenant', 'tenant'),
+      kustomization('as-controller', './controller'),
+    ]);
+  });
+
+  afterAll(async () => {
+    // Deleted while the controllers still run, so their finalizers are removed and the namespace can go.
+    for (const [apiVersion, kind, name] of [[KS, 'Kustomization', 'as-tenant'], [KS, 'Kustomization', 'as-controller'], [GIT, 'GitRepository', 'config']] as const) {
+      await cluster?.objects.delete({ apiVersion, kind, metadata: { name, namespace: env.namespace } }).catch(() => undefined);
+      await pollUntil(`${kind} ${name} deleted`, async () => ((await read(cluster, apiVersion, kind, name, env.namespace)) ? undefined : true), 60_000).catch(() => undefined);
+    }
+    for (const controller of controllers.values()) await controller.stop();
+    await git?.stop();
+    // Cluster-scoped, so the namespace's deletion does not take them.
+    for (const object of chartRbac.filter((candidate) => !candidate.metadata?.namespace)) {
+      await cluster.objects.delete(object).catch(() => undefined);
+    }
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('lets source-controller read the Secret a GitRepository names, fetch it, write its status and hold its Lease', async () => {
+    const ready = await pollUntil('GitRepository config Ready', async () => {
+      const condition = await readyCondition('GitRepository', GIT, 'config');
+      return condition?.status === 'True' ? condition : undefined;
+    }, 90_000);
+    expect(ready.reason).toBe('Succeeded');
+    const lease = await read<V1Lease>(cluster, 'coordination.k8s.io/v1', 'Lease', 'source-controller-leader-election', env.namespace);
+    expect(lease?.spec?.holderIdentity).toBeTruthy();
+  });
+
+  it('lets source-controller record Events on its objects', async () => {
+    const events = await pollUntil('an Event about GitRepository config', async () => {
+      const list = (await cluster.objects.list('v1', 'Event', env.namespace)).items as CoreV1Event[];
+      const found = list.filter((event) => event.involvedObject.kind === 'GitRepository' && event.involvedObject.name === 'config');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(events.map((event) => event.reason)).toContain('NewArtifact');
+  });
+
+  it('lets kustomize-controller apply as the ServiceAccount a Kustomization names', async () => {
+    await pollUntil('Kustomization as-tenant Ready', async () => ((await readyCondition('Kustomization', KS, 'as-tenant'))?.status === 'True' ? true : undefined), 90_000);
+    const applied = await read<V1ConfigMap>(cluster, 'v1', 'ConfigMap', 'applied-as-tenant', env.namespace);
+    expect(applied?.data).toEqual({ from: 'git' });
+    const lease = await read<V1Lease>(cluster, 'coordination.k8s.io/v1', 'Lease', 'kustomize-controller-leader-election', env.namespace);
+    expect(lease?.spec?.holderIdentity).toBeTruthy();
+  });
+
+  it('keeps kustomize-controller itself from applying anything without cluster-admin', async () => {
+    const failed = await pollUntil('Kustomization as-controller failing', async () => {
+      const condition = await readyCondition('Kustomization', KS, 'as-controller');
+      return condition?.status === 'False' && /forbidden/i.test(condition.message ?? '') ? condition : undefined;
+    }, 90_000);
+    expect(failed.message).toContain(`system:serviceaccount:${env.namespace}:kustomize-controller`);
+    expect(await read(cluster, 'v1', 'ConfigMap', 'applied-as-controller', env.namespace)).toBeUndefined();
+  });
+});
