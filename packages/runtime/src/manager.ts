@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { apiServerReachableCheck } from './api-server-check.ts';
 import { Controller, type ControllerOptions } from './controller.ts';
 import { HealthChecks, startHealthServer } from './health-server.ts';
 import { parseListenAddress, type RunningHttpServer } from './http-listener.ts';
@@ -44,6 +45,11 @@ export interface ManagerOptions {
   leaderElection?: ManagerLeaderElectionOptions;
   /** How long in-flight reconciles get to finish on shutdown. */
   gracefulShutdownMs?: number;
+  /**
+   * `/readyz` fails while the API server at `kubeConfig` does not answer (check `kube-apiserver`), so a
+   * controller cut off from it is taken out of rotation, not restarted. Default: on when `kubeConfig` is given.
+   */
+  apiServerReadinessCheck?: boolean;
 }
 
 export const defaultGracefulShutdownMs = 30_000;
@@ -80,6 +86,9 @@ export class Manager {
     this.health.addReadinessCheck('manager', () => {
       if (this.#state !== 'running') throw new Error(`manager is ${this.#state}`);
     });
+    if (options.kubeConfig && options.apiServerReadinessCheck !== false) {
+      this.health.addReadinessCheck('kube-apiserver', apiServerReachableCheck(options.kubeConfig));
+    }
   }
 
   /** Create a controller that the manager starts (when leading) and drains on shutdown. */
@@ -170,7 +179,8 @@ export class Manager {
   }
 
   /**
-   * Start, and stop gracefully on SIGTERM or SIGINT (a second signal exits at once).
+   * Start, and stop gracefully on SIGTERM or SIGINT (a second signal exits at once). A promise rejection
+   * nobody awaited is logged rather than ending the process.
    * Resolves with the exit code: 0 after a graceful stop, 1 when leadership was lost.
    */
   async run(signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): Promise<number> {
@@ -184,13 +194,19 @@ export class Manager {
       this.logger.info({ signal }, 'Received signal, shutting down');
       void this.stop('signal');
     };
+    // Node's default for a rejection nobody awaited is to exit; one stray promise must not stop every reconcile.
+    const onUnhandledRejection = (reason: unknown): void => {
+      this.logger.error({ err: reason }, 'Unhandled promise rejection, the process keeps running');
+    };
     for (const signal of signals) process.on(signal, onSignal);
+    process.on('unhandledRejection', onUnhandledRejection);
     try {
       await this.start();
       const reason = await this.done;
       return reason === 'leader-election-lost' ? 1 : 0;
     } finally {
       for (const signal of signals) process.off(signal, onSignal);
+      process.off('unhandledRejection', onUnhandledRejection);
     }
   }
 

@@ -1,5 +1,4 @@
 // The watch cache against a real API server: quiet watches, 1,000 updates, an API server restart, and a forced 410.
-import { KubeConfig } from '@kubernetes/client-node';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { startControlPlane, useTestNamespace } from '@fluxion/testenv';
 import type { ControlPlane, TestNamespace } from '@fluxion/testenv';
@@ -11,7 +10,7 @@ import { Reflector } from '../src/reflector.ts';
 import type { StoreEvent } from '../src/reflector.ts';
 import type { WatcherDiagnostic } from '../src/watcher.ts';
 import { eventually } from './support/eventually.ts';
-import { startTcpProxy } from './support/tcp-proxy.ts';
+import { proxyApiServer } from './support/tcp-proxy.ts';
 import type { TcpProxy } from './support/tcp-proxy.ts';
 
 const configMaps = { group: '', version: 'v1', kind: 'ConfigMap' };
@@ -146,15 +145,9 @@ describe('watch cache on a private control plane', () => {
     direct = createClient({ kubeConfig: cp.kubeConfig(), qps: 500, burst: 1000 });
     await direct.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     // the reflector reaches the API server through a proxy the test can cut, like a network partition
-    const admin = cp.kubeConfig();
-    const cluster = admin.getCurrentCluster();
-    const user = admin.getCurrentUser();
-    if (!cluster || !user) throw new Error('control plane kubeconfig has no cluster or user');
-    const server = new URL(cluster.server);
-    proxy = await startTcpProxy(server.hostname, Number(server.port));
-    const proxied = new KubeConfig();
-    proxied.loadFromClusterAndUser({ ...cluster, server: `https://127.0.0.1:${proxy.port}` }, user);
-    watching = createClient({ kubeConfig: proxied, qps: 500, burst: 1000 });
+    const proxied = await proxyApiServer(cp.kubeConfig());
+    proxy = proxied.proxy;
+    watching = createClient({ kubeConfig: proxied.kubeConfig, qps: 500, burst: 1000 });
   });
   afterAll(async () => {
     await proxy?.close();

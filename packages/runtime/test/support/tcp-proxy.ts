@@ -1,5 +1,6 @@
 // A TCP forwarder in front of the API server that a test can cut (drop every connection, refuse new ones) and restore.
 import net from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
 
 export interface TcpProxy {
   port: number;
@@ -43,4 +44,16 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A proxy in front of the API server of `admin`, and a kubeconfig with the same credentials that goes through it. */
+export async function proxyApiServer(admin: KubeConfig): Promise<{ proxy: TcpProxy; kubeConfig: KubeConfig }> {
+  const cluster = admin.getCurrentCluster();
+  const user = admin.getCurrentUser();
+  if (!cluster || !user) throw new Error('control plane kubeconfig has no cluster or user');
+  const server = new URL(cluster.server);
+  const proxy = await startTcpProxy(server.hostname, Number(server.port));
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromClusterAndUser({ ...cluster, server: `https://127.0.0.1:${proxy.port}` }, user);
+  return { proxy, kubeConfig };
 }
