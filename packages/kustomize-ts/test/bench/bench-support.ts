@@ -34,7 +34,8 @@ export function writeFile(root: string, relativePath: string, content: string): 
   writeFileSync(path, content);
 }
 
-export type TimedRun = { status: number | null; stdout: string; stderr: string; wallMs: number; peakRssKiB: number };
+/** `cpuMs` (user + system) is the steadier figure on a shared machine, where wall time depends on the other load. */
+export type TimedRun = { status: number | null; stdout: string; stderr: string; wallMs: number; cpuMs: number; peakRssKiB: number };
 
 /** Runs a command under /usr/bin/time to learn its peak RSS (largest process in the tree), timing it from here. */
 export function runTimed(command: string, args: string[], cwd: string): TimedRun {
@@ -43,7 +44,7 @@ export function runTimed(command: string, args: string[], cwd: string): TimedRun
   // The executable's shebang finds `node` on PATH: use the Node running the benchmark.
   const env = { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
   const started = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', '-o', timeReport, command, ...args], {
+  const result = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', timeReport, command, ...args], {
     cwd,
     env,
     encoding: 'utf8',
@@ -51,9 +52,10 @@ export function runTimed(command: string, args: string[], cwd: string): TimedRun
   });
   const wallMs = performance.now() - started;
   if (result.error) throw result.error;
-  const peakRssKiB = Number(readFileSync(timeReport, 'utf8').trim().split('\n').pop());
+  const [rss, user, system] = (readFileSync(timeReport, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
   remove();
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, wallMs, peakRssKiB };
+  const cpuMs = ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, wallMs, cpuMs, peakRssKiB: rss ?? Number.NaN };
 }
 
 export function kubectlKustomizeArgs(dir: string): { command: string; args: string[] } {
