@@ -2,7 +2,7 @@
 // Run by queue-and-cache.ts: node queue-and-cache-part-support.ts <cache|queue|both> <kubeconfig> <namespace> <count>
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { createClient } from '../src/client.ts';
-import { Controller } from '../src/controller.ts';
+import { Controller, type Reconciler } from '../src/controller.ts';
 import { silentLogger } from '../src/logger.ts';
 import { RuntimeMetrics } from '../src/metrics.ts';
 import { Reflector } from '../src/reflector.ts';
@@ -46,14 +46,8 @@ async function measureCache(kubeconfigPath: string, namespace: string, phases: R
 
 async function measureQueue(count: number, phases: Record<string, number>): Promise<number> {
   let reconciles = 0;
-  const controller = new Controller({
-    name: 'bench',
-    kind: 'ConfigMap',
-    logger: silentLogger(),
-    metrics: new RuntimeMetrics(),
-    reconcile: async () => {
-      reconciles++;
-    },
+  const controller = benchController(async () => {
+    reconciles++;
   });
   const started = performance.now();
   for (let i = 0; i < count; i++) controller.enqueue({ namespace: 'bench', name: `cm-${i}` });
@@ -69,15 +63,9 @@ async function measureBoth(kubeconfigPath: string, namespace: string, count: num
   const client = createClient({ kubeconfigPath, qps: 500, burst: 1000 });
   const reflector = new Reflector<V1ConfigMap>(client, configMaps, { namespace, labelSelector: benchSelector });
   let reconciles = 0;
-  const controller = new Controller({
-    name: 'bench',
-    kind: 'ConfigMap',
-    logger: silentLogger(),
-    metrics: new RuntimeMetrics(),
-    reconcile: async (key) => {
-      // reads come from the cache, as in a real reconcile
-      if (reflector.get(key.namespace ?? '', key.name)) reconciles++;
-    },
+  const controller = benchController(async (key) => {
+    // reads come from the cache, as in a real reconcile
+    if (reflector.get(key.namespace ?? '', key.name)) reconciles++;
   });
   reflector.onEvent((event) => controller.enqueue({ namespace, name: event.object.metadata?.name ?? '' }));
   const started = performance.now();
@@ -90,6 +78,11 @@ async function measureBoth(kubeconfigPath: string, namespace: string, count: num
   await controller.stop();
   await reflector.stop();
   return { objects: reflector.size, reconciles };
+}
+
+/** A controller as the Manager makes one: Flux's default 4 workers, with metrics, logging nothing. */
+function benchController(reconcile: Reconciler): Controller {
+  return new Controller({ name: 'bench', kind: 'ConfigMap', logger: silentLogger(), metrics: new RuntimeMetrics(), reconcile });
 }
 
 async function until(check: () => boolean, timeoutMs = 120_000): Promise<void> {

@@ -49,6 +49,7 @@ describe('Manager without leader election', () => {
     const metrics = await (await fetch(`${manager.metricsUrl}/metrics`)).text();
     expect(metrics).toContain('fluxion_reconcile_total{controller="widget",result="success"} 1');
     expect(metrics).toContain('fluxion_workqueue_active_workers{controller="widget"} 0');
+    expect(metrics).toContain('fluxion_workqueue_depth{controller="widget"} 0');
   });
 
   it('reports not ready once stopping', async () => {

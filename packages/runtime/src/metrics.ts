@@ -18,6 +18,12 @@ export interface RuntimeMetricsOptions {
   processMetrics?: boolean;
 }
 
+/** A work queue as its gauges read it at scrape time. */
+interface QueueReading {
+  depth: number;
+  active: number;
+}
+
 const conditionStatuses = ['True', 'False', 'Unknown'] as const;
 
 /** One registry per process (or per test), so that metrics never leak between managers. */
@@ -30,7 +36,7 @@ export class RuntimeMetrics {
   readonly activeWorkers: Gauge<'controller'>;
   readonly leader: Gauge<'lease'>;
   /** Read at scrape time, so the queue gauges are never stale. */
-  readonly #queues = new Map<string, () => { depth: number; active: number }>();
+  readonly #queues = new Map<string, () => QueueReading>();
   /** Condition types recorded per object, to find its series again when it is deleted. */
   readonly #conditionTypes = new Map<string, Set<string>>();
 
@@ -56,24 +62,18 @@ export class RuntimeMetrics {
       registers,
     });
     const queues = this.#queues;
-    this.workQueueDepth = new Gauge({
-      name: 'fluxion_workqueue_depth',
-      help: 'Keys waiting in a controller work queue.',
-      labelNames: ['controller'],
-      registers,
-      collect() {
-        for (const [controller, queue] of queues) this.set({ controller }, queue().depth);
-      },
-    });
-    this.activeWorkers = new Gauge({
-      name: 'fluxion_workqueue_active_workers',
-      help: 'Keys a controller is reconciling right now.',
-      labelNames: ['controller'],
-      registers,
-      collect() {
-        for (const [controller, queue] of queues) this.set({ controller }, queue().active);
-      },
-    });
+    const queueGauge = (name: string, help: string, read: (queue: QueueReading) => number): Gauge<'controller'> =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['controller'],
+        registers,
+        collect() {
+          for (const [controller, queue] of queues) this.set({ controller }, read(queue()));
+        },
+      });
+    this.workQueueDepth = queueGauge('fluxion_workqueue_depth', 'Keys waiting in a controller work queue.', (queue) => queue.depth);
+    this.activeWorkers = queueGauge('fluxion_workqueue_active_workers', 'Keys a controller is reconciling right now.', (queue) => queue.active);
     this.leader = new Gauge({
       name: 'fluxion_leader_election_master_status',
       help: '1 while this process holds the leader election Lease, 0 otherwise.',
@@ -84,7 +84,7 @@ export class RuntimeMetrics {
   }
 
   /** Report a controller's queue depth and active workers on every scrape. */
-  registerQueue(controller: string, read: () => { depth: number; active: number }): void {
+  registerQueue(controller: string, read: () => QueueReading): void {
     this.#queues.set(controller, read);
   }
 
