@@ -5,7 +5,7 @@ FLUXION_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/fluxion
 export FLUXION_CACHE
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries system-packages typecheck test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm system-packages typecheck test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
 help:
@@ -15,7 +15,7 @@ help:
 	@echo "make cluster       start a control plane in the background (.fluxion/kubeconfig)"
 	@echo "make cluster-down  stop it and remove its state"
 
-setup: toolchain deps kube-binaries system-packages
+setup: toolchain deps kube-binaries helm system-packages
 
 toolchain:
 	@bash scripts/bootstrap-toolchain.sh >/dev/null
@@ -25,6 +25,9 @@ deps: toolchain
 
 kube-binaries:
 	@bash packages/testenv/scripts/build-kube-binaries.sh >/dev/null
+
+helm:
+	@bash charts/fluxion/scripts/install-helm.sh >/dev/null
 
 system-packages:
 	@bash scripts/install-system-packages.sh
