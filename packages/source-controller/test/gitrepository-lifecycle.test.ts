@@ -1,14 +1,17 @@
 // Suspend, the interval, sparse checkout, a proxy from spec.proxySecretRef, and a storage failure reported in status.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type GitHttpServer, startGitHttpServer } from '@fluxion/testenv';
+import { git, type GitHttpServer, startGitHttpServer } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conditionOf,
   createGitRepository,
   createSecret,
   download,
+  fileInArchive,
   filesInArchive,
   getGitRepository,
   gitRepositoryRef,
@@ -85,6 +88,31 @@ describe('GitRepository lifecycle', () => {
     const repository = await waitForReady(harness, 'sparse');
     expect(filesInArchive(await download(repository.status!.artifact!.url))).toEqual(['apps/a.yaml', 'root.yaml']);
     expect(repository.status?.observedSparseCheckout).toEqual(['apps']);
+  });
+
+  it('includes submodules with recurseSubmodules', async () => {
+    server.repositories.create('child');
+    server.repositories.commit('child', { 'child.yaml': 'from the submodule' });
+    server.repositories.create('parent');
+    server.repositories.commit('parent', { 'parent.yaml': 'p' });
+    const work = await mkdtemp(join(tmpdir(), 'submodule-work-'));
+    try {
+      git(work, ['clone', '--quiet', server.repositories.pathOf('parent'), '.']);
+      // Added from disk (the server runs in this process, and these git calls block it), then pointed at its HTTP URL.
+      git(work, ['-c', 'protocol.file.allow=always', 'submodule', '--quiet', 'add', server.repositories.pathOf('child'), 'vendor/child']);
+      git(work, ['config', '-f', '.gitmodules', 'submodule.vendor/child.url', server.urlOf('child')]);
+      git(work, ['add', '.gitmodules']);
+      git(work, ['commit', '--quiet', '-m', 'Add the child submodule']);
+      git(work, ['push', '--quiet', 'origin', 'HEAD:refs/heads/main']);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    await createGitRepository(harness, 'parent', { url: server.urlOf('parent'), ref: { branch: 'main' }, recurseSubmodules: true });
+    const repository = await waitForReady(harness, 'parent');
+    const tarball = await download(repository.status!.artifact!.url);
+    expect(filesInArchive(tarball)).toEqual(['parent.yaml', 'vendor/child/child.yaml']);
+    expect(fileInArchive(tarball, 'vendor/child/child.yaml')).toBe('from the submodule');
+    expect(repository.status?.observedRecurseSubmodules).toBe(true);
   });
 
   it('goes through the proxy named by spec.proxySecretRef, with its credentials', async () => {
