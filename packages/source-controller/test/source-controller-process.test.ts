@@ -1,5 +1,6 @@
 // End to end: bin/source-controller as its own process, a GitRepository, the artifact over HTTP, kubectl's view.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('bin/source-controller', () => {
-  it('reconciles a GitRepository, serves its artifact, shows in kubectl, and stops cleanly on SIGTERM', async () => {
+  it('reconciles a GitRepository, serves its artifact, shows in kubectl, removes it on deletion, and stops cleanly on SIGTERM', async () => {
     server.repositories.create('e2e');
     const commit = server.repositories.commit('e2e', { 'deploy/app.yaml': 'kind: Namespace\n' }, { message: 'First deploy' });
     await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-auth', namespace }, stringData: { username: 'flux', password } } as never);
@@ -89,6 +90,14 @@ describe('bin/source-controller', () => {
     const [header, row] = table.trim().split('\n');
     expect(header!.split(/\s{2,}/)).toEqual(['NAME', 'URL', 'AGE', 'READY', 'STATUS']);
     expect(row).toMatch(new RegExp(`^e2e\\s+${server.urlOf('e2e').replace(/[.]/g, '\\.')}\\s+\\S+\\s+True\\s+stored artifact for revision 'main@sha1:${commit}'$`));
+
+    // Deleting it removes its artifacts (the finalizer), served no more.
+    await client.delete({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: 'e2e' });
+    await eventually(async () => {
+      expect(await client.getIfExists({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: 'e2e' })).toBeUndefined();
+    });
+    expect((await fetch(artifact.url)).status).toBe(404);
+    expect(existsSync(join(storagePath, 'gitrepository', namespace, 'e2e'))).toBe(false);
 
     controller.kill('SIGTERM');
     expect(await exited).toBe(0);

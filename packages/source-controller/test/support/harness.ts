@@ -57,6 +57,13 @@ export async function startHarness(): Promise<Harness> {
     controller,
     logs,
     stop: async () => {
+      // Delete what the test left while the controller still runs, so finalizers do not pin the namespace.
+      const gvk = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
+      const { items } = await client.list<GitRepository>(gvk, { namespace: env.namespace });
+      await Promise.all(items.map((item) => client.deleteIfExists(gitRepositoryRef(env.namespace, item.metadata!.name!))));
+      await eventually(async () => {
+        if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0) throw new Error('GitRepositories still being deleted');
+      }, 30_000).catch(() => undefined);
       await manager.stop();
       await artifactServer.close();
       await rm(storagePath, { recursive: true, force: true });
