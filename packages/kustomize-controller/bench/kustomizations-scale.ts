@@ -1,7 +1,8 @@
 // Flux's scale benchmark shape: N Kustomizations, each applying a ServiceAccount, a Service, a ConfigMap and a Deployment
 // scaled to 0, against a real control plane, with kustomize-controller as its own process. Prints: time to all Ready and
 // the controller's peak RSS; an unchanged full cycle (writes to applied objects, time); new revision → applied (p50).
-// Usage: node packages/kustomize-controller/bench/kustomizations-scale.ts [--count 1000] [--concurrent 10] [--kubeconfig path]
+// Usage: node packages/kustomize-controller/bench/kustomizations-scale.ts [--count 1000] [--concurrent 20] [--kubeconfig path]
+//        [--node-flags '--max-semi-space-size=8'] (KC_PROF=1 writes a CPU profile of the controller to /tmp/kc-prof)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     concurrent: { type: 'string', default: '20' },
     kubeconfig: { type: 'string' },
+    /** Node flags for the controller process, as the Dockerfile's entrypoint gives them. */
+    'node-flags': { type: 'string', default: '--max-semi-space-size=8' },
     'latency-samples': { type: 'string', default: '20' },
   },
 });
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     controller = spawn(
       process.execPath,
       [
+        ...(values['node-flags'] ?? '').split(' ').filter(Boolean),
         ...(process.env['KC_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/kc-prof'] : []),
         '--import',
         join(import.meta.dirname, 'request-counter.ts'),
@@ -103,6 +107,7 @@ async function main(): Promise<void> {
     const allReadySeconds = (performance.now() - started) / 1000;
     const peakAfterCreate = await peakRssMiB(pid);
     const creationRequests = await requests.sinceLast();
+    const memoryAfterCreate = requests.memory;
 
     // 2. the unchanged fleet, reconciled again: zero writes to applied objects
     const before = await appliedResourceVersions(client);
@@ -152,6 +157,7 @@ async function main(): Promise<void> {
     console.log(`  controller peak RSS:          ${peakAfterCreate.toFixed(0)} MiB after the first sync, ${peak.toFixed(0)} MiB overall (target < 200 MiB; Flux: 175 MiB)`);
     console.log(`  unchanged full cycle:         ${cycleSeconds.toFixed(1)} s, ${changed} of ${before.size} applied objects written (target 0)`);
     console.log(`  new revision -> applied:      p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p90 ${percentile(latencies, 0.9).toFixed(0)} ms over ${samples} revisions (target p50 < 1000 ms)`);
+    console.log(`  controller memory after the first sync (MiB): ${Object.entries(memoryAfterCreate).map(([key, value]) => `${key} ${value}`).join(', ')}`);
     console.log(`  API requests per Kustomization, first sync: ${describeRequests(creationRequests, count)}`);
     console.log(`  API requests per Kustomization, unchanged cycle: ${describeRequests(cycleRequests, count)}`);
   } finally {
@@ -168,6 +174,8 @@ class RequestCounts {
   private readonly file: string;
   private snapshot = 0;
   private last = new Map<string, number>();
+  /** The controller's memory (MiB) at the last read: RSS, heap, and V8's spaces. */
+  memory: Record<string, number> = {};
 
   constructor(pid: number, file: string) {
     this.pid = pid;
@@ -179,9 +187,10 @@ class RequestCounts {
     process.kill(this.pid, 'SIGUSR2');
     let counts: Record<string, number> = {};
     await until(async () => {
-      const written = JSON.parse(await readFile(this.file, 'utf8').catch(() => '{}')) as { snapshot?: number; counts?: Record<string, number> };
+      const written = JSON.parse(await readFile(this.file, 'utf8').catch(() => '{}')) as { snapshot?: number; counts?: Record<string, number>; memory?: Record<string, number> };
       if ((written.snapshot ?? 0) <= this.snapshot) return false;
       this.snapshot = written.snapshot ?? 0;
+      this.memory = written.memory ?? {};
       counts = written.counts ?? {};
       return true;
     }, 10_000, 50);

@@ -1,8 +1,9 @@
 // Preloaded into the controller by the scale benchmark (`--import`): counts the controller's API requests by verb and
-// resource, and writes the counts to $KC_REQUEST_COUNTS whenever the process gets SIGUSR2.
+// resource, and writes the counts (and where the memory is) to $KC_REQUEST_COUNTS whenever the process gets SIGUSR2.
 import http from 'node:http';
 import https from 'node:https';
 import { writeFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const counts = new Map<string, number>();
 let snapshots = 0;
@@ -36,5 +37,7 @@ for (const module of [http, https]) {
 process.on('SIGUSR2', () => {
   snapshots++;
   const path = process.env['KC_REQUEST_COUNTS'];
-  if (path) writeFileSync(path, JSON.stringify({ snapshot: snapshots, counts: Object.fromEntries(counts) }));
+  const mib = (bytes: number) => Math.round(bytes / 1048576);
+  const memory = { ...Object.fromEntries(Object.entries(process.memoryUsage()).map(([key, value]) => [key, mib(value)])), ...Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, mib(space.space_size)])) };
+  if (path) writeFileSync(path, JSON.stringify({ snapshot: snapshots, counts: Object.fromEntries(counts), memory }));
 });

@@ -12,11 +12,11 @@ import { startStaticServer, useTestNamespace, type RunningServer, type TestNames
 import { setupKustomizationController, type KustomizationControllerHandle } from '../../src/kustomization-controller.ts';
 import { sha256Digest, tarGz } from './tar-builder.ts';
 
-export interface KustomizeEnv {
+/** A test namespace with a fake source (tarballs over HTTP, a GitRepository status we write) and no controller. */
+export interface SourceFixture {
   ns: string;
   env: TestNamespace;
   client: KubeClient;
-  handle: KustomizationControllerHandle;
   /** Serves `files` as a new artifact of GitRepository `source` and writes its status; returns the revision. */
   publish(source: string, files: Record<string, string>, options?: { digest?: string }): Promise<string>;
   /** A GitRepository with no artifact yet. */
@@ -26,16 +26,18 @@ export interface KustomizeEnv {
   get<T extends KubernetesObject>(apiVersion: string, kind: string, name: string): Promise<T | undefined>;
   /** Sets reconcile.fluxcd.io/requestedAt, as `flux reconcile` does. */
   requestReconcile(name: string): Promise<void>;
+  /** Deletes the Kustomizations (while a controller still runs to finalize them) and stops the artifact server. */
   stop(): Promise<void>;
 }
 
+export interface KustomizeEnv extends SourceFixture {
+  handle: KustomizationControllerHandle;
+}
+
+/** The fixture and a kustomize-controller running in this process, watching only the test namespace. */
 export async function startKustomizeEnv(prefix: string, controllerOptions: { concurrency?: number } = {}): Promise<KustomizeEnv> {
-  const env = await useTestNamespace(prefix);
-  const ns = env.namespace;
-  await installCrds(env.kubeConfig);
-  const client = createClient({ kubeConfig: env.kubeConfig, qps: 500, burst: 1000 });
-  const artifactDir = await mkdtemp(join(tmpdir(), 'kc-artifacts-'));
-  const server: RunningServer = await startStaticServer(artifactDir);
+  const fixture = await startSourceFixture(prefix);
+  const { ns, client } = fixture;
   const logger = createLogger({ level: process.env['KC_TEST_LOG'] ? 'debug' : 'silent' as 'error', encoding: 'json' });
   const manager = new Manager({ name: 'kustomize-controller-test', logger, metricsAddress: '0', healthAddress: '0' });
   const handle = setupKustomizationController(manager, {
@@ -54,7 +56,23 @@ export async function startKustomizeEnv(prefix: string, controllerOptions: { con
     namespace: ns,
   });
   await manager.start();
+  return {
+    ...fixture,
+    handle,
+    async stop() {
+      await fixture.stop();
+      await manager.stop();
+    },
+  };
+}
 
+export async function startSourceFixture(prefix: string): Promise<SourceFixture> {
+  const env = await useTestNamespace(prefix);
+  const ns = env.namespace;
+  await installCrds(env.kubeConfig);
+  const client = createClient({ kubeConfig: env.kubeConfig, qps: 500, burst: 1000 });
+  const artifactDir = await mkdtemp(join(tmpdir(), 'kc-artifacts-'));
+  const server: RunningServer = await startStaticServer(artifactDir);
   const gitRepository = (name: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name, namespace: ns } });
   const createSource = async (name: string) => {
     await client.apply({ ...gitRepository(name), spec: { url: `https://git.example.invalid/${name}`, interval: '1h' } }, { fieldManager: 'test', force: true });
@@ -64,7 +82,6 @@ export async function startKustomizeEnv(prefix: string, controllerOptions: { con
     ns,
     env,
     client,
-    handle,
     createSource,
     async publish(source, files, options = {}) {
       await createSource(source);
@@ -113,7 +130,6 @@ export async function startKustomizeEnv(prefix: string, controllerOptions: { con
       const { items } = await client.list<Kustomization>({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace: ns });
       await Promise.all(items.map((item) => client.deleteIfExists({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name: item.metadata?.name ?? '' })));
       await eventually('the Kustomizations finalized', async () => (await client.list({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace: ns })).items.length === 0).catch(() => undefined);
-      await manager.stop();
       await server.stop();
       await rm(artifactDir, { recursive: true, force: true });
     },
