@@ -2,7 +2,8 @@
 import { boolFlag, createClient, createLogger, FlagError, FlagSet, intFlag, Manager, parseFlagsOrExit, runtimeFlags, runtimeNamespace, runtimeOptionsFromFlags, stringFlag, loadKubeConfig } from '@fluxion/runtime';
 import { ControllerName, setupKustomizationController } from './kustomization-controller.ts';
 
-export const kustomizeControllerFlags = new FlagSet(ControllerName, runtimeFlags).with({
+// Flux defaults to 4; a reconcile waiting on health holds a worker but, here, no thread: 20 keeps a fleet moving
+export const kustomizeControllerFlags = new FlagSet(ControllerName, { ...runtimeFlags, concurrent: intFlag(20, 'The number of concurrent kustomize reconciles.') }).with({
   'no-remote-bases': boolFlag(false, 'Disallow remote bases usage in Kustomize overlays; remote bases are not supported by kustomize-ts yet either way.'),
   'artifact-fetch-retries': intFlag(2, 'The maximum number of retries when fetching an artifact from the source server.'),
   'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for alpha/experimental features, e.g. StrictPostBuildSubstitutions=false.'),
