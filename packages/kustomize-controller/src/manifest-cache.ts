@@ -68,10 +68,13 @@ export class ArtifactCache {
   }
 }
 
-/** Build results by key; concurrent callers share one build; callers get their own copy to change. */
+/**
+ * Build results by key; concurrent callers share one build; callers get their own copy to change. Results are kept as
+ * JSON text: less memory than the objects for a fleet of Kustomizations, and parsing it makes the copy.
+ */
 export class BuildCache {
-  private readonly entries = new Map<string, readonly KObject[]>();
-  private readonly building = new Map<string, Promise<KObject[]>>();
+  private readonly entries = new Map<string, string>();
+  private readonly building = new Map<string, Promise<string>>();
   private readonly capacity: number;
 
   constructor(capacity = 2048) {
@@ -79,23 +82,25 @@ export class BuildCache {
   }
 
   async getOrBuild(key: string, buildObjects: () => Promise<KObject[]>): Promise<KObject[]> {
-    let objects = this.entries.get(key);
-    if (objects) {
+    let text = this.entries.get(key);
+    if (text !== undefined) {
       this.entries.delete(key);
     } else {
       let pending = this.building.get(key);
       if (!pending) {
-        pending = buildObjects().finally(() => this.building.delete(key));
+        pending = buildObjects()
+          .then((objects) => JSON.stringify(objects))
+          .finally(() => this.building.delete(key));
         this.building.set(key, pending);
       }
-      objects = await pending;
+      text = await pending;
     }
-    this.entries.set(key, objects);
+    this.entries.set(key, text);
     while (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
       this.entries.delete(oldest);
     }
-    return structuredClone(objects) as KObject[];
+    return JSON.parse(text) as KObject[];
   }
 }
