@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  createTestCertificates,
   startGitHttpServer,
   startGitSshServer,
   startNatsServer,
@@ -190,5 +191,92 @@ describe('NATS server', () => {
     } finally {
       await nats.stop();
     }
+  });
+});
+
+describe('git over HTTPS', () => {
+  // GIT_SSL_CAINFO (set on some machines) would override http.sslCAInfo: these clones trust only what they are given.
+  const withoutAmbientCa = { GIT_SSL_CAINFO: undefined, GIT_SSL_CAPATH: undefined, GIT_SSL_CERT: undefined, GIT_SSL_KEY: undefined };
+  const pemFile = (name: string, pem: string): string => {
+    const file = join(mkdtempSync(join(scratch, 'pem-')), name);
+    writeFileSync(file, pem, { mode: 0o600 });
+    return file;
+  };
+  const gitConfig = (settings: Record<string, string>): NodeJS.ProcessEnv => {
+    const entries = Object.entries(settings);
+    const env: NodeJS.ProcessEnv = { ...withoutAmbientCa, GIT_CONFIG_COUNT: String(entries.length) };
+    entries.forEach(([key, value], index) => {
+      env[`GIT_CONFIG_KEY_${index}`] = key;
+      env[`GIT_CONFIG_VALUE_${index}`] = value;
+    });
+    return env;
+  };
+
+  it('serves over https with a throwaway CA that a client must be given to trust', async () => {
+    const server = await startGitHttpServer({ tls: {} });
+    try {
+      expect(server.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(server.caCert).toContain('-----BEGIN CERTIFICATE-----');
+      server.repositories.create('secure');
+      const sha = server.repositories.commit('secure', { 'README.md': 'over tls\n' });
+
+      const untrusted = await clone(server.urlOf('secure'), gitConfig({}));
+      expect(untrusted.ok).toBe(false);
+      expect(untrusted.output).toMatch(/certificate verification failed|SSL certificate problem/);
+
+      const caFile = pemFile('ca.crt', server.caCert);
+      const trusted = await clone(server.urlOf('secure'), gitConfig({ 'http.sslCAInfo': caFile }));
+      expect(trusted.output).toBe('');
+      expect(readFileSync(join(trusted.dir, 'README.md'), 'utf8')).toBe('over tls\n');
+      const { stdout: head } = await execFileAsync('git', ['rev-parse', 'HEAD'], { cwd: trusted.dir });
+      expect(head.trim()).toBe(sha);
+      // The certificate names localhost too (subjectAltName), not only 127.0.0.1.
+      const byName = await clone(server.urlOf('secure').replace('127.0.0.1', 'localhost'), gitConfig({ 'http.sslCAInfo': caFile }));
+      expect(byName.output).toBe('');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('with clientAuth, refuses a client without a certificate the CA signed', async () => {
+    const server = await startGitHttpServer({ tls: { clientAuth: true } });
+    const stranger = await createTestCertificates();
+    try {
+      server.repositories.create('mtls');
+      server.repositories.commit('mtls', { 'a.txt': 'mutual\n' });
+      const caFile = pemFile('ca.crt', server.caCert);
+
+      const noCertificate = await clone(server.urlOf('mtls'), gitConfig({ 'http.sslCAInfo': caFile }));
+      expect(noCertificate.ok).toBe(false);
+      // Refused in the TLS layer: git reports the alert or the dropped connection, depending on timing.
+      expect(noCertificate.output).toMatch(/alert|handshake|non-properly terminated|reset by peer|broken pipe|getpeername|empty reply/i);
+      expect(server.requests).toEqual([]);
+
+      const foreignCertificate = await clone(server.urlOf('mtls'), gitConfig({
+        'http.sslCAInfo': caFile,
+        'http.sslCert': pemFile('tls.crt', stranger.clientCert),
+        'http.sslKey': pemFile('tls.key', stranger.clientKey),
+      }));
+      expect(foreignCertificate.ok).toBe(false);
+      expect(server.requests).toEqual([]);
+
+      const withCertificate = await clone(server.urlOf('mtls'), gitConfig({
+        'http.sslCAInfo': caFile,
+        'http.sslCert': pemFile('tls.crt', server.clientCert),
+        'http.sslKey': pemFile('tls.key', server.clientKey),
+      }));
+      expect(withCertificate.output).toBe('');
+      expect(readFileSync(join(withCertificate.dir, 'a.txt'), 'utf8')).toBe('mutual\n');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('makes a new CA each time, so one server does not trust another one\'s certificates', async () => {
+    const [first, second] = await Promise.all([createTestCertificates(), createTestCertificates()]);
+    expect(first.caCert).not.toBe(second.caCert);
+    const { stdout } = await execFileAsync('openssl', ['verify', '-CAfile', pemFile('ca.crt', first.caCert), pemFile('client.crt', second.clientCert)])
+      .catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+    expect(stdout).toMatch(/unable to get local issuer certificate|verification failed/);
   });
 });
