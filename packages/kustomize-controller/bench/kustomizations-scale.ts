@@ -109,6 +109,8 @@ async function main(): Promise<void> {
     const peakAfterCreate = await peakRssMiB(pid);
     const creationRequests = await requests.sinceLast();
     const memoryAfterCreate = requests.memory;
+    progress('');
+    console.log(`first sync of ${count}: all Ready in ${allReadySeconds.toFixed(1)} s, peak RSS ${peakAfterCreate.toFixed(0)} MiB`);
 
     // 2. the unchanged fleet, reconciled again: zero writes to applied objects
     const before = await appliedResourceVersions(client);

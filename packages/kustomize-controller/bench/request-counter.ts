@@ -2,7 +2,7 @@
 // resource, and writes the counts (and where the memory is) to $KC_REQUEST_COUNTS whenever the process gets SIGUSR2.
 import http from 'node:http';
 import https from 'node:https';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 const counts = new Map<string, number>();
@@ -39,5 +39,9 @@ process.on('SIGUSR2', () => {
   const path = process.env['KC_REQUEST_COUNTS'];
   const mib = (bytes: number) => Math.round(bytes / 1048576);
   const memory = { ...Object.fromEntries(Object.entries(process.memoryUsage()).map(([key, value]) => [key, mib(value)])), ...Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, mib(space.space_size)])) };
-  if (path) writeFileSync(path, JSON.stringify({ snapshot: snapshots, counts: Object.fromEntries(counts), memory }));
+  // written whole, then renamed, so the benchmark never reads half a file
+  if (path) {
+    writeFileSync(`${path}.tmp`, JSON.stringify({ snapshot: snapshots, counts: Object.fromEntries(counts), memory }));
+    renameSync(`${path}.tmp`, path);
+  }
 });
