@@ -1,18 +1,20 @@
 // A small typed client for any kind: get/list/create/patch/apply/delete and the status subresource, rate limited.
-import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import { isNotFound } from './api-error.ts';
 import { ApiDiscovery } from './api-discovery.ts';
+import type { KubeConfigSource } from './client-node-kube-config.ts';
 import type { ApiResource, GroupVersionKind } from './group-version-kind.ts';
 import { InvalidObjectError, formatApiVersion, gvkOf, objectLabel, parseApiVersion } from './group-version-kind.ts';
 import type { RuntimeOptions } from './flags.ts';
 import { HttpTransport } from './http-transport.ts';
 import type { LineStream, Query } from './http-transport.ts';
 import { kubeConfigFromString, loadKubeConfig } from './kube-config.ts';
+import type { KubeconfigPolicy } from './kubeconfig-rest-config.ts';
 import { TokenBucketRateLimiter } from './rate-limiter.ts';
 
 export interface ClientOptions {
-  /** An already loaded config; otherwise KUBECONFIG / in-cluster / ~/.kube/config. */
-  kubeConfig?: KubeConfig;
+  /** An already loaded config (the runtime's, or a client-node KubeConfig); otherwise KUBECONFIG / in-cluster / ~/.kube/config. */
+  kubeConfig?: KubeConfigSource;
   kubeconfigPath?: string;
   /** `--kube-api-qps` (Flux default 50) and `--kube-api-burst` (Flux default 300). */
   qps?: number;
@@ -230,10 +232,14 @@ export function clientFromFlags(runtime: Pick<RuntimeOptions, 'kubeApiQps' | 'ku
   return createClient({ ...options, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst });
 }
 
-/** A client for a remote cluster from the kubeconfig a user put in a Secret; `origin` names that Secret in errors. */
-export function clientFromKubeconfigString(kubeconfigYaml: string, options: Omit<ClientOptions, 'kubeConfig' | 'kubeconfigPath'> & { origin?: string } = {}): KubeClient {
-  const { origin, ...clientOptions } = options;
-  return createClient({ ...clientOptions, kubeConfig: kubeConfigFromString(kubeconfigYaml, origin) });
+/**
+ * A client for a remote cluster from the kubeconfig a user put in a Secret; `origin` names that Secret in errors.
+ * Exec plugins in it are refused unless `allowExec` (Flux's --insecure-kubeconfig-exec).
+ */
+export function clientFromKubeconfigString(kubeconfigYaml: string, options: Omit<ClientOptions, 'kubeConfig' | 'kubeconfigPath'> & { origin?: string } & KubeconfigPolicy = {}): KubeClient {
+  const { origin, allowExec, allowInsecureTls, ...clientOptions } = options;
+  const policy = { ...(allowExec !== undefined ? { allowExec } : {}), ...(allowInsecureTls !== undefined ? { allowInsecureTls } : {}) };
+  return createClient({ ...clientOptions, kubeConfig: kubeConfigFromString(kubeconfigYaml, origin, policy) });
 }
 
 function collectionPath(resource: ApiResource, namespace: string | undefined): string {

@@ -2,9 +2,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createInterface } from 'node:readline';
-import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError } from './api-error.ts';
+import { toRestConfig, type KubeConfigSource } from './client-node-kube-config.ts';
 import type { TokenBucketRateLimiter } from './rate-limiter.ts';
+import type { RequestSettings, RestConfig, TlsSettings } from './rest-config.ts';
 
 export type QueryValue = string | number | boolean | undefined;
 export type Query = Record<string, QueryValue>;
@@ -38,15 +39,15 @@ export interface LineStream {
 
 export class HttpTransport {
   readonly server: URL;
-  private readonly kubeConfig: KubeConfig;
+  readonly restConfig: RestConfig;
   private readonly options: TransportOptions;
   private agent: http.Agent | undefined;
+  /** The TLS material `agent` was made with; a rotated client certificate (exec plugin) needs a new agent. */
+  private agentTls: TlsSettings | undefined;
 
-  constructor(kubeConfig: KubeConfig, options: TransportOptions = {}) {
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster?.server) throw new Error(`kubeconfig context "${kubeConfig.getCurrentContext()}" has no cluster server`);
-    this.kubeConfig = kubeConfig;
-    this.server = new URL(cluster.server);
+  constructor(kubeConfig: KubeConfigSource, options: TransportOptions = {}) {
+    this.restConfig = toRestConfig(kubeConfig);
+    this.server = new URL(this.restConfig.server);
     this.options = options;
   }
 
@@ -57,7 +58,7 @@ export class HttpTransport {
 
   /** The same server and credentials, with more headers (impersonation). Shares the rate limiter. */
   withHeaders(headers: Record<string, string>): HttpTransport {
-    return new HttpTransport(this.kubeConfig, { ...this.options, headers: { ...this.options.headers, ...headers } });
+    return new HttpTransport(this.restConfig, { ...this.options, headers: { ...this.options.headers, ...headers } });
   }
 
   async requestJson<T>(request: HttpRequest): Promise<T> {
@@ -106,15 +107,14 @@ export class HttpTransport {
   }
 
   private async send(request: HttpRequest): Promise<http.IncomingMessage> {
-    const options: https.RequestOptions = {};
-    await this.kubeConfig.applyToHTTPSOptions(options);
+    const settings = await this.restConfig.requestSettings();
     const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const body = request.body === undefined ? undefined : Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
     const headers: Record<string, string> = {
-      ...(options.headers as Record<string, string> | undefined),
+      ...settings.headers,
       ...this.options.headers,
       Accept: 'application/json',
       'User-Agent': this.options.userAgent ?? 'fluxion-runtime',
@@ -123,12 +123,12 @@ export class HttpTransport {
       headers['Content-Type'] = request.contentType ?? 'application/json';
       headers['Content-Length'] = String(body.length);
     }
-    const agent = this.agentFor(options);
+    const agent = this.agentFor(settings);
     const timeoutMs = request.timeoutMs ?? this.options.requestTimeoutMs ?? 60_000;
     const isHttps = url.protocol === 'https:';
     return await new Promise<http.IncomingMessage>((resolve, reject) => {
       let headerTimer: NodeJS.Timeout | undefined;
-      const req = (isHttps ? https : http).request(url, { method: request.method, headers, agent, ...(options.auth ? { auth: options.auth } : {}), ...(request.signal ? { signal: request.signal } : {}) }, (response) => {
+      const req = (isHttps ? https : http).request(url, { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) }, (response) => {
         clearTimeout(headerTimer);
         resolve(response);
       });
@@ -146,24 +146,26 @@ export class HttpTransport {
     });
   }
 
-  private agentFor(options: https.RequestOptions): http.Agent {
-    if (this.agent) return this.agent;
-    // client-node's agent handles proxies; ours adds keep-alive, which matters at hundreds of requests per apply
-    if (this.kubeConfig.getCurrentCluster()?.proxyUrl && options.agent) {
-      this.agent = options.agent as http.Agent;
-    } else if (this.server.protocol === 'https:') {
-      this.agent = new https.Agent({
-        keepAlive: true,
-        maxSockets: 64,
-        ...(options.ca ? { ca: options.ca } : {}),
-        ...(options.cert ? { cert: options.cert } : {}),
-        ...(options.key ? { key: options.key } : {}),
-        ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
-        ...(options.servername ? { servername: options.servername } : {}),
-      });
-    } else {
-      this.agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    }
+  /** A keep-alive agent, which matters at hundreds of requests per apply; remade only when the TLS material changes. */
+  private agentFor(settings: RequestSettings): http.Agent {
+    // a client-node KubeConfig with a proxy brings its own agent
+    if (settings.agent) return settings.agent;
+    if (this.agent && this.agentTls === settings.tls) return this.agent;
+    const { tls } = settings;
+    // The agent it replaces is left to finish its requests (watches included) rather than cut them off.
+    this.agentTls = tls;
+    this.agent =
+      this.server.protocol === 'https:'
+        ? new https.Agent({
+            keepAlive: true,
+            maxSockets: 64,
+            rejectUnauthorized: tls.rejectUnauthorized,
+            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+            ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+            ...(tls.key !== undefined ? { key: tls.key } : {}),
+            ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+          })
+        : new http.Agent({ keepAlive: true, maxSockets: 64 });
     return this.agent;
   }
 }

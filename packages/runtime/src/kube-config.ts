@@ -1,44 +1,49 @@
-// Where a client's credentials come from: KUBECONFIG, the in-cluster ServiceAccount, or a kubeconfig string.
+// Where a client's credentials come from: KUBECONFIG, the in-cluster ServiceAccount, ~/.kube/config, or a kubeconfig string.
 import { existsSync } from 'node:fs';
-import { KubeConfig } from '@kubernetes/client-node';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { inClusterConfig, isInCluster } from './in-cluster-config.ts';
+import { KubeConfigError } from './kube-config-error.ts';
+import { readKubeconfigFiles } from './kubeconfig-entries.ts';
+import { restConfigFromKubeconfigs, type KubeconfigPolicy } from './kubeconfig-rest-config.ts';
+import type { RestConfig } from './rest-config.ts';
 
-export class KubeConfigError extends Error {
-  override readonly name = 'KubeConfigError';
-  readonly reason = 'InvalidKubeConfig';
+export { KubeConfigError };
+
+export interface LoadKubeConfigOptions {
+  /** `--kubeconfig`: wins over everything else; like KUBECONFIG it may list several files. */
+  kubeconfigPath?: string;
+  /** Defaults to process.env (KUBECONFIG, KUBERNETES_SERVICE_HOST/PORT). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the ServiceAccount is mounted; default /var/run/secrets/kubernetes.io/serviceaccount. */
+  serviceAccountDir?: string;
+  /** Where ~/.kube/config is looked for. */
+  homeDir?: string;
 }
 
-const inClusterTokenPath = '/var/run/secrets/kubernetes.io/serviceaccount/token';
-
-/** KUBECONFIG (or an explicit path) first, then the in-cluster config, then ~/.kube/config. */
-export function loadKubeConfig(options: { kubeconfigPath?: string } = {}): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  const path = options.kubeconfigPath ?? process.env['KUBECONFIG'];
-  if (path) {
-    kubeConfig.loadFromFile(path.split(':')[0] ?? path);
-  } else if (process.env['KUBERNETES_SERVICE_HOST'] && existsSync(inClusterTokenPath)) {
-    kubeConfig.loadFromCluster();
-  } else {
-    kubeConfig.loadFromDefault();
+/** As controller-runtime: --kubeconfig, then KUBECONFIG (files merged), then the in-cluster config, then ~/.kube/config. */
+export function loadKubeConfig(options: LoadKubeConfigOptions = {}): RestConfig {
+  const env = options.env ?? process.env;
+  if (options.kubeconfigPath) return fromFiles(options.kubeconfigPath, `kubeconfig ${options.kubeconfigPath}`);
+  const kubeconfigVariable = env['KUBECONFIG'];
+  if (kubeconfigVariable) return fromFiles(kubeconfigVariable, `KUBECONFIG=${kubeconfigVariable}`);
+  const inCluster = { env, ...(options.serviceAccountDir ? { serviceAccountDir: options.serviceAccountDir } : {}) };
+  if (isInCluster(inCluster)) return inClusterConfig(inCluster);
+  const defaultPath = join(options.homeDir ?? homedir(), '.kube', 'config');
+  if (!existsSync(defaultPath)) {
+    throw new KubeConfigError(`no kubeconfig: KUBECONFIG is not set, this is not a pod (no KUBERNETES_SERVICE_HOST and ServiceAccount token), and ${defaultPath} does not exist`);
   }
-  assertUsable(kubeConfig, path ?? 'the default kubeconfig');
-  return kubeConfig;
+  return fromFiles(defaultPath, defaultPath);
 }
 
-/** For `spec.kubeConfig.secretRef`: the kubeconfig a user stored in a Secret. */
-export function kubeConfigFromString(kubeconfigYaml: string, origin = 'kubeconfig string'): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  try {
-    kubeConfig.loadFromString(kubeconfigYaml);
-  } catch (error) {
-    throw new KubeConfigError(`${origin}: not a valid kubeconfig: ${(error as Error).message}`);
-  }
-  assertUsable(kubeConfig, origin);
-  return kubeConfig;
+/**
+ * For `spec.kubeConfig.secretRef`: the kubeconfig a user stored in a Secret. Exec plugins are refused unless
+ * `policy.allowExec` (as Flux's --insecure-kubeconfig-exec), since the Secret's author would choose the command.
+ */
+export function kubeConfigFromString(kubeconfigYaml: string, origin = 'kubeconfig string', policy: KubeconfigPolicy = {}): RestConfig {
+  return restConfigFromKubeconfigs([{ origin, text: kubeconfigYaml }], { allowExec: false, ...policy });
 }
 
-function assertUsable(kubeConfig: KubeConfig, origin: string): void {
-  const cluster = kubeConfig.getCurrentCluster();
-  if (!cluster?.server) {
-    throw new KubeConfigError(`${origin}: current context "${kubeConfig.getCurrentContext()}" names no cluster with a server URL`);
-  }
+function fromFiles(pathList: string, describe: string): RestConfig {
+  return restConfigFromKubeconfigs(readKubeconfigFiles(pathList.split(delimiter), describe));
 }

@@ -2,12 +2,15 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { isApiError } from './api-error.ts';
+import type { KubeConfigSource } from './client-node-kube-config.ts';
+import { HttpTransport } from './http-transport.ts';
 import type { RuntimeMetrics } from './metrics.ts';
 
 export interface LeaderElectionOptions {
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeConfigSource;
   leaseNamespace: string;
   /** e.g. `source-controller-leader-election`. */
   leaseName: string;
@@ -31,6 +34,9 @@ export class LeaderElectionError extends Error {
   }
 }
 
+/** A Lease as it travels in JSON: client-node's model types its times as Date objects. */
+type Lease = Omit<V1Lease, 'spec'> & { spec?: Omit<V1LeaseSpec, 'acquireTime' | 'renewTime'> & { acquireTime?: string; renewTime?: string } };
+
 /** A Lease record as last seen, and when this process saw it change (remote clocks are not trusted). */
 interface ObservedLease {
   fingerprint: string;
@@ -42,7 +48,7 @@ interface ObservedLease {
 export class LeaderElector {
   readonly identity: string;
   readonly #options: LeaderElectionOptions;
-  readonly #api: CoordinationV1Api;
+  readonly #leases: LeaseApi;
   readonly #log: Logger;
   readonly #stop = new AbortController();
   readonly #lost: Promise<LeaderElectionError>;
@@ -59,7 +65,8 @@ export class LeaderElector {
     }
     this.#options = options;
     this.identity = options.identity ?? `${hostname()}_${randomUUID()}`;
-    this.#api = options.kubeConfig.makeApiClient(CoordinationV1Api);
+    // Outside the client's rate limiter: a renewal must not queue behind a burst of reconciles.
+    this.#leases = new LeaseApi(new HttpTransport(options.kubeConfig, { userAgent: 'fluxion-leader-election', requestTimeoutMs: options.renewDeadlineMs }), options.leaseNamespace, options.leaseName);
     this.#log = options.logger.child({
       lease: `${options.leaseNamespace}/${options.leaseName}`,
       identity: this.identity,
@@ -117,27 +124,11 @@ export class LeaderElector {
     this.#leading = false;
     this.#options.metrics?.leader.set({ lease: this.#options.leaseName }, 0);
     try {
-      const lease = await this.#withDeadline(
-        this.#api.readNamespacedLease({ name: this.#options.leaseName, namespace: this.#options.leaseNamespace }),
-        this.#options.renewDeadlineMs,
-      );
+      const lease = await this.#withDeadline(this.#leases.read(), this.#options.renewDeadlineMs);
       if (lease.spec?.holderIdentity !== this.identity) return;
-      const now = new V1MicroTime(Date.now());
+      const now = microTime(Date.now());
       await this.#withDeadline(
-        this.#api.replaceNamespacedLease({
-          name: this.#options.leaseName,
-          namespace: this.#options.leaseNamespace,
-          body: {
-            ...lease,
-            spec: {
-              ...lease.spec,
-              holderIdentity: '',
-              leaseDurationSeconds: 1,
-              acquireTime: now,
-              renewTime: now,
-            },
-          },
-        }),
+        this.#leases.replace({ ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now } }),
         this.#options.renewDeadlineMs,
       );
       this.#log.info('Released leader lease');
@@ -175,10 +166,10 @@ export class LeaderElector {
   async #tryAcquireOrRenew(): Promise<boolean> {
     const { leaseName: name, leaseNamespace: namespace } = this.#options;
     const leaseDurationSeconds = Math.max(1, Math.round(this.#options.leaseDurationMs / 1000));
-    const now = new V1MicroTime(Date.now());
-    let lease: V1Lease;
+    const now = microTime(Date.now());
+    let lease: Lease;
     try {
-      lease = await this.#api.readNamespacedLease({ name, namespace });
+      lease = await this.#leases.read();
     } catch (error) {
       if (statusCode(error) !== 404) {
         // Forbidden or unreachable: a person may need to fix RBAC or the network, so say so.
@@ -186,14 +177,11 @@ export class LeaderElector {
         return false;
       }
       try {
-        const created = await this.#api.createNamespacedLease({
-          namespace,
-          body: {
-            apiVersion: 'coordination.k8s.io/v1',
-            kind: 'Lease',
-            metadata: { name, namespace },
-            spec: { holderIdentity: this.identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
-          },
+        const created = await this.#leases.create({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name, namespace },
+          spec: { holderIdentity: this.identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
         });
         this.#observe(created);
         return true;
@@ -212,20 +200,16 @@ export class LeaderElector {
     const spec = lease.spec ?? {};
     const renewing = holder === this.identity;
     try {
-      const updated = await this.#api.replaceNamespacedLease({
-        name,
-        namespace,
-        // metadata.resourceVersion is kept, so a concurrent writer makes this fail with 409.
-        body: {
-          ...lease,
-          spec: {
-            ...spec,
-            holderIdentity: this.identity,
-            leaseDurationSeconds,
-            acquireTime: renewing ? spec.acquireTime ?? now : now,
-            renewTime: now,
-            leaseTransitions: renewing ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
-          },
+      // metadata.resourceVersion is kept, so a concurrent writer makes this fail with 409.
+      const updated = await this.#leases.replace({
+        ...lease,
+        spec: {
+          ...spec,
+          holderIdentity: this.identity,
+          leaseDurationSeconds,
+          acquireTime: renewing ? spec.acquireTime ?? now : now,
+          renewTime: now,
+          leaseTransitions: renewing ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
         },
       });
       this.#observe(updated);
@@ -237,7 +221,7 @@ export class LeaderElector {
     }
   }
 
-  #observe(lease: V1Lease): ObservedLease {
+  #observe(lease: Lease): ObservedLease {
     const spec = lease.spec ?? {};
     const fingerprint = JSON.stringify([spec.holderIdentity, String(spec.renewTime ?? ''), lease.metadata?.resourceVersion]);
     if (this.#observed?.fingerprint !== fingerprint) {
@@ -265,6 +249,35 @@ export class LeaderElector {
 }
 
 function statusCode(error: unknown): number | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') return error.code;
-  return undefined;
+  return isApiError(error) ? error.statusCode : undefined;
+}
+
+/** metav1.MicroTime: RFC 3339 with exactly six fractional digits, or the API server rejects it. */
+function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+/** The one Lease this elector reads and writes, over the runtime's own HTTP transport. */
+class LeaseApi {
+  readonly #transport: HttpTransport;
+  readonly #collectionPath: string;
+  readonly #path: string;
+
+  constructor(transport: HttpTransport, namespace: string, name: string) {
+    this.#transport = transport;
+    this.#collectionPath = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+    this.#path = `${this.#collectionPath}/${encodeURIComponent(name)}`;
+  }
+
+  read(): Promise<Lease> {
+    return this.#transport.requestJson<Lease>({ method: 'GET', path: this.#path });
+  }
+
+  create(lease: Lease): Promise<Lease> {
+    return this.#transport.requestJson<Lease>({ method: 'POST', path: this.#collectionPath, body: lease });
+  }
+
+  replace(lease: Lease): Promise<Lease> {
+    return this.#transport.requestJson<Lease>({ method: 'PUT', path: this.#path, body: lease });
+  }
 }

@@ -1,8 +1,8 @@
 // Runs a controller process: servers, leader election, controllers, and a graceful shutdown on SIGTERM.
 import { readFileSync } from 'node:fs';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { apiServerReachableCheck } from './api-server-check.ts';
+import type { KubeConfigSource } from './client-node-kube-config.ts';
 import { Controller, type ControllerOptions } from './controller.ts';
 import { HealthChecks, startHealthServer } from './health-server.ts';
 import { parseListenAddress, type RunningHttpServer } from './http-listener.ts';
@@ -36,7 +36,7 @@ export interface ManagerOptions {
   name: string;
   logger: Logger;
   /** Needed for leader election; controllers bring their own clients. */
-  kubeConfig?: KubeConfig;
+  kubeConfig?: KubeConfigSource;
   metrics?: RuntimeMetrics;
   /** `--metrics-addr`; `0` turns the metrics server off. */
   metricsAddress?: string;

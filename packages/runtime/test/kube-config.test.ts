@@ -1,0 +1,101 @@
+// The runtime's own kubeconfig loader against a real API server: token, tokenFile, exec plugin and in-cluster config.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { V1ConfigMap } from '@kubernetes/client-node';
+import { useTestNamespace } from '@fluxion/testenv';
+import { parse, stringify } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KubeApiError } from '../src/api-error.ts';
+import { createClient } from '../src/client.ts';
+import { loadKubeConfig } from '../src/kube-config.ts';
+import type { RestConfig } from '../src/rest-config.ts';
+
+interface AdminKubeconfig {
+  clusters: { cluster: { server: string; 'certificate-authority-data': string } }[];
+  users: { user: { token: string } }[];
+}
+
+let namespace: string;
+let server: string;
+let caData: string;
+let adminToken: string;
+let dir: string;
+
+beforeAll(async () => {
+  const env = await useTestNamespace();
+  namespace = env.namespace;
+  const admin = parse(readFileSync(env.kubeconfigPath, 'utf8')) as AdminKubeconfig;
+  server = admin.clusters[0]!.cluster.server;
+  caData = admin.clusters[0]!.cluster['certificate-authority-data'];
+  adminToken = admin.users[0]!.user.token;
+  dir = mkdtempSync(join(tmpdir(), 'kube-config-cluster-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeKubeconfig(name: string, user: Record<string, unknown>): string {
+  const path = join(dir, name);
+  writeFileSync(
+    path,
+    stringify({
+      clusters: [{ name: 'testenv', cluster: { server, 'certificate-authority-data': caData } }],
+      users: [{ name: 'someone', user }],
+      contexts: [{ name: 'testenv', context: { cluster: 'testenv', user: 'someone', namespace } }],
+      'current-context': 'testenv',
+    }),
+  );
+  return path;
+}
+
+/** Writes a ConfigMap through a client built from `config` and reads it back: the credentials really work. */
+async function roundTrip(config: RestConfig, name: string): Promise<V1ConfigMap> {
+  const client = createClient({ kubeConfig: config });
+  await client.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { via: name } });
+  return client.get<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name });
+}
+
+describe('loadKubeConfig against the API server', () => {
+  it('works with a token and the CA from the file, and knows the context namespace', async () => {
+    const config = loadKubeConfig({ kubeconfigPath: writeKubeconfig('token', { token: adminToken }) });
+    expect(config.namespace).toBe(namespace);
+    expect((await roundTrip(config, 'via-token')).data).toEqual({ via: 'via-token' });
+  });
+
+  it('works with a tokenFile', async () => {
+    writeFileSync(join(dir, 'token-file'), `${adminToken}\n`);
+    const config = loadKubeConfig({ kubeconfigPath: writeKubeconfig('token-file-config', { tokenFile: 'token-file' }) });
+    expect((await roundTrip(config, 'via-token-file')).data).toEqual({ via: 'via-token-file' });
+  });
+
+  it('works with an exec plugin, and the API server refuses the token a plugin made up', async () => {
+    const plugin = join(dir, 'plugin.mjs');
+    writeFileSync(
+      plugin,
+      `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.PLUGIN_TOKEN } }));`,
+    );
+    const execUser = (token: string): Record<string, unknown> => ({
+      exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin], env: [{ name: 'PLUGIN_TOKEN', value: token }], interactiveMode: 'Never' },
+    });
+    const config = loadKubeConfig({ kubeconfigPath: writeKubeconfig('exec', execUser(adminToken)) });
+    expect((await roundTrip(config, 'via-exec')).data).toEqual({ via: 'via-exec' });
+
+    const impostor = loadKubeConfig({ kubeconfigPath: writeKubeconfig('exec-wrong', execUser('not-a-real-token')) });
+    const failure = await roundTrip(impostor, 'via-impostor').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(KubeApiError);
+    expect((failure as KubeApiError).statusCode).toBe(401);
+  });
+
+  it('works in-cluster from the ServiceAccount files and KUBERNETES_SERVICE_HOST/PORT', async () => {
+    const serviceAccountDir = join(dir, 'serviceaccount');
+    mkdirSync(serviceAccountDir);
+    writeFileSync(join(serviceAccountDir, 'token'), adminToken);
+    writeFileSync(join(serviceAccountDir, 'ca.crt'), Buffer.from(caData, 'base64'));
+    writeFileSync(join(serviceAccountDir, 'namespace'), namespace);
+    const url = new URL(server);
+    const config = loadKubeConfig({ env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port }, serviceAccountDir });
+    expect(config.namespace).toBe(namespace);
+    expect((await roundTrip(config, 'via-in-cluster')).data).toEqual({ via: 'via-in-cluster' });
+  });
+});
