@@ -3,7 +3,7 @@
 // Usage: node packages/kustomize-controller/bench/deployments-ready-floor.ts [--count 1000]
 import { parseArgs } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { computeStatus, createClient, loadKubeConfig } from '@fluxion/runtime';
+import { computeStatus, createClient } from '@fluxion/runtime';
 import { startControlPlane } from '@fluxion/testenv';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000' } } });
@@ -11,7 +11,7 @@ const count = Number(values.count);
 const namespace = 'floor';
 const controlPlane = await startControlPlane({ full: true });
 try {
-  const client = createClient({ kubeConfig: loadKubeConfig({ kubeconfigPath: controlPlane.kubeconfigPath }), qps: 1000, burst: 2000 });
+  const client = createClient({ kubeconfigPath: controlPlane.kubeconfigPath, qps: 1000, burst: 2000 });
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'bench', force: true });
   const started = performance.now();
   const names = Array.from({ length: count }, (_, index) => `app-${index}`);

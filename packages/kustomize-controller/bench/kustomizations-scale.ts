@@ -9,10 +9,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
-import { createClient, loadKubeConfig, type KubeClient } from '@fluxion/runtime';
+import { createClient, type KubeClient } from '@fluxion/runtime';
 import { startControlPlane, startStaticServer, type ControlPlane } from '@fluxion/testenv';
 import { sha256Digest, tarGz } from '../test/support/tar-builder.ts';
 
@@ -47,8 +47,10 @@ async function main(): Promise<void> {
     controlPlane = await startControlPlane({ full: true });
     kubeconfigPath = controlPlane.kubeconfigPath;
   }
-  const kubeConfig = loadKubeConfig({ kubeconfigPath });
-  const client = createClient({ kubeConfig, qps: 1000, burst: 2000 });
+  const client = createClient({ kubeconfigPath, qps: 1000, burst: 2000 });
+  // installCrds takes client-node's KubeConfig (the benchmark may load it; the controller does not)
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfigPath);
   await installCrds(kubeConfig);
   await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'bench', force: true });
   const artifactDir = await mkdtemp(join(tmpdir(), 'kc-bench-'));
