@@ -2,13 +2,16 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1ConfigMap } from '@kubernetes/client-node';
+import type { KubernetesObject, V1ConfigMap } from '@kubernetes/client-node';
 import { useTestNamespace } from '@fluxion/testenv';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeApiError } from '../src/api-error.ts';
+import { apiServerReachableCheck } from '../src/api-server-check.ts';
 import { createClient } from '../src/client.ts';
 import { loadKubeConfig } from '../src/kube-config.ts';
+import { LeaderElector } from '../src/leader-election.ts';
+import { silentLogger } from '../src/logger.ts';
 import type { RestConfig } from '../src/rest-config.ts';
 
 interface AdminKubeconfig {
@@ -97,5 +100,30 @@ describe('loadKubeConfig against the API server', () => {
     const config = loadKubeConfig({ env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port }, serviceAccountDir });
     expect(config.namespace).toBe(namespace);
     expect((await roundTrip(config, 'via-in-cluster')).data).toEqual({ via: 'via-in-cluster' });
+  });
+});
+
+/** A Lease as JSON (client-node's model types its times as Date). */
+type LeaseJson = KubernetesObject & { spec?: { holderIdentity?: string; renewTime?: string } };
+
+describe('the runtime\'s own config in readiness and leader election', () => {
+  it('passes the API server check, and fails it with the server named when the token is refused', async () => {
+    await expect(Promise.resolve().then(apiServerReachableCheck(loadKubeConfig({ kubeconfigPath: writeKubeconfig('ready', { token: adminToken }) })))).resolves.toBeUndefined();
+    // /version is open to anyone, so only a refused token (not a missing one) makes the check fail
+    const refused = apiServerReachableCheck(loadKubeConfig({ kubeconfigPath: writeKubeconfig('refused', { token: 'not-a-real-token' }) }));
+    await expect(Promise.resolve().then(refused)).rejects.toThrow(`${server}/version: GET /version: 401`);
+  });
+
+  it('takes a Lease and gives it up on release', async () => {
+    const kubeConfig = loadKubeConfig({ kubeconfigPath: writeKubeconfig('leader', { token: adminToken }) });
+    const elector = new LeaderElector({ kubeConfig, leaseNamespace: namespace, leaseName: 'own-config', identity: 'own-config-1', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, logger: silentLogger() });
+    expect(await elector.acquire()).toBe(true);
+    const client = createClient({ kubeConfig });
+    const lease = await client.get<LeaseJson>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name: 'own-config' });
+    expect(lease.spec?.holderIdentity).toBe('own-config-1');
+    expect(lease.spec?.renewTime).toMatch(/\.\d{6}Z$/);
+    await elector.release();
+    const released = await client.get<LeaseJson>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name: 'own-config' });
+    expect(released.spec?.holderIdentity ?? '').toBe('');
   });
 });
