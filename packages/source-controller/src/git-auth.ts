@@ -39,6 +39,9 @@ export interface GitTransport {
   cleanup(): Promise<void>;
 }
 
+/** The temp directories key material is written to start with this; messages show only the file name. */
+export const keyDirectoryPrefix = 'fluxion-git-';
+
 export class GitCredentialsError extends Error {
   readonly reason = 'AuthenticationFailed';
   constructor(message: string) {
@@ -61,7 +64,7 @@ export async function prepareGitTransport(
   const env: Record<string, string> = {};
   const secrets: string[] = [];
   let keyDirectory: string | undefined;
-  const materialDirectory = async () => (keyDirectory ??= await mkdtemp(join(tmpdir(), 'fluxion-git-')));
+  const materialDirectory = async () => (keyDirectory ??= await mkdtemp(join(tmpdir(), keyDirectoryPrefix)));
 
   const tls = extras.tls;
   if (tls && (tls.caCert || tls.clientCert || tls.clientKey)) {

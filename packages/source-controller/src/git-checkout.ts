@@ -5,6 +5,7 @@ import { type GitCredentials, type GitProxy, type GitTlsMaterial, prepareGitTran
 import { GitCommandError, runGit } from './git-command.ts';
 import { describeRefRequest, type GitRefRequest, type GitRepositoryRef, parseLsRemote, refRequestFromSpec, resolveRemoteRef } from './git-ref.ts';
 import { FetchError, redactText, redactUrl } from './fetch-error.ts';
+import { recogniseTlsFailure, tlsFailureHeadline, type TlsSettings } from './git-tls-failure.ts';
 import { formatGitRevision, isSameRevision } from './revision.ts';
 
 export interface GitCheckoutOptions {
@@ -50,9 +51,10 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
   }).catch((error: unknown) => {
     throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
   });
-  const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets };
+  const tls: TlsSettings = { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) };
+  const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets, tls };
   try {
-    const lsRemote = await git(context, 'listing refs of', ['ls-remote', options.url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
+    const lsRemote = await git(context, listingRefs, ['ls-remote', options.url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
     const resolved = resolveRemoteRef(request, parseLsRemote(lsRemote), displayUrl);
     if (resolved.revision !== '' && isSameRevision(options.lastObservedRevision, resolved.revision)) {
       return { changed: false, revision: resolved.revision };
@@ -85,7 +87,11 @@ interface GitContext {
   deadline: number;
   env: Record<string, string>;
   secrets: string[];
+  tls: TlsSettings;
 }
+
+// The first step of every fetch: a connection failure here is about reaching the server at all.
+const listingRefs = 'listing refs of';
 
 // Ask only for the refs this request can use, so a repository with thousands of PR refs stays cheap.
 function lsRemotePatterns(request: GitRefRequest): string[] {
@@ -160,6 +166,12 @@ function toFetchError(context: GitContext, step: string, error: unknown): FetchE
     return new FetchError('GitOperationFailed', `${step} ${what} timed out after ${formatSeconds(context.timeoutMs)} (spec.timeout)`);
   }
   const detail = redactText(lastLines(error.stderr), context.secrets);
+  const tls = recogniseTlsFailure(error.stderr, { url: context.displayUrl, firstRequest: step === listingRefs, settings: context.tls });
+  if (tls) {
+    // Like a refused SSH host key or a 401: what to fix is in the Secret, so it is an authentication failure.
+    const cause = redactText(tls.cause, context.secrets);
+    return new FetchError('AuthenticationFailed', `${tlsFailureHeadline(tls.kind, hostOf(context.displayUrl))} while ${step} ${what}: ${cause} (${tls.hint})`);
+  }
   if (authenticationFailures.some((pattern) => pattern.test(error.stderr))) {
     // The line that says why (e.g. "Host key verification failed.") comes before git's generic closing lines.
     const cause = error.stderr.split('\n').map((line) => line.trim()).find((line) => authenticationFailures.some((pattern) => pattern.test(line)));
