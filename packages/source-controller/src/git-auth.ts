@@ -1,6 +1,6 @@
 // Hands credentials to git without a command line: HTTP auth as an `http.<origin>.extraHeader` set through
 // GIT_CONFIG_COUNT/KEY/VALUE env, SSH through GIT_SSH_COMMAND with a 0600 key file and a strict known_hosts.
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { redactUrl } from './fetch-error.ts';
@@ -74,7 +74,8 @@ export async function prepareGitTransport(
     const directory = await materialDirectory();
     // Files, scoped to the repository's origin, as git's http.* settings take only paths.
     if (tls.caCert) {
-      await writeFile(join(directory, 'ca.crt'), withTrailingNewline(tls.caCert), { mode: 0o600 });
+      // git's sslCAInfo replaces the system's trust; Flux adds ca.crt to it, so the file holds both.
+      await writeFile(join(directory, 'ca.crt'), `${await systemCaBundle()}${withTrailingNewline(tls.caCert)}`, { mode: 0o600 });
       config.push([`http.${origin}/.sslCAInfo`, join(directory, 'ca.crt')]);
     }
     if (tls.clientCert && tls.clientKey) {
@@ -150,6 +151,19 @@ export async function prepareGitTransport(
       if (keyDirectory) await rm(keyDirectory, { recursive: true, force: true });
     },
   };
+}
+
+// Where distributions keep the system's trusted CAs (Debian/Alpine, RHEL, others), after an explicit SSL_CERT_FILE.
+const systemCaBundlePaths = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+
+/** The system's CA bundle as PEM, or '' where there is none (e.g. a distroless image). */
+export async function systemCaBundle(environment: NodeJS.ProcessEnv = process.env): Promise<string> {
+  for (const path of [environment.SSL_CERT_FILE, ...systemCaBundlePaths]) {
+    if (!path) continue;
+    const pem = await readFile(path, 'utf8').catch(() => undefined);
+    if (pem !== undefined) return withTrailingNewline(pem);
+  }
+  return '';
 }
 
 function proxyUrl(proxy: GitProxy): string {
