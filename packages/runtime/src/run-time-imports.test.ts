@@ -1,6 +1,6 @@
 // The runtime must not load @kubernetes/client-node when a controller runs: it costs every process ~80 MiB.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const runtimeDir = fileURLToPath(new URL('..', import.meta.url));
 const indexUrl = pathToFileURL(join(runtimeDir, 'src/index.ts')).href;
 
-/** Records the URL of every module the process resolves, and prints them as JSON when it exits. */
+/** Records the URL of every module the process resolves, and writes them as JSON to $RECORD_MODULES_TO when it exits. */
 const recordingHook = `
+import { writeFileSync } from 'node:fs';
 import module from 'node:module';
 const urls = new Set();
 module.registerHooks({
@@ -20,7 +21,8 @@ module.registerHooks({
     return result;
   },
 });
-process.on('exit', () => process.stdout.write(JSON.stringify([...urls])));
+// A file, not stdout: a pipe is written asynchronously and a long list would be cut off at exit.
+process.on('exit', () => writeFileSync(process.env.RECORD_MODULES_TO, JSON.stringify([...urls])));
 `;
 
 let hookDir: string;
@@ -33,12 +35,13 @@ afterAll(() => {
 });
 
 function modulesLoadedBy(script: string): string[] {
-  const stdout = execFileSync(process.execPath, ['--import', pathToFileURL(join(hookDir, 'record-modules.mjs')).href, '--input-type=module', '-e', script], {
+  const record = join(hookDir, 'modules.json');
+  execFileSync(process.execPath, ['--import', pathToFileURL(join(hookDir, 'record-modules.mjs')).href, '--input-type=module', '-e', script], {
     cwd: runtimeDir,
-    encoding: 'utf8',
+    env: { ...process.env, RECORD_MODULES_TO: record },
     timeout: 60_000,
   });
-  return JSON.parse(stdout) as string[];
+  return JSON.parse(readFileSync(record, 'utf8')) as string[];
 }
 
 const isClientNode = (url: string): boolean => url.includes('/@kubernetes/client-node/') || url.includes('/@kubernetes+client-node@');
