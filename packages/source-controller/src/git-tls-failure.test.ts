@@ -26,17 +26,19 @@ describe('recogniseTlsFailure', () => {
     expect(failure?.hint).toContain('put the CA that signed the server\'s certificate in ca.crt');
   });
 
-  it('recognises a handshake the server refused, with either library', () => {
+  it('recognises a handshake the server refused, with either library, in one wording unless an alert is named', () => {
     for (const line of [
-      'GnuTLS recv error (-12): A TLS fatal alert has been received',
+      'GnuTLS recv error (-12): A TLS fatal alert has been received.',
       'gnutls_handshake() failed: Handshake failed',
-      'GnuTLS recv error (-110): The TLS connection was non-properly terminated',
-      'OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0',
+      'GnuTLS recv error (-110): The TLS connection was non-properly terminated.',
+      'getpeername() failed with errno 107: Transport endpoint is not connected',
     ]) {
       const failure = recognise(`fatal: unable to access '${url}/': ${line}\n`);
-      expect(failure, line).toMatchObject({ kind: 'refused-by-server', cause: line });
+      expect(failure, line).toMatchObject({ kind: 'refused-by-server', cause: 'the server closed the connection during the TLS handshake' });
       expect(failure?.hint).toContain('the server may require a client certificate: put it in tls.crt and tls.key');
     }
+    const named = recognise(`fatal: unable to access '${url}/': OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0\n`);
+    expect(named?.cause).toBe('OpenSSL SSL_read: error:0A00045C:SSL routines::tlsv13 alert certificate required, errno 0');
     const withCertificate = recognise(`fatal: unable to access '${url}/': gnutls_handshake() failed: Handshake failed\n`, {
       settings: { caCert: true, clientCertificate: true },
     });

@@ -57,6 +57,8 @@ const droppedAfterHandshake = [
   /empty reply from server/i,
 ];
 
+const closedDuringHandshake = 'the server closed the connection during the TLS handshake';
+
 const problemLoadingClientCertificate = /could not load PEM client certificate|unable to set private key file|error reading X\.509 key or certificate file|unable to use client certificate/i;
 
 // mkdtemp adds six characters to the prefix.
@@ -83,7 +85,10 @@ export function recogniseTlsFailure(stderr: string, context: { url: string; firs
     const hint = context.settings.clientCertificate
       ? 'the server may not accept the client certificate in tls.crt of the Secret in spec.secretRef'
       : 'the server may require a client certificate: put it in tls.crt and tls.key of the Secret in spec.secretRef';
-    return { kind: 'refused-by-server', cause: refused, hint };
+    // Which of these lines git prints depends on timing; one wording keeps the condition stable across retries,
+    // unless the line names the alert the server sent (OpenSSL builds do), which says more.
+    const cause = /alert [a-z]/i.test(refused) && !/fatal alert has been received/i.test(refused) ? refused : closedDuringHandshake;
+    return { kind: 'refused-by-server', cause, hint };
   }
   return undefined;
 }
