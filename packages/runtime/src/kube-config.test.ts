@@ -40,6 +40,17 @@ function writeFile(name: string, text: string): string {
 }
 
 describe('loadKubeConfig from a file', () => {
+  it('impersonates the user, uid and group named by as, as-uid and as-groups, as kubectl does', async () => {
+    const path = writeFile('as-config', kubeconfig({}, { token: 't', as: 'system:serviceaccount:apps:deployer', 'as-uid': '42', 'as-groups': ['ops'] }));
+    const settings = await loadKubeConfig({ kubeconfigPath: path }).requestSettings();
+    expect(settings.headers).toEqual({
+      Authorization: 'Bearer t',
+      'Impersonate-User': 'system:serviceaccount:apps:deployer',
+      'Impersonate-Uid': '42',
+      'Impersonate-Group': 'ops',
+    });
+  });
+
   it('sends the token and trusts the CA from the data fields, with the context namespace and TLS server name', async () => {
     const path = writeFile('config', kubeconfig({ 'certificate-authority-data': base64(caPem), 'tls-server-name': 'kubernetes' }, { token: 'abc123' }, { namespace: 'apps' }));
     const config = loadKubeConfig({ kubeconfigPath: path });
@@ -152,7 +163,7 @@ describe('kubeconfig errors name the file and field', () => {
     ['a proxy', kubeconfig({ 'proxy-url': 'http://proxy:3128' }, {}), /clusters\[name="c"\]\.cluster\.proxy-url: is not supported/],
     ['a certificate without a key', kubeconfig({}, { 'client-certificate-data': base64(certPem) }), /users\[name="u"\]\.user\.client-key: a client certificate needs both/],
     ['token and basic auth', kubeconfig({}, { token: 't', username: 'u', password: 'p' }), /users\[name="u"\]\.user\.username: set either a bearer token/],
-    ['impersonation', kubeconfig({}, { as: 'someone' }), /users\[name="u"\]\.user\.as: impersonation in a kubeconfig is not supported/],
+    ['impersonation extras', kubeconfig({}, { as: 'someone', 'as-user-extra': { a: ['b'] } }), /users\[name="u"\]\.user\.as-user-extra: is not supported/],
     ['a missing CA file', kubeconfig({ 'certificate-authority': 'nope.crt' }, {}), /clusters\[name="c"\]\.cluster\.certificate-authority: cannot read .*nope\.crt/],
     ['a context naming no cluster', kubeconfig({}, {}, { cluster: 'other' }), /contexts\[name="ctx"\]\.context\.cluster: no cluster named "other"/],
     ['no current context', stringify({ contexts: [{ name: 'a', context: { cluster: 'c' } }] }), /config: current-context: not set; name one of the contexts \(a\)/],

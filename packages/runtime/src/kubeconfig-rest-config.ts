@@ -11,7 +11,6 @@ export interface KubeconfigPolicy {
   allowInsecureTls?: boolean;
 }
 
-const impersonationFields = ['as', 'as-uid', 'as-groups', 'as-user-extra'];
 
 export function restConfigFromKubeconfigs(documents: readonly KubeconfigDocument[], policy: KubeconfigPolicy = {}): RestConfig {
   const merged = mergeKubeconfigs(documents);
@@ -74,7 +73,6 @@ function credentialsOf(user: KubeconfigEntry, cluster: KubeconfigEntry, server: 
     const name = typeof authProvider.name === 'string' ? authProvider.name : 'unnamed';
     throw user.error('auth-provider', `"${name}" is not supported (auth providers were removed from Kubernetes); use an exec credential plugin instead, e.g. gke-gcloud-auth-plugin, kubelogin or aws eks get-token`);
   }
-  for (const field of impersonationFields) if (user.has(field)) throw user.error(field, 'impersonation in a kubeconfig is not supported');
 
   const cert = user.pem('client-certificate');
   const key = user.pem('client-key');
@@ -100,7 +98,27 @@ function credentialsOf(user: KubeconfigEntry, cluster: KubeconfigEntry, server: 
     if (policy.allowExec === false) throw user.error('exec', 'credential plugins are not allowed for this kubeconfig');
     source = execSourceOf(user, cluster, server);
   }
+  Object.assign(headers, impersonationHeadersOf(user));
   return { headers, source, tls: cert !== undefined && key !== undefined ? { cert, key } : {} };
+}
+
+/** `as`, `as-uid` and one `as-groups` entry become kubectl's Impersonate-* headers. */
+function impersonationHeadersOf(user: KubeconfigEntry): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const as = user.string('as');
+  const uid = user.string('as-uid');
+  if (as !== undefined) headers['Impersonate-User'] = as;
+  if (uid !== undefined) headers['Impersonate-Uid'] = uid;
+  const groups = user.fields['as-groups'];
+  if (groups !== undefined) {
+    if (!Array.isArray(groups) || groups.length > 1 || groups.some((group) => typeof group !== 'string')) {
+      throw user.error('as-groups', 'only a single group is supported');
+    }
+    if (groups[0] !== undefined) headers['Impersonate-Group'] = groups[0] as string;
+  }
+  if (user.has('as-user-extra')) throw user.error('as-user-extra', 'is not supported');
+  if ((uid !== undefined || groups !== undefined) && as === undefined) throw user.error('as', 'must be set when as-uid or as-groups is');
+  return headers;
 }
 
 function execSourceOf(user: KubeconfigEntry, cluster: KubeconfigEntry, server: string): ExecCredentialSource {
