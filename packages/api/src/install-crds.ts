@@ -3,6 +3,7 @@ import { ApiException, ApiextensionsV1Api, PatchStrategy, setHeaderOptions, type
 import { CrdFieldManager } from './constants.ts';
 import { loadCrds } from './crd-files.ts';
 import type { CrdManifest } from './crd-manifest.ts';
+import { CrdInstallError } from './crd-install-error.ts';
 
 export interface InstallCrdsOptions {
   /** How long to wait for each CRD to become Established. */
@@ -11,19 +12,7 @@ export interface InstallCrdsOptions {
   crds?: CrdManifest[];
 }
 
-/** A CRD the API server did not accept, or did not start serving in time. */
-export class CrdInstallError extends Error {
-  override name = 'CrdInstallError';
-  readonly reason: string;
-  readonly crdName: string;
-  constructor(crdName: string, reason: string, message: string) {
-    super(`CRD ${crdName}: ${message}`);
-    this.crdName = crdName;
-    this.reason = reason;
-  }
-}
-
-export async function installCrds(kubeConfig: KubeConfig, options: InstallCrdsOptions = {}): Promise<void> {
+export async function installCrdsNow(kubeConfig: KubeConfig, options: InstallCrdsOptions = {}): Promise<void> {
   const api = kubeConfig.makeApiClient(ApiextensionsV1Api);
   const crds = options.crds ?? loadCrds();
   for (const crd of crds) await applyCrd(api, crd);

@@ -2,7 +2,7 @@
 import { ApiException, CustomObjectsApi, setHeaderOptions } from '@kubernetes/client-node';
 import { useTestNamespace } from '@fluxion/testenv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { installCrds } from '../src/install-crds.ts';
+import { installCrds } from '../src/index.ts';
 import type { Bucket, GitRepository, HelmChart, HelmRepository, Kustomization, OCIRepository } from '../src/index.ts';
 
 type FluxObject = GitRepository | OCIRepository | HelmRepository | HelmChart | Bucket | Kustomization;
