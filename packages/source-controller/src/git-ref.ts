@@ -1,16 +1,11 @@
 // Which Git reference a GitRepository asks for, and what it resolves to on the remote (from `git ls-remote`).
+import type { GitRepositoryRef } from '@fluxion/api';
 import { FetchError } from './fetch-error.ts';
 import { formatGitRevision } from './revision.ts';
 import { highestSatisfyingTag, parseSemVerRange, SemVerRangeError } from './semver-range.ts';
 
-/** `spec.ref` of a GitRepository. */
-export interface GitRepositoryRef {
-  branch?: string;
-  tag?: string;
-  semver?: string;
-  name?: string;
-  commit?: string;
-}
+/** `spec.ref` of a GitRepository, as the CRD defines it. */
+export type { GitRepositoryRef };
 
 export type GitRefRequest =
   | { kind: 'commit'; commit: string; branch?: string }
