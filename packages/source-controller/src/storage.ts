@@ -7,19 +7,14 @@ import { isAbsolute, join, posix, relative, resolve } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { archiveDirectory, type ArchiveExclude } from './archive.ts';
+import type { Artifact as StatusArtifact } from '@fluxion/api';
 import { StorageError } from './storage-error.ts';
 
-/** `status.artifact` as Flux writes it. */
-export interface Artifact {
-  /** Relative to the storage root, '/'-separated: `gitrepository/<namespace>/<name>/<file>`. */
-  path: string;
-  url: string;
-  revision: string;
-  digest: string;
-  /** RFC 3339, seconds precision. */
-  lastUpdateTime: string;
-  size: number;
-}
+/**
+ * `status.artifact` as the CRD defines it, with every field this store always fills required:
+ * `path` is relative to the storage root (`gitrepository/<namespace>/<name>/<file>`), `lastUpdateTime` RFC 3339.
+ */
+export type Artifact = Required<Pick<StatusArtifact, 'path' | 'url' | 'revision' | 'digest' | 'lastUpdateTime' | 'size'>>;
 
 /** The object an artifact belongs to; `kind` is lowercased in paths (`GitRepository` → `gitrepository`). */
 export interface ArtifactOwner {
