@@ -46,7 +46,7 @@ for (const report of reports) {
   const mibColumn = (value: number): string => `${value} MiB`.padStart(10);
   console.log(`${report.part.padEnd(6)} ${describe(report).padEnd(53)} ${seconds(totalMs).padStart(7)} ${mibColumn(report.peakRssMiB)} ${mibColumn(report.baselineRssMiB)} ${mibColumn(addedMiB)}`);
   if (totalMs > targetSeconds * 1000) failures.push(`${report.part}: ${seconds(totalMs)} is over ${targetSeconds} s`);
-  if (addedMiB > targetMiB) failures.push(`${report.part}: ${addedMiB} MiB added is over ${targetMiB} MiB`);
+  if (report.peakRssMiB > targetMiB) failures.push(`${report.part}: peak RSS ${report.peakRssMiB} MiB is over ${targetMiB} MiB`);
   if (report.part !== 'queue' && report.objects !== objectCount) failures.push(`${report.part}: the cache holds ${report.objects} of ${objectCount} objects`);
   if (report.part !== 'cache' && report.reconciles < objectCount) failures.push(`${report.part}: ${report.reconciles} of ${objectCount} keys reconciled`);
 }
@@ -54,7 +54,7 @@ if (failures.length > 0) {
   console.log(`FAILED (target: each part under ${targetSeconds} s and ${targetMiB} MiB):\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;
 } else {
-  console.log(`OK: every part under ${targetSeconds} s and adds under ${targetMiB} MiB to the process (baseline: node with type stripping ~60 MiB, @kubernetes/client-node ~80 MiB)`);
+  console.log(`OK: every part under ${targetSeconds} s with a peak RSS under ${targetMiB} MiB (node --max-semi-space-size=8, as the controllers run)`);
 }
 
 function describe(report: PartReport): string {
@@ -92,7 +92,9 @@ async function createConfigMaps(): Promise<void> {
 
 async function runPart(part: PartName): Promise<PartReport> {
   const script = join(import.meta.dirname, 'queue-and-cache-part-support.ts');
-  const { stdout } = await promisify(execFile)(process.execPath, [script, part, controlPlane.kubeconfigPath, namespace, String(objectCount)], {
+  // Run as the controllers' Dockerfiles run them: 8 MiB semi-spaces keep the young heap from ballooning.
+  const nodeFlags = ['--max-semi-space-size=8'];
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, script, part, controlPlane.kubeconfigPath, namespace, String(objectCount)], {
     maxBuffer: 1 << 20,
   });
   const line = stdout.trim().split('\n').at(-1) ?? '';
