@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '@fluxion/api';
-import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
+import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
 import type { CoreV1Event, KubernetesObject, V1ConfigMap, V1Lease } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
@@ -13,7 +13,6 @@ import { findHelm } from './chart/helm-cli.ts';
 import { renderChart } from './chart/render-chart.ts';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
-import { pollUntil } from './support/poll.ts';
 
 const KS = 'kustomize.toolkit.fluxcd.io/v1';
 const GIT = 'source.toolkit.fluxcd.io/v1';

@@ -1,6 +1,6 @@
 // The whole GitOps loop with every controller in its own process: the demo's story, asserted.
 import { installCrds } from '@fluxion/api';
-import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
+import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
 import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, requestReconcile, type Cluster } from './support/kube.ts';
-import { pollUntil } from './support/poll.ts';
 import { baseKustomization, ENVIRONMENTS, fleetRepositoryFiles, fleetSyncObjects, PODINFO_IMAGE, prodOverlay, REPLICAS } from './support/sample-repository.ts';
 
 const KS = 'kustomize.toolkit.fluxcd.io/v1';

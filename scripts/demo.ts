@@ -3,11 +3,10 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitRepositories } from '@fluxion/testenv';
+import { GitRepositories, pollUntil } from '@fluxion/testenv';
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import { startControllerProcess } from '../e2e/support/controller-process.ts';
 import { apply, conditionOf, connect, read, requestReconcile, type Cluster } from '../e2e/support/kube.ts';
-import { pollUntil } from '../e2e/support/poll.ts';
 import {
   baseKustomization,
   ENVIRONMENTS,

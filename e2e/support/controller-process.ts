@@ -2,8 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@fluxion/testenv';
-import { pollUntil } from './poll.ts';
+import { freePort, pollUntil, StopPolling } from '@fluxion/testenv';
 
 export type ControllerName = 'source-controller' | 'kustomize-controller';
 
@@ -50,7 +49,7 @@ export async function startControllerProcess(
   void exited.then((code) => (exitCode = code));
   const healthUrl = `http://127.0.0.1:${healthPort}`;
   await pollUntil(`${name} /readyz`, async () => {
-    if (exitCode !== undefined) throw new Error(`${name} exited with code ${String(exitCode)}; see ${options.logFile}`);
+    if (exitCode !== undefined) throw new StopPolling(`${name} exited with code ${String(exitCode)}; see ${options.logFile}`);
     const res = await fetch(`${healthUrl}/readyz`).catch(() => undefined);
     return res?.ok ? true : undefined;
   }, 60_000);

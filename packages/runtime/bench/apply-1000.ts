@@ -1,7 +1,7 @@
 // Benchmark: 1,000 ConfigMaps applied in one set on a private control plane, then re-applied unchanged (must write nothing).
 // Run: node packages/runtime/bench/apply-1000.ts [--runs=3] [--kube-api-qps=500] [--kube-api-burst=1000]
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { startControlPlane } from '@fluxion/testenv';
+import { median, startControlPlane } from '@fluxion/testenv';
 import { createClient } from '../src/client.ts';
 import { ResourceManager } from '../src/resource-manager/apply.ts';
 
@@ -14,11 +14,6 @@ const qps = flag('kube-api-qps', 500);
 const burst = flag('kube-api-burst', 1000);
 const objectCount = 1000;
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)}s`;
 
 console.log(`apply-1000: ${objectCount} ConfigMaps, ${runs} runs, qps=${qps} burst=${burst}; starting a control plane...`);

@@ -10,7 +10,7 @@ import { clientFromKubeconfigString, createClient, refOf } from '../src/client.t
 import type { KubeClient } from '../src/client.ts';
 import { EventRecorder } from '../src/events.ts';
 import { StatusPatcher } from '../src/status-patcher.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@fluxion/testenv';
 
 interface Gadget extends KubernetesObject {
   spec?: { size?: number };

@@ -4,7 +4,7 @@ import { startControlPlane, type ControlPlane } from '@fluxion/testenv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createLogger, ExponentialBackoff, Manager, objectKey, Reflector, type KubeClient } from '../src/index.ts';
 import { killAll, spawnControllerProcess, type ControllerProcess } from './fixtures/spawn-controller-process.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@fluxion/testenv';
 import { proxyApiServer, type TcpProxy } from './support/tcp-proxy.ts';
 
 const configMaps = { group: '', version: 'v1', kind: 'ConfigMap' };

@@ -3,7 +3,7 @@ import { CoordinationV1Api, CoreV1Api, type V1Lease } from '@kubernetes/client-n
 import { useTestNamespace, type TestNamespace } from '@fluxion/testenv';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { killAll, spawnControllerProcess, type ControllerProcess } from './fixtures/spawn-controller-process.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@fluxion/testenv';
 
 let env: TestNamespace;
 let coordination: CoordinationV1Api;

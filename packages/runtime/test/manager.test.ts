@@ -4,7 +4,7 @@ import { useTestNamespace, type TestNamespace } from '@fluxion/testenv';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { apiServerReachableCheck, createLogger, Manager, RuntimeMetrics } from '../src/index.ts';
 import { killAll, spawnControllerProcess, type ControllerProcess } from './fixtures/spawn-controller-process.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@fluxion/testenv';
 
 let env: TestNamespace;
 let coordination: CoordinationV1Api;

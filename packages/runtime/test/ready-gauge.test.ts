@@ -3,7 +3,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { useTestNamespace, type TestNamespace } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, createLogger, Manager, markFailed, markReady, StatusPatcher, type KubeClient, type ObjectWithConditions } from '../src/index.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@fluxion/testenv';
 
 interface Widget extends KubernetesObject {
   spec?: { broken?: boolean };

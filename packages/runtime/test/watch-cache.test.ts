@@ -9,7 +9,7 @@ import type { KubeClient } from '../src/client.ts';
 import { Reflector } from '../src/reflector.ts';
 import type { StoreEvent } from '../src/reflector.ts';
 import type { WatcherDiagnostic } from '../src/watcher.ts';
-import { eventually } from './support/eventually.ts';
+import { eventually } from '@fluxion/testenv';
 import { proxyApiServer } from './support/tcp-proxy.ts';
 import type { TcpProxy } from './support/tcp-proxy.ts';
 

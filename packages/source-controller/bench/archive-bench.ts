@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from '@fluxion/testenv';
 import { fileURLToPath } from 'node:url';
 import { archiveDirectory } from '../src/archive.ts';
 
@@ -39,7 +40,6 @@ try {
     console.log(`run ${run}/${runs}: ${sample.seconds.toFixed(2)} s, peak RSS ${sample.peakRssMb.toFixed(0)} MB, ${(sample.size / 1024 / 1024).toFixed(1)} MB archive`);
     await rm(output, { force: true });
   }
-  const median = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
   const digests = new Set(samples.map((sample) => sample.digest));
   console.log('');
   console.log(`archive of ${fileCount} files / ${totalMb} MB (median of ${runs}):`);

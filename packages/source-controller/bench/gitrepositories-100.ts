@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type GitRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient } from '@fluxion/runtime';
-import { freePort, startControlPlane, startGitHttpServer } from '@fluxion/testenv';
+import { freePort, median, startControlPlane, startGitHttpServer } from '@fluxion/testenv';
 
 const flag = (name: string, fallback: number): number => {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -23,7 +23,6 @@ const namespace = 'bench';
 const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
 const gvk = { group: SourceGroup, version: 'v1', kind: 'GitRepository' };
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 console.log(`gitrepositories-${count}: starting a control plane and a git server...`);
 const controlPlane = await startControlPlane();

@@ -78,7 +78,7 @@ describe('bin/source-controller', () => {
       const ready = found.status?.conditions?.find((condition) => condition.type === 'Ready');
       if (ready?.status !== 'True') throw new Error(`not Ready: ${JSON.stringify(found.status)}\n${output}`);
       return found;
-    }, 90_000);
+    }, { timeoutMs: 90_000 });
     const artifact = repository.status!.artifact!;
     expect(artifact.revision).toBe(`main@sha1:${commit}`);
     expect(artifact.url).toBe(`http://127.0.0.1:${storagePort}/gitrepository/${namespace}/e2e/${commit}.tar.gz`);

@@ -1,14 +1,8 @@
 // Benchmark: control plane start (binaries cached) to /readyz ok, core and full modes; medians.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { startControlPlane } from '../src/index.ts';
+import { median, startControlPlane } from '../src/index.ts';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 async function measure(full: boolean): Promise<{ start: number[]; namespace: number[] }> {
   const start: number[] = [];

@@ -4,6 +4,8 @@ export { useTestNamespace, sharedKubeconfigPath, deleteRunNamespaces, KUBECONFIG
 export { findBinary, requireBinaries, buildCacheDir, KUBE_VERSION, BUILD_SCRIPT } from './binaries.ts';
 export { TestEnvError } from './errors.ts';
 export { freePort } from './ports.ts';
+export { median } from './median.ts';
+export { eventually, pollUntil, StopPolling, type PollOptions } from './eventually.ts';
 export { isProcessAlive } from './state-dir.ts';
 export { FAKE_NODE_NAME } from './fake-node.ts';
 export { startGitHttpServer, type GitHttpServer, type GitHttpsServer, type GitHttpServerOptions } from './fixtures/git-http-server.ts';

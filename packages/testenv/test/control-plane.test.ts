@@ -7,18 +7,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deleteRunNamespaces, startControlPlane, useTestNamespace, type TestNamespace } from '../src/index.ts';
+import { deleteRunNamespaces, pollUntil, startControlPlane, useTestNamespace, type TestNamespace } from '../src/index.ts';
 import { cleanStaleState } from '../src/state-dir.ts';
 
-async function poll<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('the shared control plane', () => {
   let env: TestNamespace;
@@ -41,7 +32,7 @@ describe('the shared control plane', () => {
     const probe = await useTestNamespace('probe').finally(() => (process.env.FLUXION_TESTENV_RUN = saved));
     expect(await deleteRunNamespaces(probe.kubeconfigPath, 'probe-run')).toBe(1);
     const core = env.kubeConfig.makeApiClient(CoreV1Api);
-    const gone = await poll('probe namespace deleted', async () => {
+    const gone = await pollUntil('probe namespace deleted', async () => {
       const ns = await core.readNamespace({ name: probe.namespace }).catch(() => undefined);
       return ns === undefined || ns.metadata?.deletionTimestamp ? true : undefined;
     });
@@ -62,7 +53,7 @@ describe('the shared control plane', () => {
         },
       },
     });
-    const available = await poll('Deployment web Available', async () => {
+    const available = await pollUntil('Deployment web Available', async () => {
       const deployment = await apps.readNamespacedDeployment({ name: 'web', namespace: env.namespace });
       const condition = deployment.status?.conditions?.find((c) => c.type === 'Available');
       return condition?.status === 'True' ? deployment : undefined;
@@ -78,7 +69,7 @@ describe('a private control plane', () => {
       const core = controlPlane.kubeConfig().makeApiClient(CoreV1Api);
       await core.createNamespace({ body: { metadata: { name: 'before-restart' } } });
       await controlPlane.restartApiServer();
-      const namespace = await poll('namespace after restart', () => core.readNamespace({ name: 'before-restart' }));
+      const namespace = await pollUntil('namespace after restart', () => core.readNamespace({ name: 'before-restart' }));
       expect(namespace.metadata?.name).toBe('before-restart');
       expect(readFileSync(controlPlane.kubeconfigPath, 'utf8')).toContain('certificate-authority-data');
     } finally {
@@ -128,7 +119,7 @@ describe('a private control plane', () => {
     // The run died without cleaning up: etcd and kube-apiserver are orphans until the next start.
     expect(owner.childPids.every(isAlive)).toBe(true);
     expect(cleanStaleState()).toBeGreaterThanOrEqual(1);
-    await poll('orphans gone', async () => (owner.childPids.some(isAlive) ? undefined : true), 10_000);
+    await pollUntil('orphans gone', async () => (owner.childPids.some(isAlive) ? undefined : true), 10_000);
     expect(existsSync(stateDir)).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization, KustomizationSpec } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
-import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace } from '@fluxion/testenv';
+import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
 import { setupKustomizationController, type KustomizationControllerHandle } from '../../src/kustomization-controller.ts';
 import { sha256Digest, tarGz } from './tar-builder.ts';
 
@@ -136,22 +136,8 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
   };
 }
 
-/** Polls until `check` returns a value other than undefined/false, or fails with the last observation. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
+/** Polls until `check` returns a value other than undefined/false (testenv's pollUntil). */
+export const eventually = pollUntil;
 
 export function readyOf(kustomization: Kustomization | undefined): { status: string; reason: string; message: string } | undefined {
   return kustomization?.status?.conditions?.find((condition) => condition.type === 'Ready');

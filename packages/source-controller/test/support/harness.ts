@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
+import { eventually } from '@fluxion/testenv';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { type GitRepository, type GitRepositorySpec, installCrds, SourceApiVersion } from '@fluxion/api';
 import { createClient, createLogger, EventRecorder, type KubeClient, Manager } from '@fluxion/runtime';
@@ -63,7 +63,7 @@ export async function startHarness(): Promise<Harness> {
       await Promise.all(items.map((item) => client.deleteIfExists(gitRepositoryRef(env.namespace, item.metadata!.name!))));
       await eventually(async () => {
         if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0) throw new Error('GitRepositories still being deleted');
-      }, 30_000).catch(() => undefined);
+      }, { timeoutMs: 30_000 }).catch(() => undefined);
       await manager.stop();
       await artifactServer.close();
       await rm(storagePath, { recursive: true, force: true });
@@ -96,18 +96,7 @@ export function conditionOf(repository: GitRepository, type: string) {
   return repository.status?.conditions?.find((condition) => condition.type === type);
 }
 
-/** Polls until `check` returns a value without throwing; the last failure becomes the test's message. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (performance.now() > deadline) throw error;
-      await delay(150);
-    }
-  }
-}
+export { eventually };
 
 /** Waits for Ready=True on the current generation, optionally at a given revision. */
 export async function waitForReady(harness: Harness, name: string, revision?: string): Promise<GitRepository> {
