@@ -16,6 +16,8 @@ export interface PruneOptions {
   pruneDisabledAnnotation?: string;
   /** The value of that annotation that protects (Flux: `disabled`). */
   pruneDisabledValue?: string;
+  /** A caller's own rule, checked on the live object: a reason to keep it, or undefined to prune it. */
+  keep?: (live: KubernetesObject) => string | undefined;
   /**
    * Labels an object must carry to be ours, e.g. `{ 'kustomize.toolkit.fluxcd.io/name': 'apps', ... }`.
    * An object without them now belongs to someone else and is left alone.
@@ -77,6 +79,8 @@ async function pruneOne(client: KubeClient, identity: ObjectIdentity, options: P
 }
 
 function protection(live: KubernetesObject, options: PruneOptions): string | undefined {
+  const kept = options.keep?.(live);
+  if (kept) return kept;
   const annotations = live.metadata?.annotations ?? {};
   if (options.pruneDisabledAnnotation && annotations[options.pruneDisabledAnnotation] === (options.pruneDisabledValue ?? 'disabled')) {
     return `annotated ${options.pruneDisabledAnnotation}: ${options.pruneDisabledValue ?? 'disabled'}`;
