@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'packages/kustomize-ts/test/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/kustomize-ts/test/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },
