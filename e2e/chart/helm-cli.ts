@@ -40,7 +40,7 @@ export function findHelm(): string {
     accessSync(path, constants.X_OK);
   } catch {
     throw new HelmMissingError(
-      `no helm binary at ${path}: run \`bash ${installHelmScript}\` (or \`make setup\`) to build helm v${pinnedHelmVersion()} from its Go module, or set FLUXION_HELM to a helm v3 binary`,
+      `no helm binary at ${path}: run \`bash ${installHelmScript}\` (or \`make setup\`) to build helm v${pinnedHelmVersion()} from its Go module, or set FLUXION_HELM to a helm v4 binary`,
     );
   }
   return path;

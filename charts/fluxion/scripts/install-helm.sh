@@ -20,36 +20,29 @@ fi
 
 if ! command -v go >/dev/null 2>&1; then
   [ -x /usr/local/go/bin/go ] && PATH="/usr/local/go/bin:$PATH" \
-    || die "no Go toolchain found. Install Go 1.26+ (https://go.dev/dl), or put a helm v3 binary at $BIN"
+    || die "no Go toolchain found. Install Go 1.26+ (https://go.dev/dl), or put a helm v4 binary at $BIN"
 fi
 export GOTOOLCHAIN=local CGO_ENABLED=0
 started=$(date +%s)
 elapsed() { echo "$(( $(date +%s) - started ))s"; }
 
-say "resolving helm.sh/helm/v3@v$HELM_VERSION ($(go version | cut -d' ' -f3))"
-module_json=$(go mod download -json "helm.sh/helm/v3@v$HELM_VERSION") \
-  || die "could not download helm.sh/helm/v3@v$HELM_VERSION from the Go module proxy ($(go env GOPROXY)). Versions available: go list -m -versions helm.sh/helm/v3"
-helm_gomod=$(printf '%s' "$module_json" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')
+say "resolving helm.sh/helm/v4@v$HELM_VERSION ($(go version | cut -d' ' -f3))"
+go mod download -json "helm.sh/helm/v4@v$HELM_VERSION" >/dev/null \
+  || die "could not download helm.sh/helm/v4@v$HELM_VERSION from the Go module proxy ($(go env GOPROXY)). Versions available: go list -m -versions helm.sh/helm/v4"
 
-# helm's own Makefile stamps its version and the Kubernetes version its client libraries speak
-# (used as the default for .Capabilities.KubeVersion in `helm template` and `helm lint`).
-client_go=$(sed -n 's#^\s*k8s.io/client-go v0\.\([0-9]*\)\..*#\1#p' "$helm_gomod" | head -1)
-[ -n "$client_go" ] || die "could not read k8s.io/client-go's version from $helm_gomod"
-ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v3/internal/version.gitTreeState=clean"
-for pkg in pkg/lint/rules pkg/chartutil; do
-  ldflags+=" -X helm.sh/helm/v3/$pkg.k8sVersionMajor=1 -X helm.sh/helm/v3/$pkg.k8sVersionMinor=$client_go"
-done
+# helm 4 reads the Kubernetes version it speaks from client-go's build info; only its own version is stamped.
+ldflags="-s -w -X helm.sh/helm/v4/internal/version.version=v$HELM_VERSION -X helm.sh/helm/v4/internal/version.gitTreeState=clean"
 
 mkdir -p "$OUT"
 build_bin=$(mktemp -d "$OUT/.build.XXXXXX")
 trap 'rm -rf "$build_bin"' EXIT
-say "building helm v$HELM_VERSION (Kubernetes 1.$client_go client); the first time this downloads modules and compiles for a few minutes"
+say "building helm v$HELM_VERSION; the first time this downloads modules and compiles for a few minutes"
 # A heartbeat, so a long silent compile does not look hung.
 ( while sleep 30; do say "still building ($(elapsed) so far)"; done ) &
 heartbeat=$!
 trap 'kill "$heartbeat" 2>/dev/null || true; rm -rf "$build_bin"' EXIT
-GOBIN="$build_bin" go install -trimpath -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" \
-  || die "go install helm.sh/helm/v3/cmd/helm@v$HELM_VERSION failed (output above)"
+GOBIN="$build_bin" go install -trimpath -ldflags "$ldflags" "helm.sh/helm/v4/cmd/helm@v$HELM_VERSION" \
+  || die "go install helm.sh/helm/v4/cmd/helm@v$HELM_VERSION failed (output above)"
 mv "$build_bin/helm" "$BIN"
 say "built $("$BIN" version --short) in $(elapsed): $BIN"
 echo "$BIN"
