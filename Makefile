@@ -5,7 +5,7 @@ FLUXION_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/fluxion
 export FLUXION_CACHE
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm system-packages typecheck test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm system-packages typecheck lint fmt test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
 help:
@@ -35,7 +35,12 @@ system-packages:
 typecheck: deps
 	pnpm exec tsc -p tsconfig.json
 
-test: setup typecheck
+# oxlint with type-aware rules (tsgolint, built on the same Go compiler as TypeScript 7); .oxlintrc.json says why
+# each rule that is off is off.
+lint: deps
+	@pnpm exec oxlint --type-aware --deny-warnings --format=unix .
+
+test: setup lint typecheck
 	@mkdir -p .cache
 	@status=0; pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json || status=$$?; \
 	  node scripts/test-summary.ts .cache/vitest-results.json; exit $$status

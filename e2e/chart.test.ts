@@ -35,7 +35,7 @@ function container(deployment: V1Deployment | undefined) {
 describe('helm lint', () => {
   it('passes with --strict, with the defaults and with each controller alone', async () => {
     for (const values of [{}, onlySourceController, onlyKustomizeController]) {
-      const sets = Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
+      const sets = Object.entries(values).flatMap(([key, value]) => ['--set', `${key}=${String(value)}`]);
       const output = await runHelm(findHelm(), ['lint', '--strict', chartDirectory, ...sets]);
       expect(output).toContain('1 chart(s) linted, 0 chart(s) failed');
     }

@@ -66,7 +66,7 @@ describe('Controller', () => {
     const errors = entries().filter((entry) => entry.msg === 'Reconciler error');
     expect(errors).toHaveLength(2);
     expect(errors[0]).toMatchObject({ level: 'error', name: 'flaky', retryInMs: 750 });
-    expect((errors[0]?.err as { message: string }).message).toContain('connection refused (attempt 1)');
+    expect((errors[0]?.err as { message: string } | undefined)?.message).toContain('connection refused (attempt 1)');
     const metricsText = await metrics.render();
     expect(metricsText).toContain('fluxion_reconcile_total{controller="widget",result="error"} 2');
     expect(metricsText).toContain('fluxion_reconcile_total{controller="widget",result="success"} 1');

@@ -1,7 +1,7 @@
 // Writes `status` through the status subresource by server-side apply, so only the fields this controller owns change.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { isNotFound } from './api-error.ts';
-import type { KubeClient, ObjectRef } from './client.ts';
+import type { KubeClient } from './client.ts';
 import { refOf } from './client.ts';
 import { ReadyCondition, type Condition } from './conditions.ts';
 import type { MetricsObject, RuntimeMetrics } from './metrics.ts';

@@ -101,7 +101,7 @@ describe('watch cache on the shared control plane', () => {
     await client.create(configMap(env.namespace, 'ix-outside', {}, { indexed: 'no', team: 'red' }));
     await eventually(() => expect(reflector.byIndex('by-team', 'red').map((cm) => cm.metadata?.name)).toEqual(['ix-a']));
     await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'ix-b', namespace: env.namespace }, { metadata: { labels: { team: 'red' } } }, 'merge');
-    await eventually(() => expect(reflector.byIndex('by-team', 'red').map((cm) => cm.metadata?.name).sort()).toEqual(['ix-a', 'ix-b']));
+    await eventually(() => expect(reflector.byIndex('by-team', 'red').map((cm) => cm.metadata?.name ?? '').sort((a, b) => a.localeCompare(b))).toEqual(['ix-a', 'ix-b']));
     expect(reflector.byIndex('by-team', 'blue')).toEqual([]);
     expect(reflector.get(env.namespace, 'ix-outside')).toBeUndefined();
   });

@@ -7,7 +7,6 @@ import {
   conditionOf,
   createGitRepository,
   download,
-  eventually,
   fileInArchive,
   getGitRepository,
   gitRepositoryRef,

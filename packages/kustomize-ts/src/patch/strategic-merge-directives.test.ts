@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { patched, sharedDeployment, type Case } from './strategic-merge.test-support.ts';
-import { applyStrategicMergePatch, isDeletedByPatch } from './strategic-merge.ts';
+import { isDeletedByPatch } from './strategic-merge.ts';
 
 const cases: Case[] = [
   {
