@@ -5,7 +5,7 @@ FLUXION_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/fluxion
 export FLUXION_CACHE
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm system-packages typecheck lint fmt test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm system-packages images typecheck lint fmt test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
 help:
@@ -32,6 +32,10 @@ helm:
 system-packages:
 	@bash scripts/install-system-packages.sh
 
+# One image per controller (podman, from a Debian base made here and the toolchain's Node 24); prints their sizes.
+images: deps system-packages
+	@bash scripts/images/build-images.sh
+
 typecheck: deps
 	pnpm exec tsc -p tsconfig.json
 
@@ -40,7 +44,7 @@ typecheck: deps
 lint: deps
 	@pnpm exec oxlint --type-aware --deny-warnings --format=unix .
 
-test: setup lint typecheck
+test: setup lint typecheck images
 	@mkdir -p .cache
 	@status=0; pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json || status=$$?; \
 	  node scripts/test-summary.ts .cache/vitest-results.json; exit $$status

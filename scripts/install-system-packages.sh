@@ -10,6 +10,11 @@ declare -A wanted=(
   [docker-registry]=docker-registry
   [nats-server]=nats-server
   [openssl]=openssl
+  # make images: podman with runc, and mmdebstrap for the Debian base; strip (binutils) trims node's symbols
+  [podman]=podman
+  [runc]=runc
+  [mmdebstrap]=mmdebstrap
+  [strip]=binutils
 )
 missing=()
 for command in "${!wanted[@]}"; do

@@ -17,32 +17,60 @@ export interface ControllerProcess {
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
+export interface ContainerOptions {
+  image: string;
+  /** Host directories mounted writable, as the chart's emptyDir volumes (`/tmp`, `/data`). */
+  volumes: Record<string, string>;
+}
+
+/** The podman settings this sandbox needs (scripts/images/podman.sh says why). */
+export const podmanFlags = ['--storage-driver', 'vfs', '--runtime', 'runc', '--cgroup-manager', 'cgroupfs'];
+const containersConf = join(repoRoot, 'scripts', 'images', 'containers.conf');
+
+/** As the chart runs a controller: user 65534, a read-only root, host network here (no pod network). */
+function containerRunArgs(container: ContainerOptions, kubeconfigPath: string, env: NodeJS.ProcessEnv): string[] {
+  const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value ?? ''}`]);
+  const volumeArgs = Object.entries(container.volumes).flatMap(([inside, host]) => ['--volume', `${host}:${inside}`]);
+  return [
+    'run', '--rm', '--network=host', '--read-only', '--user=65534:65534', '--cap-drop=ALL',
+    '--security-opt=no-new-privileges', `--volume=${kubeconfigPath}:/etc/fluxion/kubeconfig:ro`,
+    '--env=KUBECONFIG=/etc/fluxion/kubeconfig', ...envArgs, ...volumeArgs, container.image,
+  ];
+}
+
 export function controllerBinary(name: ControllerName): string {
   return join(repoRoot, 'packages', name, 'bin', name);
 }
 
 export async function startControllerProcess(
   name: ControllerName,
-  options: { kubeconfigPath: string; logFile: string; args?: string[]; env?: NodeJS.ProcessEnv; detached?: boolean },
+  options: {
+    kubeconfigPath: string;
+    logFile: string;
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    detached?: boolean;
+    /** Run the controller from this image with podman, as the chart runs it, instead of from the sources. */
+    container?: ContainerOptions;
+  },
 ): Promise<ControllerProcess> {
   const [healthPort, metricsPort] = await Promise.all([freePort(), freePort()]);
   const log = createWriteStream(options.logFile, { flags: 'a' });
   await new Promise((resolve) => log.once('open', resolve));
-  const child = spawn(
-    process.execPath,
-    [
-      controllerBinary(name),
-      `--health-addr=127.0.0.1:${healthPort}`,
-      `--metrics-addr=127.0.0.1:${metricsPort}`,
-      '--log-level=info',
-      ...(options.args ?? []),
-    ],
-    {
-      env: { ...process.env, ...options.env, KUBECONFIG: options.kubeconfigPath },
-      stdio: ['ignore', log, log],
-      detached: options.detached ?? false,
-    },
-  );
+  const args = [
+    `--health-addr=127.0.0.1:${healthPort}`,
+    `--metrics-addr=127.0.0.1:${metricsPort}`,
+    '--log-level=info',
+    ...(options.args ?? []),
+  ];
+  const [command, commandArgs] = options.container
+    ? ['podman', [...podmanFlags, ...containerRunArgs(options.container, options.kubeconfigPath, options.env ?? {}), ...args]]
+    : [process.execPath, [controllerBinary(name), ...args]];
+  const child = spawn(command, commandArgs, {
+    env: { ...process.env, ...options.env, KUBECONFIG: options.kubeconfigPath, CONTAINERS_CONF: containersConf },
+    stdio: ['ignore', log, log],
+    detached: options.detached ?? false,
+  });
   if (options.detached) child.unref(); // outlives the demo's narrator, until `make demo-down`
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   let exitCode: number | null | undefined;

@@ -1,0 +1,116 @@
+// The controllers run from their images as the chart runs them: user 65534, a read-only root, only the mounted
+// volumes writable, the kubeconfig from a file; and they do the GitOps loop from there.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { installCrds } from '@fluxion/api';
+import { pollUntil, startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { podmanFlags, startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
+import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
+import { fleetRepositoryFiles, fleetSyncObjects } from './support/sample-repository.ts';
+
+const repoRoot = join(import.meta.dirname, '..');
+const version = /^appVersion: "?([^"\n]+)"?$/m.exec(readFileSync(join(repoRoot, 'charts/fluxion/Chart.yaml'), 'utf8'))?.[1];
+const imageOf = (name: ControllerName) => `localhost/fluxion/${name}:${version ?? 'unknown'}`;
+
+function podman(args: string[]): string {
+  const env = { ...process.env, CONTAINERS_CONF: join(repoRoot, 'scripts/images/containers.conf') };
+  return execFileSync('podman', [...podmanFlags, ...args], { env, encoding: 'utf8' });
+}
+
+function imageExists(image: string): boolean {
+  try {
+    podman(['image', 'exists', image]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('controller images', () => {
+  let env: TestNamespace;
+  let cluster: Cluster;
+  let git: GitHttpServer;
+  let scratch: string;
+  const controllers: ControllerProcess[] = [];
+
+  /** A host directory the container's user 65534 may write, standing in for the chart's emptyDir. */
+  const emptyDir = (name: string): string => {
+    const dir = mkdtempSync(join(scratch, `${name}-`));
+    chownSync(dir, 65534, 65534);
+    return dir;
+  };
+
+  beforeAll(async () => {
+    for (const name of ['source-controller', 'kustomize-controller'] as const) {
+      expect(imageExists(imageOf(name)), `${imageOf(name)} is missing: run make images`).toBe(true);
+    }
+    env = await useTestNamespace('images');
+    cluster = connect(env.kubeconfigPath);
+    scratch = mkdtempSync(join(tmpdir(), 'fluxion-images-'));
+    chmodSync(scratch, 0o755);
+    await installCrds(env.kubeConfig);
+    git = await startGitHttpServer();
+    git.repositories.create('fleet');
+    git.repositories.commit('fleet', fleetRepositoryFiles());
+    // Readable by the container's user, as a mounted Secret is; the test's own copy stays 0600.
+    const kubeconfigPath = join(scratch, 'kubeconfig');
+    copyFileSync(env.kubeconfigPath, kubeconfigPath);
+    chmodSync(kubeconfigPath, 0o644);
+    const common = { kubeconfigPath, env: { RUNTIME_NAMESPACE: env.namespace } };
+    controllers.push(
+      await startControllerProcess('source-controller', {
+        ...common,
+        logFile: join(scratch, 'source-controller.log'),
+        args: ['--storage-addr=127.0.0.1:0', '--watch-all-namespaces=false'],
+        container: { image: imageOf('source-controller'), volumes: { '/data': emptyDir('data') } },
+      }),
+      await startControllerProcess('kustomize-controller', {
+        ...common,
+        logFile: join(scratch, 'kustomize-controller.log'),
+        args: ['--watch-all-namespaces=false'],
+        container: { image: imageOf('kustomize-controller'), volumes: { '/tmp': emptyDir('tmp') } },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    for (const controller of controllers) await controller.stop();
+    await git?.stop();
+    if (scratch && !process.env.FLUXION_KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('run as user 65534 from a production tree: no tests, benches or dev dependencies inside', () => {
+    for (const name of ['source-controller', 'kustomize-controller'] as const) {
+      expect(podman(['image', 'inspect', '--format', '{{.Config.User}}', imageOf(name)]).trim()).toBe('65534:65534');
+      const files = podman(['run', '--rm', '--network=none', '--entrypoint', 'node', imageOf(name), '-e', listFiles]);
+      expect(files).toContain(`/app/bin/${name}`);
+      const ours = files.split('\n').filter((file) => !file.startsWith('/app/node_modules/'));
+      expect(ours.filter((file) => /\.test\.ts$|\/test\/|\/bench\//.test(file))).toEqual([]);
+      expect(files).not.toMatch(/^\/app\/node_modules\/(@kubernetes\/client-node|vitest|typescript|@fluxion\/testenv)\//m);
+    }
+  });
+
+  it('sync a Git repository to the cluster from inside the images', async () => {
+    await apply(cluster, fleetSyncObjects(env.namespace, git.urlOf('fleet')));
+    const ready = await pollUntil('Kustomization infra Ready', async () => {
+      const ks = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'infra', env.namespace);
+      return conditionOf(ks, 'Ready')?.status === 'True' ? conditionOf(ks, 'Ready') : undefined;
+    }, 120_000);
+    expect(ready?.message).toMatch(/^Applied revision: main@sha1:[0-9a-f]{40}$/);
+    const repository = await read(cluster, 'source.toolkit.fluxcd.io/v1', 'GitRepository', 'fleet', env.namespace);
+    expect(conditionOf(repository, 'ArtifactInStorage')?.status).toBe('True');
+  });
+});
+
+// Lists every file under /app (node is the only program the slim base has).
+const listFiles = `
+const { readdirSync } = require('node:fs');
+const walk = (dir) => readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+  const path = dir + '/' + entry.name;
+  return entry.isDirectory() ? walk(path) : [path];
+});
+console.log(walk('/app').join('\\n'));
+`;
