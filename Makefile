@@ -11,7 +11,7 @@ export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
         bench demo demo-down cluster cluster-down clean
 
 help: ## list the targets (this text)
-	@grep -E '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)$$/\1\t\2/' | \
+	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)$$/\1\t\2/' | \
 	  while IFS=$$'\t' read -r target text; do printf 'make %-16s %s\n' "$$target" "$$text"; done
 
 setup: toolchain deps kube-binaries helm system-packages ## install everything the other targets need (skips what is there)
