@@ -3,72 +3,73 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 FLUXION_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/fluxion
 export FLUXION_CACHE
+# when this make began, so `make test` can say how long it took, setup included
+MAKE_STARTED := $(shell date +%s)
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm system-packages images typecheck lint fmt test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm system-packages images typecheck lint test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
-help:
-	@echo "make demo          run the main job: a control plane and Fluxion syncing a sample repository"
-	@echo "make test          install everything needed, then type-check and run every test"
-	@echo "make bench         run the benchmarks and print their figures"
-	@echo "make cluster       start a control plane in the background (.fluxion/kubeconfig)"
-	@echo "make cluster-down  stop it and remove its state"
+help: ## list the targets (this text)
+	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)$$/\1\t\2/' | \
+	  while IFS=$$'\t' read -r target text; do printf 'make %-16s %s\n' "$$target" "$$text"; done
 
-setup: toolchain deps kube-binaries helm system-packages
+setup: toolchain deps kube-binaries helm system-packages ## install everything the other targets need (skips what is there)
 
-toolchain:
+toolchain: ## Node 24 and pnpm into the cache (from the npm registry)
 	@bash scripts/bootstrap-toolchain.sh >/dev/null
 
-deps: toolchain
+deps: toolchain ## the workspace's npm dependencies (pnpm install --frozen-lockfile)
 	@pnpm install --frozen-lockfile --reporter=silent
 
-kube-binaries:
+kube-binaries: ## build etcd, kube-apiserver, ... from Kubernetes' Go modules into the cache
 	@bash packages/testenv/scripts/build-kube-binaries.sh >/dev/null
 
-helm:
+helm: ## build Helm 4 from its Go module into the cache
 	@bash charts/fluxion/scripts/install-helm.sh >/dev/null
 
-system-packages:
+system-packages: ## install the Debian packages the fixture servers and tests use
 	@bash scripts/install-system-packages.sh
 
 # One image per controller (podman, from a Debian base made here and the toolchain's Node 24); prints their sizes.
-images: deps system-packages
+images: deps system-packages ## build one image per controller with podman, and print their sizes
 	@bash scripts/images/build-images.sh
 
-typecheck: deps
+typecheck: deps ## type-check every package (tsc)
 	pnpm exec tsc -p tsconfig.json
 
 # oxlint with type-aware rules (tsgolint, built on the same Go compiler as TypeScript 7); .oxlintrc.json says why
 # each rule that is off is off.
-lint: deps
+lint: deps ## lint every package (oxlint, type-aware)
 	@pnpm exec oxlint --type-aware --deny-warnings --format=unix .
 
-test: setup lint typecheck images
+test: setup lint typecheck images ## install everything needed, lint, type-check, build the images, run every test, print the time taken
 	@mkdir -p .cache
 	@status=0; pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json || status=$$?; \
-	  node scripts/test-summary.ts .cache/vitest-results.json; exit $$status
+	  node scripts/test-summary.ts .cache/vitest-results.json; \
+	  elapsed=$$(( $$(date +%s) - $(MAKE_STARTED) )); printf 'make test took %dm %02ds\n' $$((elapsed / 60)) $$((elapsed % 60)); \
+	  exit $$status
 
-test-unit: deps
+test-unit: deps ## only the tests that need no cluster
 	pnpm exec vitest run --project unit
 
-test-cluster: setup
+test-cluster: setup ## only the tests against a real control plane
 	pnpm exec vitest run --project cluster
 
-bench: setup
+bench: setup ## run the benchmarks and print their figures (node scripts/bench.ts WORD picks some)
 	node scripts/bench.ts
 
-cluster: setup
+cluster: setup ## start a control plane in the background (.fluxion/kubeconfig)
 	@node packages/testenv/bin/cluster up
 
-cluster-down: toolchain
+cluster-down: toolchain ## stop it and remove its state
 	@node packages/testenv/bin/cluster down
 
-demo: setup
+demo: setup ## the main job: a control plane and Fluxion syncing a sample repository
 	node scripts/demo.ts
 
-demo-down: toolchain
+demo-down: toolchain ## stop what make demo left running
 	@node scripts/demo-down.ts
 
-clean: cluster-down
+clean: cluster-down ## stop the cluster and remove node_modules
 	rm -rf node_modules packages/*/node_modules

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs from Debian what the fixture servers need (sshd, an OCI registry, NATS, git); skips what is there.
+# Installs from Debian what the fixture servers and tests need (sshd, an OCI registry, NATS, git, gpg for the
+# verify tests); skips what is there.
 set -euo pipefail
 
 say() { printf '[system] %s\n' "$*" >&2; }
@@ -10,6 +11,7 @@ declare -A wanted=(
   [docker-registry]=docker-registry
   [nats-server]=nats-server
   [openssl]=openssl
+  [gpg]=gnupg
   # make images: podman with runc, and mmdebstrap for the Debian base; strip (binutils) trims node's symbols
   [podman]=podman
   [runc]=runc

@@ -1,6 +1,7 @@
 // The Kustomization controller against the real control plane: apply, prune, drift, failures that apply nothing, dependencies.
 import type { CoreV1Event, V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teardownGraceMs } from '../src/finalize.ts';
 import { configMapYaml, deploymentYaml, eventually, readyOf, startKustomizeEnv, type KustomizeEnv } from './support/kustomize-env.ts';
 
 let k: KustomizeEnv;
@@ -204,22 +205,53 @@ describe('dependsOn', () => {
     expect(readySince(apps)).toBeGreaterThanOrEqual(readySince(infra));
   });
 
-  it('deleting both tears down in reverse order: the dependency waits until its dependents objects are gone', async () => {
+  it('deleting both tears down in reverse order: past the grace period the dependency still waits for its dependents objects', async () => {
+    // objects of its own, so the test runs alone and in any order
+    const infraRevision = await k.publish('down-infra', { 'cm.yaml': configMapYaml('down-infra-cm', { v: '1' }) });
+    const appsRevision = await k.publish('down-apps', { 'cm.yaml': configMapYaml('down-apps-cm', { v: '1' }) });
+    await k.applyKustomization('down-infra', { targetNamespace: k.ns });
+    await k.applyKustomization('down-apps', { targetNamespace: k.ns, dependsOn: [{ name: 'down-infra' }] });
+    await readyAt('down-infra', infraRevision);
+    await readyAt('down-apps', appsRevision);
+
     // a finalizer of our own holds the dependent's object, and with it the whole teardown
-    await k.client.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: k.ns, name: 'apps-cm' }, { metadata: { finalizers: ['test.fluxion.dev/hold'] } }, 'merge');
-    const ksRef = (name: string) => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: k.ns, name });
-    await k.client.delete(ksRef('infra'));
-    await k.client.delete(ksRef('apps'));
+    const heldRef = { apiVersion: 'v1', kind: 'ConfigMap', namespace: k.ns, name: 'down-apps-cm' };
+    await k.client.patch(heldRef, { metadata: { finalizers: ['test.fluxion.dev/hold'] } }, 'merge');
+    // when each finished reconcile of the dependency began: proof the controller looked again after the grace period
+    const infraReconcileStarts: number[] = [];
+    const reconciler = k.handle.reconciler as { reconcile: typeof k.handle.reconciler.reconcile };
+    const original = reconciler.reconcile;
+    reconciler.reconcile = async (key, log) => {
+      const startedAt = Date.now();
+      try {
+        return await original(key, log);
+      } finally {
+        if (key.namespace === k.ns && key.name === 'down-infra') infraReconcileStarts.push(startedAt);
+      }
+    };
+    try {
+      const ksRef = (name: string) => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: k.ns, name });
+      // `kubectl delete -f` order: the dependency first
+      await k.client.delete(ksRef('down-infra'));
+      await k.client.delete(ksRef('down-apps'));
 
-    await eventually('the dependent object terminating', async () => Boolean((await configMap('apps-cm'))?.metadata?.deletionTimestamp));
-    // the dependency has not touched its objects while the dependent's are still there
-    await eventually('infra still waiting', async () => (await k.getKustomization('infra'))?.metadata?.deletionTimestamp !== undefined);
-    expect((await configMap('infra-cm'))?.metadata?.deletionTimestamp).toBeUndefined();
-    expect(await k.getKustomization('infra')).toBeDefined();
+      await eventually('the dependent object terminating', async () => Boolean((await configMap('down-apps-cm'))?.metadata?.deletionTimestamp));
+      const deletedAt = Date.parse(String((await k.getKustomization('down-infra'))?.metadata?.deletionTimestamp));
+      const graceEnd = deletedAt + teardownGraceMs;
+      await eventually('a reconcile of down-infra begun after its grace period', async () => infraReconcileStarts.some((startedAt) => startedAt > graceEnd));
 
-    await k.client.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: k.ns, name: 'apps-cm' }, { metadata: { finalizers: null } }, 'merge');
-    await eventually('both Kustomizations gone', async () => !(await k.getKustomization('apps')) && !(await k.getKustomization('infra')));
-    expect(await configMap('infra-cm')).toBeUndefined();
-    expect(await configMap('apps-cm')).toBeUndefined();
+      // the dependency is still there and has not touched its object: the object exists and is not terminating
+      expect((await k.getKustomization('down-infra'))?.metadata?.deletionTimestamp).toBeDefined();
+      const infraObject = await configMap('down-infra-cm');
+      expect(infraObject).toBeDefined();
+      expect(infraObject?.metadata?.deletionTimestamp).toBeUndefined();
+    } finally {
+      reconciler.reconcile = original;
+      await k.client.patch(heldRef, { metadata: { finalizers: null } }, 'merge');
+    }
+
+    await eventually('both Kustomizations gone', async () => !(await k.getKustomization('down-apps')) && !(await k.getKustomization('down-infra')));
+    expect(await configMap('down-infra-cm')).toBeUndefined();
+    expect(await configMap('down-apps-cm')).toBeUndefined();
   });
 });

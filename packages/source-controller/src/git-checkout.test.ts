@@ -1,6 +1,8 @@
 // Against real repositories: bare repos on disk (file://), git http-backend with auth, and sshd (testenv fixtures).
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { git, GitRepositories, type GitHttpServer, type GitSshServer, startGitHttpServer, startGitSshServer } from '@fluxion/testenv';
@@ -52,6 +54,32 @@ async function listFiles(dir: string): Promise<string[]> {
     .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
     .filter((path) => !path.startsWith('.git'))
     .sort();
+}
+
+interface CommandLineWatch {
+  error: unknown;
+  /** A process whose command line holds `marker` was seen while the fetch ran. */
+  sawGit: boolean;
+  /** Command lines that held one of the secrets. */
+  leaked: string[];
+}
+
+/** Reads every process's /proc/<pid>/cmdline (readable by any user on the node) while a fetch that hangs runs. */
+async function watchCommandLines(fetch: Promise<unknown>, marker: string, secrets: readonly string[]): Promise<CommandLineWatch> {
+  const pending = fetch.then(() => undefined, (e: unknown) => e);
+  const leaked: string[] = [];
+  let sawGit = false;
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && !sawGit) {
+    for (const pid of await readdir('/proc').catch(() => [])) {
+      if (!/^\d+$/.test(pid)) continue;
+      const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+      if (cmdline.includes(marker)) sawGit = true;
+      if (secrets.some((secret) => cmdline.includes(secret))) leaked.push(cmdline.split('\0').join(' '));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { error: await pending, sawGit, leaked };
 }
 
 describe('resolving refs as Flux does', () => {
@@ -287,31 +315,32 @@ describe('over HTTP with credentials', () => {
   });
 
   it('kills a hanging git at spec.timeout, and keeps credentials off every command line', async () => {
-    const seenPassword: string[] = [];
-    const pending = checkoutGitRepository({
-      url: server.hangingUrl,
-      ref: { branch: 'main' },
-      credentials: { kind: 'basic', username, password },
-      timeoutMs: 3000,
-      directory: checkoutDir(),
-    }).then(() => undefined, (e: unknown) => e);
-    // While git hangs, look at every process's command line.
-    const deadline = Date.now() + 2000;
-    let sawGit = false;
-    while (Date.now() < deadline) {
-      for (const pid of await readdir('/proc').catch(() => [])) {
-        if (!/^\d+$/.test(pid)) continue;
-        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-        if (cmdline.includes(server.hangingUrl)) sawGit = true;
-        if (cmdline.includes(password) || cmdline.includes(Buffer.from(`${username}:${password}`).toString('base64'))) seenPassword.push(cmdline);
-      }
-      if (sawGit) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const error = await pending;
+    const { error, sawGit, leaked } = await watchCommandLines(
+      checkoutGitRepository({ url: server.hangingUrl, ref: { branch: 'main' }, credentials: { kind: 'basic', username, password }, timeoutMs: 3000, directory: checkoutDir() }),
+      '/hang/repository.git',
+      [password, Buffer.from(`${username}:${password}`).toString('base64')],
+    );
     expect(sawGit).toBe(true);
-    expect(seenPassword).toEqual([]);
+    expect(leaked).toEqual([]);
     expect(error).toBeInstanceOf(FetchError);
+    expect((error as FetchError).message).toBe(`listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`);
+  });
+
+  it('credentials written into spec.url authenticate as a Secret would, and never reach a command line', async () => {
+    const withCredentials = (url: string) => url.replace('http://', `http://${username}:${encodeURIComponent(password)}@`);
+    server.repositories.create('url-auth');
+    const sha = server.repositories.commit('url-auth', { 'u.yaml': 'credentials from the URL' });
+    const { result, directory } = await checkout({ url: withCredentials(server.urlOf('url-auth')), ref: { branch: 'main' } });
+    expect(result.revision).toBe(`main@sha1:${sha}`);
+    expect(await readFile(join(directory, '.git/config'), 'utf8')).not.toContain(password);
+
+    const { error, sawGit, leaked } = await watchCommandLines(
+      checkoutGitRepository({ url: withCredentials(server.hangingUrl), ref: { branch: 'main' }, timeoutMs: 3000, directory: checkoutDir() }),
+      '/hang/repository.git',
+      [password, Buffer.from(`${username}:${password}`).toString('base64')],
+    );
+    expect(sawGit).toBe(true);
+    expect(leaked).toEqual([]);
     expect((error as FetchError).message).toBe(`listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`);
   });
 });
@@ -336,6 +365,41 @@ describe('over SSH', () => {
     });
     expect(result.revision).toBe(`main@sha1:${sha}`);
     expect(await readFile(join(directory, 'ssh.yaml'), 'utf8')).toBe('over ssh');
+  });
+
+  it('a passphrase written into spec.url unlocks the Secret\'s key, and never reaches a command line', async () => {
+    const server = sshServer!;
+    const passphrase = 'url-pa55phrase';
+    const keyFile = join(workDir, `encrypted-identity-${counter++}`);
+    await writeFile(keyFile, server.identity, { mode: 0o600 });
+    execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', passphrase, '-f', keyFile]);
+    const credentials = { kind: 'ssh' as const, identity: await readFile(keyFile, 'utf8'), knownHosts: server.knownHosts };
+    const withPassphrase = (url: string) => url.replace('@127.0.0.1:', `:${passphrase}@127.0.0.1:`);
+
+    server.repositories.create('ssh-url');
+    const sha = server.repositories.commit('ssh-url', { 'p.yaml': 'unlocked by the URL' });
+    const { result } = await checkout({ url: withPassphrase(server.urlOf('ssh-url')), ref: { branch: 'main' }, credentials });
+    expect(result.revision).toBe(`main@sha1:${sha}`);
+
+    // a server that accepts the connection and never speaks keeps git and ssh running while we look
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const url = `ssh://git:${passphrase}@127.0.0.1:${port}/srv/hanging.git`;
+      const { error, sawGit, leaked } = await watchCommandLines(
+        checkoutGitRepository({ url, ref: { branch: 'main' }, credentials, timeoutMs: 3000, directory: checkoutDir() }),
+        'git-upload-pack',
+        [passphrase],
+      );
+      expect(sawGit).toBe(true);
+      expect(leaked).toEqual([]);
+      expect((error as FetchError).message).toBe(`listing refs of branch 'main' from ssh://127.0.0.1:${port}/srv/hanging.git timed out after 3s (spec.timeout)`);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('refuses a host whose key is not the known one', async () => {

@@ -7,6 +7,7 @@ import { describeRefRequest, type GitRefRequest, type GitRepositoryRef, parseLsR
 import { FetchError, redactText, redactUrl } from './fetch-error.ts';
 import { recogniseTlsFailure, tlsFailureHeadline, type TlsSettings } from './git-tls-failure.ts';
 import { formatGitRevision, isSameRevision } from './revision.ts';
+import { credentialsWithUrl, splitUrlCredentials } from './url-credentials.ts';
 
 export interface GitCheckoutOptions {
   /** `spec.url`. */
@@ -45,16 +46,21 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
   const displayUrl = redactUrl(options.url);
   const timeoutMs = options.timeoutMs ?? defaultGitTimeoutMs;
   const deadline = Date.now() + timeoutMs;
-  const transport = await prepareGitTransport(options.url, options.credentials, options.gitConfig, {
-    ...(options.tls ? { tls: options.tls } : {}),
-    ...(options.proxy ? { proxy: options.proxy } : {}),
-  }).catch((error: unknown) => {
-    throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
-  });
+  // credentials written into spec.url go where the Secret's go: never onto git's command line
+  const fromUrl = splitUrlCredentials(options.url);
+  const url = fromUrl.url;
+  const transport = await Promise.resolve()
+    .then(() => prepareGitTransport(url, credentialsWithUrl(options.credentials, fromUrl), options.gitConfig, {
+      ...(options.tls ? { tls: options.tls } : {}),
+      ...(options.proxy ? { proxy: options.proxy } : {}),
+    }))
+    .catch((error: unknown) => {
+      throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
+    });
   const tls: TlsSettings = { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) };
   const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets, tls };
   try {
-    const lsRemote = await git(context, listingRefs, ['ls-remote', options.url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
+    const lsRemote = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
     const resolved = resolveRemoteRef(request, parseLsRemote(lsRemote), displayUrl);
     if (resolved.revision !== '' && isSameRevision(options.lastObservedRevision, resolved.revision)) {
       return { changed: false, revision: resolved.revision };
@@ -63,7 +69,7 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
     const cwd = options.directory;
     await mkdir(cwd, { recursive: true });
     await git(context, 'initializing a checkout of', ['init', '--quiet', cwd]);
-    await git(context, 'configuring the remote of', ['remote', 'add', 'origin', options.url], { cwd });
+    await git(context, 'configuring the remote of', ['remote', 'add', 'origin', url], { cwd });
     if (options.sparseCheckout && options.sparseCheckout.length > 0) {
       await git(context, 'setting up sparse checkout of', ['sparse-checkout', 'set', '--cone', '--', ...options.sparseCheckout], { cwd });
     }

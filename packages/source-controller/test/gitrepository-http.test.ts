@@ -104,6 +104,22 @@ describe('GitRepository over HTTP', () => {
     }
   });
 
+  it('fetches with credentials written into spec.url, and shows them nowhere', async () => {
+    basicServer.repositories.create('url-credentials');
+    const commit = basicServer.repositories.commit('url-credentials', { 'u.yaml': 'u: 1\n' });
+    const url = basicServer.urlOf('url-credentials').replace('://', `://flux:${password}@`);
+    await createGitRepository(harness, 'url-credentials', { url, ref: { branch: 'main' } });
+    const repository = await waitForReady(harness, 'url-credentials', `main@sha1:${commit}`);
+
+    const events = await eventsOf(harness, 'url-credentials');
+    expect(events.some((event) => event.reason === 'NewArtifact')).toBe(true);
+    for (const secret of [password, Buffer.from(`flux:${password}`).toString('base64')]) {
+      expect(JSON.stringify(repository.status)).not.toContain(secret);
+      expect(JSON.stringify(events)).not.toContain(secret);
+      expect(harness.logs.join('\n')).not.toContain(secret);
+    }
+  });
+
   it('names a missing Secret', async () => {
     basicServer.repositories.create('no-secret');
     await createGitRepository(harness, 'no-secret', { url: basicServer.urlOf('no-secret'), secretRef: { name: 'does-not-exist' } });
