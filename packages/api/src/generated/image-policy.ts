@@ -47,6 +47,8 @@ export interface ImagePolicySpec {
    * @pattern ^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$
    */
   interval?: string;
+  /** Stops choosing tags until set back to false. */
+  suspend?: boolean;
 }
 
 /** The ImageRepository whose tags are chosen from; another namespace only where its accessFrom allows. */
