@@ -116,3 +116,5 @@ export { apiServerReachableCheck } from './api-server-check.ts';
 // --- pure helpers any controller may need ---
 export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
 export type { SemVer, SemVerRange } from './semver-range.ts';
+// --- OCI registry client: references, dockerconfigjson credentials, token flow, manifests, tags, blobs ---
+export * from './oci/index.ts';
