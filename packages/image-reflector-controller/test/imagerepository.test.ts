@@ -141,8 +141,8 @@ describe('ImageRepository logins', () => {
   it('is AuthenticationFailed without a login, with a wrong one, or a Secret that is missing, never showing the password', async () => {
     await harness.client.create(dockerConfigSecret(harness.namespace, 'wrong-login', token.host, credentials.username, 'not-the-password'));
     const cases: [string, Partial<ImageRepositorySpec> & { image: string }, string][] = [
-      ['anonymous', { image: `${basic.host}/private/app` }, 'HTTP 401'],
-      ['wrong', { image: `${token.host}/private/app`, secretRef: { name: 'wrong-login' } }, ''],
+      ['anonymous', { image: `${basic.host}/private/app` }, 'the registry requires credentials and none were given: check spec.secretRef'],
+      ['wrong', { image: `${token.host}/private/app`, secretRef: { name: 'wrong-login' } }, 'check spec.secretRef or spec.serviceAccountName'],
       ['no-secret', { image: `${basic.host}/private/app`, secretRef: { name: 'absent' } }, `Secret ${harness.namespace}/absent (spec.secretRef) not found`],
       ['other-host', { image: `${basic.host}/private/app`, secretRef: { name: 'wrong-login' } }, `has no login for registry ${basic.host}`],
     ];
