@@ -118,6 +118,11 @@ class PolicyRun {
     const repository = await this.#repository();
     const repositoryName = `${repository.metadata?.namespace}/${repository.metadata?.name}`;
     const stored = this.#options.store.get(repositoryKeyOf(this.#object));
+    if (!stored && repository.status?.lastScanResult) {
+      // Scanned before, not yet by this process (a restart, a new leader): the store enqueues us when the tags land,
+      // and until then the status written by the last process still holds, so nothing is written.
+      return {};
+    }
     if (!stored) {
       // The store tells us when the scan lands; nothing to retry until then.
       throw new ImageError(ImageReason.DependencyNotReady, `ImageRepository ${repositoryName} has not been scanned yet`);
