@@ -1,5 +1,5 @@
 // A registry that misbehaves, played by a real HTTP server on loopback: 429 with Retry-After (waited for, then
-// the scan succeeds), a 429 that never ends, a tag list that is not JSON, a 401 without a challenge. Each ends as a
+// the scan succeeds), a 429 that never ends, a tag list that is not JSON, no answer at all, a 401 without a challenge. Each ends as a
 // condition naming the URL; the last good tag list and status stay.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,6 +88,13 @@ describe('a misbehaving registry', () => {
     const policy = await readPolicy(harness, 'flaky');
     expect(policy.status?.latestRef?.tag).toBe('1.2.0');
     expect(readyOf(policy)?.status).toBe('True');
+  });
+
+  it('a registry that never answers is cut off at spec.timeout, and the repository says so', async () => {
+    registry.answers.set('hanging/app', [() => undefined]);
+    await harness.client.create(imageRepository(harness.namespace, 'hanging', { image: `${registry.host}/hanging/app`, insecure: true, timeout: '1s' }));
+    const failed = await waitForReady(() => readRepository(harness, 'hanging'), (ready) => ready.status === 'False', 'hanging cut off');
+    expect(readyOf(failed)?.message).toBe(`${registry.host}/hanging/app: no answer within spec.timeout (the interval when unset)`);
   });
 
   it('a 401 with no challenge is AuthenticationFailed naming the URL and what to check', async () => {
