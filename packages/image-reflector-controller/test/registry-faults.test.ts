@@ -19,7 +19,9 @@ class ScriptedRegistry {
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
       const match = /^\/v2\/(.+)\/tags\/list/.exec(request.url ?? '');
-      if (request.url === '/v2/' || !match) return void response.writeHead(200).end('{}');
+      if (request.url === '/v2/') return void response.writeHead(200).end('{}');
+      // No manifests here: a digest lookup is answered as a registry answers for a tag it does not have.
+      if (!match) return void response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
       const repository = match[1]!;
       this.hits.set(repository, [...(this.hits.get(repository) ?? []), Date.now()]);
       const queue = this.answers.get(repository) ?? [];
@@ -88,6 +90,17 @@ describe('a misbehaving registry', () => {
     const policy = await readPolicy(harness, 'flaky');
     expect(policy.status?.latestRef?.tag).toBe('1.2.0');
     expect(readyOf(policy)?.status).toBe('True');
+  });
+
+  it('a digest the registry cannot give fails the policy naming the tag and the ImageRepository, not Stalled', async () => {
+    registry.answers.set('nodigest/app', [tags(['4.0.0'])]);
+    await harness.client.create(imageRepository(harness.namespace, 'nodigest', { image: `${registry.host}/nodigest/app`, insecure: true }));
+    await harness.client.create(imagePolicy(harness.namespace, 'nodigest', { imageRepositoryRef: { name: 'nodigest' }, digestReflectionPolicy: 'IfNotPresent' }));
+    const failed = await waitForReady(() => readPolicy(harness, 'nodigest'), (ready) => ready.status === 'False', 'nodigest fails');
+    expect(readyOf(failed)?.message).toMatch(
+      new RegExp(`^digest of tag '4\\.0\\.0' via ImageRepository ${harness.namespace}/nodigest: HEAD http://${registry.host}/v2/nodigest/app/manifests/4\\.0\\.0: HTTP 404`),
+    );
+    expect(failed.status?.conditions?.some((condition) => condition.type === 'Stalled')).toBe(false);
   });
 
   it('a registry that never answers is cut off at spec.timeout, and the repository says so', async () => {
