@@ -46,6 +46,7 @@ export class OciImageRegistry implements ImageRegistry {
       signal,
       ...(access.tls ? { tls: access.tls } : {}),
       ...(access.credentials ? { credentials: access.credentials } : {}),
+      ...(access.proxy ? { proxy: access.proxy } : {}),
       userAgent: this.#options.userAgent ?? 'image-reflector-controller',
       ...(this.#options.maxRetries !== undefined ? { maxRetries: this.#options.maxRetries } : {}),
       ...(this.#options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: this.#options.maxRetryAfterMs } : {}),

@@ -2,7 +2,7 @@
 // rescan that writes nothing, basic and token logins from a dockerconfigjson Secret or a ServiceAccount, and specs
 // no retry can fix.
 import type { ImageRepositorySpec } from '@fluxion/api';
-import { createTestCertificates, startOciRegistry, pollUntil, type OciRegistry, type TestCertificates } from '@fluxion/testenv';
+import { createTestCertificates, startHttpProxy, startOciRegistry, pollUntil, type OciRegistry, type TestCertificates } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dockerConfigSecret,
@@ -192,16 +192,35 @@ describe('ImageRepository over TLS', () => {
     expect(scanned.status?.lastScanResult?.tagCount).toBe(1);
   });
 
-  it('without the CA, fails naming the registry and what to set; a proxy is refused as not supported yet', async () => {
+  it('without the CA, fails naming the registry and what to set', async () => {
     await harness.client.create(imageRepository(harness.namespace, 'untrusted', { image: `${registry.host}/secure/app` }));
-    await harness.client.create(imageRepository(harness.namespace, 'proxied', { image: `${registry.host}/secure/app`, proxySecretRef: { name: 'proxy' } }));
     const untrusted = await waitForReady(() => readRepository(harness, 'untrusted'), (ready) => ready.status === 'False', 'untrusted fails');
     expect(readyOf(untrusted)?.message).toContain(`https://${registry.host}/v2/secure/app/tags/list`);
     expect(readyOf(untrusted)?.message).toContain('check spec.certSecretRef (ca.crt) or spec.insecure');
-    const proxied = await waitForReady(() => readRepository(harness, 'proxied'), (ready) => ready.status === 'False', 'proxied refused');
-    expect(readyOf(proxied)?.message).toBe(
-      `spec.proxySecretRef: reaching a registry through a proxy is not supported yet (Secret ${harness.namespace}/proxy)`,
-    );
+  });
+
+  it('goes through the proxy of spec.proxySecretRef, with its credentials; a Secret without an address is named', async () => {
+    const proxy = await startHttpProxy({ auth: { username: 'proxy-user', password: 'proxy-pass' } });
+    try {
+      await harness.client.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'proxy', namespace: harness.namespace },
+        stringData: { address: proxy.url, username: 'proxy-user', password: 'proxy-pass' },
+      });
+      await harness.client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'no-address', namespace: harness.namespace }, stringData: { username: 'x' } });
+      await harness.client.create(
+        imageRepository(harness.namespace, 'proxied', { image: `${registry.host}/secure/app`, certSecretRef: { name: 'registry-tls' }, proxySecretRef: { name: 'proxy' } }),
+      );
+      await harness.client.create(imageRepository(harness.namespace, 'bad-proxy', { image: `${registry.host}/secure/app`, proxySecretRef: { name: 'no-address' } }));
+      const proxied = await waitForReady(() => readRepository(harness, 'proxied'), (ready) => ready.status === 'True', 'proxied scanned');
+      expect(proxied.status?.lastScanResult?.tagCount).toBe(1);
+      expect(proxy.tunnels).toContain(registry.host);
+      const bad = await waitForReady(() => readRepository(harness, 'bad-proxy'), (ready) => ready.status === 'False', 'bad proxy named');
+      expect(readyOf(bad)?.message).toBe(`Secret ${harness.namespace}/no-address (spec.proxySecretRef) has no 'address' key`);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 
