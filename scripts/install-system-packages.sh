@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs from Debian what the fixture servers and tests need (sshd, an OCI registry, NATS, git, gpg for the
-# verify tests); skips what is there.
+# Installs from Debian what the fixture servers and tests need (sshd, an OCI registry and htpasswd for it, NATS, git,
+# gpg for the verify tests, podman and friends for the images); skips what is there.
 set -euo pipefail
 
 say() { printf '[system] %s\n' "$*" >&2; }
@@ -17,6 +17,7 @@ declare -A wanted=(
   [runc]=runc
   [mmdebstrap]=mmdebstrap
   [strip]=binutils
+  [htpasswd]=apache2-utils
 )
 missing=()
 for command in "${!wanted[@]}"; do

@@ -113,3 +113,8 @@ export type { LeaderElectionOptions } from './leader-election.ts';
 export { Manager, runtimeNamespace, defaultGracefulShutdownMs } from './manager.ts';
 export type { ManagerOptions, ManagerLeaderElectionOptions, Runnable, StopReason } from './manager.ts';
 export { apiServerReachableCheck } from './api-server-check.ts';
+// --- pure helpers any controller may need ---
+export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
+export type { SemVer, SemVerRange } from './semver-range.ts';
+// --- OCI registry client: references, dockerconfigjson credentials, token flow, manifests, tags, blobs ---
+export * from './oci/index.ts';
