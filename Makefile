@@ -25,6 +25,7 @@ deps: toolchain
 
 kube-binaries:
 	@bash packages/testenv/scripts/build-kube-binaries.sh >/dev/null
+	@bash packages/testenv/scripts/build-kube-binaries.sh --node >/dev/null
 
 helm:
 	@bash charts/fluxion/scripts/install-helm.sh >/dev/null
