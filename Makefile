@@ -24,6 +24,7 @@ deps: toolchain ## the workspace's npm dependencies (pnpm install --frozen-lockf
 
 kube-binaries: ## build etcd, kube-apiserver, ... from Kubernetes' Go modules into the cache
 	@bash packages/testenv/scripts/build-kube-binaries.sh >/dev/null
+	@bash packages/testenv/scripts/build-kube-binaries.sh --node >/dev/null
 
 helm: ## build Helm 4 from its Go module into the cache
 	@bash charts/fluxion/scripts/install-helm.sh >/dev/null

@@ -18,6 +18,10 @@ declare -A wanted=(
   [mmdebstrap]=mmdebstrap
   [strip]=binutils
   [htpasswd]=apache2-utils
+  # a real node in testenv: containerd (with runc above), the CNI plugins and iptables for kube-proxy
+  [containerd]=containerd
+  [iptables]=iptables
+  [conntrack]=conntrack
 )
 missing=()
 for command in "${!wanted[@]}"; do
@@ -25,6 +29,8 @@ for command in "${!wanted[@]}"; do
     missing+=("${wanted[$command]}")
   fi
 done
+# not a command: the bridge, host-local, portmap and loopback plugins the real node's containerd runs
+[ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok from their Go
 # modules into a cache outside the repository, keyed by version. Safe to re-run: done is skipped.
+# With --node: kubelet and kube-proxy from the same module and version, and CoreDNS, for a real node.
 set -euo pipefail
+node_binaries=false
+[ "${1:-}" = "--node" ] && node_binaries=true
 
 KUBE_VERSION=${FLUXION_KUBE_VERSION:-1.36.3}
 KWOK_VERSION=${FLUXION_KWOK_VERSION:-0.8.0}
@@ -18,8 +21,10 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
 
+wanted="etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml"
+$node_binaries && wanted="kubelet kube-proxy coredns"
 all_present() {
-  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwok-stages.yaml; do
+  for b in $wanted; do
     [ -e "$OUT/$b" ] || return 1
   done
 }
@@ -59,6 +64,7 @@ mkdir -p "$kube_dir"
 } > "$kube_dir/go.mod"
 
 commands="kube-apiserver kube-controller-manager kube-scheduler"
+$node_binaries && commands="kubelet kube-proxy"
 cd "$kube_dir"
 say "downloading modules for $commands (first time: a few minutes)"
 for c in $commands; do
@@ -75,8 +81,15 @@ for c in $commands; do
   mv "$OUT/$c.tmp" "$OUT/$c"
 done
 
+# --- CoreDNS, for a real node's Service names.
+COREDNS_VERSION=${FLUXION_COREDNS_VERSION:-1.15.0}
+if $node_binaries && [ ! -x "$OUT/coredns" ]; then
+  say "building coredns v$COREDNS_VERSION ($(elapsed) so far)"
+  GOBIN="$OUT" go install -trimpath -ldflags "-s -w" "github.com/coredns/coredns@v$COREDNS_VERSION" || die "go install of coredns failed"
+fi
+
 # --- etcd: its server module has relative replaces, so it is built from a wrapper module too.
-if [ ! -x "$OUT/etcd" ]; then
+if ! $node_binaries && [ ! -x "$OUT/etcd" ]; then
   etcd_dir="$WORK/etcd"
   mkdir -p "$etcd_dir"
   cd "$etcd_dir"
@@ -89,13 +102,13 @@ if [ ! -x "$OUT/etcd" ]; then
 fi
 
 # --- kwok: plays the kubelet for one fake node, so pods become Ready without a container runtime.
-if [ ! -x "$OUT/kwok" ]; then
+if ! $node_binaries && [ ! -x "$OUT/kwok" ]; then
   say "building kwok v$KWOK_VERSION ($(elapsed) so far)"
   GOBIN="$OUT" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION" || die "go install of kwok failed"
 fi
 
 # kwok needs Stage objects; take kwok's own fast node/pod lifecycle stages from the module we built.
-if [ ! -f "$OUT/kwok-stages.yaml" ]; then
+if ! $node_binaries && [ ! -f "$OUT/kwok-stages.yaml" ]; then
   kwok_dir=$(go mod download -json "sigs.k8s.io/kwok@v$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')
   for f in "$kwok_dir"/kustomize/stage/node/fast/*.yaml "$kwok_dir"/kustomize/stage/node/heartbeat/*.yaml "$kwok_dir"/kustomize/stage/pod/fast/*.yaml; do
     case "$f" in */kustomization.yaml) continue ;; esac

@@ -7,7 +7,16 @@ import { TestEnvError } from './errors.ts';
 
 export const KUBE_VERSION = process.env.FLUXION_KUBE_VERSION ?? '1.36.3';
 
-export type BinaryName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok';
+export type BinaryName =
+  | 'etcd'
+  | 'kube-apiserver'
+  | 'kube-controller-manager'
+  | 'kube-scheduler'
+  | 'kwok'
+  | NodeBinaryName;
+/** A real node's binaries, built by the same script with --node. */
+export type NodeBinaryName = 'kubelet' | 'kube-proxy' | 'coredns';
+const NODE_BINARIES: readonly string[] = ['kubelet', 'kube-proxy', 'coredns'] satisfies NodeBinaryName[];
 
 export const BUILD_SCRIPT = resolve(fileURLToPath(import.meta.url), '../../scripts/build-kube-binaries.sh');
 
@@ -55,9 +64,10 @@ export function requireBinaries<T extends BinaryName>(names: readonly T[]): Reco
     else missing.push(name);
   }
   if (missing.length > 0) {
+    const forNode = missing.some((name) => NODE_BINARIES.includes(name));
     throw new TestEnvError(
       `missing control-plane binaries: ${missing.join(', ')}. ` +
-        `Build them once with '${BUILD_SCRIPT}' (needs Go; run by 'make kube-binaries'), ` +
+        `Build them once with '${BUILD_SCRIPT}${forNode ? ' --node' : ''}' (needs Go; run by 'make kube-binaries'), ` +
         `or set KUBEBUILDER_ASSETS to a folder holding them, or put them on PATH. ` +
         `Looked in: ${candidateDirs().filter((d) => !d.startsWith('/usr') && !d.startsWith('/bin')).join(', ')} and PATH.`,
     );

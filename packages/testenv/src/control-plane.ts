@@ -10,12 +10,19 @@ import { TestEnvError } from './errors.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { startFakeNode } from './fake-node.ts';
 import { freePort } from './ports.ts';
+import { detectHostIp, startRealNode, type RealNode } from './real-node.ts';
+import { tearDownRealNode } from './real-node-teardown.ts';
 import { waitUntilAnswers } from './probe.ts';
 import { cleanStaleState, createStateDir, recordOwner } from './state-dir.ts';
 
 export interface ControlPlaneOptions {
   /** Also run kube-controller-manager, kube-scheduler and kwok, so workloads become Ready. */
   full?: boolean;
+  /**
+   * Also join a real node (containerd, kubelet, kube-proxy, CoreDNS) that runs pods from local images; implies
+   * `full`. Pods land on it only when they ask for it (`nodeSelector: kubernetes.io/hostname: fluxion-node-0`).
+   */
+  node?: boolean;
   /** Where the admin kubeconfig is written (besides the state dir). */
   kubeconfigPath?: string;
   /** How long each component may take to answer. */
@@ -27,6 +34,8 @@ export interface ControlPlane {
   readonly kubeconfigPath: string;
   readonly stateDir: string;
   readonly full: boolean;
+  /** The real node, when started with `node: true`. */
+  readonly realNode?: RealNode;
   kubeConfig(): KubeConfig;
   stopApiServer(): Promise<void>;
   startApiServer(): Promise<void>;
@@ -38,7 +47,8 @@ const CORE: readonly BinaryName[] = ['etcd', 'kube-apiserver'];
 const FULL: readonly BinaryName[] = [...CORE, 'kube-controller-manager', 'kube-scheduler', 'kwok'];
 
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
-  const full = options.full ?? false;
+  const withNode = options.node ?? false;
+  const full = (options.full ?? false) || withNode;
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   const bins = requireBinaries(full ? FULL : CORE);
   cleanStaleState();
@@ -49,14 +59,20 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     recordOwner(stateDir, children.map((c) => c.pid ?? 0).filter((pid) => pid > 0));
     return child;
   };
-  const killAll = (): void => children.forEach((child) => child.killNow());
+  const killAll = (): void => {
+    children.forEach((child) => child.killNow());
+    tearDownRealNode(stateDir);
+  };
   process.once('exit', killAll);
 
   try {
     const token = randomBytes(24).toString('hex');
     const [etcdPort, etcdPeerPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
-    const server = `https://127.0.0.1:${apiPort}`;
+    // A real node's pods reach the API server through the `kubernetes` Service, so it advertises the machine's
+    // address, and its self-signed certificate names that address (and the Service IP), not 127.0.0.1.
+    const hostIp = withNode ? detectHostIp() : '127.0.0.1';
+    const server = `https://${hostIp}:${apiPort}`;
     const certDir = join(stateDir, 'pki');
     mkdirSync(certDir, { recursive: true });
     writeServiceAccountKey(certDir);
@@ -86,8 +102,8 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       `--etcd-servers=${etcdUrl}`,
       `--cert-dir=${certDir}`,
       `--secure-port=${apiPort}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
+      `--bind-address=${withNode ? '0.0.0.0' : '127.0.0.1'}`,
+      `--advertise-address=${hostIp}`,
       // Room for benchmarks with a thousand Services.
       '--service-cluster-ip-range=10.96.0.0/16',
       `--token-auth-file=${join(certDir, 'tokens.csv')}`,
@@ -98,7 +114,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       '--allow-privileged=true',
       // No controller creates default ServiceAccounts unless the controller manager runs.
       ...(full ? [] : ['--disable-admission-plugins=ServiceAccount']),
-      '--endpoint-reconciler-type=none',
+      ...(withNode ? ['--kubelet-preferred-address-types=InternalIP'] : ['--endpoint-reconciler-type=none']),
       '--enable-priority-and-fairness=false',
     ];
     let apiServer = track(newApiServer(bins['kube-apiserver'], apiServerArgs, stateDir));
@@ -118,6 +134,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       await startWorkloadControllers(bins, stateDir, kubeconfigPath, certDir, track, timeoutMs);
       await startFakeNode(kubeconfigPath, timeoutMs);
     }
+    const realNode = withNode ? await startRealNode({ stateDir, kubeconfigPath, hostIp, track, timeoutMs }) : undefined;
 
     const kubeConfig = (): KubeConfig => {
       const kc = new KubeConfig();
@@ -135,6 +152,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubeconfigPath: options.kubeconfigPath ?? kubeconfigPath,
       stateDir,
       full,
+      realNode,
       kubeConfig,
       stopApiServer,
       startApiServer,
@@ -143,9 +161,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         await startApiServer();
       },
       stop: async () => {
+        await realNode?.drain();
         // Reverse order: clients of the API server first, etcd last.
         for (const child of [...children].reverse()) await child.stop();
         process.removeListener('exit', killAll);
+        tearDownRealNode(stateDir);
         rmSync(stateDir, { recursive: true, force: true });
         if (options.kubeconfigPath && existsSync(options.kubeconfigPath)) rmSync(options.kubeconfigPath);
       },

@@ -8,6 +8,7 @@ export { median } from './median.ts';
 export { eventually, pollUntil, StopPolling, type PollOptions } from './eventually.ts';
 export { isProcessAlive } from './state-dir.ts';
 export { FAKE_NODE_NAME } from './fake-node.ts';
+export { REAL_NODE_NAME, type RealNode } from './real-node.ts';
 export { startGitHttpServer, type GitHttpServer, type GitHttpsServer, type GitHttpServerOptions } from './fixtures/git-http-server.ts';
 export { createTestCertificates, type TestCertificates } from './fixtures/test-certificates.ts';
 export { startGitSshServer, type GitSshServer } from './fixtures/git-ssh-server.ts';

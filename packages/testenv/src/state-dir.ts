@@ -1,6 +1,7 @@
 // Per-run state directories, and the clean-up of those a killed run left behind.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { tearDownRealNode } from './real-node-teardown.ts';
 import { join } from 'node:path';
 
 const OWNER_FILE = 'owner.json';
@@ -65,6 +66,7 @@ export function cleanStaleState(): number {
     for (const pid of owner.childPids) {
       if (isProcessAlive(pid) && belongsTo(pid, dir)) process.kill(pid, 'SIGKILL');
     }
+    tearDownRealNode(dir);
     rmSync(dir, { recursive: true, force: true });
     cleaned++;
   }
