@@ -18,3 +18,13 @@ export { startStaticServer, type StaticServerOptions } from './fixtures/static-s
 export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
+export {
+  pushArtifact,
+  fluxConfigMediaType,
+  fluxContentMediaType,
+  ociLayerMediaType,
+  type ArtifactPusher,
+  type PushArtifactOptions,
+  type PushedArtifact,
+} from './fixtures/oci-artifacts.ts';
+export { tarGz, filesToEntries, type TarGzEntry } from './fixtures/tar-gz.ts';
