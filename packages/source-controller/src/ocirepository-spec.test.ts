@@ -40,6 +40,7 @@ describe('validateOCIRepositorySpec', () => {
     expect(stalled({ provider: 'gcp' })).toMatchObject({ reason: 'InvalidProviderConfiguration' });
     expect(stalled({ provider: 'gcp' }).message).toContain('not supported yet');
     expect(stalled({ verify: { provider: 'notation' } })).toMatchObject({ reason: 'VerificationError' });
+    expect(validateOCIRepositorySpec({ ...base, proxySecretRef: { name: 'proxy' } }).proxySecretName).toBe('proxy');
     expect(stalled({ ref: { digest: 'sha256:abc' } }).message).toContain('spec.ref.digest');
     expect(stalled({ ref: { semver: '>=>=1' } }).message).toContain('spec.ref.semver');
     expect(stalled({ ref: { semver: '1.x', semverFilter: '(' } }).message).toContain('spec.ref.semverFilter');

@@ -20,6 +20,7 @@ export interface OCIRepositoryPlan {
   secretName: string | undefined;
   serviceAccountName: string | undefined;
   certSecretName: string | undefined;
+  proxySecretName: string | undefined;
   insecure: boolean;
   ignore: string | undefined;
   intervalMs: number;
@@ -52,9 +53,6 @@ export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): 
     throw new InvalidSpecError('VerificationError',
       `spec.verify (provider '${spec.verify.provider ?? 'cosign'}') is not supported yet: signature verification is not built, so the artifact is not pulled; remove spec.verify to pull unverified`);
   }
-  if (spec.proxySecretRef) {
-    throw new InvalidSpecError('InvalidSpec', `spec.proxySecretRef '${spec.proxySecretRef.name}' is not supported yet: registries are reached directly`);
-  }
   const operation = spec.layerSelector?.operation ?? 'extract';
   if (operation !== 'extract' && operation !== 'copy') {
     throw new InvalidSpecError('InvalidSpec', `spec.layerSelector.operation '${String(operation)}' must be extract or copy`);
@@ -67,6 +65,7 @@ export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): 
     secretName: spec.secretRef?.name || undefined,
     serviceAccountName: spec.serviceAccountName || undefined,
     certSecretName: spec.certSecretRef?.name || undefined,
+    proxySecretName: spec.proxySecretRef?.name || undefined,
     insecure: spec.insecure ?? false,
     ignore: spec.ignore,
     intervalMs: duration(spec.interval, 'spec.interval'),

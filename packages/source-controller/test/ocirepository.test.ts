@@ -5,6 +5,7 @@ import { RegistryClient } from '@fluxion/runtime';
 import {
   createTestCertificates,
   eventually,
+  startHttpProxy,
   fluxContentMediaType,
   pushArtifact,
   startOciRegistry,
@@ -256,6 +257,34 @@ describe('OCIRepository credentials and TLS', () => {
       await createOCIRepository(harness, 'no-client-cert', { url: `oci://${registry.host}/tls/app`, ref: { tag: 'v1' }, certSecretRef: { name: 'registry-ca-only' } });
       await waitForCondition(harness, 'no-client-cert', new RegExp(`https://${registry.host.replace(/\./g, '\\.')}/v2/tls/app/manifests/v1`));
     } finally {
+      await registry.stop();
+    }
+  });
+
+  it('reaches the registry through the proxy of proxySecretRef, with its credentials', async () => {
+    const registry = await startOciRegistry();
+    const proxy = await startHttpProxy({ username: 'proxy-user', password: 'proxy-secret-789' });
+    try {
+      const push = new RegistryClient({ registry: registry.host, insecure: true });
+      const pushed = await pushArtifact(push, { repository: 'proxied/app', tag: 'v1', files: manifests });
+      push.close();
+      await harness.client.create({
+        apiVersion: 'v1', kind: 'Secret', metadata: { name: 'proxy', namespace: harness.namespace },
+        stringData: { address: proxy.url, username: 'proxy-user', password: 'proxy-secret-789' },
+      } as never);
+      await createOCIRepository(harness, 'proxied', { url: `oci://${registry.host}/proxied/app`, ref: { tag: 'v1' }, insecure: true, proxySecretRef: { name: 'proxy' } });
+      await waitForOciReady(harness, 'proxied', pushed.revision);
+      expect(proxy.requests).toContain(`HEAD http://${registry.host}/v2/proxied/app/manifests/v1`);
+      expect(proxy.requests.some((line) => line.startsWith(`GET http://${registry.host}/v2/proxied/app/blobs/`))).toBe(true);
+      await harness.client.create({
+        apiVersion: 'v1', kind: 'Secret', metadata: { name: 'proxy-wrong', namespace: harness.namespace },
+        stringData: { address: proxy.url, username: 'proxy-user', password: 'not-the-proxy-pass' },
+      } as never);
+      await createOCIRepository(harness, 'proxied-wrong', { url: `oci://${registry.host}/proxied/app`, ref: { tag: 'v1' }, insecure: true, proxySecretRef: { name: 'proxy-wrong' } });
+      const failed = await waitForCondition(harness, 'proxied-wrong', /407/);
+      expect(JSON.stringify([failed.status, await eventsOf(harness, 'proxied-wrong')])).not.toContain('not-the-proxy-pass');
+    } finally {
+      await proxy.stop();
       await registry.stop();
     }
   });
