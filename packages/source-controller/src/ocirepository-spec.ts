@@ -1,7 +1,7 @@
 // Checks an OCIRepository's spec before any registry call: what no retry can fix becomes a Stalled reason.
 import type { OCIRepositorySpec } from '@fluxion/api';
-import { parseGoDuration, parseImageReference, RegistryError, type ImageReference } from '@fluxion/runtime';
-import { InvalidSpecError } from './gitrepository-spec.ts';
+import { parseImageReference, RegistryError, type ImageReference } from '@fluxion/runtime';
+import { duration, InvalidSpecError } from './gitrepository-spec.ts';
 import { parseSemVerRange, SemVerRangeError, type SemVerRange } from './semver-range.ts';
 
 export const defaultOciTimeout = '60s';
@@ -99,14 +99,4 @@ function refRequest(spec: OCIRepositorySpec): OciRefRequest {
     return { kind: 'semver', range, source: ref.semver, filter };
   }
   return { kind: 'tag', tag: ref.tag || 'latest' };
-}
-
-function duration(text: string | undefined, field: string): number {
-  try {
-    const ms = parseGoDuration(text ?? '');
-    if (ms <= 0) throw new Error('not positive');
-    return ms;
-  } catch {
-    throw new InvalidSpecError('InvalidSpec', `${field} '${text ?? ''}' is not a positive duration such as 1m or 30s`);
-  }
 }
