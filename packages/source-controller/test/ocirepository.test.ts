@@ -1,5 +1,6 @@
 // OCIRepository against Debian's docker-registry: Flux-format and plain artifacts, tag/semver/digest refs, the
 // unchanged-digest cycle (HEAD only), layerSelector, ignore, credentials, TLS, and bad input keeping the last artifact.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { RegistryClient } from '@fluxion/runtime';
 import {
@@ -166,6 +167,35 @@ describe('OCIRepository', () => {
     await createOCIRepository(harness, 'aws', { url: url('apps/flux'), provider: 'aws' });
     const stalled = await waitForCondition(harness, 'aws', /spec\.provider 'aws' .* is not supported yet/, { type: 'Stalled', status: 'True' });
     expect(stalled.status?.artifact).toBeUndefined();
+  });
+
+  it('gives up on a registry that never answers after spec.timeout, naming the URL', async () => {
+    // accepts connections and then says nothing, as a hung registry or a black-holing firewall would
+    const silent = createServer((socket) => sockets.push(socket));
+    const sockets: Socket[] = [];
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      await createOCIRepository(harness, 'hung', { url: `oci://${host}/apps/hung`, ref: { tag: 'v1' }, insecure: true, timeout: '2s' });
+      const failed = await waitForCondition(harness, 'hung', new RegExp(`http://${host.replace(/\./g, '\\.')}/v2/apps/hung/manifests/v1`));
+      expect(failed.status!.conditions!.find((c) => c.type === 'Ready')?.reason).toBe('OCIArtifactPullFailed');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  it('does nothing while suspended, and pulls once resumed', async () => {
+    const pushed = await pushArtifact(push, { repository: 'apps/suspended', tag: 'v1', files: manifests });
+    await createOCIRepository(harness, 'suspended', { url: url('apps/suspended'), ref: { tag: 'v1' }, insecure: true, suspend: true });
+    // a later object is reconciled, so the suspended one has been seen and passed over
+    await createOCIRepository(harness, 'after-suspended', { url: url('apps/suspended'), ref: { tag: 'v1' }, insecure: true });
+    await waitForOciReady(harness, 'after-suspended', pushed.revision);
+    const suspended = await getOCIRepository(harness, 'suspended');
+    expect(suspended.status?.artifact).toBeUndefined();
+    expect(registryRequests(registry.logFile, 'HEAD', '/v2/apps/suspended/manifests/v1')).toBe(1);
+    await harness.client.patch(ociRepositoryRef(harness.namespace, 'suspended'), { spec: { suspend: false } }, 'merge');
+    await waitForOciReady(harness, 'suspended', pushed.revision);
   });
 
   it('removes its artifacts when deleted', async () => {
