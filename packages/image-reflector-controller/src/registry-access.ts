@@ -102,9 +102,15 @@ async function proxyOf(client: KubeClient, namespace: string, name: string): Pro
   };
   const address = value('address');
   if (!address) throw new ImageError(ImageReason.Failure, `Secret ${namespace}/${name} (spec.proxySecretRef) has no 'address' key`);
-  const username = value('username');
-  const password = value('password');
-  return { address, ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    throw new ImageError(ImageReason.Failure, `Secret ${namespace}/${name} (spec.proxySecretRef): 'address' is not a URL`);
+  }
+  url.username = encodeURIComponent(value('username') ?? '');
+  url.password = encodeURIComponent(value('password') ?? '');
+  return url.toString();
 }
 
 async function read<T>(client: KubeClient, kind: string, namespace: string, name: string, field: string, required = true): Promise<T> {

@@ -7,8 +7,8 @@ export interface RegistryAccess {
   credentials?: { username: string; password: string };
   /** PEMs from spec.certSecretRef. */
   tls?: { ca?: string; cert?: string; key?: string };
-  /** From spec.proxySecretRef. */
-  proxy?: { address: string; username?: string; password?: string };
+  /** From spec.proxySecretRef: `http://[user:password@]host:port`. */
+  proxy?: string;
   /** spec.insecure: plain HTTP. */
   insecure: boolean;
 }

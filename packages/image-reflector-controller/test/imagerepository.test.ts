@@ -200,7 +200,7 @@ describe('ImageRepository over TLS', () => {
   });
 
   it('goes through the proxy of spec.proxySecretRef, with its credentials; a Secret without an address is named', async () => {
-    const proxy = await startHttpProxy({ auth: { username: 'proxy-user', password: 'proxy-pass' } });
+    const proxy = await startHttpProxy({ username: 'proxy-user', password: 'proxy-pass' });
     try {
       await harness.client.create({
         apiVersion: 'v1',
@@ -215,7 +215,7 @@ describe('ImageRepository over TLS', () => {
       await harness.client.create(imageRepository(harness.namespace, 'bad-proxy', { image: `${registry.host}/secure/app`, proxySecretRef: { name: 'no-address' } }));
       const proxied = await waitForReady(() => readRepository(harness, 'proxied'), (ready) => ready.status === 'True', 'proxied scanned');
       expect(proxied.status?.lastScanResult?.tagCount).toBe(1);
-      expect(proxy.tunnels).toContain(registry.host);
+      expect(proxy.requests).toContain(`CONNECT ${registry.host}`);
       const bad = await waitForReady(() => readRepository(harness, 'bad-proxy'), (ready) => ready.status === 'False', 'bad proxy named');
       expect(readyOf(bad)?.message).toBe(`Secret ${harness.namespace}/no-address (spec.proxySecretRef) has no 'address' key`);
     } finally {

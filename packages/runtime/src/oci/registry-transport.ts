@@ -3,7 +3,6 @@ import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { RegistryCredentials } from './docker-config.ts';
-import { proxyAgent, type RegistryProxy } from './proxy-agent.ts';
 import { apiHostOf } from './reference.ts';
 import { RegistryError, type RegistryErrorCode } from './registry-error.ts';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.ts';
@@ -24,9 +23,9 @@ export interface RegistryClientOptions {
   tls?: RegistryTlsOptions;
   /** Basic credentials, sent as Basic auth or to the token endpoint; anonymous when absent. */
   credentials?: RegistryCredentials;
-  /** Every request (token endpoint and redirects included) tunnels through this HTTP proxy. */
-  proxy?: RegistryProxy;
   userAgent?: string;
+  /** An HTTP proxy, `http://[user:password@]host:port`: plain requests go through it, HTTPS through CONNECT. */
+  proxy?: string;
   /** An idle socket timeout per request (default 30 s). */
   timeoutMs?: number;
   /** How often a 429 (or 503 with Retry-After) is retried (default 3), and the longest wait honoured (default 30 s). */
@@ -58,7 +57,8 @@ export class RegistryTransport {
   readonly baseUrl: string;
   private readonly options: RegistryClientOptions;
   private readonly agent: http.Agent;
-  private readonly foreignProxyAgents = new Map<string, http.Agent>();
+  /** For other hosts (token endpoints, redirects): through the proxy when there is one, else node's defaults. */
+  private readonly otherAgents: { http: http.Agent; https: https.Agent } | undefined;
   /** Once a registry asked for Basic, credentials go with every request instead of a 401 round trip each time. */
   private basicKnown = false;
   private readonly tokens = new Map<string, CachedToken>();
@@ -69,30 +69,31 @@ export class RegistryTransport {
     this.options = options;
     this.registry = options.registry;
     this.baseUrl = `${options.insecure ? 'http' : 'https'}://${apiHostOf(options.registry)}`;
-    const tlsOptions = {
-      ...(options.tls?.ca ? { ca: [...rootCertificates, options.tls.ca] } : {}),
-      ...(options.tls?.cert ? { cert: options.tls.cert } : {}),
-      ...(options.tls?.key ? { key: options.tls.key } : {}),
-    };
-    if (options.proxy) this.agent = proxyAgent(options.proxy, !options.insecure, tlsOptions);
-    else this.agent = options.insecure ? new http.Agent({ keepAlive: true, maxSockets: 16 }) : new https.Agent({ keepAlive: true, maxSockets: 16, ...tlsOptions });
+    // node's own proxy support (Agent proxyEnv): absolute-URI requests for http, CONNECT tunnels for https
+    const proxied = options.proxy ? ({ proxyEnv: { HTTP_PROXY: options.proxy, HTTPS_PROXY: options.proxy } } as http.AgentOptions) : {};
+    this.agent = options.insecure
+      ? new http.Agent({ keepAlive: true, maxSockets: 16, ...proxied })
+      : new https.Agent({
+          keepAlive: true,
+          maxSockets: 16,
+          ...proxied,
+          ...(options.tls?.ca ? { ca: [...rootCertificates, options.tls.ca] } : {}),
+          ...(options.tls?.cert ? { cert: options.tls.cert } : {}),
+          ...(options.tls?.key ? { key: options.tls.key } : {}),
+        });
+    this.otherAgents = options.proxy ? { http: new http.Agent(proxied), https: new https.Agent(proxied) } : undefined;
   }
 
-  /** This registry's agent for its own origin; for another host (a redirect, a token realm) the default one, or a
-   * plain tunnel through the proxy: the registry's client certificate is not shown elsewhere. */
   private agentFor(url: URL): http.Agent | undefined {
-    const registry = new URL(this.baseUrl);
-    if (url.host === registry.host && url.protocol === registry.protocol) return this.agent;
-    if (!this.options.proxy) return undefined;
-    const key = url.protocol;
-    let agent = this.foreignProxyAgents.get(key);
-    if (!agent) this.foreignProxyAgents.set(key, (agent = proxyAgent(this.options.proxy, key === 'https:')));
-    return agent;
+    const base = new URL(this.baseUrl);
+    if (url.host === base.host && url.protocol === base.protocol) return this.agent;
+    return url.protocol === 'http:' ? this.otherAgents?.http : this.otherAgents?.https;
   }
 
   close(): void {
     this.agent.destroy();
-    for (const agent of this.foreignProxyAgents.values()) agent.destroy();
+    this.otherAgents?.http.destroy();
+    this.otherAgents?.https.destroy();
   }
 
   /** Sends the request, authenticating and retrying as the registry asks; a non-2xx answer is thrown as RegistryError. */
@@ -116,7 +117,9 @@ export class RegistryTransport {
         const waitMs = retryAfterMs(header(response, 'retry-after'), this.options.maxRetryAfterMs ?? 30_000, retries);
         await drain(response);
         retries++;
-        await delay(waitMs, this.options.signal);
+        await delay(waitMs, this.options.signal).catch((error: unknown) => {
+          throw this.failure(request.method, url, error as Error);
+        });
         continue;
       }
       if (status >= 300 && status < 400 && status !== 304 && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -141,7 +144,7 @@ export class RegistryTransport {
     else if (request.method === 'PUT' || request.method === 'POST' || request.method === 'PATCH') headers['Content-Length'] = '0';
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const transport = url.protocol === 'http:' ? http : https;
-    // A redirect to another host uses the default agent for its protocol; our agent is for this registry only.
+    // Our keep-alive agent (and TLS material) is for this registry only; a redirect elsewhere gets a plain one.
     const agent = this.agentFor(url);
     return new Promise((resolve, reject) => {
       const req = transport.request(
@@ -149,10 +152,21 @@ export class RegistryTransport {
         { method: request.method, headers, ...(agent ? { agent } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}) },
         resolve,
       );
-      req.on('error', (error) => reject(networkError(request.method, url, error)));
+      req.on('error', (error) => reject(this.failure(request.method, url, error)));
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.end(request.body);
     });
+  }
+
+  /** A network error, or the caller's signal (an overall timeout) ending the request, as a RegistryError naming the URL. */
+  failure(method: string, url: URL, error: Error): RegistryError {
+    if (error instanceof RegistryError) return error;
+    const signal = this.options.signal;
+    if (signal?.aborted) {
+      const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+      return new RegistryError('Unreachable', `${method} ${url.origin}${url.pathname}: stopped: ${why}`, { url: `${url.origin}${url.pathname}`, cause: error });
+    }
+    return networkError(method, url, error);
   }
 
   private async cachedAuthorization(scope: string): Promise<string | undefined> {
