@@ -19,10 +19,11 @@ function edits(before: string[], after: string[]): Edit[] {
     if (i < n && j < m && before[i] === after[j]) {
       result.push({ op: ' ', line: before[i++]! });
       j++;
-    } else if (j < m && (i === n || lengths[i]![j + 1]! >= lengths[i + 1]![j]!)) {
-      result.push({ op: '+', line: after[j++]! });
-    } else {
+    } else if (i < n && (j === m || lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) {
+      // removals before additions, as diff -u prints them
       result.push({ op: '-', line: before[i++]! });
+    } else {
+      result.push({ op: '+', line: after[j++]! });
     }
   }
   return result;
