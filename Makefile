@@ -5,6 +5,8 @@ FLUXION_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/fluxion
 export FLUXION_CACHE
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
+# flux-cli: the real flux CLI, for the e2e tests that drive Fluxion with it
+.PHONY: flux-cli
 .PHONY: help setup toolchain deps kube-binaries helm system-packages typecheck test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
@@ -15,7 +17,7 @@ help:
 	@echo "make cluster       start a control plane in the background (.fluxion/kubeconfig)"
 	@echo "make cluster-down  stop it and remove its state"
 
-setup: toolchain deps kube-binaries helm system-packages
+setup: toolchain deps kube-binaries helm system-packages flux-cli
 
 toolchain:
 	@bash scripts/bootstrap-toolchain.sh >/dev/null
@@ -31,6 +33,9 @@ helm:
 
 system-packages:
 	@bash scripts/install-system-packages.sh
+
+flux-cli:
+	@bash packages/cli/scripts/install-flux-cli.sh >/dev/null
 
 typecheck: deps
 	pnpm exec tsc -p tsconfig.json
