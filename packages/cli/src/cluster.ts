@@ -1,5 +1,5 @@
 // The cluster a command talks to: kubeconfig and context from the flags, one client, and errors that name the server.
-import { createClient, isApiError, KubeConfigError, loadKubeConfig, type KubeClient, type RestConfig } from '@fluxion/runtime';
+import { createClient, isApiError, KubeConfigError, loadKubeConfig, type KubeClient, type RestConfig } from '@fluxion/runtime/client';
 import { booleanFlag, stringFlag, type FlagValue } from './args.ts';
 import { CliError } from './cli-error.ts';
 

@@ -1,5 +1,5 @@
 // Fluxion's (or Flux's) controller Deployments in a cluster, found by the name of the controller they run.
-import type { KubeClient } from '@fluxion/runtime';
+import type { KubeClient } from '@fluxion/runtime/client';
 import type { Controller } from './flux-kinds.ts';
 
 export const controllerNames: readonly Controller[] = [

@@ -1,5 +1,5 @@
 // Reading Flux objects: one list per kind, one object by name with "did you mean" when it is not there.
-import { isNotFound } from '@fluxion/runtime';
+import { isNotFound } from '@fluxion/runtime/client';
 import { FailedError } from './cli-error.ts';
 import type { Cluster } from './cluster.ts';
 import type { FluxObject } from './flux-kinds.ts';

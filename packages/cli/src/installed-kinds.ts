@@ -1,5 +1,5 @@
 // Which Flux kinds this cluster serves, found by API discovery (one request per Flux API group), and at which version.
-import { isNotFound, type KubeClient } from '@fluxion/runtime';
+import { isNotFound, type KubeClient } from '@fluxion/runtime/client';
 import { FailedError } from './cli-error.ts';
 import { canonicalName, fluxKinds, type Controller, type FluxKind } from './flux-kinds.ts';
 

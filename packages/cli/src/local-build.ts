@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { isNotFound } from '@fluxion/runtime';
+import { isNotFound } from '@fluxion/runtime/client';
 import { buildManifests, BuildError, mergeVariables, substituteVariables, SubstitutionError, type KObject, type OverrideSpec } from 'kustomize-ts';
 import { parse } from 'yaml';
 import { stringFlag, type FlagValue } from './args.ts';

@@ -1,5 +1,5 @@
 // fluxion diff ks <name>: what applying the local build (or a git ref) would change, by server-side dry-run; exit 1 on changes.
-import { isNotFound, parseInventoryEntry } from '@fluxion/runtime';
+import { isNotFound, parseInventoryEntry } from '@fluxion/runtime/client';
 import type { KObject } from 'kustomize-ts';
 import { stringFlag } from '../args.ts';
 import { UsageError } from '../cli-error.ts';

@@ -1,5 +1,5 @@
 // fluxion events: core/v1 Events about Flux objects (or one object), oldest first so the newest is next to the prompt.
-import { watcher } from '@fluxion/runtime';
+import { watcher } from '@fluxion/runtime/client';
 import { booleanFlag, stringFlag } from '../args.ts';
 import { ageOf } from '../age.ts';
 import type { CommandContext } from '../command.ts';

@@ -1,5 +1,5 @@
 // fluxion get: Flux objects of one kind, or of every installed kind, with readiness and revision; --watch follows changes.
-import { watcher } from '@fluxion/runtime';
+import { watcher } from '@fluxion/runtime/client';
 import { booleanFlag, stringFlag } from '../args.ts';
 import { FailedError, UsageError } from '../cli-error.ts';
 import type { CommandContext } from '../command.ts';

@@ -1,5 +1,5 @@
 // fluxion tree ks <name>: the Kustomization's inventory as a tree; Kustomizations it applied are expanded in place.
-import { isNotFound, parseInventoryEntry } from '@fluxion/runtime';
+import { isNotFound, parseInventoryEntry } from '@fluxion/runtime/client';
 import { UsageError } from '../cli-error.ts';
 import type { CommandContext } from '../command.ts';
 import { findKindByName, type FluxObject } from '../flux-kinds.ts';
