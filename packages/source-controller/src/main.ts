@@ -1,4 +1,4 @@
-// source-controller: Flux's flags, the artifact store and server, the GitRepository controller, and start.
+// source-controller: Flux's flags, the artifact store and server, the source controllers, and start.
 import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,6 +20,7 @@ import {
 } from '@fluxion/runtime';
 import { startArtifactServer } from './artifact-server.ts';
 import { setupGitRepositoryController } from './gitrepository-controller.ts';
+import { setupOCIRepositoryController } from './ocirepository-controller.ts';
 import { ArtifactStorage } from './storage.ts';
 import { StorageError } from './storage-error.ts';
 
@@ -78,6 +79,16 @@ async function run(): Promise<number> {
       new Promise<void>((stopped) => signal.addEventListener('abort', () => void artifactServer.close().finally(stopped), { once: true })),
   });
   setupGitRepositoryController({
+    manager,
+    client,
+    storage,
+    events: new EventRecorder(client, { reportingController: controllerName }),
+    ...watchScope({ watchAllNamespaces: options.watchAllNamespaces, runtimeNamespace: runtimeNamespace(), watchLabelSelector: options.watchLabelSelector }),
+    concurrency: options.concurrency,
+    minRetryDelayMs: options.minRetryDelayMs,
+    maxRetryDelayMs: options.maxRetryDelayMs,
+  });
+  setupOCIRepositoryController({
     manager,
     client,
     storage,
