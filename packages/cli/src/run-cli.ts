@@ -11,6 +11,11 @@ import { didYouMean } from './nearest.ts';
 import type { OutputFormat } from './render.ts';
 import { processTerminal } from './terminal.ts';
 
+/** -o table|json|yaml; `pull artifact --output` names a directory instead. */
+function outputFormatOf(value: string | undefined): OutputFormat {
+  return value === 'json' || value === 'yaml' ? value : 'table';
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const terminal = processTerminal();
   if (argv[0] === '__complete') {
@@ -50,7 +55,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const context: CommandContext = {
       args: parsed.positionals,
       flags: parsed.flags,
-      output: (stringFlag(parsed.flags, 'output') ?? 'table') as OutputFormat,
+      output: outputFormatOf(stringFlag(parsed.flags, 'output')),
       terminal,
       signal: controller.signal,
       cluster: () => {

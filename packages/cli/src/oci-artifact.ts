@@ -1,0 +1,54 @@
+// Flux's OCI artifact format: a `{}` config of Flux's config media type, one tar+gzip layer of Flux's content type, and
+// the source and revision as OCI annotations; plus the reproducible archive of a directory that goes in the layer.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { UsageError } from './cli-error.ts';
+
+const exec = promisify(execFile);
+
+export const fluxConfigMediaType = 'application/vnd.cncf.flux.config.v1+json';
+export const fluxContentMediaType = 'application/vnd.cncf.flux.content.v1.tar+gzip';
+export const ociManifestMediaType = 'application/vnd.oci.image.manifest.v1+json';
+const tarGzipLayerTypes = [fluxContentMediaType, 'application/vnd.oci.image.layer.v1.tar+gzip', 'application/vnd.docker.image.rootfs.diff.tar.gzip'];
+
+/** Equal content gives equal bytes: sorted names, owner 0, mtime 0, and gzip without a timestamp. */
+export async function reproducibleTarGz(dir: string, ignore: readonly string[]): Promise<Buffer> {
+  const args = ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--format=gnu', '--exclude-vcs'];
+  for (const pattern of ignore) args.push(`--exclude=${pattern}`);
+  const { stdout } = await exec('tar', [...args, '-C', dir, '-cf', '-', '.'], { encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 });
+  return gzipSync(stdout, { level: 9 });
+}
+
+export function fluxManifest(config: Descriptor, layer: Descriptor, annotations: Record<string, string>): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: ociManifestMediaType,
+      config: { mediaType: config.mediaType, digest: config.digest, size: config.size },
+      layers: [{ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }],
+      annotations,
+    }),
+  );
+}
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+}
+
+/** Flux's content layer, else the first tar+gzip layer (a plain image works too). */
+export function contentLayer(layers: readonly Descriptor[], reference: string): Descriptor {
+  const layer = layers.find((candidate) => candidate.mediaType === fluxContentMediaType) ?? layers.find((candidate) => tarGzipLayerTypes.includes(candidate.mediaType));
+  if (!layer) throw new UsageError(`${reference}: no tar+gzip layer (media types: ${layers.map((candidate) => candidate.mediaType).join(', ') || 'none'})`);
+  return layer;
+}
+
+/** `user:password` from --creds. */
+export function parseCreds(text: string | undefined): { username: string; password: string } | undefined {
+  if (!text) return undefined;
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new UsageError('--creds: expected <username>:<password>');
+  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+}
