@@ -6,6 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { UsageError } from './cli-error.ts';
 
 const exec = promisify(execFile);
+/** An artifact is manifests, not a disk image: refuse rather than exhaust memory. */
+const maxArchiveBytes = 512 * 1024 * 1024;
 
 export const fluxConfigMediaType = 'application/vnd.cncf.flux.config.v1+json';
 export const fluxContentMediaType = 'application/vnd.cncf.flux.content.v1.tar+gzip';
@@ -16,8 +18,16 @@ const tarGzipLayerTypes = [fluxContentMediaType, 'application/vnd.oci.image.laye
 export async function reproducibleTarGz(dir: string, ignore: readonly string[]): Promise<Buffer> {
   const args = ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--format=gnu', '--exclude-vcs'];
   for (const pattern of ignore) args.push(`--exclude=${pattern}`);
-  const { stdout } = await exec('tar', [...args, '-C', dir, '-cf', '-', '.'], { encoding: 'buffer', maxBuffer: 1024 * 1024 * 1024 });
-  return gzipSync(stdout, { level: 9 });
+  try {
+    const { stdout } = await exec('tar', [...args, '-C', dir, '-cf', '-', '.'], { encoding: 'buffer', maxBuffer: maxArchiveBytes });
+    return gzipSync(stdout, { level: 9 });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+      throw new UsageError(`--path ${dir} holds more than ${maxArchiveBytes / 1024 / 1024} MiB; push the manifests directory, or leave files out with --ignore-paths`);
+    }
+    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim();
+    throw new UsageError(`cannot archive --path ${dir}: ${stderr}`);
+  }
 }
 
 export function fluxManifest(config: Descriptor, layer: Descriptor, annotations: Record<string, string>): Buffer {
