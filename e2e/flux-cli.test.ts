@@ -1,7 +1,7 @@
 // The real flux CLI (v2.9.5) driving Fluxion's controllers, each its own process: what Flux users type works unchanged.
 import { installCrds } from '@fluxion/api';
 import { pollUntil, startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -171,6 +171,25 @@ describe('the flux CLI against Fluxion', () => {
     expect(result.stdout).toMatch(/Kustomization:\s+apps/);
     expect(result.stdout).toMatch(/GitRepository:\s+fleet/);
     expect(result.stdout).toContain(`main@sha1:${head}`);
+  });
+
+  it('flux build ks and flux diff ks see what the controller applied: no drift for the same files, a diff for new ones', async () => {
+    const dir = join(scratch, 'apps-local');
+    for (const [path, content] of Object.entries(repositoryFiles('reconciled'))) {
+      if (!path.startsWith('apps/')) continue;
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    const built = await run('build', 'ks', 'apps', '-n', ns, '--path', dir);
+    expect(built.code, built.stderr).toBe(0);
+    expect(built.stdout).toContain('kustomize.toolkit.fluxcd.io/name: apps');
+    const same = await run('diff', 'ks', 'apps', '-n', ns, '--path', dir);
+    expect(same.stderr + same.stdout).not.toMatch(/drifted|created|deleted/);
+    expect(same.code, same.stdout + same.stderr).toBe(0);
+    writeFileSync(join(dir, 'apps', 'service.yaml'), yaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo' }, ports: [{ port: 8080 }] } }));
+    const changed = await run('diff', 'ks', 'apps', '-n', ns, '--path', dir);
+    expect(changed.code).toBe(1);
+    expect(changed.stdout).toContain(`Service/${ns}/podinfo drifted`);
   });
 
   it('flux export prints the objects as YAML without status', async () => {
