@@ -1,7 +1,7 @@
 // The real flux CLI (v2.9.5) driving Fluxion's controllers, each its own process: what Flux users type works unchanged.
 import { installCrds } from '@fluxion/api';
-import { pollUntil, startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { pollUntil, startGitHttpServer, startOciRegistry, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControllerProcess, type ControllerProcess } from './support/controller-process.ts';
 import { findFlux, runFlux } from './support/flux-cli.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
+import { runFluxion } from '../packages/cli/test/run-fluxion.ts';
 
 const KS = 'kustomize.toolkit.fluxcd.io/v1';
 const yaml = (...docs: object[]): string => docs.map((doc) => stringify(doc)).join('---\n');
@@ -190,6 +191,35 @@ describe('the flux CLI against Fluxion', () => {
     const changed = await run('diff', 'ks', 'apps', '-n', ns, '--path', dir);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toContain(`Service/${ns}/podinfo drifted`);
+  });
+
+  it('artifacts cross over: flux pulls what fluxion pushed, and an OCIRepository serves what flux pushed', async () => {
+    const registry = await startOciRegistry();
+    try {
+      const dir = join(scratch, 'artifact');
+      mkdirSync(join(dir, 'app'), { recursive: true });
+      writeFileSync(join(dir, 'app', 'config.yaml'), yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shipped' }, data: { by: 'oci' } }));
+      const ours = await runFluxion(['push', 'artifact', `oci://${registry.host}/fleet/ours:v1`, '--path', dir, '--source', 'https://git.example.com/fleet', '--revision', 'main@sha1:abc', '--insecure-registry']);
+      expect(ours.code, ours.stderr).toBe(0);
+      const pulled = join(scratch, 'pulled-by-flux');
+      mkdirSync(pulled);
+      const fluxPull = await run('pull', 'artifact', `oci://${registry.host}/fleet/ours:v1`, '--output', pulled, '--insecure-registry');
+      expect(fluxPull.code, fluxPull.stderr).toBe(0);
+      expect(fluxPull.stderr).toContain('source https://git.example.com/fleet');
+      expect(readFileSync(join(pulled, 'app', 'config.yaml'), 'utf8')).toContain('name: shipped');
+
+      const theirs = await run('push', 'artifact', `oci://${registry.host}/fleet/theirs:v2`, '--path', dir, '--source', 'https://git.example.com/fleet', '--revision', 'main@sha1:def', '--insecure-registry');
+      expect(theirs.code, theirs.stderr).toBe(0);
+      await apply(cluster, [
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'theirs', namespace: ns }, spec: { interval: '10m', url: `oci://${registry.host}/fleet/theirs`, ref: { tag: 'v2' }, insecure: true } },
+      ]);
+      const reconciled = await run('reconcile', 'source', 'oci', 'theirs', '-n', ns);
+      expect(reconciled.code, reconciled.stderr).toBe(0);
+      const listed = await run('get', 'sources', 'oci', '-n', ns);
+      expect(listed.stdout).toMatch(/^theirs\s+v2@sha256:[0-9a-f]{8}\s+False\s+True\s+stored artifact for digest 'v2@sha256:[0-9a-f]{8}'/m);
+    } finally {
+      await registry.stop();
+    }
   });
 
   it('flux export prints the objects as YAML without status', async () => {

@@ -191,7 +191,8 @@ export const commands: readonly CommandSpec[] = [
     summary: "a directory as an OCI artifact in Flux's format, for an OCIRepository to consume",
     examples: ['fluxion push artifact oci://ghcr.io/org/manifests:v1 --path ./deploy --source https://github.com/org/repo --revision main@sha1:abc'],
     flags: [
-      { name: 'path', type: 'string', help: 'the directory to push' },
+      { name: 'path', short: 'f', type: 'string', help: 'the directory to push' },
+      { name: 'reproducible', type: 'boolean', help: 'a fixed created time, so equal content gives an equal digest' },
       { name: 'source', type: 'string', help: 'where it came from (org.opencontainers.image.source)' },
       { name: 'revision', type: 'string', help: 'its revision (org.opencontainers.image.revision)' },
       { name: 'ignore-paths', type: 'list', help: 'patterns to leave out, e.g. *.md' },

@@ -29,7 +29,7 @@ export async function run(context: CommandContext): Promise<number> {
     const config = await client.pushBlob(reference.repository, Buffer.from('{}'), fluxConfigMediaType);
     const layer = await client.pushBlob(reference.repository, layerBytes, fluxContentMediaType);
     const annotations: Record<string, string> = {
-      'org.opencontainers.image.created': new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      'org.opencontainers.image.created': booleanFlag(context.flags, 'reproducible') ? '1970-01-01T00:00:00Z' : new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
       ...(source ? { 'org.opencontainers.image.source': source } : {}),
       ...(revision ? { 'org.opencontainers.image.revision': revision } : {}),
     };
