@@ -173,6 +173,22 @@ describe('status, events, tree, export', () => {
     expect(one.stdout).not.toContain('Kustomization/app');
   });
 
+  it('events --watch prints new events as they happen', async () => {
+    const watch = startFluxion(['events', '-n', ns, '--watch'], { kubeconfig: fixture.env.kubeconfigPath });
+    await pollUntil('events header', async () => (watch.output().startsWith('LAST SEEN') ? true : undefined));
+    const head = fixture.commitConfig('watched');
+    expect((await fluxion('reconcile', 'ks', 'app', '--with-source', '-n', ns)).code).toBe(0);
+    await pollUntil('an event naming the new revision', async () => (watch.output().includes(head) ? true : undefined));
+    const ended = await watch.interrupt();
+    expect(ended.stdout).toMatch(new RegExp(`Normal\\s+\\w+\\s+(GitRepository/app|Kustomization/app)\\s+.*${head}`));
+  });
+
+  it('prints no colour codes when stdout is not a terminal, even without NO_COLOR', async () => {
+    const result = await runFluxion(['get', 'ks', '-n', ns], { kubeconfig: fixture.env.kubeconfigPath, env: { NO_COLOR: '' } });
+    expect(result.stdout).toMatch(/True/);
+    expect(result.stdout).not.toContain('\u001b[');
+  });
+
   it('tree ks shows the inventory', async () => {
     const result = await fluxion('tree', 'ks', 'app', '-n', ns);
     expect(result).toMatchObject({ code: 0 });
