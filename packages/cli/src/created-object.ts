@@ -1,9 +1,8 @@
 // What `create` does with the object it built: print it (--export), or apply it and wait until it is ready.
 import { booleanFlag, stringFlag } from './args.ts';
-import { parseDurationFlag } from './age.ts';
 import type { CommandContext } from './command.ts';
 import { findKindByName, type FluxObject } from './flux-kinds.ts';
-import { outcomeLine, waitForReconcile } from './reconcile-request.ts';
+import { awaitOutcome } from './reconcile-request.ts';
 import { yamlDocuments } from './render.ts';
 
 export async function exportOrApply(context: CommandContext, object: FluxObject): Promise<number> {
@@ -17,15 +16,7 @@ export async function exportOrApply(context: CommandContext, object: FluxObject)
   const namespace = object.metadata?.namespace ?? cluster.namespace;
   await cluster.client.apply({ ...object, metadata: { ...object.metadata, name } }, { fieldManager: 'fluxion', force: true });
   context.terminal.err(`✚ ${kind.kind} ${namespace}/${name} applied\n`);
-  const outcome = await waitForReconcile(cluster, kind, name, namespace, {
-    timeoutMs: parseDurationFlag('timeout', stringFlag(context.flags, 'timeout') ?? '5m'),
-    terminal: context.terminal,
-    signal: context.signal,
-  });
-  const line = outcomeLine(kind, outcome, context.terminal);
-  if (outcome.ready) context.terminal.out(line);
-  else context.terminal.err(line);
-  return outcome.ready ? 0 : 1;
+  return awaitOutcome(context, kind, name, namespace, undefined);
 }
 
 /** The namespace for a new object: -n, else the context's, else flux-system, without reading a kubeconfig for --export. */

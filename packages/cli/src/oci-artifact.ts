@@ -3,6 +3,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { RegistryClient } from '@fluxion/runtime/oci';
+import { booleanFlag, stringFlag, type FlagValue } from './args.ts';
 import { UsageError } from './cli-error.ts';
 
 const exec = promisify(execFile);
@@ -55,10 +57,14 @@ export function contentLayer(layers: readonly Descriptor[], reference: string): 
   return layer;
 }
 
-/** `user:password` from --creds. */
-export function parseCreds(text: string | undefined): { username: string; password: string } | undefined {
-  if (!text) return undefined;
-  const colon = text.indexOf(':');
-  if (colon <= 0) throw new UsageError('--creds: expected <username>:<password>');
-  return { username: text.slice(0, colon), password: text.slice(colon + 1) };
+/** A registry client for the reference's registry, with --creds (user:password) and --insecure-registry. */
+export function registryClientFor(registry: string, flags: Record<string, FlagValue>): RegistryClient {
+  const creds = stringFlag(flags, 'creds');
+  let credentials: { username: string; password: string } | undefined;
+  if (creds) {
+    const colon = creds.indexOf(':');
+    if (colon <= 0) throw new UsageError('--creds: expected <username>:<password>');
+    credentials = { username: creds.slice(0, colon), password: creds.slice(colon + 1) };
+  }
+  return new RegistryClient({ registry, insecure: booleanFlag(flags, 'insecure-registry'), userAgent: 'fluxion-cli', ...(credentials ? { credentials } : {}) });
 }

@@ -5,7 +5,9 @@ import { revisionOf, type FluxObject } from './flux-kinds.ts';
 import { getFluxObject } from './flux-objects.ts';
 import type { ServedKind } from './installed-kinds.ts';
 import { conditionOf, describeCondition } from './ready-state.ts';
-import { humanDuration } from './age.ts';
+import { stringFlag } from './args.ts';
+import { humanDuration, parseDurationFlag } from './age.ts';
+import type { CommandContext } from './command.ts';
 import { startSpinner, type Terminal } from './terminal.ts';
 
 export const requestedAtAnnotation = 'reconcile.fluxcd.io/requestedAt';
@@ -61,6 +63,20 @@ export async function waitForReconcile(
   const condition = last ? describeCondition(conditionOf(last, 'Ready')) : 'never read';
   const why = options.signal.aborted ? 'interrupted' : `timed out after ${humanDuration(options.timeoutMs)}`;
   throw new FailedError(`${label}: ${why} waiting for the reconcile to finish; last condition: ${condition}`);
+}
+
+/** Waits for the reconcile (up to --timeout), prints its outcome (stdout if ready, stderr if not), returns the exit code. */
+export async function awaitOutcome(context: CommandContext, kind: ServedKind, name: string, namespace: string, requestedAt: string | undefined): Promise<number> {
+  const outcome = await waitForReconcile(context.cluster(), kind, name, namespace, {
+    requestedAt,
+    timeoutMs: parseDurationFlag('timeout', stringFlag(context.flags, 'timeout') ?? '5m'),
+    terminal: context.terminal,
+    signal: context.signal,
+  });
+  const line = outcomeLine(kind, outcome, context.terminal);
+  if (outcome.ready) context.terminal.out(line);
+  else context.terminal.err(line);
+  return outcome.ready ? 0 : 1;
 }
 
 /** The success line: `✔ Kustomization apps/podinfo reconciled: applied revision main@sha1:...`. */

@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { isImageIndex, parseImageReference, RegistryClient, isRegistryError, withDefaultTag } from '@fluxion/runtime/oci';
-import { booleanFlag, stringFlag } from '../args.ts';
+import { isImageIndex, parseImageReference, isRegistryError, withDefaultTag } from '@fluxion/runtime/oci';
+import { stringFlag } from '../args.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import type { CommandContext } from '../command.ts';
-import { contentLayer, parseCreds } from '../oci-artifact.ts';
+import { contentLayer, registryClientFor } from '../oci-artifact.ts';
 
 const exec = promisify(execFile);
 
@@ -19,13 +19,7 @@ export async function run(context: CommandContext): Promise<number> {
   if (!output) throw new UsageError('--output is required: where to unpack the artifact');
   const reference = withDefaultTag(parseImageReference(url));
   const tagOrDigest = reference.digest ?? reference.tag ?? 'latest';
-  const credentials = parseCreds(stringFlag(context.flags, 'creds'));
-  const client = new RegistryClient({
-    registry: reference.registry,
-    insecure: booleanFlag(context.flags, 'insecure-registry'),
-    userAgent: 'fluxion-cli',
-    ...(credentials ? { credentials } : {}),
-  });
+  const client = registryClientFor(reference.registry, context.flags);
   const scratch = mkdtempSync(join(tmpdir(), 'fluxion-pull-'));
   try {
     const fetched = await client.getManifest(reference.repository, tagOrDigest);

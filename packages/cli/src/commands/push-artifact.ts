@@ -1,10 +1,10 @@
 // fluxion push artifact oci://host/repo:tag --path dir: a directory as an OCI artifact in Flux's format, for OCIRepository.
 import { statSync } from 'node:fs';
-import { parseImageReference, RegistryClient, isRegistryError } from '@fluxion/runtime/oci';
+import { parseImageReference, isRegistryError } from '@fluxion/runtime/oci';
 import { booleanFlag, listFlag, stringFlag } from '../args.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import type { CommandContext } from '../command.ts';
-import { fluxConfigMediaType, fluxContentMediaType, fluxManifest, ociManifestMediaType, parseCreds, reproducibleTarGz } from '../oci-artifact.ts';
+import { fluxConfigMediaType, fluxContentMediaType, fluxManifest, ociManifestMediaType, registryClientFor, reproducibleTarGz } from '../oci-artifact.ts';
 
 export async function run(context: CommandContext): Promise<number> {
   const url = context.args[0];
@@ -16,13 +16,7 @@ export async function run(context: CommandContext): Promise<number> {
   if (!reference.tag) throw new UsageError(`${url}: name a tag to push to, e.g. ${url}:latest`);
   const source = stringFlag(context.flags, 'source');
   const revision = stringFlag(context.flags, 'revision');
-  const credentials = parseCreds(stringFlag(context.flags, 'creds'));
-  const client = new RegistryClient({
-    registry: reference.registry,
-    insecure: booleanFlag(context.flags, 'insecure-registry'),
-    userAgent: 'fluxion-cli',
-    ...(credentials ? { credentials } : {}),
-  });
+  const client = registryClientFor(reference.registry, context.flags);
   try {
     context.terminal.err(`► pushing artifact to ${reference.registry}/${reference.repository}:${reference.tag}\n`);
     const layerBytes = await reproducibleTarGz(path, listFlag(context.flags, 'ignore-paths'));

@@ -6,7 +6,7 @@ import type { CommandContext } from '../command.ts';
 import { findKindByName, selectKinds, type FluxObject } from '../flux-kinds.ts';
 import { getFluxObject } from '../flux-objects.ts';
 import type { InstalledKinds, ServedKind } from '../installed-kinds.ts';
-import { outcomeLine, requestReconcile, waitForReconcile } from '../reconcile-request.ts';
+import { awaitOutcome, requestReconcile } from '../reconcile-request.ts';
 
 export async function run(context: CommandContext): Promise<number> {
   const selection = selectKinds(context.args, false);
@@ -16,20 +16,20 @@ export async function run(context: CommandContext): Promise<number> {
   const installed = await context.installedKinds();
   const kind = installed.require(selection.kinds[0]!);
   if (!kind.reconcilable) throw new UsageError(`${kind.kind} is reconciled on every change; there is nothing to request`);
-  const timeoutMs = parseDurationFlag('timeout', stringFlag(context.flags, 'timeout') ?? '5m');
+  parseDurationFlag('timeout', stringFlag(context.flags, 'timeout') ?? '5m'); // a bad --timeout fails before anything is changed
   const namespace = cluster.namespace;
   const object = await getFluxObject(cluster, kind, name, namespace);
 
   if (booleanFlag(context.flags, 'with-source')) {
     const source = sourceOf(object, installed);
     if (!source) throw new UsageError(`${kind.kind} ${namespace}/${name} has no source to reconcile (--with-source)`);
-    const code = await reconcileOne(context, source.kind, source.name, source.namespace ?? namespace, timeoutMs);
+    const code = await reconcileOne(context, source.kind, source.name, source.namespace ?? namespace);
     if (code !== 0) return code;
   }
-  return reconcileOne(context, kind, name, namespace, timeoutMs);
+  return reconcileOne(context, kind, name, namespace);
 }
 
-async function reconcileOne(context: CommandContext, kind: ServedKind, name: string, namespace: string, timeoutMs: number): Promise<number> {
+async function reconcileOne(context: CommandContext, kind: ServedKind, name: string, namespace: string): Promise<number> {
   const cluster = context.cluster();
   const object = await getFluxObject(cluster, kind, name, namespace);
   if (object.spec?.['suspend'] === true) {
@@ -37,16 +37,7 @@ async function reconcileOne(context: CommandContext, kind: ServedKind, name: str
   }
   context.terminal.err(`► annotating ${kind.kind} ${namespace}/${name}\n`);
   const requestedAt = await requestReconcile(cluster, kind, name, namespace);
-  const outcome = await waitForReconcile(cluster, kind, name, namespace, {
-    requestedAt,
-    timeoutMs,
-    terminal: context.terminal,
-    signal: context.signal,
-  });
-  const line = outcomeLine(kind, outcome, context.terminal);
-  if (outcome.ready) context.terminal.out(line);
-  else context.terminal.err(line);
-  return outcome.ready ? 0 : 1;
+  return awaitOutcome(context, kind, name, namespace, requestedAt);
 }
 
 /** spec.sourceRef of a Kustomization, or the chart's source of a HelmRelease. */
