@@ -25,7 +25,7 @@ export const commands: readonly CommandSpec[] = [
     usage: 'fluxion get <kind> [name...] [-n ns | -A] [-o table|json|yaml] [--watch]',
     summary: 'list Flux objects with their readiness, revision and message',
     description:
-      'Kinds: all, sources all, source git|oci|helm|chart|bucket, kustomizations (ks), helmreleases (hr), alerts, alert-providers,\n' +
+      'Kinds: all, sources all, source git|oci|helm|chart|bucket|external, kustomizations (ks), helmreleases (hr), alerts, alert-providers,\n' +
       'receivers, images all, image repository|policy|update. Each kind is listed in one request; kinds whose CRD is not\n' +
       'installed are left out of `all`.',
     examples: ['fluxion get ks -A', 'fluxion get all -n apps', 'fluxion get source git podinfo -o yaml', 'fluxion get ks --watch'],

@@ -9,11 +9,12 @@ describe('selectKinds', () => {
     expect(selectKinds(['ks', 'a', 'b'], false)).toMatchObject({ kinds: [{ kind: 'Kustomization' }], rest: ['a', 'b'] });
     expect(selectKinds(['HelmReleases'], false).kinds[0]?.kind).toBe('HelmRelease');
     expect(selectKinds(['image', 'policy'], false).kinds[0]?.kind).toBe('ImagePolicy');
+    expect(selectKinds(['source', 'external'], false).kinds[0]?.kind).toBe('ExternalArtifact');
   });
 
   it('admits all, sources all and images all only where several kinds make sense', () => {
-    expect(selectKinds(['all'], true).kinds).toHaveLength(13);
-    expect(selectKinds(['sources', 'all'], true).kinds.map((kind) => kind.kind)).toEqual(['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket']);
+    expect(selectKinds(['all'], true).kinds).toHaveLength(14);
+    expect(selectKinds(['sources', 'all'], true).kinds.map((kind) => kind.kind)).toEqual(['GitRepository', 'OCIRepository', 'HelmRepository', 'HelmChart', 'Bucket', 'ExternalArtifact']);
     expect(selectKinds(['images', 'all'], true).kinds.map((kind) => kind.kind)).toEqual(['ImageRepository', 'ImagePolicy', 'ImageUpdateAutomation']);
     expect(() => selectKinds(['all'], false)).toThrow(UsageError);
   });

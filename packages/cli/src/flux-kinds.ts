@@ -41,6 +41,8 @@ export const fluxKinds: readonly FluxKind[] = [
   source('HelmRepository', 'helmrepositories', 'helm', 'helmrepo'),
   source('HelmChart', 'helmcharts', 'chart', 'hc'),
   source('Bucket', 'buckets', 'bucket'),
+  // written by whatever produces it (source-watcher, a user's own controller): nothing to suspend or request
+  { ...source('ExternalArtifact', 'externalartifacts', 'external', 'ea'), suspendable: false, reconcilable: false },
   {
     kind: 'Kustomization',
     group: 'kustomize.toolkit.fluxcd.io',

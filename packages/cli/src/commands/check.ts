@@ -11,6 +11,7 @@ const expectedVersions: Record<string, string> = {
   HelmRepository: 'v1',
   HelmChart: 'v1',
   Bucket: 'v1',
+  ExternalArtifact: 'v1',
   Kustomization: 'v1',
   HelmRelease: 'v2',
   Alert: 'v1beta3',
