@@ -1,5 +1,6 @@
 // The fluxion binary against a real control plane with source- and kustomize-controller running as processes.
 import { pollUntil } from '@fluxion/testenv';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFluxControllers } from './controllers.ts';
 import { gitRepository, kustomization, startCliFixture, type CliFixture } from './fixture.ts';
-import { runFluxion, startFluxion } from './run-fluxion.ts';
+import { fluxionBin, runFluxion, startFluxion } from './run-fluxion.ts';
 
 let fixture: CliFixture;
 let controllers: { stop(): Promise<void>; logFiles: string[] };
@@ -183,10 +184,19 @@ describe('status, events, tree, export', () => {
     expect(ended.stdout).toMatch(new RegExp(`Normal\\s+\\w+\\s+(GitRepository/app|Kustomization/app)\\s+.*${head}`));
   });
 
-  it('prints no colour codes when stdout is not a terminal, even without NO_COLOR', async () => {
-    const result = await runFluxion(['get', 'ks', '-n', ns], { kubeconfig: fixture.env.kubeconfigPath, env: { NO_COLOR: '' } });
-    expect(result.stdout).toMatch(/True/);
-    expect(result.stdout).not.toContain('\u001b[');
+  it('colours READY on a terminal only, and never with NO_COLOR', async () => {
+    const piped = await runFluxion(['get', 'ks', '-n', ns], { kubeconfig: fixture.env.kubeconfigPath, env: { NO_COLOR: '' } });
+    expect(piped.stdout).toMatch(/True/);
+    expect(piped.stdout).not.toContain('\u001b[');
+    // util-linux script(1) gives the command a pseudo-terminal, as an interactive shell would
+    const onTerminal = (noColor: string) =>
+      new Promise<string>((resolve, reject) => {
+        execFile('script', ['-qec', `${fluxionBin} get ks -n ${ns}`, '/dev/null'], { env: { ...process.env, KUBECONFIG: fixture.env.kubeconfigPath, NO_COLOR: noColor } }, (error, stdout) =>
+          error ? reject(error) : resolve(stdout),
+        );
+      });
+    expect(await onTerminal('')).toContain('\u001b[32mTrue\u001b[0m');
+    expect(await onTerminal('1')).not.toContain('\u001b[');
   });
 
   it('tree ks shows the inventory', async () => {
