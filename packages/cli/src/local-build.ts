@@ -55,9 +55,9 @@ export async function buildLocally(
       path = './';
       origin = root;
     } else if (source.revision) {
-      const url = await gitUrlOf(cluster, installed, kustomization);
+      const { url, authHeader } = await gitSourceOf(cluster, installed, kustomization);
       root = join(scratch, 'checkout');
-      const commit = await checkoutRef(url, source.revision, root);
+      const commit = await checkoutRef(url, source.revision, root, authHeader);
       path = spec['path'] as string | undefined;
       origin = `${source.revision}@sha1:${commit}`;
     } else {
@@ -130,17 +130,38 @@ async function downloadArtifact(url: string, digest: string, into: string, scrat
   await exec('tar', ['-xzf', tarball, '-C', into, '--no-same-owner']);
 }
 
-async function gitUrlOf(cluster: Cluster, installed: InstalledKinds, kustomization: FluxObject): Promise<string> {
+/** The GitRepository's URL, and for HTTP(S) the Authorization its secretRef gives (username/password or bearerToken). */
+async function gitSourceOf(cluster: Cluster, installed: InstalledKinds, kustomization: FluxObject): Promise<{ url: string; authHeader?: string }> {
   const source = await sourceOf(cluster, installed, kustomization);
   if (source.kind !== 'GitRepository') throw new UsageError(`--revision needs a GitRepository source; this Kustomization uses a ${source.kind}`);
   const url = source.spec?.['url'];
   if (typeof url !== 'string') throw new FailedError(`GitRepository ${source.metadata?.name} has no spec.url`);
-  return url;
+  const secretName = (source.spec?.['secretRef'] as { name?: string } | undefined)?.name;
+  if (!secretName || !/^https?:/.test(url)) return { url };
+  const namespace = source.metadata?.namespace ?? cluster.namespace;
+  let data: Record<string, string>;
+  try {
+    data = (await cluster.client.get<{ metadata: object; data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'Secret', name: secretName, namespace })).data ?? {};
+  } catch (error) {
+    if (isNotFound(error)) throw new FailedError(`GitRepository ${namespace}/${source.metadata?.name}: spec.secretRef names Secret ${secretName}, which does not exist`);
+    throw error;
+  }
+  const text = (key: string): string | undefined => (data[key] === undefined ? undefined : Buffer.from(data[key], 'base64').toString('utf8'));
+  const token = text('bearerToken');
+  if (token) return { url, authHeader: `Authorization: Bearer ${token}` };
+  const username = text('username');
+  const password = text('password');
+  if (username !== undefined || password !== undefined) {
+    return { url, authHeader: `Authorization: Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}` };
+  }
+  return { url };
 }
 
-/** Fetches one ref (branch, tag or commit) of `url` into `dir`; returns the commit. Uses the user's git and credentials. */
-async function checkoutRef(url: string, ref: string, dir: string): Promise<string> {
-  const git = (...args: string[]) => exec('git', args, { cwd: dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+/** Fetches one ref (branch, tag or commit) of `url` into `dir`; returns the commit. */
+async function checkoutRef(url: string, ref: string, dir: string, authHeader?: string): Promise<string> {
+  // the header goes through the environment, not the command line, so no other user sees the credentials in ps
+  const auth = authHeader ? { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'http.extraHeader', GIT_CONFIG_VALUE_0: authHeader } : {};
+  const git = (...args: string[]) => exec('git', args, { cwd: dir, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...auth } });
   await exec('mkdir', ['-p', dir]);
   try {
     await git('init', '-q');

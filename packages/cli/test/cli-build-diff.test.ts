@@ -1,5 +1,5 @@
 // build ks, diff ks (a local path and a git ref), logs and install against a real cluster and real controllers.
-import { pollUntil } from '@fluxion/testenv';
+import { pollUntil, startGitHttpServer } from '@fluxion/testenv';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +79,28 @@ describe('diff ks', () => {
     expect(missing.stderr).toContain(`cannot fetch no-such-branch from ${fixture.git.urlOf('app')}`);
   });
 
+  it('--revision authenticates with the GitRepository\'s secretRef, without showing the password', async () => {
+    const privateGit = await startGitHttpServer({ auth: { username: 'fleet', password: 'pa55-word' } });
+    try {
+      privateGit.repositories.create('private');
+      privateGit.repositories.commit('private', appFiles('private-main'));
+      privateGit.repositories.commit('private', appFiles('private-branch'), { branch: 'review' });
+      const stringData = { username: 'fleet', password: 'pa55-word' };
+      await fixture.apply(
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-auth', namespace: ns }, stringData },
+        { ...(gitRepository(ns, 'private', privateGit.urlOf('private')) as { spec: object }), spec: { interval: '10m', url: privateGit.urlOf('private'), ref: { branch: 'main' }, secretRef: { name: 'git-auth' }, suspend: true } } as never,
+        kustomization(ns, 'private', { sourceRef: { kind: 'GitRepository', name: 'private' }, namePrefix: 'private-', suspend: true }),
+      );
+      const result = await fluxion('diff', 'ks', 'private', '-n', ns, '--revision', 'review');
+      expect(result.stderr).toMatch(/review@sha1:[0-9a-f]{40}/);
+      expect(result.stdout).toContain(`► ConfigMap/${ns}/private-app-config created`);
+      expect(result.stdout + result.stderr).not.toContain('pa55-word');
+      expect(result.code).toBe(1);
+    } finally {
+      await privateGit.stop();
+    }
+  });
+
   it('shows what pruning would delete when a file is removed', async () => {
     const dir = localCopy('hello');
     writeFileSync(join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [config.yaml]\n');
@@ -119,6 +141,6 @@ describe('completion', () => {
     expect(script.stdout).toContain('complete -o default -F _fluxion fluxion');
     expect((await fluxion('__complete', 'rec')).stdout.split('\n')).toContain('reconcile');
     expect((await fluxion('__complete', 'get', 'source', '')).stdout.split('\n')).toContain('git');
-    expect((await fluxion('__complete', 'reconcile', 'ks', '-n', ns, '')).stdout.trim().split('\n')).toEqual(['app']);
+    expect((await fluxion('__complete', 'reconcile', 'ks', '-n', ns, '')).stdout.trim().split('\n')).toEqual(['app', 'private']);
   });
 });
