@@ -7,14 +7,14 @@ export FLUXION_CACHE
 MAKE_STARTED := $(shell date +%s)
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm system-packages images typecheck lint test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm system-packages images flux-cli typecheck lint test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
 help: ## list the targets (this text)
 	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)$$/\1\t\2/' | \
 	  while IFS=$$'\t' read -r target text; do printf 'make %-16s %s\n' "$$target" "$$text"; done
 
-setup: toolchain deps kube-binaries helm system-packages ## install everything the other targets need (skips what is there)
+setup: toolchain deps kube-binaries helm system-packages flux-cli ## install everything the other targets need (skips what is there)
 
 toolchain: ## Node 24 and pnpm into the cache (from the npm registry)
 	@bash scripts/bootstrap-toolchain.sh >/dev/null
@@ -35,6 +35,9 @@ system-packages: ## install the Debian packages the fixture servers and tests us
 # One image per controller (podman, from a Debian base made here and the toolchain's Node 24); prints their sizes.
 images: deps system-packages ## build one image per controller with podman, and print their sizes
 	@bash scripts/images/build-images.sh
+
+flux-cli: ## build the real flux CLI (v2.9.5) from its Go module, for the e2e tests that drive Fluxion with it
+	@bash packages/cli/scripts/install-flux-cli.sh >/dev/null
 
 typecheck: deps ## type-check every package (tsc)
 	pnpm exec tsc -p tsconfig.json

@@ -4,11 +4,21 @@ export { KustomizationReconciler, RevisionAnnotation, type KustomizationReconcil
 export { main, kustomizeControllerFlags, parseFeatureGates } from './main.ts';
 export { fetchArtifact, verifyDigest, ArtifactFetchError, type FetchArtifactOptions, type FetchedArtifact } from './artifact-fetch.ts';
 export { untar, readTarEntries, UnsafeArchiveError } from './safe-untar.ts';
-export { buildManifests, BuildError } from './build-manifests.ts';
-export { findOrGenerateKustomization, kustomizationFileNames } from './generate-kustomization.ts';
-export { applyOverrides, OverrideError } from './overrides.ts';
-export { envsubst, EnvsubstError } from './envsubst.ts';
-export { substituteVariables, mergeVariables, SubstitutionError, SubstituteAnnotation } from './substitute.ts';
+// Flux's build (generated kustomization, spec overrides, postBuild substitution) lives in kustomize-ts, shared with the CLI.
+export {
+  buildManifests,
+  BuildError,
+  findOrGenerateKustomization,
+  kustomizationFileNames,
+  applyOverrides,
+  OverrideError,
+  envsubst,
+  EnvsubstError,
+  substituteVariables,
+  mergeVariables,
+  SubstitutionError,
+  SubstituteAnnotation,
+} from 'kustomize-ts';
 export { inventoryFromObjects, diffInventory, mergeInventories, inventoryRefs } from './inventory.ts';
 export { checkDependencies, dependencyKeys, dependentsOf, dependentsBlockingTeardown, DependencyNotReadyError, DependencyCycleError } from './dependencies.ts';
 export { ssaPolicyOf, isForceEnabled, isPruneDisabled, SsaAnnotation, ForceAnnotation, PruneAnnotation, ReconcileAnnotation, type SsaPolicy } from './apply-policy.ts';

@@ -24,10 +24,9 @@ import {
   type Reflector,
   type StatusPatcher,
 } from '@fluxion/runtime';
-import type { KObject } from 'kustomize-ts';
+import { buildManifests, BuildError, objectSubject, substituteVariables, type KObject } from 'kustomize-ts';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
-import { buildManifests, BuildError } from './build-manifests.ts';
 import { ClusterClients } from './cluster-clients.ts';
 import { ownerLabels, stampMetadata } from './common-metadata.ts';
 import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf } from './dependencies.ts';
@@ -41,7 +40,6 @@ import { ArtifactCache, BuildCache } from './manifest-cache.ts';
 import { pruneObjects } from './prune-objects.ts';
 import { succeededEventMessage } from './reconcile-events.ts';
 import { SourceIndex, type SourceObject } from './source-index.ts';
-import { objectSubject, substituteVariables } from './substitute.ts';
 import { loadSubstitutionVariables } from './substitution-vars.ts';
 import type { WrittenStatuses } from './written-status.ts';
 

@@ -2,7 +2,7 @@
 import type { V1ConfigMap, V1Secret } from '@kubernetes/client-node';
 import type { Kustomization } from '@fluxion/api';
 import { isNotFound, type KubeClient } from '@fluxion/runtime';
-import { mergeVariables, SubstitutionError } from './substitute.ts';
+import { mergeVariables, SubstitutionError } from 'kustomize-ts';
 
 export async function loadSubstitutionVariables(client: KubeClient, kustomization: Kustomization): Promise<Map<string, string>> {
   const namespace = kustomization.metadata?.namespace ?? '';

@@ -51,6 +51,27 @@ describe('loadKubeConfig from a file', () => {
     });
   });
 
+  it('uses the context named by --context instead of current-context, and names the contexts when it is missing', () => {
+    const text = stringify({
+      clusters: [
+        { name: 'c', cluster: { server: 'https://one.example.test:6443' } },
+        { name: 'd', cluster: { server: 'https://two.example.test:6443' } },
+      ],
+      contexts: [
+        { name: 'ctx', context: { cluster: 'c' } },
+        { name: 'staging', context: { cluster: 'd', namespace: 'apps' } },
+      ],
+      'current-context': 'ctx',
+    });
+    const path = writeFile('contexts', text);
+    expect(loadKubeConfig({ kubeconfigPath: path, context: 'staging' })).toMatchObject({
+      server: 'https://two.example.test:6443',
+      contextName: 'staging',
+      namespace: 'apps',
+    });
+    expect(() => loadKubeConfig({ kubeconfigPath: path, context: 'prod' })).toThrow(/no context named "prod" \(contexts: ctx, staging\)/);
+  });
+
   it('sends the token and trusts the CA from the data fields, with the context namespace and TLS server name', async () => {
     const path = writeFile('config', kubeconfig({ 'certificate-authority-data': base64(caPem), 'tls-server-name': 'kubernetes' }, { token: 'abc123' }, { namespace: 'apps' }));
     const config = loadKubeConfig({ kubeconfigPath: path });

@@ -19,21 +19,24 @@ export interface LoadKubeConfigOptions {
   serviceAccountDir?: string;
   /** Where ~/.kube/config is looked for. */
   homeDir?: string;
+  /** kubectl's `--context`: a context of the kubeconfig other than its current-context. */
+  context?: string;
 }
 
 /** As controller-runtime: --kubeconfig, then KUBECONFIG (files merged), then the in-cluster config, then ~/.kube/config. */
 export function loadKubeConfig(options: LoadKubeConfigOptions = {}): RestConfig {
   const env = options.env ?? process.env;
-  if (options.kubeconfigPath) return fromFiles(options.kubeconfigPath, `kubeconfig ${options.kubeconfigPath}`);
+  const context = options.context;
+  if (options.kubeconfigPath) return fromFiles(options.kubeconfigPath, `kubeconfig ${options.kubeconfigPath}`, context);
   const kubeconfigVariable = env['KUBECONFIG'];
-  if (kubeconfigVariable) return fromFiles(kubeconfigVariable, `KUBECONFIG=${kubeconfigVariable}`);
+  if (kubeconfigVariable) return fromFiles(kubeconfigVariable, `KUBECONFIG=${kubeconfigVariable}`, context);
   const inCluster = { env, ...(options.serviceAccountDir ? { serviceAccountDir: options.serviceAccountDir } : {}) };
-  if (isInCluster(inCluster)) return inClusterConfig(inCluster);
+  if (isInCluster(inCluster) && context === undefined) return inClusterConfig(inCluster);
   const defaultPath = join(options.homeDir ?? homedir(), '.kube', 'config');
   if (!existsSync(defaultPath)) {
     throw new KubeConfigError(`no kubeconfig: KUBECONFIG is not set, this is not a pod (no KUBERNETES_SERVICE_HOST and ServiceAccount token), and ${defaultPath} does not exist`);
   }
-  return fromFiles(defaultPath, defaultPath);
+  return fromFiles(defaultPath, defaultPath, context);
 }
 
 /**
@@ -44,6 +47,6 @@ export function kubeConfigFromString(kubeconfigYaml: string, origin = 'kubeconfi
   return restConfigFromKubeconfigs([{ origin, text: kubeconfigYaml }], { allowExec: false, ...policy });
 }
 
-function fromFiles(pathList: string, describe: string): RestConfig {
-  return restConfigFromKubeconfigs(readKubeconfigFiles(pathList.split(delimiter), describe));
+function fromFiles(pathList: string, describe: string, context?: string): RestConfig {
+  return restConfigFromKubeconfigs(readKubeconfigFiles(pathList.split(delimiter), describe), {}, context);
 }

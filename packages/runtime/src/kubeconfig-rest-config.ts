@@ -12,12 +12,18 @@ export interface KubeconfigPolicy {
 }
 
 
-export function restConfigFromKubeconfigs(documents: readonly KubeconfigDocument[], policy: KubeconfigPolicy = {}): RestConfig {
+/** `contextName` (kubectl's --context) picks a context other than current-context. */
+export function restConfigFromKubeconfigs(documents: readonly KubeconfigDocument[], policy: KubeconfigPolicy = {}, contextName?: string): RestConfig {
   const merged = mergeKubeconfigs(documents);
   const origins = merged.origins.join(', ');
-  if (!merged.currentContext) throw new KubeConfigError(`${origins}: current-context: not set; name one of the contexts (${[...merged.contexts.keys()].join(', ') || 'none defined'})`);
-  const context = merged.contexts.get(merged.currentContext);
-  if (!context) throw new KubeConfigError(`${origins}: current-context: no context named "${merged.currentContext}"`);
+  const contextNames = [...merged.contexts.keys()].join(', ') || 'none defined';
+  if (contextName !== undefined && !merged.contexts.has(contextName)) {
+    throw new KubeConfigError(`${origins}: no context named "${contextName}" (contexts: ${contextNames})`);
+  }
+  const chosen = contextName ?? merged.currentContext;
+  if (!chosen) throw new KubeConfigError(`${origins}: current-context: not set; name one of the contexts (${contextNames})`);
+  const context = merged.contexts.get(chosen);
+  if (!context) throw new KubeConfigError(`${origins}: current-context: no context named "${chosen}"`);
   const clusterName = context.string('cluster');
   if (!clusterName) throw context.error('cluster', 'names no cluster');
   const cluster = merged.clusters.get(clusterName);

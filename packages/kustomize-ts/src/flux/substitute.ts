@@ -1,5 +1,5 @@
 // postBuild substitution: expand ${VAR} references in every built object with the Kustomization's variables, as Flux does.
-import type { KObject } from 'kustomize-ts';
+import type { KObject } from '../types.ts';
 import { parseAllDocuments, stringify } from 'yaml';
 import { envsubst, EnvsubstError } from './envsubst.ts';
 

@@ -1,6 +1,6 @@
 // When a path has no kustomization file, make one listing its manifests, as Flux does.
 import { posix } from 'node:path';
-import type { FileSystem } from 'kustomize-ts';
+import type { FileSystem } from '../fs/file-system.ts';
 import { parseAllDocuments } from 'yaml';
 
 /** The file names kustomize recognizes, in the order it looks for them. */

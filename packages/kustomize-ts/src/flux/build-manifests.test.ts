@@ -1,4 +1,4 @@
-import { memoryFileSystem } from 'kustomize-ts';
+import { memoryFileSystem } from '../fs/memory-file-system.ts';
 import { describe, expect, it } from 'vitest';
 import { buildManifests, BuildError } from './build-manifests.ts';
 import { findOrGenerateKustomization } from './generate-kustomization.ts';

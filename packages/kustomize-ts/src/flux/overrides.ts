@@ -1,5 +1,4 @@
 // Writes the Kustomization's spec overrides into the kustomization document before the build, as Flux does.
-import type { KustomizationSpec } from '@fluxion/api';
 
 /** An override the spec asks for that cannot be honoured (a component path that is not local). */
 export class OverrideError extends Error {
@@ -7,7 +6,27 @@ export class OverrideError extends Error {
   readonly reason = 'BuildFailed';
 }
 
-export type OverrideSpec = Pick<KustomizationSpec, 'targetNamespace' | 'namePrefix' | 'nameSuffix' | 'patches' | 'images' | 'components' | 'ignoreMissingComponents'>;
+/** Which objects a spec patch applies to (Flux's Selector). */
+export interface PatchTarget {
+  group?: string | undefined;
+  version?: string | undefined;
+  kind?: string | undefined;
+  namespace?: string | undefined;
+  name?: string | undefined;
+  annotationSelector?: string | undefined;
+  labelSelector?: string | undefined;
+}
+
+/** The fields of a Flux Kustomization's spec that change the build (structurally those of @fluxion/api's KustomizationSpec). */
+export interface OverrideSpec {
+  targetNamespace?: string | undefined;
+  namePrefix?: string | undefined;
+  nameSuffix?: string | undefined;
+  patches?: Array<{ patch: string; target?: PatchTarget | undefined }> | undefined;
+  images?: Array<{ name: string; newName?: string | undefined; newTag?: string | undefined; digest?: string | undefined }> | undefined;
+  components?: string[] | undefined;
+  ignoreMissingComponents?: boolean | undefined;
+}
 
 /**
  * Returns a copy of `kustomization` with targetNamespace, namePrefix/Suffix, patches, components and images

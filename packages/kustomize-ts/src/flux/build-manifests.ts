@@ -1,6 +1,10 @@
 // Builds the objects a Kustomization declares: find or generate the kustomization, write the spec's overrides, kustomize build.
 import { posix } from 'node:path';
-import { build, diskFileSystem, KustomizeError, type FileSystem, type KObject } from 'kustomize-ts';
+import { build } from '../build.ts';
+import { KustomizeError } from '../errors.ts';
+import { diskFileSystem } from '../fs/disk-file-system.ts';
+import type { FileSystem } from '../fs/file-system.ts';
+import type { KObject } from '../types.ts';
 import { stringify } from 'yaml';
 import { findOrGenerateKustomization, GenerateKustomizationError } from './generate-kustomization.ts';
 import { overlayFileSystem } from './overlay-file-system.ts';

@@ -1,6 +1,6 @@
 // A FileSystem that reads the unpacked artifact from disk but sees a few files (the kustomization we rewrote) from memory.
 import { posix } from 'node:path';
-import type { FileKind, FileSystem } from 'kustomize-ts';
+import type { FileKind, FileSystem } from '../fs/file-system.ts';
 
 /** `overrides` maps absolute paths to contents; they shadow (or add to) what is on disk, which is never written. */
 export function overlayFileSystem(base: FileSystem, overrides: ReadonlyMap<string, string>): FileSystem {
