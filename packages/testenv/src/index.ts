@@ -17,3 +17,5 @@ export { startStaticServer, type StaticServerOptions } from './fixtures/static-s
 export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
+export { startHelmRepository, writeChart, type HelmRepositoryFixture, type HelmChartSource, type HelmRepositoryFixtureOptions } from './fixtures/helm-repository.ts';
+export { findHelmBinary, runHelm } from './fixtures/helm-binary.ts';
