@@ -25,8 +25,9 @@ export interface HelmIndex {
 export function parseHelmIndex(text: string, source: string): HelmIndex {
   let document: unknown;
   try {
-    // Real indexes repeat anchors-free YAML; the alias limit only guards against billion-laughs input.
-    document = parseYaml(text, { maxAliasCount: 100, uniqueKeys: false });
+    // Every scalar a string, as Helm's Go types read them: `version: 1.10` must not become 1.1, nor an all-digit
+    // digest a number. The alias limit guards against billion-laughs input.
+    document = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100, uniqueKeys: false });
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new SourceError('IndexationFailed', `failed to load Helm repository index from '${source}': not valid YAML: ${detail}`);

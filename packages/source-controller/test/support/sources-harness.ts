@@ -9,6 +9,7 @@ import { createClient, createLogger, EventRecorder, type KubeClient, Manager } f
 import { eventually, useTestNamespace } from '@fluxion/testenv';
 import { startArtifactServer, type RunningArtifactServer } from '../../src/artifact-server.ts';
 import { setupGitRepositoryController } from '../../src/gitrepository-controller.ts';
+import { setupHelmChartController, type HelmChartController } from '../../src/helmchart-controller.ts';
 import { setupHelmRepositoryController, type HelmRepositoryController } from '../../src/helmrepository-controller.ts';
 import type { SourceObject } from '../../src/source-run.ts';
 import { ArtifactStorage } from '../../src/storage.ts';
@@ -19,6 +20,7 @@ export interface SourcesHarness {
   storage: ArtifactStorage;
   artifactServer: RunningArtifactServer;
   helmRepositories: HelmRepositoryController;
+  helmCharts: HelmChartController;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -37,8 +39,9 @@ export async function startSourcesHarness(): Promise<SourcesHarness> {
   const manager = new Manager({ name: 'source-controller-test', logger, metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
   const events = new EventRecorder(client, { reportingController: 'source-controller' });
   const common = { manager, client, storage, events, namespace: env.namespace, concurrency: 4, minRetryDelayMs: 250, maxRetryDelayMs: 3_000 };
-  setupGitRepositoryController(common);
+  const gitRepositories = setupGitRepositoryController(common);
   const helmRepositories = setupHelmRepositoryController(common);
+  const helmCharts = setupHelmChartController({ ...common, sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache } });
   await manager.start();
   return {
     namespace: env.namespace,
@@ -46,6 +49,7 @@ export async function startSourcesHarness(): Promise<SourcesHarness> {
     storage,
     artifactServer,
     helmRepositories,
+    helmCharts,
     logs,
     stop: async () => {
       // Delete what the test left while the controllers still run, so finalizers do not pin the namespace.
