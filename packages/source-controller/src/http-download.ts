@@ -23,7 +23,9 @@ export interface DownloadOptions {
   reason: string;
   /** What is being fetched, for messages: "Helm repository index", "chart 'podinfo' version '6.0.0'". */
   what: string;
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'PUT';
+  /** Request body (for PUT). */
+  body?: Buffer;
 }
 
 export interface DownloadResult {
@@ -114,7 +116,7 @@ function requestOnce(url: string, options: DownloadOptions): Promise<DownloadRes
       fail(`timed out after ${options.timeoutMs / 1000}s`);
     });
     request.on('error', (error: NodeJS.ErrnoException) => fail(describeNetworkError(error)));
-    request.end();
+    request.end(options.body);
   });
 }
 

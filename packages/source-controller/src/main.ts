@@ -19,6 +19,7 @@ import {
   watchScope,
 } from '@fluxion/runtime';
 import { startArtifactServer } from './artifact-server.ts';
+import { setupBucketController } from './bucket-controller.ts';
 import { setupGitRepositoryController } from './gitrepository-controller.ts';
 import { setupHelmChartController } from './helmchart-controller.ts';
 import { setupHelmRepositoryController } from './helmrepository-controller.ts';
@@ -92,9 +93,10 @@ async function run(): Promise<number> {
   };
   const gitRepositories = setupGitRepositoryController(controllerOptions);
   const helmRepositories = setupHelmRepositoryController(controllerOptions);
+  const buckets = setupBucketController(controllerOptions);
   setupHelmChartController({
     ...controllerOptions,
-    sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache },
+    sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache, Bucket: buckets.cache },
     helmPath: flags['helm-path'],
   });
   return manager.run();

@@ -8,6 +8,7 @@ import { installCrds, SourceApiVersion } from '@fluxion/api';
 import { createClient, createLogger, EventRecorder, type KubeClient, Manager } from '@fluxion/runtime';
 import { eventually, useTestNamespace } from '@fluxion/testenv';
 import { startArtifactServer, type RunningArtifactServer } from '../../src/artifact-server.ts';
+import { setupBucketController, type BucketController } from '../../src/bucket-controller.ts';
 import { setupGitRepositoryController } from '../../src/gitrepository-controller.ts';
 import { setupHelmChartController, type HelmChartController } from '../../src/helmchart-controller.ts';
 import { setupHelmRepositoryController, type HelmRepositoryController } from '../../src/helmrepository-controller.ts';
@@ -21,6 +22,7 @@ export interface SourcesHarness {
   artifactServer: RunningArtifactServer;
   helmRepositories: HelmRepositoryController;
   helmCharts: HelmChartController;
+  buckets: BucketController;
   logs: string[];
   stop(): Promise<void>;
 }
@@ -41,7 +43,11 @@ export async function startSourcesHarness(): Promise<SourcesHarness> {
   const common = { manager, client, storage, events, namespace: env.namespace, concurrency: 4, minRetryDelayMs: 250, maxRetryDelayMs: 3_000 };
   const gitRepositories = setupGitRepositoryController(common);
   const helmRepositories = setupHelmRepositoryController(common);
-  const helmCharts = setupHelmChartController({ ...common, sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache } });
+  const buckets = setupBucketController(common);
+  const helmCharts = setupHelmChartController({
+    ...common,
+    sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache, Bucket: buckets.cache },
+  });
   await manager.start();
   return {
     namespace: env.namespace,
@@ -50,6 +56,7 @@ export async function startSourcesHarness(): Promise<SourcesHarness> {
     artifactServer,
     helmRepositories,
     helmCharts,
+    buckets,
     logs,
     stop: async () => {
       // Delete what the test left while the controllers still run, so finalizers do not pin the namespace.
