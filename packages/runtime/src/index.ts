@@ -113,3 +113,5 @@ export type { LeaderElectionOptions } from './leader-election.ts';
 export { Manager, runtimeNamespace, defaultGracefulShutdownMs } from './manager.ts';
 export type { ManagerOptions, ManagerLeaderElectionOptions, Runnable, StopReason } from './manager.ts';
 export { apiServerReachableCheck } from './api-server-check.ts';
+// --- OCI registry client: references, dockerconfigjson credentials, token flow, manifests, tags, blobs ---
+export * from './oci/index.ts';

@@ -50,3 +50,8 @@ export {
 export { setupGitRepositoryController, type GitRepositoryController, type GitRepositoryControllerOptions } from './gitrepository-controller.ts';
 export { artifactFileName } from './artifact-file-name.ts';
 export { verifyCheckout, trustedKeysFrom, VerificationError, type VerifyMode, type TrustedKeys } from './git-verify.ts';
+export { validateOCIRepositorySpec, defaultOciTimeout, type OCIRepositoryPlan, type OciRefRequest } from './ocirepository-spec.ts';
+export { resolveRegistryAccess } from './ocirepository-access.ts';
+export { resolveArtifact, pullLayer, OciPullError, defaultPullLimits, type PullLimits, type ResolvedArtifact, type PulledLayer } from './ocirepository-pull.ts';
+export { OCIRepositoryReconciler, ociRepositoryKind, type OCIRepositoryReconcilerOptions } from './ocirepository-reconciler.ts';
+export { setupOCIRepositoryController, type OCIRepositoryController, type OCIRepositoryControllerOptions } from './ocirepository-controller.ts';

@@ -1,4 +1,4 @@
-// source-controller: Flux's flags, the artifact store and server, the source kinds' controllers, and start.
+// source-controller: Flux's flags, the artifact store and server, the source controllers, and start.
 import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,7 @@ import { setupBucketController } from './bucket-controller.ts';
 import { setupGitRepositoryController } from './gitrepository-controller.ts';
 import { setupHelmChartController } from './helmchart-controller.ts';
 import { setupHelmRepositoryController } from './helmrepository-controller.ts';
+import { setupOCIRepositoryController } from './ocirepository-controller.ts';
 import { ArtifactStorage } from './storage.ts';
 import { StorageError } from './storage-error.ts';
 
@@ -99,5 +100,6 @@ async function run(): Promise<number> {
     sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache, Bucket: buckets.cache },
     helmPath: flags['helm-path'],
   });
+  setupOCIRepositoryController(controllerOptions);
   return manager.run();
 }

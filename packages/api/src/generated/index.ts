@@ -2,6 +2,7 @@
 export type { LocalObjectReference, Condition, Artifact, OCIRepositoryVerification, OIDCIdentityMatch } from './shared.ts';
 export type { Kustomization, KustomizationList, KustomizationSpec, CommonMetadata, DependencyReference, Decryption, KubeConfigReference, SecretKeyReference, PostBuild, SubstituteReference, NamespacedObjectKindReference, CustomHealthCheck, Patch, Selector, Image, CrossNamespaceSourceReference, KustomizationStatus, ResourceInventory, ResourceRef, Snapshot } from './kustomization.ts';
 export type { Bucket, BucketList, BucketSpec, BucketSTSSpec, BucketStatus } from './bucket.ts';
+export type { ExternalArtifact, ExternalArtifactList, ExternalArtifactSpec, ExternalArtifactSourceReference, ExternalArtifactStatus } from './external-artifact.ts';
 export type { GitRepository, GitRepositoryList, GitRepositorySpec, GitRepositoryRef, GitRepositoryVerification, GitRepositoryInclude, GitRepositoryStatus } from './git-repository.ts';
 export type { HelmChart, HelmChartList, HelmChartSpec, LocalHelmChartSourceReference, HelmChartStatus } from './helm-chart.ts';
 export type { HelmRepository, HelmRepositoryList, HelmRepositorySpec, AccessFrom, NamespaceSelector, HelmRepositoryStatus } from './helm-repository.ts';
