@@ -21,6 +21,7 @@ import {
 } from '@fluxion/runtime';
 import { readChartMetadata } from './helm-chart-metadata.ts';
 import { pullChart, type PulledChart } from './helm-chart-pull.ts';
+import { pullOciChart } from './helm-oci-pull.ts';
 import { findChartVersion } from './helm-index.ts';
 import { HelmIndexCache } from './helm-index-cache.ts';
 import { packageChart } from './helm-packager.ts';
@@ -117,32 +118,48 @@ export class HelmChartReconciler {
   async #buildFromRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: string): Promise<ChartBuild | undefined> {
     const namespace = repository.metadata?.namespace ?? '';
     const where = `HelmRepository '${namespace}/${repository.metadata?.name}' (${repository.spec?.url})`;
-    if (repository.spec?.type === 'oci') {
-      throw new SourceError('ChartPullError', `chart pull error: charts from OCI HelmRepositories are not supported yet (${where})`);
-    }
+    if (repository.spec?.type === 'oci') return this.#buildFromOciRepository(run, plan, repository, work);
     const artifact = repository.status!.artifact!;
     const index = await this.indexCache.get(`${namespace}/${repository.metadata?.name}`, this.#options.storage.localPath(artifact.path), artifact.digest ?? artifact.revision, where);
     const entry = findChartVersion(index, plan.chart, plan.version, where);
     if (await this.#upToDate(run, entry.version)) return undefined;
     const pulled: PulledChart = await pullChart({ client: this.#options.client, repository, entry, directory: work, where });
     if (plan.valuesFiles.length === 0) return { file: pulled.file, name: entry.name, version: entry.version, packaged: false, valuesFiles: [] };
-    // Values files live in the chart: unpack, merge, and package it again under the same version.
+    return this.#repackageWithValues(plan, pulled.file, entry.name, entry.version, work, where);
+  }
+
+  // Values files live in the chart: unpack, merge, and package it again under the same version.
+  async #repackageWithValues(plan: HelmChartPlan, file: string, name: string, version: string, work: string, where: string): Promise<ChartBuild> {
     const chartRoot = join(work, 'unpacked');
-    await extract(pulled.file, chartRoot, where);
-    const chartDirectory = join(chartRoot, entry.name);
-    const merged = await mergeValuesFiles(chartDirectory, plan.valuesFiles, plan.ignoreMissingValuesFiles, `chart '${entry.name}' version '${entry.version}'`);
+    await extract(file, chartRoot, where);
+    const chartDirectory = join(chartRoot, name);
+    const merged = await mergeValuesFiles(chartDirectory, plan.valuesFiles, plan.ignoreMissingValuesFiles, `chart '${name}' version '${version}'`);
     await writeFile(join(chartDirectory, 'values.yaml'), merged.yaml);
-    const metadata = await readChartMetadata(chartDirectory, `chart '${entry.name}' from ${where}`);
-    const file = await packageChart({
+    const metadata = await readChartMetadata(chartDirectory, `chart '${name}' from ${where}`);
+    const packaged = await packageChart({
       helm: this.#options.helm,
       chartDirectory,
       metadata,
       destination: join(work, 'out'),
       workDirectory: work,
       timeoutMs: 120_000,
-      where: `chart '${entry.name}' version '${entry.version}'`,
+      where: `chart '${name}' version '${version}'`,
     });
-    return { file, name: metadata.name, version: metadata.version, packaged: true, valuesFiles: merged.used };
+    return { file: packaged, name: metadata.name, version: metadata.version, packaged: true, valuesFiles: merged.used };
+  }
+
+  async #buildFromOciRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: string): Promise<ChartBuild | undefined> {
+    const pulled = await pullOciChart({
+      client: this.#options.client,
+      repository,
+      chart: plan.chart,
+      range: plan.version,
+      directory: work,
+      upToDate: (version) => this.#upToDate(run, version),
+    });
+    if (!pulled.file) return undefined;
+    if (plan.valuesFiles.length === 0) return { file: pulled.file, name: plan.chart, version: pulled.version, packaged: false, valuesFiles: [] };
+    return this.#repackageWithValues(plan, pulled.file, plan.chart, pulled.version, work, `OCI HelmRepository '${repository.spec?.url}'`);
   }
 
   async #buildFromArtifact(run: SourceRun<HelmChart>, plan: HelmChartPlan, source: ArtifactSource, work: string): Promise<ChartBuild | undefined> {
