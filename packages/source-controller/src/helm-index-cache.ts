@@ -10,7 +10,13 @@ interface Entry {
 
 export class HelmIndexCache {
   readonly #entries = new Map<string, Entry>();
+  readonly #onParse: ((key: string, digest: string) => void) | undefined;
   #parses = 0;
+
+  /** `onParse` hears of every index read and parsed (the controller logs it; the benchmark counts it). */
+  constructor(options: { onParse?: (key: string, digest: string) => void } = {}) {
+    this.#onParse = options.onParse;
+  }
 
   /** How many times an index file was read and parsed (for tests and the benchmark). */
   get parses(): number {
@@ -22,6 +28,7 @@ export class HelmIndexCache {
     const cached = this.#entries.get(key);
     if (cached && cached.digest === digest) return cached.index;
     this.#parses++;
+    this.#onParse?.(key, digest);
     const index = readFile(localPath, 'utf8').then((text) => loadStoredIndex(text, source));
     this.#entries.set(key, { digest, index });
     // A failed load is not cached: the next reconcile tries again.

@@ -2,7 +2,7 @@
 // a new artifact (a new index, commit or bucket revision).
 import type { HelmChart } from '@fluxion/api';
 import { type Controller, type EventRecorder, objectKey, type Reflector } from '@fluxion/runtime';
-import type { HelmIndexCache } from './helm-index-cache.ts';
+import { HelmIndexCache } from './helm-index-cache.ts';
 import { findHelm } from './helm-packager.ts';
 import { helmChartKind, HelmChartReconciler, type HelmChartSources } from './helmchart-reconciler.ts';
 import type { SourceObject } from './source-run.ts';
@@ -29,6 +29,10 @@ const sourceIndex = 'source';
 export function setupHelmChartController(options: HelmChartControllerOptions): HelmChartController {
   const cache = watchSourceKind<HelmChart>(options, helmChartKind);
   cache.index(sourceIndex, (chart) => (chart.spec?.sourceRef ? [`${chart.spec.sourceRef.kind}/${chart.metadata?.namespace ?? ''}/${chart.spec.sourceRef.name}`] : []));
+  const log = options.manager.logger.child({ controller: 'helmchart' });
+  const indexCache = options.indexCache ?? new HelmIndexCache({
+    onParse: (repository, digest) => log.debug({ helmRepository: repository, digest }, 'Parsed a Helm repository index'),
+  });
   const reconciler = new HelmChartReconciler({
     client: options.client,
     cache,
@@ -36,7 +40,7 @@ export function setupHelmChartController(options: HelmChartControllerOptions): H
     storage: options.storage,
     events: options.events,
     helm: findHelm(options.helmPath),
-    ...(options.indexCache ? { indexCache: options.indexCache } : {}),
+    indexCache,
   });
   const controller = addSourceController(options, helmChartKind, cache, reconciler.reconcile);
   for (const [kind, sourceCache] of Object.entries(options.sources) as Array<[string, Reflector<SourceObject> | undefined]>) {
