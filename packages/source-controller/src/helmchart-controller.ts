@@ -45,6 +45,7 @@ export function setupHelmChartController(options: HelmChartControllerOptions): H
   const controller = addSourceController(options, helmChartKind, cache, reconciler.reconcile);
   for (const [kind, sourceCache] of Object.entries(options.sources) as Array<[string, Reflector<SourceObject> | undefined]>) {
     sourceCache?.onEvent((event) => {
+      if (kind === 'HelmRepository' && event.type === 'DELETED') indexCache.forget(objectKey(event.object));
       if (!artifactChanged(event)) return;
       for (const chart of cache.byIndex(sourceIndex, `${kind}/${objectKey(event.object)}`)) controller.enqueue(objectKey(chart));
     });
