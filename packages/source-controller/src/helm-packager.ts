@@ -50,6 +50,11 @@ export async function packageChart(options: PackageOptions): Promise<string> {
     HELM_DATA_HOME: join(options.workDirectory, 'data'),
   };
   if (await missingDependencies(options.chartDirectory, options.metadata)) {
+    // `helm dependency build` only downloads from repositories it knows by name: register each HTTP(S) one.
+    const urls = [...new Set(options.metadata.dependencies.map((dependency) => dependency.repository ?? '').filter((url) => /^https?:\/\//.test(url)))];
+    for (const [position, url] of urls.entries()) {
+      await helm(options, ['repo', 'add', `dependency-${position}`, url], env, 'DependencyBuildError', 'dependency build error');
+    }
     await helm(options, ['dependency', 'build', options.chartDirectory], env, 'DependencyBuildError', 'dependency build error');
   }
   await mkdir(options.destination, { recursive: true });

@@ -3,7 +3,10 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GitRepository, HelmChart } from '@fluxion/api';
-import { type GitHttpServer, startGitHttpServer } from '@fluxion/testenv';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type GitHttpServer, runHelm, startGitHttpServer, startHelmRepository, writeChart } from '@fluxion/testenv';
 import {
   conditionOf,
   createSource,
@@ -105,6 +108,34 @@ describe('HelmChart from a GitRepository', () => {
     git.repositories.commit('charts', { 'charts/app/Chart.yaml': appChart('1.1.0') }, { message: 'fix' });
     await requestReconcile(harness, 'GitRepository', 'charts');
     await waitForReady<HelmChart>(harness, kind, 'follow');
+  });
+
+  it('builds a dependency from an HTTP repository at the version Chart.lock pins', async () => {
+    const repository = await startHelmRepository([{ name: 'dep', version: '0.1.0' }]);
+    const work = await mkdtemp(join(tmpdir(), 'chart-lock-'));
+    try {
+      const chartYaml = `apiVersion: v2\nname: locked\nversion: 2.0.0\ndependencies:\n  - name: dep\n    version: ">=0.1.0"\n    repository: ${repository.url}\n`;
+      await writeChart(join(work, 'locked'), { name: 'locked', version: '2.0.0', files: { 'Chart.yaml': chartYaml } });
+      await runHelm(['dependency', 'update', join(work, 'locked')], work);
+      const lock = await readFile(join(work, 'locked', 'Chart.lock'), 'utf8');
+      expect(lock).toContain('version: 0.1.0');
+      // A newer dependency in range appears after the lock was written: the lock, not the range, decides.
+      await repository.addCharts([{ name: 'dep', version: '0.2.0' }]);
+      git.repositories.commit('charts', { 'charts/locked/Chart.yaml': chartYaml, 'charts/locked/Chart.lock': lock, 'charts/locked/values.yaml': 'a: 1\n' }, { message: 'locked' });
+      await requestReconcile(harness, 'GitRepository', 'charts');
+      await createSource(harness, kind, 'locked', gitChart({ chart: 'charts/locked' }));
+      const ready = await waitForReady<HelmChart>(harness, kind, 'locked');
+      const archive = await download(ready.status!.artifact!.url);
+      expect(fileOf(archive, 'locked/charts/dep/Chart.yaml')).toContain('version: 0.1.0');
+
+      await repository.stop();
+      await createSource(harness, kind, 'locked-offline', gitChart({ chart: 'charts/locked' }));
+      const failed = await waitForNotReady<HelmChart>(harness, kind, 'locked-offline', /dependency build error: chart 'charts\/locked' in GitRepository/);
+      expect(conditionOf(failed, 'BuildFailed')!.reason).toBe('DependencyBuildError');
+    } finally {
+      await repository.stop().catch(() => undefined);
+      await rm(work, { recursive: true, force: true });
+    }
   });
 
   it('names a chart path that is not in the artifact', async () => {
