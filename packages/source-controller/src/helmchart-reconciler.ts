@@ -99,7 +99,7 @@ export class HelmChartReconciler {
     return { requeueAfter: plan.intervalMs };
   };
 
-  #source(plan: HelmChartPlan, namespace: string): ResolvedSource {
+  async #source(plan: HelmChartPlan, namespace: string): Promise<ResolvedSource> {
     const cache = this.#options.sources[plan.sourceKind];
     const where = `${plan.sourceKind} '${namespace}/${plan.sourceName}'`;
     if (!cache) throw new SourceError('SourceUnavailable', `failed to get source: ${plan.sourceKind} sources are not watched by this controller`);
@@ -109,7 +109,8 @@ export class HelmChartReconciler {
       return { kind: 'HelmRepository', object: object as HelmRepository, where };
     }
     const artifact = object.status?.artifact;
-    if (!artifact) throw new SourceError('NoSourceArtifact', `no artifact available for ${where}`);
+    // A status may outlive a lost storage volume: the source must store its artifact again first.
+    if (!artifact || !(await this.#options.storage.exists(artifact))) throw new SourceError('NoSourceArtifact', `no artifact available for ${where}`);
     return plan.sourceKind === 'HelmRepository'
       ? { kind: 'HelmRepository', object: object as HelmRepository, where }
       : { kind: plan.sourceKind, object, where, artifact: { ...artifact, digest: artifact.digest ?? '' } };

@@ -11,6 +11,7 @@ import {
   createSource,
   download,
   eventsOf,
+  eventually,
   getSource,
   requestReconcile,
   type SourcesHarness,
@@ -136,6 +137,18 @@ describe('Bucket', () => {
     } finally {
       await secure.stop();
     }
+  });
+
+  it('removes its artifacts when deleted', async () => {
+    s3.createBucket('doomed');
+    await client.putObject('doomed', 'a.yaml', Buffer.from('a: 1\n'));
+    await createSource(harness, kind, 'doomed', bucketSpec('doomed'));
+    const ready = await waitForReady<Bucket>(harness, kind, 'doomed');
+    expect(ready.metadata!.finalizers).toContain('finalizers.fluxcd.io');
+    await harness.client.deleteIfExists({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind, namespace: harness.namespace, name: 'doomed' });
+    await eventually(async () => {
+      if (await harness.storage.exists(ready.status!.artifact!)) throw new Error('artifact still stored');
+    });
   });
 
   it('is a HelmChart source: the chart at a path in the bucket is packaged', async () => {
