@@ -24,6 +24,7 @@ import { pullChart, type PulledChart } from './helm-chart-pull.ts';
 import { pullOciChart } from './helm-oci-pull.ts';
 import { findChartVersion } from './helm-index.ts';
 import { HelmIndexCache } from './helm-index-cache.ts';
+import { type HelmRepositoryAccess, resolveHelmRepositoryAccess } from './helm-repository-access.ts';
 import { packageChart } from './helm-packager.ts';
 import { mergeValuesFiles } from './helm-values.ts';
 import { type HelmChartPlan, planHelmChart } from './helmchart-spec.ts';
@@ -180,7 +181,9 @@ export class HelmChartReconciler {
       valuesFiles = merged.used;
     }
     await mkdir(join(work, 'helm'), { recursive: true });
+    const namespace = source.object.metadata?.namespace ?? '';
     const file = await packageChart({
+      repositoryAccess: (url) => this.#dependencyAccess(namespace, url),
       helm: this.#options.helm,
       chartDirectory,
       metadata,
@@ -191,6 +194,15 @@ export class HelmChartReconciler {
       where,
     });
     return { file, name: metadata.name, version: version ?? metadata.version, packaged: true, valuesFiles };
+  }
+
+  // As Flux: a dependency repository is reached with the credentials of the namespace's HelmRepository of that URL.
+  async #dependencyAccess(namespace: string, url: string): Promise<HelmRepositoryAccess | undefined> {
+    const normalize = (text: string) => text.replace(/\/+$/, '');
+    const repository = this.#options.sources.HelmRepository.list(namespace)
+      .find((candidate) => candidate.metadata?.namespace === namespace && candidate.spec?.type !== 'oci' && normalize(candidate.spec?.url ?? '') === normalize(url));
+    if (!repository?.spec) return undefined;
+    return resolveHelmRepositoryAccess(this.#options.client, namespace, repository.spec);
   }
 
   // The stored chart already is this version, built from this generation of the spec: nothing to pull or package.

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { type GitHttpServer, runHelm, startGitHttpServer, startHelmRepository, writeChart } from '@fluxion/testenv';
 import {
   conditionOf,
+  createSecret,
   createSource,
   download,
   eventsOf,
@@ -134,6 +135,32 @@ describe('HelmChart from a GitRepository', () => {
       expect(conditionOf(failed, 'BuildFailed')!.reason).toBe('DependencyBuildError');
     } finally {
       await repository.stop().catch(() => undefined);
+      await rm(work, { recursive: true, force: true });
+    }
+  });
+
+  it('reaches a dependency repository with the credentials of the HelmRepository of that URL', async () => {
+    const guarded = await startHelmRepository([{ name: 'private-dep', version: '1.0.0' }], { auth: { username: 'dep-user', password: 'dep-pass-never-shown' } });
+    const work = await mkdtemp(join(tmpdir(), 'chart-lock-'));
+    try {
+      const chartYaml = `apiVersion: v2\nname: uses-private\nversion: 3.0.0\ndependencies:\n  - name: private-dep\n    version: 1.0.0\n    repository: ${guarded.url}\n`;
+      await writeChart(join(work, 'uses-private'), { name: 'uses-private', version: '3.0.0', files: { 'Chart.yaml': chartYaml } });
+      await runHelm(['repo', 'add', 'guarded', guarded.url, '--username', 'dep-user', '--password', 'dep-pass-never-shown'], work);
+      await runHelm(['dependency', 'update', join(work, 'uses-private')], work);
+      const lock = await readFile(join(work, 'uses-private', 'Chart.lock'), 'utf8');
+      git.repositories.commit('charts', { 'charts/uses-private/Chart.yaml': chartYaml, 'charts/uses-private/Chart.lock': lock }, { message: 'private dependency' });
+      await requestReconcile(harness, 'GitRepository', 'charts');
+
+      await createSource(harness, kind, 'uses-private', gitChart({ chart: 'charts/uses-private' }));
+      await waitForNotReady(harness, kind, 'uses-private', /dependency build error: chart 'charts\/uses-private'.*401/);
+      await createSecret(harness, 'dep-creds', { username: 'dep-user', password: 'dep-pass-never-shown' });
+      await createSource(harness, 'HelmRepository', 'private-deps', { url: guarded.url, interval: '10m', secretRef: { name: 'dep-creds' } });
+      await requestReconcile(harness, kind, 'uses-private');
+      const ready = await waitForReady<HelmChart>(harness, kind, 'uses-private');
+      expect(fileOf(await download(ready.status!.artifact!.url), 'uses-private/charts/private-dep/Chart.yaml')).toContain('name: private-dep');
+      expect(harness.logs.join('') + JSON.stringify(await eventsOf(harness, 'uses-private'))).not.toContain('dep-pass-never-shown');
+    } finally {
+      await guarded.stop();
       await rm(work, { recursive: true, force: true });
     }
   });
