@@ -101,7 +101,8 @@ export interface OciPullOptions {
   repository: HelmRepository;
   chart: string;
   range: string;
-  directory: string;
+  /** Where the chart is written (made on demand: an up-to-date chart needs none). */
+  directory: () => Promise<string>;
   /** Skips the download when the resolved version is already stored. */
   upToDate: (version: string) => Promise<boolean>;
 }
@@ -123,7 +124,7 @@ export async function pullOciChart(options: OciPullOptions): Promise<OciPullResu
       throw new SourceError('ChartPullError', `chart pull error: ${where}:${tag} is not a Helm chart (no layer of media type ${helmChartLayerMediaType})`);
     }
     const content = await registry.readBlob(reference.repository, layer.digest, { maxSize: 64 * 1024 * 1024 });
-    const file = join(options.directory, `${options.chart}-${version}.tgz`);
+    const file = join(await options.directory(), `${options.chart}-${version}.tgz`);
     await writeFile(file, content);
     return { version, file };
   } catch (error) {

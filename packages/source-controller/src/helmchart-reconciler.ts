@@ -87,7 +87,8 @@ export class HelmChartReconciler {
 
     const source = await run.step(ConditionType.FetchFailed, () => this.#source(plan, prepared.owner.namespace));
     removeCondition(run.work, ConditionType.FetchFailed);
-    const work = await mkdtemp(join(this.#options.workDirectory ?? tmpdir(), `helmchart-${prepared.owner.namespace}-${prepared.owner.name}-`));
+    // Made on first use: an up-to-date chart from a HelmRepository touches no disk.
+    const work = new WorkDirectory(join(this.#options.workDirectory ?? tmpdir(), `helmchart-${prepared.owner.namespace}-${prepared.owner.name}-`));
     try {
       const build = await run.step(ConditionType.BuildFailed, () =>
         source.kind === 'HelmRepository' ? this.#buildFromRepository(run, plan, source.object, work) : this.#buildFromArtifact(run, plan, source, work),
@@ -95,7 +96,7 @@ export class HelmChartReconciler {
       removeCondition(run.work, ConditionType.BuildFailed);
       await this.#store(run, prepared.owner, source, build);
     } finally {
-      await rm(work, { recursive: true, force: true }).catch(() => undefined);
+      await work.remove();
     }
     return { requeueAfter: plan.intervalMs };
   };
@@ -117,7 +118,7 @@ export class HelmChartReconciler {
       : { kind: plan.sourceKind, object, where, artifact: { ...artifact, digest: artifact.digest ?? '' } };
   }
 
-  async #buildFromRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: string): Promise<ChartBuild | undefined> {
+  async #buildFromRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: WorkDirectory): Promise<ChartBuild | undefined> {
     const namespace = repository.metadata?.namespace ?? '';
     const where = `HelmRepository '${namespace}/${repository.metadata?.name}' (${repository.spec?.url})`;
     if (repository.spec?.type === 'oci') return this.#buildFromOciRepository(run, plan, repository, work);
@@ -125,9 +126,10 @@ export class HelmChartReconciler {
     const index = await this.indexCache.get(`${namespace}/${repository.metadata?.name}`, this.#options.storage.localPath(artifact.path), artifact.digest ?? artifact.revision, where);
     const entry = findChartVersion(index, plan.chart, plan.version, where);
     if (await this.#upToDate(run, entry.version)) return undefined;
-    const pulled: PulledChart = await pullChart({ client: this.#options.client, repository, entry, directory: work, where });
+    const directory = await work.path();
+    const pulled: PulledChart = await pullChart({ client: this.#options.client, repository, entry, directory, where });
     if (plan.valuesFiles.length === 0) return { file: pulled.file, name: entry.name, version: entry.version, packaged: false, valuesFiles: [] };
-    return this.#repackageWithValues(plan, pulled.file, entry.name, entry.version, work, where);
+    return this.#repackageWithValues(plan, pulled.file, entry.name, entry.version, directory, where);
   }
 
   // Values files live in the chart: unpack, merge, and package it again under the same version.
@@ -150,21 +152,22 @@ export class HelmChartReconciler {
     return { file: packaged, name: metadata.name, version: metadata.version, packaged: true, valuesFiles: merged.used };
   }
 
-  async #buildFromOciRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: string): Promise<ChartBuild | undefined> {
+  async #buildFromOciRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: WorkDirectory): Promise<ChartBuild | undefined> {
     const pulled = await pullOciChart({
       client: this.#options.client,
       repository,
       chart: plan.chart,
       range: plan.version,
-      directory: work,
+      directory: () => work.path(),
       upToDate: (version) => this.#upToDate(run, version),
     });
     if (!pulled.file) return undefined;
     if (plan.valuesFiles.length === 0) return { file: pulled.file, name: plan.chart, version: pulled.version, packaged: false, valuesFiles: [] };
-    return this.#repackageWithValues(plan, pulled.file, plan.chart, pulled.version, work, `OCI HelmRepository '${repository.spec?.url}'`);
+    return this.#repackageWithValues(plan, pulled.file, plan.chart, pulled.version, await work.path(), `OCI HelmRepository '${repository.spec?.url}'`);
   }
 
-  async #buildFromArtifact(run: SourceRun<HelmChart>, plan: HelmChartPlan, source: ArtifactSource, work: string): Promise<ChartBuild | undefined> {
+  async #buildFromArtifact(run: SourceRun<HelmChart>, plan: HelmChartPlan, source: ArtifactSource, workDirectory: WorkDirectory): Promise<ChartBuild | undefined> {
+    const work = await workDirectory.path();
     const sourceRoot = join(work, 'source');
     await extract(this.#options.storage.localPath(source.artifact.path), sourceRoot, source.where);
     const chartDirectory = resolveInside(sourceRoot, plan.chart, 'InvalidChartReference', `invalid chart reference: spec.chart '${plan.chart}' leaves the ${source.where} artifact`);
@@ -252,6 +255,27 @@ export class HelmChartReconciler {
     setCondition(run.work, { type: ConditionType.ArtifactInStorage, status: 'True', reason, message: summary });
     markReady(run.work, reason, summary);
     await run.finish();
+  }
+}
+
+/** A temporary directory made on first use and removed at the end of the reconcile. */
+class WorkDirectory {
+  readonly #prefix: string;
+  #path: Promise<string> | undefined;
+
+  constructor(prefix: string) {
+    this.#prefix = prefix;
+  }
+
+  path(): Promise<string> {
+    this.#path ??= mkdtemp(this.#prefix);
+    return this.#path;
+  }
+
+  async remove(): Promise<void> {
+    if (!this.#path) return;
+    const path = await this.#path.catch(() => undefined);
+    if (path) await rm(path, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
