@@ -23,6 +23,7 @@ export interface PullOptions {
   entry: ChartVersionEntry;
   directory: string;
   where: string;
+  maxBytes: number;
 }
 
 export async function pullChart(options: PullOptions): Promise<PulledChart> {
@@ -45,6 +46,7 @@ export async function pullChart(options: PullOptions): Promise<PulledChart> {
   try {
     ({ body } = await download(url.toString(), {
       timeoutMs,
+      maxBytes: options.maxBytes,
       reason: 'ChartPullError',
       what,
       ...(access.basicAuth && (sameHost || repository.spec?.passCredentials) ? { basicAuth: access.basicAuth } : {}),

@@ -103,6 +103,7 @@ export interface OciPullOptions {
   range: string;
   /** Where the chart is written (made on demand: an up-to-date chart needs none). */
   directory: () => Promise<string>;
+  maxBytes: number;
   /** Skips the download when the resolved version is already stored. */
   upToDate: (version: string) => Promise<boolean>;
 }
@@ -123,7 +124,7 @@ export async function pullOciChart(options: OciPullOptions): Promise<OciPullResu
     if (!layer) {
       throw new SourceError('ChartPullError', `chart pull error: ${where}:${tag} is not a Helm chart (no layer of media type ${helmChartLayerMediaType})`);
     }
-    const content = await registry.readBlob(reference.repository, layer.digest, { maxSize: 64 * 1024 * 1024 });
+    const content = await registry.readBlob(reference.repository, layer.digest, { maxSize: options.maxBytes });
     const file = join(await options.directory(), `${options.chart}-${version}.tgz`);
     await writeFile(file, content);
     return { version, file };

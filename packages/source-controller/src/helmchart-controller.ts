@@ -16,6 +16,8 @@ export interface HelmChartControllerOptions extends SourceWatchOptions {
   /** `--helm-path`; found as findHelm() says when empty. */
   helmPath?: string;
   indexCache?: HelmIndexCache;
+  /** `--helm-chart-max-size`. */
+  chartMaxBytes?: number;
 }
 
 export interface HelmChartController {
@@ -41,6 +43,7 @@ export function setupHelmChartController(options: HelmChartControllerOptions): H
     events: options.events,
     helm: findHelm(options.helmPath),
     indexCache,
+    ...(options.chartMaxBytes ? { chartMaxBytes: options.chartMaxBytes } : {}),
   });
   const controller = addSourceController(options, helmChartKind, cache, reconciler.reconcile);
   for (const [kind, sourceCache] of Object.entries(options.sources) as Array<[string, Reflector<SourceObject> | undefined]>) {

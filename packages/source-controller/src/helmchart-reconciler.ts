@@ -55,7 +55,11 @@ export interface HelmChartReconcilerOptions {
   indexCache?: HelmIndexCache;
   fieldManager?: string;
   workDirectory?: string;
+  /** `--helm-chart-max-size`: a larger chart is refused (default 10 MiB, as Flux). */
+  chartMaxBytes?: number;
 }
+
+export const defaultHelmChartMaxBytes = 10 * 1024 * 1024;
 
 /** What a build produced: a file to store, its chart name and version, and how it was made. */
 interface ChartBuild {
@@ -127,7 +131,8 @@ export class HelmChartReconciler {
     const entry = findChartVersion(index, plan.chart, plan.version, where);
     if (await this.#upToDate(run, entry.version)) return undefined;
     const directory = await work.path();
-    const pulled: PulledChart = await pullChart({ client: this.#options.client, repository, entry, directory, where });
+    const maxBytes = this.#options.chartMaxBytes ?? defaultHelmChartMaxBytes;
+    const pulled: PulledChart = await pullChart({ client: this.#options.client, repository, entry, directory, where, maxBytes });
     if (plan.valuesFiles.length === 0) return { file: pulled.file, name: entry.name, version: entry.version, packaged: false, valuesFiles: [] };
     return this.#repackageWithValues(plan, pulled.file, entry.name, entry.version, directory, where);
   }
@@ -159,6 +164,7 @@ export class HelmChartReconciler {
       chart: plan.chart,
       range: plan.version,
       directory: () => work.path(),
+      maxBytes: this.#options.chartMaxBytes ?? defaultHelmChartMaxBytes,
       upToDate: (version) => this.#upToDate(run, version),
     });
     if (!pulled.file) return undefined;

@@ -8,6 +8,8 @@ import type { ArtifactStorage } from './storage.ts';
 export interface HelmRepositoryControllerOptions extends SourceWatchOptions {
   storage: ArtifactStorage;
   events: EventRecorder;
+  /** `--helm-index-max-size`. */
+  indexMaxBytes?: number;
 }
 
 export interface HelmRepositoryController {
@@ -18,7 +20,13 @@ export interface HelmRepositoryController {
 
 export function setupHelmRepositoryController(options: HelmRepositoryControllerOptions): HelmRepositoryController {
   const cache = watchSourceKind<HelmRepository>(options, helmRepositoryKind);
-  const reconciler = new HelmRepositoryReconciler({ client: options.client, cache, storage: options.storage, events: options.events });
+  const reconciler = new HelmRepositoryReconciler({
+    client: options.client,
+    cache,
+    storage: options.storage,
+    events: options.events,
+    ...(options.indexMaxBytes ? { indexMaxBytes: options.indexMaxBytes } : {}),
+  });
   const controller = addSourceController(options, helmRepositoryKind, cache, reconciler.reconcile);
   return { controller, cache, reconciler };
 }

@@ -37,7 +37,11 @@ export interface HelmRepositoryReconcilerOptions {
   storage: ArtifactStorage;
   events: EventRecorder;
   fieldManager?: string;
+  /** `--helm-index-max-size`: a larger index is refused (default 50 MiB, as Flux). */
+  indexMaxBytes?: number;
 }
+
+export const defaultHelmIndexMaxBytes = 50 * 1024 * 1024;
 
 export class HelmRepositoryReconciler {
   readonly #options: HelmRepositoryReconcilerOptions;
@@ -84,6 +88,7 @@ export class HelmRepositoryReconciler {
     const { body } = await run.step(ConditionType.FetchFailed, () =>
       download(plan.indexUrl, {
         timeoutMs: plan.timeoutMs,
+        maxBytes: this.#options.indexMaxBytes ?? defaultHelmIndexMaxBytes,
         reason: 'IndexationFailed',
         what: 'Helm repository index',
         ...(access.basicAuth ? { basicAuth: access.basicAuth } : {}),

@@ -36,6 +36,8 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
   'artifact-retention-ttl': durationFlag(60_000, 'The duration for which artifacts beyond the latest are kept before garbage collection.'),
   'artifact-retention-records': intFlag(2, 'The maximum number of artifacts to keep per object, the latest included.'),
   kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+  'helm-index-max-size': intFlag(50 * 1024 * 1024, 'The max allowed size in bytes of a Helm repository index file.'),
+  'helm-chart-max-size': intFlag(10 * 1024 * 1024, 'The max allowed size in bytes of a Helm chart file.'),
   'helm-path': stringFlag(process.env.FLUXION_HELM ?? '', 'The helm binary that packages charts from Git and Bucket sources (default: the build cache, then PATH).'),
 });
 
@@ -93,12 +95,13 @@ async function run(): Promise<number> {
     maxRetryDelayMs: options.maxRetryDelayMs,
   };
   const gitRepositories = setupGitRepositoryController(controllerOptions);
-  const helmRepositories = setupHelmRepositoryController(controllerOptions);
+  const helmRepositories = setupHelmRepositoryController({ ...controllerOptions, indexMaxBytes: flags['helm-index-max-size'] });
   const buckets = setupBucketController(controllerOptions);
   setupHelmChartController({
     ...controllerOptions,
     sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache, Bucket: buckets.cache },
     helmPath: flags['helm-path'],
+    chartMaxBytes: flags['helm-chart-max-size'],
   });
   setupOCIRepositoryController(controllerOptions);
   return manager.run();

@@ -126,6 +126,17 @@ describe('HelmRepository', () => {
     }
   });
 
+  it('refuses an index larger than --helm-index-max-size', async () => {
+    const huge = await startHelmRepository([{ name: 'huge', version: '1.0.0' }]);
+    try {
+      await huge.writeIndex(`apiVersion: v1\nentries: {}\n# ${'x'.repeat(1_100_000)}\n`);
+      await createSource(harness, kind, 'huge', { url: huge.url, interval: '10m' });
+      await waitForNotReady(harness, kind, 'huge', new RegExp(`Helm repository index from '${huge.url}/index.yaml': larger than the limit of 1048576 bytes`));
+    } finally {
+      await huge.stop();
+    }
+  });
+
   it('gives up on a server that never answers after spec.timeout', async () => {
     const { createServer } = await import('node:net');
     const silent = createServer(() => undefined);

@@ -42,7 +42,8 @@ export async function startSourcesHarness(): Promise<SourcesHarness> {
   const events = new EventRecorder(client, { reportingController: 'source-controller' });
   const common = { manager, client, storage, events, namespace: env.namespace, concurrency: 4, minRetryDelayMs: 250, maxRetryDelayMs: 3_000 };
   const gitRepositories = setupGitRepositoryController(common);
-  const helmRepositories = setupHelmRepositoryController(common);
+  // A 1 MiB index limit (--helm-index-max-size), so the limit is testable without a huge index.
+  const helmRepositories = setupHelmRepositoryController({ ...common, indexMaxBytes: 1024 * 1024 });
   const buckets = setupBucketController(common);
   const helmCharts = setupHelmChartController({
     ...common,
