@@ -16,6 +16,7 @@ import {
   setCondition,
 } from '@fluxion/runtime';
 import { parseHelmIndex } from './helm-index.ts';
+import { ociChartReference, ociRegistryOptions } from './helm-oci-pull.ts';
 import { resolveHelmRepositoryAccess } from './helm-repository-access.ts';
 import { type HelmRepositoryPlan, planHelmRepository } from './helmrepository-spec.ts';
 import { download } from './http-download.ts';
@@ -68,7 +69,8 @@ export class HelmRepositoryReconciler {
 
   // No artifact: the object only carries the registry and its credentials for HelmCharts; the Secret must exist.
   async #reconcileOci(run: SourceRun<HelmRepository>, owner: ArtifactOwner, plan: HelmRepositoryPlan): Promise<ReconcileResult> {
-    await run.step(ConditionType.FetchFailed, () => resolveHelmRepositoryAccess(this.#options.client, owner.namespace, run.object.spec!));
+    // The Secret must be readable and hold registry credentials (.dockerconfigjson or username/password).
+    await run.step(ConditionType.FetchFailed, () => ociRegistryOptions(this.#options.client, run.object, ociChartReference(plan.url, '').registry));
     if (run.status.artifact) {
       await this.#options.storage.removeAll(owner);
       delete run.status.artifact;

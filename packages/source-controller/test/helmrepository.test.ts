@@ -157,6 +157,9 @@ describe('HelmRepository', () => {
     expect(ready.status!.artifact).toBeUndefined();
     await createSource(harness, kind, 'oci-secret', { url: 'oci://registry.example.com/charts', type: 'oci', interval: '10m', secretRef: { name: 'regcred' } });
     await waitForNotReady(harness, kind, 'oci-secret', /secret '.*\/regcred' \(spec\.secretRef\): secret not found/);
+    await createSecret(harness, 'not-registry-creds', { token: 'abc' });
+    await createSource(harness, kind, 'oci-junk', { url: 'oci://registry.example.com/charts', type: 'oci', interval: '10m', secretRef: { name: 'not-registry-creds' } });
+    await waitForNotReady(harness, kind, 'oci-junk', /secret '.*\/not-registry-creds' \(spec\.secretRef\): neither \.dockerconfigjson nor username and password/);
     await createSource(harness, kind, 'oci-wrong-url', { url: 'https://registry.example.com/charts', type: 'oci', interval: '10m' });
     const stalled = await waitForNotReady<HelmRepository>(harness, kind, 'oci-wrong-url', /must start with oci:\/\//);
     expect(conditionOf(stalled, 'Stalled')!.status).toBe('True');
