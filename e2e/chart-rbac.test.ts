@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '@fluxion/api';
-import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
+import { RegistryClient } from '@fluxion/runtime';
+import { pushArtifact, startGitHttpServer, startOciRegistry, useTestNamespace, type GitHttpServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
 import type { CoreV1Event, KubernetesObject, V1ConfigMap, V1Lease } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
@@ -156,5 +157,31 @@ describe('the chart RBAC, used by the controllers themselves', () => {
     }, 90_000);
     expect(failed.message).toContain(`system:serviceaccount:${env.namespace}:kustomize-controller`);
     expect(await read(cluster, 'v1', 'ConfigMap', 'applied-as-controller', env.namespace)).toBeUndefined();
+  });
+
+  it('lets source-controller pull an OCIRepository with the imagePullSecrets of the ServiceAccount it names', async () => {
+    const registry = await startOciRegistry({ auth: { kind: 'basic', ...credentials } });
+    try {
+      const push = new RegistryClient({ registry: registry.host, insecure: true, credentials });
+      const pushed = await pushArtifact(push, { repository: 'rbac/app', tag: 'v1', files: { 'cm.yaml': configMapFile('from-oci') } });
+      push.close();
+      const auth = Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64');
+      await apply(cluster, [
+        { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/dockerconfigjson', metadata: { name: 'registry-pull', namespace: env.namespace },
+          stringData: { '.dockerconfigjson': JSON.stringify({ auths: { [registry.host]: { auth } } }) } },
+        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'puller', namespace: env.namespace }, imagePullSecrets: [{ name: 'registry-pull' }] },
+        { apiVersion: GIT, kind: 'OCIRepository', metadata: { name: 'oci', namespace: env.namespace },
+          spec: { interval: '10m', url: `oci://${registry.host}/rbac/app`, ref: { tag: 'v1' }, insecure: true, serviceAccountName: 'puller' } },
+      ]);
+      const source = await pollUntil('OCIRepository oci Ready', async () => {
+        const object = await read<KubernetesObject & { status?: { artifact?: { revision?: string } } }>(cluster, GIT, 'OCIRepository', 'oci', env.namespace);
+        return conditionOf(object, 'Ready')?.status === 'True' ? object : undefined;
+      }, 60_000);
+      expect(source.status?.artifact?.revision).toBe(pushed.revision);
+    } finally {
+      await cluster.objects.delete({ apiVersion: GIT, kind: 'OCIRepository', metadata: { name: 'oci', namespace: env.namespace } }).catch(() => undefined);
+      await pollUntil('OCIRepository oci deleted', async () => ((await read(cluster, GIT, 'OCIRepository', 'oci', env.namespace)) ? undefined : true), 60_000).catch(() => undefined);
+      await registry.stop();
+    }
   });
 });

@@ -1,7 +1,7 @@
 // The OCI registry client against Debian's docker-registry: anonymous, htpasswd basic auth, the Bearer token flow,
 // HTTPS with a CA and client certificates, tag pages, blob limits, and a 429 with Retry-After from a proxy in front.
 import { createServer, request as httpRequest } from 'node:http';
-import { createTestCertificates, startOciRegistry, type OciRegistry, type TestCertificates } from '@fluxion/testenv';
+import { createTestCertificates, startHttpProxy, startOciRegistry, type OciRegistry, type TestCertificates } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociImageIndex, ociImageManifest } from '../src/oci/media-types.ts';
 import { RegistryClient, type RegistryClientOptions } from '../src/oci/registry-client.ts';
@@ -229,6 +229,41 @@ describe('RegistryClient and 429 Too Many Requests', () => {
       proxy.closeAllConnections();
       proxy.close();
       await registry.stop();
+    }
+  });
+});
+
+describe('RegistryClient through an HTTP proxy', () => {
+  it('sends plain HTTP through the proxy and HTTPS through a CONNECT tunnel, with proxy credentials', async () => {
+    const certificates = await createTestCertificates();
+    const plain = await startOciRegistry();
+    const secure = await startOciRegistry({ tls: { cert: certificates.serverCert, key: certificates.serverKey } });
+    const proxy = await startHttpProxy({ username: 'proxy-user', password: 'proxy-pass' });
+    const proxyUrl = `http://proxy-user:proxy-pass@127.0.0.1:${proxy.port}`;
+    try {
+      const viaProxy = new RegistryClient({ registry: plain.host, insecure: true, proxy: proxyUrl });
+      const { digest } = await pushArtifact(viaProxy, 'proxied/app', 'v1', 'through the proxy');
+      expect((await viaProxy.headManifest('proxied/app', 'v1')).digest).toBe(digest);
+      viaProxy.close();
+      expect(proxy.requests).toContain(`HEAD http://${plain.host}/v2/proxied/app/manifests/v1`);
+
+      const tunnelled = new RegistryClient({ registry: secure.host, tls: { ca: certificates.caCert }, proxy: proxyUrl });
+      await pushArtifact(tunnelled, 'proxied/tls', 'v1', 'tunnelled');
+      expect(await tunnelled.listTags('proxied/tls')).toEqual(['v1']);
+      tunnelled.close();
+      expect(proxy.requests).toContain(`CONNECT ${secure.host}`);
+
+      const refused = proxy.refused;
+      const wrong = new RegistryClient({ registry: plain.host, insecure: true, proxy: `http://proxy-user:nope@127.0.0.1:${proxy.port}` });
+      const error = await failure(wrong.headManifest('proxied/app', 'v1'));
+      wrong.close();
+      expect(proxy.refused).toBeGreaterThan(refused);
+      expect(error.message).toContain('407');
+      expect(error.message).not.toContain('nope');
+    } finally {
+      await proxy.stop();
+      await plain.stop();
+      await secure.stop();
     }
   });
 });

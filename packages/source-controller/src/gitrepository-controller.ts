@@ -9,9 +9,9 @@ import {
   type StoreEvent,
   objectKey,
   Reflector,
-  ReconcileRequestAnnotation,
 } from '@fluxion/runtime';
 import { GitRepositoryReconciler, gitRepositoryKind } from './gitrepository-reconciler.ts';
+import { needsReconcile } from './source-predicates.ts';
 import type { ArtifactStorage } from './storage.ts';
 
 export interface GitRepositoryControllerOptions {
@@ -81,21 +81,6 @@ export function setupGitRepositoryController(options: GitRepositoryControllerOpt
     if (!cache.isSynced) throw new Error('the GitRepository cache has not finished its first list');
   });
   return { controller, cache, reconciler };
-}
-
-// Flux's predicates: a new object, a new generation, a reconcile request, a deletion, a finalizer to add.
-function needsReconcile(event: StoreEvent<GitRepository>): boolean {
-  const { object, oldObject } = event;
-  if (event.type === 'ADDED') return true;
-  if (event.type === 'DELETED') return true;
-  if (!oldObject) return true;
-  const meta = object.metadata ?? {};
-  const old = oldObject.metadata ?? {};
-  return (
-    meta.generation !== old.generation ||
-    meta.annotations?.[ReconcileRequestAnnotation] !== old.annotations?.[ReconcileRequestAnnotation] ||
-    (meta.deletionTimestamp !== undefined && old.deletionTimestamp === undefined)
-  );
 }
 
 function artifactChanged(event: StoreEvent<GitRepository>): boolean {

@@ -82,7 +82,8 @@ function validateUrl(url: string | undefined): string {
   return url;
 }
 
-function duration(text: string | undefined, field: string): number {
+/** A positive Go duration from a spec field, or an InvalidSpecError naming the field. */
+export function duration(text: string | undefined, field: string): number {
   try {
     const ms = parseGoDuration(text ?? '');
     if (ms <= 0) throw new Error('not positive');

@@ -1,5 +1,6 @@
 // The registry client options an OCIRepository asks for: credentials from spec.secretRef and the ServiceAccount's
-// imagePullSecrets (kubernetes.io/dockerconfigjson), TLS from spec.certSecretRef, plain HTTP for spec.insecure.
+// imagePullSecrets (kubernetes.io/dockerconfigjson), TLS from spec.certSecretRef, a proxy from spec.proxySecretRef,
+// plain HTTP for spec.insecure.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   credentialsFor,
@@ -32,6 +33,8 @@ export async function resolveRegistryAccess(client: KubeClient, namespace: strin
     registry: plan.image.registry,
     insecure: plan.insecure,
     timeoutMs: plan.timeoutMs,
+    // spec.timeout bounds the whole registry conversation of one reconcile, not only each request
+    signal: AbortSignal.timeout(plan.timeoutMs),
     userAgent: 'fluxion-source-controller',
     ...(credentials ? { credentials } : {}),
   };
@@ -46,7 +49,30 @@ export async function resolveRegistryAccess(client: KubeClient, namespace: strin
     if (!ca && !cert) throw new SecretError(`invalid secret '${namespace}/${plan.certSecretName}' (spec.certSecretRef): neither ca.crt nor tls.crt/tls.key is set`);
     options.tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
   }
+  if (plan.proxySecretName) options.proxy = await proxyOf(client, namespace, plan.proxySecretName);
   return options;
+}
+
+/** `address` (http://host:port) with `username`/`password` folded in, as Flux's proxy Secret has them. */
+async function proxyOf(client: KubeClient, namespace: string, name: string): Promise<string> {
+  const data = await readSecret(client, namespace, name, 'spec.proxySecretRef');
+  const address = data.get('address');
+  if (!address) throw new SecretError(`invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): key 'address' is missing`);
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    throw new SecretError(`invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): 'address' is not a URL such as http://proxy:3128`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new SecretError(`invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): 'address' must be http:// or https://`);
+  }
+  const username = data.get('username');
+  if (username) {
+    url.username = encodeURIComponent(username);
+    url.password = encodeURIComponent(data.get('password') ?? '');
+  }
+  return url.toString();
 }
 
 async function dockerConfigOf(client: KubeClient, namespace: string, name: string, field: string): Promise<DockerConfigAuths> {

@@ -6,13 +6,12 @@ import {
   type EventRecorder,
   type KubeClient,
   type Manager,
-  type StoreEvent,
   objectKey,
   Reflector,
-  ReconcileRequestAnnotation,
 } from '@fluxion/runtime';
 import type { PullLimits } from './ocirepository-pull.ts';
 import { OCIRepositoryReconciler, ociRepositoryKind } from './ocirepository-reconciler.ts';
+import { needsReconcile } from './source-predicates.ts';
 import type { ArtifactStorage } from './storage.ts';
 
 export interface OCIRepositoryControllerOptions {
@@ -71,17 +70,4 @@ export function setupOCIRepositoryController(options: OCIRepositoryControllerOpt
     if (!cache.isSynced) throw new Error('the OCIRepository cache has not finished its first list');
   });
   return { controller, cache, reconciler };
-}
-
-// Flux's predicates: a new object, a new generation, a reconcile request, a deletion.
-function needsReconcile(event: StoreEvent<OCIRepository>): boolean {
-  const { object, oldObject } = event;
-  if (event.type === 'ADDED' || event.type === 'DELETED' || !oldObject) return true;
-  const meta = object.metadata ?? {};
-  const old = oldObject.metadata ?? {};
-  return (
-    meta.generation !== old.generation ||
-    meta.annotations?.[ReconcileRequestAnnotation] !== old.annotations?.[ReconcileRequestAnnotation] ||
-    (meta.deletionTimestamp !== undefined && old.deletionTimestamp === undefined)
-  );
 }

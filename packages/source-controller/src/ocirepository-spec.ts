@@ -1,7 +1,7 @@
 // Checks an OCIRepository's spec before any registry call: what no retry can fix becomes a Stalled reason.
 import type { OCIRepositorySpec } from '@fluxion/api';
-import { parseGoDuration, parseImageReference, RegistryError, type ImageReference } from '@fluxion/runtime';
-import { InvalidSpecError } from './gitrepository-spec.ts';
+import { parseImageReference, RegistryError, type ImageReference } from '@fluxion/runtime';
+import { duration, InvalidSpecError } from './gitrepository-spec.ts';
 import { parseSemVerRange, SemVerRangeError, type SemVerRange } from './semver-range.ts';
 
 export const defaultOciTimeout = '60s';
@@ -20,6 +20,7 @@ export interface OCIRepositoryPlan {
   secretName: string | undefined;
   serviceAccountName: string | undefined;
   certSecretName: string | undefined;
+  proxySecretName: string | undefined;
   insecure: boolean;
   ignore: string | undefined;
   intervalMs: number;
@@ -52,9 +53,6 @@ export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): 
     throw new InvalidSpecError('VerificationError',
       `spec.verify (provider '${spec.verify.provider ?? 'cosign'}') is not supported yet: signature verification is not built, so the artifact is not pulled; remove spec.verify to pull unverified`);
   }
-  if (spec.proxySecretRef) {
-    throw new InvalidSpecError('InvalidSpec', `spec.proxySecretRef '${spec.proxySecretRef.name}' is not supported yet: registries are reached directly`);
-  }
   const operation = spec.layerSelector?.operation ?? 'extract';
   if (operation !== 'extract' && operation !== 'copy') {
     throw new InvalidSpecError('InvalidSpec', `spec.layerSelector.operation '${String(operation)}' must be extract or copy`);
@@ -67,6 +65,7 @@ export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): 
     secretName: spec.secretRef?.name || undefined,
     serviceAccountName: spec.serviceAccountName || undefined,
     certSecretName: spec.certSecretRef?.name || undefined,
+    proxySecretName: spec.proxySecretRef?.name || undefined,
     insecure: spec.insecure ?? false,
     ignore: spec.ignore,
     intervalMs: duration(spec.interval, 'spec.interval'),
@@ -100,14 +99,4 @@ function refRequest(spec: OCIRepositorySpec): OciRefRequest {
     return { kind: 'semver', range, source: ref.semver, filter };
   }
   return { kind: 'tag', tag: ref.tag || 'latest' };
-}
-
-function duration(text: string | undefined, field: string): number {
-  try {
-    const ms = parseGoDuration(text ?? '');
-    if (ms <= 0) throw new Error('not positive');
-    return ms;
-  } catch {
-    throw new InvalidSpecError('InvalidSpec', `${field} '${text ?? ''}' is not a positive duration such as 1m or 30s`);
-  }
 }

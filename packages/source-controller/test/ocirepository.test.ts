@@ -1,10 +1,12 @@
 // OCIRepository against Debian's docker-registry: Flux-format and plain artifacts, tag/semver/digest refs, the
 // unchanged-digest cycle (HEAD only), layerSelector, ignore, credentials, TLS, and bad input keeping the last artifact.
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { RegistryClient } from '@fluxion/runtime';
 import {
   createTestCertificates,
   eventually,
+  startHttpProxy,
   fluxContentMediaType,
   pushArtifact,
   startOciRegistry,
@@ -167,6 +169,35 @@ describe('OCIRepository', () => {
     expect(stalled.status?.artifact).toBeUndefined();
   });
 
+  it('gives up on a registry that never answers after spec.timeout, naming the URL', async () => {
+    // accepts connections and then says nothing, as a hung registry or a black-holing firewall would
+    const silent = createServer((socket) => sockets.push(socket));
+    const sockets: Socket[] = [];
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      await createOCIRepository(harness, 'hung', { url: `oci://${host}/apps/hung`, ref: { tag: 'v1' }, insecure: true, timeout: '2s' });
+      const failed = await waitForCondition(harness, 'hung', new RegExp(`http://${host.replace(/\./g, '\\.')}/v2/apps/hung/manifests/v1`));
+      expect(failed.status!.conditions!.find((c) => c.type === 'Ready')?.reason).toBe('OCIArtifactPullFailed');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  it('does nothing while suspended, and pulls once resumed', async () => {
+    const pushed = await pushArtifact(push, { repository: 'apps/suspended', tag: 'v1', files: manifests });
+    await createOCIRepository(harness, 'suspended', { url: url('apps/suspended'), ref: { tag: 'v1' }, insecure: true, suspend: true });
+    // a later object is reconciled, so the suspended one has been seen and passed over
+    await createOCIRepository(harness, 'after-suspended', { url: url('apps/suspended'), ref: { tag: 'v1' }, insecure: true });
+    await waitForOciReady(harness, 'after-suspended', pushed.revision);
+    const suspended = await getOCIRepository(harness, 'suspended');
+    expect(suspended.status?.artifact).toBeUndefined();
+    expect(registryRequests(registry.logFile, 'HEAD', '/v2/apps/suspended/manifests/v1')).toBe(1);
+    await harness.client.patch(ociRepositoryRef(harness.namespace, 'suspended'), { spec: { suspend: false } }, 'merge');
+    await waitForOciReady(harness, 'suspended', pushed.revision);
+  });
+
   it('removes its artifacts when deleted', async () => {
     const pushed = await pushArtifact(push, { repository: 'apps/gone', tag: 'v1', files: manifests });
     await createOCIRepository(harness, 'gone', { url: url('apps/gone'), ref: { tag: 'v1' }, insecure: true });
@@ -256,6 +287,34 @@ describe('OCIRepository credentials and TLS', () => {
       await createOCIRepository(harness, 'no-client-cert', { url: `oci://${registry.host}/tls/app`, ref: { tag: 'v1' }, certSecretRef: { name: 'registry-ca-only' } });
       await waitForCondition(harness, 'no-client-cert', new RegExp(`https://${registry.host.replace(/\./g, '\\.')}/v2/tls/app/manifests/v1`));
     } finally {
+      await registry.stop();
+    }
+  });
+
+  it('reaches the registry through the proxy of proxySecretRef, with its credentials', async () => {
+    const registry = await startOciRegistry();
+    const proxy = await startHttpProxy({ username: 'proxy-user', password: 'proxy-secret-789' });
+    try {
+      const push = new RegistryClient({ registry: registry.host, insecure: true });
+      const pushed = await pushArtifact(push, { repository: 'proxied/app', tag: 'v1', files: manifests });
+      push.close();
+      await harness.client.create({
+        apiVersion: 'v1', kind: 'Secret', metadata: { name: 'proxy', namespace: harness.namespace },
+        stringData: { address: proxy.url, username: 'proxy-user', password: 'proxy-secret-789' },
+      } as never);
+      await createOCIRepository(harness, 'proxied', { url: `oci://${registry.host}/proxied/app`, ref: { tag: 'v1' }, insecure: true, proxySecretRef: { name: 'proxy' } });
+      await waitForOciReady(harness, 'proxied', pushed.revision);
+      expect(proxy.requests).toContain(`HEAD http://${registry.host}/v2/proxied/app/manifests/v1`);
+      expect(proxy.requests.some((line) => line.startsWith(`GET http://${registry.host}/v2/proxied/app/blobs/`))).toBe(true);
+      await harness.client.create({
+        apiVersion: 'v1', kind: 'Secret', metadata: { name: 'proxy-wrong', namespace: harness.namespace },
+        stringData: { address: proxy.url, username: 'proxy-user', password: 'not-the-proxy-pass' },
+      } as never);
+      await createOCIRepository(harness, 'proxied-wrong', { url: `oci://${registry.host}/proxied/app`, ref: { tag: 'v1' }, insecure: true, proxySecretRef: { name: 'proxy-wrong' } });
+      const failed = await waitForCondition(harness, 'proxied-wrong', /407/);
+      expect(JSON.stringify([failed.status, await eventsOf(harness, 'proxied-wrong')])).not.toContain('not-the-proxy-pass');
+    } finally {
+      await proxy.stop();
       await registry.stop();
     }
   });

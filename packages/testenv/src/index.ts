@@ -16,6 +16,7 @@ export { startOciRegistry, type OciRegistry, type OciRegistryOptions } from './f
 export type { TokenServer } from './fixtures/oci-token-server.ts';
 export { startStaticServer, type StaticServerOptions } from './fixtures/static-server.ts';
 export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
+export { startHttpProxy, type HttpProxy } from './fixtures/http-proxy.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
 export { startHelmRepository, writeChart, type HelmRepositoryFixture, type HelmChartSource, type HelmRepositoryFixtureOptions } from './fixtures/helm-repository.ts';

@@ -111,7 +111,7 @@ export class RegistryClient {
       throw new RegistryError('TooLarge', `${url}: the blob is ${declared} bytes, over the limit of ${maxSize}`, { url });
     }
     const verifier = new DigestVerifier(digest, maxSize, url);
-    response.on('error', (error) => verifier.destroy(error));
+    response.on('error', (error) => verifier.destroy(this.transport.failure('GET', new URL(url), error)));
     verifier.on('error', () => response.destroy());
     return response.pipe(verifier);
   }

@@ -24,6 +24,8 @@ export interface RegistryClientOptions {
   /** Basic credentials, sent as Basic auth or to the token endpoint; anonymous when absent. */
   credentials?: RegistryCredentials;
   userAgent?: string;
+  /** An HTTP proxy, `http://[user:password@]host:port`: plain requests go through it, HTTPS through CONNECT. */
+  proxy?: string;
   /** An idle socket timeout per request (default 30 s). */
   timeoutMs?: number;
   /** How often a 429 (or 503 with Retry-After) is retried (default 3), and the longest wait honoured (default 30 s). */
@@ -55,6 +57,8 @@ export class RegistryTransport {
   readonly baseUrl: string;
   private readonly options: RegistryClientOptions;
   private readonly agent: http.Agent;
+  /** For other hosts (token endpoints, redirects): through the proxy when there is one, else node's defaults. */
+  private readonly otherAgents: { http: http.Agent; https: https.Agent } | undefined;
   /** Once a registry asked for Basic, credentials go with every request instead of a 401 round trip each time. */
   private basicKnown = false;
   private readonly tokens = new Map<string, CachedToken>();
@@ -65,19 +69,31 @@ export class RegistryTransport {
     this.options = options;
     this.registry = options.registry;
     this.baseUrl = `${options.insecure ? 'http' : 'https'}://${apiHostOf(options.registry)}`;
+    // node's own proxy support (Agent proxyEnv): absolute-URI requests for http, CONNECT tunnels for https
+    const proxied = options.proxy ? ({ proxyEnv: { HTTP_PROXY: options.proxy, HTTPS_PROXY: options.proxy } } as http.AgentOptions) : {};
     this.agent = options.insecure
-      ? new http.Agent({ keepAlive: true, maxSockets: 16 })
+      ? new http.Agent({ keepAlive: true, maxSockets: 16, ...proxied })
       : new https.Agent({
           keepAlive: true,
           maxSockets: 16,
+          ...proxied,
           ...(options.tls?.ca ? { ca: [...rootCertificates, options.tls.ca] } : {}),
           ...(options.tls?.cert ? { cert: options.tls.cert } : {}),
           ...(options.tls?.key ? { key: options.tls.key } : {}),
         });
+    this.otherAgents = options.proxy ? { http: new http.Agent(proxied), https: new https.Agent(proxied) } : undefined;
+  }
+
+  private agentFor(url: URL): http.Agent | undefined {
+    const base = new URL(this.baseUrl);
+    if (url.host === base.host && url.protocol === base.protocol) return this.agent;
+    return url.protocol === 'http:' ? this.otherAgents?.http : this.otherAgents?.https;
   }
 
   close(): void {
     this.agent.destroy();
+    this.otherAgents?.http.destroy();
+    this.otherAgents?.https.destroy();
   }
 
   /** Sends the request, authenticating and retrying as the registry asks; a non-2xx answer is thrown as RegistryError. */
@@ -101,7 +117,9 @@ export class RegistryTransport {
         const waitMs = retryAfterMs(header(response, 'retry-after'), this.options.maxRetryAfterMs ?? 30_000, retries);
         await drain(response);
         retries++;
-        await delay(waitMs, this.options.signal);
+        await delay(waitMs, this.options.signal).catch((error: unknown) => {
+          throw this.failure(request.method, url, error as Error);
+        });
         continue;
       }
       if (status >= 300 && status < 400 && status !== 304 && (request.method === 'GET' || request.method === 'HEAD')) {
@@ -126,18 +144,29 @@ export class RegistryTransport {
     else if (request.method === 'PUT' || request.method === 'POST' || request.method === 'PATCH') headers['Content-Length'] = '0';
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const transport = url.protocol === 'http:' ? http : https;
-    // A redirect to another host uses the default agent for its protocol; our agent is for this registry only.
-    const agent = url.host === new URL(this.baseUrl).host && url.protocol === new URL(this.baseUrl).protocol ? this.agent : undefined;
+    // Our keep-alive agent (and TLS material) is for this registry only; a redirect elsewhere gets a plain one.
+    const agent = this.agentFor(url);
     return new Promise((resolve, reject) => {
       const req = transport.request(
         url,
         { method: request.method, headers, ...(agent ? { agent } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}) },
         resolve,
       );
-      req.on('error', (error) => reject(networkError(request.method, url, error)));
+      req.on('error', (error) => reject(this.failure(request.method, url, error)));
       req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       req.end(request.body);
     });
+  }
+
+  /** A network error, or the caller's signal (an overall timeout) ending the request, as a RegistryError naming the URL. */
+  failure(method: string, url: URL, error: Error): RegistryError {
+    if (error instanceof RegistryError) return error;
+    const signal = this.options.signal;
+    if (signal?.aborted) {
+      const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+      return new RegistryError('Unreachable', `${method} ${url.origin}${url.pathname}: stopped: ${why}`, { url: `${url.origin}${url.pathname}`, cause: error });
+    }
+    return networkError(method, url, error);
   }
 
   private async cachedAuthorization(scope: string): Promise<string | undefined> {
@@ -175,7 +204,7 @@ export class RegistryTransport {
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent ?? 'fluxion', Accept: 'application/json' };
     if (this.options.credentials) headers['Authorization'] = basicHeader(this.options.credentials);
     const transport = realm.protocol === 'http:' ? http : https;
-    const agent = realm.host === new URL(this.baseUrl).host ? this.agent : undefined;
+    const agent = this.agentFor(realm);
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = transport.request(realm, { method: 'GET', headers, ...(agent ? { agent } : {}) }, resolve);
       req.on('error', (error) => reject(networkError('GET', realm, error)));
