@@ -9,8 +9,8 @@ import {
   type StoreEvent,
   objectKey,
   Reflector,
-  ReconcileRequestAnnotation,
 } from '@fluxion/runtime';
+import { needsReconcile } from './source-predicates.ts';
 import type { SourceObject } from './source-run.ts';
 
 export interface SourceWatchOptions {
@@ -63,19 +63,6 @@ export function addSourceController<T extends SourceObject>(
     if (needsReconcile(event)) controller.enqueue(objectKey(event.object));
   });
   return controller;
-}
-
-// Flux's predicates: a new object, a new generation, a reconcile request, a deletion.
-function needsReconcile<T extends SourceObject>(event: StoreEvent<T>): boolean {
-  const { object, oldObject } = event;
-  if (event.type === 'ADDED' || event.type === 'DELETED' || !oldObject) return true;
-  const meta = object.metadata ?? {};
-  const old = oldObject.metadata ?? {};
-  return (
-    meta.generation !== old.generation ||
-    meta.annotations?.[ReconcileRequestAnnotation] !== old.annotations?.[ReconcileRequestAnnotation] ||
-    (meta.deletionTimestamp !== undefined && old.deletionTimestamp === undefined)
-  );
 }
 
 /** Whether an event changed the object's artifact (what dependants of a source react to). */
