@@ -1,7 +1,7 @@
 // Checks a HelmRepository's spec before any network call: what no retry can fix is Stalled.
 import type { HelmRepositorySpec } from '@fluxion/api';
-import { parseGoDuration } from '@fluxion/runtime';
 import { redactUrl } from './fetch-error.ts';
+import { duration as positiveDuration, InvalidSpecError } from './gitrepository-spec.ts';
 import { SourceError } from './source-error.ts';
 
 export interface HelmRepositoryPlan {
@@ -47,12 +47,12 @@ export function planHelmRepository(spec: HelmRepositorySpec | undefined): HelmRe
   };
 }
 
+/** GitRepository's duration check, as a Stalled SourceError. */
 export function duration(text: string, field: string): number {
   try {
-    const ms = parseGoDuration(text);
-    if (ms <= 0) throw new Error('not positive');
-    return ms;
-  } catch {
-    throw new SourceError('InvalidSpec', `${field} '${text}' is not a positive duration such as 1m or 30s`, { stalled: true });
+    return positiveDuration(text, field);
+  } catch (error) {
+    if (error instanceof InvalidSpecError) throw new SourceError(error.reason, error.message, { stalled: true });
+    throw error;
   }
 }
