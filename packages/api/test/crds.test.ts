@@ -308,6 +308,7 @@ describe('kubectl view', () => {
     ]);
     expect((await tableColumns('ocirepositories', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'URL', 'Ready', 'Status', 'Age']);
     expect((await tableColumns('buckets', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'Endpoint', 'Age', 'Ready', 'Status']);
+    expect((await tableColumns('helmrepositories', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'URL', 'Age', 'Ready', 'Status']);
   });
 
   it('short names and the fluxcd category are served by discovery', async () => {
