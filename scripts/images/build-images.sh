@@ -13,6 +13,13 @@ version=$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$root/charts
 mapfile -t bases < <(bash "$here/build-base.sh")
 base_image() { printf '%s\n' "${bases[@]}" | grep "/$1:"; }
 
+tool_path() {
+  case "$1" in
+    helm) echo "$FLUXION_CACHE/helm/v$(tr -d '[:space:]' < "$root/charts/fluxion/scripts/helm-version")/helm" ;;
+    *) die "unknown tool '$1' in a Dockerfile's fluxion-tools line" ;;
+  esac
+}
+
 controllers=("$@")
 if [ ${#controllers[@]} -eq 0 ]; then
   for dockerfile in "$root"/packages/*-controller/Dockerfile; do controllers+=("$(basename "$(dirname "$dockerfile")")"); done
@@ -41,8 +48,13 @@ for controller in "${controllers[@]}"; do
   base=$(sed -n 's/^# fluxion-base: *//p' "$dockerfile")
   context="$root/.cache/images/$controller"
   rm -rf "$context"
-  (cd "$root" && pnpm --filter "@fluxion/$controller" deploy --prod --config.node-linker=hoisted --reporter=silent "$context" >&2)
-  arrange_context "$context"
+  (cd "$root" && pnpm --filter "@fluxion/$controller" deploy --prod --config.node-linker=hoisted --reporter=silent "$context/app" >&2)
+  arrange_context "$context/app"
+  # binaries the controller runs besides git (helm), from the cache the Makefile fills, into the context's tools/
+  for tool in $(sed -n 's/^# fluxion-tools: *//p' "$dockerfile"); do
+    mkdir -p "$context/tools"
+    cp "$(tool_path "$tool")" "$context/tools/$tool"
+  done
   image="localhost/fluxion/$controller:$version"
   say "building $image on $(base_image "${base:-base}")"
   pod build --quiet --layers=false -f "$dockerfile" --build-arg "BASE=$(base_image "${base:-base}")" -t "$image" "$context" >/dev/null

@@ -247,6 +247,16 @@ describe('invalid manifests are rejected with the schema message', () => {
     expect(message).toContain('exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified');
   });
 
+  it('CEL: a HelmChart with spec.verify and a GitRepository source', async () => {
+    const chart = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmChart',
+      metadata: { name: 'verify-from-git' },
+      spec: { chart: './charts/app', interval: '5m', sourceRef: { kind: 'GitRepository', name: 'repo' }, verify: { provider: 'cosign' } },
+    };
+    expect(await rejection(chart as HelmChart)).toContain('spec.verify can only be set when spec.sourceRef.kind is HelmRepository');
+  });
+
   it('a HelmChart without a sourceRef', async () => {
     const chart = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: 'no-source' }, spec: { chart: 'podinfo', interval: '5m' } };
     expect(await rejection(chart as HelmChart)).toContain('spec.sourceRef: Required value');
@@ -298,6 +308,7 @@ describe('kubectl view', () => {
     ]);
     expect((await tableColumns('ocirepositories', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'URL', 'Ready', 'Status', 'Age']);
     expect((await tableColumns('buckets', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'Endpoint', 'Age', 'Ready', 'Status']);
+    expect((await tableColumns('helmrepositories', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'URL', 'Age', 'Ready', 'Status']);
   });
 
   it('short names and the fluxcd category are served by discovery', async () => {

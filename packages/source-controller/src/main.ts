@@ -19,7 +19,10 @@ import {
   watchScope,
 } from '@fluxion/runtime';
 import { startArtifactServer } from './artifact-server.ts';
+import { setupBucketController } from './bucket-controller.ts';
 import { setupGitRepositoryController } from './gitrepository-controller.ts';
+import { setupHelmChartController } from './helmchart-controller.ts';
+import { setupHelmRepositoryController } from './helmrepository-controller.ts';
 import { setupOCIRepositoryController } from './ocirepository-controller.ts';
 import { ArtifactStorage } from './storage.ts';
 import { StorageError } from './storage-error.ts';
@@ -33,6 +36,9 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
   'artifact-retention-ttl': durationFlag(60_000, 'The duration for which artifacts beyond the latest are kept before garbage collection.'),
   'artifact-retention-records': intFlag(2, 'The maximum number of artifacts to keep per object, the latest included.'),
   kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+  'helm-index-max-size': intFlag(50 * 1024 * 1024, 'The max allowed size in bytes of a Helm repository index file.'),
+  'helm-chart-max-size': intFlag(10 * 1024 * 1024, 'The max allowed size in bytes of a Helm chart file.'),
+  'helm-path': stringFlag(process.env.FLUXION_HELM ?? '', 'The helm binary that packages charts from Git and Bucket sources (default: the build cache, then PATH).'),
 });
 
 const flags = parseFlagsOrExit(flagSet);
@@ -78,7 +84,7 @@ async function run(): Promise<number> {
     start: (signal) =>
       new Promise<void>((stopped) => signal.addEventListener('abort', () => void artifactServer.close().finally(stopped), { once: true })),
   });
-  setupGitRepositoryController({
+  const controllerOptions = {
     manager,
     client,
     storage,
@@ -87,16 +93,16 @@ async function run(): Promise<number> {
     concurrency: options.concurrency,
     minRetryDelayMs: options.minRetryDelayMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
+  };
+  const gitRepositories = setupGitRepositoryController(controllerOptions);
+  const helmRepositories = setupHelmRepositoryController({ ...controllerOptions, indexMaxBytes: flags['helm-index-max-size'] });
+  const buckets = setupBucketController(controllerOptions);
+  setupHelmChartController({
+    ...controllerOptions,
+    sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache, Bucket: buckets.cache },
+    helmPath: flags['helm-path'],
+    chartMaxBytes: flags['helm-chart-max-size'],
   });
-  setupOCIRepositoryController({
-    manager,
-    client,
-    storage,
-    events: new EventRecorder(client, { reportingController: controllerName }),
-    ...watchScope({ watchAllNamespaces: options.watchAllNamespaces, runtimeNamespace: runtimeNamespace(), watchLabelSelector: options.watchLabelSelector }),
-    concurrency: options.concurrency,
-    minRetryDelayMs: options.minRetryDelayMs,
-    maxRetryDelayMs: options.maxRetryDelayMs,
-  });
+  setupOCIRepositoryController(controllerOptions);
   return manager.run();
 }

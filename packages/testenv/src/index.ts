@@ -20,6 +20,9 @@ export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixt
 export { startHttpProxy, type HttpProxy } from './fixtures/http-proxy.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
+export { startHelmRepository, writeChart, type HelmRepositoryFixture, type HelmChartSource, type HelmRepositoryFixtureOptions } from './fixtures/helm-repository.ts';
+export { findHelmBinary, runHelm } from './fixtures/helm-binary.ts';
+export { startS3Server, findS3ServerBinary, VERSITYGW_VERSION, type S3Server, type S3ServerOptions } from './fixtures/s3-server.ts';
 export {
   pushArtifact,
   fluxConfigMediaType,
