@@ -1,11 +1,21 @@
 // Fetches a GitRepository's ref into a directory: ls-remote first (nothing is cloned when the remote revision
 // equals the stored one), then a shallow fetch of exactly that ref, sparse and with submodules when asked.
 import { mkdir } from 'node:fs/promises';
-import { type GitCredentials, type GitProxy, type GitTlsMaterial, prepareGitTransport } from './git-auth.ts';
-import { GitCommandError, runGit } from './git-command.ts';
+import {
+  GitCommandError,
+  type GitCredentials,
+  type GitProxy,
+  type GitTlsMaterial,
+  type GitTlsSettings,
+  prepareGitTransport,
+  recogniseTlsFailure,
+  redactText,
+  redactUrl,
+  runGit,
+  tlsFailureHeadline,
+} from '@fluxion/runtime';
 import { describeRefRequest, type GitRefRequest, type GitRepositoryRef, parseLsRemote, refRequestFromSpec, resolveRemoteRef } from './git-ref.ts';
-import { FetchError, redactText, redactUrl } from './fetch-error.ts';
-import { recogniseTlsFailure, tlsFailureHeadline, type TlsSettings } from './git-tls-failure.ts';
+import { FetchError } from './fetch-error.ts';
 import { formatGitRevision, isSameRevision } from './revision.ts';
 
 export interface GitCheckoutOptions {
@@ -51,7 +61,7 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
   }).catch((error: unknown) => {
     throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
   });
-  const tls: TlsSettings = { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) };
+  const tls: GitTlsSettings = { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) };
   const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets, tls };
   try {
     const lsRemote = await git(context, listingRefs, ['ls-remote', options.url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
@@ -87,7 +97,7 @@ interface GitContext {
   deadline: number;
   env: Record<string, string>;
   secrets: string[];
-  tls: TlsSettings;
+  tls: GitTlsSettings;
 }
 
 // The first step of every fetch: a connection failure here is about reaching the server at all.
