@@ -1,8 +1,8 @@
 // Which Git reference a GitRepository asks for, and what it resolves to on the remote (from `git ls-remote`).
 import type { GitRepositoryRef } from '@fluxion/api';
+import { highestSatisfyingTag, parseSemVerRange, SemVerRangeError } from '@fluxion/runtime';
 import { FetchError } from './fetch-error.ts';
 import { formatGitRevision } from './revision.ts';
-import { highestSatisfyingTag, parseSemVerRange, SemVerRangeError } from './semver-range.ts';
 
 /** `spec.ref` of a GitRepository, as the CRD defines it. */
 export type { GitRepositoryRef };

@@ -22,7 +22,6 @@ export {
   RevisionFormatError,
   type Revision,
 } from './revision.ts';
-export { parseSemVer, parseSemVerRange, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
 export {
   buildIgnoreMatcher,
   defaultExclusions,

@@ -1,7 +1,7 @@
 // Generated from crds/source.toolkit.fluxcd.io/gitrepositories.yaml by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 import type { V1ListMeta, V1ObjectMeta } from '@kubernetes/client-node';
-import type { Artifact, Condition, LocalObjectReference } from './shared.ts';
+import type { Artifact, Condition, GitRepositoryRef, LocalObjectReference } from './shared.ts';
 
 /** GitRepository makes one revision of a Git repository available in the cluster as an artifact. */
 export interface GitRepository {
@@ -68,20 +68,6 @@ export interface GitRepositorySpec {
   include?: GitRepositoryInclude[];
   /** Directories to check out; only these end up in the artifact. */
   sparseCheckout?: string[];
-}
-
-/** The reference to check out; the 'master' branch when not set. Precedence, highest first: commit, name, semver, tag, branch. */
-export interface GitRepositoryRef {
-  /** Branch to check out; 'master' when no other field is set. */
-  branch?: string;
-  /** Tag to check out; wins over branch. */
-  tag?: string;
-  /** Semantic version range; the highest matching tag is checked out. Wins over tag. */
-  semver?: string;
-  /** Full Git reference such as refs/heads/main or refs/pull/42/head; wins over branch, tag and semver. */
-  name?: string;
-  /** Commit SHA to check out; wins over every other field. With branch, only that branch is cloned. */
-  commit?: string;
 }
 
 /** Verification of commit or tag signatures. */

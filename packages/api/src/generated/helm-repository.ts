@@ -1,7 +1,7 @@
 // Generated from crds/source.toolkit.fluxcd.io/helmrepositories.yaml by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 import type { V1ListMeta, V1ObjectMeta } from '@kubernetes/client-node';
-import type { Artifact, Condition, LocalObjectReference } from './shared.ts';
+import type { AccessFrom, Artifact, Condition, LocalObjectReference } from './shared.ts';
 
 /** HelmRepository points at a Helm chart repository. For an HTTP(S) repository its index is kept as an artifact; an OCI repository only gives HelmCharts the registry and credentials to pull from. */
 export interface HelmRepository {
@@ -61,18 +61,6 @@ export interface HelmRepositorySpec {
    * @default "generic"
    */
   provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-}
-
-/** Namespaces allowed to refer to this object (provisional in Flux, not enforced). */
-export interface AccessFrom {
-  /** Namespace selectors; any match grants access. */
-  namespaceSelectors: NamespaceSelector[];
-}
-
-/** Selects namespaces by their labels. */
-export interface NamespaceSelector {
-  /** Labels a namespace must all have. */
-  matchLabels?: Record<string, string>;
 }
 
 /** What the controller last observed and produced. */

@@ -1,11 +1,6 @@
 // Generated from the CRDs of more than one kind by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 
-export interface LocalObjectReference {
-  /** Name of the referent. */
-  name: string;
-}
-
 /** One aspect of the object's current state. */
 export interface Condition {
   /**
@@ -39,6 +34,45 @@ export interface Condition {
    * @maxLength 32768
    */
   message: string;
+}
+
+export interface ImageRef {
+  /** The image repository, as in spec.image of the ImageRepository (without tag). */
+  name: string;
+  /** The chosen tag. */
+  tag: string;
+  /** Digest of the tag's manifest, as sha256:<hex>. */
+  digest?: string;
+}
+
+export interface LocalObjectReference {
+  /** Name of the referent. */
+  name: string;
+}
+
+export interface AccessFrom {
+  /** Namespace selectors; any match grants access. */
+  namespaceSelectors: NamespaceSelector[];
+}
+
+/** Selects namespaces by their labels. */
+export interface NamespaceSelector {
+  /** Labels a namespace must all have. */
+  matchLabels?: Record<string, string>;
+}
+
+/** The reference to check out; the 'master' branch when not set. Precedence, highest first: commit, name, semver, tag, branch. */
+export interface GitRepositoryRef {
+  /** Branch to check out; 'master' when no other field is set. */
+  branch?: string;
+  /** Tag to check out; wins over branch. */
+  tag?: string;
+  /** Semantic version range; the highest matching tag is checked out. Wins over tag. */
+  semver?: string;
+  /** Full Git reference such as refs/heads/main or refs/pull/42/head; wins over branch, tag and semver. */
+  name?: string;
+  /** Commit SHA to check out; wins over every other field. With branch, only that branch is cloned. */
+  commit?: string;
 }
 
 export interface Artifact {

@@ -1,5 +1,5 @@
-// Semantic versions of tags and the range syntax Flux accepts in `spec.ref.semver` (Masterminds-style:
-// comparators, `,`/space for AND, `||` for OR, `x`/`*` wildcards, `~`, `^`, hyphen ranges).
+// Semantic versions of tags and Masterminds-style version ranges (comparators, `,`/space for AND, `||` for OR,
+// `x`/`*` wildcards, `~`, `^`, hyphen ranges); prereleases match only a range that names one.
 
 export interface SemVer {
   major: number;
