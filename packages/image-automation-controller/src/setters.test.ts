@@ -133,9 +133,9 @@ describe('updateWithSetters', () => {
     writeFileSync(join(root, 'other/outside.yaml'), 'image: x # {"$imagepolicy": "apps:web"}\n');
     const outcome = await updateWithSetters(root, './apps', policies);
     expect(outcome.changedFiles).toEqual(['apps/web/deploy.yaml']);
-    expect(Object.keys(outcome.result.FileChanges)).toEqual(['web/deploy.yaml']);
+    expect([...outcome.result.FileChanges.keys()]).toEqual(['web/deploy.yaml']);
     expect(outcome.result.Changes.map((change) => change.NewValue)).toEqual(['ghcr.io/org/web:1.26.0', `ghcr.io/org/pinned:2.0.0@${digest}`]);
-    expect(outcome.result.Objects).toHaveLength(1);
+    expect(outcome.result.Objects.size).toBe(1);
     expect(outcome.problems).toEqual([expect.objectContaining({ file: 'apps/broken.yml', malformed: true })]);
     expect(readFileSync(join(root, 'apps/broken.yml'), 'utf8')).toBe(broken);
     expect(readFileSync(join(root, 'other/outside.yaml'), 'utf8')).toContain('image: x');

@@ -4,14 +4,14 @@ import { lstat, readdir, readFile, realpath, writeFile } from 'node:fs/promises'
 import { join, relative, resolve, sep } from 'node:path';
 import { applySettersToYaml, type ObjectIdentifier, type PolicyImages, type SetterChange } from './setters.ts';
 
-/** Flux's `update.Result`, as the commit message template sees it (`.Changed`). */
+/** Flux's `update.Result`, as the commit message template sees it (`.Changed`): maps are JS Maps, as in Go. */
 export interface UpdateResult {
   /** Per file (relative to `update.path`), per object: the changes made. */
-  FileChanges: Record<string, Array<{ object: ObjectIdentifier; changes: SetterChange[] }>>;
+  FileChanges: Map<string, Map<ObjectIdentifier, SetterChange[]>>;
   /** Every change, in file and line order. */
   Changes: SetterChange[];
   /** Changes per object, whichever file the object is in. */
-  Objects: Array<{ object: ObjectIdentifier; changes: SetterChange[] }>;
+  Objects: Map<ObjectIdentifier, SetterChange[]>;
 }
 
 export interface UpdateProblem {
@@ -48,8 +48,9 @@ export async function updateWithSetters(repositoryRoot: string, updatePath: stri
   const baseStat = await lstat(base).catch(() => undefined);
   if (!baseStat?.isDirectory()) throw new UpdatePathError(`spec.update.path '${updatePath}' is not a directory in the repository`);
 
-  const outcome: UpdateOutcome = { result: { FileChanges: {}, Changes: [], Objects: [] }, changedFiles: [], problems: [] };
-  const objects = new Map<string, { object: ObjectIdentifier; changes: SetterChange[] }>();
+  const outcome: UpdateOutcome = { result: { FileChanges: new Map(), Changes: [], Objects: new Map() }, changedFiles: [], problems: [] };
+  // One key object per identity, so that maps keyed by objects group equal objects together.
+  const identities = new Map<string, ObjectIdentifier>();
   for (const file of await yamlFiles(base)) {
     const text = await readFile(file, 'utf8');
     if (!text.includes(markerKey)) continue;
@@ -63,18 +64,16 @@ export async function updateWithSetters(repositoryRoot: string, updatePath: stri
     if (applied.changes.length === 0) continue;
     await writeFile(file, applied.text);
     outcome.changedFiles.push(shown);
-    const perObject = new Map<string, { object: ObjectIdentifier; changes: SetterChange[] }>();
+    const perObject = new Map<ObjectIdentifier, SetterChange[]>();
     for (const { object, change } of applied.changes) {
       const id = JSON.stringify(object);
-      if (!perObject.has(id)) perObject.set(id, { object, changes: [] });
-      perObject.get(id)!.changes.push(change);
-      if (!objects.has(id)) objects.set(id, { object, changes: [] });
-      objects.get(id)!.changes.push(change);
+      const key = identities.get(id) ?? identities.set(id, object).get(id)!;
+      perObject.set(key, [...(perObject.get(key) ?? []), change]);
+      outcome.result.Objects.set(key, [...(outcome.result.Objects.get(key) ?? []), change]);
       outcome.result.Changes.push(change);
     }
-    outcome.result.FileChanges[relative(base, file)] = [...perObject.values()];
+    outcome.result.FileChanges.set(relative(base, file), perObject);
   }
-  outcome.result.Objects = [...objects.values()];
   return outcome;
 }
 
