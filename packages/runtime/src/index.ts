@@ -123,6 +123,7 @@ export type { GitAccess } from './git/git-secrets.ts';
 export { recogniseTlsFailure, tlsFailureHeadline } from './git/git-tls-failure.ts';
 export type { GitTlsSettings, TlsFailure, TlsFailureKind } from './git/git-tls-failure.ts';
 export { redactUrl, redactText } from './git/redact.ts';
+export { authenticationFailureLine, lastGitLines } from './git/git-failure.ts';
 // --- pure helpers any controller may need ---
 export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
 export type { SemVer, SemVerRange } from './semver-range.ts';
