@@ -2,9 +2,11 @@
 // groups and leading `(?i)`-style flags; Go's `Regexp.Expand` for `$name`, `${name}`, `$1` templates.
 
 export class GoRegexpError extends Error {
-  constructor(readonly pattern: string, detail: string) {
+  readonly pattern: string;
+  constructor(pattern: string, detail: string) {
     super(`'${pattern}' is not a valid regular expression: ${detail}`);
     this.name = 'GoRegexpError';
+    this.pattern = pattern;
   }
 }
 

@@ -127,3 +127,5 @@ export { authenticationFailureLine, lastGitLines } from './git/git-failure.ts';
 // --- pure helpers any controller may need ---
 export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
 export type { SemVer, SemVerRange } from './semver-range.ts';
+// --- OCI registry client: references, dockerconfigjson credentials, token flow, manifests, tags, blobs ---
+export * from './oci/index.ts';

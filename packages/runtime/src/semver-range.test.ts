@@ -54,6 +54,12 @@ describe('semver ranges', () => {
     ['*', '1.0.0-alpha', false],
     ['>=1.1.0-rc.0', '1.1.0-rc.1', true],
     ['>=1.1.0-rc.2', '1.1.0-rc.1', false],
+    // an upper bound made from a partial or ^/~ keeps the next version's prereleases out
+    ['^2.x-0', '3.0.0-rc.2', false],
+    ['^2.x-0', '2.5.0-rc.1', true],
+    ['~1.2.0-0', '1.3.0-alpha', false],
+    ['1.x-0', '2.0.0-0', false],
+    ['>=1.0.0-0 <2.0.0', '2.0.0-rc.1', true],
   ])('%s matches %s: %s', (range, tag, expected) => {
     expect(matches(range, tag)).toBe(expected);
   });

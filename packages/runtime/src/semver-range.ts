@@ -141,10 +141,11 @@ function parsePartial(source: string, text: string): PartialVersion {
 
 const version = (major: number, minor = 0, patch = 0, prerelease: SemVer['prerelease'] = []): SemVer => ({ major, minor, patch, prerelease });
 
-// The first version above a partial: 1 → 2.0.0, 1.2 → 1.3.0.
+// The first version above a partial: 1 → 2.0.0-0, 1.2 → 1.3.0-0. An exclusive upper bound at the lowest prerelease
+// keeps the next version's prereleases out (`^2.x-0` never matches 3.0.0-rc.1), as Masterminds and npm do.
 function nextAfterPartial(partial: PartialVersion): SemVer {
-  if (partial.minor === undefined) return version(partial.major! + 1);
-  return version(partial.major!, partial.minor + 1);
+  if (partial.minor === undefined) return version(partial.major! + 1, 0, 0, [0]);
+  return version(partial.major!, partial.minor + 1, 0, [0]);
 }
 
 function lowerOf(partial: PartialVersion): SemVer {
@@ -197,16 +198,15 @@ function xRange(partial: PartialVersion): Bound[] {
 
 // ~1.2.3 and ~1.2 allow patch changes, ~1 allows minor changes.
 function tildeUpper(partial: PartialVersion): SemVer {
-  if (partial.minor === undefined) return version(partial.major! + 1);
-  return version(partial.major!, partial.minor + 1);
+  return nextAfterPartial(partial);
 }
 
 // ^ allows changes that do not modify the left-most non-zero part.
 function caretUpper(partial: PartialVersion): SemVer {
   const major = partial.major!;
-  if (major > 0 || partial.minor === undefined) return version(major + 1);
-  if (partial.minor > 0 || partial.patch === undefined) return version(0, partial.minor + 1);
-  return version(0, 0, partial.patch + 1);
+  if (major > 0 || partial.minor === undefined) return version(major + 1, 0, 0, [0]);
+  if (partial.minor > 0 || partial.patch === undefined) return version(0, partial.minor + 1, 0, [0]);
+  return version(0, 0, partial.patch + 1, [0]);
 }
 
 function hyphenRange(source: string, lowText: string, highText: string): Comparator {

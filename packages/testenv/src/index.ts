@@ -12,7 +12,8 @@ export { startGitHttpServer, type GitHttpServer, type GitHttpsServer, type GitHt
 export { createTestCertificates, type TestCertificates } from './fixtures/test-certificates.ts';
 export { startGitSshServer, type GitSshServer } from './fixtures/git-ssh-server.ts';
 export { GitRepositories, git, type CommitOptions } from './fixtures/git-repositories.ts';
-export { startOciRegistry, type OciRegistry } from './fixtures/oci-registry.ts';
+export { startOciRegistry, type OciRegistry, type OciRegistryOptions } from './fixtures/oci-registry.ts';
+export type { TokenServer } from './fixtures/oci-token-server.ts';
 export { startStaticServer, type StaticServerOptions } from './fixtures/static-server.ts';
 export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
