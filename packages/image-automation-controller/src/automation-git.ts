@@ -108,7 +108,9 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
       const pushOptions = Object.entries(options.pushOptions ?? {}).map(([key, value]) => `--push-option=${value === '' ? key : `${key}=${value}`}`);
       try {
         await git(`pushing branch '${options.pushBranch}' to`, ['push', '--quiet', ...pushOptions, 'origin', ...refspecs]);
-        return { sourceRevision: source.revision, pushed: { commit, attempts: attempt } };
+        // Pushed to the branch it checked out: the source is now at our commit (as Flux reports it).
+        const sourceRevision = source.branch === options.pushBranch ? `${source.branch}@sha1:${commit}` : source.revision;
+        return { sourceRevision, pushed: { commit, attempts: attempt } };
       } catch (error) {
         if (!(error instanceof BranchMovedError)) throw error;
         if (attempt === options.maxPushAttempts) {
@@ -119,6 +121,21 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
     throw new Error('unreachable');
   } finally {
     await rm(directory, { recursive: true, force: true });
+    await transport.cleanup();
+  }
+}
+
+/** The checkout branch's remote revision (`<branch>@sha1:<hex>`) by ls-remote alone, or undefined when it is absent. */
+export async function remoteBranchRevision(options: Pick<AutomationGitOptions, 'url' | 'access' | 'timeoutMs'>, branch: string): Promise<string | undefined> {
+  const transport = await prepareGitTransport(options.url, options.access.credentials, {}, {
+    ...(options.access.tls ? { tls: options.access.tls } : {}),
+    ...(options.access.proxy ? { proxy: options.access.proxy } : {}),
+  });
+  try {
+    const { stdout } = await runGit(['ls-remote', options.url, `refs/heads/${branch}`], { env: transport.env, deadline: Date.now() + options.timeoutMs });
+    const commit = stdout.split(/\s/)[0];
+    return commit ? `${branch}@sha1:${commit}` : undefined;
+  } finally {
     await transport.cleanup();
   }
 }

@@ -6,6 +6,7 @@ import {
   type ImagePolicy,
   ImageApiVersion,
   ImageKind,
+  type ImageRef,
   type ImageUpdateAutomation,
   Reason,
 } from '@fluxion/api';
@@ -28,7 +29,7 @@ import {
   setObservedGeneration,
   StatusPatcher,
 } from '@fluxion/runtime';
-import { AutomationGitError, runAutomationGit } from './automation-git.ts';
+import { AutomationGitError, remoteBranchRevision, runAutomationGit } from './automation-git.ts';
 import { AutomationSpecError, type AutomationPlan, planAutomation } from './automation-spec.ts';
 import { commitMessage } from './commit-message.ts';
 import { type CommitSigner, prepareCommitSigner, SigningKeyError } from './commit-signing.ts';
@@ -36,6 +37,9 @@ import { parseTemplate } from './go-template/parser.ts';
 import { TemplateError } from './go-template/lexer.ts';
 import { labelMatcher, PolicySelectorError, selectPolicies } from './policy-selection.ts';
 import { type UpdateProblem, updateWithSetters, UpdatePathError } from './update-files.ts';
+
+const stableJson = (value: unknown): string => JSON.stringify(value, (_key, item: unknown) =>
+  item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))) : item);
 
 type AutomationStatus = NonNullable<ImageUpdateAutomation['status']>;
 
@@ -92,6 +96,12 @@ export class ImageUpdateAutomationReconciler {
       const plan = planAutomation(automation, source);
       if (plan.messageTemplate) parseTemplate(plan.messageTemplate);
       const selected = selectPolicies(policies.list(namespace), namespace, labelMatcher(automation.spec?.policySelector));
+      if (await this.#unchanged(automation, source, plan, selected.observed)) {
+        // Same spec, same images, same remote revision as the last good run: no clone (Flux skips it too).
+        status.lastAutomationRunTime = new Date().toISOString();
+        await this.#finish(automation, work);
+        return { requeueAfter: intervalMs };
+      }
       const result = await this.#run(automation, source, plan, selected.images, log);
       status.lastAutomationRunTime = new Date().toISOString();
       status.observedPolicies = selected.observed;
@@ -142,6 +152,20 @@ export class ImageUpdateAutomationReconciler {
     const source = this.#options.sources.get(sourceNamespace, ref?.name ?? '');
     if (!source) throw new MissingSourceError(`GitRepository ${sourceNamespace}/${ref?.name} (spec.sourceRef) not found`);
     return source;
+  }
+
+  async #unchanged(automation: ImageUpdateAutomation, source: GitRepository, plan: AutomationPlan, observed: Record<string, ImageRef>): Promise<boolean> {
+    const status = automation.status;
+    const branch = plan.checkout.branch;
+    const onlyBranch = branch && !plan.checkout.commit && !plan.checkout.name && !plan.checkout.tag && !plan.checkout.semver;
+    if (!onlyBranch || !status?.observedSourceRevision || status.observedGeneration !== automation.metadata?.generation) return false;
+    if (!automation.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True')) return false;
+    if (stableJson(status.observedPolicies ?? {}) !== stableJson(observed)) return false;
+    const access = await resolveGitAccess(this.#options.client, source.metadata?.namespace ?? '', { secretRef: source.spec?.secretRef, proxySecretRef: source.spec?.proxySecretRef });
+    const timeoutMs = source.spec?.timeout ? parseGoDuration(source.spec.timeout) : defaultGitTimeoutMs;
+    // Any failure to list is left to the full run, which names it.
+    const remote = await remoteBranchRevision({ url: source.spec?.url ?? '', access, timeoutMs }, branch).catch(() => undefined);
+    return remote === status.observedSourceRevision;
   }
 
   async #run(automation: ImageUpdateAutomation, source: GitRepository, plan: AutomationPlan, images: Parameters<typeof updateWithSetters>[2], log: Logger) {

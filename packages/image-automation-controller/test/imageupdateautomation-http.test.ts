@@ -76,7 +76,8 @@ describe('ImageUpdateAutomation over HTTP', () => {
     const head = server.repositories.head('config');
     expect(head).not.toBe(start);
     expect(automation.status?.lastPushCommit).toBe(head);
-    expect(automation.status?.observedSourceRevision).toBe(`main@sha1:${start}`);
+    // Pushed to the branch it checked out: the source is at the pushed commit now.
+    expect(automation.status?.observedSourceRevision).toBe(`main@sha1:${head}`);
     expect(automation.status?.observedPolicies).toEqual({ web: { name: 'ghcr.io/org/web', tag: '1.26.0' } });
     expect(automation.status?.lastPushTime).toBeDefined();
     expect(automation.status?.lastAutomationRunTime).toBeDefined();
@@ -100,8 +101,13 @@ describe('ImageUpdateAutomation over HTTP', () => {
     expect(events.map((event) => event.message)).toContainEqual(expect.stringContaining(`pushed commit '${head.slice(0, 7)}' to branch 'main'`));
     expect(JSON.stringify({ automation, events, logs: harness.logs })).not.toContain(password);
 
-    // Nothing to change: no commit, the same last push.
+    // Nothing to change: no commit, the same last push, and not even a clone (ls-remote only). The first request
+    // lets runs queued by the objects' creation drain; the second is counted.
+    await requestReconcile(harness, 'web');
+    const fetchesBefore = server.requests.filter((request) => request.path.includes('git-upload-pack') && request.method === 'POST').length;
     const again = await requestReconcile(harness, 'web');
+    // One POST to upload-pack: the ls-refs of ls-remote (protocol v2); a fetch would add its own.
+    expect(server.requests.filter((request) => request.path.includes('git-upload-pack') && request.method === 'POST').length).toBe(fetchesBefore + 1);
     expect(server.repositories.head('config')).toBe(head);
     expect(again.status?.lastPushCommit).toBe(head);
     expect(again.status?.observedSourceRevision).toBe(`main@sha1:${head}`);
