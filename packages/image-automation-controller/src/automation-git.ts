@@ -62,18 +62,11 @@ export interface AutomationGitResult {
   pushed?: { commit: string; attempts: number };
 }
 
-interface Git {
-  (step: string, args: string[], options?: { allowFailure?: false }): Promise<string>;
-}
+type Git = (step: string, args: string[]) => Promise<string>;
 
 export async function runAutomationGit(options: AutomationGitOptions): Promise<AutomationGitResult> {
   const displayUrl = redactUrl(options.url);
-  const transport = await prepareGitTransport(options.url, options.access.credentials, {}, {
-    ...(options.access.tls ? { tls: options.access.tls } : {}),
-    ...(options.access.proxy ? { proxy: options.access.proxy } : {}),
-  }).catch((error: unknown) => {
-    throw new AutomationGitError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
-  });
+  const transport = await openTransport(options.url, options.access);
   const directory = await mkdtemp(join(options.workDirectory, 'fluxion-automation-'));
   const env = { ...transport.env, ...options.signer?.env, ...authorEnv(options.author), ...configEnv(transport.env, options.signer?.gitConfig ?? {}) };
   const tls = { caCert: Boolean(options.access.tls?.caCert), clientCertificate: Boolean(options.access.tls?.clientCert) };
@@ -127,10 +120,7 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
 
 /** The checkout branch's remote revision (`<branch>@sha1:<hex>`) by ls-remote alone, or undefined when it is absent. */
 export async function remoteBranchRevision(options: Pick<AutomationGitOptions, 'url' | 'access' | 'timeoutMs'>, branch: string): Promise<string | undefined> {
-  const transport = await prepareGitTransport(options.url, options.access.credentials, {}, {
-    ...(options.access.tls ? { tls: options.access.tls } : {}),
-    ...(options.access.proxy ? { proxy: options.access.proxy } : {}),
-  });
+  const transport = await openTransport(options.url, options.access);
   try {
     const { stdout } = await runGit(['ls-remote', options.url, `refs/heads/${branch}`], { env: transport.env, deadline: Date.now() + options.timeoutMs });
     const commit = stdout.split(/\s/)[0];
@@ -138,6 +128,16 @@ export async function remoteBranchRevision(options: Pick<AutomationGitOptions, '
   } finally {
     await transport.cleanup();
   }
+}
+
+// The GitRepository's credentials, TLS material and proxy as git's environment; a Secret unfit for the URL is named.
+function openTransport(url: string, access: GitAccess) {
+  return prepareGitTransport(url, access.credentials, {}, {
+    ...(access.tls ? { tls: access.tls } : {}),
+    ...(access.proxy ? { proxy: access.proxy } : {}),
+  }).catch((error: unknown) => {
+    throw new AutomationGitError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
+  });
 }
 
 // What was asked for, fetched shallow: a branch, a tag, a full ref name or a commit.
