@@ -3,7 +3,7 @@
 // named, and pushes that the server refuses.
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type GitHttpServer, startGitHttpServer } from '@fluxion/testenv';
+import { type GitHttpServer, type GitHttpsServer, startGitHttpServer } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   conditionOf,
@@ -21,16 +21,19 @@ import {
 
 const password = 'pushing-secret-4711';
 let server: GitHttpServer;
+let httpsServer: GitHttpsServer;
 let harness: Harness;
 
 beforeAll(async () => {
   server = await startGitHttpServer({ auth: { username: 'flux', password } });
+  httpsServer = await startGitHttpServer({ auth: { username: 'flux', password }, tls: {} });
   harness = await startHarness();
   await createSecret(harness, 'git-auth', { username: 'flux', password });
 });
 afterAll(async () => {
   await harness?.stop();
   await server?.stop();
+  await httpsServer?.stop();
 });
 
 const deployment = (image: string) => `# the web tier
@@ -159,5 +162,25 @@ describe('ImageUpdateAutomation over HTTP', () => {
     });
     const automation = await waitForAutomation(harness, 'bad-template', (object) => conditionOf(object, 'Stalled')?.status === 'True');
     expect(conditionOf(automation, 'Ready')?.message).toBe("spec.git.commit.messageTemplate: line 2: can't evaluate field Updated in an object");
+  });
+
+  it('pushes over HTTPS to a server signed by the private CA in ca.crt, and names the CA when it is missing', async () => {
+    const ns = harness.namespace;
+    httpsServer.repositories.create('tls');
+    httpsServer.repositories.commit('tls', { 'web.yaml': deployment('ghcr.io/org/web:1.0.0').replace('NS', ns) });
+    await createSecret(harness, 'https-auth', { username: 'flux', password, 'ca.crt': httpsServer.caCert });
+    await createSecret(harness, 'https-no-ca', { username: 'flux', password });
+    await createGitRepository(harness, 'tls', { url: httpsServer.urlOf('tls'), secretRef: { name: 'https-auth' } });
+    await createGitRepository(harness, 'tls-no-ca', { url: httpsServer.urlOf('tls'), secretRef: { name: 'https-no-ca' } });
+    await setPolicy(harness, 'web', { name: 'ghcr.io/org/web', tag: '1.28.0' });
+    await createAutomation(harness, 'tls-no-ca', { sourceRef: { kind: 'GitRepository', name: 'tls-no-ca' } });
+    const untrusted = await waitForAutomation(harness, 'tls-no-ca', (object) => conditionOf(object, 'Ready')?.status === 'False');
+    expect(conditionOf(untrusted, 'Ready')).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining('ca.crt') });
+    await createAutomation(harness, 'tls', { sourceRef: { kind: 'GitRepository', name: 'tls' } });
+    const automation = await waitForAutomation(harness, 'tls', (object) => Boolean(object.status?.lastPushCommit));
+    expect(automation.status?.lastPushCommit).toBe(httpsServer.repositories.head('tls'));
+    inClone(httpsServer.repositories.pathOf('tls'), 'main', (git) => {
+      expect(git(['show', 'HEAD:web.yaml'])).toContain('image: ghcr.io/org/web:1.28.0 #');
+    });
   });
 });
