@@ -1,8 +1,9 @@
 // The git half of a run against testenv's HTTP git server: a push rejected because the branch moved is fetched,
 // reapplied and retried (the other pusher's commit kept, never forced), and gives up after the bounded attempts.
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
+import { git as runGit } from '@fluxion/testenv';
 import { type GitHttpServer, startGitHttpServer } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AutomationGitError, runAutomationGit, type AutomationGitOptions } from '../src/automation-git.ts';
@@ -93,5 +94,17 @@ describe('runAutomationGit', () => {
     server.repositories.create('empty');
     server.repositories.commit('empty', { 'app.yaml': 'image: web:1.0\n' });
     await expect(runAutomationGit(options('empty', bumpImage, { checkout: { branch: 'nope' } }))).rejects.toThrow(/branch 'nope' not found on http:\/\/127\.0\.0\.1:\d+\/empty\.git/);
+  });
+
+  it('sends spec.git.push.options as push options the server receives', async () => {
+    const bare = server.repositories.create('options');
+    server.repositories.commit('options', { 'app.yaml': 'image: web:1.0\n' });
+    runGit(bare, ['config', 'receive.advertisePushOptions', 'true']);
+    const received = join(bare, 'received-options');
+    await writeFile(join(bare, 'hooks', 'pre-receive'), `#!/bin/sh\ni=0\nwhile [ $i -lt "\${GIT_PUSH_OPTION_COUNT:-0}" ]; do eval "echo \\$GIT_PUSH_OPTION_$i" >> '${received}'; i=$((i+1)); done\n`);
+    await chmod(join(bare, 'hooks', 'pre-receive'), 0o755);
+    const result = await runAutomationGit(options('options', bumpImage, { pushOptions: { 'merge_request.create': '', 'merge_request.target': 'release' } }));
+    expect(result.pushed).toBeDefined();
+    expect((await readFile(received, 'utf8')).split('\n').filter(Boolean)).toEqual(['merge_request.create', 'merge_request.target=release']);
   });
 });
