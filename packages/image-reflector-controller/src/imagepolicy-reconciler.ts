@@ -118,6 +118,11 @@ class PolicyRun {
     const repository = await this.#repository();
     const repositoryName = `${repository.metadata?.namespace}/${repository.metadata?.name}`;
     const stored = this.#options.store.get(repositoryKeyOf(this.#object));
+    if (!stored && repository.status?.lastScanResult) {
+      // Scanned before, not yet by this process (a restart, a new leader): the store enqueues us when the tags land,
+      // and until then the status written by the last process still holds, so nothing is written.
+      return {};
+    }
     if (!stored) {
       // The store tells us when the scan lands; nothing to retry until then.
       throw new ImageError(ImageReason.DependencyNotReady, `ImageRepository ${repositoryName} has not been scanned yet`);
@@ -207,9 +212,17 @@ class PolicyRun {
   }
 
   async #digestOf(repository: ImageRepository, tag: string): Promise<string> {
-    const plan = planImageRepository(repository.spec);
-    const access = await this.#options.resolveAccess(this.#options.client, repository.metadata?.namespace ?? '', plan);
-    return this.#options.registry.manifestDigest(plan.image, tag, access, AbortSignal.timeout(plan.timeoutMs));
+    const namespace = repository.metadata?.namespace ?? '';
+    try {
+      const plan = planImageRepository(repository.spec);
+      const access = await this.#options.resolveAccess(this.#options.client, namespace, plan);
+      return await this.#options.registry.manifestDigest(plan.image, tag, access, AbortSignal.timeout(plan.timeoutMs));
+    } catch (error) {
+      if (!(error instanceof ImageError)) throw error;
+      // The fix is on the ImageRepository (its spec, Secrets or registry), so this policy is not Stalled by it.
+      const where = `digest of tag '${tag}' via ImageRepository ${namespace}/${repository.metadata?.name}`;
+      throw new ImageError(error.reason, `${where}: ${error.message}`, error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs });
+    }
   }
 
   async #finish(): Promise<void> {

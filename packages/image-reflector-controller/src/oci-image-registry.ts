@@ -40,11 +40,13 @@ export class OciImageRegistry implements ImageRegistry {
   async #with<T>(image: ImageReference, access: RegistryAccess, signal: AbortSignal, action: (client: RegistryClient) => Promise<T>): Promise<T> {
     this.requests++;
     const client = new RegistryClient({
-      registry: image.registry,
+      // Docker Hub's API answers on registry-1.docker.io, not on the index.docker.io of canonical names.
+      registry: image.apiHost,
       insecure: access.insecure,
       signal,
       ...(access.tls ? { tls: access.tls } : {}),
       ...(access.credentials ? { credentials: access.credentials } : {}),
+      ...(access.proxy ? { proxy: access.proxy } : {}),
       userAgent: this.#options.userAgent ?? 'image-reflector-controller',
       ...(this.#options.maxRetries !== undefined ? { maxRetries: this.#options.maxRetries } : {}),
       ...(this.#options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: this.#options.maxRetryAfterMs } : {}),
@@ -52,7 +54,7 @@ export class OciImageRegistry implements ImageRegistry {
     try {
       return await action(client);
     } catch (error) {
-      if (signal.aborted) throw new ImageError(ImageReason.Failure, `${image.canonicalName}: no answer within the timeout (spec.timeout)`);
+      if (signal.aborted) throw new ImageError(ImageReason.Failure, `${image.canonicalName}: no answer within spec.timeout (the interval when unset)`);
       if (isRegistryError(error)) throw imageErrorOf(image, error);
       throw error;
     } finally {

@@ -1,5 +1,5 @@
 // The Secrets an ImageRepository names, read into what a registry client needs: a login from spec.secretRef (or
-// the ServiceAccount's imagePullSecrets), TLS from spec.certSecretRef. Messages name the Secret and key, never a value.
+// the ServiceAccount's imagePullSecrets), TLS from spec.certSecretRef, a proxy from spec.proxySecretRef. Messages name the Secret and key, never a value.
 import { ImageReason } from '@fluxion/api';
 import {
   credentialsFor,
@@ -25,13 +25,7 @@ interface ServiceAccountObject {
 
 export async function resolveRegistryAccess(client: KubeClient, namespace: string, plan: ImageRepositoryPlan): Promise<RegistryAccess> {
   const access: RegistryAccess = { insecure: plan.insecure };
-  if (plan.proxySecretName) {
-    throw new ImageError(
-      ImageReason.Failure,
-      `spec.proxySecretRef: reaching a registry through a proxy is not supported yet (Secret ${namespace}/${plan.proxySecretName})`,
-      { stalled: true },
-    );
-  }
+  if (plan.proxySecretName) access.proxy = await proxyOf(client, namespace, plan.proxySecretName);
   const configs: DockerConfigAuths[] = [];
   if (plan.secretName) {
     configs.push(await dockerConfigOf(client, namespace, plan.secretName, 'spec.secretRef', true));
@@ -98,6 +92,19 @@ async function tlsOf(client: KubeClient, namespace: string, name: string): Promi
     throw new ImageError(ImageReason.AuthenticationFailed, `${source} has none of ca.crt, tls.crt and tls.key`);
   }
   return { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined ? { cert } : {}), ...(key !== undefined ? { key } : {}) };
+}
+
+async function proxyOf(client: KubeClient, namespace: string, name: string): Promise<NonNullable<RegistryAccess['proxy']>> {
+  const secret = await read<SecretObject>(client, 'Secret', namespace, name, 'spec.proxySecretRef');
+  const value = (key: string): string | undefined => {
+    const encoded = secret.data?.[key];
+    return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
+  };
+  const address = value('address');
+  if (!address) throw new ImageError(ImageReason.Failure, `Secret ${namespace}/${name} (spec.proxySecretRef) has no 'address' key`);
+  const username = value('username');
+  const password = value('password');
+  return { address, ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}) };
 }
 
 async function read<T>(client: KubeClient, kind: string, namespace: string, name: string, field: string, required = true): Promise<T> {

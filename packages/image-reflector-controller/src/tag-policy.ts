@@ -84,17 +84,20 @@ function semverOrder(rangeText: string): (candidates: Candidate[]) => string {
   }
   return (candidates) => {
     let best: { tag: string; version: SemVer } | undefined;
-    const versions: { tag: string; version: SemVer }[] = [];
     for (const { tag, value } of candidates) {
       const version = parseSemVer(value);
-      if (!version) continue;
-      versions.push({ tag, version });
-      if (!satisfies(version, range)) continue;
+      if (!version || !satisfies(version, range)) continue;
       const order = best ? compareSemVer(version, best.version) : 1;
       // Equal versions (1.2 and 1.2.0, or two tags extracting the same value): the higher tag text, for stability.
       if (order > 0 || (order === 0 && best !== undefined && tag > best.tag)) best = { tag, version };
     }
     if (best) return best.tag;
+    // Only on failure: the newest versions seen, for the message.
+    const versions: { tag: string; version: SemVer }[] = [];
+    for (const { tag, value } of candidates) {
+      const version = parseSemVer(value);
+      if (version) versions.push({ tag, version });
+    }
     const newest = versions.sort((a, b) => compareSemVer(b.version, a.version)).slice(0, newestShown).map((entry) => entry.tag);
     const seen = newest.length === 0 ? `none of the ${candidates.length} tags is a semantic version` : `newest versions seen: ${newest.join(', ')}`;
     throw new ImageError(NoMatchingTagReason, `no tag matches semver range '${rangeText}' (${seen})`);

@@ -110,6 +110,19 @@ describe('ImagePolicy', () => {
     expect(moved.status?.observedPreviousRef?.digest).toBe(before);
   });
 
+  it('a restart (an empty tag store) rescans and writes nothing: no Ready flap, no lost observedPreviousRef', async () => {
+    const policyBefore = await waitForReady(() => readPolicy(harness, 'web'), (ready) => ready.status === 'True', 'web resolved');
+    const repositoryBefore = await readRepository(harness, 'web');
+    await harness.restart();
+    await pollUntil('tags rescanned by the new controller', async () => (harness.reflector.store.get(`${harness.namespace}/web`) ? true : undefined), 20_000);
+    await pollUntil('queues drained', async () =>
+      harness.reflector.policyController.queueLength === 0 && harness.reflector.repositoryController.queueLength === 0 ? true : undefined, 20_000);
+    const policyAfter = await readPolicy(harness, 'web');
+    expect(policyAfter.metadata?.resourceVersion).toBe(policyBefore.metadata?.resourceVersion);
+    expect(policyAfter.status?.observedPreviousRef).toEqual({ name: image, tag: '1.25.0' });
+    expect((await readRepository(harness, 'web')).metadata?.resourceVersion).toBe(repositoryBefore.metadata?.resourceVersion);
+  });
+
   it('a missing ImageRepository is DependencyNotReady naming it, and resolves once it exists', async () => {
     await harness.client.create(imagePolicy(harness.namespace, 'early', { imageRepositoryRef: { name: 'later' } }));
     const waiting = await waitForReady(() => readPolicy(harness, 'early'), (ready) => ready.status === 'False', 'early waits');
@@ -162,5 +175,26 @@ describe('ImagePolicy across namespaces', () => {
     );
     const allowed = await waitForReady(() => readPolicy(harness, 'base'), (ready) => ready.status === 'True', 'cross-namespace allowed');
     expect(allowed.status?.latestRef).toEqual({ name: `${registry.host}/shared/base`, tag: '3.1.0' });
+  });
+
+  it('with --no-cross-namespace-refs, refuses even what accessFrom allows', async () => {
+    const strictLabel = `${label['fluxion.test/case']}-strict`;
+    const strict = await startHarness({ prefix: 'irc-xns-strict', allNamespaces: true, labelSelector: `fluxion.test/case=${strictLabel}`, noCrossNamespaceRefs: true });
+    try {
+      const tagged = <T extends { metadata?: { labels?: Record<string, string> } }>(object: T): T => ({ ...object, metadata: { ...object.metadata, labels: { 'fluxion.test/case': strictLabel } } });
+      await strict.client.create(tagged(imageRepository(apps, 'open', {
+        image: `${registry.host}/shared/base`,
+        insecure: true,
+        accessFrom: { namespaceSelectors: [{ matchLabels: {} }] },
+      })));
+      await strict.client.create(tagged(imagePolicy(strict.namespace, 'open', { imageRepositoryRef: { name: 'open', namespace: apps } })));
+      const refused = await waitForReady(() => readPolicy(strict, 'open'), (ready) => ready.status === 'False', 'strict refusal');
+      expect(readyOf(refused)).toMatchObject({
+        reason: 'AccessDenied',
+        message: `spec.imageRepositoryRef: cross-namespace reference to ImageRepository ${apps}/open refused (--no-cross-namespace-refs)`,
+      });
+    } finally {
+      await strict.stop();
+    }
   });
 });

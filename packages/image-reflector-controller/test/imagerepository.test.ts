@@ -2,7 +2,7 @@
 // rescan that writes nothing, basic and token logins from a dockerconfigjson Secret or a ServiceAccount, and specs
 // no retry can fix.
 import type { ImageRepositorySpec } from '@fluxion/api';
-import { startOciRegistry, pollUntil, type OciRegistry } from '@fluxion/testenv';
+import { createTestCertificates, startHttpProxy, startOciRegistry, pollUntil, type OciRegistry, type TestCertificates } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   dockerConfigSecret,
@@ -11,6 +11,7 @@ import {
   imageRepository,
   pushImage,
   readRepository,
+  readyOf,
   startHarness,
   waitForReady,
 } from './support/harness.ts';
@@ -154,5 +155,101 @@ describe('ImageRepository logins', () => {
       expect(ready?.message).toContain(message);
       expect(JSON.stringify(failed.status)).not.toContain('not-the-password');
     }
+  });
+});
+
+describe('ImageRepository over TLS', () => {
+  let harness: Harness;
+  let registry: OciRegistry;
+  let certificates: TestCertificates;
+
+  beforeAll(async () => {
+    harness = await startHarness({ prefix: 'irc-tls' });
+    certificates = await createTestCertificates();
+    // Mutual TLS: the registry refuses a client without a certificate its CA signed.
+    registry = await startOciRegistry({ tls: { cert: certificates.serverCert, key: certificates.serverKey, clientCa: certificates.caCert } });
+    await pushImage(
+      { registry: registry.host, tls: { ca: certificates.caCert, cert: certificates.clientCert, key: certificates.clientKey } },
+      'secure/app',
+      ['1.0.0'],
+    );
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await registry?.stop();
+  });
+
+  it('trusts ca.crt and presents tls.crt/tls.key from spec.certSecretRef', async () => {
+    await harness.client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'registry-tls', namespace: harness.namespace },
+      type: 'kubernetes.io/tls',
+      stringData: { 'ca.crt': certificates.caCert, 'tls.crt': certificates.clientCert, 'tls.key': certificates.clientKey },
+    });
+    await harness.client.create(imageRepository(harness.namespace, 'secure', { image: `${registry.host}/secure/app`, certSecretRef: { name: 'registry-tls' } }));
+    const scanned = await waitForReady(() => readRepository(harness, 'secure'), (ready) => ready.status === 'True', 'secure scanned');
+    expect(scanned.status?.lastScanResult?.tagCount).toBe(1);
+  });
+
+  it('without the CA, fails naming the registry and what to set', async () => {
+    await harness.client.create(imageRepository(harness.namespace, 'untrusted', { image: `${registry.host}/secure/app` }));
+    const untrusted = await waitForReady(() => readRepository(harness, 'untrusted'), (ready) => ready.status === 'False', 'untrusted fails');
+    expect(readyOf(untrusted)?.message).toContain(`https://${registry.host}/v2/secure/app/tags/list`);
+    expect(readyOf(untrusted)?.message).toContain('check spec.certSecretRef (ca.crt) or spec.insecure');
+  });
+
+  it('goes through the proxy of spec.proxySecretRef, with its credentials; a Secret without an address is named', async () => {
+    const proxy = await startHttpProxy({ auth: { username: 'proxy-user', password: 'proxy-pass' } });
+    try {
+      await harness.client.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'proxy', namespace: harness.namespace },
+        stringData: { address: proxy.url, username: 'proxy-user', password: 'proxy-pass' },
+      });
+      await harness.client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'no-address', namespace: harness.namespace }, stringData: { username: 'x' } });
+      await harness.client.create(
+        imageRepository(harness.namespace, 'proxied', { image: `${registry.host}/secure/app`, certSecretRef: { name: 'registry-tls' }, proxySecretRef: { name: 'proxy' } }),
+      );
+      await harness.client.create(imageRepository(harness.namespace, 'bad-proxy', { image: `${registry.host}/secure/app`, proxySecretRef: { name: 'no-address' } }));
+      const proxied = await waitForReady(() => readRepository(harness, 'proxied'), (ready) => ready.status === 'True', 'proxied scanned');
+      expect(proxied.status?.lastScanResult?.tagCount).toBe(1);
+      expect(proxy.tunnels).toContain(registry.host);
+      const bad = await waitForReady(() => readRepository(harness, 'bad-proxy'), (ready) => ready.status === 'False', 'bad proxy named');
+      expect(readyOf(bad)?.message).toBe(`Secret ${harness.namespace}/no-address (spec.proxySecretRef) has no 'address' key`);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
+describe('a suspended ImageRepository', () => {
+  let harness: Harness;
+  let registry: OciRegistry;
+
+  beforeAll(async () => {
+    harness = await startHarness({ prefix: 'irc-suspend' });
+    registry = await startOciRegistry();
+    await pushImage({ registry: registry.host, insecure: true }, 'team/paused', ['1.0.0']);
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await registry?.stop();
+  });
+
+  it('is not scanned until resumed', async () => {
+    await harness.client.create(imageRepository(harness.namespace, 'paused', { image: `${registry.host}/team/paused`, insecure: true, suspend: true }));
+    await harness.client.create(imageRepository(harness.namespace, 'canary', { image: `${registry.host}/team/paused`, insecure: true }));
+    // The canary, created after it, being scanned shows the controller got to both.
+    await waitForReady(() => readRepository(harness, 'canary'), (ready) => ready.status === 'True', 'canary scanned');
+    expect((await readRepository(harness, 'paused')).status?.lastScanResult).toBeUndefined();
+    await harness.client.patch(
+      { apiVersion: 'image.toolkit.fluxcd.io/v1', kind: 'ImageRepository', namespace: harness.namespace, name: 'paused' },
+      { spec: { suspend: false } },
+      'merge',
+    );
+    const resumed = await waitForReady(() => readRepository(harness, 'paused'), (ready) => ready.status === 'True', 'paused resumed');
+    expect(resumed.status?.lastScanResult?.tagCount).toBe(1);
   });
 });

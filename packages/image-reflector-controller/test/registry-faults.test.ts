@@ -1,5 +1,5 @@
 // A registry that misbehaves, played by a real HTTP server on loopback: 429 with Retry-After (waited for, then
-// the scan succeeds), a 429 that never ends, a tag list that is not JSON, a 401 without a challenge. Each ends as a
+// the scan succeeds), a 429 that never ends, a tag list that is not JSON, no answer at all, a 401 without a challenge. Each ends as a
 // condition naming the URL; the last good tag list and status stay.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +19,9 @@ class ScriptedRegistry {
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
       const match = /^\/v2\/(.+)\/tags\/list/.exec(request.url ?? '');
-      if (request.url === '/v2/' || !match) return void response.writeHead(200).end('{}');
+      if (request.url === '/v2/') return void response.writeHead(200).end('{}');
+      // No manifests here: a digest lookup is answered as a registry answers for a tag it does not have.
+      if (!match) return void response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"MANIFEST_UNKNOWN"}]}');
       const repository = match[1]!;
       this.hits.set(repository, [...(this.hits.get(repository) ?? []), Date.now()]);
       const queue = this.answers.get(repository) ?? [];
@@ -88,6 +90,24 @@ describe('a misbehaving registry', () => {
     const policy = await readPolicy(harness, 'flaky');
     expect(policy.status?.latestRef?.tag).toBe('1.2.0');
     expect(readyOf(policy)?.status).toBe('True');
+  });
+
+  it('a digest the registry cannot give fails the policy naming the tag and the ImageRepository, not Stalled', async () => {
+    registry.answers.set('nodigest/app', [tags(['4.0.0'])]);
+    await harness.client.create(imageRepository(harness.namespace, 'nodigest', { image: `${registry.host}/nodigest/app`, insecure: true }));
+    await harness.client.create(imagePolicy(harness.namespace, 'nodigest', { imageRepositoryRef: { name: 'nodigest' }, digestReflectionPolicy: 'IfNotPresent' }));
+    const failed = await waitForReady(() => readPolicy(harness, 'nodigest'), (ready) => ready.status === 'False', 'nodigest fails');
+    expect(readyOf(failed)?.message).toMatch(
+      new RegExp(`^digest of tag '4\\.0\\.0' via ImageRepository ${harness.namespace}/nodigest: HEAD http://${registry.host}/v2/nodigest/app/manifests/4\\.0\\.0: HTTP 404`),
+    );
+    expect(failed.status?.conditions?.some((condition) => condition.type === 'Stalled')).toBe(false);
+  });
+
+  it('a registry that never answers is cut off at spec.timeout, and the repository says so', async () => {
+    registry.answers.set('hanging/app', [() => undefined]);
+    await harness.client.create(imageRepository(harness.namespace, 'hanging', { image: `${registry.host}/hanging/app`, insecure: true, timeout: '1s' }));
+    const failed = await waitForReady(() => readRepository(harness, 'hanging'), (ready) => ready.status === 'False', 'hanging cut off');
+    expect(readyOf(failed)?.message).toBe(`${registry.host}/hanging/app: no answer within spec.timeout (the interval when unset)`);
   });
 
   it('a 401 with no challenge is AuthenticationFailed naming the URL and what to check', async () => {

@@ -17,4 +17,5 @@ export type { TokenServer } from './fixtures/oci-token-server.ts';
 export { startStaticServer, type StaticServerOptions } from './fixtures/static-server.ts';
 export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
+export { startHttpProxy, type HttpProxy } from './fixtures/http-proxy.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';

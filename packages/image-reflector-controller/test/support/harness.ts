@@ -24,6 +24,8 @@ export interface Harness {
   registry: OciImageRegistry;
   reflector: ImageReflector;
   stop(): Promise<void>;
+  /** Stops the controller and starts a new one on the same namespace, with an empty tag store. */
+  restart(): Promise<void>;
 }
 
 export interface HarnessOptions {
@@ -32,14 +34,36 @@ export interface HarnessOptions {
   /** Watch every namespace (for cross-namespace tests); pair it with a labelSelector. */
   allNamespaces?: boolean;
   labelSelector?: string;
+  noCrossNamespaceRefs?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const env = await useTestNamespace(options.prefix ?? 'irc');
   await installCrds(env.kubeConfig);
   const client = createClient({ kubeConfig: env.kubeConfig });
-  const logger = silentLogger();
-  const manager = new Manager({ name: 'image-reflector-test', logger, metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
+  let running = startController(client, env.namespace, options);
+  await running.manager.start();
+  const harness: Harness = {
+    namespace: env.namespace,
+    kubeconfigPath: env.kubeconfigPath,
+    client,
+    registry: running.registry,
+    reflector: running.reflector,
+    stop: () => running.manager.stop(),
+    restart: async () => {
+      await running.manager.stop();
+      running = startController(client, env.namespace, options);
+      harness.registry = running.registry;
+      harness.reflector = running.reflector;
+      await running.manager.start();
+    },
+  };
+  return harness;
+}
+
+// A new process, as far as the controller can tell: a new manager, caches and an empty tag store.
+function startController(client: KubeClient, namespace: string, options: HarnessOptions) {
+  const manager = new Manager({ name: 'image-reflector-test', logger: silentLogger(), metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
   const registry = new OciImageRegistry({ maxRetryAfterMs: 5_000, ...options.registry });
   const reflector = setupImageReflector({
     manager,
@@ -47,22 +71,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     registry,
     resolveAccess: resolveRegistryAccess,
     events: new EventRecorder(client, { reportingController: 'image-reflector-controller' }),
-    namespace: options.allNamespaces ? undefined : env.namespace,
+    namespace: options.allNamespaces ? undefined : namespace,
     labelSelector: options.labelSelector,
+    ...(options.noCrossNamespaceRefs ? { noCrossNamespaceRefs: true } : {}),
     concurrency: 4,
     // Short retries keep failure tests quick; the backoff itself is the runtime's and tested there.
     minRetryDelayMs: 250,
     maxRetryDelayMs: 2_000,
   });
-  await manager.start();
-  return {
-    namespace: env.namespace,
-    kubeconfigPath: env.kubeconfigPath,
-    client,
-    registry,
-    reflector,
-    stop: () => manager.stop(),
-  };
+  return { manager, registry, reflector };
 }
 
 export function imageRepository(namespace: string, name: string, spec: Partial<NonNullable<ImageRepository['spec']>> & { image: string }): ImageRepository {

@@ -13,4 +13,6 @@ export { DigestVerifier, digestOf } from './digest-verifier.ts';
 export { parseWwwAuthenticate } from './www-authenticate.ts';
 export type { AuthChallenge } from './www-authenticate.ts';
 export { retryAfterMs } from './registry-transport.ts';
+export { proxyAgent } from './proxy-agent.ts';
+export type { RegistryProxy } from './proxy-agent.ts';
 export * as ociMediaTypes from './media-types.ts';

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
 import type { RegistryCredentials } from './docker-config.ts';
+import { proxyAgent, type RegistryProxy } from './proxy-agent.ts';
 import { apiHostOf } from './reference.ts';
 import { RegistryError, type RegistryErrorCode } from './registry-error.ts';
 import { parseWwwAuthenticate, type AuthChallenge } from './www-authenticate.ts';
@@ -23,6 +24,8 @@ export interface RegistryClientOptions {
   tls?: RegistryTlsOptions;
   /** Basic credentials, sent as Basic auth or to the token endpoint; anonymous when absent. */
   credentials?: RegistryCredentials;
+  /** Every request (token endpoint and redirects included) tunnels through this HTTP proxy. */
+  proxy?: RegistryProxy;
   userAgent?: string;
   /** An idle socket timeout per request (default 30 s). */
   timeoutMs?: number;
@@ -55,6 +58,7 @@ export class RegistryTransport {
   readonly baseUrl: string;
   private readonly options: RegistryClientOptions;
   private readonly agent: http.Agent;
+  private readonly foreignProxyAgents = new Map<string, http.Agent>();
   /** Once a registry asked for Basic, credentials go with every request instead of a 401 round trip each time. */
   private basicKnown = false;
   private readonly tokens = new Map<string, CachedToken>();
@@ -65,19 +69,30 @@ export class RegistryTransport {
     this.options = options;
     this.registry = options.registry;
     this.baseUrl = `${options.insecure ? 'http' : 'https'}://${apiHostOf(options.registry)}`;
-    this.agent = options.insecure
-      ? new http.Agent({ keepAlive: true, maxSockets: 16 })
-      : new https.Agent({
-          keepAlive: true,
-          maxSockets: 16,
-          ...(options.tls?.ca ? { ca: [...rootCertificates, options.tls.ca] } : {}),
-          ...(options.tls?.cert ? { cert: options.tls.cert } : {}),
-          ...(options.tls?.key ? { key: options.tls.key } : {}),
-        });
+    const tlsOptions = {
+      ...(options.tls?.ca ? { ca: [...rootCertificates, options.tls.ca] } : {}),
+      ...(options.tls?.cert ? { cert: options.tls.cert } : {}),
+      ...(options.tls?.key ? { key: options.tls.key } : {}),
+    };
+    if (options.proxy) this.agent = proxyAgent(options.proxy, !options.insecure, tlsOptions);
+    else this.agent = options.insecure ? new http.Agent({ keepAlive: true, maxSockets: 16 }) : new https.Agent({ keepAlive: true, maxSockets: 16, ...tlsOptions });
+  }
+
+  /** This registry's agent for its own origin; for another host (a redirect, a token realm) the default one, or a
+   * plain tunnel through the proxy: the registry's client certificate is not shown elsewhere. */
+  private agentFor(url: URL): http.Agent | undefined {
+    const registry = new URL(this.baseUrl);
+    if (url.host === registry.host && url.protocol === registry.protocol) return this.agent;
+    if (!this.options.proxy) return undefined;
+    const key = url.protocol;
+    let agent = this.foreignProxyAgents.get(key);
+    if (!agent) this.foreignProxyAgents.set(key, (agent = proxyAgent(this.options.proxy, key === 'https:')));
+    return agent;
   }
 
   close(): void {
     this.agent.destroy();
+    for (const agent of this.foreignProxyAgents.values()) agent.destroy();
   }
 
   /** Sends the request, authenticating and retrying as the registry asks; a non-2xx answer is thrown as RegistryError. */
@@ -127,7 +142,7 @@ export class RegistryTransport {
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const transport = url.protocol === 'http:' ? http : https;
     // A redirect to another host uses the default agent for its protocol; our agent is for this registry only.
-    const agent = url.host === new URL(this.baseUrl).host && url.protocol === new URL(this.baseUrl).protocol ? this.agent : undefined;
+    const agent = this.agentFor(url);
     return new Promise((resolve, reject) => {
       const req = transport.request(
         url,
@@ -175,7 +190,7 @@ export class RegistryTransport {
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent ?? 'fluxion', Accept: 'application/json' };
     if (this.options.credentials) headers['Authorization'] = basicHeader(this.options.credentials);
     const transport = realm.protocol === 'http:' ? http : https;
-    const agent = realm.host === new URL(this.baseUrl).host ? this.agent : undefined;
+    const agent = this.agentFor(realm);
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = transport.request(realm, { method: 'GET', headers, ...(agent ? { agent } : {}) }, resolve);
       req.on('error', (error) => reject(networkError('GET', realm, error)));
