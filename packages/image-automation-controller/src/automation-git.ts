@@ -48,7 +48,8 @@ export interface AutomationGitOptions {
   pushRefspec?: string | undefined;
   pushOptions?: Record<string, string> | undefined;
   author: { name: string; email: string };
-  signer?: CommitSigner | undefined;
+  /** Makes the commit signer, called once and only when there is something to commit; cleaned up at the end. */
+  signer?: (() => Promise<CommitSigner>) | undefined;
   workDirectory: string;
   /** Pushes tried in all when the branch keeps moving. */
   maxPushAttempts: number;
@@ -68,7 +69,8 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
   const displayUrl = redactUrl(options.url);
   const transport = await openTransport(options.url, options.access);
   const directory = await mkdtemp(join(options.workDirectory, 'fluxion-automation-'));
-  const env = { ...transport.env, ...options.signer?.env, ...authorEnv(options.author), ...configEnv(transport.env, options.signer?.gitConfig ?? {}) };
+  let env: Record<string, string> = { ...transport.env, ...authorEnv(options.author) };
+  let signer: CommitSigner | undefined;
   const tls = { caCert: Boolean(options.access.tls?.caCert), clientCertificate: Boolean(options.access.tls?.clientCert) };
   let firstRemoteStep = true;
   const git: Git = async (step, args) => {
@@ -95,7 +97,11 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
       await git('staging the update of', ['add', '--all']);
       const messageFile = join(directory, '.git', 'FLUXION_COMMIT_MESSAGE');
       await writeFile(messageFile, update.message);
-      await git('committing to', ['commit', '--quiet', '--cleanup=verbatim', '-F', messageFile, ...(options.signer ? ['-S'] : ['--no-gpg-sign'])]);
+      if (options.signer && !signer) {
+        signer = await options.signer();
+        env = { ...env, ...signer.env, ...configEnv(transport.env, signer.gitConfig) };
+      }
+      await git('committing to', ['commit', '--quiet', '--cleanup=verbatim', '-F', messageFile, ...(signer ? ['-S'] : ['--no-gpg-sign'])]);
       const commit = (await git('reading the commit of', ['rev-parse', 'HEAD'])).trim();
       const refspecs = [`${pushRef}:${pushRef}`, ...(options.pushRefspec ? [options.pushRefspec] : [])];
       const pushOptions = Object.entries(options.pushOptions ?? {}).map(([key, value]) => `--push-option=${value === '' ? key : `${key}=${value}`}`);
@@ -113,6 +119,7 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
     }
     throw new Error('unreachable');
   } finally {
+    await signer?.cleanup();
     await rm(directory, { recursive: true, force: true });
     await transport.cleanup();
   }

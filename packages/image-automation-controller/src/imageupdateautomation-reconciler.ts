@@ -32,7 +32,7 @@ import {
 import { AutomationGitError, remoteBranchRevision, runAutomationGit } from './automation-git.ts';
 import { AutomationSpecError, type AutomationPlan, planAutomation } from './automation-spec.ts';
 import { commitMessage } from './commit-message.ts';
-import { type CommitSigner, prepareCommitSigner, SigningKeyError } from './commit-signing.ts';
+import { prepareCommitSigner, SigningKeyError } from './commit-signing.ts';
 import { parseTemplate } from './go-template/parser.ts';
 import { TemplateError } from './go-template/lexer.ts';
 import { labelMatcher, PolicySelectorError, selectPolicies } from './policy-selection.ts';
@@ -172,45 +172,40 @@ export class ImageUpdateAutomationReconciler {
     const namespace = automation.metadata?.namespace ?? '';
     const sourceNamespace = source.metadata?.namespace ?? '';
     const access = await resolveGitAccess(this.#options.client, sourceNamespace, { secretRef: source.spec?.secretRef, proxySecretRef: source.spec?.proxySecretRef });
-    let signer: CommitSigner | undefined;
-    if (plan.signingKeySecret) {
-      const data = await readSecret(this.#options.client, namespace, plan.signingKeySecret, 'spec.git.commit.signingKey.secretRef');
-      signer = await prepareCommitSigner(data, `${namespace}/${plan.signingKeySecret}`);
-    }
+    // Read now, so that a missing Secret is named even when there is nothing to commit; imported only to sign.
+    const signingKey = plan.signingKeySecret
+      ? await readSecret(this.#options.client, namespace, plan.signingKeySecret, 'spec.git.commit.signingKey.secretRef')
+      : undefined;
     let problems: UpdateProblem[] = [];
     let message = '';
-    try {
-      const result = await runAutomationGit({
-        url: source.spec?.url ?? '',
-        access,
-        timeoutMs: source.spec?.timeout ? parseGoDuration(source.spec.timeout) : defaultGitTimeoutMs,
-        checkout: plan.checkout,
-        pushBranch: plan.pushBranch,
-        pushRefspec: plan.pushRefspec,
-        pushOptions: plan.pushOptions,
-        author: plan.author,
-        signer,
-        workDirectory: this.#options.workDirectory ?? tmpdir(),
-        maxPushAttempts: this.#options.maxPushAttempts ?? 5,
-        update: async (directory) => {
-          const outcome = await updateWithSetters(directory, plan.updatePath, images);
-          problems = outcome.problems;
-          if (outcome.changedFiles.length === 0) return undefined;
-          message = commitMessage({
-            namespace,
-            name: automation.metadata?.name ?? '',
-            template: plan.messageTemplate,
-            values: plan.messageTemplateValues,
-            result: outcome.result,
-          });
-          log.debug({ files: outcome.changedFiles }, 'Updated files');
-          return { message };
-        },
-      });
-      return { ...result, problems, message };
-    } finally {
-      await signer?.cleanup();
-    }
+    const result = await runAutomationGit({
+      url: source.spec?.url ?? '',
+      access,
+      timeoutMs: source.spec?.timeout ? parseGoDuration(source.spec.timeout) : defaultGitTimeoutMs,
+      checkout: plan.checkout,
+      pushBranch: plan.pushBranch,
+      pushRefspec: plan.pushRefspec,
+      pushOptions: plan.pushOptions,
+      author: plan.author,
+      signer: signingKey ? () => prepareCommitSigner(signingKey, `${namespace}/${plan.signingKeySecret}`) : undefined,
+      workDirectory: this.#options.workDirectory ?? tmpdir(),
+      maxPushAttempts: this.#options.maxPushAttempts ?? 5,
+      update: async (directory) => {
+        const outcome = await updateWithSetters(directory, plan.updatePath, images);
+        problems = outcome.problems;
+        if (outcome.changedFiles.length === 0) return undefined;
+        message = commitMessage({
+          namespace,
+          name: automation.metadata?.name ?? '',
+          template: plan.messageTemplate,
+          values: plan.messageTemplateValues,
+          result: outcome.result,
+        });
+        log.debug({ files: outcome.changedFiles }, 'Updated files');
+        return { message };
+      },
+    });
+    return { ...result, problems, message };
   }
 
   async #finish(automation: ImageUpdateAutomation, work: ImageUpdateAutomation): Promise<void> {
