@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,5 +140,13 @@ describe('updateWithSetters', () => {
     expect(readFileSync(join(root, 'apps/broken.yml'), 'utf8')).toBe(broken);
     expect(readFileSync(join(root, 'other/outside.yaml'), 'utf8')).toContain('image: x');
     await expect(updateWithSetters(root, '../elsewhere', policies)).rejects.toThrow(/points outside the repository/);
+    // A link inside the repository to a directory outside it is not followed, neither as the path nor below it.
+    const outside = mkdtempSync(join(tmpdir(), 'setters-outside-'));
+    writeFileSync(join(outside, 'victim.yaml'), 'image: x # {"$imagepolicy": "apps:web"}\n');
+    symlinkSync(outside, join(root, 'apps/link'));
+    await expect(updateWithSetters(root, 'apps/link', policies)).rejects.toThrow(/leads outside the repository through a symbolic link/);
+    await updateWithSetters(root, 'apps', policies);
+    expect(readFileSync(join(outside, 'victim.yaml'), 'utf8')).toContain('image: x #');
+    rmSync(outside, { recursive: true, force: true });
   });
 });

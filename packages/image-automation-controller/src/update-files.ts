@@ -43,10 +43,13 @@ const markerKey = '$imagepolicy';
 
 export async function updateWithSetters(repositoryRoot: string, updatePath: string | undefined, policies: PolicyImages): Promise<UpdateOutcome> {
   const root = await realpath(repositoryRoot);
-  const base = resolve(root, updatePath ?? '.');
-  if (base !== root && !base.startsWith(root + sep)) throw new UpdatePathError(`spec.update.path '${updatePath}' points outside the repository`);
-  const baseStat = await lstat(base).catch(() => undefined);
-  if (!baseStat?.isDirectory()) throw new UpdatePathError(`spec.update.path '${updatePath}' is not a directory in the repository`);
+  const inside = (path: string) => path === root || path.startsWith(root + sep);
+  if (!inside(resolve(root, updatePath ?? '.'))) throw new UpdatePathError(`spec.update.path '${updatePath}' points outside the repository`);
+  // Symbolic links in the repository resolved too: a link to / must not let a commit write outside the checkout.
+  const base = await realpath(resolve(root, updatePath ?? '.')).catch(() => undefined);
+  if (base !== undefined && !inside(base)) throw new UpdatePathError(`spec.update.path '${updatePath}' leads outside the repository through a symbolic link`);
+  const baseStat = base === undefined ? undefined : await lstat(base);
+  if (!base || !baseStat?.isDirectory()) throw new UpdatePathError(`spec.update.path '${updatePath}' is not a directory in the repository`);
 
   const outcome: UpdateOutcome = { result: { FileChanges: new Map(), Changes: [], Objects: new Map() }, changedFiles: [], problems: [] };
   // One key object per identity, so that maps keyed by objects group equal objects together.
