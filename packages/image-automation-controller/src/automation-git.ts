@@ -79,7 +79,7 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
     } catch (error) {
       throw describeFailure(error, step, displayUrl, transport.secrets, tls, firstRemoteStep);
     } finally {
-      if (args[0] === 'fetch' || args[0] === 'push') firstRemoteStep = false;
+      if (args[0] === 'ls-remote' || args[0] === 'fetch' || args[0] === 'push') firstRemoteStep = false;
     }
   };
   try {
@@ -93,7 +93,8 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
       await git('preparing the push branch of', ['checkout', '--quiet', '--force', '-B', options.pushBranch, base]);
       await git('cleaning the checkout of', ['clean', '-ffdxq']);
       const update = await options.update(directory);
-      if (!update) return { sourceRevision: source.revision };
+      // Nothing (more) to change, e.g. someone else pushed the same update meanwhile.
+      if (!update) return { sourceRevision: options.pushBranch === source.branch ? `${source.branch}@sha1:${base}` : source.revision };
       await git('staging the update of', ['add', '--all']);
       const messageFile = join(directory, '.git', 'FLUXION_COMMIT_MESSAGE');
       await writeFile(messageFile, update.message);
