@@ -1,7 +1,7 @@
 // Clone, update, commit and push for one automation run: a shallow fetch of the checkout ref, the push branch made
 // locally from it (or from the remote push branch), and a plain push; a push rejected because the branch moved is
 // fetched, reapplied and retried a bounded number of times. Never a force push.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   authenticationFailureLine,
@@ -83,31 +83,32 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
     }
   };
   try {
+    // Few git processes: each costs tens of milliseconds, and a run is on the path from a new tag to its commit.
     await git('initializing a checkout of', ['init', '--quiet']);
-    await git('configuring the remote of', ['remote', 'add', 'origin', options.url]);
-    const source = await fetchCheckout(git, options.checkout, displayUrl);
+    const remote: Remote = { git, url: options.url, displayUrl, directory };
+    const source = await fetchCheckout(remote, options.checkout);
     const pushRef = `refs/heads/${options.pushBranch}`;
     for (let attempt = 1; attempt <= options.maxPushAttempts; attempt++) {
       // The push branch's own tip when it exists (its commits are kept), else the checked-out commit.
-      const base = options.pushBranch === source.branch && attempt === 1 ? source.commit : (await fetchBranchTip(git, options.pushBranch)) ?? source.commit;
+      const base = options.pushBranch === source.branch && attempt === 1 ? source.commit : (await fetchBranchTip(remote, options.pushBranch)) ?? source.commit;
       await git('preparing the push branch of', ['checkout', '--quiet', '--force', '-B', options.pushBranch, base]);
-      await git('cleaning the checkout of', ['clean', '-ffdxq']);
+      if (attempt > 1) await git('cleaning the checkout of', ['clean', '-ffdxq']);
       const update = await options.update(directory);
       // Nothing (more) to change, e.g. someone else pushed the same update meanwhile.
       if (!update) return { sourceRevision: options.pushBranch === source.branch ? `${source.branch}@sha1:${base}` : source.revision };
-      await git('staging the update of', ['add', '--all']);
       const messageFile = join(directory, '.git', 'FLUXION_COMMIT_MESSAGE');
       await writeFile(messageFile, update.message);
       if (options.signer && !signer) {
         signer = await options.signer();
         env = { ...env, ...signer.env, ...configEnv(transport.env, signer.gitConfig) };
       }
-      await git('committing to', ['commit', '--quiet', '--cleanup=verbatim', '-F', messageFile, ...(signer ? ['-S'] : ['--no-gpg-sign'])]);
-      const commit = (await git('reading the commit of', ['rev-parse', 'HEAD'])).trim();
+      // --all: the setters only rewrite files git already tracks.
+      await git('committing to', ['commit', '--quiet', '--all', '--cleanup=verbatim', '-F', messageFile, ...(signer ? ['-S'] : ['--no-gpg-sign'])]);
+      const commit = await readRef(remote, `refs/heads/${options.pushBranch}`);
       const refspecs = [`${pushRef}:${pushRef}`, ...(options.pushRefspec ? [options.pushRefspec] : [])];
       const pushOptions = Object.entries(options.pushOptions ?? {}).map(([key, value]) => `--push-option=${value === '' ? key : `${key}=${value}`}`);
       try {
-        await git(`pushing branch '${options.pushBranch}' to`, ['push', '--quiet', ...pushOptions, 'origin', ...refspecs]);
+        await git(`pushing branch '${options.pushBranch}' to`, ['push', '--quiet', ...pushOptions, options.url, ...refspecs]);
         // Pushed to the branch it checked out: the source is now at our commit (as Flux reports it).
         const sourceRevision = source.branch === options.pushBranch ? `${source.branch}@sha1:${commit}` : source.revision;
         return { sourceRevision, pushed: { commit, attempts: attempt } };
@@ -148,30 +149,50 @@ function openTransport(url: string, access: GitAccess) {
   });
 }
 
+interface Remote {
+  git: Git;
+  url: string;
+  displayUrl: string;
+  directory: string;
+}
+
 // What was asked for, fetched shallow: a branch, a tag, a full ref name or a commit.
-async function fetchCheckout(git: Git, ref: CheckoutRef, displayUrl: string): Promise<{ branch?: string; commit: string; revision: string }> {
+async function fetchCheckout(remote: Remote, ref: CheckoutRef): Promise<{ branch?: string; commit: string; revision: string }> {
+  const { git, url } = remote;
   if (ref.semver) throw new AutomationGitError('InvalidSourceConfiguration', `checking out a semver range ('${ref.semver}') is not supported by image automation yet: use a branch`);
   if (ref.commit) {
-    await git(`fetching commit ${ref.commit} from`, ['fetch', '--quiet', '--depth=1', 'origin', ref.commit]);
+    await git(`fetching commit ${ref.commit} from`, ['fetch', '--quiet', '--depth=1', url, ref.commit]);
     return { commit: ref.commit, revision: `sha1:${ref.commit}`, ...(ref.branch ? { branch: ref.branch } : {}) };
   }
   if (ref.name || ref.tag) {
     const name = ref.name ?? `refs/tags/${ref.tag}`;
-    await git(`fetching ${name} from`, ['fetch', '--quiet', '--depth=1', 'origin', `+${name}:refs/fluxion/checkout`]);
+    await git(`fetching ${name} from`, ['fetch', '--quiet', '--depth=1', url, `+${name}:refs/fluxion/checkout`]);
     const commit = (await git('reading', ['rev-parse', 'refs/fluxion/checkout^{commit}'])).trim();
     return { commit, revision: `${ref.tag ?? name}@sha1:${commit}` };
   }
   const branch = ref.branch ?? 'master';
-  const commit = await fetchBranchTip(git, branch);
-  if (!commit) throw new AutomationGitError('GitOperationFailed', `branch '${branch}' not found on ${displayUrl}`);
+  const commit = await fetchBranchTip(remote, branch);
+  if (!commit) throw new AutomationGitError('GitOperationFailed', `branch '${branch}' not found on ${remote.displayUrl}`);
   return { branch, commit, revision: `${branch}@sha1:${commit}` };
 }
 
-async function fetchBranchTip(git: Git, branch: string): Promise<string | undefined> {
-  const listed = await git(`listing branch '${branch}' of`, ['ls-remote', 'origin', `refs/heads/${branch}`]);
-  if (listed.trim() === '') return undefined;
-  await git(`fetching branch '${branch}' from`, ['fetch', '--quiet', '--depth=1', 'origin', `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
-  return (await git('reading', ['rev-parse', `refs/remotes/origin/${branch}`])).trim();
+// The branch's tip, fetched shallow; undefined when the remote has no such branch.
+async function fetchBranchTip(remote: Remote, branch: string): Promise<string | undefined> {
+  const ref = `refs/remotes/origin/${branch}`;
+  try {
+    await remote.git(`fetching branch '${branch}' from`, ['fetch', '--quiet', '--depth=1', remote.url, `+refs/heads/${branch}:${ref}`]);
+  } catch (error) {
+    if (error instanceof AutomationGitError && /couldn't find remote ref/i.test(error.message)) return undefined;
+    throw error;
+  }
+  return readRef(remote, ref);
+}
+
+// A ref git just wrote is a loose file; rev-parse only when it is not (packed refs, another ref store).
+async function readRef(remote: Remote, ref: string): Promise<string> {
+  const loose = await readFile(join(remote.directory, '.git', ref), 'utf8').catch(() => '');
+  if (/^[0-9a-f]{40,64}\s*$/.test(loose)) return loose.trim();
+  return (await remote.git('reading', ['rev-parse', ref])).trim();
 }
 
 class BranchMovedError extends Error {}
