@@ -106,16 +106,15 @@ export class ImageUpdateAutomationReconciler {
       status.lastAutomationRunTime = new Date().toISOString();
       status.observedPolicies = selected.observed;
       status.observedSourceRevision = result.sourceRevision;
+      // What could not be applied is named on Ready; the rest was applied, so the automation is still Ready.
       const skipped = result.problems.length > 0 ? `; skipped: ${describeProblems(result.problems)}` : '';
+      markReady(work, Reason.Succeeded, `repository up-to-date${skipped}`);
       if (result.pushed) {
         status.lastPushCommit = result.pushed.commit;
         status.lastPushTime = status.lastAutomationRunTime;
         const pushedMessage = `pushed commit '${result.pushed.commit.slice(0, 7)}' to branch '${plan.pushBranch}'`;
-        markReady(work, Reason.Succeeded, `repository up-to-date${skipped}`);
         await this.#event(automation, 'Normal', Reason.Succeeded, `${pushedMessage}\n${result.message}`, log);
         log.info({ commit: result.pushed.commit, branch: plan.pushBranch, attempts: result.pushed.attempts }, pushedMessage);
-      } else {
-        markReady(work, Reason.Succeeded, `repository up-to-date${skipped}`);
       }
       if (result.problems.length > 0) {
         await this.#event(automation, 'Warning', 'UpdateFailed', `some markers were not applied: ${describeProblems(result.problems)}`, log);
