@@ -31,6 +31,8 @@ describe('planAutomation', () => {
     expect(() => planAutomation(automation({ commit: { author }, push: { refspec: '+refs/heads/main:refs/heads/main' } }), source())).toThrow(/force pushes are not made/);
     expect(() => planAutomation(automation({ commit: { author }, push: { refspec: ':refs/heads/old' } }), source())).toThrow(AutomationSpecError);
     expect(planAutomation(automation({ commit: { author }, push: { branch: 'auto' } }), source({ tag: 'v1.0.0' }))).toMatchObject({ checkout: { tag: 'v1.0.0' }, pushBranch: 'auto' });
+    const github = { ...source(), spec: { ...source().spec!, provider: 'github' as const } };
+    expect(() => planAutomation(automation({ commit: { author } }), github)).toThrow(/spec.provider 'github': cloud identities are not supported yet/);
   });
 });
 

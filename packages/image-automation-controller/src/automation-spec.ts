@@ -32,6 +32,10 @@ export function planAutomation(automation: ImageUpdateAutomation, source: GitRep
   if (automation.spec?.update?.strategy && automation.spec.update.strategy !== 'Setters') {
     throw new AutomationSpecError('InvalidUpdateStrategy', `spec.update.strategy '${automation.spec.update.strategy}' is not supported (only Setters)`);
   }
+  const provider = source.spec?.provider;
+  if (provider && provider !== 'generic') {
+    throw new AutomationSpecError('InvalidSourceConfiguration', `GitRepository ${source.metadata?.namespace}/${source.metadata?.name} uses spec.provider '${provider}': cloud identities are not supported yet, use a Secret in spec.secretRef`);
+  }
   const ref = git.checkout?.ref ?? source.spec?.ref ?? { branch: 'master' };
   const checkout: CheckoutRef = { branch: ref.branch, tag: ref.tag, semver: ref.semver, name: ref.name, commit: ref.commit };
   const checkoutBranch = ref.commit || ref.name || ref.tag || ref.semver ? ref.branch : (ref.branch ?? 'master');
