@@ -39,6 +39,9 @@ export async function prepareCommitSigner(secretData: Map<string, string>, secre
     const passphraseFile = join(home, 'passphrase');
     await writeFile(keyFile, armoredKey, { mode: 0o600 });
     await writeFile(passphraseFile, secretData.get('passphrase') ?? '', { mode: 0o600 });
+    // The agent re-protects an imported key with a passphrase hash calibrated to cost ~100 ms of CPU, seconds on a
+    // busy node; this keyring lives for one commit in a 0700 directory, so the cheapest hash will do.
+    await writeFile(join(home, 'gpg-agent.conf'), 's2k-count 65536\n', { mode: 0o600 });
     const gpgArgs = ['--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase-file', passphraseFile];
     await run('gpg', [...gpgArgs, '--import', keyFile], { env }).catch((error: { stderr?: string }) => {
       throw new SigningKeyError(`the key in 'git.asc' of Secret '${secretName}' could not be imported: ${firstLine(error.stderr)}`);

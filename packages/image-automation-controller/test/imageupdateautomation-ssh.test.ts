@@ -1,7 +1,7 @@
 // ImageUpdateAutomation over SSH (identity and known_hosts), with OpenPGP-signed commits, a policySelector, a push
 // branch of its own, suspend, and a cross-namespace source refused when the flag says so.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type GitSshServer, startGitSshServer } from '@fluxion/testenv';
@@ -30,6 +30,8 @@ beforeAll(async () => {
   harness = await startHarness({ noCrossNamespaceRefs: true });
   await createSecret(harness, 'ssh-auth', { identity: server.identity, known_hosts: server.knownHosts });
   gpgHome = mkdtempSync(join(tmpdir(), 'iac-gpg-'));
+  // A cheap passphrase hash: the agent's calibrated one takes seconds on a busy machine.
+  writeFileSync(join(gpgHome, 'gpg-agent.conf'), 's2k-count 65536\n');
   const gpg = (args: string[]) => execFileSync('gpg', ['--batch', '--quiet', '--pinentry-mode', 'loopback', '--passphrase', passphrase, ...args], { env: { ...process.env, GNUPGHOME: gpgHome }, encoding: 'utf8' });
   gpg(['--quick-gen-key', 'Fluxion Automation <bot@fluxion.invalid>', 'ed25519', 'sign', 'never']);
   armoredKey = gpg(['--armor', '--export-secret-keys', 'bot@fluxion.invalid']);
