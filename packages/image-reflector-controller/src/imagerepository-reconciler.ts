@@ -100,8 +100,9 @@ export class ImageRepositoryReconciler {
       if (error.stalled) markStalled(work, error.reason, error.message);
       else markFailed(work, error.reason, error.message);
       await this.#finish(object, work, log, { type: 'Warning', reason: error.reason, message: error.message });
+      if (error.stalled) return {};
       // 429: come back when the registry said; anything else: the queue's backoff.
-      if (error.retryAfterMs !== undefined || error.stalled) return error.stalled ? {} : { requeueAfter: error.retryAfterMs };
+      if (error.retryAfterMs !== undefined) return { requeueAfter: error.retryAfterMs };
       throw error;
     }
 
