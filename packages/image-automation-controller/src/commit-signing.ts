@@ -52,7 +52,7 @@ export async function prepareCommitSigner(secretData: Map<string, string>, secre
     const wrapper = join(home, 'gpg-sign');
     await writeFile(wrapper, `#!/bin/sh\nexec gpg ${gpgArgs.map((arg) => `'${arg}'`).join(' ')} "$@"\n`, { mode: 0o700 });
     // Signing once here turns a wrong passphrase into a named error rather than git's "failed to sign the data".
-    await run('gpg', [...gpgArgs, '--local-user', fingerprint, '--detach-sign', '--output', '/dev/null', keyFile], { env }).catch((error: { stderr?: string }) => {
+    await run('gpg', [...gpgArgs, '--local-user', fingerprint, '--detach-sign', '--output', join(home, 'probe.sig'), keyFile], { env }).catch((error: { stderr?: string }) => {
       throw new SigningKeyError(`the key in Secret '${secretName}' cannot sign (is 'passphrase' right?): ${firstLine(error.stderr)}`);
     });
     return {

@@ -9,6 +9,7 @@ import {
   type ImageRef,
   type ImageUpdateAutomation,
   Reason,
+  SourceApiVersion,
 } from '@fluxion/api';
 import {
   type EventRecorder,
@@ -92,7 +93,7 @@ export class ImageUpdateAutomationReconciler {
     const status = work.status!;
     const namespace = automation.metadata?.namespace ?? '';
     try {
-      const source = this.#source(automation);
+      const source = await this.#source(automation);
       const plan = planAutomation(automation, source);
       if (plan.messageTemplate) parseTemplate(plan.messageTemplate);
       const selected = selectPolicies(policies.list(namespace), namespace, labelMatcher(automation.spec?.policySelector));
@@ -138,7 +139,7 @@ export class ImageUpdateAutomationReconciler {
     }
   };
 
-  #source(automation: ImageUpdateAutomation): GitRepository {
+  async #source(automation: ImageUpdateAutomation): Promise<GitRepository> {
     const namespace = automation.metadata?.namespace ?? '';
     const ref = automation.spec?.sourceRef;
     if (ref?.kind && ref.kind !== 'GitRepository') {
@@ -148,7 +149,13 @@ export class ImageUpdateAutomationReconciler {
     if (sourceNamespace !== namespace && this.#options.noCrossNamespaceRefs) {
       throw new AutomationSpecError('AccessDenied', `cross-namespace reference to GitRepository ${sourceNamespace}/${ref?.name} is not allowed (--no-cross-namespace-refs)`);
     }
-    const source = this.#options.sources.get(sourceNamespace, ref?.name ?? '');
+    // A GitRepository created with the automation may not be in the cache yet: ask the API server before failing.
+    const source = this.#options.sources.get(sourceNamespace, ref?.name ?? '')
+      ?? await this.#options.client
+        .getIfExists<GitRepository>({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace: sourceNamespace, name: ref?.name ?? '' })
+        .catch((error: unknown) => {
+          throw new MissingSourceError(`GitRepository ${sourceNamespace}/${ref?.name} (spec.sourceRef) could not be read: ${error instanceof Error ? error.message : String(error)}`);
+        });
     if (!source) throw new MissingSourceError(`GitRepository ${sourceNamespace}/${ref?.name} (spec.sourceRef) not found`);
     return source;
   }

@@ -132,7 +132,7 @@ describe('ImageUpdateAutomation over HTTP', () => {
     await createGitRepository(harness, 'protected', { url: server.urlOf('protected'), secretRef: { name: 'git-auth' } });
     await setPolicy(harness, 'web', { name: 'ghcr.io/org/web', tag: '1.27.0' });
     await createAutomation(harness, 'protected', { sourceRef: { kind: 'GitRepository', name: 'protected' } });
-    const automation = await waitForAutomation(harness, 'protected', (object) => conditionOf(object, 'Ready')?.status === 'False');
+    const automation = await waitForAutomation(harness, 'protected', (object) => conditionOf(object, 'Ready')?.reason === 'AccessDenied');
     const ready = conditionOf(automation, 'Ready');
     expect(ready?.reason).toBe('AccessDenied');
     expect(ready?.message).toContain(`${new URL(server.url).host} refused the push`);
@@ -147,7 +147,7 @@ describe('ImageUpdateAutomation over HTTP', () => {
     await createSecret(harness, 'wrong-auth', { username: 'flux', password: 'not-the-password' });
     await createGitRepository(harness, 'wrong-auth', { url: server.urlOf('wrong-auth'), secretRef: { name: 'wrong-auth' } });
     await createAutomation(harness, 'wrong-auth', { sourceRef: { kind: 'GitRepository', name: 'wrong-auth' } });
-    const automation = await waitForAutomation(harness, 'wrong-auth', (object) => conditionOf(object, 'Ready')?.status === 'False');
+    const automation = await waitForAutomation(harness, 'wrong-auth', (object) => conditionOf(object, 'Ready')?.reason === 'AuthenticationFailed');
     expect(conditionOf(automation, 'Ready')).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`authentication to ${new URL(server.url).host} failed`) });
     expect(JSON.stringify(automation)).not.toContain('not-the-password');
   });
@@ -174,7 +174,7 @@ describe('ImageUpdateAutomation over HTTP', () => {
     await createGitRepository(harness, 'tls-no-ca', { url: httpsServer.urlOf('tls'), secretRef: { name: 'https-no-ca' } });
     await setPolicy(harness, 'web', { name: 'ghcr.io/org/web', tag: '1.28.0' });
     await createAutomation(harness, 'tls-no-ca', { sourceRef: { kind: 'GitRepository', name: 'tls-no-ca' } });
-    const untrusted = await waitForAutomation(harness, 'tls-no-ca', (object) => conditionOf(object, 'Ready')?.status === 'False');
+    const untrusted = await waitForAutomation(harness, 'tls-no-ca', (object) => conditionOf(object, 'Ready')?.reason === 'AuthenticationFailed');
     expect(conditionOf(untrusted, 'Ready')).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining('ca.crt') });
     await createAutomation(harness, 'tls', { sourceRef: { kind: 'GitRepository', name: 'tls' } });
     const automation = await waitForAutomation(harness, 'tls', (object) => Boolean(object.status?.lastPushCommit));

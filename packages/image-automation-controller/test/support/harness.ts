@@ -96,7 +96,7 @@ export function conditionOf(object: { status?: { conditions?: Condition[] } }, t
 }
 
 /** Waits until the automation's Ready condition passes `check` on its current generation. */
-export async function waitForAutomation(harness: Harness, name: string, check: (automation: ImageUpdateAutomation) => boolean, timeoutMs = 30_000): Promise<ImageUpdateAutomation> {
+export async function waitForAutomation(harness: Harness, name: string, check: (automation: ImageUpdateAutomation) => boolean, timeoutMs = 60_000): Promise<ImageUpdateAutomation> {
   return eventually(async () => {
     const automation = await getAutomation(harness, name);
     if (automation.status?.observedGeneration !== automation.metadata?.generation || !check(automation)) {
