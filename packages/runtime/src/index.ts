@@ -113,6 +113,17 @@ export type { LeaderElectionOptions } from './leader-election.ts';
 export { Manager, runtimeNamespace, defaultGracefulShutdownMs } from './manager.ts';
 export type { ManagerOptions, ManagerLeaderElectionOptions, Runnable, StopReason } from './manager.ts';
 export { apiServerReachableCheck } from './api-server-check.ts';
+// --- git: run the system git with credentials from a Secret (never in argv), in its own process group ---
+export { runGit, GitCommandError } from './git/git-command.ts';
+export type { GitCommandOptions, GitCommandResult } from './git/git-command.ts';
+export { prepareGitTransport, systemCaBundle, keyDirectoryPrefix, GitCredentialsError } from './git/git-transport.ts';
+export type { GitCredentials, GitTlsMaterial, GitProxy, GitTransportExtras, GitTransport } from './git/git-transport.ts';
+export { resolveGitAccess, readSecret, SecretError } from './git/git-secrets.ts';
+export type { GitAccess } from './git/git-secrets.ts';
+export { recogniseTlsFailure, tlsFailureHeadline } from './git/git-tls-failure.ts';
+export type { GitTlsSettings, TlsFailure, TlsFailureKind } from './git/git-tls-failure.ts';
+export { redactUrl, redactText } from './git/redact.ts';
+export { authenticationFailureLine, lastGitLines } from './git/git-failure.ts';
 // --- pure helpers any controller may need ---
 export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
 export type { SemVer, SemVerRange } from './semver-range.ts';

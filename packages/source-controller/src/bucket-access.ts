@@ -2,7 +2,7 @@
 // tls.crt, tls.key); a missing Secret or half a key pair is an error naming it.
 import type { BucketSpec } from '@fluxion/api';
 import type { KubeClient } from '@fluxion/runtime';
-import { readSecret, SecretError } from './git-secrets.ts';
+import { readSecret, SecretError } from '@fluxion/runtime';
 import type { HttpTls } from './http-download.ts';
 import type { S3Credentials } from './s3-signature.ts';
 import { SourceError } from './source-error.ts';

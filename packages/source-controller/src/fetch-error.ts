@@ -1,5 +1,8 @@
 // Failures to reach or read a source, with Flux's reasons; messages name the host and ref, never a credential.
 
+// Redaction lives with the git runner in the runtime; re-exported for the source kinds that import it from here.
+export { redactText, redactUrl } from '@fluxion/runtime';
+
 export type FetchFailureReason = 'GitOperationFailed' | 'AuthenticationFailed';
 
 export class FetchError extends Error {
@@ -10,27 +13,4 @@ export class FetchError extends Error {
     this.name = 'FetchError';
     this.reason = reason;
   }
-}
-
-/** The URL with any `user:password@` removed, safe to show in a message or a log. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    // scp-like or unparsable: drop anything that looks like userinfo
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
-}
-
-/** Removes every occurrence of the given secrets (and userinfo in URLs) from text that came out of git. */
-export function redactText(text: string, secrets: readonly string[]): string {
-  let result = text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi, '$1');
-  for (const secret of secrets) {
-    if (secret.length >= 3) result = result.split(secret).join('***');
-  }
-  return result;
 }

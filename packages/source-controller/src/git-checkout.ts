@@ -1,11 +1,23 @@
 // Fetches a GitRepository's ref into a directory: ls-remote first (nothing is cloned when the remote revision
 // equals the stored one), then a shallow fetch of exactly that ref, sparse and with submodules when asked.
 import { mkdir } from 'node:fs/promises';
-import { type GitCredentials, type GitProxy, type GitTlsMaterial, prepareGitTransport } from './git-auth.ts';
-import { GitCommandError, runGit } from './git-command.ts';
+import {
+  authenticationFailureLine,
+  GitCommandError,
+  type GitCredentials,
+  lastGitLines,
+  type GitProxy,
+  type GitTlsMaterial,
+  type GitTlsSettings,
+  prepareGitTransport,
+  recogniseTlsFailure,
+  redactText,
+  redactUrl,
+  runGit,
+  tlsFailureHeadline,
+} from '@fluxion/runtime';
 import { describeRefRequest, type GitRefRequest, type GitRepositoryRef, parseLsRemote, refRequestFromSpec, resolveRemoteRef } from './git-ref.ts';
-import { FetchError, redactText, redactUrl } from './fetch-error.ts';
-import { recogniseTlsFailure, tlsFailureHeadline, type TlsSettings } from './git-tls-failure.ts';
+import { FetchError } from './fetch-error.ts';
 import { formatGitRevision, isSameRevision } from './revision.ts';
 import { credentialsWithUrl, splitUrlCredentials } from './url-credentials.ts';
 
@@ -57,7 +69,7 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
     .catch((error: unknown) => {
       throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
     });
-  const tls: TlsSettings = { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) };
+  const tls: GitTlsSettings = { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) };
   const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets, tls };
   try {
     const lsRemote = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
@@ -93,7 +105,7 @@ interface GitContext {
   deadline: number;
   env: Record<string, string>;
   secrets: string[];
-  tls: TlsSettings;
+  tls: GitTlsSettings;
 }
 
 // The first step of every fetch: a connection failure here is about reaching the server at all.
@@ -149,19 +161,6 @@ async function git(context: GitContext, step: string, args: string[], options: {
   }
 }
 
-const authenticationFailures = [
-  /authentication failed/i,
-  /could not read (username|password)/i,
-  /terminal prompts disabled/i,
-  /returned error: (401|403)/i,
-  /HTTP (401|403)/,
-  /permission denied \(publickey/i,
-  /host key verification failed/i,
-  /no .* host key is known/i,
-  /access denied/i,
-  /invalid credentials/i,
-];
-
 function toFetchError(context: GitContext, step: string, error: unknown): FetchError {
   if (error instanceof FetchError) return error;
   const what = `${describeRefRequest(context.request)} from ${context.displayUrl}`;
@@ -171,25 +170,18 @@ function toFetchError(context: GitContext, step: string, error: unknown): FetchE
   if (error.timedOut) {
     return new FetchError('GitOperationFailed', `${step} ${what} timed out after ${formatSeconds(context.timeoutMs)} (spec.timeout)`);
   }
-  const detail = redactText(lastLines(error.stderr), context.secrets);
+  const detail = redactText(lastGitLines(error.stderr), context.secrets);
   const tls = recogniseTlsFailure(error.stderr, { url: context.displayUrl, firstRequest: step === listingRefs, settings: context.tls });
   if (tls) {
     // Like a refused SSH host key or a 401: what to fix is in the Secret, so it is an authentication failure.
     const cause = redactText(tls.cause, context.secrets);
     return new FetchError('AuthenticationFailed', `${tlsFailureHeadline(tls.kind, hostOf(context.displayUrl))} while ${step} ${what}: ${cause} (${tls.hint})`);
   }
-  if (authenticationFailures.some((pattern) => pattern.test(error.stderr))) {
-    // The line that says why (e.g. "Host key verification failed.") comes before git's generic closing lines.
-    const cause = error.stderr.split('\n').map((line) => line.trim()).find((line) => authenticationFailures.some((pattern) => pattern.test(line)));
-    const reason = cause ? redactText(cause, context.secrets) : detail;
-    return new FetchError('AuthenticationFailed', `authentication to ${hostOf(context.displayUrl)} failed while ${step} ${what}: ${reason} (check the credentials in spec.secretRef)`);
+  const refused = authenticationFailureLine(error.stderr);
+  if (refused) {
+    return new FetchError('AuthenticationFailed', `authentication to ${hostOf(context.displayUrl)} failed while ${step} ${what}: ${redactText(refused, context.secrets)} (check the credentials in spec.secretRef)`);
   }
   return new FetchError('GitOperationFailed', `${step} ${what} failed: ${detail}`);
-}
-
-function lastLines(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('hint:'));
-  return lines.slice(-3).join('; ') || 'no output from git';
 }
 
 function hostOf(url: string): string {

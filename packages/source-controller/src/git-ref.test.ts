@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { prepareGitTransport } from './git-auth.ts';
+import { prepareGitTransport, redactText, redactUrl } from '@fluxion/runtime';
 import { parseLsRemote, refRequestFromSpec, resolveRemoteRef } from './git-ref.ts';
-import { FetchError, redactText, redactUrl } from './fetch-error.ts';
+import { FetchError } from './fetch-error.ts';
 
 const a = 'a'.repeat(40);
 const b = 'b'.repeat(40);

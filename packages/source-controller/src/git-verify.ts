@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { runGit } from './git-command.ts';
+import { runGit } from '@fluxion/runtime';
 
 export type VerifyMode = 'HEAD' | 'Tag' | 'TagAndHEAD';
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type GitRepository, ConditionType, Reason, SourceApiVersion, SourceFinalizer } from '@fluxion/api';
 import {
   type EventRecorder,
+  type GitAccess,
   type KubeClient,
   type Logger,
   type ObjectKey,
@@ -17,7 +18,10 @@ import {
   markFailed,
   markReady,
   markStalled,
+  readSecret,
   removeCondition,
+  resolveGitAccess,
+  SecretError,
   setCondition,
   setLastHandledReconcileAt,
   setObservedGeneration,
@@ -28,7 +32,6 @@ import { checkoutGitRepository, fetchedRefName, type GitCheckoutResult } from '.
 import { refRequestFromSpec } from './git-ref.ts';
 import { trustedKeysFrom, verifyCheckout, VerificationError } from './git-verify.ts';
 import { parseRevision } from './revision.ts';
-import { readSecret, resolveGitAccess, SecretError, type GitAccess } from './git-secrets.ts';
 import { type GitRepositoryPlan, InvalidSpecError, validateGitRepositorySpec } from './gitrepository-spec.ts';
 import { copyIncludedArtifacts, type IncludedArtifact, IncludeError, resolveIncludes, sameIncludedArtifacts } from './include-artifacts.ts';
 import { loadIgnoreMatcher, SourceIgnoreError } from './source-ignore.ts';

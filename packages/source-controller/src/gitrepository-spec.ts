@@ -1,7 +1,7 @@
 // Checks a GitRepository's spec before any network call: what no retry can fix becomes a Stalled reason.
 import type { GitRepositoryInclude, GitRepositorySpec } from '@fluxion/api';
 import { parseGoDuration } from '@fluxion/runtime';
-import { redactUrl } from './fetch-error.ts';
+import { redactUrl } from '@fluxion/runtime';
 import type { GitRepositoryRef } from './git-ref.ts';
 import type { VerifyMode } from './git-verify.ts';
 

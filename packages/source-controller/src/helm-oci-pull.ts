@@ -13,7 +13,7 @@ import {
   type RegistryClientOptions,
   RegistryError,
 } from '@fluxion/runtime';
-import { readSecret, SecretError } from './git-secrets.ts';
+import { readSecret, SecretError } from '@fluxion/runtime';
 import { defaultHelmTimeoutMs, duration } from './helmrepository-spec.ts';
 import { compareSemVer, parseSemVer, parseSemVerRange, satisfies, SemVerRangeError } from '@fluxion/runtime';
 import { SourceError } from './source-error.ts';

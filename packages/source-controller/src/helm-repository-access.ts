@@ -2,7 +2,7 @@
 // certFile/keyFile/caFile) and `spec.certSecretRef` (tls.crt, tls.key, ca.crt), which takes precedence for TLS.
 import type { HelmRepositorySpec } from '@fluxion/api';
 import type { KubeClient } from '@fluxion/runtime';
-import { readSecret, SecretError } from './git-secrets.ts';
+import { readSecret, SecretError } from '@fluxion/runtime';
 import type { HttpTls } from './http-download.ts';
 import { SourceError } from './source-error.ts';
 

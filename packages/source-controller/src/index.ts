@@ -9,7 +9,6 @@ export {
   type RunningArtifactServer,
 } from './artifact-server.ts';
 export { FetchError, redactUrl, type FetchFailureReason } from './fetch-error.ts';
-export { GitCredentialsError, type GitCredentials } from './git-auth.ts';
 export { checkoutGitRepository, defaultGitTimeoutMs, type GitCheckoutOptions, type GitCheckoutResult } from './git-checkout.ts';
 export { defaultBranch, describeRefRequest, refRequestFromSpec, type GitRefRequest, type GitRepositoryRef } from './git-ref.ts';
 export {
@@ -35,8 +34,6 @@ export {
 export { ArtifactStorage, latestArtifactLinkName, type Artifact, type ArtifactOwner, type ArtifactStorageOptions } from './storage.ts';
 export { StorageError } from './storage-error.ts';
 export { extractTarGz, TarExtractError, type ExtractOptions } from './tar-extract.ts';
-export { resolveGitAccess, SecretError, type GitAccess } from './git-secrets.ts';
-export type { GitProxy, GitTlsMaterial } from './git-auth.ts';
 export { validateGitRepositorySpec, InvalidSpecError, defaultGitTimeout, type GitRepositoryPlan } from './gitrepository-spec.ts';
 export { copyIncludedArtifacts, resolveIncludes, IncludeError, type IncludedArtifact } from './include-artifacts.ts';
 export {

@@ -11,7 +11,7 @@ import {
   RegistryError,
   type RegistryClientOptions,
 } from '@fluxion/runtime';
-import { readSecret, SecretError } from './git-secrets.ts';
+import { readSecret, SecretError } from '@fluxion/runtime';
 import type { OCIRepositoryPlan } from './ocirepository-spec.ts';
 
 interface ServiceAccountObject extends KubernetesObject {

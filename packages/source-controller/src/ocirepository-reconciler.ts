@@ -24,7 +24,7 @@ import {
   setObservedGeneration,
   StatusPatcher,
 } from '@fluxion/runtime';
-import { SecretError } from './git-secrets.ts';
+import { SecretError } from '@fluxion/runtime';
 import { InvalidSpecError } from './gitrepository-spec.ts';
 import { ReconcileFailure, revisionAnnotation } from './gitrepository-reconciler.ts';
 import { resolveRegistryAccess } from './ocirepository-access.ts';

@@ -1,7 +1,7 @@
 // Credentials written into spec.url (`https://user:token@host/repo.git`, `ssh://git:passphrase@host/repo.git`).
 // Flux uses them where the Secret has none; here they travel as Secret credentials do (environment, never argv),
 // because any process on the node can read a command line in /proc.
-import type { GitCredentials } from './git-auth.ts';
+import type { GitCredentials } from '@fluxion/runtime';
 
 /** spec.url split into what git may see and the credentials it held. */
 export interface UrlWithoutCredentials {

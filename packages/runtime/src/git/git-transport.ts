@@ -3,9 +3,9 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redactUrl } from './fetch-error.ts';
+import { redactUrl } from './redact.ts';
 
-/** Credentials from the GitRepository's `spec.secretRef` Secret, already decoded. */
+/** Credentials from the Secret in `spec.secretRef` (identity, bearerToken or username/password), decoded. */
 export type GitCredentials =
   | { kind: 'basic'; username: string; password: string }
   | { kind: 'bearer'; bearerToken: string }

@@ -1,8 +1,8 @@
-// Reads the Secrets a GitRepository names (`spec.secretRef`, `spec.proxySecretRef`) into git credentials,
-// TLS material and a proxy; a missing Secret or key is an error naming it, never a silent anonymous fetch.
+// Reads the Secrets an object names for git (`spec.secretRef`, `spec.proxySecretRef`: Flux's GitRepository keys) into
+// credentials, TLS material and a proxy; a missing Secret or key is an error naming it, never a silent anonymous fetch.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KubeClient } from '@fluxion/runtime';
-import type { GitCredentials, GitProxy, GitTlsMaterial } from './git-auth.ts';
+import type { KubeClient } from '../client.ts';
+import type { GitCredentials, GitProxy, GitTlsMaterial } from './git-transport.ts';
 
 export interface GitAccess {
   credentials?: GitCredentials;

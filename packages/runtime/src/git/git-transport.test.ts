@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prepareGitTransport, systemCaBundle } from './git-auth.ts';
+import { prepareGitTransport, systemCaBundle } from './git-transport.ts';
 
 const url = 'https://git.example.com:8443/org/repo.git';
 const caCert = '-----BEGIN CERTIFICATE-----\nPRIVATECA\n-----END CERTIFICATE-----';

@@ -1,9 +1,9 @@
 // Recognises why git could not talk TLS to a server (its certificate is not trusted, or it refused ours) in git's
 // stderr, whichever TLS library git is built with, and says which key of the Secret in spec.secretRef to look at.
-import { keyDirectoryPrefix } from './git-auth.ts';
+import { keyDirectoryPrefix } from './git-transport.ts';
 
 /** What the fetch was given from the Secret: the hint differs when a CA or a client certificate is already set. */
-export interface TlsSettings {
+export interface GitTlsSettings {
   caCert: boolean;
   clientCertificate: boolean;
 }
@@ -64,7 +64,7 @@ const problemLoadingClientCertificate = /could not load PEM client certificate|u
 // mkdtemp adds six characters to the prefix.
 const keyFilePath = new RegExp(`\\S*/${keyDirectoryPrefix}[A-Za-z0-9]{6}/([\\w.]+)`, 'g');
 
-export function recogniseTlsFailure(stderr: string, context: { url: string; firstRequest: boolean; settings: TlsSettings }): TlsFailure | undefined {
+export function recogniseTlsFailure(stderr: string, context: { url: string; firstRequest: boolean; settings: GitTlsSettings }): TlsFailure | undefined {
   if (!context.url.startsWith('https:')) return undefined;
   const lines = stderr.split('\n').map((line) => tidy(line, context.url)).filter((line) => line !== '');
   const find = (patterns: RegExp[]) => lines.find((line) => patterns.some((pattern) => pattern.test(line)));
