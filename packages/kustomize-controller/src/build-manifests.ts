@@ -24,6 +24,8 @@ export interface BuildManifestsOptions {
   allowRemoteBases: boolean;
   /** For tests: a file system standing in for the disk. */
   fs?: FileSystem;
+  /** Files to see decrypted (absolute path to plaintext) before the build, read through the rewritten kustomization. */
+  decryptSources?: (fs: FileSystem, dir: string) => Promise<ReadonlyMap<string, string>>;
 }
 
 /** Builds `spec.path` of the artifact unpacked at `root`; nothing outside `root` can be read. */
@@ -38,7 +40,9 @@ export async function buildManifests(root: string, options: BuildManifestsOption
     const document = await applyOverrides(kustomization.document, options.spec, async (component) => (await fs.kindOf(posix.resolve(dir, component))) !== undefined, {
       generated: kustomization.generated,
     });
-    const overlay = overlayFileSystem(fs, new Map([[kustomization.path, stringify(document)]]));
+    const rewritten = overlayFileSystem(fs, new Map([[kustomization.path, stringify(document)]]));
+    const decrypted = await options.decryptSources?.(rewritten, dir);
+    const overlay = decrypted?.size ? overlayFileSystem(rewritten, decrypted) : rewritten;
     return await build(dir, { fs: overlay, root, loadRestrictor: 'none', allowRemoteBases: options.allowRemoteBases });
   } catch (error) {
     if (error instanceof KustomizeError || error instanceof GenerateKustomizationError || error instanceof OverrideError) {

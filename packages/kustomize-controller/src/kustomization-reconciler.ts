@@ -24,11 +24,12 @@ import {
   type Reflector,
   type StatusPatcher,
 } from '@fluxion/runtime';
-import type { KObject } from 'kustomize-ts';
+import { diskFileSystem, type FileSystem, type KObject } from 'kustomize-ts';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
 import { buildManifests, BuildError } from './build-manifests.ts';
 import { ClusterClients } from './cluster-clients.ts';
+import { decryptBuiltObjects, decryptGeneratorSources } from './decrypt-sources.ts';
 import { ownerLabels, stampMetadata } from './common-metadata.ts';
 import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf } from './dependencies.ts';
 import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
@@ -43,6 +44,7 @@ import { succeededEventMessage } from './reconcile-events.ts';
 import { SourceIndex, type SourceObject } from './source-index.ts';
 import { objectSubject, substituteVariables } from './substitute.ts';
 import { loadSubstitutionVariables } from './substitution-vars.ts';
+import { loadDecryption } from './load-decryption.ts';
 import type { WrittenStatuses } from './written-status.ts';
 
 export const RevisionAnnotation = 'kustomize.toolkit.fluxcd.io/revision';
@@ -219,11 +221,20 @@ export class KustomizationReconciler {
       components: spec?.components,
       ignoreMissingComponents: spec?.ignoreMissingComponents,
     };
-    const buildKey = JSON.stringify([digest ?? url, spec?.path ?? '', overrides, options.noRemoteBases]);
+    const decryption = await loadDecryption(this.deps.client, kustomization);
+    const buildKey = JSON.stringify([digest ?? url, spec?.path ?? '', overrides, options.noRemoteBases, decryption?.fingerprint]);
     const built = await this.deps.builds.getOrBuild(buildKey, async () => {
       const lease = await this.deps.artifacts.acquire(url, { digest, retries: options.artifactFetchRetries });
       try {
-        return await buildManifests(lease.dir, { path: spec?.path, spec: overrides, allowRemoteBases: !options.noRemoteBases });
+        const decryptor = decryption?.decryptor;
+        const objects = await buildManifests(lease.dir, {
+          path: spec?.path,
+          spec: overrides,
+          allowRemoteBases: !options.noRemoteBases,
+          ...(decryptor ? { decryptSources: (fs: FileSystem, dir: string) => decryptGeneratorSources(fs, dir, lease.dir, decryptor) } : {}),
+        });
+        // Secrets are decrypted after the build, before substitution, as Flux does
+        return decryptor ? await decryptBuiltObjects(objects, decryptor, diskFileSystem(), lease.dir) : objects;
       } finally {
         lease.release();
       }
@@ -414,7 +425,6 @@ function assertSupported(kustomization: Kustomization): void {
   const unsupported: string[] = [];
   if (spec?.healthCheckExprs?.length) unsupported.push('spec.healthCheckExprs (CEL health checks)');
   if (spec?.dependsOn?.some((dependency) => dependency.readyExpr)) unsupported.push('spec.dependsOn[].readyExpr (CEL readiness)');
-  if (spec?.decryption) unsupported.push('spec.decryption (SOPS)');
   if (unsupported.length > 0) throw new InvalidSpecError('UnsupportedField', `not supported yet by this controller: ${unsupported.join(', ')}; remove the field(s) to reconcile`);
 }
 
@@ -425,7 +435,7 @@ function assertIdentifiable(object: KObject, index: number): void {
 }
 
 /** The condition reasons this controller reports; anything else (an API error's own reason) is ReconciliationFailed. */
-const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec']);
+const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec', 'DecryptionFailed']);
 
 function reasonOf(error: unknown): string {
   const reason = (error as { reason?: unknown } | undefined)?.reason;
