@@ -72,11 +72,16 @@ export function sopsEncrypt(plain: string, options: EncryptOptions): string {
   try {
     const file = join(dir, options.fileName);
     writeFileSync(file, plain);
-    const args = ['encrypt'];
+    const args: string[] = [];
+    if (options.macOnlyEncrypted) {
+      // only a creation rule sets it; the keys still come from the flags
+      writeFileSync(join(dir, '.sops.yaml'), 'creation_rules:\n  - mac_only_encrypted: true\n');
+      args.push('--config', join(dir, '.sops.yaml'));
+    }
+    args.push('encrypt');
     if (options.age?.length) args.push('--age', options.age.join(','));
     if (options.pgp?.length) args.push('--pgp', options.pgp.map((key) => key.fingerprint).join(','));
     if (options.encryptedRegex) args.push('--encrypted-regex', options.encryptedRegex);
-    if (options.macOnlyEncrypted) args.push('--mac-only-encrypted');
     args.push(file);
     const gnupgHome = options.pgp?.[0]?.gnupgHome;
     return execFileSync(sopsBinary(), args, {
