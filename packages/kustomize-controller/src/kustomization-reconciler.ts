@@ -3,6 +3,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization, KustomizationStatus, ResourceInventory } from '@fluxion/api';
 import {
   ApplyValidationError,
+  computeStatus,
   formatGoDuration,
   markFailed,
   markReady,
@@ -15,6 +16,7 @@ import {
   subjectOf,
   WaitCancelledError,
   type ChangeSet,
+  type KStatusResult,
   type EventRecorder,
   type KubeClient,
   type Logger,
@@ -27,6 +29,8 @@ import {
 import { diskFileSystem, type FileSystem, type KObject } from 'kustomize-ts';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
+import { CelCompileError, compileCel } from './cel-expression.ts';
+import { compileHealthCheckExprs } from './health-check-exprs.ts';
 import { buildManifests, BuildError } from './build-manifests.ts';
 import { ClusterClients } from './cluster-clients.ts';
 import { decryptBuiltObjects, decryptGeneratorSources } from './decrypt-sources.ts';
@@ -149,7 +153,7 @@ export class KustomizationReconciler {
     let revision: string | undefined;
     let digest: string | undefined;
     try {
-      assertSupported(kustomization);
+      assertExpressionsCompile(kustomization);
       checkDependencies(
         kustomization,
         (namespace, name) => this.deps.kustomizations.get(namespace, name),
@@ -321,6 +325,7 @@ export class KustomizationReconciler {
         signal: wait.signal,
         ...(this.deps.options.healthPollIntervalMs ? { maxIntervalMs: this.deps.options.healthPollIntervalMs } : {}),
         ownerLabels: spec?.wait ? ownerLabels(kustomization.metadata?.name ?? '', namespace) : undefined,
+        ...(spec?.healthCheckExprs?.length ? { statusOf: statusWithExpressions(compileHealthCheckExprs(spec.healthCheckExprs)) } : {}),
         onPending: () => this.reportProgress(kustomization, working, `Running health checks for revision ${revision} with a timeout of ${formatGoDuration(timeoutMs)}`, revision),
       });
     } catch (error) {
@@ -356,7 +361,7 @@ export class KustomizationReconciler {
     const message = error instanceof Error ? error.message : String(error);
     if (context.revision) working.status.lastAttemptedRevision = context.revision;
     setObservedGeneration(working);
-    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError) {
+    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError || error instanceof CelCompileError) {
       markStalled(working, reason, message);
     } else if (error instanceof DependencyNotReadyError) {
       markFailed(working, reason, message);
@@ -378,7 +383,7 @@ export class KustomizationReconciler {
     }
     context.log.error({ reason, err: error }, 'Reconciliation failed');
     await this.event(kustomization, 'Warning', reason, message, context.revision, context.log);
-    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError) return {};
+    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError || error instanceof CelCompileError) return {};
     return { requeueAfter: context.retryMs };
   }
 
@@ -411,6 +416,11 @@ export class KustomizationReconciler {
   }
 }
 
+/** kstatus, except for the objects an expression of spec.healthCheckExprs covers. */
+function statusWithExpressions(judge: (object: KubernetesObject) => KStatusResult | undefined): (object: KubernetesObject | undefined) => KStatusResult {
+  return (object) => (object && !object.metadata?.deletionTimestamp ? judge(object) : undefined) ?? computeStatus(object);
+}
+
 function getHealthy(working: Working) {
   return working.status.conditions?.find((condition) => condition.type === HealthyCondition);
 }
@@ -419,13 +429,13 @@ function needsHealthCheck(kustomization: Kustomization): boolean {
   return Boolean(kustomization.spec?.wait || kustomization.spec?.healthChecks?.length);
 }
 
-/** Fields whose support comes with a later issue: refused with a clear message rather than ignored. */
-function assertSupported(kustomization: Kustomization): void {
+/** Every CEL expression of the spec compiles, or the Kustomization is Stalled naming the first that does not. */
+function assertExpressionsCompile(kustomization: Kustomization): void {
   const spec = kustomization.spec;
-  const unsupported: string[] = [];
-  if (spec?.healthCheckExprs?.length) unsupported.push('spec.healthCheckExprs (CEL health checks)');
-  if (spec?.dependsOn?.some((dependency) => dependency.readyExpr)) unsupported.push('spec.dependsOn[].readyExpr (CEL readiness)');
-  if (unsupported.length > 0) throw new InvalidSpecError('UnsupportedField', `not supported yet by this controller: ${unsupported.join(', ')}; remove the field(s) to reconcile`);
+  spec?.dependsOn?.forEach((dependency, index) => {
+    if (dependency.readyExpr) compileCel(dependency.readyExpr, `spec.dependsOn[${index}].readyExpr`);
+  });
+  if (spec?.healthCheckExprs?.length) compileHealthCheckExprs(spec.healthCheckExprs);
 }
 
 function assertIdentifiable(object: KObject, index: number): void {
@@ -435,7 +445,7 @@ function assertIdentifiable(object: KObject, index: number): void {
 }
 
 /** The condition reasons this controller reports; anything else (an API error's own reason) is ReconciliationFailed. */
-const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec', 'DecryptionFailed']);
+const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec', 'DecryptionFailed', 'InvalidCELExpression']);
 
 function reasonOf(error: unknown): string {
   const reason = (error as { reason?: unknown } | undefined)?.reason;

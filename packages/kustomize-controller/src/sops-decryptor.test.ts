@@ -81,7 +81,7 @@ describe('files encrypted by sops', () => {
     expect(await decryptor.decryptFile(ini, 'app.ini')).toBe('[database]\nuser = admin\npassword = s3cret\n\n[cache]\nttl = 60\n');
   });
 
-  it('verifies a MAC over the encrypted values only (a creation rule's mac_only_encrypted)', async () => {
+  it('verifies a MAC over the encrypted values only (mac_only_encrypted, set by a creation rule)', async () => {
     const encrypted = sopsEncrypt(secretYaml, { age: [age.recipient], fileName: 'secret.yaml', encryptedRegex: '^stringData$', macOnlyEncrypted: true });
     const decryptor = await decryptorFor({ 'identity.agekey': b64(age.identity) });
     expect(parse((await decryptor.decryptFile(encrypted, 'secret.yaml')) ?? '').stringData.password).toBe('hunter2-plain');
