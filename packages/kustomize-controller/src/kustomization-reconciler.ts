@@ -47,7 +47,7 @@ import { pruneObjects } from './prune-objects.ts';
 import { succeededEventMessage } from './reconcile-events.ts';
 import { SourceIndex, type SourceObject } from './source-index.ts';
 import { objectSubject, substituteVariables } from './substitute.ts';
-import { loadSubstitutionVariables } from './substitution-vars.ts';
+import { loadSubstitutionVariables, substitutionWanted } from './substitution-vars.ts';
 import { loadDecryption } from './load-decryption.ts';
 import type { WrittenStatuses } from './written-status.ts';
 
@@ -244,7 +244,7 @@ export class KustomizationReconciler {
       }
     });
     built.forEach(assertIdentifiable);
-    const substituted = spec?.postBuild
+    const substituted = substitutionWanted(kustomization)
       ? substituteVariables(built, await loadSubstitutionVariables(this.deps.client, kustomization), { strict: options.strictSubstitution })
       : built;
     return stampMetadata(substituted, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' }, spec?.commonMetadata);
