@@ -39,6 +39,7 @@ import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf
 import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
 import { waitForHealthy } from './health-check.ts';
 import { HealthWaits } from './health-waits.ts';
+import { applyIgnoreRules } from './ignore-rules.ts';
 import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
 import { applySet } from './apply-set.ts';
 import { appliedMessage, durationOrDefault, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';
@@ -264,7 +265,9 @@ export class KustomizationReconciler {
     }
     let changeSet: ChangeSet;
     try {
-      changeSet = await applySet(target, objects as KubernetesObject[], { force: kustomization.spec?.force ?? false });
+      const ignore = kustomization.spec?.ignore;
+      const desired = ignore?.length ? await applyIgnoreRules(target, objects as KubernetesObject[], ignore) : (objects as KubernetesObject[]);
+      changeSet = await applySet(target, desired, { force: kustomization.spec?.force ?? false });
     } catch (error) {
       // a rejected dry-run wrote nothing of its stage: track what earlier stages applied; any other failure may
       // have written any object of the set, so all of them stay tracked
