@@ -14,9 +14,9 @@ export interface Decryption {
 export async function loadDecryption(client: KubeClient, kustomization: Kustomization): Promise<Decryption | undefined> {
   const decryption = kustomization.spec?.decryption;
   if (!decryption) return undefined;
-  if (decryption.provider !== 'sops') {
-    throw new DecryptionError(`spec.decryption.provider '${decryption.provider}' is not supported: the only decryption provider is 'sops'`);
-  }
+  // the CRD allows only sops; an object stored before that rule still gets a clear message
+  const provider: string = decryption.provider;
+  if (provider !== 'sops') throw new DecryptionError(`spec.decryption.provider '${provider}' is not supported: the only decryption provider is 'sops'`);
   const namespace = kustomization.metadata?.namespace ?? '';
   const name = decryption.secretRef?.name;
   if (!name) return { decryptor: new SopsDecryptor(await loadKeyring('(no spec.decryption.secretRef)', {})), fingerprint: 'none' };
