@@ -9,6 +9,8 @@ export interface SopsKeyring {
   secret: string;
   ageIdentities: string[];
   pgpKeys: PrivateKey[];
+  /** One decrypter for every file: each identity's public key is derived once, not once per file. */
+  ageDecrypter?: Decrypter;
 }
 
 /** A key in the Secret is of a kind this controller cannot use (age plugin or SSH identity, locked OpenPGP key). */
@@ -36,6 +38,11 @@ export async function loadKeyring(secret: string, data: Readonly<Record<string, 
     const text = Buffer.from(encoded, 'base64').toString('utf8');
     if (name.endsWith('.agekey')) keyring.ageIdentities.push(...ageIdentitiesOf(text, secret, name));
     else if (name.endsWith('.asc')) keyring.pgpKeys.push(...(await pgpKeysOf(text, secret, name)));
+  }
+  if (keyring.ageIdentities.length > 0) {
+    const decrypter = new Decrypter();
+    for (const identity of keyring.ageIdentities) decrypter.addIdentity(identity);
+    keyring.ageDecrypter = decrypter;
   }
   return keyring;
 }
@@ -81,9 +88,8 @@ export async function unwrapDataKey(metadata: SopsMetadata, keyring: SopsKeyring
 }
 
 async function unwrapAge(enc: string, keyring: SopsKeyring): Promise<Uint8Array | undefined> {
-  if (keyring.ageIdentities.length === 0 || !enc) return undefined;
-  const decrypter = new Decrypter();
-  for (const identity of keyring.ageIdentities) decrypter.addIdentity(identity);
+  const decrypter = keyring.ageDecrypter;
+  if (!decrypter || !enc) return undefined;
   try {
     const file = enc.includes('-----BEGIN AGE ENCRYPTED FILE-----') ? armor.decode(enc) : Buffer.from(enc, 'base64');
     return await decrypter.decrypt(file);
