@@ -60,6 +60,12 @@ describe('dependsOn[].readyExpr', () => {
     expect(() => checkDependencies(frontend, (_, name) => (name === 'backend' ? backend : undefined), () => undefined)).not.toThrow();
   });
 
+  it('with AdditiveCELDependencyCheck, the built-in check runs too', () => {
+    const backend = at('backend', { 'app/version': 'v2' }, 'False');
+    const frontend = at('frontend', { 'app/version': 'v2' }, 'True', [{ name: 'backend', readyExpr: expr }]);
+    expect(() => checkDependencies(frontend, () => backend, () => undefined, { additiveCel: true })).toThrow("dependency 'apps/backend' is not ready");
+  });
+
   it('a false expression or one that fails names the dependency and the expression', () => {
     const backend = at('backend', { 'app/version': 'v1' }, 'True');
     const frontend = at('frontend', { 'app/version': 'v2' }, 'True', [{ name: 'backend', readyExpr: expr }]);

@@ -32,7 +32,12 @@ export function dependencyKeys(kustomization: Kustomization): string[] {
  * Throws DependencyNotReadyError naming the first dependency that is missing, not Ready for its latest generation,
  * or has not yet applied its source's current revision; DependencyCycleError when the chain comes back to us.
  */
-export function checkDependencies(kustomization: Kustomization, lookup: KustomizationLookup, sourceRevisionOf: SourceRevisionLookup): void {
+export function checkDependencies(
+  kustomization: Kustomization,
+  lookup: KustomizationLookup,
+  sourceRevisionOf: SourceRevisionLookup,
+  options: { additiveCel?: boolean } = {},
+): void {
   assertNoCycle(kustomization, lookup);
   const entries = kustomization.spec?.dependsOn ?? [];
   for (const [index, key] of dependencyKeys(kustomization).entries()) {
@@ -43,9 +48,9 @@ export function checkDependencies(kustomization: Kustomization, lookup: Kustomiz
     if (dependency.metadata?.deletionTimestamp) throw new DependencyNotReadyError(`dependency '${key}' is being deleted`);
     const readyExpr = entries[index]?.readyExpr;
     if (readyExpr) {
-      // as Flux: the expression replaces the built-in readiness check
+      // as Flux: the expression replaces the built-in readiness check, unless AdditiveCELDependencyCheck asks for both
       assertReadyByExpression(kustomization, dependency, key, compileCel(readyExpr, `spec.dependsOn[${index}].readyExpr`));
-      continue;
+      if (!options.additiveCel) continue;
     }
     if (dependency.metadata?.generation !== dependency.status?.observedGeneration || ready?.status !== 'True') {
       throw new DependencyNotReadyError(`dependency '${key}' is not ready`);

@@ -63,6 +63,8 @@ export interface KustomizationReconcilerOptions {
   noCrossNamespaceRefs: boolean;
   /** StrictPostBuildSubstitutions: an unset variable without default fails the build. */
   strictSubstitution: boolean;
+  /** AdditiveCELDependencyCheck: a readyExpr adds to the built-in readiness check instead of replacing it. */
+  additiveCelDependencyCheck?: boolean;
   /** `--artifact-fetch-retries`. */
   artifactFetchRetries: number;
   /** The longest pause between two reads of objects still in progress while waiting for health. */
@@ -159,6 +161,7 @@ export class KustomizationReconciler {
         kustomization,
         (namespace, name) => this.deps.kustomizations.get(namespace, name),
         (dependency) => this.deps.sources.artifactOf(dependency)?.revision,
+        { additiveCel: this.deps.options.additiveCelDependencyCheck ?? false },
       );
       const source = this.resolveSource(kustomization);
       const artifact = source.status?.artifact;
