@@ -7,14 +7,14 @@ export FLUXION_CACHE
 MAKE_STARTED := $(shell date +%s)
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm s3-server system-packages images flux-cli typecheck lint test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli typecheck lint test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
 help: ## list the targets (this text)
 	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)$$/\1\t\2/' | \
 	  while IFS=$$'\t' read -r target text; do printf 'make %-16s %s\n' "$$target" "$$text"; done
 
-setup: toolchain deps kube-binaries helm s3-server system-packages flux-cli ## install everything the other targets need (skips what is there)
+setup: toolchain deps kube-binaries helm sops s3-server system-packages flux-cli ## install everything the other targets need (skips what is there)
 
 toolchain: ## Node 24 and pnpm into the cache (from the npm registry)
 	@bash scripts/bootstrap-toolchain.sh >/dev/null
@@ -28,6 +28,9 @@ kube-binaries: ## build etcd, kube-apiserver, ... from Kubernetes' Go modules in
 
 helm: ## build Helm 4 from its Go module into the cache
 	@bash charts/fluxion/scripts/install-helm.sh >/dev/null
+
+sops: ## build the sops CLI from its Go module into the cache (tests encrypt fixtures with it)
+	@bash packages/kustomize-controller/scripts/install-sops.sh >/dev/null
 
 s3-server: ## build versitygw, an S3 server, from its Go module (testenv starts it for Bucket tests)
 	@bash packages/testenv/scripts/install-s3-server.sh >/dev/null

@@ -1,13 +1,14 @@
 // The whole GitOps loop with every controller in its own process: the demo's story, asserted.
 import { installCrds } from '@fluxion/api';
 import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
-import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
+import type { V1ConfigMap, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, requestReconcile, type Cluster } from './support/kube.ts';
+import { PLATFORM_TOKEN, sopsFleet, type SopsFleet } from './support/sops-fleet.ts';
 import { baseKustomization, ENVIRONMENTS, fleetRepositoryFiles, fleetSyncObjects, PODINFO_IMAGE, prodOverlay, REPLICAS } from './support/sample-repository.ts';
 
 const KS = 'kustomize.toolkit.fluxcd.io/v1';
@@ -24,6 +25,7 @@ describe('GitOps loop, each controller its own process', () => {
   let scratch: string;
   const controllers = new Map<ControllerName, ControllerProcess>();
   let head: string;
+  let sops: SopsFleet;
 
   const startController = async (name: ControllerName): Promise<void> => {
     const storage = join(scratch, 'storage');
@@ -65,10 +67,12 @@ describe('GitOps loop, each controller its own process', () => {
     await installCrds(env.kubeConfig);
     git = await startGitHttpServer();
     git.repositories.create('fleet');
-    head = git.repositories.commit('fleet', fleetRepositoryFiles());
+    sops = await sopsFleet();
+    head = git.repositories.commit('fleet', fleetRepositoryFiles({ infraExtras: sops.infraExtras }));
     await startController('source-controller');
     await startController('kustomize-controller');
-    await apply(cluster, fleetSyncObjects(env.namespace, git.urlOf('fleet')));
+    await apply(cluster, [sops.keySecret(env.namespace)]);
+    await apply(cluster, fleetSyncObjects(env.namespace, git.urlOf('fleet'), { infraSpec: sops.infraSpec }));
   });
 
   afterAll(async () => {
@@ -89,6 +93,15 @@ describe('GitOps loop, each controller its own process', () => {
     const deployment = await prodDeployment();
     expect(deployment?.metadata?.labels?.['kustomize.toolkit.fluxcd.io/name']).toBe('podinfo-prod');
     expect(deployment?.status?.readyReplicas).toBe(REPLICAS.prod);
+  });
+
+  it('applies the age-encrypted Secret decrypted, and judges the Gauge healthy by its CEL expression', async () => {
+    await allAppliedAt(head, ['infra']);
+    const secret = await read<V1Secret>(cluster, 'v1', 'Secret', 'platform-credentials', 'platform');
+    expect(Buffer.from(secret?.data?.['api-token'] ?? '', 'base64').toString()).toBe(PLATFORM_TOKEN);
+    const infra = await kustomization('infra');
+    expect(conditionOf(infra, 'Healthy')?.status).toBe('True');
+    expect(infra?.status?.inventory?.entries?.map((entry) => entry.id)).toContain('platform_pressure_fleet.example.com_Gauge');
   });
 
   it('reverts a manual scale at the next reconcile', async () => {

@@ -16,6 +16,7 @@ import {
   prodOverlay,
   REPLICAS,
 } from '../e2e/support/sample-repository.ts';
+import { PLATFORM_TOKEN, sopsFleet } from '../e2e/support/sops-fleet.ts';
 import { stopDemo } from './demo-down.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -50,7 +51,9 @@ const cluster = connect(kubeconfigPath);
 step(2, 'git server with the fleet repository');
 const repositories = new GitRepositories(join(stateDir, 'git'));
 repositories.create('fleet');
-let head = repositories.commit('fleet', fleetRepositoryFiles(), { message: 'fleet: infra and podinfo for dev, staging, prod' });
+// infra holds an age-encrypted Secret (encrypted by the real sops CLI) and a custom resource judged by CEL
+const sops = await sopsFleet();
+let head = repositories.commit('fleet', fleetRepositoryFiles({ infraExtras: sops.infraExtras }), { message: 'fleet: infra and podinfo for dev, staging, prod' });
 const gitState = join(stateDir, 'git-server.json');
 const gitLog = openSync(join(stateDir, 'git-server.log'), 'a');
 spawn(process.execPath, [join(root, 'e2e/support/git-server-daemon.ts'), repositories.root, gitState], {
@@ -91,9 +94,15 @@ info(`source-controller pid ${source.pid}, kustomize-controller pid ${kustomize.
 // 4. The first sync.
 step(4, 'first sync: one GitRepository, infra, and podinfo in dev, staging and prod (which depend on infra)');
 const firstSync = performance.now();
-await apply(cluster, fleetSyncObjects(NAMESPACE, gitUrl));
+await apply(cluster, [sops.keySecret(NAMESPACE)]);
+await apply(cluster, fleetSyncObjects(NAMESPACE, gitUrl, { infraSpec: sops.infraSpec }));
 await waitForRevision(cluster, head, 'all Kustomizations Ready at the first commit');
 info(`first sync done in ${since(firstSync)}`);
+const credentials = await read<KubernetesObject & { data?: Record<string, string> }>(cluster, 'v1', 'Secret', 'platform-credentials', 'platform');
+const decrypted = Buffer.from(credentials?.data?.['api-token'] ?? '', 'base64').toString() === PLATFORM_TOKEN;
+info(`infra/platform-credentials.yaml is SOPS-encrypted in git (age): applied ${decrypted ? 'decrypted' : 'NOT decrypted'}`);
+const infra = await read<KubernetesObject & { status?: KustomizationStatus }>(cluster, KUSTOMIZE_API, 'Kustomization', 'infra', NAMESPACE);
+info(`Gauge platform/pressure judged by CEL (status.phase == 'Calibrated'): Healthy=${conditionOf(infra, 'Healthy')?.status ?? 'unknown'}`);
 
 // 5. Drift: a person scales prod by hand; the next reconcile puts it back.
 step(5, `drift: kubectl scale deployment/podinfo -n apps-prod --replicas=1 (git says ${REPLICAS.prod})`);

@@ -30,14 +30,17 @@ export function baseKustomization(withFeatureFlags: boolean): string {
   });
 }
 
-export function fleetRepositoryFiles(): Record<string, string> {
+/** `infraExtras`: more files for infra/ (e.g. SOPS-encrypted ones, see sops-fleet.ts), added to its resources. */
+export function fleetRepositoryFiles(options: { infraExtras?: Record<string, string> } = {}): Record<string, string> {
+  const extras = options.infraExtras ?? {};
   return {
     'README.md': '# fleet\n\nWhat the demo cluster runs. Fluxion keeps the cluster equal to this repository.\n',
     'infra/kustomization.yaml': yaml({
       apiVersion: 'kustomize.config.k8s.io/v1beta1',
       kind: 'Kustomization',
-      resources: ['namespaces.yaml', 'platform-settings.yaml'],
+      resources: ['namespaces.yaml', 'platform-settings.yaml', ...Object.keys(extras)],
     }),
+    ...Object.fromEntries(Object.entries(extras).map(([name, text]) => [`infra/${name}`, text])),
     'infra/namespaces.yaml': yaml(
       ...['platform', ...ENVIRONMENTS.map((env) => `apps-${env}`)].map((name) => ({
         apiVersion: 'v1',
@@ -103,8 +106,8 @@ export function fleetRepositoryFiles(): Record<string, string> {
 }
 
 /** The Flux objects that sync the fleet: one GitRepository, infra, and one app Kustomization per environment. */
-export function fleetSyncObjects(namespace: string, gitUrl: string): object[] {
-  const kustomization = (name: string, path: string, dependsOn: string[]): object => ({
+export function fleetSyncObjects(namespace: string, gitUrl: string, options: { infraSpec?: Record<string, unknown> } = {}): object[] {
+  const kustomization = (name: string, path: string, dependsOn: string[], extraSpec: Record<string, unknown> = {}): object => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
     metadata: { name, namespace },
@@ -117,6 +120,7 @@ export function fleetSyncObjects(namespace: string, gitUrl: string): object[] {
       wait: true,
       sourceRef: { kind: 'GitRepository', name: 'fleet' },
       ...(dependsOn.length ? { dependsOn: dependsOn.map((dep) => ({ name: dep })) } : {}),
+      ...extraSpec,
     },
   });
   return [
@@ -126,7 +130,7 @@ export function fleetSyncObjects(namespace: string, gitUrl: string): object[] {
       metadata: { name: 'fleet', namespace },
       spec: { interval: '10m', url: gitUrl, ref: { branch: 'main' } },
     },
-    kustomization('infra', './infra', []),
+    kustomization('infra', './infra', [], options.infraSpec),
     ...ENVIRONMENTS.map((env) => kustomization(`podinfo-${env}`, `./apps/podinfo/overlays/${env}`, ['infra'])),
   ];
 }

@@ -232,16 +232,6 @@ describe('invalid manifests are rejected with the schema message', () => {
     expect(message).toContain('cannot set both .spec.secretRef and .spec.serviceAccountName');
   });
 
-  it('CEL: an OCIRepository ServiceAccountToken credential without audiences', async () => {
-    const message = await rejection({
-      apiVersion: 'source.toolkit.fluxcd.io/v1',
-      kind: 'OCIRepository',
-      metadata: { name: 'bad-credential' },
-      spec: { interval: '5m', url: 'oci://registry.example.com/app', credential: 'ServiceAccountToken' },
-    });
-    expect(message).toContain("spec.audiences must be set when spec.credential is set to 'ServiceAccountToken'");
-  });
-
   it('CEL: a kubeConfig with both a Secret and a ConfigMap', async () => {
     const message = await rejection(kustomization('bad-kubeconfig', { kubeConfig: { secretRef: { name: 'kubeconfig' }, configMapRef: { name: 'cluster' } } }));
     expect(message).toContain('exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified');

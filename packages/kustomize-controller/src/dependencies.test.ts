@@ -43,3 +43,34 @@ describe('dependentsBlockingTeardown', () => {
     expect(dependentsBlockingTeardown('flux/infra', all).map((dependent) => dependent.metadata?.name)).toEqual(['apps']);
   });
 });
+
+describe('dependsOn[].readyExpr', () => {
+  const at = (name: string, labels: Record<string, string>, ready: 'True' | 'False', dependsOn?: NonNullable<NonNullable<Kustomization['spec']>['dependsOn']>): Kustomization => ({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name, namespace: 'apps', labels, generation: 1 },
+    spec: { interval: '1m', prune: true, sourceRef: { kind: 'GitRepository', name: 'repo' }, ...(dependsOn ? { dependsOn } : {}) },
+    status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: ready, reason: 'x', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
+  });
+  const expr = "dep.metadata.labels['app/version'] == self.metadata.labels['app/version']";
+
+  it('replaces the built-in check: a not-Ready dependency with a matching label is ready by the expression', () => {
+    const backend = at('backend', { 'app/version': 'v2' }, 'False');
+    const frontend = at('frontend', { 'app/version': 'v2' }, 'True', [{ name: 'backend', readyExpr: expr }]);
+    expect(() => checkDependencies(frontend, (_, name) => (name === 'backend' ? backend : undefined), () => undefined)).not.toThrow();
+  });
+
+  it('with AdditiveCELDependencyCheck, the built-in check runs too', () => {
+    const backend = at('backend', { 'app/version': 'v2' }, 'False');
+    const frontend = at('frontend', { 'app/version': 'v2' }, 'True', [{ name: 'backend', readyExpr: expr }]);
+    expect(() => checkDependencies(frontend, () => backend, () => undefined, { additiveCel: true })).toThrow("dependency 'apps/backend' is not ready");
+  });
+
+  it('a false expression or one that fails names the dependency and the expression', () => {
+    const backend = at('backend', { 'app/version': 'v1' }, 'True');
+    const frontend = at('frontend', { 'app/version': 'v2' }, 'True', [{ name: 'backend', readyExpr: expr }]);
+    expect(() => checkDependencies(frontend, () => backend, () => undefined)).toThrow(`dependency 'apps/backend' is not ready according to readyExpr '${expr}'`);
+    const failing = at('frontend', {}, 'True', [{ name: 'backend', readyExpr: 'dep.status.missing == 1' }]);
+    expect(() => checkDependencies(failing, () => backend, () => undefined)).toThrow(DependencyNotReadyError);
+  });
+});

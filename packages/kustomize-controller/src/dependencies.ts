@@ -1,5 +1,6 @@
 // dependsOn: is every dependency ready for us to apply, and, on deletion, have our dependents gone first?
 import type { Kustomization } from '@fluxion/api';
+import { CelEvaluationError, compileCel, type CelExpression } from './cel-expression.ts';
 
 /** A dependency is missing or not ready yet; the reconcile is retried after `--requeue-dependency`. */
 export class DependencyNotReadyError extends Error {
@@ -31,14 +32,26 @@ export function dependencyKeys(kustomization: Kustomization): string[] {
  * Throws DependencyNotReadyError naming the first dependency that is missing, not Ready for its latest generation,
  * or has not yet applied its source's current revision; DependencyCycleError when the chain comes back to us.
  */
-export function checkDependencies(kustomization: Kustomization, lookup: KustomizationLookup, sourceRevisionOf: SourceRevisionLookup): void {
+export function checkDependencies(
+  kustomization: Kustomization,
+  lookup: KustomizationLookup,
+  sourceRevisionOf: SourceRevisionLookup,
+  options: { additiveCel?: boolean } = {},
+): void {
   assertNoCycle(kustomization, lookup);
-  for (const key of dependencyKeys(kustomization)) {
+  const entries = kustomization.spec?.dependsOn ?? [];
+  for (const [index, key] of dependencyKeys(kustomization).entries()) {
     const [namespace = '', name = ''] = key.split('/');
     const dependency = lookup(namespace, name);
     if (!dependency) throw new DependencyNotReadyError(`unable to get '${key}' dependency: Kustomization not found`);
     const ready = dependency.status?.conditions?.find((condition) => condition.type === 'Ready');
     if (dependency.metadata?.deletionTimestamp) throw new DependencyNotReadyError(`dependency '${key}' is being deleted`);
+    const readyExpr = entries[index]?.readyExpr;
+    if (readyExpr) {
+      // as Flux: the expression replaces the built-in readiness check, unless AdditiveCELDependencyCheck asks for both
+      assertReadyByExpression(kustomization, dependency, key, compileCel(readyExpr, `spec.dependsOn[${index}].readyExpr`));
+      if (!options.additiveCel) continue;
+    }
     if (dependency.metadata?.generation !== dependency.status?.observedGeneration || ready?.status !== 'True') {
       throw new DependencyNotReadyError(`dependency '${key}' is not ready`);
     }
@@ -47,6 +60,17 @@ export function checkDependencies(kustomization: Kustomization, lookup: Kustomiz
       throw new DependencyNotReadyError(`dependency '${key}' revision is not up to date: applied '${dependency.status?.lastAppliedRevision ?? ''}', source has '${revision}'`);
     }
   }
+}
+
+function assertReadyByExpression(self: Kustomization, dep: Kustomization, key: string, expression: CelExpression): void {
+  let ready: boolean;
+  try {
+    ready = expression.evaluate({ self, dep });
+  } catch (error) {
+    if (error instanceof CelEvaluationError) throw new DependencyNotReadyError(`dependency '${key}' is not ready: ${error.message}`);
+    throw error;
+  }
+  if (!ready) throw new DependencyNotReadyError(`dependency '${key}' is not ready according to readyExpr '${expression.source}'`);
 }
 
 function assertNoCycle(start: Kustomization, lookup: KustomizationLookup): void {

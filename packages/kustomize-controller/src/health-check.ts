@@ -15,6 +15,8 @@ export interface HealthCheckOptions {
   ownerLabels?: Record<string, string> | undefined;
   /** Called once, the first time some object is not yet Current after the copies at hand were looked at. */
   onPending?: (pending: number) => Promise<void> | void;
+  /** The status of an object where kstatus is not the judge (spec.healthCheckExprs); kstatus's otherwise. */
+  statusOf?: (object: KubernetesObject | undefined) => KStatusResult;
 }
 
 /** Below this many objects of one kind and namespace, GETs cost less than a LIST. */
@@ -28,20 +30,21 @@ const firstIntervalMs = 250;
 export async function waitForHealthy(client: KubeClient, refs: readonly ObjectRef[], known: ReadonlyMap<string, KubernetesObject>, options: HealthCheckOptions): Promise<void> {
   const deadline = performance.now() + options.timeoutMs;
   const maxIntervalMs = options.maxIntervalMs ?? 2_000;
+  const statusOf = options.statusOf ?? computeStatus;
   // objects the apply did not return (a healthChecks entry, an ignored object) are read at once
   const unknown = refs.filter((ref) => !known.has(objectSubjectKey(ref)));
   let statuses = [
     ...refs.flatMap((ref) => {
       const object = known.get(objectSubjectKey(ref));
-      return object ? [{ ref, status: computeStatus(object) }] : [];
+      return object ? [{ ref, status: statusOf(object) }] : [];
     }),
-    ...(unknown.length > 0 ? await read(client, unknown.map((ref) => ({ ref })), options.ownerLabels) : []),
+    ...(unknown.length > 0 ? await read(client, unknown.map((ref) => ({ ref })), options.ownerLabels, statusOf) : []),
   ];
   let intervalMs = firstIntervalMs;
   let reportedPending = false;
   for (let round = 0; ; round++) {
     throwIfCancelled(options.signal, refs.length);
-    if (round > 0) statuses = await read(client, statuses, options.ownerLabels);
+    if (round > 0) statuses = await read(client, statuses, options.ownerLabels, statusOf);
     const failed = statuses.filter((entry) => entry.status.status === 'Failed');
     if (failed.length > 0) throw new WaitFailedError(failed.map(describe));
     statuses = statuses.filter((entry) => entry.status.status !== 'Current');
@@ -61,7 +64,12 @@ interface Pending {
   status: KStatusResult;
 }
 
-async function read(client: KubeClient, pending: ReadonlyArray<Pick<Pending, 'ref'>>, ownerLabels: Record<string, string> | undefined): Promise<Pending[]> {
+async function read(
+  client: KubeClient,
+  pending: ReadonlyArray<Pick<Pending, 'ref'>>,
+  ownerLabels: Record<string, string> | undefined,
+  statusOf: (object: KubernetesObject | undefined) => KStatusResult,
+): Promise<Pending[]> {
   const groups = new Map<string, Array<Pick<Pending, 'ref'>>>();
   for (const entry of pending) {
     const key = `${entry.ref.apiVersion}|${entry.ref.kind}|${entry.ref.namespace ?? ''}`;
@@ -70,7 +78,7 @@ async function read(client: KubeClient, pending: ReadonlyArray<Pick<Pending, 're
   const read = await Promise.all(
     [...groups.values()].map(async (members) => {
       const listed = ownerLabels && members.length >= listThreshold ? await listOwned(client, members[0]!.ref, ownerLabels) : undefined;
-      return Promise.all(members.map(async ({ ref }) => ({ ref, status: computeStatus(listed ? listed.get(ref.name) : await client.getIfExists(ref)) })));
+      return Promise.all(members.map(async ({ ref }) => ({ ref, status: statusOf(listed ? listed.get(ref.name) : await client.getIfExists(ref)) })));
     }),
   );
   return read.flat();

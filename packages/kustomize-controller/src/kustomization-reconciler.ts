@@ -3,6 +3,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization, KustomizationStatus, ResourceInventory } from '@fluxion/api';
 import {
   ApplyValidationError,
+  computeStatus,
   formatGoDuration,
   markFailed,
   markReady,
@@ -15,6 +16,7 @@ import {
   subjectOf,
   WaitCancelledError,
   type ChangeSet,
+  type KStatusResult,
   type EventRecorder,
   type KubeClient,
   type Logger,
@@ -24,15 +26,19 @@ import {
   type Reflector,
   type StatusPatcher,
 } from '@fluxion/runtime';
-import { buildManifests, BuildError, objectSubject, substituteVariables, type KObject } from 'kustomize-ts';
+import { buildManifests, BuildError, diskFileSystem, objectSubject, substituteVariables, type FileSystem, type KObject } from 'kustomize-ts';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
+import { CelCompileError, compileCel } from './cel-expression.ts';
+import { compileHealthCheckExprs } from './health-check-exprs.ts';
 import { ClusterClients } from './cluster-clients.ts';
+import { decryptBuiltObjects, decryptGeneratorSources } from './decrypt-sources.ts';
 import { ownerLabels, stampMetadata } from './common-metadata.ts';
 import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf } from './dependencies.ts';
 import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
 import { waitForHealthy } from './health-check.ts';
 import { HealthWaits } from './health-waits.ts';
+import { applyIgnoreRules } from './ignore-rules.ts';
 import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
 import { applySet } from './apply-set.ts';
 import { appliedMessage, durationOrDefault, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';
@@ -40,7 +46,8 @@ import { ArtifactCache, BuildCache } from './manifest-cache.ts';
 import { pruneObjects } from './prune-objects.ts';
 import { succeededEventMessage } from './reconcile-events.ts';
 import { SourceIndex, type SourceObject } from './source-index.ts';
-import { loadSubstitutionVariables } from './substitution-vars.ts';
+import { loadSubstitutionVariables, substitutionWanted } from './substitution-vars.ts';
+import { loadDecryption } from './load-decryption.ts';
 import type { WrittenStatuses } from './written-status.ts';
 
 export const RevisionAnnotation = 'kustomize.toolkit.fluxcd.io/revision';
@@ -54,6 +61,8 @@ export interface KustomizationReconcilerOptions {
   noCrossNamespaceRefs: boolean;
   /** StrictPostBuildSubstitutions: an unset variable without default fails the build. */
   strictSubstitution: boolean;
+  /** AdditiveCELDependencyCheck: a readyExpr adds to the built-in readiness check instead of replacing it. */
+  additiveCelDependencyCheck?: boolean;
   /** `--artifact-fetch-retries`. */
   artifactFetchRetries: number;
   /** The longest pause between two reads of objects still in progress while waiting for health. */
@@ -145,11 +154,12 @@ export class KustomizationReconciler {
     let revision: string | undefined;
     let digest: string | undefined;
     try {
-      assertSupported(kustomization);
+      assertExpressionsCompile(kustomization);
       checkDependencies(
         kustomization,
         (namespace, name) => this.deps.kustomizations.get(namespace, name),
         (dependency) => this.deps.sources.artifactOf(dependency)?.revision,
+        { additiveCel: this.deps.options.additiveCelDependencyCheck ?? false },
       );
       const source = this.resolveSource(kustomization);
       const artifact = source.status?.artifact;
@@ -217,17 +227,26 @@ export class KustomizationReconciler {
       components: spec?.components,
       ignoreMissingComponents: spec?.ignoreMissingComponents,
     };
-    const buildKey = JSON.stringify([digest ?? url, spec?.path ?? '', overrides, options.noRemoteBases]);
+    const decryption = await loadDecryption(this.deps.client, kustomization);
+    const buildKey = JSON.stringify([digest ?? url, spec?.path ?? '', overrides, options.noRemoteBases, decryption?.fingerprint]);
     const built = await this.deps.builds.getOrBuild(buildKey, async () => {
       const lease = await this.deps.artifacts.acquire(url, { digest, retries: options.artifactFetchRetries });
       try {
-        return await buildManifests(lease.dir, { path: spec?.path, spec: overrides, allowRemoteBases: !options.noRemoteBases });
+        const decryptor = decryption?.decryptor;
+        const objects = await buildManifests(lease.dir, {
+          path: spec?.path,
+          spec: overrides,
+          allowRemoteBases: !options.noRemoteBases,
+          ...(decryptor ? { decryptSources: (fs: FileSystem, dir: string) => decryptGeneratorSources(fs, dir, lease.dir, decryptor) } : {}),
+        });
+        // Secrets are decrypted after the build, before substitution, as Flux does
+        return decryptor ? await decryptBuiltObjects(objects, decryptor, diskFileSystem(), lease.dir) : objects;
       } finally {
         lease.release();
       }
     });
     built.forEach(assertIdentifiable);
-    const substituted = spec?.postBuild
+    const substituted = substitutionWanted(kustomization)
       ? substituteVariables(built, await loadSubstitutionVariables(this.deps.client, kustomization), { strict: options.strictSubstitution })
       : built;
     return stampMetadata(substituted, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' }, spec?.commonMetadata);
@@ -247,7 +266,9 @@ export class KustomizationReconciler {
     }
     let changeSet: ChangeSet;
     try {
-      changeSet = await applySet(target, objects as KubernetesObject[], { force: kustomization.spec?.force ?? false });
+      const ignore = kustomization.spec?.ignore;
+      const desired = ignore?.length ? await applyIgnoreRules(target, objects as KubernetesObject[], ignore) : (objects as KubernetesObject[]);
+      changeSet = await applySet(target, desired, { force: kustomization.spec?.force ?? false });
     } catch (error) {
       // a rejected dry-run wrote nothing of its stage: track what earlier stages applied; any other failure may
       // have written any object of the set, so all of them stay tracked
@@ -308,6 +329,7 @@ export class KustomizationReconciler {
         signal: wait.signal,
         ...(this.deps.options.healthPollIntervalMs ? { maxIntervalMs: this.deps.options.healthPollIntervalMs } : {}),
         ownerLabels: spec?.wait ? ownerLabels(kustomization.metadata?.name ?? '', namespace) : undefined,
+        ...(spec?.healthCheckExprs?.length ? { statusOf: statusWithExpressions(compileHealthCheckExprs(spec.healthCheckExprs)) } : {}),
         onPending: () => this.reportProgress(kustomization, working, `Running health checks for revision ${revision} with a timeout of ${formatGoDuration(timeoutMs)}`, revision),
       });
     } catch (error) {
@@ -343,7 +365,7 @@ export class KustomizationReconciler {
     const message = error instanceof Error ? error.message : String(error);
     if (context.revision) working.status.lastAttemptedRevision = context.revision;
     setObservedGeneration(working);
-    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError) {
+    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError || error instanceof CelCompileError) {
       markStalled(working, reason, message);
     } else if (error instanceof DependencyNotReadyError) {
       markFailed(working, reason, message);
@@ -365,7 +387,7 @@ export class KustomizationReconciler {
     }
     context.log.error({ reason, err: error }, 'Reconciliation failed');
     await this.event(kustomization, 'Warning', reason, message, context.revision, context.log);
-    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError) return {};
+    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError || error instanceof CelCompileError) return {};
     return { requeueAfter: context.retryMs };
   }
 
@@ -398,6 +420,11 @@ export class KustomizationReconciler {
   }
 }
 
+/** kstatus, except for the objects an expression of spec.healthCheckExprs covers. */
+function statusWithExpressions(judge: (object: KubernetesObject) => KStatusResult | undefined): (object: KubernetesObject | undefined) => KStatusResult {
+  return (object) => (object && !object.metadata?.deletionTimestamp ? judge(object) : undefined) ?? computeStatus(object);
+}
+
 function getHealthy(working: Working) {
   return working.status.conditions?.find((condition) => condition.type === HealthyCondition);
 }
@@ -406,14 +433,13 @@ function needsHealthCheck(kustomization: Kustomization): boolean {
   return Boolean(kustomization.spec?.wait || kustomization.spec?.healthChecks?.length);
 }
 
-/** Fields whose support comes with a later issue: refused with a clear message rather than ignored. */
-function assertSupported(kustomization: Kustomization): void {
+/** Every CEL expression of the spec compiles, or the Kustomization is Stalled naming the first that does not. */
+function assertExpressionsCompile(kustomization: Kustomization): void {
   const spec = kustomization.spec;
-  const unsupported: string[] = [];
-  if (spec?.healthCheckExprs?.length) unsupported.push('spec.healthCheckExprs (CEL health checks)');
-  if (spec?.dependsOn?.some((dependency) => dependency.readyExpr)) unsupported.push('spec.dependsOn[].readyExpr (CEL readiness)');
-  if (spec?.decryption) unsupported.push('spec.decryption (SOPS)');
-  if (unsupported.length > 0) throw new InvalidSpecError('UnsupportedField', `not supported yet by this controller: ${unsupported.join(', ')}; remove the field(s) to reconcile`);
+  spec?.dependsOn?.forEach((dependency, index) => {
+    if (dependency.readyExpr) compileCel(dependency.readyExpr, `spec.dependsOn[${index}].readyExpr`);
+  });
+  if (spec?.healthCheckExprs?.length) compileHealthCheckExprs(spec.healthCheckExprs);
 }
 
 function assertIdentifiable(object: KObject, index: number): void {
@@ -423,7 +449,7 @@ function assertIdentifiable(object: KObject, index: number): void {
 }
 
 /** The condition reasons this controller reports; anything else (an API error's own reason) is ReconciliationFailed. */
-const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec']);
+const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec', 'DecryptionFailed', 'InvalidCELExpression']);
 
 function reasonOf(error: unknown): string {
   const reason = (error as { reason?: unknown } | undefined)?.reason;

@@ -6,16 +6,20 @@ import { ControllerName, setupKustomizationController } from './kustomization-co
 export const kustomizeControllerFlags = new FlagSet(ControllerName, { ...runtimeFlags, concurrent: intFlag(20, 'The number of concurrent kustomize reconciles.') }).with({
   'no-remote-bases': boolFlag(false, 'Disallow remote bases usage in Kustomize overlays; remote bases are not supported by kustomize-ts yet either way.'),
   'artifact-fetch-retries': intFlag(2, 'The maximum number of retries when fetching an artifact from the source server.'),
-  'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for alpha/experimental features, e.g. StrictPostBuildSubstitutions=false.'),
+  'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for alpha/experimental features: StrictPostBuildSubstitutions (default true), AdditiveCELDependencyCheck (default false).'),
 });
 
-/** `StrictPostBuildSubstitutions` is on unless turned off: an unset variable without default fails the build. */
-export function parseFeatureGates(text: string): { strictPostBuildSubstitutions: boolean } {
-  const gates = { strictPostBuildSubstitutions: true };
+/**
+ * `StrictPostBuildSubstitutions` is on unless turned off: an unset variable without default fails the build.
+ * `AdditiveCELDependencyCheck`: a dependency with a readyExpr must also pass the built-in readiness check.
+ */
+export function parseFeatureGates(text: string): { strictPostBuildSubstitutions: boolean; additiveCelDependencyCheck: boolean } {
+  const gates = { strictPostBuildSubstitutions: true, additiveCelDependencyCheck: false };
   for (const pair of text.split(',').map((item) => item.trim()).filter(Boolean)) {
     const [name, value = 'true'] = pair.split('=');
     if (name === 'StrictPostBuildSubstitutions') gates.strictPostBuildSubstitutions = value === 'true';
-    else throw new FlagError(`unknown feature gate "${name}" in --feature-gates: known gates are StrictPostBuildSubstitutions`);
+    else if (name === 'AdditiveCELDependencyCheck') gates.additiveCelDependencyCheck = value === 'true';
+    else throw new FlagError(`unknown feature gate "${name}" in --feature-gates: known gates are StrictPostBuildSubstitutions, AdditiveCELDependencyCheck`);
   }
   return gates;
 }
@@ -46,6 +50,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
     noRemoteBases: flags['no-remote-bases'],
     strictSubstitution: gates.strictPostBuildSubstitutions,
+    additiveCelDependencyCheck: gates.additiveCelDependencyCheck,
     artifactFetchRetries: flags['artifact-fetch-retries'],
     namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
     labelSelector: runtime.watchLabelSelector || undefined,

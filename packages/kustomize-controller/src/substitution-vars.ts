@@ -4,6 +4,17 @@ import type { Kustomization } from '@fluxion/api';
 import { isNotFound, type KubeClient } from '@fluxion/runtime';
 import { mergeVariables, SubstitutionError } from 'kustomize-ts';
 
+/**
+ * postBuild.substituteStrategy: WithVariables (the default) substitutes only when a variable or a substituteFrom is
+ * given; Always substitutes even without, so `${var:=default}` expressions are expanded anyway.
+ */
+export function substitutionWanted(kustomization: Kustomization): boolean {
+  const postBuild = kustomization.spec?.postBuild;
+  if (!postBuild) return false;
+  if (postBuild.substituteStrategy === 'Always') return true;
+  return Object.keys(postBuild.substitute ?? {}).length > 0 || (postBuild.substituteFrom?.length ?? 0) > 0;
+}
+
 export async function loadSubstitutionVariables(client: KubeClient, kustomization: Kustomization): Promise<Map<string, string>> {
   const namespace = kustomization.metadata?.namespace ?? '';
   const postBuild = kustomization.spec?.postBuild;

@@ -23,7 +23,7 @@ describe('triggers', () => {
   });
 
   it('sees a new artifact revision or digest', () => {
-    const source = (revision?: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', ...(revision ? { status: { artifact: { path: '', url: 'u', revision, lastUpdateTime: '' } } } : {}) });
+    const source = (revision?: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', ...(revision ? { status: { artifact: { path: '', url: 'u', revision, digest: 'sha256:0', lastUpdateTime: '' } } } : {}) });
     expect(artifactChanged(source(), source('r1'))).toBe(true);
     expect(artifactChanged(source('r1'), source('r1'))).toBe(false);
     expect(artifactChanged(source('r1'), source('r2'))).toBe(true);

@@ -165,12 +165,13 @@ describe('failures that apply nothing', () => {
     expect(readyOf(failed)?.message).toBe(`Source 'GitRepository/${k.ns}/does-not-exist' not found`);
   });
 
-  it('CEL and SOPS fields are refused with a clear message', async () => {
+  it('a dependsOn readyExpr that does not compile is Stalled naming it, and nothing is applied', async () => {
     await k.publish('cel', { 'cm.yaml': configMapYaml('cel-cm', { v: '1' }) });
-    await k.applyKustomization('cel', { targetNamespace: k.ns, decryption: { provider: 'sops' } });
-    const failed = await failedWith('cel', 'UnsupportedField');
-    expect(readyOf(failed)?.message).toContain('spec.decryption (SOPS)');
+    await k.applyKustomization('cel', { targetNamespace: k.ns, dependsOn: [{ name: 'app', readyExpr: 'dep.status.((' }] });
+    const failed = await failedWith('cel', 'InvalidCELExpression');
+    expect(readyOf(failed)?.message).toMatch(/^spec\.dependsOn\[0\]\.readyExpr: failed to parse CEL expression 'dep\.status\.\(\(': /);
     expect(failed.status?.conditions?.find((condition) => condition.type === 'Stalled')?.status).toBe('True');
+    expect(await configMap('cel-cm')).toBeUndefined();
   });
 });
 

@@ -45,9 +45,6 @@ export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): 
     throw new InvalidSpecError('InvalidProviderConfiguration',
       `spec.provider '${provider}' (cloud workload identity) is not supported yet; use provider 'generic' with spec.secretRef or spec.serviceAccountName`);
   }
-  if (spec.credential) {
-    throw new InvalidSpecError('InvalidProviderConfiguration', `spec.credential '${spec.credential}' is not supported yet; use spec.secretRef`);
-  }
   if (spec.verify) {
     // Never pull an artifact unverified when the user asked for verification.
     throw new InvalidSpecError('VerificationError',

@@ -59,6 +59,8 @@ export interface KustomizationSpec {
   healthCheckExprs?: CustomHealthCheck[];
   /** Strategic merge or JSON 6902 patches, inline, applied to the objects the target selects. */
   patches?: Patch[];
+  /** Fields the apply leaves to others (drift in them is not corrected), per object the target selects. */
+  ignore?: IgnoreRule[];
   /** Image name, tag and digest replacements, as in kustomize's images field. */
   images?: Image[];
   /** ServiceAccount to impersonate when applying. */
@@ -155,6 +157,8 @@ export interface SecretKeyReference {
 
 /** Changes made to the built manifests before they are applied. */
 export interface PostBuild {
+  /** WithVariables substitutes only when variables are given; Always substitutes (defaults included) even without. */
+  substituteStrategy?: 'WithVariables' | 'Always';
   /** Values for ${var} references in the manifests, with bash-style defaults and substrings. */
   substitute?: Record<string, string>;
   /** ConfigMaps and Secrets in this namespace whose data keys are variables to substitute. */
@@ -194,8 +198,8 @@ export interface NamespacedObjectKindReference {
 export interface CustomHealthCheck {
   /** API version of the resources the expressions apply to. */
   apiVersion: string;
-  /** Kind of the resources the expressions apply to. */
-  kind: string;
+  /** Kind of the resources the expressions apply to; every kind of the apiVersion without an entry of its own when not set. */
+  kind?: string;
   /** CEL expression that is true when the resource is healthy. */
   current: string;
   /** CEL expression that is true while the resource is still progressing. */
@@ -228,6 +232,14 @@ export interface Selector {
   annotationSelector?: string;
   /** Label-selector expression matched against labels. */
   labelSelector?: string;
+}
+
+/** JSON pointers to fields of the objects a selector matches; of every applied object without a target. */
+export interface IgnoreRule {
+  /** JSON pointers (RFC 6901) to the fields to leave alone, e.g. /spec/replicas. */
+  paths: string[];
+  /** Objects the patch applies to; every field given must match. */
+  target?: Selector;
 }
 
 /** One image replacement. */

@@ -25,12 +25,7 @@ export interface OCIRepositoryList {
   items: OCIRepository[];
 }
 
-/**
- * Which OCI artifact to pull, how often, and how to authenticate and verify it.
- * Enforced by the API server: spec.audiences can be set only when spec.credential is set to 'ServiceAccountToken'
- * Enforced by the API server: spec.audiences must be set when spec.credential is set to 'ServiceAccountToken'
- * Enforced by the API server: spec.credential 'ServiceAccountToken' can only be used with spec.provider 'generic'
- */
+/** Which OCI artifact to pull, how often, and how to authenticate and verify it. */
 export interface OCIRepositorySpec {
   /**
    * Repository of the artifact in a registry, as oci://<host>/<path>.
@@ -46,10 +41,6 @@ export interface OCIRepositorySpec {
    * @default "generic"
    */
   provider?: 'generic' | 'aws' | 'azure' | 'gcp';
-  /** Credential type sent to the provider. ServiceAccountToken sends a Kubernetes ServiceAccount token as a bearer token; only with the 'generic' provider. */
-  credential?: 'ServiceAccountToken';
-  /** Audiences of the JWT credential; required with credential ServiceAccountToken. */
-  audiences?: string[];
   /** Secret of type kubernetes.io/dockerconfigjson with the registry login. */
   secretRef?: LocalObjectReference;
   /** Signature verification of the artifact. */

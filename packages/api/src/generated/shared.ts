@@ -86,7 +86,7 @@ export interface Artifact {
    * Digest of the file as <algorithm>:<checksum>.
    * @pattern ^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$
    */
-  digest?: string;
+  digest: string;
   /**
    * When the artifact last changed.
    * @format date-time

@@ -1,6 +1,6 @@
 import { memoryFileSystem } from '../fs/memory-file-system.ts';
 import { describe, expect, it } from 'vitest';
-import { buildManifests, BuildError } from './build-manifests.ts';
+import { buildManifests, BuildError, withoutPlaintext } from './build-manifests.ts';
 import { findOrGenerateKustomization } from './generate-kustomization.ts';
 import { applyOverrides } from './overrides.ts';
 
@@ -115,5 +115,13 @@ describe('buildManifests', () => {
   it('refuses remote bases when they are not allowed', async () => {
     const fs = memoryFileSystem({ 'art/kustomization.yaml': 'resources:\n- https://github.com/org/repo//deploy?ref=v1\n' });
     await expect(buildManifests('/art', { fs, path: undefined, allowRemoteBases: false, spec: {} })).rejects.toThrow(/remote bases are not allowed/);
+  });
+});
+
+describe('decrypted sources', () => {
+  it('a build error never quotes a line of a decrypted file', () => {
+    const decrypted = new Map([['/a/deploy/app.env', 'DB_PASSWORD=s3cr3t-value\nDB_USER=admin\n']]);
+    const message = withoutPlaintext('in deploy/kustomization.yaml: invalid line "DB_PASSWORD=s3cr3t-value" in app.env', decrypted);
+    expect(message).toBe('in deploy/kustomization.yaml: invalid line "[decrypted content]" in app.env');
   });
 });

@@ -28,6 +28,8 @@ export interface BuildManifestsOptions {
   allowRemoteBases: boolean;
   /** For tests: a file system standing in for the disk. */
   fs?: FileSystem;
+  /** Files to see decrypted (absolute path to plaintext) before the build, read through the rewritten kustomization. */
+  decryptSources?: (fs: FileSystem, dir: string) => Promise<ReadonlyMap<string, string>>;
 }
 
 /** Builds `spec.path` of the artifact unpacked at `root`; nothing outside `root` can be read. */
@@ -37,19 +39,33 @@ export async function buildManifests(root: string, options: BuildManifestsOption
   const dir = posix.resolve(root, relativePath);
   if (dir !== root && !dir.startsWith(`${root}/`)) throw new BuildError(`kustomization path '${relativePath}' is outside the artifact`, 'ArtifactFailed');
   if ((await fs.kindOf(dir)) !== 'directory') throw new BuildError(`kustomization path not found: '${relativePath}' is not a directory in the artifact`, 'ArtifactFailed');
+  let decrypted: ReadonlyMap<string, string> | undefined;
   try {
     const kustomization = await findOrGenerateKustomization(fs, dir, root);
     const document = await applyOverrides(kustomization.document, options.spec, async (component) => (await fs.kindOf(posix.resolve(dir, component))) !== undefined, {
       generated: kustomization.generated,
     });
-    const overlay = overlayFileSystem(fs, new Map([[kustomization.path, stringify(document)]]));
+    const rewritten = overlayFileSystem(fs, new Map([[kustomization.path, stringify(document)]]));
+    decrypted = await options.decryptSources?.(rewritten, dir);
+    const overlay = decrypted?.size ? overlayFileSystem(rewritten, decrypted) : rewritten;
     return await build(dir, { fs: overlay, root, loadRestrictor: 'none', allowRemoteBases: options.allowRemoteBases });
   } catch (error) {
     if (error instanceof KustomizeError || error instanceof GenerateKustomizationError || error instanceof OverrideError) {
-      throw new BuildError(relativeToRoot(error.message, root));
+      throw new BuildError(withoutPlaintext(relativeToRoot(error.message, root), decrypted));
     }
     throw error;
   }
+}
+
+/** kustomize may quote a line of a file it could not read: a decrypted file's lines never reach a status or log. */
+export function withoutPlaintext(message: string, decrypted: ReadonlyMap<string, string> | undefined): string {
+  let scrubbed = message;
+  for (const text of decrypted?.values() ?? []) {
+    for (const line of text.split('\n').map((item) => item.trim()).filter((item) => item.length >= 3)) {
+      scrubbed = scrubbed.replaceAll(line, '[decrypted content]');
+    }
+  }
+  return scrubbed;
 }
 
 /** Temp directories mean nothing to a user: paths are shown relative to the artifact root. */
