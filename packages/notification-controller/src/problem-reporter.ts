@@ -1,0 +1,34 @@
+// Provider and Alert have no status in v1beta3: a problem with one is a Warning Event on it and a log line, once per
+// distinct problem and generation, not at every event it spoils.
+import type { EventRecorder, Logger } from '@fluxion/runtime';
+import type { KubernetesObject } from '@kubernetes/client-node';
+
+export class ProblemReporter {
+  readonly #events: EventRecorder | undefined;
+  readonly #logger: Logger;
+  readonly #reported = new Set<string>();
+
+  constructor(events: EventRecorder | undefined, logger: Logger) {
+    this.#events = events;
+    this.#logger = logger;
+  }
+
+  /** Reports unless this exact problem was already reported for this generation of the object. */
+  report(object: KubernetesObject, reason: string, message: string): void {
+    const meta = object.metadata ?? {};
+    const key = JSON.stringify([object.kind, meta.namespace, meta.name, meta.uid, meta.generation, reason, message]);
+    if (this.#reported.has(key)) return;
+    if (this.#reported.size > 10_000) this.#reported.clear();
+    this.#reported.add(key);
+    this.#logger.warn({ kind: object.kind, namespace: meta.namespace, name: meta.name, reason }, message);
+    void this.#events?.record({ object, type: 'Warning', reason, message }).catch((error: unknown) => {
+      this.#logger.warn({ err: error, kind: object.kind, name: meta.name }, 'Could not record an Event');
+    });
+  }
+
+  /** Forgets what was reported about an object (it changed or was deleted), so the next problem is told again. */
+  forget(uid: string | undefined): void {
+    if (!uid) return;
+    for (const key of this.#reported) if (key.includes(`"${uid}"`)) this.#reported.delete(key);
+  }
+}
