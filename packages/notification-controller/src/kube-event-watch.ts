@@ -47,7 +47,8 @@ export async function watchKubernetesEvents(options: KubeEventWatchOptions, sign
     void options
       .dispatch(fluxEvent)
       .catch((error: unknown) => logger.error({ err: error, event: id }, 'Event dispatch failed'))
-      .finally(() => watermark.settled(id));
+      // a delivery cut short by shutdown is not done: it stays pending in the checkpoint and is replayed
+      .finally(() => signal.aborted || watermark.settled(id));
   };
 
   try {
