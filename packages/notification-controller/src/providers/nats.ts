@@ -1,6 +1,6 @@
 // nats: the event JSON published on the subject named by the Provider's channel, to the server at its address; a
 // Secret's username/password (or token) authenticate. One connection per Provider, reused, closed when it changes.
-import { connect, type NatsConnection } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { FluxEvent } from '../flux-event.ts';
 import { DeliveryError, type Notifier, type ProviderSettings } from './notifier.ts';
 
@@ -8,12 +8,13 @@ export function natsNotifier(settings: ProviderSettings): Notifier {
   let connection: Promise<NatsConnection> | undefined;
   const server = serverName(settings.address);
   const connected = (): Promise<NatsConnection> => {
-    connection ??= connect({
+    // loaded on first use: a controller without a NATS Provider does not carry the client (about 20 MiB)
+    connection ??= import('nats').then(({ connect }) => connect({
       servers: settings.address,
       timeout: settings.timeoutMs,
       ...(settings.username ? { user: settings.username, pass: settings.password } : {}),
       ...(settings.token && !settings.username ? { token: settings.token } : {}),
-    }).catch((error: unknown) => {
+    })).catch((error: unknown) => {
       connection = undefined;
       throw new DeliveryError(`NATS server ${server}: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });
     });
