@@ -69,7 +69,7 @@ try {
   const healthPort = await freePort();
   controller = spawn(
     process.execPath,
-    ['--max-semi-space-size=8', binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, '--metrics-addr=0', `--health-addr=127.0.0.1:${healthPort}`,
+    [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? ['--max-semi-space-size=8']), binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, '--metrics-addr=0', `--health-addr=127.0.0.1:${healthPort}`,
       '--events-addr=0', '--receiverAddr=0', '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000', '--log-level=warn'],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'inherit'] },
   );

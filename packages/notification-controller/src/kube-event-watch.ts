@@ -16,6 +16,8 @@ export interface KubeEventWatchOptions {
   logger: Logger;
   /** How often a changed checkpoint is written (default 1 s). */
   checkpointIntervalMs?: number;
+  /** Events being delivered at once; the watch stream waits beyond it, so a burst does not pile up in memory (default 256). */
+  maxInFlight?: number;
 }
 
 /** Kinds whose Events never feed Alerts: the notification API's own. */
@@ -35,7 +37,10 @@ export async function watchKubernetesEvents(options: KubeEventWatchOptions, sign
     if (checkpoint) void checkpoints.save(checkpoint, logger);
   }, options.checkpointIntervalMs ?? 1000);
 
-  const handle = (event: CoreV1Event, replay: boolean): void => {
+  const maxInFlight = options.maxInFlight ?? 256;
+  let inFlight = 0;
+  let slotFreed: (() => void) | undefined;
+  const handle = async (event: CoreV1Event, replay: boolean): Promise<void> => {
     const id = occurrenceId(event);
     if (!id || seen.has(id)) return;
     seen.add(id);
@@ -43,19 +48,26 @@ export async function watchKubernetesEvents(options: KubeEventWatchOptions, sign
     if (!fluxEvent || ignoredKinds.has(fluxEvent.involvedObject.kind)) return;
     const timestamp = Date.parse(fluxEvent.timestamp);
     if (replay && !watermark.needsReplay(id, timestamp)) return;
+    while (inFlight >= maxInFlight) await new Promise<void>((resolve) => (slotFreed = resolve));
     watermark.started(id, timestamp);
+    inFlight += 1;
     void options
       .dispatch(fluxEvent)
       .catch((error: unknown) => logger.error({ err: error, event: id }, 'Event dispatch failed'))
       // a delivery cut short by shutdown is not done: it stays pending in the checkpoint and is replayed
-      .finally(() => signal.aborted || watermark.settled(id));
+      .finally(() => {
+        inFlight -= 1;
+        slotFreed?.();
+        slotFreed = undefined;
+        if (!signal.aborted) watermark.settled(id);
+      });
   };
 
   try {
     let initial = true;
     for await (const change of watcher<CoreV1Event>(client, { group: '', version: 'v1', kind: 'Event' }, { namespace: options.namespace, signal })) {
-      if (change.type === 'InitApply') handle(change.object, true);
-      else if (change.type === 'Apply') handle(change.object, false);
+      if (change.type === 'InitApply') await handle(change.object, true);
+      else if (change.type === 'Apply') await handle(change.object, false);
       else if (change.type === 'InitDone' && initial) {
         initial = false;
         logger.debug({ pending: watermark.pendingCount }, 'Kubernetes Events listed');

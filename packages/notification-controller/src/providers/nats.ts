@@ -21,12 +21,12 @@ export function natsNotifier(settings: ProviderSettings): Notifier {
     return connection;
   };
   return {
-    async post(event: FluxEvent): Promise<void> {
+    async post(event: FluxEvent, signal: AbortSignal): Promise<void> {
       if (!settings.channel) throw new DeliveryError('spec.channel (the NATS subject) is empty', { retryable: false });
       const nc = await connected();
       if (nc.isClosed()) {
         connection = undefined;
-        return this.post(event, AbortSignal.timeout(settings.timeoutMs));
+        return this.post(event, signal);
       }
       nc.publish(settings.channel, JSON.stringify(event));
       // flush makes the server's acceptance (or the connection's failure) part of this delivery
