@@ -5,6 +5,8 @@ import { DeliveryError } from './notifier.ts';
 
 export interface PostOptions {
   headers?: Record<string, string>;
+  /** POST unless said otherwise (Matrix sends with PUT). */
+  method?: 'POST' | 'PUT';
   timeoutMs: number;
   tls?: { ca?: string; cert?: string; key?: string };
   signal?: AbortSignal;
@@ -45,7 +47,7 @@ export async function post(address: string, body: string | Buffer, headers: Reco
     const req = request(
       url,
       {
-        method: 'POST',
+        method: options.method ?? 'POST',
         headers: { 'user-agent': 'fluxion-notification-controller', ...headers, 'content-length': String(Buffer.byteLength(body)) },
         ...(url.protocol === 'https:' && options.tls ? { ca: options.tls.ca, cert: options.tls.cert, key: options.tls.key } : {}),
       },

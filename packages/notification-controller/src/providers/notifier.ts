@@ -26,6 +26,8 @@ export class DeliveryError extends Error {
 /** The credentials and settings a Provider's Secrets give it, as Flux reads them. */
 export interface ProviderSettings {
   type: string;
+  /** The Provider's uid: commit statuses are keyed by it, so two Providers on one repository do not overwrite each other. */
+  uid: string;
   address: string;
   channel: string;
   username: string;

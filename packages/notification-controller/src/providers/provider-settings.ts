@@ -22,6 +22,7 @@ export async function providerSettings(provider: Provider, readSecret: SecretRea
   if (!spec) return new ProviderConfigError('spec is missing');
   const settings: ProviderSettings = {
     type: spec.type,
+    uid: provider.metadata?.uid ?? '',
     address: spec.address ?? '',
     channel: spec.channel ?? '',
     username: spec.username ?? '',
