@@ -65,7 +65,7 @@ export class EventPipeline {
   }
 
   async #send(event: FluxEvent, alert: Alert, provider: Provider): Promise<void> {
-    const { problems, logger, lanes } = this.#options;
+    const { problems, lanes } = this.#options;
     const notifier = await this.#options.notifiers.get(provider);
     if (notifier instanceof ProviderConfigError) {
       problems.report(provider, 'ValidationFailed', notifier.message);
@@ -79,8 +79,7 @@ export class EventPipeline {
         send: (signal) => notifier.post(event, signal),
         onGiveUp: (error, attempts) => {
           const message = `Sending the event about ${describeObject(event.involvedObject)} (Alert ${alert.metadata?.name}) to ${providerLabel} failed after ${attempts} attempt(s): ${error.message}`;
-          logger.warn({ provider: provider.metadata?.name, namespace: provider.metadata?.namespace, alert: alert.metadata?.name }, message);
-          problems.report(provider, 'NotificationFailed', message);
+          problems.warn(provider, 'NotificationFailed', message);
         },
         onSettled: (delivered) => {
           this.#options.onOutcome?.(delivered ? 'delivered' : 'failed');

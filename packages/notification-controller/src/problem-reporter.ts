@@ -20,15 +20,16 @@ export class ProblemReporter {
     if (this.#reported.has(key)) return;
     if (this.#reported.size > 10_000) this.#reported.clear();
     this.#reported.add(key);
+    this.warn(object, reason, message);
+  }
+
+  /** Reports every time: for failures that happen again after a success (a repeat within minutes is one Event with a count). */
+  warn(object: KubernetesObject, reason: string, message: string): void {
+    const meta = object.metadata ?? {};
     this.#logger.warn({ kind: object.kind, namespace: meta.namespace, name: meta.name, reason }, message);
     void this.#events?.record({ object, type: 'Warning', reason, message }).catch((error: unknown) => {
       this.#logger.warn({ err: error, kind: object.kind, name: meta.name }, 'Could not record an Event');
     });
   }
 
-  /** Forgets what was reported about an object (it changed or was deleted), so the next problem is told again. */
-  forget(uid: string | undefined): void {
-    if (!uid) return;
-    for (const key of this.#reported) if (key.includes(`"${uid}"`)) this.#reported.delete(key);
-  }
 }

@@ -134,3 +134,34 @@ describe('a Provider that cannot be used', () => {
     expect(harness.logs.join('\n')).not.toContain('signing-key');
   });
 });
+
+describe('a provider that keeps failing', () => {
+  it('is retried within the bound, then named in a Warning Event with the server answer, without its webhook path', async () => {
+    const { client } = harness;
+    const down = await startWebhookSink();
+    down.respondWith = 503;
+    try {
+      await client.create(secret(namespace, 'down-url', { address: `${down.url}/services/T0/B0/DOWNSECRET` }));
+      await client.create(provider(namespace, 'down', { type: 'slack', secretRef: { name: 'down-url' } }));
+      await client.create(alert(namespace, 'to-down', { providerRef: { name: 'down' }, eventSources: [{ kind: 'GitRepository', name: 'webapp' }] }));
+      await eventually(() => {
+        if (!harness.controller.providers.get(namespace, 'down') || !harness.controller.alerts.get(namespace, 'to-down')) throw new Error('not cached yet');
+      });
+      await harness.recorder('source-controller').record({ object: gitRepository, type: 'Normal', reason: 'NewArtifact', message: 'artifact for a provider that is down' });
+      const warnings = await eventually(async () => {
+        const found = await warningsOn(client, namespace, 'Provider', 'down');
+        if (found.length === 0) throw new Error('no Warning Event yet');
+        return found;
+      });
+      expect(warnings).toEqual([
+        `Sending the event about GitRepository ${namespace}/webapp (Alert to-down) to slack Provider ${namespace}/down failed after 3 attempt(s): ${down.url} answered 503`,
+      ]);
+      expect(down.requests.filter((r) => r.body.includes('a provider that is down'))).toHaveLength(3);
+      // the healthy providers were not held up by it
+      await slack.waitFor((r) => r.body.includes('a provider that is down'), 15_000);
+      expect(harness.logs.join('\n')).not.toContain('DOWNSECRET');
+    } finally {
+      await down.stop();
+    }
+  });
+});
