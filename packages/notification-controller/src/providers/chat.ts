@@ -17,7 +17,7 @@ export function shownMetadata(event: FluxEvent): [string, string][] {
 }
 
 function send(settings: ProviderSettings, address: string, payload: unknown, headers: Record<string, string>, signal: AbortSignal, method?: 'PUT'): Promise<void> {
-  return postJson(address, payload, { headers: { ...headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, signal, ...(method ? { method } : {}) }).then(() => undefined);
+  return postJson(address, payload, { headers: { ...headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal, ...(method ? { method } : {}) }).then(() => undefined);
 }
 
 const notifier = (post: Notifier['post']): Notifier => ({ post });

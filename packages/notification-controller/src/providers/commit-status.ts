@@ -97,7 +97,7 @@ export function commitStatusNotifier(settings: ProviderSettings): Notifier {
       // events without a Git commit (an OCI digest, no revision) have no status to set
       if (!sha) return;
       const request = build(event, sha, settings, repository);
-      await postJson(request.address, request.payload, { headers: { ...request.headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, signal });
+      await postJson(request.address, request.payload, { headers: { ...request.headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal });
     },
   };
 }
@@ -114,7 +114,7 @@ export function githubDispatchNotifier(settings: ProviderSettings): Notifier {
       await postJson(address, { event_type: `${object.kind}/${object.name}.${object.namespace}`, client_payload: event }, {
         headers: { authorization: `Bearer ${settings.token}`, accept: 'application/vnd.github+json', ...settings.headers },
         timeoutMs: settings.timeoutMs,
-        tls: settings.tls,
+        tls: settings.tls, proxy: settings.proxy,
         signal,
       });
     },

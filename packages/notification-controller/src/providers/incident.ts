@@ -6,7 +6,7 @@ import { postJson } from './http-post.ts';
 import type { Notifier, ProviderSettings } from './notifier.ts';
 
 function send(settings: ProviderSettings, address: string, payload: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
-  return postJson(address, payload, { headers: { ...headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, signal }).then(() => undefined);
+  return postJson(address, payload, { headers: { ...headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal }).then(() => undefined);
 }
 
 function authorization(settings: ProviderSettings): Record<string, string> {

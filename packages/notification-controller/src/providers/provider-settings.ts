@@ -77,7 +77,16 @@ export async function providerSettings(provider: Provider, readSecret: SecretRea
     const data = await secretData(readSecret, namespace, spec.proxySecretRef.name);
     if (data instanceof ProviderConfigError) return data;
     if (!data['address']) return new ProviderConfigError(`Secret ${namespace}/${spec.proxySecretRef.name} has no key address (the proxy URL)`);
-    settings.proxy = data['address'].trim();
+    try {
+      const proxy = new URL(data['address'].trim());
+      if (data['username']) {
+        proxy.username = encodeURIComponent(data['username']);
+        proxy.password = encodeURIComponent(data['password'] ?? '');
+      }
+      settings.proxy = proxy.href;
+    } catch {
+      return new ProviderConfigError(`Secret ${namespace}/${spec.proxySecretRef.name} key address is not a URL`);
+    }
   }
   if (!settings.address && needsAddress(spec.type)) {
     return new ProviderConfigError(

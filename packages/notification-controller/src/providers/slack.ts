@@ -29,7 +29,7 @@ export function slackNotifier(settings: ProviderSettings): Notifier {
     async post(event: FluxEvent, signal: AbortSignal): Promise<void> {
       const headers: Record<string, string> = { ...settings.headers };
       if (settings.token) headers['authorization'] = `Bearer ${settings.token}`;
-      const answer = await postJson(settings.address, slackPayload(event, settings), { headers, timeoutMs: settings.timeoutMs, tls: settings.tls, signal });
+      const answer = await postJson(settings.address, slackPayload(event, settings), { headers, timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal });
       // chat.postMessage reports failures in the body of a 200
       if (settings.token && answer.body.startsWith('{')) {
         const parsed = JSON.parse(answer.body) as { ok?: boolean; error?: string };
