@@ -28,6 +28,12 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
+/** CPU seconds the process has used (user + system), to tell its own cost from the machine's pace. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function memoryKib(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
@@ -123,6 +129,7 @@ try {
   async function burst(door: string, send: (index: number) => Promise<void>, prefix: string): Promise<boolean> {
     const before = sink.requests.length;
     const began = performance.now();
+    const cpuBefore = cpuSeconds(pid);
     let next = 0;
     await Promise.all(
       Array.from({ length: 32 }, async () => {
@@ -143,6 +150,7 @@ try {
       return undefined;
     }, 600_000, 100);
     const drainedIn = performance.now() - began;
+    const cpu = cpuSeconds(pid) - cpuBefore;
     // a moment for late duplicates to show up before counting
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const counts = new Map<string, number>();
@@ -156,7 +164,7 @@ try {
     const doubled = [...counts.values()].filter((count) => count > 1).length;
     console.log(
       `burst via ${door}: ${burstEvents} events across ${alertCount} Alerts / ${providerCount} Providers, sent in ${(sentIn / 1000).toFixed(1)} s, ` +
-        `all delivered in ${(drainedIn / 1000).toFixed(1)} s (${Math.round(burstEvents / (drainedIn / 1000))}/s); missing ${missing}, doubled ${doubled} (expected 0 and 0)`,
+        `all delivered in ${(drainedIn / 1000).toFixed(1)} s (${Math.round(burstEvents / (drainedIn / 1000))}/s), controller CPU ${cpu.toFixed(1)} s; missing ${missing}, doubled ${doubled} (expected 0 and 0)`,
     );
     return missing === 0 && doubled === 0;
   }

@@ -1,7 +1,7 @@
 // The one path every event takes, whichever door it came in by: match Alerts, hold back noise, add the Alert's
 // metadata, and hand one message per Alert to its Provider's delivery lane.
 import type { Alert, Provider } from '@fluxion/api';
-import type { Logger } from '@fluxion/runtime';
+import { parseGoDuration, type Logger } from '@fluxion/runtime';
 import { eventForAlert, matchingAlerts, type MatchOptions } from './alert-matching.ts';
 import { ReminderIntervalAnnotation, type AlertNoiseFilter } from './alert-noise.ts';
 import type { DeliveryLanes } from './delivery-lanes.ts';
@@ -9,7 +9,6 @@ import { describeObject, type FluxEvent } from './flux-event.ts';
 import type { ProblemReporter } from './problem-reporter.ts';
 import type { ProviderNotifiers } from './provider-notifiers.ts';
 import { ProviderConfigError } from './providers/provider-settings.ts';
-import { parseGoDuration } from '@fluxion/runtime';
 
 export interface EventPipelineOptions {
   alerts: () => Alert[];

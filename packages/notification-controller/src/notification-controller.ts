@@ -109,6 +109,9 @@ export async function setupNotificationController(options: NotificationControlle
     const checkpoints = new EventCheckpointStore(client, options.checkpoint.namespace, options.checkpoint.name);
     manager.addRunnable({
       name: 'kubernetes-events',
+      // one reader of the Events, or every replica would send each of them; the event API and the Receiver
+      // server answer on every replica (the Service may pick any)
+      needsLeaderElection: true,
       start: (signal) => watchKubernetesEvents({ client, namespace: options.namespace, dispatch, checkpoints, logger: logger.child({ door: 'kubernetes-events' }) }, signal),
     });
   }
