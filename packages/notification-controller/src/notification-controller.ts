@@ -82,7 +82,7 @@ export async function setupNotificationController(options: NotificationControlle
     lanes,
     noise: new AlertNoiseFilter({ mode: options.noiseMode, rateLimitMs: options.rateLimitMs }),
     noCrossNamespaceRefs: options.noCrossNamespaceRefs,
-    labelsOf: (object) => labelsOf(client, object),
+    labelsOf: labelsCache(client),
     problems,
     logger,
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
@@ -193,6 +193,21 @@ async function readSecret(client: KubeClient, namespace: string, name: string): 
     if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/** Labels for `matchLabels`, read once per object every few seconds: a burst about one object is one GET. */
+function labelsCache(client: KubeClient, ttlMs = 5_000): (object: InvolvedObject) => Promise<Record<string, string> | undefined> {
+  const cache = new Map<string, { at: number; labels: Promise<Record<string, string> | undefined> }>();
+  return (object) => {
+    const key = `${object.kind}/${object.namespace}/${object.name}`;
+    const cached = cache.get(key);
+    if (cached && Date.now() - cached.at < ttlMs) return cached.labels;
+    if (cache.size > 10_000) cache.clear();
+    const labels = labelsOf(client, object);
+    cache.set(key, { at: Date.now(), labels });
+    labels.catch(() => cache.delete(key));
+    return labels;
+  };
 }
 
 async function labelsOf(client: KubeClient, object: InvolvedObject): Promise<Record<string, string> | undefined> {

@@ -114,4 +114,15 @@ describe('Receiver calls', () => {
     expect(await requestedAt('api')).toBeDefined();
     expect(await requestedAt('infra')).toBeUndefined();
   });
+
+  it('a suspended Receiver answers 503 and annotates nothing', async () => {
+    const path = (await readyReceiver('by-label')).status!.webhookPath!;
+    const before = await requestedAt('api');
+    await harness.client.patch({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace, name: 'by-label' }, { spec: { suspend: true } }, 'merge');
+    await eventually(() => {
+      if (!harness.controller.receivers.get(namespace, 'by-label')?.spec?.suspend) throw new Error('cache behind');
+    });
+    expect((await post(path, '{}', {})).status).toBe(503);
+    expect(await requestedAt('api')).toBe(before);
+  });
 });
