@@ -26,6 +26,7 @@ import type { FluxEvent, InvolvedObject } from './flux-event.ts';
 import { watchKubernetesEvents } from './kube-event-watch.ts';
 import { ProblemReporter } from './problem-reporter.ts';
 import { ProviderNotifiers } from './provider-notifiers.ts';
+import { ProviderConfigError } from './providers/provider-settings.ts';
 import { ReceiverReconciler } from './receiver/receiver-reconciler.ts';
 import { receiverHandler, webhookPathIndex } from './receiver/receiver-server.ts';
 import { apiVersionOf } from './toolkit-kinds.ts';
@@ -87,8 +88,28 @@ export async function setupNotificationController(options: NotificationControlle
     logger,
     ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
   });
+  // a Provider or Alert that cannot be used is told when it is written, not only when an event needs it
   providers.onEvent((event) => {
-    if (event.type === 'DELETED') void notifiers.drop(event.object.metadata?.namespace ?? '', event.object.metadata?.name ?? '');
+    const { object } = event;
+    if (event.type === 'DELETED') return void notifiers.drop(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
+    if (object.spec?.suspend) return;
+    void notifiers.get(object).then((notifier) => {
+      if (notifier instanceof ProviderConfigError) problems.report(object, 'ValidationFailed', notifier.message);
+    });
+  });
+  alerts.onEvent((event) => {
+    const { object } = event;
+    if (event.type === 'DELETED' || object.spec?.suspend) return;
+    const namespace = object.metadata?.namespace ?? '';
+    const providerName = object.spec?.providerRef.name ?? '';
+    // an Alert and its Provider applied together arrive on two watches in either order: look a little later
+    setTimeout(() => {
+      void providers.hasSynced().then(() => {
+        const current = alerts.get(namespace, object.metadata?.name ?? '');
+        if (current?.spec?.providerRef.name !== providerName || current.spec.suspend) return;
+        if (!providers.get(namespace, providerName)) problems.report(current, 'ProviderNotFound', `spec.providerRef: Provider ${namespace}/${providerName} not found`);
+      });
+    }, 2_000).unref();
   });
 
   // events are matched against complete caches: a door opens only after the first list of Alerts and Providers

@@ -165,3 +165,16 @@ describe('a provider that keeps failing', () => {
     }
   });
 });
+
+describe('an Alert whose Provider does not exist', () => {
+  it('is named in a Warning Event on the Alert as soon as it is created, before any event', async () => {
+    const { client } = harness;
+    await client.create(alert(namespace, 'orphan', { providerRef: { name: 'nowhere' }, eventSources: [{ kind: 'Bucket', name: '*' }] }));
+    const warnings = await eventually(async () => {
+      const found = await warningsOn(client, namespace, 'Alert', 'orphan');
+      if (found.length === 0) throw new Error('no Warning Event yet');
+      return found;
+    });
+    expect(warnings).toEqual([`spec.providerRef: Provider ${namespace}/nowhere not found`]);
+  });
+});
