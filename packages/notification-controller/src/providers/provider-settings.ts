@@ -93,7 +93,24 @@ export async function providerSettings(provider: Provider, readSecret: SecretRea
       spec.secretRef ? `no address: spec.address is empty and Secret ${namespace}/${spec.secretRef.name} has no key address` : 'no address: spec.address is empty and no secretRef gives one',
     );
   }
+  const addressProblem = settings.address ? invalidAddress(spec.type, settings.address) : undefined;
+  if (addressProblem) {
+    // the address itself is not repeated: a webhook URL is a credential
+    const where = spec.secretRef && settings.address !== (spec.address ?? '') ? `Secret ${namespace}/${spec.secretRef.name} key address` : 'spec.address';
+    return new ProviderConfigError(`${where} ${addressProblem}`);
+  }
   return settings;
+}
+
+function invalidAddress(type: string, address: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return 'is not a URL';
+  }
+  const schemes = type === 'nats' ? ['nats:', 'tls:'] : ['http:', 'https:'];
+  return schemes.includes(url.protocol) ? undefined : `has the scheme ${url.protocol}, not ${schemes.join(' or ')}`;
 }
 
 async function secretData(readSecret: SecretReader, namespace: string, name: string): Promise<Record<string, string> | ProviderConfigError> {
