@@ -20,8 +20,8 @@ export interface EventPipelineOptions {
   labelsOf: MatchOptions['labelsOf'];
   problems: ProblemReporter;
   logger: Logger;
-  /** Counts, for metrics and the bench. */
-  onOutcome?: (outcome: 'delivered' | 'failed' | 'held-back') => void;
+  /** Counts, for metrics and tests: the Provider type ('' when held back before a Provider was chosen) and how long. */
+  onOutcome?: (outcome: 'delivered' | 'failed' | 'held-back', providerType: string, seconds?: number) => void;
 }
 
 export class EventPipeline {
@@ -47,7 +47,7 @@ export class EventPipeline {
       if (!decision.send) {
         if (decision.heldBack !== 'severity') {
           logger.debug({ alert: `${alertNamespace}/${alert.metadata?.name}`, object: describeObject(event.involvedObject), heldBack: decision.heldBack }, 'Event held back');
-          this.#options.onOutcome?.('held-back');
+          this.#options.onOutcome?.('held-back', '');
         }
         continue;
       }
@@ -64,11 +64,12 @@ export class EventPipeline {
   }
 
   async #send(event: FluxEvent, alert: Alert, provider: Provider): Promise<void> {
+    const takenAt = performance.now();
     const { problems, lanes } = this.#options;
     const notifier = await this.#options.notifiers.get(provider);
     if (notifier instanceof ProviderConfigError) {
       problems.report(provider, 'ValidationFailed', notifier.message);
-      this.#options.onOutcome?.('failed');
+      this.#options.onOutcome?.('failed', provider.spec?.type ?? '');
       return;
     }
     const providerLabel = `${provider.spec?.type} Provider ${provider.metadata?.namespace}/${provider.metadata?.name}`;
@@ -81,7 +82,7 @@ export class EventPipeline {
           problems.warn(provider, 'NotificationFailed', message);
         },
         onSettled: (delivered) => {
-          this.#options.onOutcome?.(delivered ? 'delivered' : 'failed');
+          this.#options.onOutcome?.(delivered ? 'delivered' : 'failed', provider.spec?.type ?? '', (performance.now() - takenAt) / 1000);
           settled();
         },
       });

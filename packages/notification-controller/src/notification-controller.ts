@@ -24,6 +24,7 @@ import { EventPipeline } from './event-pipeline.ts';
 import { startEventServer } from './event-server.ts';
 import type { FluxEvent, InvolvedObject } from './flux-event.ts';
 import { watchKubernetesEvents } from './kube-event-watch.ts';
+import { NotificationMetrics, type Door } from './notification-metrics.ts';
 import { ProblemReporter } from './problem-reporter.ts';
 import { ProviderNotifiers } from './provider-notifiers.ts';
 import { ProviderConfigError } from './providers/provider-settings.ts';
@@ -51,7 +52,6 @@ export interface NotificationControllerOptions {
   watchKubernetesEvents?: boolean;
   delivery?: DeliveryLanesOptions;
   concurrency?: number;
-  onOutcome?: (outcome: 'delivered' | 'failed' | 'held-back') => void;
 }
 
 export interface NotificationController {
@@ -74,6 +74,7 @@ export async function setupNotificationController(options: NotificationControlle
   receivers.index(webhookPathIndex, (receiver) => (receiver.status?.webhookPath ? [receiver.status.webhookPath] : []));
 
   const problems = new ProblemReporter(options.events, logger);
+  const metrics = new NotificationMetrics(manager.metrics.registry);
   const notifiers = new ProviderNotifiers((namespace, name) => readSecret(client, namespace, name));
   const lanes = new DeliveryLanes(options.delivery);
   const pipeline = new EventPipeline({
@@ -86,7 +87,10 @@ export async function setupNotificationController(options: NotificationControlle
     labelsOf: labelsCache(client),
     problems,
     logger,
-    ...(options.onOutcome ? { onOutcome: options.onOutcome } : {}),
+    onOutcome: (outcome, providerType, seconds) => {
+      metrics.deliveries.inc({ provider_type: providerType, outcome });
+      if (seconds !== undefined && outcome === 'delivered') metrics.deliverySeconds.observe({ provider_type: providerType }, seconds);
+    },
   });
   // a Provider or Alert that cannot be used is told when it is written, not only when an event needs it
   providers.onEvent((event) => {
@@ -114,7 +118,8 @@ export async function setupNotificationController(options: NotificationControlle
 
   // events are matched against complete caches: a door opens only after the first list of Alerts and Providers
   const synced = Promise.all([alerts.hasSynced(), providers.hasSynced()]);
-  const dispatch = async (event: FluxEvent): Promise<void> => {
+  const dispatch = async (event: FluxEvent, door: Door): Promise<void> => {
+    metrics.events.inc({ door });
     await synced;
     await pipeline.dispatch(event);
   };
@@ -133,13 +138,13 @@ export async function setupNotificationController(options: NotificationControlle
       // one reader of the Events, or every replica would send each of them; the event API and the Receiver
       // server answer on every replica (the Service may pick any)
       needsLeaderElection: true,
-      start: (signal) => watchKubernetesEvents({ client, namespace: options.namespace, dispatch, checkpoints, logger: logger.child({ door: 'kubernetes-events' }) }, signal),
+      start: (signal) => watchKubernetesEvents({ client, namespace: options.namespace, dispatch: (event) => dispatch(event, 'kubernetes'), checkpoints, logger: logger.child({ door: 'kubernetes-events' }) }, signal),
     });
   }
 
   const eventAddress = parseListenAddress(options.eventsAddress, '--events-addr');
   const eventServer = eventAddress
-    ? await startEventServer(eventAddress, (event) => void dispatch(event).catch((error: unknown) => logger.error({ err: error }, 'Event dispatch failed')), logger.child({ door: 'event-api' }))
+    ? await startEventServer(eventAddress, (event) => void dispatch(event, 'http').catch((error: unknown) => logger.error({ err: error }, 'Event dispatch failed')), logger.child({ door: 'event-api' }))
     : undefined;
   if (eventServer) logger.info({ url: eventServer.url }, 'Accepting events (Flux event API)');
 

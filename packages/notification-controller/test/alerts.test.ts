@@ -109,6 +109,11 @@ describe("Flux's HTTP event API", () => {
     const refused = await fetch(`${url}/`, { method: 'POST', body: JSON.stringify({ ...event, severity: 'loud' }) });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('severity must be info, error or trace');
+    const metrics = await harness.metrics();
+    expect(metrics).toContain('fluxion_notification_events_total{door="http"} 1');
+    expect(metrics).toMatch(/fluxion_notification_events_total\{door="kubernetes"\} [1-9]/);
+    expect(metrics).toMatch(/fluxion_notification_deliveries_total\{provider_type="slack",outcome="delivered"\} [1-9]/);
+    expect(metrics).toMatch(/fluxion_notification_deliveries_total\{provider_type="",outcome="held-back"\} [1-9]/);
   });
 });
 

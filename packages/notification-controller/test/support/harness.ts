@@ -14,6 +14,8 @@ export interface Harness {
   /** Records Events as source- or kustomize-controller do (runtime EventRecorder, Flux annotations). */
   recorder(reportingController: string): EventRecorder;
   stop(): Promise<void>;
+  /** The controller's Prometheus exposition, as /metrics serves it. */
+  metrics(): Promise<string>;
   /** Stops this controller and starts a new one on the same namespace (the same checkpoint). */
   restart(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function startHarness(overrides: Partial<NotificationControllerOpti
     logs,
     recorder: (reportingController) => new EventRecorder(client, { reportingController }),
     stop: () => manager.stop(),
+    metrics: () => manager.metrics.render(),
     restart: async () => {
       await manager.stop();
       await start();
