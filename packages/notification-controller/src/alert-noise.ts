@@ -34,9 +34,13 @@ export interface NoiseDecision {
   heldBack?: 'unchanged-failure' | 'rate-limited' | 'severity';
 }
 
+/** The failures an Alert has told and not yet seen recover, kept across restarts so they are not told again. */
+export type OpenFailures = Record<string, { since: number; message: string; sentAt: number }>;
+
 export class AlertNoiseFilter {
   readonly #options: Required<NoiseFilterOptions>;
   readonly #pairs = new Map<string, PairState>();
+  #failuresChanged = false;
 
   constructor(options: NoiseFilterOptions) {
     this.#options = { now: Date.now, capacity: 100_000, ...options };
@@ -66,6 +70,7 @@ export class AlertNoiseFilter {
       if (unchanged && !remind) return this.#held(pairKey, state, 'unchanged-failure');
       state.failingSince ??= now;
       state.failureMessage = event.message;
+      this.#failuresChanged = true;
       return this.#sent(pairKey, state, event, sentKey, now);
     }
 
@@ -73,11 +78,30 @@ export class AlertNoiseFilter {
       const recovery = recoveryEvent(event, now - state.failingSince);
       delete state.failingSince;
       delete state.failureMessage;
+      this.#failuresChanged = true;
       return this.#sent(pairKey, state, recovery, sentKey, now);
     }
     if (!severityPasses) return { heldBack: 'severity' };
     if (rateLimited) return this.#held(pairKey, state, 'rate-limited');
     return this.#sent(pairKey, state, event, sentKey, now);
+  }
+
+  /** The open failures, or undefined when they did not change since the last call. */
+  takeOpenFailures(): OpenFailures | undefined {
+    if (!this.#failuresChanged) return undefined;
+    this.#failuresChanged = false;
+    const open: OpenFailures = {};
+    for (const [key, state] of this.#pairs) {
+      if (state.failingSince !== undefined) open[key] = { since: state.failingSince, message: state.failureMessage ?? '', sentAt: state.lastSentAt };
+    }
+    return open;
+  }
+
+  /** Restores what a previous process told (before any event is decided). */
+  restoreOpenFailures(open: OpenFailures): void {
+    for (const [key, failure] of Object.entries(open)) {
+      this.#remember(key, { failingSince: failure.since, failureMessage: failure.message, lastSentAt: failure.sentAt });
+    }
   }
 
   /** How many (Alert, object) pairs are remembered. */

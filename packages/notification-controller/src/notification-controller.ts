@@ -17,7 +17,7 @@ import {
   listenHttp,
 } from '@fluxion/runtime';
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import { AlertNoiseFilter, type NoiseMode } from './alert-noise.ts';
+import { AlertNoiseFilter, type NoiseMode, type OpenFailures } from './alert-noise.ts';
 import { DeliveryLanes, type DeliveryLanesOptions } from './delivery-lanes.ts';
 import { EventCheckpointStore } from './event-checkpoint-store.ts';
 import { EventPipeline } from './event-pipeline.ts';
@@ -74,6 +74,8 @@ export async function setupNotificationController(options: NotificationControlle
   receivers.index(webhookPathIndex, (receiver) => (receiver.status?.webhookPath ? [receiver.status.webhookPath] : []));
 
   const problems = new ProblemReporter(options.events, logger);
+  const noise = new AlertNoiseFilter({ mode: options.noiseMode, rateLimitMs: options.rateLimitMs });
+  const state = new EventCheckpointStore(client, options.checkpoint.namespace, options.checkpoint.name);
   const metrics = new NotificationMetrics(manager.metrics.registry);
   const notifiers = new ProviderNotifiers((namespace, name) => readSecret(client, namespace, name));
   const lanes = new DeliveryLanes(options.delivery);
@@ -82,7 +84,7 @@ export async function setupNotificationController(options: NotificationControlle
     provider: (namespace, name) => providers.get(namespace, name),
     notifiers,
     lanes,
-    noise: new AlertNoiseFilter({ mode: options.noiseMode, rateLimitMs: options.rateLimitMs }),
+    noise,
     noCrossNamespaceRefs: options.noCrossNamespaceRefs,
     labelsOf: labelsCache(client),
     problems,
@@ -117,7 +119,8 @@ export async function setupNotificationController(options: NotificationControlle
   });
 
   // events are matched against complete caches: a door opens only after the first list of Alerts and Providers
-  const synced = Promise.all([alerts.hasSynced(), providers.hasSynced()]);
+  // and after the failures a previous process told are known, so a restart does not tell them again
+  const synced = Promise.all([alerts.hasSynced(), providers.hasSynced(), restoreOpenFailures(state, noise, logger)]);
   const dispatch = async (event: FluxEvent, door: Door): Promise<void> => {
     metrics.events.inc({ door });
     await synced;
@@ -131,8 +134,14 @@ export async function setupNotificationController(options: NotificationControlle
     if (!alerts.isSynced || !providers.isSynced || !receivers.isSynced) throw new Error('the Alert, Provider and Receiver caches have not finished their first list');
   });
 
+  manager.addRunnable({
+    name: 'open-failures',
+    needsLeaderElection: true,
+    start: (signal) => keepOpenFailures(state, noise, logger, signal),
+  });
+
   if (options.watchKubernetesEvents !== false) {
-    const checkpoints = new EventCheckpointStore(client, options.checkpoint.namespace, options.checkpoint.name);
+    const checkpoints = state;
     manager.addRunnable({
       name: 'kubernetes-events',
       // one reader of the Events, or every replica would send each of them; the event API and the Receiver
@@ -194,6 +203,29 @@ export async function setupNotificationController(options: NotificationControlle
   });
 
   return { pipeline, lanes, alerts, providers, receivers, eventServer, receiverServer };
+}
+
+const openFailuresKey = 'open-failures.json';
+
+async function restoreOpenFailures(state: EventCheckpointStore, noise: AlertNoiseFilter, logger: Logger): Promise<void> {
+  try {
+    const open = await state.loadKey(openFailuresKey);
+    if (open && typeof open === 'object') noise.restoreOpenFailures(open as OpenFailures);
+  } catch (error) {
+    logger.warn({ err: error, checkpoint: state.where }, 'Could not read the failures told before the restart; ongoing ones may be told again');
+  }
+}
+
+/** Writes the open failures when they change (every 2 s at most) and once more at shutdown. */
+async function keepOpenFailures(state: EventCheckpointStore, noise: AlertNoiseFilter, logger: Logger, signal: AbortSignal): Promise<void> {
+  const save = async (): Promise<void> => {
+    const open = noise.takeOpenFailures();
+    if (open) await state.saveKey(openFailuresKey, open, logger);
+  };
+  const timer = setInterval(() => void save(), 2_000);
+  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  clearInterval(timer);
+  await save();
 }
 
 function cacheOf<T extends KubernetesObject>(

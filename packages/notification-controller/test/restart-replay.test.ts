@@ -63,4 +63,17 @@ describe('restart', () => {
     expect(delivered('recorded while down')).toHaveLength(1);
     expect(delivered('after the restart')).toHaveLength(1);
   });
+
+  it('does not tell again, after a restart, a failure it told before', async () => {
+    const fail = (message: string) => harness.recorder('source-controller').record({ object: repository, type: 'Warning', reason: 'GitOperationFailed', message });
+    await fail('failed to checkout: authentication required');
+    await sink.waitFor((request) => request.body.includes('authentication required'), 15_000);
+    await harness.restart();
+    await fail('failed to checkout: authentication required');
+    await fail('failed to checkout: repository not found');
+    await sink.waitFor((request) => request.body.includes('repository not found'), 20_000);
+    await record('stored artifact after the fix');
+    await sink.waitFor((request) => request.body.includes('is Ready again after'), 15_000);
+    expect(delivered('failed to checkout: authentication required')).toHaveLength(1);
+  });
 });
