@@ -8,7 +8,6 @@ import {
   type Logger,
   type Manager,
   type RunningHttpServer,
-  isNotFound,
   objectKey,
   Reflector,
   ReconcileRequestAnnotation,
@@ -16,21 +15,22 @@ import {
   parseListenAddress,
   listenHttp,
 } from '@fluxion/runtime';
-import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import { AlertNoiseFilter, type NoiseMode, type OpenFailures } from './alert-noise.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { AlertNoiseFilter, type NoiseMode } from './alert-noise.ts';
 import { DeliveryLanes, type DeliveryLanesOptions } from './delivery-lanes.ts';
 import { EventCheckpointStore } from './event-checkpoint-store.ts';
 import { EventPipeline } from './event-pipeline.ts';
 import { startEventServer } from './event-server.ts';
-import type { FluxEvent, InvolvedObject } from './flux-event.ts';
+import type { FluxEvent } from './flux-event.ts';
 import { watchKubernetesEvents } from './kube-event-watch.ts';
 import { NotificationMetrics, type Door } from './notification-metrics.ts';
+import { labelsCache, readSecret } from './object-reads.ts';
+import { keepOpenFailures, restoreOpenFailures } from './open-failures.ts';
 import { ProblemReporter } from './problem-reporter.ts';
 import { ProviderNotifiers } from './provider-notifiers.ts';
 import { ProviderConfigError } from './providers/provider-settings.ts';
 import { ReceiverReconciler } from './receiver/receiver-reconciler.ts';
 import { receiverHandler, webhookPathIndex } from './receiver/receiver-server.ts';
-import { apiVersionOf } from './toolkit-kinds.ts';
 
 export interface NotificationControllerOptions {
   manager: Manager;
@@ -205,29 +205,6 @@ export async function setupNotificationController(options: NotificationControlle
   return { pipeline, lanes, alerts, providers, receivers, eventServer, receiverServer };
 }
 
-const openFailuresKey = 'open-failures.json';
-
-async function restoreOpenFailures(state: EventCheckpointStore, noise: AlertNoiseFilter, logger: Logger): Promise<void> {
-  try {
-    const open = await state.loadKey(openFailuresKey);
-    if (open && typeof open === 'object') noise.restoreOpenFailures(open as OpenFailures);
-  } catch (error) {
-    logger.warn({ err: error, checkpoint: state.where }, 'Could not read the failures told before the restart; ongoing ones may be told again');
-  }
-}
-
-/** Writes the open failures when they change (every 2 s at most) and once more at shutdown. */
-async function keepOpenFailures(state: EventCheckpointStore, noise: AlertNoiseFilter, logger: Logger, signal: AbortSignal): Promise<void> {
-  const save = async (): Promise<void> => {
-    const open = noise.takeOpenFailures();
-    if (open) await state.saveKey(openFailuresKey, open, logger);
-  };
-  const timer = setInterval(() => void save(), 2_000);
-  await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  clearInterval(timer);
-  await save();
-}
-
 function cacheOf<T extends KubernetesObject>(
   client: KubeClient,
   version: string,
@@ -242,40 +219,4 @@ function cacheOf<T extends KubernetesObject>(
     },
     onHandlerError: (error) => logger.error({ err: error }, `${kind} event handler failed`),
   });
-}
-
-async function readSecret(client: KubeClient, namespace: string, name: string): Promise<V1Secret | undefined> {
-  try {
-    return await client.get<V1Secret>({ apiVersion: 'v1', kind: 'Secret', namespace, name });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-/** Labels for `matchLabels`, read once per object every few seconds: a burst about one object is one GET. */
-function labelsCache(client: KubeClient, ttlMs = 5_000): (object: InvolvedObject) => Promise<Record<string, string> | undefined> {
-  const cache = new Map<string, { at: number; labels: Promise<Record<string, string> | undefined> }>();
-  return (object) => {
-    const key = `${object.kind}/${object.namespace}/${object.name}`;
-    const cached = cache.get(key);
-    if (cached && Date.now() - cached.at < ttlMs) return cached.labels;
-    if (cache.size > 10_000) cache.clear();
-    const labels = labelsOf(client, object);
-    cache.set(key, { at: Date.now(), labels });
-    labels.catch(() => cache.delete(key));
-    return labels;
-  };
-}
-
-async function labelsOf(client: KubeClient, object: InvolvedObject): Promise<Record<string, string> | undefined> {
-  const apiVersion = apiVersionOf(object.kind, object.apiVersion);
-  if (!apiVersion) return undefined;
-  try {
-    const found = await client.get({ apiVersion, kind: object.kind, namespace: object.namespace, name: object.name });
-    return found.metadata?.labels ?? {};
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }
