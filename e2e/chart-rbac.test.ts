@@ -1,4 +1,4 @@
-// The chart's RBAC is enough, and no more: both controllers run as the chart's ServiceAccounts
+// The chart's RBAC is enough, and no more: the controllers run as the chart's ServiceAccounts
 // (impersonated, with the rendered Roles and bindings applied for real) and do their jobs; with
 // rbac.clusterAdmin=false kustomize-controller applies only as the ServiceAccount a Kustomization names.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -6,7 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '@fluxion/api';
 import { RegistryClient } from '@fluxion/runtime';
-import { pushArtifact, startGitHttpServer, startOciRegistry, useTestNamespace, type GitHttpServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
+import {
+  freePort,
+  pollUntil,
+  pushArtifact,
+  startGitHttpServer,
+  startOciRegistry,
+  startWebhookSink,
+  useTestNamespace,
+  type GitHttpServer,
+  type TestNamespace,
+  type WebhookSink,
+} from '@fluxion/testenv';
 import type { CoreV1Event, KubernetesObject, V1ConfigMap, V1Lease } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
@@ -28,6 +39,8 @@ describe('the chart RBAC, used by the controllers themselves', () => {
   let git: GitHttpServer;
   let scratch: string;
   let chartRbac: KubernetesObject[] = [];
+  let sink: WebhookSink;
+  let receiverUrl: string;
   const controllers = new Map<ControllerName, ControllerProcess>();
 
   const kustomization = (name: string, path: string, serviceAccountName?: string): object => ({
@@ -60,6 +73,7 @@ describe('the chart RBAC, used by the controllers themselves', () => {
         'sourceController.watchAllNamespaces': 'false',
         'kustomizeController.watchAllNamespaces': 'false',
         'kustomizeController.rbac.clusterAdmin': 'false',
+        'notificationController.watchAllNamespaces': 'false',
       },
     });
     chartRbac = rendered.filter((object) => rbacKinds.has(object.kind ?? ''));
@@ -82,9 +96,17 @@ describe('the chart RBAC, used by the controllers themselves', () => {
     git.repositories.create('config');
     git.repositories.commit('config', { 'tenant/configmap.yaml': configMapFile('applied-as-tenant'), 'controller/configmap.yaml': configMapFile('applied-as-controller') });
 
-    for (const name of ['source-controller', 'kustomize-controller'] as const) {
+    sink = await startWebhookSink();
+    const receiverPort = await freePort();
+    receiverUrl = `http://127.0.0.1:${receiverPort}`;
+    for (const name of ['source-controller', 'kustomize-controller', 'notification-controller'] as const) {
       const kubeconfigPath = writeServiceAccountKubeconfig(env.kubeconfigPath, env.namespace, name, join(scratch, `${name}.kubeconfig`));
-      const args = name === 'source-controller' ? [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0'] : [];
+      const args =
+        name === 'source-controller'
+          ? [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0']
+          : name === 'notification-controller'
+            ? ['--events-addr=127.0.0.1:0', `--receiverAddr=127.0.0.1:${receiverPort}`]
+            : [];
       controllers.set(
         name,
         await startControllerProcess(name, {
@@ -97,6 +119,20 @@ describe('the chart RBAC, used by the controllers themselves', () => {
     }
 
     await apply(cluster, [
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'receiver-token', namespace: env.namespace }, stringData: { token: 'chart-rbac-token' } },
+      { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { name: 'sink', namespace: env.namespace }, spec: { type: 'generic', address: `${sink.url}/events` } },
+      {
+        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+        kind: 'Alert',
+        metadata: { name: 'sources', namespace: env.namespace },
+        spec: { providerRef: { name: 'sink' }, eventSources: [{ kind: 'GitRepository', name: '*' }] },
+      },
+      {
+        apiVersion: 'notification.toolkit.fluxcd.io/v1',
+        kind: 'Receiver',
+        metadata: { name: 'push', namespace: env.namespace },
+        spec: { type: 'generic', secretRef: { name: 'receiver-token' }, resources: [{ kind: 'GitRepository', name: 'config' }] },
+      },
       {
         apiVersion: GIT,
         kind: 'GitRepository',
@@ -116,6 +152,7 @@ describe('the chart RBAC, used by the controllers themselves', () => {
     }
     for (const controller of controllers.values()) await controller.stop();
     await git?.stop();
+    await sink?.stop();
     // Cluster-scoped, so the namespace's deletion does not take them.
     for (const object of chartRbac.filter((candidate) => !candidate.metadata?.namespace)) {
       await cluster.objects.delete(object).catch(() => undefined);
@@ -183,5 +220,27 @@ describe('the chart RBAC, used by the controllers themselves', () => {
       await pollUntil('OCIRepository oci deleted', async () => ((await read(cluster, GIT, 'OCIRepository', 'oci', env.namespace)) ? undefined : true), 60_000).catch(() => undefined);
       await registry.stop();
     }
+  });
+
+  it('lets notification-controller watch the Events, read Alerts, Providers and Secrets, keep its checkpoint and hold its Lease', async () => {
+    const delivered = await sink.waitFor((request) => request.body.includes('"reason":"NewArtifact"'), 90_000);
+    expect(JSON.parse(delivered.body)).toMatchObject({ involvedObject: { kind: 'GitRepository', name: 'config' }, severity: 'info' });
+    await pollUntil('the event checkpoint ConfigMap', async () => read<V1ConfigMap>(cluster, 'v1', 'ConfigMap', 'notification-controller-events', env.namespace), 30_000);
+    const lease = await read<V1Lease>(cluster, 'coordination.k8s.io/v1', 'Lease', 'notification-controller-leader-election', env.namespace);
+    expect(lease?.spec?.holderIdentity).toBeTruthy();
+  });
+
+  it('lets notification-controller write Receiver status and annotate the targets of a webhook call', async () => {
+    const path = await pollUntil('Receiver push Ready', async () => {
+      const receiver = await read<KubernetesObject & { status?: { webhookPath?: string } }>(cluster, 'notification.toolkit.fluxcd.io/v1', 'Receiver', 'push', env.namespace);
+      return conditionOf(receiver, 'Ready')?.status === 'True' ? receiver?.status?.webhookPath : undefined;
+    }, 60_000);
+    const answer = await pollUntil('the Receiver answering', async () => {
+      const response = await fetch(`${receiverUrl}${path}`, { method: 'POST', body: '{}' });
+      return response.status === 404 ? undefined : `${response.status} ${(await response.text()).trim()}`;
+    });
+    expect(answer).toBe('200 reconcile requested for 1 object(s)');
+    const repository = await read(cluster, GIT, 'GitRepository', 'config', env.namespace);
+    expect(repository?.metadata?.annotations?.['reconcile.fluxcd.io/requestedAt']).toBeTruthy();
   });
 });

@@ -47,7 +47,7 @@ describe('helm template with the defaults', () => {
     const objects = await render();
     const ids = objectIds(objects);
     for (const crd of loadCrds()) expect(ids).toContain(`CustomResourceDefinition/${crd.metadata.name}`);
-    for (const component of ['source-controller', 'kustomize-controller']) {
+    for (const component of ['source-controller', 'kustomize-controller', 'notification-controller']) {
       expect(ids).toEqual(
         expect.arrayContaining([
           `ServiceAccount/${component}`,
@@ -59,9 +59,10 @@ describe('helm template with the defaults', () => {
       );
     }
     expect(ids).toContain('Service/source-controller');
+    expect(ids).toEqual(expect.arrayContaining(['Service/notification-controller', 'Service/webhook-receiver']));
     expect(ids).toContain(`ClusterRole/fluxion:${namespace}:source-controller`);
     // Nothing of the controllers that are not built yet, and no optional extras.
-    expect(ids.filter((id) => /helm-controller|notification|image-/.test(id))).toEqual([]);
+    expect(ids.filter((id) => /helm-controller|image-/.test(id))).toEqual([]);
     expect(objects.filter((object) => ['NetworkPolicy', 'ServiceMonitor'].includes(object.kind ?? ''))).toEqual([]);
   });
 
@@ -172,6 +173,7 @@ describe('helm template with the other settings', () => {
       'kustomizeController.watchAllNamespaces': 'false',
       'kustomizeController.defaultServiceAccount': 'tenant',
       'sourceController.watchAllNamespaces': 'false',
+      'notificationController.watchAllNamespaces': 'false',
     });
     expect(JSON.stringify(objects)).not.toContain('cluster-admin');
     const role = findObject<V1ClusterRole>(objects, 'ClusterRole', `fluxion:${namespace}:kustomize-controller`);

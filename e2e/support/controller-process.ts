@@ -4,7 +4,12 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, pollUntil, StopPolling } from '@fluxion/testenv';
 
-export type ControllerName = 'source-controller' | 'kustomize-controller' | 'image-reflector-controller' | 'image-automation-controller';
+export type ControllerName =
+  | 'source-controller'
+  | 'kustomize-controller'
+  | 'notification-controller'
+  | 'image-reflector-controller'
+  | 'image-automation-controller';
 
 export interface ControllerProcess {
   name: ControllerName;

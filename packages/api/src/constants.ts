@@ -89,3 +89,14 @@ export const KustomizeNameLabel = 'kustomize.toolkit.fluxcd.io/name';
 export const KustomizeNamespaceLabel = 'kustomize.toolkit.fluxcd.io/namespace';
 /** Field manager used when Fluxion installs its own CRDs. */
 export const CrdFieldManager = 'fluxion-api';
+
+/** notification.toolkit.fluxcd.io: Provider and Alert are served at v1beta3 (Flux has no v1 for them), Receiver at v1. */
+export const NotificationGroup = 'notification.toolkit.fluxcd.io';
+export const NotificationApiVersion = 'notification.toolkit.fluxcd.io/v1beta3';
+export const ReceiverApiVersion = 'notification.toolkit.fluxcd.io/v1';
+export const NotificationKind = {
+  Provider: 'Provider',
+  Alert: 'Alert',
+  Receiver: 'Receiver',
+} as const;
+export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];

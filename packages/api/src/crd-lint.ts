@@ -18,10 +18,13 @@ export function lintCrd(crd: CrdManifest, file: { group: string; name: string })
   if (versions.filter((version) => version.storage).length !== 1) problems.push('exactly one version must be the storage version');
   for (const version of versions) {
     const where = `versions[${version.name}]`;
-    if (version.subresources?.status === undefined) problems.push(`${where}: needs the status subresource`);
     const columns = new Map((version.additionalPrinterColumns ?? []).map((column) => [column.name, column]));
-    if (columns.get('Ready')?.jsonPath !== readyStatusPath) problems.push(`${where}: printer column Ready must show ${readyStatusPath}`);
-    if (columns.get('Status')?.jsonPath !== readyMessagePath) problems.push(`${where}: printer column Status must show ${readyMessagePath}`);
+    // Kinds without a status (notification's v1beta3 Provider and Alert) need neither the subresource nor the Ready columns.
+    if (version.schema.openAPIV3Schema.properties?.status !== undefined) {
+      if (version.subresources?.status === undefined) problems.push(`${where}: needs the status subresource`);
+      if (columns.get('Ready')?.jsonPath !== readyStatusPath) problems.push(`${where}: printer column Ready must show ${readyStatusPath}`);
+      if (columns.get('Status')?.jsonPath !== readyMessagePath) problems.push(`${where}: printer column Status must show ${readyMessagePath}`);
+    }
     if (columns.get('Age')?.type !== 'date') problems.push(`${where}: printer column Age must be a date`);
     problems.push(...lintSchema(version.schema.openAPIV3Schema, `${where}.schema`));
   }

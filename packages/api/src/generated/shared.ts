@@ -75,6 +75,28 @@ export interface GitRepositoryRef {
   commit?: string;
 }
 
+/** An object by kind and name ('*' for all), optionally in another namespace and filtered by labels. */
+export interface CrossNamespaceObjectReference {
+  /** API version of the referent. */
+  apiVersion?: string;
+  /** Kind of the referent. */
+  kind: 'Bucket' | 'GitRepository' | 'Kustomization' | 'HelmRelease' | 'HelmChart' | 'HelmRepository' | 'ImageRepository' | 'ImagePolicy' | 'ImageUpdateAutomation' | 'OCIRepository' | 'ArtifactGenerator' | 'ExternalArtifact';
+  /**
+   * Name of the referent; '*' matches every object of the kind.
+   * @minLength 1
+   * @maxLength 253
+   */
+  name: string;
+  /**
+   * Namespace of the referent; the Alert's namespace when empty.
+   * @minLength 1
+   * @maxLength 253
+   */
+  namespace?: string;
+  /** Labels the referent must carry; only used with name '*'. */
+  matchLabels?: Record<string, string>;
+}
+
 export interface Artifact {
   /** Location of the file relative to the root of the artifact storage. */
   path: string;

@@ -1,0 +1,79 @@
+// notification-controller: Flux's flags, the event doors, the delivery pipeline and the Receiver server, and start.
+import {
+  boolFlag,
+  createClient,
+  createLogger,
+  durationFlag,
+  EventRecorder,
+  FlagSet,
+  loadKubeConfig,
+  Manager,
+  parseFlagsOrExit,
+  runtimeFlags,
+  runtimeNamespace,
+  runtimeOptionsFromFlags,
+  stringFlag,
+  watchScope,
+} from '@fluxion/runtime';
+import { noiseModes, type NoiseMode } from './alert-noise.ts';
+import { FeatureGateError, parseFeatureGates } from './feature-gates.ts';
+import { setupNotificationController } from './notification-controller.ts';
+
+const controllerName = 'notification-controller';
+
+const flagSet = new FlagSet(controllerName, runtimeFlags).with({
+  'events-addr': stringFlag(':9090', 'The address the event endpoint (Flux event API) binds to.'),
+  receiverAddr: stringFlag(':9292', 'The address the webhook receiver endpoint binds to.'),
+  'rate-limit-interval': durationFlag(5 * 60_000, 'Identical events within this interval are sent once.'),
+  'alert-noise': stringFlag(
+    'on-change',
+    "on-change: a failure is sent when it starts and when its message changes, and once when the object recovers; flux: Flux's behaviour, every event with identical ones held back for --rate-limit-interval.",
+    noiseModes,
+  ),
+  'events-checkpoint': stringFlag(`${controllerName}-events`, 'The ConfigMap (in the controller namespace) recording which Kubernetes Events were delivered.'),
+  'watch-kubernetes-events': boolFlag(true, 'Read the toolkit controllers\' Kubernetes Events (in addition to the event API).'),
+  'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs turning experimental features on or off.'),
+  kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+});
+
+const flags = parseFlagsOrExit(flagSet);
+const options = runtimeOptionsFromFlags(flags);
+const logger = createLogger({ level: options.logLevel, encoding: options.logEncoding });
+
+try {
+  process.exitCode = await run();
+} catch (error) {
+  logger.error({ err: error }, 'Unable to start the controller');
+  process.exitCode = 1;
+}
+
+async function run(): Promise<number> {
+  const gates = parseFeatureGates(flags['feature-gates']);
+  if (gates instanceof FeatureGateError) throw gates;
+  const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
+  const client = createClient({ kubeConfig, qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: controllerName });
+  const manager = new Manager({
+    name: controllerName,
+    logger,
+    kubeConfig,
+    metricsAddress: options.metricsAddress,
+    healthAddress: options.healthAddress,
+    leaderElection: options.leaderElection,
+  });
+  const namespace = runtimeNamespace();
+  await setupNotificationController({
+    manager,
+    client,
+    events: new EventRecorder(client, { reportingController: controllerName }),
+    ...watchScope({ watchAllNamespaces: options.watchAllNamespaces, runtimeNamespace: namespace, watchLabelSelector: options.watchLabelSelector }),
+    eventsAddress: flags['events-addr'],
+    receiverAddress: flags.receiverAddr,
+    noCrossNamespaceRefs: options.noCrossNamespaceRefs,
+    noiseMode: flags['alert-noise'] as NoiseMode,
+    rateLimitMs: flags['rate-limit-interval'],
+    checkpoint: { namespace, name: flags['events-checkpoint'] },
+    watchKubernetesEvents: flags['watch-kubernetes-events'],
+    concurrency: options.concurrency,
+  });
+  return manager.run();
+}
