@@ -13,8 +13,7 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
-import { startControlPlane, startStaticServer, type ControlPlane } from '@fluxion/testenv';
-import { sha256Digest, tarGz } from '../test/support/tar-builder.ts';
+import { sha256Digest, startControlPlane, startStaticServer, tarGz, type ControlPlane } from '@fluxion/testenv';
 
 const { values } = parseArgs({
   options: {

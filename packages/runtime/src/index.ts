@@ -113,3 +113,8 @@ export type { LeaderElectionOptions } from './leader-election.ts';
 export { Manager, runtimeNamespace, defaultGracefulShutdownMs } from './manager.ts';
 export type { ManagerOptions, ManagerLeaderElectionOptions, Runnable, StopReason } from './manager.ts';
 export { apiServerReachableCheck } from './api-server-check.ts';
+// --- artifacts: download by URL, verify the digest, unpack a tar.gz safely ---
+export { fetchArtifact, verifyDigest, ArtifactFetchError, defaultMaxArtifactBytes } from './artifact-fetch.ts';
+export type { FetchArtifactOptions, FetchedArtifact } from './artifact-fetch.ts';
+export { untar, readTarEntries, normalizeEntryPath, UnsafeArchiveError } from './safe-untar.ts';
+export type { TarEntry, UntarResult } from './safe-untar.ts';

@@ -17,3 +17,4 @@ export { startStaticServer, type StaticServerOptions } from './fixtures/static-s
 export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
+export { tarArchive, tarGz, sha256Digest, type TarItem } from './fixtures/tar-builder.ts';

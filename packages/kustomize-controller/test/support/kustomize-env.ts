@@ -8,9 +8,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization, KustomizationSpec } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
-import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
+import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace, pollUntil, sha256Digest, tarGz } from '@fluxion/testenv';
 import { setupKustomizationController, type KustomizationControllerHandle } from '../../src/kustomization-controller.ts';
-import { sha256Digest, tarGz } from './tar-builder.ts';
 
 /** A test namespace with a fake source (tarballs over HTTP, a GitRepository status we write) and no controller. */
 export interface SourceFixture {
