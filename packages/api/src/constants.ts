@@ -88,3 +88,6 @@ export const KustomizeNameLabel = 'kustomize.toolkit.fluxcd.io/name';
 export const KustomizeNamespaceLabel = 'kustomize.toolkit.fluxcd.io/namespace';
 /** Field manager used when Fluxion installs its own CRDs. */
 export const CrdFieldManager = 'fluxion-api';
+/** helm-controller's API group: HelmRelease. */
+export const HelmGroup = 'helm.toolkit.fluxcd.io';
+export const HelmApiVersion = 'helm.toolkit.fluxcd.io/v2';
