@@ -24,6 +24,7 @@ import {
   type Reflector,
   type StatusPatcher,
 } from '@fluxion/runtime';
+import { HealthWaits } from '@fluxion/runtime';
 import type { KObject } from 'kustomize-ts';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
@@ -33,7 +34,6 @@ import { ownerLabels, stampMetadata } from './common-metadata.ts';
 import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf } from './dependencies.ts';
 import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
 import { waitForHealthy } from './health-check.ts';
-import { HealthWaits } from './health-waits.ts';
 import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
 import { applySet } from './apply-set.ts';
 import { appliedMessage, durationOrDefault, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';

@@ -118,3 +118,4 @@ export { fetchArtifact, verifyDigest, ArtifactFetchError, defaultMaxArtifactByte
 export type { FetchArtifactOptions, FetchedArtifact } from './artifact-fetch.ts';
 export { untar, readTarEntries, normalizeEntryPath, UnsafeArchiveError } from './safe-untar.ts';
 export type { TarEntry, UntarResult } from './safe-untar.ts';
+export { HealthWaits } from './health-waits.ts';
