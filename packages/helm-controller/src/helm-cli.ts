@@ -93,10 +93,11 @@ export class HelmCli {
 
 /** helm's `Error: ...` lines (warnings and debug lines dropped), prefix removed, credentials in URLs redacted. */
 export function helmErrorMessage(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter(Boolean);
-  const errors = lines.filter((line) => line.startsWith('Error: ')).map((line) => line.slice('Error: '.length));
-  const chosen = errors.length > 0 ? errors : lines.filter((line) => !line.startsWith('WARNING') && !/^level=(DEBUG|INFO|WARN)/.test(line)).slice(-3);
-  return redactUrlCredentials(chosen.join('; '));
+  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('WARNING') && !/^level=(DEBUG|INFO|WARN)/.test(line));
+  const first = lines.findIndex((line) => line.startsWith('Error: '));
+  // helm's error may go on over several lines (a schema error lists each field): all of it, from the first
+  const chosen = first >= 0 ? lines.slice(first).map((line) => line.replace(/^Error: /, '')) : lines.slice(-3);
+  return redactUrlCredentials(chosen.join(' ').replace(/:\s*$/, ''));
 }
 
 function pick(env: NodeJS.ProcessEnv, keys: readonly string[]): NodeJS.ProcessEnv {
