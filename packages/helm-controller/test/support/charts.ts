@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -77,7 +77,10 @@ export async function packageChart(options: ChartOptions): Promise<Buffer> {
     await writeFile(join(chartDir, 'values.yaml'), options.values ?? 'replicaCount: 0\nmessage: hello\nimage: registry.example.invalid/app:1.0\n');
     if (options.schema) await writeFile(join(chartDir, 'values.schema.json'), JSON.stringify(options.schema, null, 2));
     const templates = { ...(options.bare ? {} : defaultTemplates), ...(options.templates ?? {}) };
-    for (const [file, text] of Object.entries(templates)) await writeFile(join(chartDir, 'templates', file), text);
+    for (const [file, text] of Object.entries(templates)) {
+      await mkdir(dirname(join(chartDir, 'templates', file)), { recursive: true });
+      await writeFile(join(chartDir, 'templates', file), text);
+    }
     await run(helmBinary(), ['package', chartDir, '--destination', dir], { env: { ...process.env, HELM_CACHE_HOME: join(dir, '.h'), HELM_CONFIG_HOME: join(dir, '.h'), HELM_DATA_HOME: join(dir, '.h') } });
     return await readFile(join(dir, `${name}-${options.version}.tgz`));
   } finally {
