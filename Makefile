@@ -5,7 +5,7 @@ FLUXION_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/fluxion
 export FLUXION_CACHE
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm system-packages typecheck test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm s3-server system-packages typecheck test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
 help:
@@ -15,7 +15,7 @@ help:
 	@echo "make cluster       start a control plane in the background (.fluxion/kubeconfig)"
 	@echo "make cluster-down  stop it and remove its state"
 
-setup: toolchain deps kube-binaries helm system-packages
+setup: toolchain deps kube-binaries helm s3-server system-packages
 
 toolchain:
 	@bash scripts/bootstrap-toolchain.sh >/dev/null
@@ -28,6 +28,9 @@ kube-binaries:
 
 helm:
 	@bash charts/fluxion/scripts/install-helm.sh >/dev/null
+
+s3-server:
+	@bash packages/testenv/scripts/install-s3-server.sh >/dev/null
 
 system-packages:
 	@bash scripts/install-system-packages.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs from Debian what the fixture servers need (sshd, an OCI registry, NATS, git); skips what is there.
+# Installs from Debian what the fixture servers need (sshd, an OCI registry and htpasswd for it, NATS, git); skips what is there.
 set -euo pipefail
 
 say() { printf '[system] %s\n' "$*" >&2; }
@@ -10,6 +10,7 @@ declare -A wanted=(
   [docker-registry]=docker-registry
   [nats-server]=nats-server
   [openssl]=openssl
+  [htpasswd]=apache2-utils
 )
 missing=()
 for command in "${!wanted[@]}"; do

@@ -11,6 +11,7 @@ export const Kind = {
   HelmRepository: 'HelmRepository',
   HelmChart: 'HelmChart',
   Bucket: 'Bucket',
+  ExternalArtifact: 'ExternalArtifact',
   Kustomization: 'Kustomization',
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];

@@ -12,7 +12,7 @@ import { artifactChanged, becameReady, needsReconcile } from './triggers.ts';
 import { WrittenStatuses } from './written-status.ts';
 
 export const ControllerName = 'kustomize-controller';
-export const defaultSourceKinds = ['GitRepository', 'OCIRepository', 'Bucket'] as const;
+export const defaultSourceKinds = ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'] as const;
 
 export interface KustomizationControllerOptions extends KustomizationReconcilerOptions {
   client: KubeClient;

@@ -199,7 +199,7 @@ export class KustomizationReconciler {
       throw new InvalidSpecError('AccessDenied', `can't access '${sourceSubject(kustomization)}', cross-namespace references have been blocked`);
     }
     if (!this.deps.sources.supports(reference.kind)) {
-      throw new InvalidSpecError('ArtifactFailed', `source kind '${reference.kind}' is not supported yet: use GitRepository, OCIRepository or Bucket`);
+      throw new InvalidSpecError('ArtifactFailed', `source kind '${reference.kind}' is not supported: use GitRepository, OCIRepository, Bucket or ExternalArtifact`);
     }
     const source = this.deps.sources.get(kustomization);
     if (!source) throw new BuildError(`Source '${sourceSubject(kustomization)}' not found`, 'ArtifactFailed');

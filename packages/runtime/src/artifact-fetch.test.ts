@@ -3,15 +3,15 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Digest, tarGz } from '@fluxion/testenv';
+import { filesToEntries, sha256Digest, tarGz } from '@fluxion/testenv';
 import { ArtifactFetchError, fetchArtifact } from './artifact-fetch.ts';
 
 describe('fetchArtifact', () => {
   let server: Server;
   let base = '';
-  const archive = tarGz({ 'apps/web.yaml': 'kind: ConfigMap\n' });
+  const archive = tarGz(filesToEntries({ 'apps/web.yaml': 'kind: ConfigMap\n' }));
   // 2 MiB of zeros compress to about 2 KiB: small on the wire, large once unpacked
-  const bomb = tarGz({ 'zeros.bin': '\0'.repeat(2 * 1024 * 1024) });
+  const bomb = tarGz(filesToEntries({ 'zeros.bin': '\0'.repeat(2 * 1024 * 1024) }));
   let flakyFailures = 0;
 
   beforeAll(async () => {

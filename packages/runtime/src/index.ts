@@ -119,3 +119,5 @@ export type { FetchArtifactOptions, FetchedArtifact } from './artifact-fetch.ts'
 export { untar, readTarEntries, normalizeEntryPath, UnsafeArchiveError } from './safe-untar.ts';
 export type { TarEntry, UntarResult } from './safe-untar.ts';
 export { HealthWaits } from './health-waits.ts';
+// --- OCI registry client: references, dockerconfigjson credentials, token flow, manifests, tags, blobs ---
+export * from './oci/index.ts';

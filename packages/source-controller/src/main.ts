@@ -1,4 +1,4 @@
-// source-controller: Flux's flags, the artifact store and server, the GitRepository controller, and start.
+// source-controller: Flux's flags, the artifact store and server, the source controllers, and start.
 import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,11 @@ import {
   watchScope,
 } from '@fluxion/runtime';
 import { startArtifactServer } from './artifact-server.ts';
+import { setupBucketController } from './bucket-controller.ts';
 import { setupGitRepositoryController } from './gitrepository-controller.ts';
+import { setupHelmChartController } from './helmchart-controller.ts';
+import { setupHelmRepositoryController } from './helmrepository-controller.ts';
+import { setupOCIRepositoryController } from './ocirepository-controller.ts';
 import { ArtifactStorage } from './storage.ts';
 import { StorageError } from './storage-error.ts';
 
@@ -32,6 +36,7 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
   'artifact-retention-ttl': durationFlag(60_000, 'The duration for which artifacts beyond the latest are kept before garbage collection.'),
   'artifact-retention-records': intFlag(2, 'The maximum number of artifacts to keep per object, the latest included.'),
   kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+  'helm-path': stringFlag(process.env.FLUXION_HELM ?? '', 'The helm binary that packages charts from Git and Bucket sources (default: the build cache, then PATH).'),
 });
 
 const flags = parseFlagsOrExit(flagSet);
@@ -77,7 +82,7 @@ async function run(): Promise<number> {
     start: (signal) =>
       new Promise<void>((stopped) => signal.addEventListener('abort', () => void artifactServer.close().finally(stopped), { once: true })),
   });
-  setupGitRepositoryController({
+  const controllerOptions = {
     manager,
     client,
     storage,
@@ -86,6 +91,15 @@ async function run(): Promise<number> {
     concurrency: options.concurrency,
     minRetryDelayMs: options.minRetryDelayMs,
     maxRetryDelayMs: options.maxRetryDelayMs,
+  };
+  const gitRepositories = setupGitRepositoryController(controllerOptions);
+  const helmRepositories = setupHelmRepositoryController(controllerOptions);
+  const buckets = setupBucketController(controllerOptions);
+  setupHelmChartController({
+    ...controllerOptions,
+    sources: { HelmRepository: helmRepositories.cache, GitRepository: gitRepositories.cache, Bucket: buckets.cache },
+    helmPath: flags['helm-path'],
   });
+  setupOCIRepositoryController(controllerOptions);
   return manager.run();
 }

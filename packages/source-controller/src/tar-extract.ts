@@ -9,6 +9,12 @@ import { tarBlockSize } from './tar-header.ts';
 export interface ExtractOptions {
   /** Only entries under this directory of the archive, placed at the destination's root. */
   fromPath?: string;
+  /** Refuse the archive once its files add up to more bytes than this (a gzip bomb). */
+  maxBytes?: number;
+  /** Refuse symlinks and hard links pointing outside the archive's root, instead of skipping them silently. */
+  refuseEscapingLinks?: boolean;
+  /** What messages call the archive (a URL) instead of its local path. */
+  label?: string;
 }
 
 export class TarExtractError extends Error {
@@ -22,7 +28,9 @@ export class TarExtractError extends Error {
 /** Returns how many files were written. */
 export async function extractTarGz(archive: string, destination: string, options: ExtractOptions = {}): Promise<number> {
   const prefix = normalizeArchivePath(options.fromPath ?? '');
-  if (prefix === undefined) throw new TarExtractError(archive, `fromPath '${options.fromPath}' leaves the archive`);
+  const label = options.label ?? archive;
+  if (prefix === undefined) throw new TarExtractError(label, `fromPath '${options.fromPath}' leaves the archive`);
+  let totalBytes = 0;
   const reader = new BlockReader(createReadStream(archive).pipe(createGunzip())[Symbol.asyncIterator]());
   await mkdir(destination, { recursive: true });
   let files = 0;
@@ -42,8 +50,18 @@ export async function extractTarGz(archive: string, destination: string, options
       paxPath = undefined;
       const entryPath = normalizeArchivePath(rawName);
       const target = entryPath === undefined ? undefined : relocate(entryPath, prefix);
-      if (entryPath === undefined) throw new TarExtractError(archive, `entry '${rawName}' leaves the archive`);
+      if (entryPath === undefined) throw new TarExtractError(label, `entry '${rawName}' leaves the archive`);
+      if ((typeflag === '1' || typeflag === '2') && options.refuseEscapingLinks) {
+        const linkTarget = cString(header, 157, 100);
+        if (linkEscapes(entryPath, linkTarget, typeflag === '1')) {
+          throw new TarExtractError(label, `entry '${rawName}' links to '${linkTarget}', outside the archive`);
+        }
+      }
       if ((typeflag === '0' || typeflag === '\0') && target !== undefined && target !== '') {
+        totalBytes += size;
+        if (options.maxBytes !== undefined && totalBytes > options.maxBytes) {
+          throw new TarExtractError(label, `it unpacks past the size limit of ${options.maxBytes} bytes (at '${rawName}')`);
+        }
         const path = join(destination, ...target.split('/'));
         await mkdir(join(path, '..'), { recursive: true });
         const mode = (readOctal(header, 100, 8) & 0o111) !== 0 ? 0o755 : 0o644;
@@ -63,7 +81,7 @@ export async function extractTarGz(archive: string, destination: string, options
     }
   } catch (error) {
     if (error instanceof TarExtractError) throw error;
-    throw new TarExtractError(archive, error instanceof Error ? error.message : String(error));
+    throw new TarExtractError(label, error instanceof Error ? error.message : String(error));
   }
   return files;
 }
@@ -73,6 +91,20 @@ function normalizeArchivePath(path: string): string | undefined {
   const segments = path.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (path.startsWith('/') || segments.includes('..')) return undefined;
   return segments.join('/');
+}
+
+// A hard link names a path from the root; a symlink a path from its own directory (or an absolute one).
+function linkEscapes(entryPath: string, target: string, hardLink: boolean): boolean {
+  if (target.startsWith('/')) return true;
+  const base = hardLink ? [] : entryPath.split('/').slice(0, -1);
+  for (const segment of target.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') {
+      if (base.length === 0) return true;
+      base.pop();
+    } else base.push(segment);
+  }
+  return false;
 }
 
 function relocate(entryPath: string, prefix: string): string | undefined {

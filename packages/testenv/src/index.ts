@@ -12,9 +12,23 @@ export { startGitHttpServer, type GitHttpServer, type GitHttpsServer, type GitHt
 export { createTestCertificates, type TestCertificates } from './fixtures/test-certificates.ts';
 export { startGitSshServer, type GitSshServer } from './fixtures/git-ssh-server.ts';
 export { GitRepositories, git, type CommitOptions } from './fixtures/git-repositories.ts';
-export { startOciRegistry, type OciRegistry } from './fixtures/oci-registry.ts';
+export { startOciRegistry, type OciRegistry, type OciRegistryOptions } from './fixtures/oci-registry.ts';
+export type { TokenServer } from './fixtures/oci-token-server.ts';
 export { startStaticServer, type StaticServerOptions } from './fixtures/static-server.ts';
 export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixtures/webhook-sink.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
-export { tarArchive, tarGz, sha256Digest, type TarItem } from './fixtures/tar-builder.ts';
+export { startHelmRepository, writeChart, type HelmRepositoryFixture, type HelmChartSource, type HelmRepositoryFixtureOptions } from './fixtures/helm-repository.ts';
+export { findHelmBinary, runHelm } from './fixtures/helm-binary.ts';
+export { startS3Server, findS3ServerBinary, VERSITYGW_VERSION, type S3Server, type S3ServerOptions } from './fixtures/s3-server.ts';
+export {
+  pushArtifact,
+  fluxConfigMediaType,
+  fluxContentMediaType,
+  ociLayerMediaType,
+  type ArtifactPusher,
+  type PushArtifactOptions,
+  type PushedArtifact,
+} from './fixtures/oci-artifacts.ts';
+export { tarGz, filesToEntries, type TarGzEntry } from './fixtures/tar-gz.ts';
+export { tarArchive, sha256Digest, type TarItem } from './fixtures/tar-builder.ts';

@@ -25,7 +25,10 @@ export interface HelmChartList {
   items: HelmChart[];
 }
 
-/** Which chart, which version, and from which source. */
+/**
+ * Which chart, which version, and from which source.
+ * Enforced by the API server: spec.verify can only be set when spec.sourceRef.kind is HelmRepository
+ */
 export interface HelmChartSpec {
   /** Name of the chart in a HelmRepository, or its path in a GitRepository or Bucket artifact. */
   chart: string;

@@ -1,0 +1,156 @@
+// Benchmark: 100 HelmCharts from one HelmRepository of 100 charts (packaged and indexed by the real helm), reconciled
+// by bin/source-controller as its own process on a private control plane. Prints the time from creation to all
+// Ready, the controller's peak RSS, and index parses and chart downloads: the index must be parsed once per
+// revision (not once per chart), unchanged cycles must download no chart, and a new index revision that moves one
+// chart must download that chart only.
+// Run: node packages/source-controller/bench/helmcharts-100.ts [--count=100] [--cycles=3] [--concurrent=4]
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { type HelmChart, type HelmRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
+import { createClient } from '@fluxion/runtime';
+import { freePort, median, startControlPlane, startHelmRepository } from '@fluxion/testenv';
+
+const flag = (name: string, fallback: number): number => {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? Number(arg.split('=')[1]) : fallback;
+};
+const count = flag('count', 100);
+const cycles = flag('cycles', 3);
+const concurrent = flag('concurrent', 4);
+const namespace = 'bench';
+const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
+const chartGvk = { group: SourceGroup, version: 'v1', kind: 'HelmChart' };
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+console.log(`helmcharts-${count}: packaging ${count} charts with helm, starting a control plane...`);
+const packagingStarted = performance.now();
+const repository = await startHelmRepository(Array.from({ length: count }, (_, i) => ({ name: `chart-${i}`, version: '1.0.0' })));
+console.log(`  ${count} charts packaged and indexed by helm in ${seconds(performance.now() - packagingStarted)}`);
+const controlPlane = await startControlPlane();
+const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-bench-'));
+let controller: ReturnType<typeof spawn> | undefined;
+let failed = false;
+try {
+  const kubeConfig = controlPlane.kubeConfig();
+  await installCrds(kubeConfig);
+  const client = createClient({ kubeConfig, qps: 500, burst: 1000 });
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+
+  const storagePort = await freePort();
+  let logs = '';
+  let partialLine = '';
+  const counters = { parses: 0, stored: 0 };
+  controller = spawn(
+    process.execPath,
+    [binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, `--storage-path=${storagePath}`, `--storage-addr=127.0.0.1:${storagePort}`,
+      `--storage-adv-addr=127.0.0.1:${storagePort}`, '--metrics-addr=0', '--health-addr=0', `--concurrent=${concurrent}`, '--log-level=debug',
+      '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000'],
+    { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  controller.stderr?.on('data', (chunk: Buffer) => {
+    const text = partialLine + chunk.toString();
+    const lines = text.split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes('"msg":"Parsed a Helm repository index"')) counters.parses++;
+      else if (line.includes('"msg":"Stored a new chart"')) counters.stored++;
+      else if (!line.includes('"msg":"Reconcile finished"')) logs = (logs + line + '\n').slice(-20_000);
+    }
+  });
+  const pid = controller.pid!;
+
+  const created = performance.now();
+  await client.create<HelmRepository>({
+    apiVersion: SourceApiVersion, kind: 'HelmRepository', metadata: { name: 'charts', namespace }, spec: { url: repository.url, interval: '1h' },
+  });
+  for (let i = 0; i < count; i++) {
+    await client.create<HelmChart>({
+      apiVersion: SourceApiVersion, kind: 'HelmChart', metadata: { name: `chart-${i}`, namespace },
+      spec: { chart: `chart-${i}`, version: '*', interval: '1h', sourceRef: { kind: 'HelmRepository', name: 'charts' } },
+    });
+  }
+  await waitForAll((chart) => isReady(chart), 'Ready', created);
+  const firstReadyMs = performance.now() - created;
+  const first = { ...counters };
+  console.log(`all ${count} Ready in ${seconds(firstReadyMs)}; ${first.parses} index parse(s), ${first.stored} charts stored`);
+
+  const cycleTimes: number[] = [];
+  const cycleCounts: Array<{ parses: number; stored: number }> = [];
+  for (let cycle = 1; cycle <= cycles; cycle++) {
+    const before = { ...counters };
+    const token = `bench-cycle-${cycle}-${Date.now()}`;
+    const began = performance.now();
+    await Promise.all(Array.from({ length: count }, (_, i) =>
+      client.patch({ apiVersion: SourceApiVersion, kind: 'HelmChart', namespace, name: `chart-${i}` }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge')));
+    await waitForAll((chart) => chart.status?.lastHandledReconcileAt === token && isReady(chart), `handled ${token}`, began);
+    cycleTimes.push(performance.now() - began);
+    cycleCounts.push({ parses: counters.parses - before.parses, stored: counters.stored - before.stored });
+    console.log(`unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${cycleCounts.at(-1)!.parses} parses, ${cycleCounts.at(-1)!.stored} charts stored`);
+  }
+
+  // A new index revision (one chart gets 1.1.0) re-queues all 100 charts: one parse, one chart pulled.
+  const beforeNewIndex = { ...counters };
+  const newIndexBegan = performance.now();
+  await repository.addCharts([{ name: 'chart-0', version: '1.1.0' }]);
+  await client.patch({ apiVersion: SourceApiVersion, kind: 'HelmRepository', namespace, name: 'charts' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `new-index-${Date.now()}` } } }, 'merge');
+  await waitForAll((chart) => isReady(chart) && (chart.metadata?.name !== 'chart-0' || chart.status?.artifact?.revision === '1.1.0'), 'chart-0 at 1.1.0', newIndexBegan);
+  // Every chart of the repository is re-queued by the new index; give them a moment to report, then count.
+  await delay(2_000);
+  const newIndex = { parses: counters.parses - beforeNewIndex.parses, stored: counters.stored - beforeNewIndex.stored };
+  const newIndexMs = performance.now() - newIndexBegan - 2_000;
+  const peak = await peakRssMb(pid);
+
+  console.log('');
+  console.log(`${count} HelmCharts from one HelmRepository of ${count} charts (--concurrent=${concurrent}):`);
+  console.log(`  creation to all Ready            ${seconds(firstReadyMs)} (${first.parses} index parse(s), ${first.stored} charts pulled)`);
+  console.log(`  controller peak RSS              ${peak.toFixed(0)} MB`);
+  console.log(`  unchanged cycle (100 requests)   ${seconds(median(cycleTimes))} median of ${cycles} (${cycleTimes.map(seconds).join(', ')})`);
+  console.log(`  parses / pulls, unchanged        ${cycleCounts.map((c) => `${c.parses}/${c.stored}`).join(', ')} (target 0/0)`);
+  console.log(`  new index revision               ${seconds(newIndexMs)} to chart-0 at 1.1.0; ${newIndex.parses} parse(s), ${newIndex.stored} chart(s) pulled (target 1/1)`);
+  if (first.parses > 1 || cycleCounts.some((c) => c.parses !== 0 || c.stored !== 0) || newIndex.parses !== 1 || newIndex.stored !== 1) {
+    console.log('  FAILED: the index was parsed more than once per revision, or an unchanged chart was pulled again');
+    failed = true;
+  }
+
+  async function waitForAll(done: (chart: HelmChart) => boolean, what: string, since: number): Promise<void> {
+    let lastReport = 0;
+    for (;;) {
+      const { items } = await client.list<HelmChart>(chartGvk, { namespace });
+      const finished = items.filter(done).length;
+      if (finished === count) return;
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
+      }
+      if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
+      await delay(250);
+    }
+  }
+} catch (error) {
+  console.error(error);
+  failed = true;
+} finally {
+  if (controller && controller.exitCode === null) {
+    controller.kill('SIGTERM');
+    await new Promise((resolve) => controller!.once('exit', resolve));
+  }
+  await repository.stop();
+  await controlPlane.stop();
+  await rm(storagePath, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
+
+function isReady(chart: HelmChart): boolean {
+  return chart.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+}
+
+// VmHWM: the process's peak resident set so far.
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kilobytes / 1024;
+}

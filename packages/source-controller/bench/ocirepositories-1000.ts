@@ -1,0 +1,166 @@
+// Benchmark: 1,000 OCIRepositories, each on its own small artifact in the local registry (Debian's docker-registry),
+// reconciled by bin/source-controller as its own process on a private control plane. Prints the time from creation
+// to all Ready, the controller's peak RSS, and then reconciles all of them unchanged a few times, counting the blob
+// and manifest GETs the registry logged (target: none; only HEADs).
+// Run: node packages/source-controller/bench/ocirepositories-1000.ts [--count=1000] [--cycles=2] [--concurrent=10]
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { type OCIRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
+import { createClient, RegistryClient } from '@fluxion/runtime';
+import { freePort, median, pushArtifact, startControlPlane, startOciRegistry } from '@fluxion/testenv';
+
+const flag = (name: string, fallback: number): number => {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? Number(arg.split('=')[1]) : fallback;
+};
+const count = flag('count', 1000);
+const cycles = flag('cycles', 2);
+const concurrent = flag('concurrent', 10);
+const namespace = 'bench';
+const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
+const gvk = { group: SourceGroup, version: 'v1', kind: 'OCIRepository' };
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+console.log(`ocirepositories-${count}: starting a control plane and a registry...`);
+const controlPlane = await startControlPlane();
+const registry = await startOciRegistry();
+const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-oci-bench-'));
+let controller: ReturnType<typeof spawn> | undefined;
+let failed = false;
+try {
+  const kubeConfig = controlPlane.kubeConfig();
+  await installCrds(kubeConfig);
+  const client = createClient({ kubeConfig, qps: 500, burst: 1000 });
+  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  const pusher = new RegistryClient({ registry: registry.host, insecure: true });
+  const pushStarted = performance.now();
+  const revisions: string[] = [];
+  for (let start = 0; start < count; start += 20) {
+    const batch = Array.from({ length: Math.min(20, count - start) }, (_, offset) => start + offset);
+    revisions.push(...(await Promise.all(batch.map((i) => pushArtifact(pusher, {
+      repository: `bench/app-${i}`, tag: 'v1.0.0',
+      files: { 'deploy/app.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-${i}\ndata:\n  index: "${i}"\n` },
+    })))).map((pushed) => pushed.revision));
+  }
+  pusher.close();
+  console.log(`${count} artifacts pushed in ${seconds(performance.now() - pushStarted)}; starting bin/source-controller (--concurrent=${concurrent})`);
+
+  const storagePort = await freePort();
+  let logs = '';
+  let partialLine = '';
+  controller = spawn(
+    process.execPath,
+    [binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, `--storage-path=${storagePath}`, `--storage-addr=127.0.0.1:${storagePort}`,
+      `--storage-adv-addr=127.0.0.1:${storagePort}`, '--metrics-addr=0', '--health-addr=0', `--concurrent=${concurrent}`, '--log-level=info',
+      '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000'],
+    { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  controller.stderr?.on('data', (chunk: Buffer) => {
+    const text = partialLine + chunk.toString();
+    const lines = text.split('\n');
+    partialLine = lines.pop() ?? '';
+    for (const line of lines) logs = (logs + line + '\n').slice(-20_000);
+  });
+  const pid = controller.pid!;
+
+  const blobGetsBefore = await registryGets('/blobs/');
+  const created = performance.now();
+  for (let start = 0; start < count; start += 50) {
+    await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
+      client.create<OCIRepository>({
+        apiVersion: SourceApiVersion, kind: 'OCIRepository', metadata: { name: `app-${i}`, namespace },
+        spec: { url: `oci://${registry.host}/bench/app-${i}`, ref: { tag: 'v1.0.0' }, insecure: true, interval: '1h' },
+      })));
+  }
+  await waitForAll((repository, i) => isReady(repository) && repository.status?.artifact?.revision === revisions[i], 'Ready', created);
+  const firstReadyMs = performance.now() - created;
+  const peakAfterCreate = await peakRssMb(pid);
+  console.log(`all ${count} Ready in ${seconds(firstReadyMs)} (${(await registryGets('/blobs/')) - blobGetsBefore} blob GETs)`);
+
+  const cycleTimes: number[] = [];
+  const perCycle: Array<{ blobGets: number; manifestGets: number; manifestHeads: number }> = [];
+  for (let cycle = 1; cycle <= cycles; cycle++) {
+    const before = { blobGets: await registryGets('/blobs/'), manifestGets: await registryGets('/manifests/'), manifestHeads: await registryRequests('HEAD', '/manifests/') };
+    const token = `bench-cycle-${cycle}-${Date.now()}`;
+    const began = performance.now();
+    for (let start = 0; start < count; start += 50) {
+      await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
+        client.patch({ apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name: `app-${i}` },
+          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge')));
+    }
+    await waitForAll((repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository), `handled ${token}`, began);
+    cycleTimes.push(performance.now() - began);
+    const counts = {
+      blobGets: (await registryGets('/blobs/')) - before.blobGets,
+      manifestGets: (await registryGets('/manifests/')) - before.manifestGets,
+      manifestHeads: (await registryRequests('HEAD', '/manifests/')) - before.manifestHeads,
+    };
+    perCycle.push(counts);
+    console.log(`unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${counts.manifestHeads} manifest HEADs, ${counts.manifestGets} manifest GETs, ${counts.blobGets} blob GETs`);
+  }
+  const peak = Math.max(peakAfterCreate, await peakRssMb(pid));
+
+  console.log('');
+  console.log(`${count} OCIRepositories, each its own artifact (--concurrent=${concurrent}):`);
+  console.log(`  creation to all Ready            ${seconds(firstReadyMs)} (target 60 s; Flux publishes 85 s)`);
+  console.log(`  controller peak RSS              ${peak.toFixed(0)} MB (Flux publishes 67 MiB)`);
+  console.log(`  unchanged reconcile, per cycle   ${seconds(median(cycleTimes))} (median of ${cycles}; ${cycleTimes.map(seconds).join(', ')})`);
+  console.log(`  blob GETs in unchanged cycles    ${perCycle.reduce((sum, c) => sum + c.blobGets, 0)} (manifest GETs ${perCycle.reduce((sum, c) => sum + c.manifestGets, 0)}; target 0)`);
+  if (perCycle.some((c) => c.blobGets !== 0 || c.manifestGets !== 0)) {
+    console.log('  FAILED: an unchanged artifact was downloaded again');
+    failed = true;
+  }
+
+  async function waitForAll(done: (repository: OCIRepository, index: number) => boolean, what: string, since: number): Promise<void> {
+    let lastReport = 0;
+    for (;;) {
+      const { items } = await client.list<OCIRepository>(gvk, { namespace });
+      const finished = items.filter((item) => done(item, Number(item.metadata?.name?.slice('app-'.length)))).length;
+      if (finished === count) return;
+      if (performance.now() - lastReport > 5_000) {
+        lastReport = performance.now();
+        console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
+      }
+      if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
+      await delay(250);
+    }
+  }
+} catch (error) {
+  console.error(error);
+  failed = true;
+} finally {
+  if (controller && controller.exitCode === null) {
+    controller.kill('SIGTERM');
+    await new Promise((resolve) => controller!.once('exit', resolve));
+  }
+  await registry.stop();
+  await controlPlane.stop();
+  await rm(storagePath, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
+
+function isReady(repository: OCIRepository): boolean {
+  return repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+}
+
+async function registryRequests(method: string, fragment: string): Promise<number> {
+  const log = await readFile(registry.logFile, 'utf8');
+  let found = 0;
+  for (const line of log.split('\n')) if (line.includes(`"${method} /v2/`) && line.includes(fragment)) found++;
+  return found;
+}
+
+function registryGets(fragment: string): Promise<number> {
+  return registryRequests('GET', fragment);
+}
+
+// VmHWM: the process's peak resident set so far.
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
+  return kilobytes / 1024;
+}

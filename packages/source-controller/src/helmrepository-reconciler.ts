@@ -1,0 +1,133 @@
+// HelmRepository → artifact: finalizer, suspend, spec, Secrets, fetch index.yaml, parse and sort it, store it as
+// `index-<sha256>.yaml` with revision `sha256:<hex>`, status and events. `type: oci` has no artifact, as in Flux.
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { type HelmRepository, ConditionType, Reason } from '@fluxion/api';
+import {
+  type EventRecorder,
+  type KubeClient,
+  type Logger,
+  type ObjectKey,
+  type ReconcileResult,
+  type Reflector,
+  StatusPatcher,
+  markReady,
+  removeCondition,
+  setCondition,
+} from '@fluxion/runtime';
+import { parseHelmIndex } from './helm-index.ts';
+import { resolveHelmRepositoryAccess } from './helm-repository-access.ts';
+import { type HelmRepositoryPlan, planHelmRepository } from './helmrepository-spec.ts';
+import { download } from './http-download.ts';
+import { redactUrl } from './fetch-error.ts';
+import { prepareSourceObject } from './source-lifecycle.ts';
+import { SourceRun } from './source-run.ts';
+import { stableJson } from './stable-json.ts';
+import type { ArtifactOwner, ArtifactStorage } from './storage.ts';
+
+export const helmRepositoryKind = 'HelmRepository';
+/** Name of the link to the latest stored index, whose URL goes to `status.url`. */
+export const latestIndexLinkName = 'index.yaml';
+/** Flux's message on an OCI HelmRepository, which only holds the registry's address and credentials. */
+export const ociHelmRepositoryReadyMessage = 'Helm repository is ready';
+
+export interface HelmRepositoryReconcilerOptions {
+  client: KubeClient;
+  cache: Reflector<HelmRepository>;
+  storage: ArtifactStorage;
+  events: EventRecorder;
+  fieldManager?: string;
+}
+
+export class HelmRepositoryReconciler {
+  readonly #options: HelmRepositoryReconcilerOptions;
+  readonly #statusPatcher: StatusPatcher;
+
+  constructor(options: HelmRepositoryReconcilerOptions) {
+    this.#options = options;
+    this.#statusPatcher = new StatusPatcher(options.client, options.fieldManager ?? 'source-controller');
+  }
+
+  readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
+    const prepared = await prepareSourceObject(
+      { kind: helmRepositoryKind, client: this.#options.client, cache: this.#options.cache, storage: this.#options.storage, isSuspended: (object) => Boolean(object.spec?.suspend) },
+      key,
+      log,
+    );
+    if (!prepared) return {};
+    const run = new SourceRun<HelmRepository>({ kind: helmRepositoryKind, statusPatcher: this.#statusPatcher, events: this.#options.events }, prepared.object, log);
+    const plan = await run.step(ConditionType.FetchFailed, () => planHelmRepository(prepared.object.spec));
+    removeCondition(run.work, ConditionType.Stalled);
+    if (plan.type === 'oci') return this.#reconcileOci(run, prepared.owner, plan);
+    return this.#reconcileIndex(run, prepared.owner, plan);
+  };
+
+  // No artifact: the object only carries the registry and its credentials for HelmCharts; the Secret must exist.
+  async #reconcileOci(run: SourceRun<HelmRepository>, owner: ArtifactOwner, plan: HelmRepositoryPlan): Promise<ReconcileResult> {
+    await run.step(ConditionType.FetchFailed, () => resolveHelmRepositoryAccess(this.#options.client, owner.namespace, run.object.spec!));
+    if (run.status.artifact) {
+      await this.#options.storage.removeAll(owner);
+      delete run.status.artifact;
+      delete run.status.url;
+    }
+    for (const type of [ConditionType.FetchFailed, ConditionType.ArtifactInStorage, ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed]) {
+      removeCondition(run.work, type);
+    }
+    markReady(run.work, Reason.Succeeded, ociHelmRepositoryReadyMessage);
+    await run.finish();
+    return plan.intervalMs ? { requeueAfter: plan.intervalMs } : {};
+  }
+
+  async #reconcileIndex(run: SourceRun<HelmRepository>, owner: ArtifactOwner, plan: HelmRepositoryPlan): Promise<ReconcileResult> {
+    const storage = this.#options.storage;
+    const access = await run.step(ConditionType.FetchFailed, () => resolveHelmRepositoryAccess(this.#options.client, owner.namespace, run.object.spec!));
+    const { body } = await run.step(ConditionType.FetchFailed, () =>
+      download(plan.indexUrl, {
+        timeoutMs: plan.timeoutMs,
+        reason: 'IndexationFailed',
+        what: 'Helm repository index',
+        ...(access.basicAuth ? { basicAuth: access.basicAuth } : {}),
+        ...(access.tls ? { tls: access.tls } : {}),
+      }),
+    );
+    const index = await run.step(ConditionType.FetchFailed, () => parseHelmIndex(body.toString('utf8'), redactUrl(plan.indexUrl)));
+    removeCondition(run.work, ConditionType.FetchFailed);
+
+    // Stored sorted as JSON (valid YAML): equal entries give an equal revision, and consumers parse it fast.
+    const content = Buffer.from(stableJson(index));
+    const hex = createHash('sha256').update(content).digest('hex');
+    const revision = `sha256:${hex}`;
+    const previous = run.object.status?.artifact;
+    if (previous?.revision === revision && (await storage.exists(previous))) {
+      run.status.artifact = { ...previous, url: storage.artifactUrl(previous.path) };
+    } else {
+      if (previous && previous.revision !== revision) {
+        setCondition(run.work, { type: ConditionType.ArtifactOutdated, status: 'True', reason: Reason.NewRevision, message: `new index revision '${revision}'` });
+      }
+      const artifact = await run.step(ConditionType.StorageOperationFailed, () => storage.write(owner, revision, `index-${hex}.yaml`, Readable.from([content])));
+      run.status.artifact = artifact;
+      run.status.url = await run.step(ConditionType.StorageOperationFailed, () => storage.linkLatest(artifact, latestIndexLinkName));
+      await run.event('Normal', 'NewArtifact', `stored fetched index of size ${humanSize(content.length)} from '${redactUrl(plan.url)}'`, revision);
+      await storage.collectGarbage(artifact).catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
+    }
+    run.status.url ??= storage.artifactUrl(`${storage.artifactDirectory(owner)}/${latestIndexLinkName}`);
+    const message = `stored artifact: revision '${revision}'`;
+    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed]) removeCondition(run.work, type);
+    setCondition(run.work, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message });
+    markReady(run.work, Reason.Succeeded, message);
+    await run.finish();
+    return plan.intervalMs ? { requeueAfter: plan.intervalMs } : {};
+  }
+}
+
+// Sizes as Flux's events print them (decimal units).
+export function humanSize(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 2 : value < 100 ? 1 : 0).replace(/\.?0+$/, '')} ${units[unit]}`;
+}

@@ -1,0 +1,86 @@
+// The watch cache and controller of one source kind, with Flux's predicates (new object, new generation, reconcile
+// request, deletion); shared by HelmRepository, HelmChart and Bucket.
+import { SourceGroup } from '@fluxion/api';
+import {
+  type Controller,
+  type KubeClient,
+  type Manager,
+  type Reconciler,
+  type StoreEvent,
+  objectKey,
+  Reflector,
+  ReconcileRequestAnnotation,
+} from '@fluxion/runtime';
+import type { SourceObject } from './source-run.ts';
+
+export interface SourceWatchOptions {
+  manager: Manager;
+  client: KubeClient;
+  /** Only this namespace (`--watch-all-namespaces=false`); all when undefined. */
+  namespace?: string | undefined;
+  /** `--watch-label-selector`. */
+  labelSelector?: string | undefined;
+  concurrency?: number;
+  minRetryDelayMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+/** A Reflector for `kind` that logs its watch trouble; started and checked for readiness by the manager. */
+export function watchSourceKind<T extends SourceObject>(options: SourceWatchOptions, kind: string): Reflector<T> {
+  const log = options.manager.logger.child({ controller: kind.toLowerCase() });
+  const cache = new Reflector<T>(options.client, { group: SourceGroup, version: 'v1', kind }, {
+    namespace: options.namespace,
+    labelSelector: options.labelSelector,
+    onDiagnostic: (diagnostic) => {
+      if (diagnostic.type === 'error') log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
+      else if (diagnostic.type === 'gone' || diagnostic.type === 'silent') log.info({ diagnostic: diagnostic.type }, `${kind} watch restarted`);
+    },
+    onHandlerError: (error) => log.error({ err: error }, `${kind} event handler failed`),
+  });
+  options.manager.addRunnable({ name: `${kind.toLowerCase()}-cache`, start: (signal) => cache.start(signal) });
+  options.manager.health.addReadinessCheck(`${kind.toLowerCase()}-cache`, () => {
+    if (!cache.isSynced) throw new Error(`the ${kind} cache has not finished its first list`);
+  });
+  return cache;
+}
+
+/** The controller for `kind`, fed by its cache with Flux's predicates. */
+export function addSourceController<T extends SourceObject>(
+  options: SourceWatchOptions,
+  kind: string,
+  cache: Reflector<T>,
+  reconcile: Reconciler,
+): Controller {
+  const controller = options.manager.addController({
+    name: kind.toLowerCase(),
+    kind,
+    reconcile,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.minRetryDelayMs !== undefined ? { minRetryDelayMs: options.minRetryDelayMs } : {}),
+    ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
+  });
+  cache.onEvent((event) => {
+    if (needsReconcile(event)) controller.enqueue(objectKey(event.object));
+  });
+  return controller;
+}
+
+// Flux's predicates: a new object, a new generation, a reconcile request, a deletion.
+function needsReconcile<T extends SourceObject>(event: StoreEvent<T>): boolean {
+  const { object, oldObject } = event;
+  if (event.type === 'ADDED' || event.type === 'DELETED' || !oldObject) return true;
+  const meta = object.metadata ?? {};
+  const old = oldObject.metadata ?? {};
+  return (
+    meta.generation !== old.generation ||
+    meta.annotations?.[ReconcileRequestAnnotation] !== old.annotations?.[ReconcileRequestAnnotation] ||
+    (meta.deletionTimestamp !== undefined && old.deletionTimestamp === undefined)
+  );
+}
+
+/** Whether an event changed the object's artifact (what dependants of a source react to). */
+export function artifactChanged<T extends SourceObject>(event: StoreEvent<T>): boolean {
+  const now = event.object.status?.artifact;
+  const before = event.oldObject?.status?.artifact;
+  return event.type === 'DELETED' || now?.revision !== before?.revision || now?.digest !== before?.digest;
+}
