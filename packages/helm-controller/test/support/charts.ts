@@ -4,14 +4,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { findHelmBinary } from '@fluxion/testenv';
 
 const run = promisify(execFile);
-
-/** The helm binary the tests drive: FLUXION_HELM, else the one `make setup` builds (charts/fluxion/scripts/install-helm.sh). */
-export function helmBinary(): string {
-  const cache = process.env['FLUXION_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(process.env['HOME'] ?? '/root', '.cache'), 'fluxion');
-  return process.env['FLUXION_HELM'] ?? join(cache, 'helm', 'v4.3.2', 'helm');
-}
 
 export interface ChartOptions {
   name?: string;
@@ -81,7 +76,7 @@ export async function packageChart(options: ChartOptions): Promise<Buffer> {
       await mkdir(dirname(join(chartDir, 'templates', file)), { recursive: true });
       await writeFile(join(chartDir, 'templates', file), text);
     }
-    await run(helmBinary(), ['package', chartDir, '--destination', dir], { env: { ...process.env, HELM_CACHE_HOME: join(dir, '.h'), HELM_CONFIG_HOME: join(dir, '.h'), HELM_DATA_HOME: join(dir, '.h') } });
+    await run(findHelmBinary(), ['package', chartDir, '--destination', dir], { env: { ...process.env, HELM_CACHE_HOME: join(dir, '.h'), HELM_CONFIG_HOME: join(dir, '.h'), HELM_DATA_HOME: join(dir, '.h') } });
     return await readFile(join(dir, `${name}-${options.version}.tgz`));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 import type { HelmRelease, HelmReleaseSpec } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
-import { pollUntil, sha256Digest, sharedKubeconfigPath, startStaticServer, useTestNamespace, type RunningServer, type TestNamespace } from '@fluxion/testenv';
+import { findHelmBinary, pollUntil, sha256Digest, sharedKubeconfigPath, startStaticServer, useTestNamespace, type RunningServer, type TestNamespace } from '@fluxion/testenv';
 import { setupHelmReleaseController, type HelmReleaseControllerHandle } from '../../src/helmrelease-controller.ts';
-import { helmBinary, packageChart, type ChartOptions } from './charts.ts';
+import { packageChart, type ChartOptions } from './charts.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -50,7 +50,7 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
     requeueDependencyMs: 1_000,
     defaultServiceAccount: controllerOptions.defaultServiceAccount ?? '',
     noCrossNamespaceRefs: false,
-    helmPath: helmBinary(),
+    helmPath: findHelmBinary(),
     helmHome,
     artifactFetchRetries: 1,
     kubeconfigPath: sharedKubeconfigPath(),
@@ -103,7 +103,7 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
       return value;
     },
     async helm(...args) {
-      const { stdout } = await execFileAsync(helmBinary(), args, { env: helmEnv });
+      const { stdout } = await execFileAsync(findHelmBinary(), args, { env: helmEnv });
       return stdout;
     },
     async stop() {
