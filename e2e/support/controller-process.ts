@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, pollUntil, StopPolling } from '@fluxion/testenv';
 
-export type ControllerName = 'source-controller' | 'kustomize-controller';
+export type ControllerName = 'source-controller' | 'kustomize-controller' | 'helm-controller';
 
 export interface ControllerProcess {
   name: ControllerName;
