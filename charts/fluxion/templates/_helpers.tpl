@@ -5,12 +5,12 @@ The controllers that exist, as "valuesKey:component-name". A controller joins th
 (ServiceAccount, leader-election Role, NetworkPolicy, metrics) by being listed here.
 */}}
 {{- define "fluxion.builtControllers" -}}
-sourceController:source-controller kustomizeController:kustomize-controller
+sourceController:source-controller kustomizeController:kustomize-controller helmController:helm-controller
 {{- end }}
 
 {{/* The controllers that are planned but not built yet; enabling one fails the render. */}}
 {{- define "fluxion.plannedControllers" -}}
-helmController:helm-controller notificationController:notification-controller imageReflectorController:image-reflector-controller imageAutomationController:image-automation-controller
+notificationController:notification-controller imageReflectorController:image-reflector-controller imageAutomationController:image-automation-controller
 {{- end }}
 
 {{- define "fluxion.chart" -}}
