@@ -21,6 +21,8 @@ export interface HelmCliOptions {
   homeDir: string;
   /** A kubeconfig file for helm; helm's own discovery (in-cluster, KUBECONFIG) when undefined. */
   kubeconfigPath?: string | undefined;
+  /** At most this many helm processes at once (`--helm-concurrency`); reconciles waiting on health hold none. */
+  maxProcesses?: number;
 }
 
 export interface HelmRunOptions {
@@ -42,6 +44,8 @@ export const pluginsDir = resolve(import.meta.dirname, '..', 'helm-plugins');
 export class HelmCli {
   private readonly options: HelmCliOptions;
   private readonly env: NodeJS.ProcessEnv;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(options: HelmCliOptions) {
     this.options = options;
@@ -56,12 +60,25 @@ export class HelmCli {
       HELM_DRIVER: 'secret',
       // the post-renderer plugin runs on the same Node as the controller
       FLUXION_NODE: process.execPath,
+      NODE_COMPILE_CACHE: join(options.homeDir, 'node-compile-cache'),
       ...pick(process.env, ['KUBECONFIG', 'KUBERNETES_SERVICE_HOST', 'KUBERNETES_SERVICE_PORT', 'TMPDIR']),
     };
   }
 
-  /** Runs `helm ARGS`; rejects with HelmCommandError carrying helm's message. */
-  run(args: readonly string[], options: HelmRunOptions): Promise<HelmResult> {
+  /** Runs `helm ARGS` (queued behind maxProcesses); rejects with HelmCommandError carrying helm's message. */
+  async run(args: readonly string[], options: HelmRunOptions): Promise<HelmResult> {
+    const limit = this.options.maxProcesses ?? Number.POSITIVE_INFINITY;
+    if (this.running >= limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.running++;
+    try {
+      return await this.spawnHelm(args, options);
+    } finally {
+      this.running--;
+      this.waiting.shift()?.();
+    }
+  }
+
+  private spawnHelm(args: readonly string[], options: HelmRunOptions): Promise<HelmResult> {
     const started = performance.now();
     const kubeconfig = this.options.kubeconfigPath ? ['--kubeconfig', this.options.kubeconfigPath] : [];
     const fullArgs = [...args, ...kubeconfig, ...(options.globalArgs ?? [])];

@@ -20,6 +20,8 @@ export interface HelmReleaseControllerOptions extends HelmReleaseReconcilerOptio
   /** Where helm keeps its cache and config (a writable temp directory). */
   helmHome: string;
   artifactFetchRetries: number;
+  /** At most this many helm processes at once. */
+  helmConcurrency?: number;
   /** The kubeconfig file helm uses; KUBECONFIG or the in-cluster config when undefined. */
   kubeconfigPath?: string | undefined;
   namespace?: string | undefined;
@@ -57,7 +59,7 @@ export function setupHelmReleaseController(manager: Manager, options: HelmReleas
     dependencies: (kind, namespace, name) => (kind === 'Kustomization' ? kustomizations.get(namespace, name) : helmReleases.get(namespace, name)),
     sources: { client, helmCharts, ociRepositories, noCrossNamespaceRefs: options.noCrossNamespaceRefs },
     artifacts: new ChartArtifacts({ retries: options.artifactFetchRetries }),
-    helm: new HelmCli({ helmPath: options.helmPath, homeDir: options.helmHome, kubeconfigPath: options.kubeconfigPath }),
+    helm: new HelmCli({ helmPath: options.helmPath, homeDir: options.helmHome, kubeconfigPath: options.kubeconfigPath, ...(options.helmConcurrency ? { maxProcesses: options.helmConcurrency } : {}) }),
     events: new EventRecorder(client, { reportingController: ControllerName }),
     statusPatcher: new StatusPatcher(client, ControllerName),
     waits,

@@ -1,10 +1,13 @@
 // helm-controller: flags (Flux's names), wiring, start; nothing else.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, createLogger, FlagError, FlagSet, intFlag, loadKubeConfig, Manager, parseFlagsOrExit, runtimeFlags, runtimeNamespace, runtimeOptionsFromFlags, stringFlag } from '@fluxion/runtime';
+import { createClient, createLogger, durationFlag, FlagError, FlagSet, intFlag, loadKubeConfig, Manager, parseFlagsOrExit, runtimeFlags, runtimeNamespace, runtimeOptionsFromFlags, stringFlag } from '@fluxion/runtime';
 import { ControllerName, setupHelmReleaseController } from './helmrelease-controller.ts';
 
-export const helmControllerFlags = new FlagSet(ControllerName, { ...runtimeFlags, concurrent: intFlag(4, 'The number of concurrent HelmRelease reconciles.') }).with({
+// Flux defaults to 4; a reconcile waiting on health holds a worker but no helm process (--helm-concurrency bounds those)
+export const helmControllerFlags = new FlagSet(ControllerName, { ...runtimeFlags, concurrent: intFlag(10, 'The number of concurrent HelmRelease reconciles.') }).with({
+  'helm-concurrency': intFlag(4, 'The most helm processes run at once; reconciles waiting for health hold none.'),
+  'health-poll-interval': durationFlag(1000, 'How often the objects of a release are read while waiting for them to be ready.'),
   'artifact-fetch-retries': intFlag(2, 'The maximum number of retries when fetching a chart artifact from the source server.'),
   'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for alpha/experimental features; none are known yet.'),
   'helm-path': stringFlag(process.env['FLUXION_HELM'] ?? 'helm', 'The helm (v4) binary the controller runs.'),
@@ -47,6 +50,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
     helmPath: flags['helm-path'],
     helmHome: flags['helm-home'],
+    helmConcurrency: flags['helm-concurrency'],
+    healthPollIntervalMs: flags['health-poll-interval'],
     artifactFetchRetries: flags['artifact-fetch-retries'],
     namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
     labelSelector: runtime.watchLabelSelector || undefined,

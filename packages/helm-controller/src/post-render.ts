@@ -1,7 +1,7 @@
 // What the post-renderer does to Helm's rendered manifests: origin labels, commonMetadata, then kustomize patches/images.
 import type { CommonMetadata, PostRenderer } from '@fluxion/api';
-import { build, memoryFileSystem, renderYaml, type KObject } from 'kustomize-ts';
-import { parseAllDocuments } from 'yaml';
+import type { KObject } from 'kustomize-ts';
+import { parseAllDocuments, stringify } from 'yaml';
 
 /** Everything the post-renderer needs, written to a file whose path is the plugin's one argument. */
 export interface PostRenderSpec {
@@ -19,6 +19,10 @@ export class PostRenderError extends Error {
 /** Returns the manifests Helm should apply instead of `rendered`. */
 export async function postRender(rendered: string, spec: PostRenderSpec): Promise<string> {
   let objects = parseManifests(rendered).map((object) => stamp(object, spec));
+  const kustomizeSteps = (spec.postRenderers ?? []).filter((renderer) => renderer.kustomize?.patches?.length || renderer.kustomize?.images?.length);
+  // kustomize-ts is loaded only when there is something for it to do: every helm action runs this process
+  if (kustomizeSteps.length === 0) return objects.map((object) => `---\n${stringify(object)}`).join('');
+  const { build, memoryFileSystem, renderYaml } = await import('kustomize-ts');
   for (const [index, renderer] of (spec.postRenderers ?? []).entries()) {
     const kustomize = renderer.kustomize;
     if (!kustomize || (!kustomize.patches?.length && !kustomize.images?.length)) continue;
