@@ -22,8 +22,12 @@ export class ChartArtifactError extends Error {
   readonly reason = 'ArtifactFailed';
 }
 
+const maxUnpacked = 32;
+
 export class ChartArtifacts {
   private readonly metadata = new Map<string, ChartMetadata>();
+  /** Unpacked charts by digest, shared by every release of the same chart (helm only reads them). */
+  private readonly unpacked = new Map<string, { promise: Promise<UnpackedChart>; users: number }>();
   private readonly retries: number;
 
   constructor(options: { retries: number }) {
@@ -38,6 +42,46 @@ export class ChartArtifacts {
     const chart = await this.unpack(artifact);
     await chart.cleanup();
     return chart.metadata;
+  }
+
+  /** The unpacked chart, shared by digest; call release() when done with it (the directory may then be reused). */
+  async acquire(artifact: ChartArtifact): Promise<{ dir: string; metadata: ChartMetadata; release(): void }> {
+    const key = artifact.digest ?? artifact.url;
+    let entry = this.unpacked.get(key);
+    if (!entry) {
+      entry = { promise: this.unpack(artifact), users: 0 };
+      this.unpacked.set(key, entry);
+      entry.promise.catch(() => this.unpacked.delete(key));
+    }
+    entry.users++;
+    const current = entry;
+    try {
+      const chart = await current.promise;
+      return { dir: chart.dir, metadata: chart.metadata, release: () => this.releaseEntry(key, current) };
+    } catch (error) {
+      current.users--;
+      throw error;
+    }
+  }
+
+  /** Removes every unpacked chart (on shutdown). */
+  async clear(): Promise<void> {
+    const entries = [...this.unpacked.values()];
+    this.unpacked.clear();
+    await Promise.all(entries.map(async (entry) => (await entry.promise.catch(() => undefined))?.cleanup()));
+  }
+
+  private releaseEntry(key: string, entry: { promise: Promise<UnpackedChart>; users: number }): void {
+    entry.users--;
+    if (this.unpacked.size <= maxUnpacked) return;
+    // over the limit: drop unused charts, oldest first
+    for (const [otherKey, other] of this.unpacked) {
+      if (this.unpacked.size <= maxUnpacked) break;
+      if (other.users > 0) continue;
+      this.unpacked.delete(otherKey);
+      void other.promise.then((chart) => chart.cleanup(), () => undefined);
+    }
+    void key;
   }
 
   /** Downloads and unpacks the chart; the caller removes it with cleanup(). */

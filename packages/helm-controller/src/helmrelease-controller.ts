@@ -53,12 +53,13 @@ export function setupHelmReleaseController(manager: Manager, options: HelmReleas
   const ociRepositories = new Reflector<SourceObject>(client, { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' }, { onDiagnostic: onDiagnostic('OCIRepository') });
   const kustomizations = new Reflector<Kustomization>(client, { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { onDiagnostic: onDiagnostic('Kustomization') });
   const waits = new HealthWaits();
+  const artifacts = new ChartArtifacts({ retries: options.artifactFetchRetries });
   const reconciler = new HelmReleaseReconciler({
     client,
     helmReleases,
     dependencies: (kind, namespace, name) => (kind === 'Kustomization' ? kustomizations.get(namespace, name) : helmReleases.get(namespace, name)),
     sources: { client, helmCharts, ociRepositories, noCrossNamespaceRefs: options.noCrossNamespaceRefs },
-    artifacts: new ChartArtifacts({ retries: options.artifactFetchRetries }),
+    artifacts,
     helm: new HelmCli({ helmPath: options.helmPath, homeDir: options.helmHome, kubeconfigPath: options.kubeconfigPath, ...(options.helmConcurrency ? { maxProcesses: options.helmConcurrency } : {}) }),
     events: new EventRecorder(client, { reportingController: ControllerName }),
     statusPatcher: new StatusPatcher(client, ControllerName),
@@ -122,5 +123,9 @@ export function setupHelmReleaseController(manager: Manager, options: HelmReleas
   manager.addRunnable({ name: 'helmchart-cache', start: (signal) => helmCharts.start(signal) });
   manager.addRunnable({ name: 'ocirepository-cache', start: (signal) => ociRepositories.start(signal) });
   manager.addRunnable({ name: 'kustomization-cache', start: (signal) => kustomizations.start(signal) });
+  manager.addRunnable({
+    name: 'chart-cache-cleanup',
+    start: (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => void artifacts.clear().finally(resolve), { once: true })),
+  });
   return { controller, reconciler, helmReleases };
 }

@@ -22,7 +22,7 @@ import {
   type StatusPatcher,
 } from '@fluxion/runtime';
 import { isDeepStrictEqual } from 'node:util';
-import { ChartArtifacts, type UnpackedChart } from './chart-artifact.ts';
+import { ChartArtifacts } from './chart-artifact.ts';
 import { applyChartCrds } from './chart-crds.ts';
 import { chartArtifactOf, helmChartKeyOf, reconcileHelmChart, type ChartArtifact, type ChartSources } from './chart-source.ts';
 import { clusterAccessFor, type ClusterAccess } from './cluster-access.ts';
@@ -210,9 +210,9 @@ export class HelmReleaseReconciler {
     const wait = this.deps.waits.begin(step.cacheKey, `${desired.chartVersion}/${desired.configDigest}`, hr.metadata?.generation);
     const chartLabel = `${desired.chartName}@${desired.chartVersion}`;
     const subject = `${releaseNamespaceOf(hr)}/${releaseNameOf(hr)}`;
-    let chart: UnpackedChart | undefined;
+    let chart: { dir: string; release(): void } | undefined;
     try {
-      chart = await this.deps.artifacts.unpack(step.artifact);
+      chart = await this.deps.artifacts.acquire(step.artifact);
       const crds = action === 'install' ? hr.spec?.install?.crds : (hr.spec?.upgrade?.crds ?? 'Skip');
       if (crds === 'CreateReplace' || (action === 'upgrade' && crds === 'Create')) await applyChartCrds(context.client, chart.dir, crds);
       const release = await installOrUpgrade({ ...context, signal: wait.signal }, hr, action, chart.dir, step.values);
@@ -240,7 +240,7 @@ export class HelmReleaseReconciler {
       return await this.failedAction(hr, working, step, error, chartLabel, subject);
     } finally {
       wait.end();
-      await chart?.cleanup();
+      chart?.release();
     }
   }
 
