@@ -82,6 +82,25 @@ describe('HelmRelease bad input', () => {
     expect(await releaseCount('render-fail')).toBe(0);
   });
 
+  it('names the Kubernetes version a chart needs', async () => {
+    await env.publishChart('future', { version: '1.0.0', kubeVersion: '>= 9.0.0' });
+    await env.applyRelease('future', { chartRef: { kind: 'HelmChart', name: 'future' } });
+    const hr = await waitCondition('future', 'Ready', (ready) => ready.status === 'False' && ready.reason === 'RetriesExceeded');
+    expect(conditionOf(hr, 'Released')?.message).toMatch(/chart requires kubeVersion: >= 9\.0\.0 which is incompatible with Kubernetes v1\./);
+    expect(await releaseCount('future')).toBe(0);
+  });
+
+  it('acts as spec.serviceAccountName, whose RBAC decides', async () => {
+    await env.client.apply({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'powerless', namespace: env.ns } }, { fieldManager: 'test', force: true });
+    await env.applyRelease('impersonated', { chartRef: { kind: 'HelmChart', name: 'small' }, serviceAccountName: 'powerless' });
+    const hr = await waitCondition('impersonated', 'Ready', (ready) => ready.status === 'False');
+    expect(conditionOf(hr, 'Ready')?.message).toContain(`system:serviceaccount:${env.ns}:powerless`);
+    expect(await releaseCount('impersonated')).toBe(0);
+    // its uninstall would be as powerless too: back to the controller's identity before the namespace is torn down
+    await env.applyRelease('impersonated', { chartRef: { kind: 'HelmChart', name: 'small' } });
+    await waitCondition('impersonated', 'Ready', (ready) => ready.status === 'True');
+  });
+
   it("refuses another tool's release of the same name and leaves it untouched", async () => {
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const { join } = await import('node:path');

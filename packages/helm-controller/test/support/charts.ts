@@ -18,6 +18,8 @@ export interface ChartOptions {
   values?: string;
   /** Leave out the default Deployment/Service/ConfigMap. */
   bare?: boolean;
+  /** Chart.yaml kubeVersion constraint. */
+  kubeVersion?: string;
 }
 
 /** A Service, a ConfigMap (data from `.Values.message`) and a Deployment scaled to `.Values.replicaCount` (0). */
@@ -68,7 +70,7 @@ export async function packageChart(options: ChartOptions): Promise<Buffer> {
   try {
     const chartDir = join(dir, name);
     await mkdir(join(chartDir, 'templates'), { recursive: true });
-    await writeFile(join(chartDir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: ${options.version}\nappVersion: "1.0.${options.version.split('.')[1] ?? 0}"\ntype: application\n`);
+    await writeFile(join(chartDir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: ${options.version}\nappVersion: "1.0.${options.version.split('.')[1] ?? 0}"\ntype: application\n${options.kubeVersion ? `kubeVersion: "${options.kubeVersion}"\n` : ''}`);
     await writeFile(join(chartDir, 'values.yaml'), options.values ?? 'replicaCount: 0\nmessage: hello\nimage: registry.example.invalid/app:1.0\n');
     if (options.schema) await writeFile(join(chartDir, 'values.schema.json'), JSON.stringify(options.schema, null, 2));
     const templates = { ...(options.bare ? {} : defaultTemplates), ...(options.templates ?? {}) };
