@@ -12,7 +12,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { HelmRelease } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
-import { findHelmBinary, sha256Digest, startControlPlane, startStaticServer, type ControlPlane } from '@fluxion/testenv';
+import { findHelmBinary, pollUntil, sha256Digest, startControlPlane, startStaticServer, type ControlPlane } from '@fluxion/testenv';
 import { packageChart } from '../test/support/charts.ts';
 
 const { values } = parseArgs({
@@ -70,11 +70,11 @@ async function main(): Promise<void> {
     await mapLimit(names, 32, (name) =>
       client.apply({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace }, spec: { interval: '1h', chartRef: { kind: 'HelmChart', name: 'small' }, values: { message: name } } }, { fieldManager: 'bench', force: true }),
     );
-    await until(async () => {
+    await pollUntil('all HelmReleases Ready', async () => {
       const ready = (await listReleases(client)).filter(isReady).length;
       progress(`${ready}/${count} Ready after ${((performance.now() - started) / 1000).toFixed(0)} s; peak RSS so far ${tree.peakMiB.toFixed(0)} MiB (${tree.peakProcesses} processes)`);
       return ready === count;
-    }, 60 * 60_000);
+    }, 60 * 60_000, 1000);
     const allReadySeconds = (performance.now() - started) / 1000;
     await tree.sample();
     const cpuAfterCreate = await tree.cpuSeconds();
@@ -89,11 +89,11 @@ async function main(): Promise<void> {
     const requestedAt = new Date().toISOString();
     const cycleStarted = performance.now();
     await mapLimit(names, 32, (name) => client.patch({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace, name }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } }, 'merge'));
-    await until(async () => {
+    await pollUntil('the unchanged cycle', async () => {
       const handled = (await listReleases(client)).filter((hr) => hr.status?.lastHandledReconcileAt === requestedAt).length;
       progress(`unchanged cycle: ${handled}/${count} reconciled`);
       return handled === count;
-    }, 30 * 60_000);
+    }, 30 * 60_000, 1000);
     const cycleSeconds = (performance.now() - cycleStarted) / 1000;
     const secretsAfter = await helmSecretNames(client);
     const objectsAfter = await objectResourceVersions(client);
@@ -187,14 +187,6 @@ async function objectResourceVersions(client: KubeClient): Promise<Map<string, s
     for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
   }
   return versions;
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 1000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('benchmark step timed out');
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
