@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HelmRelease } from '@fluxion/api';
-import { waitForCurrent, type KubeClient } from '@fluxion/runtime';
+import { WaitCancelledError, waitForCurrent, type KubeClient } from '@fluxion/runtime';
 import { stringify } from 'yaml';
 import { NameLabel, NamespaceLabel, installArgs, releaseNameOf, releaseNamespaceOf, rollbackArgs, testArgs, timeoutOf, uninstallArgs, upgradeArgs } from './helm-args.ts';
 import type { HelmCli } from './helm-cli.ts';
@@ -95,6 +95,8 @@ async function waitForRelease(context: RunContext, hr: HelmRelease, release: Sto
       ...(context.healthPollIntervalMs ? { intervalMs: context.healthPollIntervalMs } : {}),
     });
   } catch (error) {
+    // a newer chart or spec cancelled the wait: the release is left as helm made it, the next reconcile upgrades it
+    if (error instanceof WaitCancelledError) throw error;
     const message = (error as Error).message;
     const ref = { apiVersion: 'v1', kind: 'Secret', namespace: release.namespace, name: storageSecretName(release) };
     await setStoredStatus(context.client, ref, 'failed', `health check failed: ${message}`.slice(0, 256));

@@ -104,6 +104,18 @@ spec:
     expect(hr.status?.history?.[0]?.testHooks?.['tested-smoke']).toMatchObject({ phase: 'Succeeded' });
   });
 
+  it('cancels a health wait on the old values when new ones arrive', async () => {
+    // a Deployment whose pod can never be scheduled: the wait would last the whole 10 minute timeout, far past the
+    // 60 s that waitReady gives the upgrade
+    const values = { replicaCount: 1, message: 'stuck' };
+    await env.applyRelease('waiting', { chartRef: { kind: 'HelmChart', name: 'small' }, timeout: '10m', values, postRenderers: [{ kustomize: { patches: [{ target: { kind: 'Deployment' }, patch: '- op: add\n  path: /spec/template/spec/nodeSelector\n  value: {nowhere: "true"}\n' }] } }] });
+    await pollUntil('the health wait under way', async () => conditionOf(await env.getRelease('waiting'), 'Reconciling')?.message.startsWith("Running 'install' action") || undefined);
+    await env.applyRelease('waiting', { chartRef: { kind: 'HelmChart', name: 'small' }, timeout: '10m', values: { replicaCount: 0, message: 'unstuck' } });
+    const hr = await waitReady('waiting', (current) => conditionOf(current, 'Ready')?.reason === 'UpgradeSucceeded');
+    expect(hr.status?.history?.[0]?.version).toBe(2);
+    expect(JSON.parse(await env.helm('get', 'values', 'waiting', '-n', env.ns, '-o', 'json'))).toEqual({ replicaCount: 0, message: 'unstuck' });
+  });
+
   it('waits for a Kustomization named in dependsOn to be Ready', async () => {
     await env.client.apply(
       { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'infra', namespace: env.ns }, spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'none' } } },
