@@ -45,6 +45,18 @@ describe('HelmRelease features', () => {
     await pollUntil('the owned HelmChart deleted', async () => (await env.client.getIfExists({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', namespace: env.ns, name: chartName })) === undefined);
   });
 
+  it('installs from an OCIRepository and an ExternalArtifact named in chartRef', async () => {
+    await env.publishSource('OCIRepository', 'oci-small', { version: '2.0.0' });
+    await env.publishSource('ExternalArtifact', 'external-small', { version: '3.0.0' });
+    await env.applyRelease('from-oci', { chartRef: { kind: 'OCIRepository', name: 'oci-small' } });
+    await env.applyRelease('from-external', { chartRef: { kind: 'ExternalArtifact', name: 'external-small' } });
+    expect(conditionOf(await waitReady('from-oci'), 'Ready')?.message).toContain('with chart small@2.0.0');
+    expect(conditionOf(await waitReady('from-external'), 'Ready')?.message).toContain('with chart small@3.0.0');
+    // a new artifact of the OCIRepository is released at once (watched)
+    await env.publishArtifactOf({ namespace: env.ns, name: 'oci-small' }, { version: '2.1.0' }, 'OCIRepository');
+    await waitReady('from-oci', (hr) => hr.status?.lastAttemptedRevision === '2.1.0');
+  });
+
   it('post-renders with kustomize patches and commonMetadata; a change of them alone upgrades', async () => {
     await env.applyRelease('rendered', {
       chartRef: { kind: 'HelmChart', name: 'small' },

@@ -22,7 +22,9 @@ export interface HelmEnv {
   /** Packages a chart and makes it the artifact of HelmChart `name` (created if needed). */
   publishChart(name: string, chart: ChartOptions): Promise<string>;
   /** Writes a ready artifact of `chart` into the status of an existing HelmChart (as source-controller would). */
-  publishArtifactOf(helmChart: { namespace: string; name: string }, chart: ChartOptions): Promise<void>;
+  publishArtifactOf(helmChart: { namespace: string; name: string }, chart: ChartOptions, kind?: string): Promise<void>;
+  /** Creates an OCIRepository or ExternalArtifact whose artifact is the packaged chart. */
+  publishSource(kind: 'OCIRepository' | 'ExternalArtifact', name: string, chart: ChartOptions): Promise<void>;
   applyRelease(name: string, spec: Partial<HelmReleaseSpec>): Promise<void>;
   getRelease(name: string): Promise<HelmRelease | undefined>;
   requestReconcile(name: string, annotation?: string): Promise<string>;
@@ -60,7 +62,7 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
   await manager.start();
   let counter = 0;
   const helmEnv = { ...process.env, KUBECONFIG: sharedKubeconfigPath(), HELM_CACHE_HOME: join(helmHome, 'cli'), HELM_CONFIG_HOME: join(helmHome, 'cli'), HELM_DATA_HOME: join(helmHome, 'cli') };
-  const publishArtifactOf = async (helmChart: { namespace: string; name: string }, chart: ChartOptions) => {
+  const publishArtifactOf = async (helmChart: { namespace: string; name: string }, chart: ChartOptions, kind = 'HelmChart') => {
     const archive = await packageChart(chart);
     const file = `${helmChart.name}-${chart.version}-${counter++}.tgz`;
     await writeFile(join(artifactDir, file), archive);
@@ -69,7 +71,7 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
     await client.apply(
       {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'HelmChart',
+        kind,
         metadata: { name: helmChart.name, namespace: helmChart.namespace },
         status: { artifact, conditions: [{ type: 'Ready', status: 'True', reason: 'ChartPullSucceeded', message: `pulled '${chart.name ?? 'small'}' chart with version '${chart.version}'`, lastTransitionTime: now }] },
       },
@@ -90,6 +92,11 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
       return chart.version;
     },
     publishArtifactOf,
+    async publishSource(kind, name, chart) {
+      const spec = kind === 'OCIRepository' ? { interval: '1h', url: 'oci://registry.example.invalid/charts/small' } : {};
+      await client.apply({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind, metadata: { name, namespace: ns }, spec }, { fieldManager: 'test', force: true });
+      await publishArtifactOf({ namespace: ns, name }, chart, kind);
+    },
     async applyRelease(name, spec) {
       await client.apply(
         { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: ns }, spec: { interval: '10m', ...spec } },
