@@ -4,7 +4,7 @@
 // all of them; an unchanged cycle (new Helm revisions and writes to release objects, target 0).
 // Usage: node packages/helm-controller/bench/helmreleases-scale.ts [--count 1000] [--concurrent 10] [--helm-concurrency 4]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -120,20 +120,28 @@ class ProcessTreeSampler {
   peakMiB = 0;
   peakProcesses = 0;
   private readonly root: number;
-  /** CPU ticks of descendants seen alive, by pid, so ones that exit between samples still count (via cutime). */
+  private sampling = false;
+
   constructor(root: number) {
     this.root = root;
   }
 
   async sample(): Promise<void> {
-    const pids = await this.descendants();
-    let kib = 0;
-    for (const pid of pids) {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-      kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    // one sample at a time: on a loaded machine a sample can outlast the interval
+    if (this.sampling) return;
+    this.sampling = true;
+    try {
+      const pids = await this.descendants(this.root);
+      let kib = 0;
+      for (const pid of pids) {
+        const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+        kib += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      }
+      if (kib / 1024 > this.peakMiB) this.peakMiB = kib / 1024;
+      if (pids.length > this.peakProcesses) this.peakProcesses = pids.length;
+    } finally {
+      this.sampling = false;
     }
-    if (kib / 1024 > this.peakMiB) this.peakMiB = kib / 1024;
-    if (pids.length > this.peakProcesses) this.peakProcesses = pids.length;
   }
 
   /** utime+stime of the controller plus cutime+cstime: every helm process it has reaped, and theirs. */
@@ -149,21 +157,11 @@ class ProcessTreeSampler {
     return { own: sum([11, 12]), children: sum([13, 14]) };
   }
 
-  private async descendants(): Promise<number[]> {
-    const parents = new Map<number, number>();
-    for (const entry of await readdir('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0);
-      parents.set(Number(entry), ppid);
-    }
-    const tree = new Set([this.root]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const [pid, ppid] of parents) if (tree.has(ppid) && !tree.has(pid)) { tree.add(pid); grew = true; }
-    }
-    return [...tree];
+  /** The process and its descendants, from the kernel's children lists (cheap: no scan of /proc). */
+  private async descendants(pid: number): Promise<number[]> {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number);
+    const below = await Promise.all(children.map((child) => this.descendants(child)));
+    return [pid, ...below.flat()];
   }
 }
 
