@@ -92,6 +92,17 @@ describe('HelmRelease features', () => {
       return events.items.find((event) => event.reason === 'DriftDetected' && event.involvedObject?.name === 'drifty');
     });
     expect((await getConfigMap('drifty-config')).data['message']).toBe('changed again');
+
+    // an ignore rule keeps a field out of the comparison: corrected no more
+    await env.applyRelease('drifty', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      values: { message: 'desired' },
+      driftDetection: { mode: 'enabled', ignore: [{ paths: ['/data/message'], target: { kind: 'ConfigMap' } }] },
+    });
+    await waitReady('drifty');
+    const requested = await env.requestReconcile('drifty');
+    await pollUntil('the request handled', async () => (await env.getRelease('drifty'))?.status?.lastHandledReconcileAt === requested || undefined);
+    expect((await getConfigMap('drifty-config')).data['message']).toBe('changed again');
   });
 
   it('runs the chart tests and records them in TestSuccess and the history', async () => {
