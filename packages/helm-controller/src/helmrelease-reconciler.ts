@@ -2,6 +2,7 @@
 // → drift → status and events.
 import type { HelmChart, HelmRelease, HelmReleaseStatus } from '@fluxion/api';
 import {
+  formatGoDuration,
   markFailed,
   markReady,
   markReconciling,
@@ -30,7 +31,7 @@ import { checkDependencies, DependencyNotReadyError, type DependencyLookup } fro
 import { sha1Of, sha256Of } from './digests.ts';
 import { correctDrift, describeDrift, detectDrift } from './drift.ts';
 import { finalizeHelmRelease } from './finalize.ts';
-import { releaseNameOf, releaseNamespaceOf, storageNamespaceOf } from './helm-args.ts';
+import { releaseNameOf, releaseNamespaceOf, storageNamespaceOf, timeoutOf } from './helm-args.ts';
 import type { HelmCli } from './helm-cli.ts';
 import { decide, onFailure, retryDelayMs, snapshotOf, type DesiredRelease } from './release-decision.ts';
 import { inventoryOf, releaseObjects } from './release-objects.ts';
@@ -203,7 +204,7 @@ export class HelmReleaseReconciler {
     status.lastAttemptedReleaseAction = action;
     status.storageNamespace = storageNamespaceOf(hr);
     setObservedGeneration(working);
-    markReconciling(working, Reason.Progressing, `Running '${action}' action with timeout of ${formatTimeout(hr)}`);
+    markReconciling(working, Reason.Progressing, `Running '${action}' action with timeout of ${formatGoDuration(timeoutOf(hr, action))}`);
     await this.writeStatus(hr, working);
 
     const started = performance.now();
@@ -447,10 +448,6 @@ const knownReasons = new Set<string>(Object.values(Reason));
 function reasonOf(error: unknown): string {
   const reason = (error as { reason?: unknown } | undefined)?.reason;
   return typeof reason === 'string' && knownReasons.has(reason) ? reason : error instanceof Error && error.name === 'PostRenderError' ? 'PostRenderFailed' : Reason.InitFailed;
-}
-
-function formatTimeout(hr: HelmRelease): string {
-  return hr.spec?.timeout ?? '5m0s';
 }
 
 function formatSeconds(milliseconds: number): string {
