@@ -33,12 +33,14 @@ import { correctDrift, describeDrift, detectDrift } from './drift.ts';
 import { finalizeHelmRelease } from './finalize.ts';
 import { releaseNameOf, releaseNamespaceOf, storageNamespaceOf, timeoutOf } from './helm-args.ts';
 import type { HelmCli } from './helm-cli.ts';
-import { decide, onFailure, retryDelayMs, snapshotOf, type DesiredRelease } from './release-decision.ts';
+import { decide, onFailure, retryDelayMs, type DesiredRelease } from './release-decision.ts';
+import { recordRelease, resetFailures } from './release-history.ts';
 import { inventoryOf, releaseObjects } from './release-objects.ts';
 import { installOrUpgrade, ReleaseActionError, rollback, runTests, uninstall, type RunContext } from './release-runner.ts';
 import { listReleases, previousDeployed, unlockRelease, type StoredRelease } from './release-storage.ts';
 import { Finalizer, ForceRequestAnnotation, Reason, ReleasedCondition, RemediatedCondition, ResetRequestAnnotation, RevisionAnnotation, TestSuccessCondition, TokenAnnotation } from './reasons.ts';
 import { clientDataReader, composeValues, type Values } from './values.ts';
+import { assertSupported, reasonOf, StalledError } from './spec-support.ts';
 
 export interface HelmReleaseReconcilerOptions {
   defaultServiceAccount: string;
@@ -58,16 +60,6 @@ export interface HelmReleaseReconcilerDeps {
   statusPatcher: StatusPatcher;
   waits: HealthWaits;
   options: HelmReleaseReconcilerOptions;
-}
-
-/** Only a spec change fixes it: Stalled, not retried. */
-class StalledError extends Error {
-  override readonly name = 'StalledError';
-  readonly reason: string;
-  constructor(reason: string, message: string) {
-    super(message);
-    this.reason = reason;
-  }
 }
 
 interface Working {
@@ -145,7 +137,9 @@ export class HelmReleaseReconciler {
       let decision = decide(hr, desired, releases);
       if (decision.action === 'unlock') {
         await unlockRelease(access.client, decision.release, storageNamespaceOf(hr), `Release unlocked from stale state (${decision.reason})`);
-        await this.event(hr, 'Warning', Reason.ReleaseUnlocked, `Helm release ${decision.release.namespace}/${decision.release.name}.v${decision.release.version} was ${decision.release.info.status} with no action running; marked failed`, chart.version, desired.configDigest, log);
+        const stale = decision.release;
+        const message = `Helm release ${stale.namespace}/${stale.name}.v${stale.version} was ${stale.info.status} with no action running; marked failed`;
+        await this.event(hr, 'Warning', Reason.ReleaseUnlocked, message, chart.version, desired.configDigest, log);
         releases = await listReleases(access.client, storageNamespaceOf(hr), releaseNameOf(hr));
         decision = decide(hr, desired, releases);
       }
@@ -192,7 +186,17 @@ export class HelmReleaseReconciler {
   private async act(
     hr: HelmRelease,
     working: Working,
-    step: { action: 'install' | 'upgrade'; artifact: ChartArtifact; desired: DesiredRelease; values: Values; releases: StoredRelease[]; context: RunContext; cacheKey: string; intervalMs: number; log: Logger },
+    step: {
+      action: 'install' | 'upgrade';
+      artifact: ChartArtifact;
+      desired: DesiredRelease;
+      values: Values;
+      releases: StoredRelease[];
+      context: RunContext;
+      cacheKey: string;
+      intervalMs: number;
+      log: Logger;
+    },
   ): Promise<ReconcileResult> {
     const { action, desired, context, log } = step;
     const status = working.status;
@@ -224,7 +228,7 @@ export class HelmReleaseReconciler {
       removeCondition(working, RemediatedCondition);
       if (hr.spec?.test?.enable) latest = (await this.test(hr, working, release, context, chartLabel, subject)) ?? release;
       else removeCondition(working, TestSuccessCondition);
-      this.recordRelease(working, latest, desired);
+      recordRelease(working.status, latest, desired);
       status.inventory = inventoryOf(await releaseObjects(context.client, latest.manifest ?? '', releaseNamespaceOf(hr)));
       resetFailures(status);
       markReady(working, action === 'install' ? Reason.InstallSucceeded : Reason.UpgradeSucceeded, message);
@@ -262,7 +266,7 @@ export class HelmReleaseReconciler {
     const message = `Helm ${action} failed for release ${subject} with chart ${chartLabel}: ${error.message}`;
     setCondition(working, { type: ReleasedCondition, status: 'False', reason, message });
     log.error({ reason, failures }, message);
-    if (error.release) this.recordRelease(working, error.release, desired, false);
+    if (error.release) recordRelease(working.status, error.release, desired, false);
     await this.event(hr, 'Warning', reason, message, desired.chartVersion, desired.configDigest, log);
     const outcome = onFailure(hr, action, failures);
     if (outcome.remediation) await this.remediate(hr, working, outcome.remediation, context, chartLabel, subject, desired, log);
@@ -277,7 +281,16 @@ export class HelmReleaseReconciler {
     return { requeueAfter: retryDelayMs(hr, action, parseGoDuration) };
   }
 
-  private async remediate(hr: HelmRelease, working: Working, remediation: 'uninstall' | 'rollback', context: RunContext, chartLabel: string, subject: string, desired: DesiredRelease, log: Logger): Promise<void> {
+  private async remediate(
+    hr: HelmRelease,
+    working: Working,
+    remediation: 'uninstall' | 'rollback',
+    context: RunContext,
+    chartLabel: string,
+    subject: string,
+    desired: DesiredRelease,
+    log: Logger,
+  ): Promise<void> {
     try {
       if (remediation === 'rollback') {
         const releases = await listReleases(context.client, storageNamespaceOf(hr), releaseNameOf(hr));
@@ -285,7 +298,7 @@ export class HelmReleaseReconciler {
         const target = previousDeployed(releases, latest?.version ?? Number.MAX_SAFE_INTEGER);
         if (!target) throw new Error('no previous deployed revision to roll back to');
         const rolled = await rollback(context, hr, target.version);
-        this.recordRelease(working, rolled, desired, false);
+        recordRelease(working.status, rolled, desired, false);
         const message = `Helm rollback to previous release ${subject}.v${target.version} with chart ${target.chart.metadata.name}@${target.chart.metadata.version} succeeded`;
         setCondition(working, { type: RemediatedCondition, status: 'True', reason: Reason.RollbackSucceeded, message });
         await this.event(hr, 'Normal', Reason.RollbackSucceeded, message, desired.chartVersion, desired.configDigest, log);
@@ -308,7 +321,8 @@ export class HelmReleaseReconciler {
     try {
       const tested = await runTests(context, hr);
       const hooks = (tested?.hooks ?? []).filter((hook) => hook.events?.includes('test')).length;
-      setCondition(working, { type: TestSuccessCondition, status: 'True', reason: Reason.TestSucceeded, message: `Helm test succeeded for release ${subject}.v${release.version} with chart ${chartLabel}: ${hooks} test hook(s) completed successfully` });
+      const message = `Helm test succeeded for release ${subject}.v${release.version} with chart ${chartLabel}: ${hooks} test hook(s) completed successfully`;
+      setCondition(working, { type: TestSuccessCondition, status: 'True', reason: Reason.TestSucceeded, message });
       return tested;
     } catch (error) {
       const message = `Helm test failed for release ${subject}.v${release.version} with chart ${chartLabel}: ${(error as Error).message}`;
@@ -324,7 +338,7 @@ export class HelmReleaseReconciler {
   private async inSync(hr: HelmRelease, working: Working, releases: StoredRelease[], desired: DesiredRelease, context: RunContext, log: Logger): Promise<void> {
     const latest = releases.at(-1);
     if (!latest) return;
-    this.recordRelease(working, latest, desired);
+    recordRelease(working.status, latest, desired);
     working.status.storageNamespace = storageNamespaceOf(hr);
     const mode = hr.spec?.driftDetection?.mode ?? 'disabled';
     const objects = await releaseObjects(context.client, latest.manifest ?? '', releaseNamespaceOf(hr));
@@ -337,7 +351,8 @@ export class HelmReleaseReconciler {
           await correctDrift(context.client, objects, drifted);
           await this.event(hr, 'Normal', Reason.DriftCorrected, `Cluster state of release ${subject} was corrected: ${describeDrift(drifted)}`, desired.chartVersion, desired.configDigest, log);
         } else {
-          await this.event(hr, 'Warning', Reason.DriftDetected, `Cluster state of release ${subject} has drifted from the desired state: ${describeDrift(drifted)}`, desired.chartVersion, desired.configDigest, log);
+          const message = `Cluster state of release ${subject} has drifted from the desired state: ${describeDrift(drifted)}`;
+          await this.event(hr, 'Warning', Reason.DriftDetected, message, desired.chartVersion, desired.configDigest, log);
         }
       }
     }
@@ -348,24 +363,15 @@ export class HelmReleaseReconciler {
       setCondition(working, { type: ReleasedCondition, status: 'True', reason: Reason.UpgradeSucceeded, message });
     }
     const ready = working.status.conditions?.find((condition) => condition.type === 'Ready');
-    if (ready?.status !== 'True') markReady(working, released?.status === 'True' ? released.reason : Reason.UpgradeSucceeded, released?.status === 'True' ? released.message : `Helm release ${latest.namespace}/${latest.name}.v${latest.version} is in sync`);
+    if (ready?.status !== 'True') {
+      const inSyncMessage = `Helm release ${latest.namespace}/${latest.name}.v${latest.version} is in sync`;
+      if (released?.status === 'True') markReady(working, released.reason, released.message);
+      else markReady(working, Reason.UpgradeSucceeded, inSyncMessage);
+    }
     else markReady(working, ready.reason, ready.message);
     removeCondition(working, 'Reconciling');
     removeCondition(working, 'Stalled');
     await this.writeStatus(hr, working);
-  }
-
-  /** Puts the revision at the head of status.history (replacing its older snapshot) and records observed digests. */
-  private recordRelease(working: Working, release: StoredRelease, desired: DesiredRelease, succeeded = true): void {
-    const history = working.status.history ?? [];
-    const existing = history.find((snapshot) => snapshot.version === release.version && snapshot.name === release.name);
-    const snapshot = snapshotOf(release, existing);
-    const rest = history.filter((entry) => !(entry.version === release.version && entry.name === release.name));
-    working.status.history = [snapshot, ...rest].sort((a, b) => b.version - a.version).slice(0, 5);
-    if (succeeded) {
-      working.status.observedPostRenderersDigest = desired.postRenderersDigest;
-      working.status.observedCommonMetadataDigest = desired.commonMetadataDigest;
-    }
   }
 
   private async fail(hr: HelmRelease, working: Working, error: unknown, context: { chartVersion: string | undefined; intervalMs: number; log: Logger }): Promise<ReconcileResult> {
@@ -426,29 +432,6 @@ function refOf(hr: HelmRelease) {
   return { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: hr.metadata?.namespace, name: hr.metadata?.name ?? '' };
 }
 
-function resetFailures(status: HelmReleaseStatus): void {
-  delete status.failures;
-  delete status.installFailures;
-  delete status.upgradeFailures;
-}
-
-/** Fields whose support comes later: refused with a clear message rather than ignored. */
-function assertSupported(hr: HelmRelease): void {
-  const unsupported: string[] = [];
-  if (hr.spec?.storageNamespace && hr.spec.storageNamespace !== releaseNamespaceOf(hr)) {
-    unsupported.push('spec.storageNamespace different from the release namespace (the helm CLI stores a release in its own namespace)');
-  }
-  if (hr.spec?.dependsOn?.some((dependency) => dependency.readyExpr)) unsupported.push('spec.dependsOn[].readyExpr (CEL readiness)');
-  if (hr.spec?.chart?.spec.verify) unsupported.push('spec.chart.spec.verify');
-  if (unsupported.length > 0) throw new StalledError(Reason.UnsupportedField, `not supported yet by this controller: ${unsupported.join(', ')}`);
-}
-
-const knownReasons = new Set<string>(Object.values(Reason));
-
-function reasonOf(error: unknown): string {
-  const reason = (error as { reason?: unknown } | undefined)?.reason;
-  return typeof reason === 'string' && knownReasons.has(reason) ? reason : error instanceof Error && error.name === 'PostRenderError' ? 'PostRenderFailed' : Reason.InitFailed;
-}
 
 function formatSeconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(3)}s`;

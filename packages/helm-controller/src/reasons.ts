@@ -26,6 +26,7 @@ export const Reason = {
   ReleaseNotOwned: 'ReleaseNotOwned',
   UnsupportedField: 'UnsupportedField',
   Progressing: 'Progressing',
+  PostRenderFailed: 'PostRenderFailed',
 } as const;
 
 /** Annotations Flux's helm-controller events carry: the chart version, and the values digest as token. */
