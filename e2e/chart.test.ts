@@ -10,8 +10,8 @@ import { dryRunApply } from './chart/dry-run-apply.ts';
 import { chartDirectory, findHelm, HelmCommandError, repositoryRoot, runHelm } from './chart/helm-cli.ts';
 import { findObject, objectIds, objectsOf, renderChart } from './chart/render-chart.ts';
 
-const onlySourceController = { 'kustomizeController.enabled': 'false' };
-const onlyKustomizeController = { 'sourceController.enabled': 'false' };
+const onlySourceController = { 'kustomizeController.enabled': 'false', 'helmController.enabled': 'false' };
+const onlyKustomizeController = { 'sourceController.enabled': 'false', 'helmController.enabled': 'false' };
 
 let kubeConfig: KubeConfig;
 let namespace: string;
@@ -43,11 +43,11 @@ describe('helm lint', () => {
 });
 
 describe('helm template with the defaults', () => {
-  it('renders the CRDs, and both controllers with their ServiceAccount, RBAC, Lease Role and Deployment', async () => {
+  it('renders the CRDs, and the built controllers with their ServiceAccount, RBAC, Lease Role and Deployment', async () => {
     const objects = await render();
     const ids = objectIds(objects);
     for (const crd of loadCrds()) expect(ids).toContain(`CustomResourceDefinition/${crd.metadata.name}`);
-    for (const component of ['source-controller', 'kustomize-controller', 'notification-controller']) {
+    for (const component of ['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller']) {
       expect(ids).toEqual(
         expect.arrayContaining([
           `ServiceAccount/${component}`,
@@ -62,7 +62,7 @@ describe('helm template with the defaults', () => {
     expect(ids).toEqual(expect.arrayContaining(['Service/notification-controller', 'Service/webhook-receiver']));
     expect(ids).toContain(`ClusterRole/fluxion:${namespace}:source-controller`);
     // Nothing of the controllers that are not built yet, and no optional extras.
-    expect(ids.filter((id) => /helm-controller|image-/.test(id))).toEqual([]);
+    expect(ids.filter((id) => /image-/.test(id))).toEqual([]);
     expect(objects.filter((object) => ['NetworkPolicy', 'ServiceMonitor'].includes(object.kind ?? ''))).toEqual([]);
   });
 
@@ -174,6 +174,7 @@ describe('helm template with the other settings', () => {
       'kustomizeController.defaultServiceAccount': 'tenant',
       'sourceController.watchAllNamespaces': 'false',
       'notificationController.watchAllNamespaces': 'false',
+      'helmController.enabled': 'false',
     });
     expect(JSON.stringify(objects)).not.toContain('cluster-admin');
     const role = findObject<V1ClusterRole>(objects, 'ClusterRole', `fluxion:${namespace}:kustomize-controller`);
@@ -186,6 +187,18 @@ describe('helm template with the other settings', () => {
     expect(objectIds(objects).filter((id) => id.startsWith('ClusterRoleBinding/'))).toEqual([`ClusterRoleBinding/fluxion:${namespace}:kustomize-controller-sources`]);
     const manager = container(findObject<V1Deployment>(objects, 'Deployment', 'kustomize-controller'));
     expect(manager.args).toEqual(expect.arrayContaining(['--watch-all-namespaces=false', '--default-service-account=tenant']));
+    const { rejected } = await dryRunApply(kubeConfig, objects);
+    expect(rejected).toEqual([]);
+  });
+
+  it('scopes helm-controller without cluster-admin: impersonation, and HelmCharts it may create and delete', async () => {
+    const objects = await render({ 'helmController.rbac.clusterAdmin': 'false', 'helmController.defaultServiceAccount': 'tenant', 'kustomizeController.enabled': 'false' });
+    expect(JSON.stringify(objects)).not.toContain('cluster-admin');
+    const role = findObject<V1ClusterRole>(objects, 'ClusterRole', `fluxion:${namespace}:helm-controller`);
+    expect(role?.rules).toContainEqual({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] });
+    const sources = findObject<V1ClusterRole>(objects, 'ClusterRole', `fluxion:${namespace}:helm-controller-sources`);
+    expect(sources?.rules).toContainEqual({ apiGroups: ['source.toolkit.fluxcd.io'], resources: ['helmcharts'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] });
+    expect(container(findObject<V1Deployment>(objects, 'Deployment', 'helm-controller')).args).toContain('--default-service-account=tenant');
     const { rejected } = await dryRunApply(kubeConfig, objects);
     expect(rejected).toEqual([]);
   });
@@ -221,12 +234,6 @@ describe('helm template with the other settings', () => {
     expect(manager.image).toBe('ghcr.io/fluxion/source-controller:v9.9.9');
     expect(deployment?.spec?.template.spec?.nodeSelector).toEqual({ disk: 'ssd' });
     expect(deployment?.spec?.template.spec?.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
-  });
-
-  it('refuses to enable a controller that is not built yet, naming it', async () => {
-    const failure = await render({ 'helmController.enabled': 'true' }).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(HelmCommandError);
-    expect((failure as HelmCommandError).stderr).toContain('helmController.enabled=true: helm-controller is not built yet');
   });
 
   it('refuses several replicas without leader election', async () => {

@@ -7,6 +7,7 @@ import { freePort, pollUntil, StopPolling } from '@fluxion/testenv';
 export type ControllerName =
   | 'source-controller'
   | 'kustomize-controller'
+  | 'helm-controller'
   | 'notification-controller'
   | 'image-reflector-controller'
   | 'image-automation-controller';

@@ -10,7 +10,8 @@ node_bin=$(readlink -f "$FLUXION_CACHE/toolchain/bin/node")
 node_version=$("$node_bin" --version)
 sources=${FLUXION_APT_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 [ -f "$sources" ] || sources=/etc/apt/sources.list
-tag="${node_version#v}-bookworm"
+# the tag changes with this script, so a changed package list makes a new base
+tag="${node_version#v}-bookworm-$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-8)"
 
 # Adds node (symbols stripped: 127 -> 108 MB), the user 65534 and a writable /tmp to the root in $1, and drops docs.
 customize_root() {
@@ -28,12 +29,15 @@ customize_root() {
 ca_bundle() {
   mkdir -p "$1/etc/ssl/certs"
   cat "$1"/usr/share/ca-certificates/mozilla/*.crt > "$1/etc/ssl/certs/ca-certificates.crt"
+  # a POSIX shell (dash, 120 kB) for the few scripts a controller runs, e.g. helm's post-renderer plugin
+  ln -sf dash "$1/bin/sh"
 }
 
 build_base() {
   local name=$1 variant=$2 packages=$3 extra_step=$4
   local image="localhost/fluxion/$name:$tag"
   if pod image exists "$image"; then echo "$image"; return; fi
+  trap 'pod tag "'"$image"'" "localhost/fluxion/'"$name"':latest" 2>/dev/null || true' RETURN
   say "building $image from Debian ($packages)"
   local work; work=$(mktemp -d)
   mmdebstrap --quiet --variant="$variant" --include="$packages" bookworm "$work/root" "$sources" >&2
@@ -46,5 +50,5 @@ build_base() {
   echo "$image"
 }
 
-build_base base extract libc6,libstdc++6,libgcc-s1,ca-certificates ca_bundle
+build_base base extract libc6,libstdc++6,libgcc-s1,ca-certificates,dash ca_bundle
 build_base base-git minbase ca-certificates,git,openssh-client,gnupg ''

@@ -5,13 +5,9 @@ The controllers that exist, as "valuesKey:component-name". A controller joins th
 (ServiceAccount, leader-election Role, NetworkPolicy, metrics) by being listed here.
 */}}
 {{- define "fluxion.builtControllers" -}}
-sourceController:source-controller kustomizeController:kustomize-controller notificationController:notification-controller imageReflectorController:image-reflector-controller imageAutomationController:image-automation-controller
+sourceController:source-controller kustomizeController:kustomize-controller helmController:helm-controller notificationController:notification-controller imageReflectorController:image-reflector-controller imageAutomationController:image-automation-controller
 {{- end }}
 
-{{/* The controllers that are planned but not built yet; enabling one fails the render. */}}
-{{- define "fluxion.plannedControllers" -}}
-helmController:helm-controller
-{{- end }}
 
 {{- define "fluxion.chart" -}}
 {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}

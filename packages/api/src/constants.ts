@@ -100,3 +100,7 @@ export const NotificationKind = {
   Receiver: 'Receiver',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
+
+/** helm-controller's API group: HelmRelease. */
+export const HelmGroup = 'helm.toolkit.fluxcd.io';
+export const HelmApiVersion = 'helm.toolkit.fluxcd.io/v2';

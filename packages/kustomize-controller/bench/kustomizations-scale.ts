@@ -13,8 +13,7 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
-import { startControlPlane, startStaticServer, type ControlPlane } from '@fluxion/testenv';
-import { sha256Digest, tarGz } from '../test/support/tar-builder.ts';
+import { filesToEntries, sha256Digest, startControlPlane, startStaticServer, tarGz, type ControlPlane } from '@fluxion/testenv';
 
 const { values } = parseArgs({
   options: {
@@ -58,7 +57,7 @@ async function main(): Promise<void> {
   let controller: ChildProcess | undefined;
   try {
     const publish = async (source: string, files: Record<string, string>): Promise<string> => {
-      const archive = tarGz(files);
+      const archive = tarGz(filesToEntries(files));
       const commit = createHash('sha1').update(archive).update(source).digest('hex');
       await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
       const revision = `main@sha1:${commit}`;

@@ -1,9 +1,9 @@
 // Deleting a Kustomization: wait for dependents being deleted, delete (or orphan) its objects per deletionPolicy, drop the finalizer.
 import type { Kustomization } from '@fluxion/api';
 import { type EventRecorder, type KubeClient, type Logger, type ObjectRef, type ReconcileResult, type Reflector } from '@fluxion/runtime';
+import type { HealthWaits } from '@fluxion/runtime';
 import type { ClusterClients } from './cluster-clients.ts';
 import { dependencyKeys, dependentsBlockingTeardown, dependentsOf, keyOf } from './dependencies.ts';
-import type { HealthWaits } from './health-waits.ts';
 import { inventoryRefs } from './inventory.ts';
 import { durationOrDefault } from './kustomization-status.ts';
 import { pruneObjects } from './prune-objects.ts';

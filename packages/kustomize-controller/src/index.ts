@@ -2,8 +2,6 @@
 export { setupKustomizationController, ControllerName, defaultSourceKinds, type KustomizationControllerOptions, type KustomizationControllerHandle } from './kustomization-controller.ts';
 export { KustomizationReconciler, RevisionAnnotation, type KustomizationReconcilerOptions } from './kustomization-reconciler.ts';
 export { main, kustomizeControllerFlags, parseFeatureGates } from './main.ts';
-export { fetchArtifact, verifyDigest, ArtifactFetchError, type FetchArtifactOptions, type FetchedArtifact } from './artifact-fetch.ts';
-export { untar, readTarEntries, UnsafeArchiveError } from './safe-untar.ts';
 // Flux's build (generated kustomization, spec overrides, postBuild substitution) lives in kustomize-ts, shared with the CLI.
 export {
   buildManifests,

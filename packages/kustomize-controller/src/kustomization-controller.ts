@@ -1,10 +1,10 @@
 // Wires the Kustomization controller: watched caches with indexes, the triggers that enqueue, and the reconciler.
 import type { Kustomization } from '@fluxion/api';
 import { EventRecorder, Reflector, StatusPatcher, type Controller, type KubeClient, type Logger, type Manager } from '@fluxion/runtime';
+import { HealthWaits } from '@fluxion/runtime';
 import { ClusterClients } from './cluster-clients.ts';
 import { dependencyKeys, keyOf } from './dependencies.ts';
 import { FieldManager } from './apply-set.ts';
-import { HealthWaits } from './health-waits.ts';
 import { KustomizationReconciler, type KustomizationReconcilerOptions } from './kustomization-reconciler.ts';
 import { ArtifactCache, BuildCache } from './manifest-cache.ts';
 import { SourceIndex, sourceKeyOf, sourceKeyOfObject, type SourceObject } from './source-index.ts';

@@ -27,6 +27,7 @@ import {
   type StatusPatcher,
 } from '@fluxion/runtime';
 import { buildManifests, BuildError, diskFileSystem, objectSubject, substituteVariables, type FileSystem, type KObject } from 'kustomize-ts';
+import { HealthWaits } from '@fluxion/runtime';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
 import { CelCompileError, compileCel } from './cel-expression.ts';
@@ -37,7 +38,6 @@ import { ownerLabels, stampMetadata } from './common-metadata.ts';
 import { checkDependencies, DependencyCycleError, DependencyNotReadyError, keyOf } from './dependencies.ts';
 import { finalizeKustomization, KustomizationFinalizer } from './finalize.ts';
 import { waitForHealthy } from './health-check.ts';
-import { HealthWaits } from './health-waits.ts';
 import { applyIgnoreRules } from './ignore-rules.ts';
 import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
 import { applySet } from './apply-set.ts';

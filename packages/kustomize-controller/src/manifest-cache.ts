@@ -1,6 +1,6 @@
 // Caches unpacked artifacts (by digest) and builds (by digest, path and overrides), so an unchanged reconcile does neither again.
 import type { KObject } from 'kustomize-ts';
-import { fetchArtifact, type FetchArtifactOptions, type FetchedArtifact } from './artifact-fetch.ts';
+import { fetchArtifact, type FetchArtifactOptions, type FetchedArtifact } from '@fluxion/runtime';
 
 interface ArtifactEntry {
   promise: Promise<FetchedArtifact>;
@@ -25,7 +25,7 @@ export class ArtifactCache {
     const key = `${options.digest ?? ''}|${url}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = { promise: fetchArtifact(url, options), users: 0 };
+      entry = { promise: fetchArtifact(url, { tempPrefix: 'kustomization-', ...options }), users: 0 };
       this.entries.set(key, entry);
       // a failed download is not cached: the next reconcile tries again
       entry.promise.catch(() => this.entries.delete(key));

@@ -4,10 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1ConfigMap } from '@kubernetes/client-node';
-import { startStaticServer, type RunningServer } from '@fluxion/testenv';
+import { filesToEntries, sha256Digest, startStaticServer, tarGz, type RunningServer } from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configMapYaml, eventually, readyOf, startKustomizeEnv, type KustomizeEnv } from './support/kustomize-env.ts';
-import { sha256Digest, tarGz } from './support/tar-builder.ts';
 
 let k: KustomizeEnv;
 let server: RunningServer;
@@ -35,7 +34,7 @@ const specOf: Record<SourceKind, Record<string, unknown>> = {
 
 /** Serves the files as a new artifact and writes the source's status.artifact as its producer does. */
 async function publish(kind: SourceKind, name: string, files: Record<string, string>, revision: string): Promise<void> {
-  const archive = tarGz(files);
+  const archive = tarGz(filesToEntries(files));
   const fileName = `${kind.toLowerCase()}-${name}-${published++}.tar.gz`;
   await writeFile(join(artifactDir, fileName), archive);
   const object = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind, metadata: { name, namespace: k.ns } };

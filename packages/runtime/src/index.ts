@@ -127,5 +127,11 @@ export { authenticationFailureLine, lastGitLines } from './git/git-failure.ts';
 // --- pure helpers any controller may need ---
 export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
 export type { SemVer, SemVerRange } from './semver-range.ts';
+// --- artifacts: download by URL, verify the digest, unpack a tar.gz safely ---
+export { fetchArtifact, verifyDigest, ArtifactFetchError, defaultMaxArtifactBytes } from './artifact-fetch.ts';
+export type { FetchArtifactOptions, FetchedArtifact } from './artifact-fetch.ts';
+export { untar, readTarEntries, normalizeEntryPath, UnsafeArchiveError } from './safe-untar.ts';
+export type { TarEntry, UntarResult } from './safe-untar.ts';
+export { HealthWaits } from './health-waits.ts';
 // --- OCI registry client: references, dockerconfigjson credentials, token flow, manifests, tags, blobs ---
 export * from './oci/index.ts';

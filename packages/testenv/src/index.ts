@@ -33,3 +33,4 @@ export {
   type PushedArtifact,
 } from './fixtures/oci-artifacts.ts';
 export { tarGz, filesToEntries, type TarGzEntry } from './fixtures/tar-gz.ts';
+export { tarArchive, sha256Digest, type TarItem } from './fixtures/tar-builder.ts';

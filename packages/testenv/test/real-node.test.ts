@@ -6,7 +6,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, REAL_NODE_NAME, startControlPlane, type ControlPlane } from '../src/index.ts';
 
-const BASE_IMAGE = process.env.FLUXION_BASE_IMAGE ?? 'localhost/fluxion/base:24.21.0-bookworm';
+const BASE_IMAGE = process.env.FLUXION_BASE_IMAGE ?? 'localhost/fluxion/base:latest';
 const namespace = 'node-probe';
 
 // Serves "pong" on 8080, then proves DNS, the API server through its Service, and a Service of its own.

@@ -1,7 +1,7 @@
 // Generated from crds/kustomize.toolkit.fluxcd.io/kustomizations.yaml by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 import type { V1ListMeta, V1ObjectMeta } from '@kubernetes/client-node';
-import type { Condition, LocalObjectReference } from './shared.ts';
+import type { CommonMetadata, Condition, IgnoreRule, Image, KubeConfigReference, LocalObjectReference, Patch, ResourceInventory } from './shared.ts';
 
 /** Kustomization keeps the cluster equal to a kustomize build of a path in a source artifact. */
 export interface Kustomization {
@@ -107,14 +107,6 @@ export interface KustomizationSpec {
   buildMetadata?: Array<'originAnnotations' | 'transformerAnnotations'>;
 }
 
-/** Labels and annotations set on every applied object, replacing existing values of the same key. */
-export interface CommonMetadata {
-  /** Annotations to set. */
-  annotations?: Record<string, string>;
-  /** Labels to set. */
-  labels?: Record<string, string>;
-}
-
 /** A Kustomization this one waits for. */
 export interface DependencyReference {
   /** Name of the referent. */
@@ -133,26 +125,6 @@ export interface Decryption {
   secretRef?: LocalObjectReference;
   /** ServiceAccount whose identity is used to reach a cloud key management service. */
   serviceAccountName?: string;
-}
-
-/**
- * Kubeconfig of a remote cluster to apply to, instead of this cluster.
- * Enforced by the API server: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified
- * Enforced by the API server: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified
- */
-export interface KubeConfigReference {
-  /** Secret holding the kubeconfig. */
-  secretRef?: SecretKeyReference;
-  /** ConfigMap describing the remote cluster for a workload identity provider. */
-  configMapRef?: LocalObjectReference;
-}
-
-/** Secret holding the kubeconfig. */
-export interface SecretKeyReference {
-  /** Name of the Secret. */
-  name: string;
-  /** Key of the kubeconfig in the Secret; 'value' or 'value.yaml' when not set. */
-  key?: string;
 }
 
 /** Changes made to the built manifests before they are applied. */
@@ -208,52 +180,6 @@ export interface CustomHealthCheck {
   failed?: string;
 }
 
-/** A patch and the objects it applies to. */
-export interface Patch {
-  /** The patch document, as YAML or JSON. */
-  patch: string;
-  /** Objects the patch applies to; every field given must match. */
-  target?: Selector;
-}
-
-/** Objects the patch applies to; every field given must match. */
-export interface Selector {
-  /** API group of the objects. */
-  group?: string;
-  /** API version of the objects. */
-  version?: string;
-  /** Kind of the objects. */
-  kind?: string;
-  /** Namespace of the objects. */
-  namespace?: string;
-  /** Name of the objects, as a regular expression. */
-  name?: string;
-  /** Label-selector expression matched against annotations. */
-  annotationSelector?: string;
-  /** Label-selector expression matched against labels. */
-  labelSelector?: string;
-}
-
-/** JSON pointers to fields of the objects a selector matches; of every applied object without a target. */
-export interface IgnoreRule {
-  /** JSON pointers (RFC 6901) to the fields to leave alone, e.g. /spec/replicas. */
-  paths: string[];
-  /** Objects the patch applies to; every field given must match. */
-  target?: Selector;
-}
-
-/** One image replacement. */
-export interface Image {
-  /** Image name to match, without tag. */
-  name: string;
-  /** Name to replace it with. */
-  newName?: string;
-  /** Tag to replace it with. */
-  newTag?: string;
-  /** Digest to replace the tag with; wins over newTag. */
-  digest?: string;
-}
-
 /** The source whose artifact holds the manifests. */
 export interface CrossNamespaceSourceReference {
   /** API version of the referent. */
@@ -287,20 +213,6 @@ export interface KustomizationStatus {
   inventory?: ResourceInventory;
   /** The latest distinct reconciliations, newest first. */
   history?: Snapshot[];
-}
-
-/** The objects applied successfully, used to prune what is no longer built. */
-export interface ResourceInventory {
-  /** One entry per applied object. */
-  entries: ResourceRef[];
-}
-
-/** One applied object. */
-export interface ResourceRef {
-  /** The object as <namespace>_<name>_<group>_<kind>. */
-  id: string;
-  /** API version of the object. */
-  v: string;
 }
 
 /** Reconciliations that produced the same build digest and outcome. */

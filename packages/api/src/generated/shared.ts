@@ -1,6 +1,85 @@
 // Generated from the CRDs of more than one kind by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 
+export interface LocalObjectReference {
+  /** Name of the referent. */
+  name: string;
+}
+
+/** Labels and annotations set on every applied object, replacing existing values of the same key. */
+export interface CommonMetadata {
+  /** Annotations to set. */
+  annotations?: Record<string, string>;
+  /** Labels to set. */
+  labels?: Record<string, string>;
+}
+
+/** JSON pointers to fields of the objects a selector matches; of every applied object without a target. */
+export interface IgnoreRule {
+  /** JSON pointers (RFC 6901) to the fields to leave alone, e.g. /spec/replicas. */
+  paths: string[];
+  /** Objects the patch applies to; every field given must match. */
+  target?: Selector;
+}
+
+/** Objects the patch applies to; every field given must match. */
+export interface Selector {
+  /** API group of the objects. */
+  group?: string;
+  /** API version of the objects. */
+  version?: string;
+  /** Kind of the objects. */
+  kind?: string;
+  /** Namespace of the objects. */
+  namespace?: string;
+  /** Name of the objects, as a regular expression. */
+  name?: string;
+  /** Label-selector expression matched against annotations. */
+  annotationSelector?: string;
+  /** Label-selector expression matched against labels. */
+  labelSelector?: string;
+}
+
+/**
+ * Kubeconfig of a remote cluster to apply to, instead of this cluster.
+ * Enforced by the API server: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified
+ * Enforced by the API server: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified
+ */
+export interface KubeConfigReference {
+  /** Secret holding the kubeconfig. */
+  secretRef?: SecretKeyReference;
+  /** ConfigMap describing the remote cluster for a workload identity provider. */
+  configMapRef?: LocalObjectReference;
+}
+
+/** Secret holding the kubeconfig. */
+export interface SecretKeyReference {
+  /** Name of the Secret. */
+  name: string;
+  /** Key of the kubeconfig in the Secret; 'value' or 'value.yaml' when not set. */
+  key?: string;
+}
+
+/** A patch and the objects it applies to. */
+export interface Patch {
+  /** The patch document, as YAML or JSON. */
+  patch: string;
+  /** Objects the patch applies to; every field given must match. */
+  target?: Selector;
+}
+
+/** One image replacement. */
+export interface Image {
+  /** Image name to match, without tag. */
+  name: string;
+  /** Name to replace it with. */
+  newName?: string;
+  /** Tag to replace it with. */
+  newTag?: string;
+  /** Digest to replace the tag with; wins over newTag. */
+  digest?: string;
+}
+
 /** One aspect of the object's current state. */
 export interface Condition {
   /**
@@ -36,6 +115,20 @@ export interface Condition {
   message: string;
 }
 
+/** The objects applied successfully, used to prune what is no longer built. */
+export interface ResourceInventory {
+  /** One entry per applied object. */
+  entries: ResourceRef[];
+}
+
+/** One applied object. */
+export interface ResourceRef {
+  /** The object as <namespace>_<name>_<group>_<kind>. */
+  id: string;
+  /** API version of the object. */
+  v: string;
+}
+
 export interface ImageRef {
   /** The image repository, as in spec.image of the ImageRepository (without tag). */
   name: string;
@@ -43,11 +136,6 @@ export interface ImageRef {
   tag: string;
   /** Digest of the tag's manifest, as sha256:<hex>. */
   digest?: string;
-}
-
-export interface LocalObjectReference {
-  /** Name of the referent. */
-  name: string;
 }
 
 export interface AccessFrom {

@@ -8,9 +8,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization, KustomizationSpec } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
-import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
+import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace, pollUntil, sha256Digest, tarGz, filesToEntries } from '@fluxion/testenv';
 import { setupKustomizationController, type KustomizationControllerHandle } from '../../src/kustomization-controller.ts';
-import { sha256Digest, tarGz } from './tar-builder.ts';
 
 /** A test namespace with a fake source (tarballs over HTTP, a GitRepository status we write) and no controller. */
 export interface SourceFixture {
@@ -85,7 +84,7 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
     createSource,
     async publish(source, files, options = {}) {
       await createSource(source);
-      const archive = tarGz(files);
+      const archive = tarGz(filesToEntries(files));
       const commit = createHash('sha1').update(archive).update(String(counter++)).digest('hex');
       const path = `gitrepository/${ns}/${source}/${commit}.tar.gz`;
       await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);

@@ -1,14 +1,17 @@
 import { createServer, type Server } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Digest, tarGz } from '../test/support/tar-builder.ts';
+import { filesToEntries, sha256Digest, tarGz } from '@fluxion/testenv';
 import { ArtifactFetchError, fetchArtifact } from './artifact-fetch.ts';
 
 describe('fetchArtifact', () => {
   let server: Server;
   let base = '';
-  const archive = tarGz({ 'apps/web.yaml': 'kind: ConfigMap\n' });
+  const archive = tarGz(filesToEntries({ 'apps/web.yaml': 'kind: ConfigMap\n' }));
+  // 2 MiB of zeros compress to about 2 KiB: small on the wire, large once unpacked
+  const bomb = tarGz(filesToEntries({ 'zeros.bin': '\0'.repeat(2 * 1024 * 1024) }));
   let flakyFailures = 0;
 
   beforeAll(async () => {
@@ -18,6 +21,7 @@ describe('fetchArtifact', () => {
         if (flakyFailures-- > 0) return void res.writeHead(503).end();
         return void res.end(archive);
       }
+      if (req.url === '/bomb.tar.gz') return void res.end(bomb);
       if (req.url === '/garbage.tar.gz') return void res.end('not gzip');
       res.writeHead(404).end();
     });
@@ -61,5 +65,17 @@ describe('fetchArtifact', () => {
 
   it('refuses an artifact larger than the limit', async () => {
     await expect(fetchArtifact(`${base}/ok.tar.gz`, { digest: undefined, maxSizeBytes: 10 })).rejects.toThrow(/more than the 10 allowed|more than the 10 bytes/);
+  });
+
+  it('refuses a small archive that unpacks past the limit, and leaves no directory behind', async () => {
+    const limit = 64 * 1024;
+    expect(bomb.length).toBeLessThan(limit);
+    const tempRoot = await mkdtemp(join(tmpdir(), 'bomb-test-'));
+    const error = await fetchArtifact(`${base}/bomb.tar.gz`, { digest: sha256Digest(bomb), maxSizeBytes: limit, tempRoot }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ArtifactFetchError);
+    expect((error as ArtifactFetchError).retryable).toBe(false);
+    expect((error as Error).message).toBe(`artifact from ${base}/bomb.tar.gz unpacks to more than ${limit} bytes`);
+    expect(await readdir(tempRoot)).toEqual([]);
+    await rm(tempRoot, { recursive: true });
   });
 });

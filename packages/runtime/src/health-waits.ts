@@ -1,4 +1,4 @@
-// Health waits under way, by Kustomization, so a newer source revision or spec can cancel a wait on an older one.
+// Health waits under way, by object key, so a newer source revision or spec can cancel a wait on an older one.
 
 interface ActiveWait {
   revision: string;
@@ -35,7 +35,7 @@ export class HealthWaits {
   cancelIfGenerationChanged(key: string, generation: number | undefined): boolean {
     const wait = this.waits.get(key);
     if (!wait || wait.generation === generation) return false;
-    wait.controller.abort(`the Kustomization changed (generation ${generation}); the health check of generation ${wait.generation} was cancelled`);
+    wait.controller.abort(`the object changed (generation ${generation}); the health check of generation ${wait.generation} was cancelled`);
     this.waits.delete(key);
     return true;
   }

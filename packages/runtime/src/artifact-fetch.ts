@@ -32,6 +32,8 @@ export interface FetchArtifactOptions {
   maxSizeBytes?: number;
   /** Where the temp directory is made (default the OS temp dir). */
   tempRoot?: string;
+  /** The temp directory's name prefix, so a stray one says whose it is (default `artifact-`). */
+  tempPrefix?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -50,7 +52,7 @@ export async function fetchArtifact(url: string, options: FetchArtifactOptions):
   const maxSizeBytes = options.maxSizeBytes ?? defaultMaxArtifactBytes;
   const archive = await downloadWithRetries(url, options, maxSizeBytes);
   const digest = verifyDigest(url, archive, options.digest);
-  const dir = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'kustomization-'));
+  const dir = await mkdtemp(join(options.tempRoot ?? tmpdir(), options.tempPrefix ?? 'artifact-'));
   const cleanup = () => rm(dir, { recursive: true, force: true });
   try {
     let tar: Buffer;

@@ -2,7 +2,7 @@ import { lstat, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tarArchive } from '../test/support/tar-builder.ts';
+import { tarArchive } from '@fluxion/testenv';
 import { normalizeEntryPath, untar, UnsafeArchiveError } from './safe-untar.ts';
 
 describe('untar', () => {
