@@ -4,7 +4,7 @@ import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import type { Kustomization } from '../types.ts';
 import { parseYamlDocument } from '../yaml/parse-documents.ts';
-import { KUSTOMIZATION_FIELDS, KUSTOMIZATION_FILE_NAMES, UNSUPPORTED_FIELDS } from './kustomization-fields.ts';
+import { ENTRY_FIELDS, KUSTOMIZATION_FIELDS, KUSTOMIZATION_FILE_NAMES, UNSUPPORTED_FIELDS } from './kustomization-fields.ts';
 
 export type LoadedKustomization = {
   kustomization: Kustomization;
@@ -43,6 +43,7 @@ function checkFields(raw: Record<string, unknown>, path: string): Kustomization 
       throw new KustomizeError(`invalid Kustomization: json: unknown field "${field}" in ${path}`, path);
     }
   }
+  checkEntryFields(raw, path);
   for (const field of UNSUPPORTED_FIELDS) {
     const value = raw[field];
     const empty = value === null || value === undefined || (Array.isArray(value) && value.length === 0);
@@ -76,4 +77,30 @@ function checkFields(raw: Record<string, unknown>, path: string): Kustomization 
     }
   }
   return kustomization;
+}
+
+function checkEntryFields(raw: Record<string, unknown>, path: string): void {
+  for (const [field, shape] of Object.entries(ENTRY_FIELDS)) {
+    const value = raw[field];
+    const entries = shape.list ? (Array.isArray(value) ? value : []) : [value];
+    for (const entry of entries) {
+      checkKnownKeys(entry, shape.fields, field, path);
+      for (const [key, allowed] of Object.entries(shape.nested ?? {})) {
+        if (isMapping(entry)) checkKnownKeys(entry[key], allowed, `${field}.${key}`, path);
+      }
+    }
+  }
+}
+
+function checkKnownKeys(entry: unknown, allowed: readonly string[], field: string, path: string): void {
+  if (!isMapping(entry)) return;
+  for (const key of Object.keys(entry)) {
+    if (!allowed.includes(key)) {
+      throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}" (in ${field}) in ${path}`, path);
+    }
+  }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
