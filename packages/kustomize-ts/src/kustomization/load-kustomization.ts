@@ -29,7 +29,7 @@ export async function loadKustomization(loader: Loader): Promise<LoadedKustomiza
   const path = posix.join(loader.root, fileName);
   const text = await loader.fs.readFile(path);
   if (text.trim() === '') throw new KustomizeError(`${fileName} is empty (${path})`, path);
-  const parsed = parseYamlDocument(text, path) ?? {};
+  const parsed = parseYamlDocument(text, path, false) ?? {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new KustomizeError(`invalid Kustomization: ${path} is not a mapping`, path);
   }
@@ -37,11 +37,14 @@ export async function loadKustomization(loader: Loader): Promise<LoadedKustomiza
   return { kustomization, path, fileName };
 }
 
-function checkFields(raw: Record<string, unknown>, path: string): Kustomization {
-  for (const field of Object.keys(raw)) {
-    if (!KUSTOMIZATION_FIELDS.has(field)) {
+function checkFields(input: Record<string, unknown>, path: string): Kustomization {
+  const raw: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(input)) {
+    const known = canonicalField(field);
+    if (known === undefined) {
       throw new KustomizeError(`invalid Kustomization: json: unknown field "${field}" in ${path}`, path);
     }
+    raw[known] = value;
   }
   checkEntryFields(raw, path);
   for (const field of UNSUPPORTED_FIELDS) {
@@ -95,7 +98,7 @@ function checkEntryFields(raw: Record<string, unknown>, path: string): void {
 function checkKnownKeys(entry: unknown, allowed: readonly string[], field: string, path: string): void {
   if (!isMapping(entry)) return;
   for (const key of Object.keys(entry)) {
-    if (!allowed.includes(key)) {
+    if (!allowed.some((field) => field.toLowerCase() === key.toLowerCase())) {
       throw new KustomizeError(`invalid Kustomization: json: unknown field "${key}" (in ${field}) in ${path}`, path);
     }
   }
@@ -103,4 +106,11 @@ function checkKnownKeys(entry: unknown, allowed: readonly string[], field: strin
 
 function isMapping(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const FIELDS_BY_LOWER_CASE = new Map([...KUSTOMIZATION_FIELDS].map((field) => [field.toLowerCase(), field]));
+
+/** Go's JSON decoding, behind kustomize's, matches field names without regard to case (`nameprefix` is `namePrefix`). */
+function canonicalField(field: string): string | undefined {
+  return KUSTOMIZATION_FIELDS.has(field) ? field : FIELDS_BY_LOWER_CASE.get(field.toLowerCase());
 }
