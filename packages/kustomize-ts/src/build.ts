@@ -20,7 +20,7 @@ import { addBuildMetadata, type BuildMetadataOptions } from './build-metadata.ts
 import { mergeGenerated } from './generators/merge-generated.ts';
 import { loadCrdConfig } from './field-specs/crd-openapi-config.ts';
 import { runGeneratorPlugins } from './generators/builtin-generator-plugins.ts';
-import type { KObject } from './types.ts';
+import type { KObject, SortOptions } from './types.ts';
 
 export type BuildOptions = {
   fs?: FileSystem;
@@ -62,8 +62,22 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<KO
   addHashSuffixes(resources);
   fixNameReferences(resources, accumulator.config.nameReference);
   if (accumulator.vars.length > 0) resolveVarsIn(resources, accumulator.vars, accumulator.config.varReference);
+  checkSortOptions(loaded.kustomization.sortOptions, loaded.path);
   const sorted = sortResources(resources, loaded.kustomization.sortOptions);
   return sorted.map((resource) => withoutEmptyAnnotations(resource.object));
+}
+
+function checkSortOptions(options: SortOptions | undefined | null, path: string): void {
+  if (options === undefined || options === null) return;
+  if (options.order !== 'fifo' && options.order !== 'legacy') {
+    throw new KustomizeError(`the field 'sortOptions.order' must be one of [fifo, legacy] (in ${path})`, path);
+  }
+  if (options.order === 'fifo' && options.legacySortOptions !== undefined && options.legacySortOptions !== null) {
+    throw new KustomizeError(
+      `the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy' (in ${path})`,
+      path,
+    );
+  }
 }
 
 /** kustomize rewrites annotations when it strips its build annotations, and an empty map is then dropped. */

@@ -68,6 +68,11 @@ function checkFields(input: Record<string, unknown>, path: string): Kustomizatio
   if (kind !== '' && kind !== 'Kustomization' && kind !== 'Component') {
     throw new KustomizeError(`kind should be Kustomization or Component in ${path}`, path);
   }
+  const apiVersion = kustomization.apiVersion ?? '';
+  const requiredVersion = kind === 'Component' ? 'kustomize.config.k8s.io/v1alpha1' : 'kustomize.config.k8s.io/v1beta1';
+  if (apiVersion !== '' && apiVersion !== requiredVersion) {
+    throw new KustomizeError(`apiVersion for ${kind} should be ${requiredVersion} in ${path}`, path);
+  }
   // Deprecated spellings become their v5 fields, as kustomize's own fix-up does.
   if (kustomization.bases) kustomization.resources = [...(kustomization.resources ?? []), ...kustomization.bases];
   delete kustomization.bases;

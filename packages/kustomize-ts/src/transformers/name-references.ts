@@ -93,7 +93,21 @@ function roleRefKindMatches(parent: Record<string, unknown>, key: string, referr
   return parent.kind === referralKind;
 }
 
+/** kustomize reads the namespaces a RoleBinding's ServiceAccount subjects name, and refuses one that is not a string. */
+function checkRoleBindingSubjects(resource: Resource): void {
+  const { object } = resource;
+  if (object.kind !== 'RoleBinding' || !Array.isArray(object.subjects)) return;
+  for (const subject of object.subjects as unknown[]) {
+    if (typeof subject !== 'object' || subject === null || !('namespace' in subject)) continue;
+    const { kind, namespace } = subject as Record<string, unknown>;
+    if (kind === 'ServiceAccount' && typeof namespace !== 'string') {
+      throw new KustomizeError(`Invalid Input: namespace is blank for resource "${formatId(currentId(resource))}" (its subject ServiceAccount)`);
+    }
+  }
+}
+
 export function fixNameReferences(resources: Resource[], rules: NameReferenceRule[]): void {
+  for (const resource of resources) checkRoleBindingSubjects(resource);
   for (const rule of rules) {
     const referrals = indexByPreviousName(resources.filter((resource) => selectsReferral(rule, currentId(resource))));
     if (referrals.size === 0) continue;
