@@ -80,11 +80,20 @@ function checkSortOptions(options: SortOptions | undefined | null, path: string)
   }
 }
 
-/** kustomize rewrites annotations when it strips its build annotations, and an empty map is then dropped. */
+/**
+ * kustomize rewrites annotations when it strips its build annotations: as strings (`8080` becomes "8080"), and an
+ * empty map is dropped.
+ */
 function withoutEmptyAnnotations(object: KObject): KObject {
   const annotations = object.metadata?.annotations;
-  if (object.metadata && annotations && typeof annotations === 'object' && Object.keys(annotations).length === 0) {
-    delete object.metadata.annotations;
+  if (object.metadata && annotations && typeof annotations === 'object' && !Array.isArray(annotations)) {
+    if (Object.keys(annotations).length === 0) {
+      delete object.metadata.annotations;
+      return object;
+    }
+    for (const [key, value] of Object.entries(annotations as Record<string, unknown>)) {
+      if (typeof value === 'number' || typeof value === 'boolean') (annotations as Record<string, unknown>)[key] = String(value);
+    }
   }
   return object;
 }

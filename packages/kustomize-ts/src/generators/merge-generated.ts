@@ -2,6 +2,7 @@
 import { KustomizeError } from '../errors.ts';
 import type { ResMap } from '../res-map.ts';
 import { currentId, formatId, metadataOf, type Resource } from '../resource.ts';
+import { encodeSecretValue } from './config-map-secret.ts';
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -40,6 +41,7 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
       const combined = { ...record(old.object[field]), ...record(merged.object[field]) };
       if (Object.keys(combined).length > 0) merged.object[field] = combined;
     }
+    if (merged.object.kind === 'ConfigMap' && merged.object.binaryData) merged.object.binaryData = reencodeBinary(record(merged.object.binaryData));
   }
   merged.previousIds = old.previousIds;
   merged.prefixes = old.prefixes;
@@ -50,4 +52,31 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
   if (old.behavior === undefined) delete merged.behavior;
   else merged.behavior = old.behavior;
   resMap.replace(old, merged);
+}
+
+/**
+ * kustomize merges a ConfigMap's binaryData decoded and writes it back as its Secret generator does (base64 in
+ * 70-character lines past 70 characters); bytes that are valid UTF-8 it writes as they are.
+ */
+function reencodeBinary(binaryData: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(binaryData)) {
+    if (typeof value !== 'string') {
+      result[key] = value;
+      continue;
+    }
+    const bytes = Buffer.from(value, 'base64');
+    result[key] = utf8Text(bytes) ?? encodeSecretValue(bytes);
+  }
+  return result;
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
