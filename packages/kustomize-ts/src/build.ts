@@ -125,7 +125,7 @@ async function accumulateTarget(
       await accumulateDirectory(accumulator, loader, component, true, context, loaded.path);
     }
     const configuredIn = context.metadata.transformerAnnotations ? posix.relative(context.topRoot, loaded.path) : undefined;
-    await runTransformers(accumulator, loader, kustomization, configuredIn);
+    await runTransformers(accumulator, loader, kustomization, configuredIn, (from, path) => buildPluginDirectory(from, path, context));
     addBuildMetadata(accumulator.resMap.resources, context.metadata, 'transformers', loaded, context.topRoot);
     accumulator.vars.push(...(kustomization.vars ?? []));
     dropLocalConfig(accumulator);
@@ -209,6 +209,14 @@ async function accumulateDirectory(
   }
 }
 
+/** A kustomization named in `transformers:`/`generators:`: built on its own, its output is plugin configs. */
+async function buildPluginDirectory(loader: Loader, path: string, context: Context): Promise<KObject[]> {
+  const child = await loader.child(path);
+  const loaded = await loadKustomization(child);
+  const accumulator = await accumulateTarget(child, loaded, emptyAccumulator(), context);
+  return accumulator.resMap.resources.map((resource) => resource.object);
+}
+
 async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: LoadedKustomization, context: Context): Promise<void> {
   const { kustomization } = loaded;
   const generated: Resource[] = [];
@@ -218,7 +226,8 @@ async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: L
   for (const args of kustomization.secretGenerator ?? []) {
     generated.push(await generateSecret(args, kustomization.generatorOptions, loader));
   }
-  generated.push(...(await runGeneratorPlugins(loader, kustomization.generators ?? [])));
+  const buildDirectory = (from: Loader, path: string): Promise<KObject[]> => buildPluginDirectory(from, path, context);
+  generated.push(...(await runGeneratorPlugins(loader, kustomization.generators ?? [], buildDirectory)));
   addBuildMetadata(generated, context.metadata, 'generator', loaded, context.topRoot);
   for (const resource of generated) mergeGenerated(accumulator.resMap, resource);
 }

@@ -12,7 +12,7 @@ import { applyNamespace } from './transformers/namespace.ts';
 import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from './transformers/patches.ts';
 import { applyReplacementSpecs } from './transformers/replacements-bridge.ts';
 import { applyReplicas } from './transformers/replicas.ts';
-import { loadPluginConfigs, runBuiltinPlugin } from './transformers/builtin-plugins.ts';
+import { loadPluginConfigs, runBuiltinPlugin, type DirectoryBuilder } from './transformers/builtin-plugins.ts';
 import type { FieldSpec, Kustomization } from './types.ts';
 import { metadataOf, type Resource } from './resource.ts';
 
@@ -52,6 +52,7 @@ export async function runTransformers(
   loader: Loader,
   kustomization: Kustomization,
   configuredIn?: string,
+  buildDirectory?: DirectoryBuilder,
 ): Promise<void> {
   const { resMap, config } = accumulator;
   const resources = (): Resource[] => resMap.resources;
@@ -100,7 +101,7 @@ export async function runTransformers(
   if (replacements?.length) {
     steps.push({ kind: 'ReplacementTransformer', run: () => applyReplacementSpecs(resources(), loader, replacements) });
   }
-  for (const config of await loadPluginConfigs(loader, kustomization.transformers ?? [])) {
+  for (const config of await loadPluginConfigs(loader, kustomization.transformers ?? [], buildDirectory)) {
     steps.push({ kind: config.kind ?? '', run: () => runBuiltinPlugin(config, resMap, loader) });
   }
   for (const step of steps) await runRecorded(resources, step, configuredIn);

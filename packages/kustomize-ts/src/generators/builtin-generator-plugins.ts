@@ -2,13 +2,13 @@
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import type { Resource } from '../resource.ts';
-import { loadPluginConfigs } from '../transformers/builtin-plugins.ts';
+import { loadPluginConfigs, type DirectoryBuilder } from '../transformers/builtin-plugins.ts';
 import type { GeneratorArgs, SecretGeneratorArgs } from '../types.ts';
 import { generateConfigMap, generateSecret } from './config-map-secret.ts';
 
-export async function runGeneratorPlugins(loader: Loader, entries: string[]): Promise<Resource[]> {
+export async function runGeneratorPlugins(loader: Loader, entries: string[], buildDirectory?: DirectoryBuilder): Promise<Resource[]> {
   const generated: Resource[] = [];
-  for (const config of await loadPluginConfigs(loader, entries)) {
+  for (const config of await loadPluginConfigs(loader, entries, buildDirectory)) {
     if (config.apiVersion !== 'builtin') {
       throw new KustomizeError(`not supported: generators plugin ${config.apiVersion ?? ''}/${config.kind ?? ''} (only builtin generator configs are supported)`);
     }
