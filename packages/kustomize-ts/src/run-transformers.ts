@@ -71,11 +71,11 @@ export async function runTransformers(
   if (prefix) steps.push({ kind: 'PrefixTransformer', run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix) });
   if (suffix) steps.push({ kind: 'SuffixTransformer', run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix) });
   for (const label of kustomization.labels ?? []) {
-    let specs: FieldSpec[] = label.fields ?? [];
+    let specs: FieldSpec[] = mergeFieldSpecs(label.fields ?? [], config.labels);
     if (label.includeSelectors) specs = mergeFieldSpecs(specs, config.commonLabels);
     else {
-      specs = mergeFieldSpecs(specs, [METADATA_LABELS_FIELD_SPEC]);
       if (label.includeTemplates) specs = mergeFieldSpecs(specs, config.templateLabels);
+      specs = mergeFieldSpecs(specs, [METADATA_LABELS_FIELD_SPEC]);
     }
     const pairs = stringMap(label.pairs, 'labels.pairs');
     steps.push({ kind: 'LabelTransformer', run: () => setMapEntries(resources(), pairs, specs) });

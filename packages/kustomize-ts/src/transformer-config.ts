@@ -20,6 +20,8 @@ export type TransformerConfig = {
   namespace: FieldSpec[];
   commonLabels: FieldSpec[];
   templateLabels: FieldSpec[];
+  /** Added to every `labels:` entry's fields, whatever its includeSelectors/includeTemplates (none by default). */
+  labels: FieldSpec[];
   commonAnnotations: FieldSpec[];
   images: FieldSpec[];
   replicas: FieldSpec[];
@@ -29,7 +31,7 @@ export type TransformerConfig = {
 
 type FieldSpecListKey = Exclude<keyof TransformerConfig, 'nameReference'>;
 const LIST_KEYS: FieldSpecListKey[] = [
-  'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'images', 'replicas', 'varReference',
+  'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'varReference',
 ];
 
 export function defaultTransformerConfig(): TransformerConfig {
@@ -39,6 +41,7 @@ export function defaultTransformerConfig(): TransformerConfig {
     namespace: [...NAMESPACE_FIELD_SPECS],
     commonLabels: [...COMMON_LABEL_FIELD_SPECS],
     templateLabels: [...TEMPLATE_LABEL_FIELD_SPECS],
+    labels: [],
     commonAnnotations: [...COMMON_ANNOTATION_FIELD_SPECS],
     images: [...IMAGE_FIELD_SPECS],
     replicas: [...REPLICA_FIELD_SPECS],
@@ -49,7 +52,7 @@ export function defaultTransformerConfig(): TransformerConfig {
 
 export function emptyTransformerConfig(): TransformerConfig {
   return {
-    namePrefix: [], nameSuffix: [], namespace: [], commonLabels: [], templateLabels: [], commonAnnotations: [],
+    namePrefix: [], nameSuffix: [], namespace: [], commonLabels: [], templateLabels: [], labels: [], commonAnnotations: [],
     images: [], replicas: [], varReference: [], nameReference: [],
   };
 }
