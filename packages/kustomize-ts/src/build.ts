@@ -15,7 +15,7 @@ import { runTransformers } from './run-transformers.ts';
 import { sortResources } from './sort-resources.ts';
 import { loadConfigurations, mergeTransformerConfig } from './transformer-config.ts';
 import { fixNameReferences } from './transformers/name-references.ts';
-import { resolveVarsIn } from './transformers/replacements-bridge.ts';
+import { markVarHolders, resolveVarsIn } from './transformers/replacements-bridge.ts';
 import { addBuildMetadata, type BuildMetadataOptions } from './build-metadata.ts';
 import { mergeGenerated } from './generators/merge-generated.ts';
 import { loadCrdConfig } from './field-specs/crd-openapi-config.ts';
@@ -127,6 +127,7 @@ async function accumulateTarget(
     const configuredIn = context.metadata.transformerAnnotations ? posix.relative(context.topRoot, loaded.path) : undefined;
     await runTransformers(accumulator, loader, kustomization, configuredIn, (from, path) => buildPluginDirectory(from, path, context));
     addBuildMetadata(accumulator.resMap.resources, context.metadata, 'transformers', loaded, context.topRoot);
+    markVarHolders(accumulator.resMap.resources, kustomization.vars ?? []);
     accumulator.vars.push(...(kustomization.vars ?? []));
     dropLocalConfig(accumulator);
   } catch (error) {

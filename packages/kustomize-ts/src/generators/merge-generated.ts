@@ -46,6 +46,7 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
   merged.previousIds = old.previousIds;
   merged.prefixes = old.prefixes;
   merged.suffixes = old.suffixes;
+  merged.refVarNames = old.refVarNames;
   // Observed in kustomize 5.5: a hash suffix only if both the base and this generator ask for one.
   merged.needsHashSuffix = old.needsHashSuffix && generated.needsHashSuffix;
   // Build annotations come from the resource merged into, as kustomize copies them.
