@@ -13,7 +13,7 @@ import { readResources } from './read-resources.ts';
 import { formatId, currentId, metadataOf, rememberCurrentId, type Resource } from './resource.ts';
 import { runTransformers } from './run-transformers.ts';
 import { sortResources } from './sort-resources.ts';
-import { loadConfigurations, mergeTransformerConfig } from './transformer-config.ts';
+import { loadConfigurations, mergeConfigurations, mergeTransformerConfig } from './transformer-config.ts';
 import { fixNameReferences } from './transformers/name-references.ts';
 import { markVarHolders, resolveVarsIn } from './transformers/replacements-bridge.ts';
 import { addBuildMetadata, type BuildMetadataOptions } from './build-metadata.ts';
@@ -62,8 +62,10 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<KO
   addHashSuffixes(resources);
   fixNameReferences(resources, accumulator.config.nameReference);
   if (accumulator.vars.length > 0) resolveVarsIn(resources, accumulator.vars, accumulator.config.varReference);
+  // Local-config objects take part in the whole build (a name reference may follow one) and are dropped last.
+  dropLocalConfig(accumulator);
   checkSortOptions(loaded.kustomization.sortOptions, loaded.path);
-  const sorted = sortResources(resources, loaded.kustomization.sortOptions);
+  const sorted = sortResources(accumulator.resMap.resources, loaded.kustomization.sortOptions);
   return sorted.map((resource) => withoutEmptyAnnotations(resource.object));
 }
 
@@ -117,7 +119,7 @@ async function accumulateTarget(
   try {
     await accumulateResources(accumulator, loader, loaded, kustomization.resources ?? [], context);
     if (kustomization.configurations?.length) {
-      mergeTransformerConfig(accumulator.config, await loadConfigurations(loader, kustomization.configurations));
+      mergeConfigurations(accumulator.config, await loadConfigurations(loader, kustomization.configurations));
     }
     if (kustomization.crds?.length) mergeTransformerConfig(accumulator.config, await loadCrdConfig(loader, kustomization.crds));
     await runGenerators(accumulator, loader, loaded, context);
@@ -129,7 +131,6 @@ async function accumulateTarget(
     addBuildMetadata(accumulator.resMap.resources, context.metadata, 'transformers', loaded, context.topRoot);
     markVarHolders(accumulator.resMap.resources, kustomization.vars ?? []);
     accumulator.vars.push(...(kustomization.vars ?? []));
-    dropLocalConfig(accumulator);
   } catch (error) {
     if (error instanceof KustomizeError && error.message.includes(loaded.path)) throw error;
     throw wrapError(error, `in ${loaded.path}`, loaded.path);

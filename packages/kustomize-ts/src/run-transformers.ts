@@ -68,8 +68,8 @@ export async function runTransformers(
   if (namespace) steps.push({ kind: 'NamespaceTransformer', run: () => applyNamespace(resources(), namespace, config.namespace) });
   const prefix = kustomization.namePrefix ?? '';
   const suffix = kustomization.nameSuffix ?? '';
-  if (prefix) steps.push({ kind: 'PrefixTransformer', run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix) });
-  if (suffix) steps.push({ kind: 'SuffixTransformer', run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix) });
+  if (prefix) steps.push({ kind: 'PrefixTransformer', run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix, true) });
+  if (suffix) steps.push({ kind: 'SuffixTransformer', run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix, true) });
   for (const label of kustomization.labels ?? []) {
     let specs: FieldSpec[] = mergeFieldSpecs(label.fields ?? [], config.labels);
     if (label.includeSelectors) specs = mergeFieldSpecs(specs, config.commonLabels);
