@@ -48,11 +48,10 @@ function narrow(candidates: Resource[], referrer: Resource, name: string): Resou
   const sameNamespace = candidates.filter((resource) => effectiveNamespace(currentId(resource)) === effectiveNamespace(referrerId));
   if (sameNamespace.length === 1) return sameNamespace[0];
   let pool = sameNamespace.length > 0 ? sameNamespace : candidates;
-  const sameAffixes = pool.filter(
-    (resource) => sameList(resource.prefixes, referrer.prefixes) && sameList(resource.suffixes, referrer.suffixes),
-  );
-  if (sameAffixes.length === 1) return sameAffixes[0];
-  if (sameAffixes.length > 1) pool = sameAffixes;
+  // As kustomize: those sharing the referrer's outer prefixes or suffixes, then if still several, both.
+  pool = pool.filter((resource) => affixesMatch(resource, referrer, true));
+  if (pool.length > 1) pool = pool.filter((resource) => affixesMatch(resource, referrer, false));
+  if (pool.length <= 1) return pool[0];
   const names = new Set(pool.map((resource) => currentId(resource).name));
   if (names.size === 1) return pool[0];
   throw new KustomizeError(
@@ -60,8 +59,18 @@ function narrow(candidates: Resource[], referrer: Resource, name: string): Resou
   );
 }
 
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
+function affixesMatch(candidate: Resource, referrer: Resource, either: boolean): boolean {
+  const prefixes = sameEnding(candidate.prefixes, referrer.prefixes);
+  const suffixes = sameEnding(candidate.suffixes, referrer.suffixes);
+  return either ? prefixes || suffixes : prefixes && suffixes;
+}
+
+/** One list is the end of the other (`[a, b, c]` and `[b, c]`); an empty list only matches an empty one. */
+function sameEnding(a: string[], b: string[]): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  const offset = longer.length - shorter.length;
+  if (shorter.length === 0) return offset === 0;
+  return shorter.every((value, index) => longer[index + offset] === value);
 }
 
 function renameScalar(value: unknown, referrer: Resource, referrals: Referrals): unknown {
