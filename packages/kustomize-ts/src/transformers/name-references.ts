@@ -42,7 +42,8 @@ function candidatesFor(name: string, referrer: Resource, referrals: Referrals): 
   return candidates;
 }
 
-function narrow(candidates: Resource[], referrer: Resource, name: string): Resource | undefined {
+/** `withNamespace`: an object reference (name and namespace) is unambiguous only if the candidates share both. */
+function narrow(candidates: Resource[], referrer: Resource, name: string, withNamespace = false): Resource | undefined {
   if (candidates.length <= 1) return candidates[0];
   const referrerId = currentId(referrer);
   const sameNamespace = candidates.filter((resource) => effectiveNamespace(currentId(resource)) === effectiveNamespace(referrerId));
@@ -52,7 +53,10 @@ function narrow(candidates: Resource[], referrer: Resource, name: string): Resou
   pool = pool.filter((resource) => affixesMatch(resource, referrer, true));
   if (pool.length > 1) pool = pool.filter((resource) => affixesMatch(resource, referrer, false));
   if (pool.length <= 1) return pool[0];
-  const names = new Set(pool.map((resource) => currentId(resource).name));
+  const names = new Set(pool.map((resource) => {
+    const id = currentId(resource);
+    return withNamespace ? `${id.namespace}/${id.name}` : id.name;
+  }));
   if (names.size === 1) return pool[0];
   throw new KustomizeError(
     `found multiple possible referrals for name '${name}' in ${formatId(referrerId)}: ${pool.map((r) => formatId(currentId(r))).join(', ')}`,
@@ -89,7 +93,7 @@ function renameObjectReference(reference: Record<string, unknown>, referrer: Res
   const candidates = (referrals.get(name) ?? []).filter((resource) =>
     resource.previousIds.some((id) => id.name === name && effectiveNamespace(id) === referenceNamespace),
   );
-  const target = narrow(candidates, referrer, name);
+  const target = narrow(candidates, referrer, name, true);
   if (!target) return;
   const id = currentId(target);
   reference.name = id.name;
