@@ -34,7 +34,7 @@ reason_to_leave_out() {
   if grep -rqsE 'helmCharts|HelmChartInflationGenerator' "$dir/input"; then echo "needs Helm"; return; fi
   if grep -rqsE '^\s*-\s*(https?://|github\.com/|git@|ssh://)' "$dir/input"; then echo "needs remote resources"; return; fi
   if grep -rqsE '^openapi:' "$dir/input"; then echo "needs a custom OpenAPI schema"; return; fi
-  if grep -rqsE '^kind: (IAMPolicyGenerator|GCP|.*Plugin)|config\.kubernetes\.io/function' "$dir/input"; then echo "needs plugins"; return; fi
+  if grep -rqsE '^kind: .*Plugin$|config\.kubernetes\.io/function' "$dir/input"; then echo "needs plugins"; return; fi
   echo ""
 }
 
