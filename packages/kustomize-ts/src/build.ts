@@ -229,8 +229,12 @@ async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: L
     generated.push(await generateSecret(args, kustomization.generatorOptions, loader));
   }
   const buildDirectory = (from: Loader, path: string): Promise<KObject[]> => buildPluginDirectory(from, path, context);
-  generated.push(...(await runGeneratorPlugins(loader, kustomization.generators ?? [], buildDirectory)));
   addBuildMetadata(generated, context.metadata, 'generator', loaded, context.topRoot);
+  for (const { resource, file, configName } of await runGeneratorPlugins(loader, kustomization.generators ?? [], buildDirectory)) {
+    const from = { ...(file === undefined ? {} : { configuredIn: file }), ...(configName === undefined ? {} : { name: configName }) };
+    addBuildMetadata([resource], context.metadata, 'generator', loaded, context.topRoot, undefined, from);
+    generated.push(resource);
+  }
   for (const resource of generated) mergeGenerated(accumulator.resMap, resource);
 }
 

@@ -2,25 +2,33 @@
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import { makeResource, type Resource } from '../resource.ts';
-import { loadPluginConfigs, type DirectoryBuilder } from '../transformers/builtin-plugins.ts';
+import { loadPluginConfigSources, type DirectoryBuilder } from '../transformers/builtin-plugins.ts';
 import type { GeneratorArgs, KObject, SecretGeneratorArgs } from '../types.ts';
 import { generateConfigMap, generateSecret } from './config-map-secret.ts';
 
-export async function runGeneratorPlugins(loader: Loader, entries: string[], buildDirectory?: DirectoryBuilder): Promise<Resource[]> {
-  const generated: Resource[] = [];
-  for (const config of await loadPluginConfigs(loader, entries, buildDirectory)) {
+/** A generated resource and the config that made it (for its origin annotation). */
+export type PluginGenerated = { resource: Resource; file?: string; configName?: string };
+
+export async function runGeneratorPlugins(loader: Loader, entries: string[], buildDirectory?: DirectoryBuilder): Promise<PluginGenerated[]> {
+  const generated: PluginGenerated[] = [];
+  for (const { config, file } of await loadPluginConfigSources(loader, entries, buildDirectory)) {
     if (config.apiVersion !== 'builtin') {
       throw new KustomizeError(`not supported: generators plugin ${config.apiVersion ?? ''}/${config.kind ?? ''} (only builtin generator configs are supported)`);
     }
+    const raw = config as Record<string, unknown>;
+    // A `name:`/`namespace:` in the config names the generated object; metadata only when they are absent.
     const args = {
-      ...(config as Record<string, unknown>),
-      name: config.metadata?.name,
-      namespace: config.metadata?.namespace,
+      ...raw,
+      name: typeof raw.name === 'string' && raw.name !== '' ? raw.name : config.metadata?.name,
+      namespace: typeof raw.namespace === 'string' && raw.namespace !== '' ? raw.namespace : config.metadata?.namespace,
     } as SecretGeneratorArgs;
-    if (config.kind === 'ConfigMapGenerator') generated.push(await generateConfigMap(args as GeneratorArgs, undefined, loader));
-    else if (config.kind === 'SecretGenerator') generated.push(await generateSecret(args, undefined, loader));
-    else if (config.kind === 'IAMPolicyGenerator') generated.push(gkeServiceAccount(config as Record<string, unknown>));
+    let resource: Resource;
+    if (config.kind === 'ConfigMapGenerator') resource = await generateConfigMap(args as GeneratorArgs, undefined, loader);
+    else if (config.kind === 'SecretGenerator') resource = await generateSecret(args, undefined, loader);
+    else if (config.kind === 'IAMPolicyGenerator') resource = gkeServiceAccount(raw);
     else throw new KustomizeError(`not supported: generators plugin builtin/${config.kind ?? ''}`);
+    const configName = config.metadata?.name;
+    generated.push({ resource, ...(file === undefined ? {} : { file }), ...(configName ? { configName } : {}) });
   }
   return generated;
 }

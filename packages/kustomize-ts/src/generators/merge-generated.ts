@@ -31,6 +31,9 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
   const newMetadata = metadataOf(merged.object);
   const labels = { ...record(oldMetadata.labels), ...record(newMetadata.labels) };
   const annotations = { ...record(oldMetadata.annotations), ...record(newMetadata.annotations) };
+  // A merged object keeps where it was first generated (a replaced one is the new one).
+  const origin = record(oldMetadata.annotations)['config.kubernetes.io/origin'];
+  if (behavior === 'merge' && origin !== undefined) annotations['config.kubernetes.io/origin'] = origin;
   if (Object.keys(labels).length > 0) newMetadata.labels = labels as Record<string, string>;
   if (Object.keys(annotations).length > 0) newMetadata.annotations = annotations as Record<string, string>;
   newMetadata.name = oldMetadata.name;

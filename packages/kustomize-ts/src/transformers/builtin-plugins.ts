@@ -38,7 +38,16 @@ export type DirectoryBuilder = (loader: Loader, path: string) => Promise<KObject
  * directory whose output is the configs (kustomize accumulates these entries as it does resources).
  */
 export async function loadPluginConfigs(loader: Loader, entries: string[], buildDirectory?: DirectoryBuilder): Promise<PluginConfig[]> {
-  const configs: PluginConfig[] = [];
+  return (await loadPluginConfigSources(loader, entries, buildDirectory)).map(({ config }) => config);
+}
+
+/** The configs with the file each came from (none for inline ones and those built from a directory). */
+export async function loadPluginConfigSources(
+  loader: Loader,
+  entries: string[],
+  buildDirectory?: DirectoryBuilder,
+): Promise<{ config: PluginConfig; file?: string }[]> {
+  const configs: { config: PluginConfig; file?: string }[] = [];
   for (const entry of entries) {
     const inline = entry.includes('\n') || /^\s*apiVersion:/.test(entry);
     const isDirectory = !inline && buildDirectory !== undefined && (await loader.fs.kindOf(posix.resolve(loader.root, entry))) === 'directory';
@@ -50,7 +59,8 @@ export async function loadPluginConfigs(loader: Loader, entries: string[], build
       if (typeof document !== 'object' || document === null || Array.isArray(document)) {
         throw new KustomizeError(`transformer config ${entry} is not an object`);
       }
-      configs.push(document as PluginConfig);
+      const file = inline || isDirectory ? undefined : posix.resolve(loader.root, entry);
+      configs.push(file === undefined ? { config: document as PluginConfig } : { config: document as PluginConfig, file });
     }
   }
   return configs;
