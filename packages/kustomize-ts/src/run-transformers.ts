@@ -25,7 +25,8 @@ function stringMap(value: Record<string, unknown> | undefined, field: string): R
   return result;
 }
 
-type Step = { kind: string; run: () => void | Promise<void> };
+/** `configuredBy`: the plugin config's metadata name and namespace, which the transformations annotation names. */
+type Step = { kind: string; run: () => void | Promise<void>; configuredBy?: string };
 
 const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 
@@ -40,7 +41,7 @@ async function runRecorded(resources: () => Resource[], step: Step, configuredIn
   for (const resource of resources()) {
     if (before.get(resource) === JSON.stringify(resource.object)) continue;
     const metadata = metadataOf(resource.object);
-    const entry = `- configuredIn: ${configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${step.kind}\n`;
+    const entry = `- configuredIn: ${configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${step.kind}\n${step.configuredBy ?? ''}`;
     const existing = metadata.annotations?.[TRANSFORMATIONS_ANNOTATION] ?? '';
     metadata.annotations = { ...(metadata.annotations ?? {}), [TRANSFORMATIONS_ANNOTATION]: `${existing}${entry}` };
   }
@@ -102,7 +103,9 @@ export async function runTransformers(
     steps.push({ kind: 'ReplacementTransformer', run: () => applyReplacementSpecs(resources(), loader, replacements) });
   }
   for (const config of await loadPluginConfigs(loader, kustomization.transformers ?? [], buildDirectory)) {
-    steps.push({ kind: config.kind ?? '', run: () => runBuiltinPlugin(config, resMap, loader) });
+    const name = config.metadata?.name ? `    name: ${config.metadata.name}\n` : '';
+    const namespace = config.metadata?.namespace ? `    namespace: ${config.metadata.namespace}\n` : '';
+    steps.push({ kind: config.kind ?? '', run: () => runBuiltinPlugin(config, resMap, loader), configuredBy: `${name}${namespace}` });
   }
   for (const step of steps) await runRecorded(resources, step, configuredIn);
 }
