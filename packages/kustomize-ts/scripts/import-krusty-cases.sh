@@ -24,7 +24,7 @@ case_name() {
 
 reason_to_leave_out() {
   local dir="$1"
-  if [[ -f "$dir/options" ]]; then
+  if [[ -f "$dir/options" && "$(cat "$dir/options")" != "loadRestrictions=LoadRestrictionsNone" ]]; then
     if grep -rqs 'helmCharts\|HelmChartInflationGenerator' "$dir/input"; then echo "needs Helm"; return; fi
     # Kustomize's "plugins enabled" options also enable Helm: the files tell which one a test uses.
     if grep -qx 'plugins\|fnplugins\|helm' "$dir/options"; then echo "needs plugins (exec, Go or function plugins)"; return; fi
@@ -49,6 +49,8 @@ for dir in "$dump"/*/; do
   rm -rf "${cases_dir:?}/$name/input" "$cases_dir/$name/entry"; mkdir -p "$cases_dir/$name"
   cp -r "$dir/input" "$cases_dir/$name/input"
   if [[ -f "$dir/entry" ]]; then cp "$dir/entry" "$cases_dir/$name/entry"; fi
+  # The one build option the runner passes: LoadRestrictionsNone, through the case's load-restrictor file.
+  if [[ -f "$dir/options" ]]; then echo none > "$cases_dir/$name/load-restrictor"; fi
   imported+=("$name")
 done
 # Tests that never reach a build under the recording harness (they stop before it, or call kustomize otherwise).

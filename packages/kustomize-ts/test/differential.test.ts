@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildToYaml } from '../src/index.ts';
-import { loadReferenceCases, packageDir } from './support/reference-cases.ts';
+import { loadReferenceCases, packageDir, type ReferenceCase } from './support/reference-cases.ts';
 
 const cases = loadReferenceCases();
 const knownFailures = loadKnownFailures();
@@ -38,14 +38,14 @@ describe('reference cases are well formed', () => {
 
 describe('buildToYaml equals kustomize build', () => {
   it.each(successCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const output = await buildToYaml(c.buildDir);
+    const output = await buildToYaml(c.buildDir, buildOptions(c));
     expect(output).toBe(c.expectedYaml);
   });
 });
 
 describe('buildToYaml fails where kustomize fails', () => {
   it.each(errorCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    await expect(buildToYaml(c.buildDir)).rejects.toThrow(c.expectedError);
+    await expect(buildToYaml(c.buildDir, buildOptions(c))).rejects.toThrow(c.expectedError);
   });
 });
 
@@ -53,7 +53,7 @@ describe('buildToYaml fails where kustomize fails', () => {
 // passing is noticed and taken off the list.
 describe('known failures still fail (take a case off test/known-failures.txt when it passes)', () => {
   it.each(knownFailing.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const outcome = await buildToYaml(c.buildDir).then(
+    const outcome = await buildToYaml(c.buildDir, buildOptions(c)).then(
       (output) => (c.expectedYaml !== undefined && output === c.expectedYaml ? 'passes' : 'fails'),
       (error: unknown) => (c.expectedError !== undefined && String(error).includes(c.expectedError) ? 'passes' : 'fails'),
     );
@@ -66,4 +66,8 @@ function loadKnownFailures(): Set<string> {
   if (!existsSync(file)) return new Set();
   const lines = readFileSync(file, 'utf8').split('\n').map((line) => line.replace(/#.*/, '').trim());
   return new Set(lines.filter((line) => line !== ''));
+}
+
+function buildOptions(c: ReferenceCase): { loadRestrictor?: 'none' } {
+  return c.loadRestrictor === undefined ? {} : { loadRestrictor: c.loadRestrictor };
 }
