@@ -17,7 +17,8 @@ function removeQuotes(value: string): string {
 
 export function parseLiteral(source: string): KeyValue {
   const index = source.indexOf('=');
-  if (index < 0) throw new KustomizeError(`invalid literal source ${source}, expected key=value`);
+  // A literal without a key (`=x`) is refused like one without `=`.
+  if (index <= 0) throw new KustomizeError(`invalid literal source ${source}, expected key=value`);
   return { key: source.slice(0, index), value: removeQuotes(source.slice(index + 1)) };
 }
 

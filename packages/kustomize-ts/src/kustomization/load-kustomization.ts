@@ -47,6 +47,7 @@ function checkFields(input: Record<string, unknown>, path: string): Kustomizatio
     raw[known] = value;
   }
   checkEntryFields(raw, path);
+  checkReplicaCounts(raw, path);
   for (const field of UNSUPPORTED_FIELDS) {
     const value = raw[field];
     const empty = value === null || value === undefined || (Array.isArray(value) && value.length === 0);
@@ -118,4 +119,17 @@ const FIELDS_BY_LOWER_CASE = new Map([...KUSTOMIZATION_FIELDS].map((field) => [f
 /** Go's JSON decoding, behind kustomize's, matches field names without regard to case (`nameprefix` is `namePrefix`). */
 function canonicalField(field: string): string | undefined {
   return KUSTOMIZATION_FIELDS.has(field) ? field : FIELDS_BY_LOWER_CASE.get(field.toLowerCase());
+}
+
+/** A replica count must be an integer (kustomize decodes it into an int64 and fails otherwise). */
+function checkReplicaCounts(raw: Record<string, unknown>, path: string): void {
+  for (const entry of Array.isArray(raw.replicas) ? raw.replicas : []) {
+    if (!isMapping(entry) || entry.count === undefined || entry.count === null) continue;
+    if (typeof entry.count !== 'number' || !Number.isInteger(entry.count)) {
+      throw new KustomizeError(
+        `invalid Kustomization: replicas count ${JSON.stringify(entry.count)} of ${String(entry.name ?? '')} is not an integer in ${path}`,
+        path,
+      );
+    }
+  }
 }
