@@ -32,7 +32,8 @@ export function parseEnvFile(text: string, file: string): KeyValue[] {
     if (line === '' || line.startsWith('#')) return;
     const index = line.indexOf('=');
     const key = index < 0 ? line : line.slice(0, index);
-    if (key === '') throw new KustomizeError(`an empty key name in env file ${file}`, file);
+    // kustomize (5.5) drops a line with an empty key (`=value`) without a word.
+    if (key === '') return;
     const value = index < 0 ? (process.env[key] ?? '') : line.slice(index + 1);
     if (index < 0 && process.env[key] === undefined) return;
     pairs.push({ key, value });
