@@ -23,7 +23,7 @@ export function parseLiteral(source: string): KeyValue {
 }
 
 /** Lines of an env file: `KEY=VALUE`; blank lines and `#` comments skipped; a bare KEY takes the process env. */
-export function parseEnvFile(text: string, file: string): KeyValue[] {
+export function parseEnvFile(text: string): KeyValue[] {
   const pairs: KeyValue[] = [];
   text.split('\n').forEach((rawLine, lineNumber) => {
     let line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
@@ -45,8 +45,8 @@ export function parseEnvFile(text: string, file: string): KeyValue[] {
 export async function collectKeyValues(args: GeneratorArgs, loader: Loader): Promise<KeyValue[]> {
   const pairs: KeyValue[] = [];
   for (const envFile of args.envs ?? []) {
-    const { path, text } = await loader.readFile(envFile);
-    pairs.push(...parseEnvFile(text, path));
+    const { text } = await loader.readFile(envFile);
+    pairs.push(...parseEnvFile(text));
   }
   for (const literal of args.literals ?? []) pairs.push(parseLiteral(literal));
   for (const fileSource of args.files ?? []) {
