@@ -30,16 +30,14 @@ type Step = { kind: string; run: () => void | Promise<void>; configuredBy?: stri
 
 const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 
-/** With buildMetadata transformerAnnotations: notes each builtin transformer that changed a resource. */
+/** With buildMetadata transformerAnnotations: notes each builtin transformer on every resource it ran over, changed or not. */
 async function runRecorded(resources: () => Resource[], step: Step, configuredIn: string | undefined): Promise<void> {
   if (configuredIn === undefined) {
     await step.run();
     return;
   }
-  const before = new Map(resources().map((resource) => [resource, JSON.stringify(resource.object)]));
   await step.run();
   for (const resource of resources()) {
-    if (before.get(resource) === JSON.stringify(resource.object)) continue;
     const metadata = metadataOf(resource.object);
     const entry = `- configuredIn: ${configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${step.kind}\n${step.configuredBy ?? ''}`;
     const existing = metadata.annotations?.[TRANSFORMATIONS_ANNOTATION] ?? '';
