@@ -28,11 +28,14 @@ for arg in "$@"; do
   esac
 done
 
+# $2: extra flags (a case's `load-restrictor` file holding `none` builds with LoadRestrictionsNone).
 run_kustomize() {
+  local flags=()
+  if [[ "${2:-}" == none ]]; then flags=(--load-restrictor LoadRestrictionsNone); fi
   if [[ -n "${KUSTOMIZE_BIN:-}" ]]; then
-    "$KUSTOMIZE_BIN" build "$1"
+    "$KUSTOMIZE_BIN" build "${flags[@]}" "$1"
   else
-    kubectl kustomize "$1"
+    kubectl kustomize "${flags[@]}" "$1"
   fi
 }
 
@@ -87,7 +90,9 @@ for case_dir in "${case_dirs[@]}"; do
   if [[ -f "$case_dir/entry" ]]; then build_dir="$case_dir/input/$(tr -d '\n' < "$case_dir/entry")"; fi
 
   status=0
-  (cd "$case_dir" && run_kustomize "$build_dir") > "$tmp/stdout" 2> "$tmp/stderr-raw" || status=$?
+  restrictor=""
+  if [[ -f "$case_dir/load-restrictor" ]]; then restrictor="$(tr -d '\n' < "$case_dir/load-restrictor")"; fi
+  (cd "$case_dir" && run_kustomize "$build_dir" "$restrictor") > "$tmp/stdout" 2> "$tmp/stderr-raw" || status=$?
   checked=$((checked + 1))
 
   if [[ $status -eq 0 ]]; then

@@ -22,6 +22,7 @@ export function addBuildMetadata(
   loaded: LoadedKustomization,
   topRoot: string,
   file?: string,
+  generator: { configuredIn?: string; name?: string } = {},
 ): void {
   if (stage === 'transformers') {
     if (!options.managedByLabel) return;
@@ -39,9 +40,11 @@ export function addBuildMetadata(
     if (stage === 'origin' && file !== undefined) {
       text = `path: ${posix.relative(topRoot, file)}\n`;
     } else {
-      const configuredIn = posix.relative(topRoot, loaded.path);
-      const kind = resource.object.kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator';
-      text = `configuredIn: ${configuredIn}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${kind}\n`;
+      // A generator config file is where the object was configured; its metadata name says which config.
+      const configuredIn = posix.relative(topRoot, generator.configuredIn ?? loaded.path);
+      const kind = resource.object.kind === 'Secret' ? 'SecretGenerator' : resource.object.kind === 'ServiceAccount' ? 'IAMPolicyGenerator' : 'ConfigMapGenerator';
+      const name = generator.name === undefined ? '' : `  name: ${generator.name}\n`;
+      text = `configuredIn: ${configuredIn}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${kind}\n${name}`;
     }
     metadata.annotations = { ...(metadata.annotations ?? {}), [ORIGIN_ANNOTATION]: text };
   }

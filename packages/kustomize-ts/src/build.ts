@@ -13,14 +13,14 @@ import { readResources } from './read-resources.ts';
 import { formatId, currentId, metadataOf, rememberCurrentId, type Resource } from './resource.ts';
 import { runTransformers } from './run-transformers.ts';
 import { sortResources } from './sort-resources.ts';
-import { loadConfigurations, mergeTransformerConfig } from './transformer-config.ts';
+import { loadConfigurations, mergeConfigurations, mergeTransformerConfig } from './transformer-config.ts';
 import { fixNameReferences } from './transformers/name-references.ts';
-import { resolveVarsIn } from './transformers/replacements-bridge.ts';
+import { markVarHolders, resolveVarsIn } from './transformers/replacements-bridge.ts';
 import { addBuildMetadata, type BuildMetadataOptions } from './build-metadata.ts';
 import { mergeGenerated } from './generators/merge-generated.ts';
 import { loadCrdConfig } from './field-specs/crd-openapi-config.ts';
 import { runGeneratorPlugins } from './generators/builtin-generator-plugins.ts';
-import type { KObject } from './types.ts';
+import type { KObject, SortOptions } from './types.ts';
 
 export type BuildOptions = {
   fs?: FileSystem;
@@ -62,15 +62,40 @@ export async function build(dir: string, options: BuildOptions = {}): Promise<KO
   addHashSuffixes(resources);
   fixNameReferences(resources, accumulator.config.nameReference);
   if (accumulator.vars.length > 0) resolveVarsIn(resources, accumulator.vars, accumulator.config.varReference);
-  const sorted = sortResources(resources, loaded.kustomization.sortOptions);
+  // Local-config objects take part in the whole build (a name reference may follow one) and are dropped last.
+  dropLocalConfig(accumulator);
+  checkSortOptions(loaded.kustomization.sortOptions, loaded.path);
+  const sorted = sortResources(accumulator.resMap.resources, loaded.kustomization.sortOptions);
   return sorted.map((resource) => withoutEmptyAnnotations(resource.object));
 }
 
-/** kustomize rewrites annotations when it strips its build annotations, and an empty map is then dropped. */
+function checkSortOptions(options: SortOptions | undefined | null, path: string): void {
+  if (options === undefined || options === null) return;
+  if (options.order !== 'fifo' && options.order !== 'legacy') {
+    throw new KustomizeError(`the field 'sortOptions.order' must be one of [fifo, legacy] (in ${path})`, path);
+  }
+  if (options.order === 'fifo' && options.legacySortOptions !== undefined && options.legacySortOptions !== null) {
+    throw new KustomizeError(
+      `the field 'sortOptions.legacySortOptions' is set but the selected sort order is 'fifo', not 'legacy' (in ${path})`,
+      path,
+    );
+  }
+}
+
+/**
+ * kustomize rewrites annotations when it strips its build annotations: as strings (`8080` becomes "8080"), and an
+ * empty map is dropped.
+ */
 function withoutEmptyAnnotations(object: KObject): KObject {
   const annotations = object.metadata?.annotations;
-  if (object.metadata && annotations && typeof annotations === 'object' && Object.keys(annotations).length === 0) {
-    delete object.metadata.annotations;
+  if (object.metadata && annotations && typeof annotations === 'object' && !Array.isArray(annotations)) {
+    if (Object.keys(annotations).length === 0) {
+      delete object.metadata.annotations;
+      return object;
+    }
+    for (const [key, value] of Object.entries(annotations as Record<string, unknown>)) {
+      if (typeof value === 'number' || typeof value === 'boolean') (annotations as Record<string, unknown>)[key] = String(value);
+    }
   }
   return object;
 }
@@ -94,7 +119,7 @@ async function accumulateTarget(
   try {
     await accumulateResources(accumulator, loader, loaded, kustomization.resources ?? [], context);
     if (kustomization.configurations?.length) {
-      mergeTransformerConfig(accumulator.config, await loadConfigurations(loader, kustomization.configurations));
+      mergeConfigurations(accumulator.config, await loadConfigurations(loader, kustomization.configurations));
     }
     if (kustomization.crds?.length) mergeTransformerConfig(accumulator.config, await loadCrdConfig(loader, kustomization.crds));
     await runGenerators(accumulator, loader, loaded, context);
@@ -102,10 +127,10 @@ async function accumulateTarget(
       await accumulateDirectory(accumulator, loader, component, true, context, loaded.path);
     }
     const configuredIn = context.metadata.transformerAnnotations ? posix.relative(context.topRoot, loaded.path) : undefined;
-    await runTransformers(accumulator, loader, kustomization, configuredIn);
+    await runTransformers(accumulator, loader, kustomization, configuredIn, (from, path) => buildPluginDirectory(from, path, context));
     addBuildMetadata(accumulator.resMap.resources, context.metadata, 'transformers', loaded, context.topRoot);
+    markVarHolders(accumulator.resMap.resources, kustomization.vars ?? []);
     accumulator.vars.push(...(kustomization.vars ?? []));
-    dropLocalConfig(accumulator);
   } catch (error) {
     if (error instanceof KustomizeError && error.message.includes(loaded.path)) throw error;
     throw wrapError(error, `in ${loaded.path}`, loaded.path);
@@ -186,6 +211,14 @@ async function accumulateDirectory(
   }
 }
 
+/** A kustomization named in `transformers:`/`generators:`: built on its own, its output is plugin configs. */
+async function buildPluginDirectory(loader: Loader, path: string, context: Context): Promise<KObject[]> {
+  const child = await loader.child(path);
+  const loaded = await loadKustomization(child);
+  const accumulator = await accumulateTarget(child, loaded, emptyAccumulator(), context);
+  return accumulator.resMap.resources.map((resource) => resource.object);
+}
+
 async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: LoadedKustomization, context: Context): Promise<void> {
   const { kustomization } = loaded;
   const generated: Resource[] = [];
@@ -195,8 +228,13 @@ async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: L
   for (const args of kustomization.secretGenerator ?? []) {
     generated.push(await generateSecret(args, kustomization.generatorOptions, loader));
   }
-  generated.push(...(await runGeneratorPlugins(loader, kustomization.generators ?? [])));
+  const buildDirectory = (from: Loader, path: string): Promise<KObject[]> => buildPluginDirectory(from, path, context);
   addBuildMetadata(generated, context.metadata, 'generator', loaded, context.topRoot);
+  for (const { resource, file, configName } of await runGeneratorPlugins(loader, kustomization.generators ?? [], buildDirectory)) {
+    const from = { ...(file === undefined ? {} : { configuredIn: file }), ...(configName === undefined ? {} : { name: configName }) };
+    addBuildMetadata([resource], context.metadata, 'generator', loaded, context.topRoot, undefined, from);
+    generated.push(resource);
+  }
   for (const resource of generated) mergeGenerated(accumulator.resMap, resource);
 }
 

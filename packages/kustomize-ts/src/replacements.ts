@@ -81,9 +81,10 @@ function applyToTargets(resources: KObject[], value: unknown, target: Replacemen
   const fieldPaths = target.fieldPaths && target.fieldPaths.length > 0 ? target.fieldPaths : [defaultFieldPath];
   for (const resource of resources) {
     if (!selectedByLabelsAndAnnotations(resource, target)) continue;
-    const selected = idsOf(resource).some(
-      (id) => isSelectedBy(id, target.select ?? {}) && !(target.reject ?? []).some((reject) => !isEmptySelector(reject) && isSelectedBy(id, reject)),
-    );
+    const ids = idsOf(resource);
+    // A reject by id drops the resource if any of its ids, earlier names included, matches.
+    const rejected = (target.reject ?? []).some((reject) => !isEmptySelector(reject) && ids.some((id) => isSelectedBy(id, reject)));
+    const selected = !rejected && ids.some((id) => isSelectedBy(id, target.select ?? {}));
     if (selected) copyValueToTarget(resource, value, fieldPaths, target.options);
   }
 }

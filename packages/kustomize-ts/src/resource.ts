@@ -21,10 +21,12 @@ export type Resource = {
   /** Name prefixes and suffixes applied so far, innermost first: they tell same-named referrals apart. */
   prefixes: string[];
   suffixes: string[];
+  /** Vars whose objref picked this resource in the kustomization that declared them (kustomize resolves them here). */
+  refVarNames: string[];
 };
 
 export function makeResource(object: KObject): Resource {
-  return { object, previousIds: [], needsHashSuffix: false, prefixes: [], suffixes: [] };
+  return { object, previousIds: [], needsHashSuffix: false, prefixes: [], suffixes: [], refVarNames: [] };
 }
 
 export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {
@@ -94,5 +96,6 @@ export function cloneResource(resource: Resource): Resource {
     previousIds: resource.previousIds.map((id) => ({ ...id })),
     prefixes: [...resource.prefixes],
     suffixes: [...resource.suffixes],
+    refVarNames: [...resource.refVarNames],
   };
 }

@@ -12,7 +12,7 @@ import { applyNamespace } from './transformers/namespace.ts';
 import { applyPatches, applyPatchesJson6902, applyPatchesStrategicMerge } from './transformers/patches.ts';
 import { applyReplacementSpecs } from './transformers/replacements-bridge.ts';
 import { applyReplicas } from './transformers/replicas.ts';
-import { loadPluginConfigs, runBuiltinPlugin } from './transformers/builtin-plugins.ts';
+import { loadPluginConfigs, runBuiltinPlugin, type DirectoryBuilder } from './transformers/builtin-plugins.ts';
 import type { FieldSpec, Kustomization } from './types.ts';
 import { metadataOf, type Resource } from './resource.ts';
 
@@ -25,22 +25,21 @@ function stringMap(value: Record<string, unknown> | undefined, field: string): R
   return result;
 }
 
-type Step = { kind: string; run: () => void | Promise<void> };
+/** `configuredBy`: the plugin config's metadata name and namespace, which the transformations annotation names. */
+type Step = { kind: string; run: () => void | Promise<void>; configuredBy?: string };
 
 const TRANSFORMATIONS_ANNOTATION = 'alpha.config.kubernetes.io/transformations';
 
-/** With buildMetadata transformerAnnotations: notes each builtin transformer that changed a resource. */
+/** With buildMetadata transformerAnnotations: notes each builtin transformer on every resource it ran over, changed or not. */
 async function runRecorded(resources: () => Resource[], step: Step, configuredIn: string | undefined): Promise<void> {
   if (configuredIn === undefined) {
     await step.run();
     return;
   }
-  const before = new Map(resources().map((resource) => [resource, JSON.stringify(resource.object)]));
   await step.run();
   for (const resource of resources()) {
-    if (before.get(resource) === JSON.stringify(resource.object)) continue;
     const metadata = metadataOf(resource.object);
-    const entry = `- configuredIn: ${configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${step.kind}\n`;
+    const entry = `- configuredIn: ${configuredIn}\n  configuredBy:\n    apiVersion: builtin\n    kind: ${step.kind}\n${step.configuredBy ?? ''}`;
     const existing = metadata.annotations?.[TRANSFORMATIONS_ANNOTATION] ?? '';
     metadata.annotations = { ...(metadata.annotations ?? {}), [TRANSFORMATIONS_ANNOTATION]: `${existing}${entry}` };
   }
@@ -52,6 +51,7 @@ export async function runTransformers(
   loader: Loader,
   kustomization: Kustomization,
   configuredIn?: string,
+  buildDirectory?: DirectoryBuilder,
 ): Promise<void> {
   const { resMap, config } = accumulator;
   const resources = (): Resource[] => resMap.resources;
@@ -67,14 +67,14 @@ export async function runTransformers(
   if (namespace) steps.push({ kind: 'NamespaceTransformer', run: () => applyNamespace(resources(), namespace, config.namespace) });
   const prefix = kustomization.namePrefix ?? '';
   const suffix = kustomization.nameSuffix ?? '';
-  if (prefix) steps.push({ kind: 'PrefixTransformer', run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix) });
-  if (suffix) steps.push({ kind: 'SuffixTransformer', run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix) });
+  if (prefix) steps.push({ kind: 'PrefixTransformer', run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix, true) });
+  if (suffix) steps.push({ kind: 'SuffixTransformer', run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix, true) });
   for (const label of kustomization.labels ?? []) {
-    let specs: FieldSpec[] = label.fields ?? [];
+    let specs: FieldSpec[] = mergeFieldSpecs(label.fields ?? [], config.labels);
     if (label.includeSelectors) specs = mergeFieldSpecs(specs, config.commonLabels);
     else {
-      specs = mergeFieldSpecs(specs, [METADATA_LABELS_FIELD_SPEC]);
       if (label.includeTemplates) specs = mergeFieldSpecs(specs, config.templateLabels);
+      specs = mergeFieldSpecs(specs, [METADATA_LABELS_FIELD_SPEC]);
     }
     const pairs = stringMap(label.pairs, 'labels.pairs');
     steps.push({ kind: 'LabelTransformer', run: () => setMapEntries(resources(), pairs, specs) });
@@ -100,8 +100,10 @@ export async function runTransformers(
   if (replacements?.length) {
     steps.push({ kind: 'ReplacementTransformer', run: () => applyReplacementSpecs(resources(), loader, replacements) });
   }
-  for (const config of await loadPluginConfigs(loader, kustomization.transformers ?? [])) {
-    steps.push({ kind: config.kind ?? '', run: () => runBuiltinPlugin(config, resMap, loader) });
+  for (const config of await loadPluginConfigs(loader, kustomization.transformers ?? [], buildDirectory)) {
+    const name = config.metadata?.name ? `    name: ${config.metadata.name}\n` : '';
+    const namespace = config.metadata?.namespace ? `    namespace: ${config.metadata.namespace}\n` : '';
+    steps.push({ kind: config.kind ?? '', run: () => runBuiltinPlugin(config, resMap, loader), configuredBy: `${name}${namespace}` });
   }
   for (const step of steps) await runRecorded(resources, step, configuredIn);
 }

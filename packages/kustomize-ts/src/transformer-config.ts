@@ -20,6 +20,8 @@ export type TransformerConfig = {
   namespace: FieldSpec[];
   commonLabels: FieldSpec[];
   templateLabels: FieldSpec[];
+  /** Added to every `labels:` entry's fields, whatever its includeSelectors/includeTemplates (none by default). */
+  labels: FieldSpec[];
   commonAnnotations: FieldSpec[];
   images: FieldSpec[];
   replicas: FieldSpec[];
@@ -29,16 +31,18 @@ export type TransformerConfig = {
 
 type FieldSpecListKey = Exclude<keyof TransformerConfig, 'nameReference'>;
 const LIST_KEYS: FieldSpecListKey[] = [
-  'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'commonAnnotations', 'images', 'replicas', 'varReference',
+  'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'varReference',
 ];
 
 export function defaultTransformerConfig(): TransformerConfig {
   return {
-    namePrefix: [],
-    nameSuffix: [],
+    // kustomize's defaults: every metadata/name (a configured kind-specific one takes its place).
+    namePrefix: [{ path: 'metadata/name' }],
+    nameSuffix: [{ path: 'metadata/name' }],
     namespace: [...NAMESPACE_FIELD_SPECS],
     commonLabels: [...COMMON_LABEL_FIELD_SPECS],
     templateLabels: [...TEMPLATE_LABEL_FIELD_SPECS],
+    labels: [],
     commonAnnotations: [...COMMON_ANNOTATION_FIELD_SPECS],
     images: [...IMAGE_FIELD_SPECS],
     replicas: [...REPLICA_FIELD_SPECS],
@@ -49,7 +53,7 @@ export function defaultTransformerConfig(): TransformerConfig {
 
 export function emptyTransformerConfig(): TransformerConfig {
   return {
-    namePrefix: [], nameSuffix: [], namespace: [], commonLabels: [], templateLabels: [], commonAnnotations: [],
+    namePrefix: [], nameSuffix: [], namespace: [], commonLabels: [], templateLabels: [], labels: [], commonAnnotations: [],
     images: [], replicas: [], varReference: [], nameReference: [],
   };
 }
@@ -76,6 +80,29 @@ export function mergeTransformerConfig(into: TransformerConfig, more: Transforme
     if (existing) existing.referrers = mergeFieldSpecs(existing.referrers, rule.referrers);
     else into.nameReference.push({ referral: { ...rule.referral }, referrers: [...rule.referrers] });
   }
+}
+
+/** Whether `general`'s group/version/kind (empty: any) select `specific`'s: the same path is then covered. */
+function covers(general: FieldSpec, specific: FieldSpec): boolean {
+  return (
+    general.path === specific.path &&
+    (!general.kind || general.kind === specific.kind) &&
+    (!general.group || general.group === specific.group) &&
+    (!general.version || general.version === specific.version)
+  );
+}
+
+/**
+ * A kustomization's `configurations` files merged into the field specs it builds with. As observed in kustomize
+ * 5.5, a configured spec takes the place of a broader one for the same path: configuring `metadata/name` of
+ * kind IngressHost under namePrefix means only IngressHost names get the prefix.
+ */
+export function mergeConfigurations(into: TransformerConfig, configured: TransformerConfig): void {
+  for (const key of LIST_KEYS) {
+    const kept = into[key].filter((spec) => !configured[key].some((custom) => covers(spec, custom)));
+    into[key] = mergeFieldSpecs(configured[key], kept);
+  }
+  mergeTransformerConfig(into, { ...emptyTransformerConfig(), nameReference: configured.nameReference });
 }
 
 function asFieldSpecs(value: unknown, file: string, key: string): FieldSpec[] {

@@ -22,11 +22,12 @@ export function resolveVars(
   vars: Var[],
   extraFieldSpecs: FieldSpec[] = [],
   idsOf: IdsOf = resourceIds,
+  holderOf?: (variable: Var) => KObject | undefined,
 ): void {
   if (vars.length === 0) return;
   rejectDuplicates(vars);
   const values = new Map<string, unknown>();
-  for (const variable of vars) values.set(variable.name, varValue(resources, variable, idsOf));
+  for (const variable of vars) values.set(variable.name, varValue(resources, variable, idsOf, holderOf));
   const fieldSpecs: FieldSpec[] = [...VAR_REFERENCE_FIELD_SPECS, ...extraFieldSpecs];
   for (const resource of resources) {
     const { group, version } = splitApiVersion(resource.apiVersion);
@@ -68,19 +69,36 @@ function rejectDuplicates(vars: Var[]): void {
   }
 }
 
-function varValue(resources: KObject[], variable: Var, idsOf: IdsOf): unknown {
+/**
+ * The objects a var's objref names, by any id they had (kustomize matches a var against the resources of the
+ * kustomization that declares it, where it must be unique).
+ */
+export function objectsMatchingVar(resources: KObject[], variable: Var, idsOf: IdsOf = resourceIds): KObject[] {
   const fieldPath = variable.fieldref?.fieldpath || defaultFieldPath;
+  const matches = matchingVar(resources, variable, idsOf);
+  if (matches.length > 1) {
+    throw new PatchError(`found ${matches.length} resId matches for var ${describeVar(variable, fieldPath)} (unable to disambiguate)`);
+  }
+  return matches;
+}
+
+function matchingVar(resources: KObject[], variable: Var, idsOf: IdsOf): KObject[] {
   const gvk = objrefGvk(variable);
   const name = variable.objref.name ?? '';
   const namespace = variable.objref.namespace ?? '';
   // Group, version, kind and name must be equal; the namespace only when the var names one.
-  const matches = resources.filter((resource) =>
+  return resources.filter((resource) =>
     idsOf(resource).some(
       (id) =>
         id.group === gvk.group && id.version === gvk.version && id.kind === gvk.kind && id.name === name &&
         (namespace === '' || sameNamespace(id.namespace, namespace)),
     ),
   );
+}
+
+function varValue(resources: KObject[], variable: Var, idsOf: IdsOf, holderOf?: (variable: Var) => KObject | undefined): unknown {
+  const fieldPath = variable.fieldref?.fieldpath || defaultFieldPath;
+  const matches = holderOf ? [holderOf(variable)].filter((object) => object !== undefined) : matchingVar(resources, variable, idsOf);
   if (matches.length > 1) {
     throw new PatchError(`found ${matches.length} resId matches for var ${describeVar(variable, fieldPath)} (unable to disambiguate)`);
   }

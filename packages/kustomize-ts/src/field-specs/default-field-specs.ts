@@ -145,6 +145,10 @@ export const NAME_REFERENCE_RULES: NameReferenceRule[] = [
     referral: { kind: 'IngressClass', version: 'v1', group: 'networking.k8s.io/v1' },
     referrers: [spec('Ingress', 'spec/ingressClassName')],
   },
+  {
+    referral: { kind: 'ValidatingAdmissionPolicy', group: 'admissionregistration.k8s.io' },
+    referrers: [spec('ValidatingAdmissionPolicyBinding', 'spec/policyName', { group: 'admissionregistration.k8s.io' })],
+  },
 ];
 
 const created = (path: string, kind?: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({

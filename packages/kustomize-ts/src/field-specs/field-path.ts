@@ -98,8 +98,9 @@ function walk(
   }
   let child = node[key];
   if (child === undefined || child === null) {
-    if (!create) return;
-    child = isList ? [] : {};
+    // kustomize creates missing maps on the way, never a missing list (`volumeClaimTemplates[]` stays absent).
+    if (!create || isList) return;
+    child = {};
     node[key] = child;
   }
   walk(child, segments, at + 1, create, visit, path);

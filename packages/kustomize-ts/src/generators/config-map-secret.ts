@@ -53,7 +53,9 @@ function baseObject(kind: string, args: GeneratorArgs, options: GeneratorOptions
 function toResource(object: KObject, args: GeneratorArgs, options: GeneratorOptions): Resource {
   if (options.immutable) object.immutable = true;
   const resource = makeResource(object);
-  resource.behavior = args.behavior || 'unspecified';
+  // kustomize reads an unknown behavior (`merg`) as none given: the generator creates.
+  const behavior = args.behavior;
+  resource.behavior = behavior === 'create' || behavior === 'merge' || behavior === 'replace' ? behavior : 'unspecified';
   resource.needsHashSuffix = !options.disableNameSuffixHash;
   return resource;
 }

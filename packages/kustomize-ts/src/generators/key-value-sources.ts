@@ -17,12 +17,13 @@ function removeQuotes(value: string): string {
 
 export function parseLiteral(source: string): KeyValue {
   const index = source.indexOf('=');
-  if (index < 0) throw new KustomizeError(`invalid literal source ${source}, expected key=value`);
+  // A literal without a key (`=x`) is refused like one without `=`.
+  if (index <= 0) throw new KustomizeError(`invalid literal source ${source}, expected key=value`);
   return { key: source.slice(0, index), value: removeQuotes(source.slice(index + 1)) };
 }
 
 /** Lines of an env file: `KEY=VALUE`; blank lines and `#` comments skipped; a bare KEY takes the process env. */
-export function parseEnvFile(text: string, file: string): KeyValue[] {
+export function parseEnvFile(text: string): KeyValue[] {
   const pairs: KeyValue[] = [];
   text.split('\n').forEach((rawLine, lineNumber) => {
     let line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
@@ -31,7 +32,8 @@ export function parseEnvFile(text: string, file: string): KeyValue[] {
     if (line === '' || line.startsWith('#')) return;
     const index = line.indexOf('=');
     const key = index < 0 ? line : line.slice(0, index);
-    if (key === '') throw new KustomizeError(`an empty key name in env file ${file}`, file);
+    // kustomize (5.5) drops a line with an empty key (`=value`) without a word.
+    if (key === '') return;
     const value = index < 0 ? (process.env[key] ?? '') : line.slice(index + 1);
     if (index < 0 && process.env[key] === undefined) return;
     pairs.push({ key, value });
@@ -43,8 +45,8 @@ export function parseEnvFile(text: string, file: string): KeyValue[] {
 export async function collectKeyValues(args: GeneratorArgs, loader: Loader): Promise<KeyValue[]> {
   const pairs: KeyValue[] = [];
   for (const envFile of args.envs ?? []) {
-    const { path, text } = await loader.readFile(envFile);
-    pairs.push(...parseEnvFile(text, path));
+    const { text } = await loader.readFile(envFile);
+    pairs.push(...parseEnvFile(text));
   }
   for (const literal of args.literals ?? []) pairs.push(parseLiteral(literal));
   for (const fileSource of args.files ?? []) {

@@ -2,6 +2,7 @@
 import { KustomizeError } from '../errors.ts';
 import type { ResMap } from '../res-map.ts';
 import { currentId, formatId, metadataOf, type Resource } from '../resource.ts';
+import { encodeSecretValue } from './config-map-secret.ts';
 
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -30,6 +31,9 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
   const newMetadata = metadataOf(merged.object);
   const labels = { ...record(oldMetadata.labels), ...record(newMetadata.labels) };
   const annotations = { ...record(oldMetadata.annotations), ...record(newMetadata.annotations) };
+  // A merged object keeps where it was first generated (a replaced one is the new one).
+  const origin = record(oldMetadata.annotations)['config.kubernetes.io/origin'];
+  if (behavior === 'merge' && origin !== undefined) annotations['config.kubernetes.io/origin'] = origin;
   if (Object.keys(labels).length > 0) newMetadata.labels = labels as Record<string, string>;
   if (Object.keys(annotations).length > 0) newMetadata.annotations = annotations as Record<string, string>;
   newMetadata.name = oldMetadata.name;
@@ -40,14 +44,43 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
       const combined = { ...record(old.object[field]), ...record(merged.object[field]) };
       if (Object.keys(combined).length > 0) merged.object[field] = combined;
     }
+    if (merged.object.kind === 'ConfigMap' && merged.object.binaryData) merged.object.binaryData = reencodeBinary(record(merged.object.binaryData));
   }
   merged.previousIds = old.previousIds;
   merged.prefixes = old.prefixes;
   merged.suffixes = old.suffixes;
+  merged.refVarNames = old.refVarNames;
   // Observed in kustomize 5.5: a hash suffix only if both the base and this generator ask for one.
   merged.needsHashSuffix = old.needsHashSuffix && generated.needsHashSuffix;
   // Build annotations come from the resource merged into, as kustomize copies them.
   if (old.behavior === undefined) delete merged.behavior;
   else merged.behavior = old.behavior;
   resMap.replace(old, merged);
+}
+
+/**
+ * kustomize merges a ConfigMap's binaryData decoded and writes it back as its Secret generator does (base64 in
+ * 70-character lines past 70 characters); bytes that are valid UTF-8 it writes as they are.
+ */
+function reencodeBinary(binaryData: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(binaryData)) {
+    if (typeof value !== 'string') {
+      result[key] = value;
+      continue;
+    }
+    const bytes = Buffer.from(value, 'base64');
+    result[key] = utf8Text(bytes) ?? encodeSecretValue(bytes);
+  }
+  return result;
+}
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+function utf8Text(bytes: Uint8Array): string | undefined {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

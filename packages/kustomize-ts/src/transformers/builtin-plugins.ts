@@ -1,5 +1,6 @@
 // `transformers:` entries that configure kustomize's builtin transformers (apiVersion builtin); exec and
 // container plugins are refused.
+import { posix } from 'node:path';
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import type { ResMap } from '../res-map.ts';
@@ -29,17 +30,37 @@ function fieldSpecs(config: PluginConfig): FieldSpec[] {
   return (Array.isArray(config.fieldSpecs) ? config.fieldSpecs : []) as FieldSpec[];
 }
 
-/** Reads the plugin configs an entry holds: inline YAML, or a file of one or more documents. */
-export async function loadPluginConfigs(loader: Loader, entries: string[]): Promise<PluginConfig[]> {
-  const configs: PluginConfig[] = [];
+/** Builds a kustomization directory into objects: a `transformers:`/`generators:` entry may name one. */
+export type DirectoryBuilder = (loader: Loader, path: string) => Promise<KObject[]>;
+
+/**
+ * Reads the plugin configs an entry holds: inline YAML, a file of one or more documents, or a kustomization
+ * directory whose output is the configs (kustomize accumulates these entries as it does resources).
+ */
+export async function loadPluginConfigs(loader: Loader, entries: string[], buildDirectory?: DirectoryBuilder): Promise<PluginConfig[]> {
+  return (await loadPluginConfigSources(loader, entries, buildDirectory)).map(({ config }) => config);
+}
+
+/** The configs with the file each came from (none for inline ones and those built from a directory). */
+export async function loadPluginConfigSources(
+  loader: Loader,
+  entries: string[],
+  buildDirectory?: DirectoryBuilder,
+): Promise<{ config: PluginConfig; file?: string }[]> {
+  const configs: { config: PluginConfig; file?: string }[] = [];
   for (const entry of entries) {
     const inline = entry.includes('\n') || /^\s*apiVersion:/.test(entry);
-    const documents = inline ? parseYamlDocuments(entry, '[inline transformer]') : await readFileDocuments(loader, entry);
+    const isDirectory = !inline && buildDirectory !== undefined && (await loader.fs.kindOf(posix.resolve(loader.root, entry))) === 'directory';
+    let documents: unknown[];
+    if (inline) documents = parseYamlDocuments(entry, '[inline transformer]');
+    else if (isDirectory && buildDirectory) documents = await buildDirectory(loader, entry);
+    else documents = await readFileDocuments(loader, entry);
     for (const document of documents) {
       if (typeof document !== 'object' || document === null || Array.isArray(document)) {
         throw new KustomizeError(`transformer config ${entry} is not an object`);
       }
-      configs.push(document as PluginConfig);
+      const file = inline || isDirectory ? undefined : posix.resolve(loader.root, entry);
+      configs.push(file === undefined ? { config: document as PluginConfig } : { config: document as PluginConfig, file });
     }
   }
   return configs;

@@ -42,26 +42,39 @@ function candidatesFor(name: string, referrer: Resource, referrals: Referrals): 
   return candidates;
 }
 
-function narrow(candidates: Resource[], referrer: Resource, name: string): Resource | undefined {
+/** `withNamespace`: an object reference (name and namespace) is unambiguous only if the candidates share both. */
+function narrow(candidates: Resource[], referrer: Resource, name: string, withNamespace = false): Resource | undefined {
   if (candidates.length <= 1) return candidates[0];
   const referrerId = currentId(referrer);
   const sameNamespace = candidates.filter((resource) => effectiveNamespace(currentId(resource)) === effectiveNamespace(referrerId));
   if (sameNamespace.length === 1) return sameNamespace[0];
   let pool = sameNamespace.length > 0 ? sameNamespace : candidates;
-  const sameAffixes = pool.filter(
-    (resource) => sameList(resource.prefixes, referrer.prefixes) && sameList(resource.suffixes, referrer.suffixes),
-  );
-  if (sameAffixes.length === 1) return sameAffixes[0];
-  if (sameAffixes.length > 1) pool = sameAffixes;
-  const names = new Set(pool.map((resource) => currentId(resource).name));
+  // As kustomize: those sharing the referrer's outer prefixes or suffixes, then if still several, both.
+  pool = pool.filter((resource) => affixesMatch(resource, referrer, true));
+  if (pool.length > 1) pool = pool.filter((resource) => affixesMatch(resource, referrer, false));
+  if (pool.length <= 1) return pool[0];
+  const names = new Set(pool.map((resource) => {
+    const id = currentId(resource);
+    return withNamespace ? `${id.namespace}/${id.name}` : id.name;
+  }));
   if (names.size === 1) return pool[0];
   throw new KustomizeError(
     `found multiple possible referrals for name '${name}' in ${formatId(referrerId)}: ${pool.map((r) => formatId(currentId(r))).join(', ')}`,
   );
 }
 
-function sameList(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index]);
+function affixesMatch(candidate: Resource, referrer: Resource, either: boolean): boolean {
+  const prefixes = sameEnding(candidate.prefixes, referrer.prefixes);
+  const suffixes = sameEnding(candidate.suffixes, referrer.suffixes);
+  return either ? prefixes || suffixes : prefixes && suffixes;
+}
+
+/** One list is the end of the other (`[a, b, c]` and `[b, c]`); an empty list only matches an empty one. */
+function sameEnding(a: string[], b: string[]): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  const offset = longer.length - shorter.length;
+  if (shorter.length === 0) return offset === 0;
+  return shorter.every((value, index) => longer[index + offset] === value);
 }
 
 function renameScalar(value: unknown, referrer: Resource, referrals: Referrals): unknown {
@@ -80,7 +93,7 @@ function renameObjectReference(reference: Record<string, unknown>, referrer: Res
   const candidates = (referrals.get(name) ?? []).filter((resource) =>
     resource.previousIds.some((id) => id.name === name && effectiveNamespace(id) === referenceNamespace),
   );
-  const target = narrow(candidates, referrer, name);
+  const target = narrow(candidates, referrer, name, true);
   if (!target) return;
   const id = currentId(target);
   reference.name = id.name;
@@ -93,7 +106,21 @@ function roleRefKindMatches(parent: Record<string, unknown>, key: string, referr
   return parent.kind === referralKind;
 }
 
+/** kustomize reads the namespaces a RoleBinding's ServiceAccount subjects name, and refuses one that is not a string. */
+function checkRoleBindingSubjects(resource: Resource): void {
+  const { object } = resource;
+  if (object.kind !== 'RoleBinding' || !Array.isArray(object.subjects)) return;
+  for (const subject of object.subjects as unknown[]) {
+    if (typeof subject !== 'object' || subject === null || !('namespace' in subject)) continue;
+    const { kind, namespace } = subject as Record<string, unknown>;
+    if (kind === 'ServiceAccount' && typeof namespace !== 'string') {
+      throw new KustomizeError(`Invalid Input: namespace is blank for resource "${formatId(currentId(resource))}" (its subject ServiceAccount)`);
+    }
+  }
+}
+
 export function fixNameReferences(resources: Resource[], rules: NameReferenceRule[]): void {
+  for (const resource of resources) checkRoleBindingSubjects(resource);
   for (const rule of rules) {
     const referrals = indexByPreviousName(resources.filter((resource) => selectsReferral(rule, currentId(resource))));
     if (referrals.size === 0) continue;

@@ -2,7 +2,8 @@
 // service references kustomize also moves.
 import { fieldSpecApplies, visitFieldPath } from '../field-specs/field-path.ts';
 import { isClusterScoped } from '../field-specs/cluster-scoped-kinds.ts';
-import { currentId, metadataOf, rememberCurrentId, type Resource } from '../resource.ts';
+import { KustomizeError } from '../errors.ts';
+import { currentId, effectiveNamespace, formatId, metadataOf, rememberCurrentId, type Resource } from '../resource.ts';
 import type { FieldSpec } from '../types.ts';
 
 const HANDLED_SEPARATELY = new Set(['metadata/namespace', 'subjects[]/namespace', 'subjects/namespace']);
@@ -28,6 +29,22 @@ export function applyNamespace(resources: Resource[], namespace: string, fieldSp
         parent[key] = namespace;
       });
     }
+  }
+  checkNoIdConflict(resources);
+}
+
+/** Two objects that differed only by namespace become one id: kustomize refuses rather than keep both. */
+function checkNoIdConflict(resources: Resource[]): void {
+  const seen = new Map<string, Resource>();
+  for (const resource of resources) {
+    const id = currentId(resource);
+    const key = `${id.group}/${id.version}/${id.kind}/${id.name}/${effectiveNamespace(id)}`;
+    const other = seen.get(key);
+    if (other) {
+      const ids = [other, resource].map((r) => formatId(r.previousIds.at(-1) ?? currentId(r))).join(', ');
+      throw new KustomizeError(`namespace transformation produces ID conflict: ${formatId(id)} (from ${ids})`);
+    }
+    seen.set(key, resource);
   }
 }
 

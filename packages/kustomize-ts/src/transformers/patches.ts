@@ -51,8 +51,9 @@ function soleTargetOf(resMap: ResMap, patch: KObject, source: string): Resource 
   throw new KustomizeError(`${problem} for Id ${formatId(id)}; failed to find unique target for patch ${source}`);
 }
 
-function applyStrategicTo(resMap: ResMap, resource: Resource, patch: KObject, options: PatchOptions): void {
+function applyStrategicTo(resMap: ResMap, resource: Resource, patch: KObject, options: PatchOptions, byTarget = false): void {
   const before = currentId(resource);
+  const apiVersion = resource.object.apiVersion;
   if (options.allowNameChange || options.allowKindChange) rememberCurrentId(resource);
   // The patch merges into the object with its build annotations, and what it leaves of them is kept.
   writeBuildAnnotations(resource);
@@ -62,6 +63,8 @@ function applyStrategicTo(resMap: ResMap, resource: Resource, patch: KObject, op
     return;
   }
   resource.object = result;
+  // A patch applied through a target selector takes each selected object's apiVersion, whatever it says.
+  if (byTarget && apiVersion !== undefined) resource.object.apiVersion = apiVersion;
   if (!options.allowKindChange) resource.object.kind = before.kind;
   const metadata = metadataOf(resource.object);
   if (!options.allowNameChange) metadata.name = before.name;
@@ -95,7 +98,7 @@ function applyLoaded(resMap: ResMap, loaded: LoadedPatch, target: Target | undef
       applyStrategicTo(resMap, soleTargetOf(resMap, patch, source), patch, options);
       continue;
     }
-    for (const resource of selectResources(resMap.resources, target)) applyStrategicTo(resMap, resource, patch, options);
+    for (const resource of selectResources(resMap.resources, target)) applyStrategicTo(resMap, resource, patch, options, true);
   }
 }
 

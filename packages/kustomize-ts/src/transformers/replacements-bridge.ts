@@ -3,7 +3,7 @@
 import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import { applyReplacements } from '../replacements.ts';
-import { resolveVars } from '../vars.ts';
+import { objectsMatchingVar, resolveVars } from '../vars.ts';
 import { readBuildAnnotations, writeBuildAnnotations } from '../build-annotations.ts';
 import type { Resource } from '../resource.ts';
 import type { FieldSpec, KObject, Replacement, ReplacementSpec, Var } from '../types.ts';
@@ -37,6 +37,19 @@ export async function applyReplacementSpecs(resources: Resource[], loader: Loade
   withBuildAnnotations(resources, (objects) => applyReplacements(objects, replacements));
 }
 
+/** A kustomization's `vars`, as kustomize merges them: each names the one resource of this build it reads. */
+export function markVarHolders(resources: Resource[], vars: Var[]): void {
+  if (vars.length === 0) return;
+  withBuildAnnotations(resources, (objects) => {
+    for (const variable of vars) {
+      const [holder] = objectsMatchingVar(objects, variable);
+      if (holder) resources[objects.indexOf(holder)]?.refVarNames.push(variable.name);
+    }
+  });
+}
+
 export function resolveVarsIn(resources: Resource[], vars: Var[], varReferenceFieldSpecs: FieldSpec[]): void {
-  withBuildAnnotations(resources, (objects) => resolveVars(objects, vars, varReferenceFieldSpecs));
+  const holderOf = (variable: Var): KObject | undefined =>
+    resources.find((resource) => resource.refVarNames.includes(variable.name))?.object;
+  withBuildAnnotations(resources, (objects) => resolveVars(objects, vars, varReferenceFieldSpecs, undefined, holderOf));
 }

@@ -19,6 +19,18 @@ export const VAR_REFERENCE_FIELD_SPECS: FieldSpec[] = [
   ...Object.entries(podSpecPaths).flatMap(([kind, podSpec]) =>
     podTemplateFields.map((field) => ({ kind, path: `${podSpec}/${field}` })),
   ),
+  // NFS volume servers; kustomize's CronJob and StatefulSet paths are written so (they reach no pod volume).
+  ...Object.entries({
+    CronJob: 'spec/jobTemplate/spec/template/volumes',
+    DaemonSet: 'spec/template/spec/volumes',
+    Deployment: 'spec/template/spec/volumes',
+    Job: 'spec/template/spec/volumes',
+    Pod: 'spec/volumes',
+    ReplicaSet: 'spec/template/spec/volumes',
+    StatefulSet: 'spec/volumeClaimTemplates/spec',
+    PersistentVolume: 'spec',
+  }).map(([kind, parent]) => ({ kind, path: `${parent}/nfs/server` })),
+  { kind: 'Deployment', path: 'spec/template/metadata/annotations' },
   { kind: 'Ingress', path: 'spec/rules/host' },
   { kind: 'Ingress', path: 'spec/tls/hosts' },
   { kind: 'Ingress', path: 'spec/tls/secretName' },

@@ -1,5 +1,5 @@
 // Reads YAML text into plain JS values typed as kustomize's decoders type them, with errors naming file and line.
-import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, visit, type Document, type Node as YamlNode } from 'yaml';
 import { KustomizeError } from '../errors.ts';
 import { parseGoInteger, parseYamlTimestamp, resolvePlainScalar, resolveYaml11PlainScalar } from './resolve-plain-scalar.ts';
 
@@ -15,8 +15,8 @@ export type ScalarTyping = 'kyaml' | 'yaml11';
 export type YamlDocument = Document.Parsed;
 
 /** Parses a YAML stream once; each document can then be checked and read on its own, with either typing. */
-export function parseYamlStream(text: string): YamlDocument[] {
-  const documents = parseAllDocuments(text, { schema: 'failsafe', merge: false, uniqueKeys: true, prettyErrors: true });
+export function parseYamlStream(text: string, uniqueKeys = true): YamlDocument[] {
+  const documents = parseAllDocuments(text, { schema: 'failsafe', merge: false, uniqueKeys, prettyErrors: true });
   return Array.isArray(documents) ? documents : [documents];
 }
 
@@ -26,7 +26,29 @@ export function documentError(document: YamlDocument, file: string): KustomizeEr
   if (!firstError) return undefined;
   const line = firstError.linePos?.[0].line;
   const where = line === undefined ? '' : `line ${line}: `;
-  return new KustomizeError(`MalformedYAMLError: yaml: ${where}${firstLine(firstError.message)} in File: ${file}`, file);
+  const duplicate = firstError.code === 'DUPLICATE_KEY' ? duplicateKey(document) : undefined;
+  // go-yaml v3's wording, which names the key.
+  const message = duplicate === undefined ? firstLine(firstError.message) : `mapping key "${duplicate}" already defined`;
+  return new KustomizeError(`MalformedYAMLError: yaml: ${where}${message} in File: ${file}`, file);
+}
+
+function duplicateKey(document: YamlDocument): string | undefined {
+  let found: string | undefined;
+  visit(document, {
+    Map(_key, node) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          found = String(key);
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** The document's value (null when empty); throws a KustomizeError naming `file` for a malformed document or tag. */
@@ -38,18 +60,21 @@ export function documentValue(document: YamlDocument, file: string, typing: Scal
 }
 
 /** Parses every document of a YAML stream; empty documents are dropped. */
-export function parseYamlDocuments(text: string, file: string): unknown[] {
+export function parseYamlDocuments(text: string, file: string, uniqueKeys = true): unknown[] {
   const values: unknown[] = [];
-  for (const document of parseYamlStream(text)) {
+  for (const document of parseYamlStream(text, uniqueKeys)) {
     const value = documentValue(document, file);
     if (value !== null) values.push(value);
   }
   return values;
 }
 
-/** Parses a single YAML document (a kustomization file, a patch); null when empty. */
-export function parseYamlDocument(text: string, file: string): unknown {
-  const documents = parseYamlDocuments(text, file);
+/**
+ * Parses a single YAML document (a kustomization file, a patch); null when empty. `uniqueKeys: false` for a
+ * kustomization file, which kustomize reads with go-yaml v2: a repeated key is no error, the last one wins.
+ */
+export function parseYamlDocument(text: string, file: string, uniqueKeys = true): unknown {
+  const documents = parseYamlDocuments(text, file, uniqueKeys);
   return documents[0] ?? null;
 }
 

@@ -17,6 +17,8 @@ export type ReferenceCase = {
   expectedYaml?: string;
   /** A substring our error message must contain, when kustomize fails. */
   expectedError?: string;
+  /** From the case's `load-restrictor` file: `none` builds as `--load-restrictor LoadRestrictionsNone`. */
+  loadRestrictor?: 'none';
 };
 
 export function loadReferenceCases(): ReferenceCase[] {
@@ -33,6 +35,8 @@ export function loadReferenceCase(name: string): ReferenceCase {
   const relativeBuildDir = entry === '' ? 'input' : join('input', entry);
   const expectedYamlFile = join(caseDir, 'expected.yaml');
   const expectedErrorFile = join(caseDir, 'expected-error.txt');
+  const restrictorFile = join(caseDir, 'load-restrictor');
+  const restrictor = existsSync(restrictorFile) ? readFileSync(restrictorFile, 'utf8').trim() : '';
   return {
     name,
     caseDir,
@@ -40,5 +44,6 @@ export function loadReferenceCase(name: string): ReferenceCase {
     relativeBuildDir,
     ...(existsSync(expectedYamlFile) ? { expectedYaml: readFileSync(expectedYamlFile, 'utf8') } : {}),
     ...(existsSync(expectedErrorFile) ? { expectedError: readFileSync(expectedErrorFile, 'utf8').trim() } : {}),
+    ...(restrictor === 'none' ? { loadRestrictor: 'none' as const } : {}),
   };
 }
