@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
 import { findHelm } from './chart/helm-cli.ts';
 import { renderChart } from './chart/render-chart.ts';
+import { renderedArgs } from './chart/rendered-args.ts';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
 
@@ -82,17 +83,15 @@ describe('the chart RBAC, used by the controllers themselves', () => {
     git.repositories.create('config');
     git.repositories.commit('config', { 'tenant/configmap.yaml': configMapFile('applied-as-tenant'), 'controller/configmap.yaml': configMapFile('applied-as-controller') });
 
+    // The args the chart renders; only what is pod-local is swapped for this machine's: the ports (the process
+    // helper picks free ones), the emptyDir, and the Service name (it resolves in a cluster, not here).
+    const artifactStore = { 'storage-path': join(scratch, 'storage'), 'storage-addr': '127.0.0.1:0', 'storage-adv-addr': null };
     for (const name of ['source-controller', 'kustomize-controller'] as const) {
       const kubeconfigPath = writeServiceAccountKubeconfig(env.kubeconfigPath, env.namespace, name, join(scratch, `${name}.kubeconfig`));
-      const args = name === 'source-controller' ? [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0'] : [];
+      const args = renderedArgs(rendered, name, { namespace: env.namespace, hostFlags: { 'metrics-addr': null, 'health-addr': null, ...(name === 'source-controller' ? artifactStore : {}) } });
       controllers.set(
         name,
-        await startControllerProcess(name, {
-          kubeconfigPath,
-          logFile: join(scratch, `${name}.log`),
-          env: { RUNTIME_NAMESPACE: env.namespace },
-          args: [...args, '--watch-all-namespaces=false', '--enable-leader-election'],
-        }),
+        await startControllerProcess(name, { kubeconfigPath, logFile: join(scratch, `${name}.log`), env: { RUNTIME_NAMESPACE: env.namespace }, args }),
       );
     }
 
