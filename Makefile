@@ -69,8 +69,8 @@ test-cluster: setup ## only the tests against a real control plane
 bench: setup ## run the benchmarks and print their figures (node scripts/bench.ts WORD picks some)
 	node scripts/bench.ts
 
-cluster: setup ## start a control plane in the background (.fluxion/kubeconfig)
-	@node packages/testenv/bin/cluster up
+cluster: setup ## start a control plane in the background (.fluxion/kubeconfig); NODE=1 adds a real node with the images
+	@node packages/testenv/bin/cluster up $(if $(NODE),--node)
 
 cluster-down: toolchain ## stop it and remove its state
 	@node packages/testenv/bin/cluster down

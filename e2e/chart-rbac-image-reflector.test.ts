@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
 import { findHelm } from './chart/helm-cli.ts';
 import { renderChart } from './chart/render-chart.ts';
+import { renderedArgs } from './chart/rendered-args.ts';
 import { startControllerProcess, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
 
@@ -85,7 +86,8 @@ describe('the chart RBAC of image-reflector-controller, used by the controller i
       kubeconfigPath,
       logFile: join(scratch, 'controller.log'),
       env: { RUNTIME_NAMESPACE: env.namespace },
-      args: ['--watch-all-namespaces=false', '--enable-leader-election'],
+      // The args the chart renders, but for the ports: the process helper picks free ones on this shared machine.
+      args: renderedArgs(rendered, component, { namespace: env.namespace, hostFlags: { 'metrics-addr': null, 'health-addr': null } }),
     });
   });
 

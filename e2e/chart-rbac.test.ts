@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
 import { findHelm } from './chart/helm-cli.ts';
 import { renderChart } from './chart/render-chart.ts';
+import { renderedArgs } from './chart/rendered-args.ts';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
 
@@ -99,22 +100,18 @@ describe('the chart RBAC, used by the controllers themselves', () => {
     sink = await startWebhookSink();
     const receiverPort = await freePort();
     receiverUrl = `http://127.0.0.1:${receiverPort}`;
+    // The args the chart renders; only what is pod-local is swapped for this machine's: the ports (the process
+    // helper picks free ones), the emptyDir, and the Service name (it resolves in a cluster, not here).
+    const artifactStore = { 'storage-path': join(scratch, 'storage'), 'storage-addr': '127.0.0.1:0', 'storage-adv-addr': null };
+    const eventIntake = { 'events-addr': '127.0.0.1:0', receiverAddr: `127.0.0.1:${receiverPort}` };
+    const podLocal = { 'source-controller': artifactStore, 'kustomize-controller': {}, 'notification-controller': eventIntake };
     for (const name of ['source-controller', 'kustomize-controller', 'notification-controller'] as const) {
       const kubeconfigPath = writeServiceAccountKubeconfig(env.kubeconfigPath, env.namespace, name, join(scratch, `${name}.kubeconfig`));
-      const args =
-        name === 'source-controller'
-          ? [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0']
-          : name === 'notification-controller'
-            ? ['--events-addr=127.0.0.1:0', `--receiverAddr=127.0.0.1:${receiverPort}`]
-            : [];
+      const hostFlags = { 'metrics-addr': null, 'health-addr': null, ...podLocal[name] };
+      const args = renderedArgs(rendered, name, { namespace: env.namespace, hostFlags });
       controllers.set(
         name,
-        await startControllerProcess(name, {
-          kubeconfigPath,
-          logFile: join(scratch, `${name}.log`),
-          env: { RUNTIME_NAMESPACE: env.namespace },
-          args: [...args, '--watch-all-namespaces=false', '--enable-leader-election'],
-        }),
+        await startControllerProcess(name, { kubeconfigPath, logFile: join(scratch, `${name}.log`), env: { RUNTIME_NAMESPACE: env.namespace }, args }),
       );
     }
 

@@ -17,6 +17,8 @@ export interface ControllerProcess {
   pid: number;
   logFile: string;
   healthUrl: string;
+  /** undefined while the process runs. */
+  readonly exitCode: number | null | undefined;
   /** SIGTERM by default; SIGKILL to play a crash. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -58,6 +60,8 @@ export async function startControllerProcess(
     detached?: boolean;
     /** Run the controller from this image with podman, as the chart runs it, instead of from the sources. */
     container?: ContainerOptions;
+    /** The probe to wait for: `readyz` (default), or `healthz` for a controller that is not expected to get ready. */
+    waitFor?: 'readyz' | 'healthz';
   },
 ): Promise<ControllerProcess> {
   const [healthPort, metricsPort] = await Promise.all([freePort(), freePort()]);
@@ -82,9 +86,10 @@ export async function startControllerProcess(
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   const healthUrl = `http://127.0.0.1:${healthPort}`;
-  await pollUntil(`${name} /readyz`, async () => {
+  const probe = options.waitFor ?? 'readyz';
+  await pollUntil(`${name} /${probe}`, async () => {
     if (exitCode !== undefined) throw new StopPolling(`${name} exited with code ${String(exitCode)}; see ${options.logFile}`);
-    const res = await fetch(`${healthUrl}/readyz`).catch(() => undefined);
+    const res = await fetch(`${healthUrl}/${probe}`).catch(() => undefined);
     return res?.ok ? true : undefined;
   }, 60_000);
   return {
@@ -92,6 +97,9 @@ export async function startControllerProcess(
     pid: child.pid ?? 0,
     logFile: options.logFile,
     healthUrl,
+    get exitCode() {
+      return exitCode;
+    },
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (exitCode !== undefined) return;
       child.kill(signal);

@@ -85,9 +85,7 @@ export function setupImageReflector(options: ImageReflectorOptions): ImageReflec
 
   for (const [name, cache] of [['imagerepository-cache', repositories], ['imagepolicy-cache', policies]] as const) {
     manager.addRunnable({ name, start: (signal) => cache.start(signal) });
-    manager.health.addReadinessCheck(name, () => {
-      if (!cache.isSynced) throw new Error(`the ${name} has not finished its first list`);
-    });
+    manager.health.addReadinessCheck(name, () => cache.assertSynced());
   }
   return { store, repositories, policies, repositoryController, policyController };
 }

@@ -122,7 +122,11 @@ export function setupKustomizationController(manager: Manager, options: Kustomiz
   }
 
   manager.addRunnable({ name: 'kustomization-cache', start: (signal) => kustomizations.start(signal) });
-  for (const [kind, reflector] of sourceReflectors) manager.addRunnable({ name: `${kind.toLowerCase()}-cache`, start: (signal) => reflector.start(signal) });
+  manager.health.addReadinessCheck('kustomization-cache', () => kustomizations.assertSynced());
+  for (const [kind, reflector] of sourceReflectors) {
+    manager.addRunnable({ name: `${kind.toLowerCase()}-cache`, start: (signal) => reflector.start(signal) });
+    manager.health.addReadinessCheck(`${kind.toLowerCase()}-cache`, () => reflector.assertSynced());
+  }
   manager.addRunnable({
     name: 'artifact-cache-cleanup',
     start: (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => void artifacts.clear().finally(resolve), { once: true })),

@@ -18,7 +18,7 @@ export { parseApiVersion, formatApiVersion, gvkOf, objectKey, objectLabel, Inval
 export type { GroupVersionKind, ApiResource } from './group-version-kind.ts';
 export { watcher } from './watcher.ts';
 export type { WatcherEvent, WatcherDiagnostic, WatcherOptions } from './watcher.ts';
-export { Reflector, watchScope } from './reflector.ts';
+export { CacheNotSyncedError, Reflector, watchScope } from './reflector.ts';
 export type { StoreEvent, StoreEventType, StoreEventHandler, IndexFunction, ReflectorOptions } from './reflector.ts';
 export { StatusPatcher } from './status-patcher.ts';
 export type { StatusWrite, StatusPatcherOptions } from './status-patcher.ts';

@@ -1,5 +1,6 @@
 // reflector: the read cache a controller reconciles from, filled by a watcher, with secondary indexes and hasSynced.
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { isApiError } from './api-error.ts';
 import type { KubeClient } from './client.ts';
 import type { GroupVersionKind } from './group-version-kind.ts';
 import { objectKey } from './group-version-kind.ts';
@@ -24,6 +25,12 @@ export interface ReflectorOptions extends Omit<WatcherOptions, 'signal'> {
   onHandlerError?: (error: unknown, event: StoreEvent<KubernetesObject>) => void;
 }
 
+/** Why a cache is not synced, as a readiness check shows it: e.g. the permission the controller lacks. */
+export class CacheNotSyncedError extends Error {
+  override readonly name = 'CacheNotSyncedError';
+  readonly reason = 'CacheNotSynced';
+}
+
 interface Index<T extends KubernetesObject> {
   keysOf: IndexFunction<T>;
   entries: Map<string, Set<string>>;
@@ -43,6 +50,9 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
   private resolveSynced!: () => void;
   private readonly syncedPromise: Promise<void>;
   private lastResourceVersion = '';
+  /** The last list or watch failure, until a list succeeds: a failure repeating it is not reported again. */
+  private lastFailure: string | undefined;
+  private lastFailureForbidden = false;
 
   constructor(client: KubeClient, gvk: GroupVersionKind, options: ReflectorOptions = {}) {
     this.client = client;
@@ -56,7 +66,7 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
     if (this.running) return;
     this.abort = new AbortController();
     signal?.addEventListener('abort', () => this.abort?.abort(), { once: true });
-    const events = watcher<T>(this.client, this.gvk, { ...this.options, signal: this.abort.signal });
+    const events = watcher<T>(this.client, this.gvk, { ...this.options, signal: this.abort.signal, onDiagnostic: (d) => this.diagnose(d) });
     this.running = (async () => {
       for await (const event of events) this.apply(event);
     })().catch((error: unknown) => {
@@ -69,6 +79,18 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
     this.abort?.abort();
     await this.running;
     this.running = undefined;
+  }
+
+  /**
+   * A readiness check: throws until the first list is in, naming why (the API server's answer, e.g. which
+   * permission is missing) when listing or watching failed.
+   */
+  assertSynced(): void {
+    // Once synced, only a lost permission fails readiness; a dropped watch is retried and the cache still serves.
+    if (this.synced && !this.lastFailureForbidden) return;
+    const what = `the ${this.gvk.kind} cache`;
+    if (this.lastFailure !== undefined && (!this.synced || this.lastFailureForbidden)) throw new CacheNotSyncedError(`${what} cannot list and watch: ${this.lastFailure}`);
+    throw new CacheNotSyncedError(`${what} has not finished its first list`);
   }
 
   /** Resolves once the first full list is in the store. */
@@ -120,6 +142,21 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
   onEvent(handler: StoreEventHandler<T>): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
+  }
+
+  /** Passes diagnostics on, but a failure that repeats the last one only once (the watcher retries it with backoff). */
+  private diagnose(diagnostic: WatcherDiagnostic): void {
+    if (diagnostic.type === 'error') {
+      const failure = isApiError(diagnostic.error) ? diagnostic.error.serverMessage : diagnostic.error.message;
+      const repeated = failure === this.lastFailure;
+      this.lastFailure = failure;
+      this.lastFailureForbidden = isApiError(diagnostic.error) && diagnostic.error.statusCode === 403;
+      if (repeated) return;
+    } else if (diagnostic.type === 'listed' || diagnostic.type === 'watch-opened') {
+      this.lastFailure = undefined;
+      this.lastFailureForbidden = false;
+    }
+    this.options.onDiagnostic?.(diagnostic);
   }
 
   private apply(event: WatcherEvent<T>): void {

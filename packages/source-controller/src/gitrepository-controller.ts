@@ -77,9 +77,7 @@ export function setupGitRepositoryController(options: GitRepositoryControllerOpt
     }
   });
   manager.addRunnable({ name: 'gitrepository-cache', start: (signal) => cache.start(signal) });
-  manager.health.addReadinessCheck('gitrepository-cache', () => {
-    if (!cache.isSynced) throw new Error('the GitRepository cache has not finished its first list');
-  });
+  manager.health.addReadinessCheck('gitrepository-cache', () => cache.assertSynced());
   return { controller, cache, reconciler };
 }
 

@@ -66,8 +66,6 @@ export function setupOCIRepositoryController(options: OCIRepositoryControllerOpt
     if (needsReconcile(event)) controller.enqueue(objectKey(event.object));
   });
   manager.addRunnable({ name: 'ocirepository-cache', start: (signal) => cache.start(signal) });
-  manager.health.addReadinessCheck('ocirepository-cache', () => {
-    if (!cache.isSynced) throw new Error('the OCIRepository cache has not finished its first list');
-  });
+  manager.health.addReadinessCheck('ocirepository-cache', () => cache.assertSynced());
   return { controller, cache, reconciler };
 }

@@ -38,9 +38,7 @@ export function watchSourceKind<T extends SourceObject>(options: SourceWatchOpti
     onHandlerError: (error) => log.error({ err: error }, `${kind} event handler failed`),
   });
   options.manager.addRunnable({ name: `${kind.toLowerCase()}-cache`, start: (signal) => cache.start(signal) });
-  options.manager.health.addReadinessCheck(`${kind.toLowerCase()}-cache`, () => {
-    if (!cache.isSynced) throw new Error(`the ${kind} cache has not finished its first list`);
-  });
+  options.manager.health.addReadinessCheck(`${kind.toLowerCase()}-cache`, () => cache.assertSynced());
   return cache;
 }
 

@@ -190,7 +190,8 @@ function baseRuntimeSpec(): string {
 const PODMAN = ['--storage-driver', 'vfs', '--runtime', 'runc', '--cgroup-manager', 'cgroupfs'];
 export const PAUSE_IMAGE = 'localhost/fluxion/pause:1';
 
-function podman(args: string[]): string {
+/** podman with the settings this sandbox needs (scripts/images/podman.sh says why). */
+export function podman(args: string[]): string {
   return execFileSync('podman', [...PODMAN, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
