@@ -7,7 +7,7 @@ export FLUXION_CACHE
 MAKE_STARTED := $(shell date +%s)
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli typecheck lint test test-unit test-cluster \
+.PHONY: help setup toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli typecheck lint fmt test test-unit test-cluster \
         bench demo demo-down cluster cluster-down clean
 
 help: ## list the targets (this text)
@@ -49,9 +49,13 @@ typecheck: deps ## type-check every package (tsc)
 	pnpm exec tsc -p tsconfig.json
 
 # oxlint with type-aware rules (tsgolint, built on the same Go compiler as TypeScript 7); .oxlintrc.json says why
-# each rule that is off is off.
-lint: deps ## lint every package (oxlint, type-aware)
+# each rule that is off is off. Prettier checks the layout of TypeScript, JSON and YAML (.prettierignore: what not).
+lint: deps ## lint every package (oxlint, type-aware) and check the formatting (prettier)
 	@pnpm exec oxlint --type-aware --deny-warnings --format=unix .
+	@pnpm exec prettier --check --log-level warn . || { echo "formatting differs: run make fmt" >&2; exit 1; }
+
+fmt: deps ## format TypeScript, JSON and YAML in place (prettier)
+	@pnpm exec prettier --write --log-level warn .
 
 test: setup lint typecheck images ## install everything needed, lint, type-check, build the images, run every test, print the time taken
 	@mkdir -p .cache
