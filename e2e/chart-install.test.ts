@@ -10,7 +10,8 @@ const namespace = 'fluxion-system';
 describe('helm install, upgrade and uninstall', () => {
   let controlPlane: ControlPlane;
   let cluster: Cluster;
-  const helm = (...args: string[]) => runHelm(findHelm(), [...args, '--kubeconfig', controlPlane.kubeconfigPath, '--namespace', namespace]);
+  const helm = (...args: string[]) =>
+    runHelm(findHelm(), [...args, '--kubeconfig', controlPlane.kubeconfigPath, '--namespace', namespace]);
   const deployment = (name: string) => read(cluster, 'apps/v1', 'Deployment', name, namespace);
 
   beforeAll(async () => {
@@ -28,7 +29,14 @@ describe('helm install, upgrade and uninstall', () => {
     expect(output).toContain('STATUS: deployed');
     expect(output).toContain(`Artifacts are served at http://source-controller.${namespace}.svc.cluster.local.`);
     expect(output).toMatch(/kustomize-controller: enabled/);
-    expect(await read(cluster, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'gitrepositories.source.toolkit.fluxcd.io')).toBeDefined();
+    expect(
+      await read(
+        cluster,
+        'apiextensions.k8s.io/v1',
+        'CustomResourceDefinition',
+        'gitrepositories.source.toolkit.fluxcd.io',
+      ),
+    ).toBeDefined();
     expect(await deployment('source-controller')).toBeDefined();
     expect(await deployment('kustomize-controller')).toBeDefined();
   });
@@ -36,7 +44,14 @@ describe('helm install, upgrade and uninstall', () => {
   it('removes a controller that an upgrade disables, and only that one', async () => {
     await helm('upgrade', 'fluxion', chartDirectory, '--set', 'kustomizeController.enabled=false');
     expect(await deployment('kustomize-controller')).toBeUndefined();
-    expect(await read(cluster, 'rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', `fluxion:${namespace}:kustomize-controller`)).toBeUndefined();
+    expect(
+      await read(
+        cluster,
+        'rbac.authorization.k8s.io/v1',
+        'ClusterRoleBinding',
+        `fluxion:${namespace}:kustomize-controller`,
+      ),
+    ).toBeUndefined();
     expect(await deployment('source-controller')).toBeDefined();
   });
 
@@ -52,7 +67,14 @@ describe('helm install, upgrade and uninstall', () => {
     const output = await helm('uninstall', 'fluxion');
     expect(output).toContain('release "fluxion" uninstalled');
     expect(await deployment('source-controller')).toBeUndefined();
-    expect(await read(cluster, 'apiextensions.k8s.io/v1', 'CustomResourceDefinition', 'gitrepositories.source.toolkit.fluxcd.io')).toBeDefined();
+    expect(
+      await read(
+        cluster,
+        'apiextensions.k8s.io/v1',
+        'CustomResourceDefinition',
+        'gitrepositories.source.toolkit.fluxcd.io',
+      ),
+    ).toBeDefined();
     expect(await read(cluster, 'source.toolkit.fluxcd.io/v1', 'GitRepository', 'fleet', namespace)).toBeDefined();
   });
 });

@@ -4,7 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pollUntil, REAL_NODE_NAME, startControlPlane, startGitHttpServer, type ControlPlane, type GitHttpServer } from '@fluxion/testenv';
+import {
+  pollUntil,
+  REAL_NODE_NAME,
+  startControlPlane,
+  startGitHttpServer,
+  type ControlPlane,
+  type GitHttpServer,
+} from '@fluxion/testenv';
 import { CoreV1Api, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartDirectory, findHelm, runHelm } from './chart/helm-cli.ts';
@@ -12,7 +19,8 @@ import { apply, conditionOf, connect, read, type Cluster } from './support/kube.
 
 const namespace = 'flux-system';
 const CONTROLLERS = ['source-controller', 'kustomize-controller'] as const;
-const version = /^appVersion: "?([^"\n]+)"?$/m.exec(readFileSync(join(chartDirectory, 'Chart.yaml'), 'utf8'))?.[1] ?? '';
+const version =
+  /^appVersion: "?([^"\n]+)"?$/m.exec(readFileSync(join(chartDirectory, 'Chart.yaml'), 'utf8'))?.[1] ?? '';
 const imageOf = (controller: string) => `localhost/fluxion/${controller}:${version}`;
 const valuesKey = { 'source-controller': 'sourceController', 'kustomize-controller': 'kustomizeController' } as const;
 
@@ -21,36 +29,47 @@ function onNodeValues(): string[] {
   return CONTROLLERS.flatMap((controller) => {
     const key = valuesKey[controller];
     return [
-      '--set', `${key}.image.repository=localhost/fluxion/${controller}`,
-      '--set', `${key}.image.tag=${version}`,
-      '--set', `${key}.image.pullPolicy=Never`,
-      '--set', `${key}.nodeSelector.kubernetes\\.io/hostname=${REAL_NODE_NAME}`,
+      '--set',
+      `${key}.image.repository=localhost/fluxion/${controller}`,
+      '--set',
+      `${key}.image.tag=${version}`,
+      '--set',
+      `${key}.image.pullPolicy=Never`,
+      '--set',
+      `${key}.nodeSelector.kubernetes\\.io/hostname=${REAL_NODE_NAME}`,
     ];
   });
 }
 
 const fleetRepository = {
   'apps/kustomization.yaml': 'resources:\n  - settings.yaml\n',
-  'apps/settings.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: flux-system\ndata:\n  color: blue\n',
+  'apps/settings.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: flux-system\ndata:\n  color: blue\n',
 };
 
 describe('the chart on a real node', () => {
   let cp: ControlPlane;
   let cluster: Cluster;
   let git: GitHttpServer;
-  const helm = (...args: string[]) => runHelm(findHelm(), [...args, '--kubeconfig', cp.kubeconfigPath, '--namespace', namespace]);
+  const helm = (...args: string[]) =>
+    runHelm(findHelm(), [...args, '--kubeconfig', cp.kubeconfigPath, '--namespace', namespace]);
   const podsOf = async (controller: string) => {
     const core = cluster.kubeConfig.makeApiClient(CoreV1Api);
     const list = await core.listNamespacedPod({ namespace, labelSelector: `app.kubernetes.io/name=${controller}` });
     return list.items.filter((pod) => !pod.metadata?.deletionTimestamp);
   };
   const available = (controller: string) =>
-    pollUntil(`${controller} available on ${REAL_NODE_NAME}`, async () => {
-      const deployment = await read<V1Deployment>(cluster, 'apps/v1', 'Deployment', controller, namespace);
-      return deployment?.status?.availableReplicas === deployment?.spec?.replicas && deployment?.status?.availableReplicas
-        ? deployment
-        : undefined;
-    }, 180_000);
+    pollUntil(
+      `${controller} available on ${REAL_NODE_NAME}`,
+      async () => {
+        const deployment = await read<V1Deployment>(cluster, 'apps/v1', 'Deployment', controller, namespace);
+        return deployment?.status?.availableReplicas === deployment?.spec?.replicas &&
+          deployment?.status?.availableReplicas
+          ? deployment
+          : undefined;
+      },
+      180_000,
+    );
 
   beforeAll(async () => {
     findHelm();
@@ -67,60 +86,94 @@ describe('the chart on a real node', () => {
     await cp?.stop();
   }, 120_000);
 
-  it('installs with one controller disabled: the other runs from its image on the node, Ready by its probes', { timeout: 300_000 }, async () => {
-    const output = await helm('install', 'fluxion', chartDirectory, '--create-namespace', '--set', 'kustomizeController.enabled=false', ...onNodeValues());
-    expect(output).toContain('STATUS: deployed');
-    await available('source-controller');
-    const [pod] = (await podsOf('source-controller')) as [V1Pod];
-    expect(pod.spec?.nodeName).toBe(REAL_NODE_NAME);
-    expect(pod.spec?.containers[0]?.image).toBe(imageOf('source-controller'));
-    const exec = (...command: string[]) =>
-      execFileSync('kubectl', ['--kubeconfig', cp.kubeconfigPath, '-n', namespace, 'exec', pod.metadata?.name ?? '', '--', ...command], {
-        encoding: 'utf8',
-      });
-    expect(exec('id', '-u').trim()).toBe('65534');
-    expect(() => exec('touch', '/app/written')).toThrow(/Read-only file system/);
-  });
+  it(
+    'installs with one controller disabled: the other runs from its image on the node, Ready by its probes',
+    { timeout: 300_000 },
+    async () => {
+      const output = await helm(
+        'install',
+        'fluxion',
+        chartDirectory,
+        '--create-namespace',
+        '--set',
+        'kustomizeController.enabled=false',
+        ...onNodeValues(),
+      );
+      expect(output).toContain('STATUS: deployed');
+      await available('source-controller');
+      const [pod] = (await podsOf('source-controller')) as [V1Pod];
+      expect(pod.spec?.nodeName).toBe(REAL_NODE_NAME);
+      expect(pod.spec?.containers[0]?.image).toBe(imageOf('source-controller'));
+      const exec = (...command: string[]) =>
+        execFileSync(
+          'kubectl',
+          ['--kubeconfig', cp.kubeconfigPath, '-n', namespace, 'exec', pod.metadata?.name ?? '', '--', ...command],
+          {
+            encoding: 'utf8',
+          },
+        );
+      expect(exec('id', '-u').trim()).toBe('65534');
+      expect(() => exec('touch', '/app/written')).toThrow(/Read-only file system/);
+    },
+  );
 
-  it('fetches a repository from inside the cluster, and leaves the disabled controller\'s kinds alone', { timeout: 180_000 }, async () => {
-    await apply(cluster, [
-      {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'GitRepository',
-        metadata: { name: 'fleet', namespace },
-        spec: { interval: '10m', url: git.urlOf('fleet'), ref: { branch: 'main' } },
-      },
-      {
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name: 'apps', namespace },
-        spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
-      },
-    ]);
-    const repository = await pollUntil('GitRepository fleet Ready', async () => {
-      const found = await read(cluster, 'source.toolkit.fluxcd.io/v1', 'GitRepository', 'fleet', namespace);
-      return conditionOf(found, 'Ready')?.status === 'True' ? found : undefined;
-    }, 120_000);
-    const artifact = (repository as { status?: { artifact?: { url?: string } } }).status?.artifact;
-    expect(artifact?.url).toMatch(new RegExp(`^http://source-controller\\.${namespace}\\.svc\\.cluster\\.local\\./gitrepository/`));
-    const kustomization = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps', namespace);
-    expect(conditionOf(kustomization, 'Ready')).toBeUndefined();
-    expect(await read(cluster, 'v1', 'ConfigMap', 'settings', namespace)).toBeUndefined();
-  });
+  it(
+    "fetches a repository from inside the cluster, and leaves the disabled controller's kinds alone",
+    { timeout: 180_000 },
+    async () => {
+      await apply(cluster, [
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'GitRepository',
+          metadata: { name: 'fleet', namespace },
+          spec: { interval: '10m', url: git.urlOf('fleet'), ref: { branch: 'main' } },
+        },
+        {
+          apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+          kind: 'Kustomization',
+          metadata: { name: 'apps', namespace },
+          spec: { interval: '10m', path: './apps', prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+        },
+      ]);
+      const repository = await pollUntil(
+        'GitRepository fleet Ready',
+        async () => {
+          const found = await read(cluster, 'source.toolkit.fluxcd.io/v1', 'GitRepository', 'fleet', namespace);
+          return conditionOf(found, 'Ready')?.status === 'True' ? found : undefined;
+        },
+        120_000,
+      );
+      const artifact = (repository as { status?: { artifact?: { url?: string } } }).status?.artifact;
+      expect(artifact?.url).toMatch(
+        new RegExp(`^http://source-controller\\.${namespace}\\.svc\\.cluster\\.local\\./gitrepository/`),
+      );
+      const kustomization = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps', namespace);
+      expect(conditionOf(kustomization, 'Ready')).toBeUndefined();
+      expect(await read(cluster, 'v1', 'ConfigMap', 'settings', namespace)).toBeUndefined();
+    },
+  );
 
-  it('an upgrade enabling the second controller starts it, and it applies the artifact it fetches through the Service', { timeout: 300_000 }, async () => {
-    await helm('upgrade', 'fluxion', chartDirectory, ...onNodeValues());
-    await available('kustomize-controller');
-    const ready = await pollUntil('Kustomization apps Ready', async () => {
-      const found = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps', namespace);
-      return conditionOf(found, 'Ready')?.status === 'True' ? conditionOf(found, 'Ready') : undefined;
-    }, 180_000);
-    expect(ready?.message).toMatch(/^Applied revision: main@sha1:[0-9a-f]{40}$/);
-    const settings = await read(cluster, 'v1', 'ConfigMap', 'settings', namespace);
-    expect((settings as { data?: Record<string, string> }).data?.color).toBe('blue');
-  });
+  it(
+    'an upgrade enabling the second controller starts it, and it applies the artifact it fetches through the Service',
+    { timeout: 300_000 },
+    async () => {
+      await helm('upgrade', 'fluxion', chartDirectory, ...onNodeValues());
+      await available('kustomize-controller');
+      const ready = await pollUntil(
+        'Kustomization apps Ready',
+        async () => {
+          const found = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'apps', namespace);
+          return conditionOf(found, 'Ready')?.status === 'True' ? conditionOf(found, 'Ready') : undefined;
+        },
+        180_000,
+      );
+      expect(ready?.message).toMatch(/^Applied revision: main@sha1:[0-9a-f]{40}$/);
+      const settings = await read(cluster, 'v1', 'ConfigMap', 'settings', namespace);
+      expect((settings as { data?: Record<string, string> }).data?.color).toBe('blue');
+    },
+  );
 
-  it('uninstall removes the controllers and keeps the CRDs and users\' objects', { timeout: 180_000 }, async () => {
+  it("uninstall removes the controllers and keeps the CRDs and users' objects", { timeout: 180_000 }, async () => {
     expect(await helm('uninstall', 'fluxion', '--wait')).toContain('release "fluxion" uninstalled');
     for (const controller of CONTROLLERS) {
       expect(await read(cluster, 'apps/v1', 'Deployment', controller, namespace)).toBeUndefined();

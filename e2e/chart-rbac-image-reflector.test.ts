@@ -44,8 +44,12 @@ describe('the chart RBAC of image-reflector-controller, used by the controller i
         'imageReflectorController.watchAllNamespaces': 'false',
       },
     });
-    chartRbac = rendered.filter((object) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(object.kind ?? ''));
-    expect(chartRbac.map((object) => object.metadata?.labels?.['app.kubernetes.io/name'])).toEqual(chartRbac.map(() => component));
+    chartRbac = rendered.filter((object) =>
+      ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(object.kind ?? ''),
+    );
+    expect(chartRbac.map((object) => object.metadata?.labels?.['app.kubernetes.io/name'])).toEqual(
+      chartRbac.map(() => component),
+    );
     await apply(cluster, chartRbac, 'fluxion-chart-test');
 
     registry = await startOciRegistry({ auth: { kind: 'basic', ...credentials } });
@@ -53,7 +57,12 @@ describe('the chart RBAC of image-reflector-controller, used by the controller i
     const config = await client.pushBlob('team/web', Buffer.from('{}'), ociMediaTypes.ociEmptyConfig);
     const layer = await client.pushBlob('team/web', Buffer.from('web'), ociMediaTypes.ociLayerTarGzip);
     for (const tag of ['1.25.0', '1.26.0']) {
-      await client.pushManifest('team/web', tag, { schemaVersion: 2, mediaType: ociMediaTypes.ociImageManifest, config, layers: [layer] }, ociMediaTypes.ociImageManifest);
+      await client.pushManifest(
+        'team/web',
+        tag,
+        { schemaVersion: 2, mediaType: ociMediaTypes.ociImageManifest, config, layers: [layer] },
+        ociMediaTypes.ociImageManifest,
+      );
     }
     client.close();
 
@@ -66,7 +75,12 @@ describe('the chart RBAC of image-reflector-controller, used by the controller i
         type: 'kubernetes.io/dockerconfigjson',
         stringData: { '.dockerconfigjson': JSON.stringify({ auths: { [registry.host]: { auth } } }) },
       },
-      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'puller', namespace: env.namespace }, imagePullSecrets: [{ name: 'registry-login' }] },
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'puller', namespace: env.namespace },
+        imagePullSecrets: [{ name: 'registry-login' }],
+      },
       {
         apiVersion: IMAGE,
         kind: 'ImageRepository',
@@ -77,38 +91,69 @@ describe('the chart RBAC of image-reflector-controller, used by the controller i
         apiVersion: IMAGE,
         kind: 'ImagePolicy',
         metadata: { name: 'web', namespace: env.namespace },
-        spec: { imageRepositoryRef: { name: 'web' }, policy: { semver: { range: '1.x' } }, digestReflectionPolicy: 'IfNotPresent' },
+        spec: {
+          imageRepositoryRef: { name: 'web' },
+          policy: { semver: { range: '1.x' } },
+          digestReflectionPolicy: 'IfNotPresent',
+        },
       },
     ]);
 
-    const kubeconfigPath = writeServiceAccountKubeconfig(env.kubeconfigPath, env.namespace, component, join(scratch, 'controller.kubeconfig'));
+    const kubeconfigPath = writeServiceAccountKubeconfig(
+      env.kubeconfigPath,
+      env.namespace,
+      component,
+      join(scratch, 'controller.kubeconfig'),
+    );
     controller = await startControllerProcess(component, {
       kubeconfigPath,
       logFile: join(scratch, 'controller.log'),
       env: { RUNTIME_NAMESPACE: env.namespace },
       // The args the chart renders, but for the ports: the process helper picks free ones on this shared machine.
-      args: renderedArgs(rendered, component, { namespace: env.namespace, hostFlags: { 'metrics-addr': null, 'health-addr': null } }),
+      args: renderedArgs(rendered, component, {
+        namespace: env.namespace,
+        hostFlags: { 'metrics-addr': null, 'health-addr': null },
+      }),
     });
   });
 
   afterAll(async () => {
     await controller?.stop();
     await registry?.stop();
-    for (const object of chartRbac.filter((candidate) => !candidate.metadata?.namespace)) await cluster.objects.delete(object).catch(() => undefined);
+    for (const object of chartRbac.filter((candidate) => !candidate.metadata?.namespace))
+      await cluster.objects.delete(object).catch(() => undefined);
     rmSync(scratch, { recursive: true, force: true });
   });
 
   it('scans with the imagePullSecrets of a ServiceAccount, chooses the tag and its digest, and holds its Lease', async () => {
-    const policy = await pollUntil('ImagePolicy web Ready', async () => {
-      const object = await read<KubernetesObject & { status?: { latestRef?: { tag: string; digest?: string } } }>(cluster, IMAGE, 'ImagePolicy', 'web', env.namespace);
-      return conditionOf(object, 'Ready')?.status === 'True' ? object : undefined;
-    }, 60_000);
+    const policy = await pollUntil(
+      'ImagePolicy web Ready',
+      async () => {
+        const object = await read<KubernetesObject & { status?: { latestRef?: { tag: string; digest?: string } } }>(
+          cluster,
+          IMAGE,
+          'ImagePolicy',
+          'web',
+          env.namespace,
+        );
+        return conditionOf(object, 'Ready')?.status === 'True' ? object : undefined;
+      },
+      60_000,
+    );
     expect(policy.status?.latestRef?.tag).toBe('1.26.0');
     expect(policy.status?.latestRef?.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
-    const lease = await read<V1Lease>(cluster, 'coordination.k8s.io/v1', 'Lease', `${component}-leader-election`, env.namespace);
+    const lease = await read<V1Lease>(
+      cluster,
+      'coordination.k8s.io/v1',
+      'Lease',
+      `${component}-leader-election`,
+      env.namespace,
+    );
     expect(lease?.spec?.holderIdentity).toBeTruthy();
     const events = (await cluster.objects.list('v1', 'Event', env.namespace)).items as CoreV1Event[];
-    expect(events.some((event) => event.involvedObject.kind === 'ImagePolicy' && event.source?.component === component)).toBe(true);
+    expect(
+      events.some((event) => event.involvedObject.kind === 'ImagePolicy' && event.source?.component === component),
+    ).toBe(true);
   });
 
   it('is refused what it does not need: listing Secrets, changing specs, deleting, writing other kinds', async () => {

@@ -9,8 +9,20 @@ import type { V1Deployment } from '@kubernetes/client-node';
 describe('helm install with values the schema refuses', () => {
   let env: TestNamespace;
   const install = async (...sets: string[]) => {
-    const args = ['install', 'refused', chartDirectory, '--kubeconfig', env.kubeconfigPath, '--namespace', env.namespace, '--set', 'installCRDs=false'];
-    const failure = await runHelm(findHelm(), [...args, ...sets.flatMap((set) => ['--set', set])]).catch((error: unknown) => error);
+    const args = [
+      'install',
+      'refused',
+      chartDirectory,
+      '--kubeconfig',
+      env.kubeconfigPath,
+      '--namespace',
+      env.namespace,
+      '--set',
+      'installCRDs=false',
+    ];
+    const failure = await runHelm(findHelm(), [...args, ...sets.flatMap((set) => ['--set', set])]).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(HelmCommandError);
     return (failure as HelmCommandError).stderr;
   };
@@ -21,7 +33,9 @@ describe('helm install with values the schema refuses', () => {
   });
 
   it('refuses an unknown controller key, naming it', async () => {
-    expect(await install('sourcecontroller.enabled=false')).toContain("additional properties 'sourcecontroller' not allowed");
+    expect(await install('sourcecontroller.enabled=false')).toContain(
+      "additional properties 'sourcecontroller' not allowed",
+    );
   });
 
   it('refuses an unknown key inside a controller block, naming its path', async () => {
@@ -35,21 +49,35 @@ describe('helm install with values the schema refuses', () => {
     expect(await install('kustomizeController.image.repository=ghcr.io/fluxion/kustomize-controller:v1')).toContain(
       "at '/kustomizeController/image/repository'",
     );
-    expect(await install('sourceController.image.tag=v1:latest')).toContain("at '/sourceController/image/tag': 'v1:latest' does not match pattern");
+    expect(await install('sourceController.image.tag=v1:latest')).toContain(
+      "at '/sourceController/image/tag': 'v1:latest' does not match pattern",
+    );
   });
 
   it('installs nothing when refused', async () => {
     await install('sourcecontroller.enabled=false');
-    const status = await runHelm(findHelm(), ['status', 'refused', '--kubeconfig', env.kubeconfigPath, '--namespace', env.namespace]).catch((error: unknown) => error);
+    const status = await runHelm(findHelm(), [
+      'status',
+      'refused',
+      '--kubeconfig',
+      env.kubeconfigPath,
+      '--namespace',
+      env.namespace,
+    ]).catch((error: unknown) => error);
     expect((status as HelmCommandError).stderr).toContain('release: not found');
   });
 
   it('accepts a registry with a port, a nested path and a semver tag', async () => {
     const objects = await renderChart(findHelm(), {
       namespace: env.namespace,
-      values: { 'sourceController.image.repository': 'registry.example.com:5000/platform/fluxion/source-controller', 'sourceController.image.tag': 'v1.2.3-rc.1_b' },
+      values: {
+        'sourceController.image.repository': 'registry.example.com:5000/platform/fluxion/source-controller',
+        'sourceController.image.tag': 'v1.2.3-rc.1_b',
+      },
     });
     const deployment = findObject<V1Deployment>(objects, 'Deployment', 'source-controller');
-    expect(deployment?.spec?.template.spec?.containers[0]?.image).toBe('registry.example.com:5000/platform/fluxion/source-controller:v1.2.3-rc.1_b');
+    expect(deployment?.spec?.template.spec?.containers[0]?.image).toBe(
+      'registry.example.com:5000/platform/fluxion/source-controller:v1.2.3-rc.1_b',
+    );
   });
 });

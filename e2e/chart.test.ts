@@ -47,7 +47,12 @@ describe('helm template with the defaults', () => {
     const objects = await render();
     const ids = objectIds(objects);
     for (const crd of loadCrds()) expect(ids).toContain(`CustomResourceDefinition/${crd.metadata.name}`);
-    for (const component of ['source-controller', 'kustomize-controller', 'helm-controller', 'notification-controller']) {
+    for (const component of [
+      'source-controller',
+      'kustomize-controller',
+      'helm-controller',
+      'notification-controller',
+    ]) {
       expect(ids).toEqual(
         expect.arrayContaining([
           `ServiceAccount/${component}`,
@@ -72,7 +77,12 @@ describe('helm template with the defaults', () => {
     for (const crd of rendered) {
       expect(crd.metadata?.annotations?.['helm.sh/resource-policy']).toBe('keep');
       const { 'helm.sh/resource-policy': _keep, ...annotations } = crd.metadata?.annotations ?? {};
-      const { 'app.kubernetes.io/managed-by': _by, 'app.kubernetes.io/instance': _instance, 'helm.sh/chart': _chart, ...labels } = crd.metadata?.labels ?? {};
+      const {
+        'app.kubernetes.io/managed-by': _by,
+        'app.kubernetes.io/instance': _instance,
+        'helm.sh/chart': _chart,
+        ...labels
+      } = crd.metadata?.labels ?? {};
       const source = loadCrds().find((candidate) => candidate.metadata.name === crd.metadata?.name);
       // The chart adds these maps when the source has none.
       const metadata = {
@@ -98,7 +108,10 @@ describe('helm template with the defaults', () => {
         '--watch-all-namespaces=true',
       ]),
     );
-    expect(manager.env).toContainEqual({ name: 'RUNTIME_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } });
+    expect(manager.env).toContainEqual({
+      name: 'RUNTIME_NAMESPACE',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } },
+    });
     expect(manager.livenessProbe?.httpGet).toMatchObject({ path: '/healthz', port: 'healthz' });
     expect(manager.readinessProbe?.httpGet).toMatchObject({ path: '/readyz', port: 'healthz' });
     expect(manager.ports).toEqual(
@@ -125,15 +138,25 @@ describe('helm template with the defaults', () => {
     expect(secretRules.flatMap((rule) => rule.verbs)).toEqual(['get']);
     expect(sourceRole?.rules?.some((rule) => rule.verbs.includes('*') || rule.resources?.includes('*'))).toBe(false);
 
-    const kustomizeBinding = findObject<V1ClusterRoleBinding>(objects, 'ClusterRoleBinding', `fluxion:${namespace}:kustomize-controller`);
-    expect(kustomizeBinding?.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' });
+    const kustomizeBinding = findObject<V1ClusterRoleBinding>(
+      objects,
+      'ClusterRoleBinding',
+      `fluxion:${namespace}:kustomize-controller`,
+    );
+    expect(kustomizeBinding?.roleRef).toEqual({
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'cluster-admin',
+    });
     expect(kustomizeBinding?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kustomize-controller', namespace }]);
   });
 
   it('is accepted by the API server (server-side dry-run apply)', async () => {
     const { rejected, accepted } = await dryRunApply(kubeConfig, await render());
     expect(rejected).toEqual([]);
-    const deployment = accepted.find((object) => object.kind === 'Deployment' && object.metadata?.name === 'source-controller') as V1Deployment | undefined;
+    const deployment = accepted.find(
+      (object) => object.kind === 'Deployment' && object.metadata?.name === 'source-controller',
+    ) as V1Deployment | undefined;
     // Defaulted by the server, so it really went through admission.
     expect(deployment?.spec?.strategy?.type).toBe('RollingUpdate');
     expect(deployment?.metadata?.namespace).toBe(namespace);
@@ -184,40 +207,66 @@ describe('helm template with the other settings', () => {
       roleRef: { kind: 'ClusterRole', name: `fluxion:${namespace}:kustomize-controller` },
     });
     // Only reading sources stays cluster-wide: a sourceRef may name another namespace.
-    expect(objectIds(objects).filter((id) => id.startsWith('ClusterRoleBinding/'))).toEqual([`ClusterRoleBinding/fluxion:${namespace}:kustomize-controller-sources`]);
+    expect(objectIds(objects).filter((id) => id.startsWith('ClusterRoleBinding/'))).toEqual([
+      `ClusterRoleBinding/fluxion:${namespace}:kustomize-controller-sources`,
+    ]);
     const manager = container(findObject<V1Deployment>(objects, 'Deployment', 'kustomize-controller'));
-    expect(manager.args).toEqual(expect.arrayContaining(['--watch-all-namespaces=false', '--default-service-account=tenant']));
+    expect(manager.args).toEqual(
+      expect.arrayContaining(['--watch-all-namespaces=false', '--default-service-account=tenant']),
+    );
     const { rejected } = await dryRunApply(kubeConfig, objects);
     expect(rejected).toEqual([]);
   });
 
   it('scopes helm-controller without cluster-admin: impersonation, and HelmCharts it may create and delete', async () => {
-    const objects = await render({ 'helmController.rbac.clusterAdmin': 'false', 'helmController.defaultServiceAccount': 'tenant', 'kustomizeController.enabled': 'false' });
+    const objects = await render({
+      'helmController.rbac.clusterAdmin': 'false',
+      'helmController.defaultServiceAccount': 'tenant',
+      'kustomizeController.enabled': 'false',
+    });
     expect(JSON.stringify(objects)).not.toContain('cluster-admin');
     const role = findObject<V1ClusterRole>(objects, 'ClusterRole', `fluxion:${namespace}:helm-controller`);
     expect(role?.rules).toContainEqual({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] });
     const sources = findObject<V1ClusterRole>(objects, 'ClusterRole', `fluxion:${namespace}:helm-controller-sources`);
-    expect(sources?.rules).toContainEqual({ apiGroups: ['source.toolkit.fluxcd.io'], resources: ['helmcharts'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] });
-    expect(container(findObject<V1Deployment>(objects, 'Deployment', 'helm-controller')).args).toContain('--default-service-account=tenant');
+    expect(sources?.rules).toContainEqual({
+      apiGroups: ['source.toolkit.fluxcd.io'],
+      resources: ['helmcharts'],
+      verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+    });
+    expect(container(findObject<V1Deployment>(objects, 'Deployment', 'helm-controller')).args).toContain(
+      '--default-service-account=tenant',
+    );
     const { rejected } = await dryRunApply(kubeConfig, objects);
     expect(rejected).toEqual([]);
   });
 
   it('renders NetworkPolicies that the API server accepts, with the artifact port open to this namespace only', async () => {
     const objects = await render({ 'networkPolicy.enabled': 'true' });
-    const policy = findObject(objects, 'NetworkPolicy', 'source-controller') as { spec?: { ingress?: { ports: { port: string }[]; from?: unknown[] }[] } } | undefined;
-    expect(policy?.spec?.ingress).toContainEqual({ ports: [{ port: 'http', protocol: 'TCP' }], from: [{ podSelector: {} }] });
+    const policy = findObject(objects, 'NetworkPolicy', 'source-controller') as
+      { spec?: { ingress?: { ports: { port: string }[]; from?: unknown[] }[] } } | undefined;
+    expect(policy?.spec?.ingress).toContainEqual({
+      ports: [{ port: 'http', protocol: 'TCP' }],
+      from: [{ podSelector: {} }],
+    });
     expect(findObject(objects, 'NetworkPolicy', 'kustomize-controller')).toBeDefined();
-    const { rejected } = await dryRunApply(kubeConfig, objects.filter((object) => object.kind === 'NetworkPolicy'));
+    const { rejected } = await dryRunApply(
+      kubeConfig,
+      objects.filter((object) => object.kind === 'NetworkPolicy'),
+    );
     expect(rejected).toEqual([]);
   });
 
   it('renders a metrics Service and ServiceMonitor per controller when serviceMonitor.enabled', async () => {
     const objects = await render({ 'serviceMonitor.enabled': 'true', 'sourceController.enabled': 'false' });
-    expect(objectIds(objects)).toEqual(expect.arrayContaining(['Service/kustomize-controller-metrics', 'ServiceMonitor/kustomize-controller']));
+    expect(objectIds(objects)).toEqual(
+      expect.arrayContaining(['Service/kustomize-controller-metrics', 'ServiceMonitor/kustomize-controller']),
+    );
     expect(objectIds(objects)).not.toContain('ServiceMonitor/source-controller');
     // The monitoring.coreos.com CRDs are not in the test cluster: only the Service goes to the API server.
-    const { rejected } = await dryRunApply(kubeConfig, objects.filter((object) => object.kind === 'Service'));
+    const { rejected } = await dryRunApply(
+      kubeConfig,
+      objects.filter((object) => object.kind === 'Service'),
+    );
     expect(rejected).toEqual([]);
   });
 
@@ -237,13 +286,20 @@ describe('helm template with the other settings', () => {
   });
 
   it('refuses several replicas without leader election', async () => {
-    const failure = await render({ 'kustomizeController.replicas': '2', 'kustomizeController.leaderElection': 'false' }).catch((error: unknown) => error);
-    expect((failure as HelmCommandError).stderr).toContain('kustomize-controller: replicas=2 needs leaderElection=true');
+    const failure = await render({
+      'kustomizeController.replicas': '2',
+      'kustomizeController.leaderElection': 'false',
+    }).catch((error: unknown) => error);
+    expect((failure as HelmCommandError).stderr).toContain(
+      'kustomize-controller: replicas=2 needs leaderElection=true',
+    );
   });
 });
 
 describe('the chart CRDs', () => {
   it('are the files of packages/api/crds, byte for byte (sync: charts/fluxion/scripts/sync-crds.sh)', () => {
-    expect(crdDrift(join(repositoryRoot, 'packages', 'api', 'crds'), join(chartDirectory, 'files', 'crds'))).toEqual([]);
+    expect(crdDrift(join(repositoryRoot, 'packages', 'api', 'crds'), join(chartDirectory, 'files', 'crds'))).toEqual(
+      [],
+    );
   });
 });

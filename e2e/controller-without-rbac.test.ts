@@ -42,12 +42,23 @@ describe('a controller without RBAC for a kind it needs', () => {
     cluster = connect(env.kubeconfigPath);
     await installCrds(env.kubeConfig);
     scratch = mkdtempSync(join(tmpdir(), 'fluxion-no-rbac-'));
-    await apply(cluster, [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'source-controller', namespace: env.namespace } }]);
+    await apply(cluster, [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'source-controller', namespace: env.namespace } },
+    ]);
     controller = await startControllerProcess('source-controller', {
-      kubeconfigPath: writeServiceAccountKubeconfig(env.kubeconfigPath, env.namespace, 'source-controller', join(scratch, 'kubeconfig')),
+      kubeconfigPath: writeServiceAccountKubeconfig(
+        env.kubeconfigPath,
+        env.namespace,
+        'source-controller',
+        join(scratch, 'kubeconfig'),
+      ),
       logFile: join(scratch, 'source-controller.log'),
       env: { RUNTIME_NAMESPACE: env.namespace },
-      args: [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0', '--watch-all-namespaces=false'],
+      args: [
+        `--storage-path=${join(scratch, 'storage')}`,
+        '--storage-addr=127.0.0.1:0',
+        '--watch-all-namespaces=false',
+      ],
       waitFor: 'healthz',
     });
   });
@@ -58,12 +69,18 @@ describe('a controller without RBAC for a kind it needs', () => {
   });
 
   it('names the missing permission on /readyz and once in its log, and keeps running', async () => {
-    const probe = await pollUntil('/readyz naming the permission', async () => {
-      const answer = await readyz();
-      return answer.body.includes(missing) ? answer : undefined;
-    }, 30_000);
+    const probe = await pollUntil(
+      '/readyz naming the permission',
+      async () => {
+        const answer = await readyz();
+        return answer.body.includes(missing) ? answer : undefined;
+      },
+      30_000,
+    );
     expect(probe.status).toBe(500);
-    expect(probe.body).toContain(`[-]gitrepository-cache failed: the GitRepository cache cannot list and watch: gitrepositories.source.toolkit.fluxcd.io is forbidden: User "system:serviceaccount:${env.namespace}:source-controller" ${missing} in the namespace "${env.namespace}"`);
+    expect(probe.body).toContain(
+      `[-]gitrepository-cache failed: the GitRepository cache cannot list and watch: gitrepositories.source.toolkit.fluxcd.io is forbidden: User "system:serviceaccount:${env.namespace}:source-controller" ${missing} in the namespace "${env.namespace}"`,
+    );
     // Long enough for several retries of the watch (its backoff starts at 0.8 s).
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     const log = readFileSync(controller?.logFile ?? '', 'utf8');
@@ -76,11 +93,15 @@ describe('a controller without RBAC for a kind it needs', () => {
   it('gets ready once the permission is granted, without a restart', async () => {
     await apply(cluster, grant());
     let last = '';
-    await pollUntil('/readyz ok', async () => {
-      const answer = await readyz();
-      last = answer.body;
-      return answer.status === 200 ? true : undefined;
-    }, 60_000).catch((error: unknown) => {
+    await pollUntil(
+      '/readyz ok',
+      async () => {
+        const answer = await readyz();
+        last = answer.body;
+        return answer.status === 200 ? true : undefined;
+      },
+      60_000,
+    ).catch((error: unknown) => {
       throw new Error(`${(error as Error).message}; /readyz said:\n${last}`);
     });
     expect(controller?.exitCode).toBeUndefined();

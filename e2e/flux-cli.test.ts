@@ -1,6 +1,13 @@
 // The real flux CLI (v2.9.5) driving Fluxion's controllers, each its own process: what Flux users type works unchanged.
 import { installCrds } from '@fluxion/api';
-import { pollUntil, startGitHttpServer, startOciRegistry, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
+import {
+  pollUntil,
+  startGitHttpServer,
+  startOciRegistry,
+  useTestNamespace,
+  type GitHttpServer,
+  type TestNamespace,
+} from '@fluxion/testenv';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,15 +24,34 @@ const yaml = (...docs: object[]): string => docs.map((doc) => stringify(doc)).jo
 /** infra applies a ConfigMap and the `apps` Kustomization (nested, for flux tree); apps applies a Deployment and a Service. */
 function repositoryFiles(greeting: string): Record<string, string> {
   return {
-    'infra/kustomization.yaml': yaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['settings.yaml', 'apps.yaml'] }),
-    'infra/settings.yaml': yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'platform-settings' }, data: { greeting } }),
+    'infra/kustomization.yaml': yaml({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['settings.yaml', 'apps.yaml'],
+    }),
+    'infra/settings.yaml': yaml({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'platform-settings' },
+      data: { greeting },
+    }),
     'infra/apps.yaml': yaml({
       apiVersion: KS,
       kind: 'Kustomization',
       metadata: { name: 'apps' },
-      spec: { interval: '10m', path: './apps', prune: true, targetNamespace: '${NS}', sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+      spec: {
+        interval: '10m',
+        path: './apps',
+        prune: true,
+        targetNamespace: '${NS}',
+        sourceRef: { kind: 'GitRepository', name: 'fleet' },
+      },
     }),
-    'apps/kustomization.yaml': yaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['deployment.yaml', 'service.yaml'] }),
+    'apps/kustomization.yaml': yaml({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['deployment.yaml', 'service.yaml'],
+    }),
     'apps/deployment.yaml': yaml({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -33,10 +59,18 @@ function repositoryFiles(greeting: string): Record<string, string> {
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'podinfo' } },
-        template: { metadata: { labels: { app: 'podinfo' } }, spec: { containers: [{ name: 'podinfo', image: 'ghcr.io/stefanprodan/podinfo:6.5.0' }] } },
+        template: {
+          metadata: { labels: { app: 'podinfo' } },
+          spec: { containers: [{ name: 'podinfo', image: 'ghcr.io/stefanprodan/podinfo:6.5.0' }] },
+        },
       },
     }),
-    'apps/service.yaml': yaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo' }, ports: [{ port: 80 }] } }),
+    'apps/service.yaml': yaml({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'podinfo' },
+      spec: { selector: { app: 'podinfo' }, ports: [{ port: 80 }] },
+    }),
   };
 }
 
@@ -51,10 +85,22 @@ describe('the flux CLI against Fluxion', () => {
   const controllers: ControllerProcess[] = [];
   const run = (...args: string[]) => runFlux(flux, args, env.kubeconfigPath);
   const readyAt = (name: string, commit: string) =>
-    pollUntil(`Kustomization ${name} Ready at ${commit.slice(0, 7)}`, async () => {
-      const ks = await read<{ metadata?: object; status?: { lastAppliedRevision?: string } }>(cluster, KS, 'Kustomization', name, ns);
-      return conditionOf(ks, 'Ready')?.status === 'True' && ks?.status?.lastAppliedRevision === `main@sha1:${commit}` ? ks : undefined;
-    }, 90_000);
+    pollUntil(
+      `Kustomization ${name} Ready at ${commit.slice(0, 7)}`,
+      async () => {
+        const ks = await read<{ metadata?: object; status?: { lastAppliedRevision?: string } }>(
+          cluster,
+          KS,
+          'Kustomization',
+          name,
+          ns,
+        );
+        return conditionOf(ks, 'Ready')?.status === 'True' && ks?.status?.lastAppliedRevision === `main@sha1:${commit}`
+          ? ks
+          : undefined;
+      },
+      90_000,
+    );
 
   beforeAll(async () => {
     flux = findFlux();
@@ -72,7 +118,11 @@ describe('the flux CLI against Fluxion', () => {
         kubeconfigPath: env.kubeconfigPath,
         logFile: join(scratch, 'source-controller.log'),
         env: processEnv,
-        args: [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0', '--watch-all-namespaces=false'],
+        args: [
+          `--storage-path=${join(scratch, 'storage')}`,
+          '--storage-addr=127.0.0.1:0',
+          '--watch-all-namespaces=false',
+        ],
       }),
       await startControllerProcess('kustomize-controller', {
         kubeconfigPath: env.kubeconfigPath,
@@ -82,12 +132,24 @@ describe('the flux CLI against Fluxion', () => {
       }),
     );
     await apply(cluster, [
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'fleet', namespace: ns }, spec: { interval: '10m', url: git.urlOf('fleet'), ref: { branch: 'main' } } },
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'fleet', namespace: ns },
+        spec: { interval: '10m', url: git.urlOf('fleet'), ref: { branch: 'main' } },
+      },
       {
         apiVersion: KS,
         kind: 'Kustomization',
         metadata: { name: 'infra', namespace: ns },
-        spec: { interval: '10m', path: './infra', prune: true, targetNamespace: ns, sourceRef: { kind: 'GitRepository', name: 'fleet' }, postBuild: { substitute: { NS: ns } } },
+        spec: {
+          interval: '10m',
+          path: './infra',
+          prune: true,
+          targetNamespace: ns,
+          sourceRef: { kind: 'GitRepository', name: 'fleet' },
+          postBuild: { substitute: { NS: ns } },
+        },
       },
     ]);
     await readyAt('infra', head);
@@ -106,7 +168,9 @@ describe('the flux CLI against Fluxion', () => {
     expect(result.stdout).toMatch(/^NAMESPACE\s+NAME\s+REVISION\s+SUSPENDED\s+READY\s+MESSAGE/);
     // flux shortens revisions to 8 hex digits in tables
     const short = `main@sha1:${head.slice(0, 8)}`;
-    expect(result.stdout).toMatch(new RegExp(`^${ns}\\s+fleet\\s+${short}\\s+False\\s+True\\s+stored artifact for revision '${short}'`, 'm'));
+    expect(result.stdout).toMatch(
+      new RegExp(`^${ns}\\s+fleet\\s+${short}\\s+False\\s+True\\s+stored artifact for revision '${short}'`, 'm'),
+    );
   });
 
   it('flux get kustomizations -A lists both Kustomizations as applied', async () => {
@@ -114,7 +178,9 @@ describe('the flux CLI against Fluxion', () => {
     expect(result.code, result.stderr).toBe(0);
     for (const name of ['apps', 'infra']) {
       const short = `main@sha1:${head.slice(0, 8)}`;
-      expect(result.stdout).toMatch(new RegExp(`^${ns}\\s+${name}\\s+${short}\\s+False\\s+True\\s+Applied revision: ${short}`, 'm'));
+      expect(result.stdout).toMatch(
+        new RegExp(`^${ns}\\s+${name}\\s+${short}\\s+False\\s+True\\s+Applied revision: ${short}`, 'm'),
+      );
     }
   });
 
@@ -124,7 +190,13 @@ describe('the flux CLI against Fluxion', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`fetched revision main@sha1:${head}`);
     expect(result.stderr).toContain(`applied revision main@sha1:${head}`);
-    const settings = await read<{ metadata?: object; data?: Record<string, string> }>(cluster, 'v1', 'ConfigMap', 'platform-settings', ns);
+    const settings = await read<{ metadata?: object; data?: Record<string, string> }>(
+      cluster,
+      'v1',
+      'ConfigMap',
+      'platform-settings',
+      ns,
+    );
     expect(settings?.data?.['greeting']).toBe('reconciled');
   });
 
@@ -147,7 +219,7 @@ describe('the flux CLI against Fluxion', () => {
     expect(result.stdout).toMatch(new RegExp(`Kustomization/${ns}/apps\\n.*[├└]── (Service|Deployment)/${ns}/podinfo`));
   });
 
-  it('flux events shows the controllers\' events', async () => {
+  it("flux events shows the controllers' events", async () => {
     const result = await run('events', '-n', ns);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE/);
@@ -187,7 +259,15 @@ describe('the flux CLI against Fluxion', () => {
     const same = await run('diff', 'ks', 'apps', '-n', ns, '--path', dir);
     expect(same.stderr + same.stdout).not.toMatch(/drifted|created|deleted/);
     expect(same.code, same.stdout + same.stderr).toBe(0);
-    writeFileSync(join(dir, 'apps', 'service.yaml'), yaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'podinfo' }, spec: { selector: { app: 'podinfo' }, ports: [{ port: 8080 }] } }));
+    writeFileSync(
+      join(dir, 'apps', 'service.yaml'),
+      yaml({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'podinfo' },
+        spec: { selector: { app: 'podinfo' }, ports: [{ port: 8080 }] },
+      }),
+    );
     const changed = await run('diff', 'ks', 'apps', '-n', ns, '--path', dir);
     expect(changed.code).toBe(1);
     expect(changed.stdout).toContain(`Service/${ns}/podinfo drifted`);
@@ -198,25 +278,64 @@ describe('the flux CLI against Fluxion', () => {
     try {
       const dir = join(scratch, 'artifact');
       mkdirSync(join(dir, 'app'), { recursive: true });
-      writeFileSync(join(dir, 'app', 'config.yaml'), yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shipped' }, data: { by: 'oci' } }));
-      const ours = await runFluxion(['push', 'artifact', `oci://${registry.host}/fleet/ours:v1`, '--path', dir, '--source', 'https://git.example.com/fleet', '--revision', 'main@sha1:abc', '--insecure-registry']);
+      writeFileSync(
+        join(dir, 'app', 'config.yaml'),
+        yaml({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shipped' }, data: { by: 'oci' } }),
+      );
+      const ours = await runFluxion([
+        'push',
+        'artifact',
+        `oci://${registry.host}/fleet/ours:v1`,
+        '--path',
+        dir,
+        '--source',
+        'https://git.example.com/fleet',
+        '--revision',
+        'main@sha1:abc',
+        '--insecure-registry',
+      ]);
       expect(ours.code, ours.stderr).toBe(0);
       const pulled = join(scratch, 'pulled-by-flux');
       mkdirSync(pulled);
-      const fluxPull = await run('pull', 'artifact', `oci://${registry.host}/fleet/ours:v1`, '--output', pulled, '--insecure-registry');
+      const fluxPull = await run(
+        'pull',
+        'artifact',
+        `oci://${registry.host}/fleet/ours:v1`,
+        '--output',
+        pulled,
+        '--insecure-registry',
+      );
       expect(fluxPull.code, fluxPull.stderr).toBe(0);
       expect(fluxPull.stderr).toContain('source https://git.example.com/fleet');
       expect(readFileSync(join(pulled, 'app', 'config.yaml'), 'utf8')).toContain('name: shipped');
 
-      const theirs = await run('push', 'artifact', `oci://${registry.host}/fleet/theirs:v2`, '--path', dir, '--source', 'https://git.example.com/fleet', '--revision', 'main@sha1:def', '--insecure-registry');
+      const theirs = await run(
+        'push',
+        'artifact',
+        `oci://${registry.host}/fleet/theirs:v2`,
+        '--path',
+        dir,
+        '--source',
+        'https://git.example.com/fleet',
+        '--revision',
+        'main@sha1:def',
+        '--insecure-registry',
+      );
       expect(theirs.code, theirs.stderr).toBe(0);
       await apply(cluster, [
-        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'theirs', namespace: ns }, spec: { interval: '10m', url: `oci://${registry.host}/fleet/theirs`, ref: { tag: 'v2' }, insecure: true } },
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'OCIRepository',
+          metadata: { name: 'theirs', namespace: ns },
+          spec: { interval: '10m', url: `oci://${registry.host}/fleet/theirs`, ref: { tag: 'v2' }, insecure: true },
+        },
       ]);
       const reconciled = await run('reconcile', 'source', 'oci', 'theirs', '-n', ns);
       expect(reconciled.code, reconciled.stderr).toBe(0);
       const listed = await run('get', 'sources', 'oci', '-n', ns);
-      expect(listed.stdout).toMatch(/^theirs\s+v2@sha256:[0-9a-f]{8}\s+False\s+True\s+stored artifact for digest 'v2@sha256:[0-9a-f]{8}'/m);
+      expect(listed.stdout).toMatch(
+        /^theirs\s+v2@sha256:[0-9a-f]{8}\s+False\s+True\s+stored artifact for digest 'v2@sha256:[0-9a-f]{8}'/m,
+      );
     } finally {
       await registry.stop();
     }
@@ -225,7 +344,9 @@ describe('the flux CLI against Fluxion', () => {
   it('flux export prints the objects as YAML without status', async () => {
     const result = await run('export', 'ks', '--all', '-n', ns);
     expect(result.code, result.stderr).toBe(0);
-    const docs = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as { kind?: string; metadata?: { name?: string }; status?: unknown } | null).filter(Boolean);
+    const docs = parseAllDocuments(result.stdout)
+      .map((doc) => doc.toJS() as { kind?: string; metadata?: { name?: string }; status?: unknown } | null)
+      .filter(Boolean);
     expect(docs.map((doc) => doc?.metadata?.name ?? '').sort((a, b) => a.localeCompare(b))).toEqual(['apps', 'infra']);
     expect(docs.every((doc) => doc?.kind === 'Kustomization' && doc.status === undefined)).toBe(true);
     const source = await run('export', 'source', 'git', 'fleet', '-n', ns);

@@ -1,6 +1,12 @@
 // The whole GitOps loop with every controller in its own process: the demo's story, asserted.
 import { installCrds } from '@fluxion/api';
-import { startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace, pollUntil } from '@fluxion/testenv';
+import {
+  startGitHttpServer,
+  useTestNamespace,
+  type GitHttpServer,
+  type TestNamespace,
+  pollUntil,
+} from '@fluxion/testenv';
 import type { V1ConfigMap, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,13 +15,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, requestReconcile, type Cluster } from './support/kube.ts';
 import { PLATFORM_TOKEN, sopsFleet, type SopsFleet } from './support/sops-fleet.ts';
-import { baseKustomization, ENVIRONMENTS, fleetRepositoryFiles, fleetSyncObjects, PODINFO_IMAGE, prodOverlay, REPLICAS } from './support/sample-repository.ts';
+import {
+  baseKustomization,
+  ENVIRONMENTS,
+  fleetRepositoryFiles,
+  fleetSyncObjects,
+  PODINFO_IMAGE,
+  prodOverlay,
+  REPLICAS,
+} from './support/sample-repository.ts';
 
 const KS = 'kustomize.toolkit.fluxcd.io/v1';
 const NAMES = ['infra', ...ENVIRONMENTS.map((env) => `podinfo-${env}`)];
 
 interface KustomizationState {
-  status?: { lastAppliedRevision?: string; lastAttemptedRevision?: string; inventory?: { entries?: Array<{ id: string }> } };
+  status?: {
+    lastAppliedRevision?: string;
+    lastAttemptedRevision?: string;
+    inventory?: { entries?: Array<{ id: string }> };
+  };
 }
 
 describe('GitOps loop, each controller its own process', () => {
@@ -43,22 +61,37 @@ describe('GitOps loop, each controller its own process', () => {
       }),
     );
   };
-  const kustomization = (name: string) => read<KustomizationState & { metadata?: object }>(cluster, KS, 'Kustomization', name, env.namespace);
+  const kustomization = (name: string) =>
+    read<KustomizationState & { metadata?: object }>(cluster, KS, 'Kustomization', name, env.namespace);
   const prodDeployment = () => read<V1Deployment>(cluster, 'apps/v1', 'Deployment', 'podinfo', 'apps-prod');
-  const notifyPush = () => requestReconcile(cluster, 'source.toolkit.fluxcd.io/v1', 'GitRepository', 'fleet', env.namespace);
+  const notifyPush = () =>
+    requestReconcile(cluster, 'source.toolkit.fluxcd.io/v1', 'GitRepository', 'fleet', env.namespace);
   const allAppliedAt = (commit: string, names = NAMES) =>
-    pollUntil(`Kustomizations ${names.join(', ')} Ready at ${commit.slice(0, 7)}`, async () => {
-      const all = await Promise.all(names.map(kustomization));
-      return all.every((ks) => conditionOf(ks, 'Ready')?.status === 'True' && ks?.status?.lastAppliedRevision === `main@sha1:${commit}`)
-        ? all
-        : undefined;
-    }, 120_000);
+    pollUntil(
+      `Kustomizations ${names.join(', ')} Ready at ${commit.slice(0, 7)}`,
+      async () => {
+        const all = await Promise.all(names.map(kustomization));
+        return all.every(
+          (ks) =>
+            conditionOf(ks, 'Ready')?.status === 'True' && ks?.status?.lastAppliedRevision === `main@sha1:${commit}`,
+        )
+          ? all
+          : undefined;
+      },
+      120_000,
+    );
   const prodImageIs = (tag: string) =>
-    pollUntil(`podinfo:${tag} rolled out in apps-prod`, async () => {
-      const deployment = await prodDeployment();
-      const image = deployment?.spec?.template?.spec?.containers?.[0]?.image;
-      return image === `${PODINFO_IMAGE}:${tag}` && deployment?.status?.readyReplicas === REPLICAS.prod ? deployment : undefined;
-    }, 120_000);
+    pollUntil(
+      `podinfo:${tag} rolled out in apps-prod`,
+      async () => {
+        const deployment = await prodDeployment();
+        const image = deployment?.spec?.template?.spec?.containers?.[0]?.image;
+        return image === `${PODINFO_IMAGE}:${tag}` && deployment?.status?.readyReplicas === REPLICAS.prod
+          ? deployment
+          : undefined;
+      },
+      120_000,
+    );
 
   beforeAll(async () => {
     env = await useTestNamespace('e2e');
@@ -101,12 +134,19 @@ describe('GitOps loop, each controller its own process', () => {
     expect(Buffer.from(secret?.data?.['api-token'] ?? '', 'base64').toString()).toBe(PLATFORM_TOKEN);
     const infra = await kustomization('infra');
     expect(conditionOf(infra, 'Healthy')?.status).toBe('True');
-    expect(infra?.status?.inventory?.entries?.map((entry) => entry.id)).toContain('platform_pressure_fleet.example.com_Gauge');
+    expect(infra?.status?.inventory?.entries?.map((entry) => entry.id)).toContain(
+      'platform_pressure_fleet.example.com_Gauge',
+    );
   });
 
   it('reverts a manual scale at the next reconcile', async () => {
     await cluster.objects.patch(
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'podinfo', namespace: 'apps-prod' }, spec: { replicas: 1 } },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'podinfo', namespace: 'apps-prod' },
+        spec: { replicas: 1 },
+      },
       undefined,
       undefined,
       'kubectl-scale',
@@ -115,7 +155,9 @@ describe('GitOps loop, each controller its own process', () => {
     );
     expect((await prodDeployment())?.spec?.replicas).toBe(1);
     await requestReconcile(cluster, KS, 'Kustomization', 'podinfo-prod', env.namespace);
-    await pollUntil('replicas back to 3', async () => ((await prodDeployment())?.spec?.replicas === REPLICAS.prod ? true : undefined));
+    await pollUntil('replicas back to 3', async () =>
+      (await prodDeployment())?.spec?.replicas === REPLICAS.prod ? true : undefined,
+    );
   });
 
   it('rolls out an image bump from a commit, and rolls it back on git revert', async () => {
@@ -137,13 +179,17 @@ describe('GitOps loop, each controller its own process', () => {
     await notifyPush();
     await allAppliedAt(head);
     for (const environment of ENVIRONMENTS) {
-      expect(await read<V1ConfigMap>(cluster, 'v1', 'ConfigMap', 'podinfo-feature-flags', `apps-${environment}`)).toBeUndefined();
+      expect(
+        await read<V1ConfigMap>(cluster, 'v1', 'ConfigMap', 'podinfo-feature-flags', `apps-${environment}`),
+      ).toBeUndefined();
     }
   });
 
   it('stops at broken YAML: names the file, applies and prunes nothing, keeps the last good revision', async () => {
     const good = head;
-    head = git.repositories.commit('fleet', { 'apps/podinfo/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: podinfo\n spec: [\n' });
+    head = git.repositories.commit('fleet', {
+      'apps/podinfo/base/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: podinfo\n spec: [\n',
+    });
     await notifyPush();
     const failed = await pollUntil('podinfo-prod BuildFailed', async () => {
       const ks = await kustomization('podinfo-prod');
@@ -162,7 +208,9 @@ describe('GitOps loop, each controller its own process', () => {
   });
 
   it('converges after kustomize-controller is killed and restarted, keeping its inventory', async () => {
-    head = git.repositories.commit('fleet', { 'apps/podinfo/base/service.yaml': fleetRepositoryFiles()['apps/podinfo/base/service.yaml']! });
+    head = git.repositories.commit('fleet', {
+      'apps/podinfo/base/service.yaml': fleetRepositoryFiles()['apps/podinfo/base/service.yaml']!,
+    });
     await controllers.get('kustomize-controller')?.stop('SIGKILL');
     await notifyPush();
     await startController('kustomize-controller');

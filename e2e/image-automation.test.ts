@@ -8,7 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '@fluxion/api';
 import { ociMediaTypes, RegistryClient } from '@fluxion/runtime';
-import { type GitHttpServer, pollUntil, startGitHttpServer, startOciRegistry, type OciRegistry, type TestNamespace, useTestNamespace } from '@fluxion/testenv';
+import {
+  type GitHttpServer,
+  pollUntil,
+  startGitHttpServer,
+  startOciRegistry,
+  type OciRegistry,
+  type TestNamespace,
+  useTestNamespace,
+} from '@fluxion/testenv';
 import { AuthorizationV1Api, type KubernetesObject, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeServiceAccountKubeconfig } from './chart/impersonating-kubeconfig.ts';
@@ -40,17 +48,26 @@ describe('image automation loop, each controller its own process', () => {
     const client = new RegistryClient({ registry: registry.host, insecure: true });
     const config = await client.pushBlob('team/web', Buffer.from('{}'), ociMediaTypes.ociEmptyConfig);
     const layer = await client.pushBlob('team/web', Buffer.from(`web ${tag}`), ociMediaTypes.ociLayerTarGzip);
-    await client.pushManifest('team/web', tag, { schemaVersion: 2, mediaType: ociMediaTypes.ociImageManifest, config, layers: [layer] }, ociMediaTypes.ociImageManifest);
+    await client.pushManifest(
+      'team/web',
+      tag,
+      { schemaVersion: 2, mediaType: ociMediaTypes.ociImageManifest, config, layers: [layer] },
+      ociMediaTypes.ociImageManifest,
+    );
     client.close();
   };
-  const deploymentImage = async () => (await read<V1Deployment>(cluster, 'apps/v1', 'Deployment', 'web', env.namespace))?.spec?.template?.spec?.containers?.[0]?.image;
+  const deploymentImage = async () =>
+    (await read<V1Deployment>(cluster, 'apps/v1', 'Deployment', 'web', env.namespace))?.spec?.template?.spec
+      ?.containers?.[0]?.image;
   const start = async (name: ControllerName, kubeconfigPath: string, args: string[] = []) => {
-    controllers.push(await startControllerProcess(name, {
-      kubeconfigPath,
-      logFile: join(scratch, `${name}.log`),
-      env: { RUNTIME_NAMESPACE: env.namespace },
-      args: ['--watch-all-namespaces=false', ...args],
-    }));
+    controllers.push(
+      await startControllerProcess(name, {
+        kubeconfigPath,
+        logFile: join(scratch, `${name}.log`),
+        env: { RUNTIME_NAMESPACE: env.namespace },
+        args: ['--watch-all-namespaces=false', ...args],
+      }),
+    );
   };
 
   beforeAll(async () => {
@@ -63,7 +80,8 @@ describe('image automation loop, each controller its own process', () => {
     git = await startGitHttpServer({ auth: gitCredentials });
     git.repositories.create('config');
     git.repositories.commit('config', {
-      'app/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n',
+      'app/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - deployment.yaml\n',
       'app/deployment.yaml': `apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -84,7 +102,11 @@ spec:
     });
 
     gpgHome = mkdtempSync(join(tmpdir(), 'e2e-gpg-'));
-    const gpg = (args: string[]) => execFileSync('gpg', ['--batch', '--quiet', '--passphrase', '', ...args], { env: { ...process.env, GNUPGHOME: gpgHome }, encoding: 'utf8' });
+    const gpg = (args: string[]) =>
+      execFileSync('gpg', ['--batch', '--quiet', '--passphrase', '', ...args], {
+        env: { ...process.env, GNUPGHOME: gpgHome },
+        encoding: 'utf8',
+      });
     gpg(['--quick-gen-key', 'Fluxion Images <images@fluxion.invalid>', 'ed25519', 'sign', 'never']);
 
     const rendered = await renderChart(findHelm(), {
@@ -97,16 +119,48 @@ spec:
         'imageAutomationController.watchAllNamespaces': 'false',
       },
     });
-    chartRbac = rendered.filter((object) => ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(object.kind ?? ''));
+    chartRbac = rendered.filter((object) =>
+      ['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(object.kind ?? ''),
+    );
     await apply(cluster, chartRbac, 'fluxion-chart-test');
 
     await apply(cluster, [
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-auth', namespace: env.namespace }, stringData: gitCredentials },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'signing', namespace: env.namespace }, stringData: { 'git.asc': gpg(['--armor', '--export-secret-keys', 'images@fluxion.invalid']) } },
-      { apiVersion: SOURCE, kind: 'GitRepository', metadata: { name: 'config', namespace: env.namespace }, spec: { url: git.urlOf('config'), interval: '10m', ref: { branch: 'main' }, secretRef: { name: 'git-auth' } } },
-      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'web', namespace: env.namespace }, spec: { interval: '10m', path: './app', prune: true, sourceRef: { kind: 'GitRepository', name: 'config' } } },
-      { apiVersion: IMAGE, kind: 'ImageRepository', metadata: { name: 'web', namespace: env.namespace }, spec: { image: `${registry.host}/team/web`, interval: '10m', insecure: true } },
-      { apiVersion: IMAGE, kind: 'ImagePolicy', metadata: { name: 'web', namespace: env.namespace }, spec: { imageRepositoryRef: { name: 'web' }, policy: { semver: { range: '1.x' } } } },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'git-auth', namespace: env.namespace },
+        stringData: gitCredentials,
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'signing', namespace: env.namespace },
+        stringData: { 'git.asc': gpg(['--armor', '--export-secret-keys', 'images@fluxion.invalid']) },
+      },
+      {
+        apiVersion: SOURCE,
+        kind: 'GitRepository',
+        metadata: { name: 'config', namespace: env.namespace },
+        spec: { url: git.urlOf('config'), interval: '10m', ref: { branch: 'main' }, secretRef: { name: 'git-auth' } },
+      },
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'web', namespace: env.namespace },
+        spec: { interval: '10m', path: './app', prune: true, sourceRef: { kind: 'GitRepository', name: 'config' } },
+      },
+      {
+        apiVersion: IMAGE,
+        kind: 'ImageRepository',
+        metadata: { name: 'web', namespace: env.namespace },
+        spec: { image: `${registry.host}/team/web`, interval: '10m', insecure: true },
+      },
+      {
+        apiVersion: IMAGE,
+        kind: 'ImagePolicy',
+        metadata: { name: 'web', namespace: env.namespace },
+        spec: { imageRepositoryRef: { name: 'web' }, policy: { semver: { range: '1.x' } } },
+      },
       {
         apiVersion: IMAGE,
         kind: 'ImageUpdateAutomation',
@@ -114,7 +168,13 @@ spec:
         spec: {
           interval: '10m',
           sourceRef: { kind: 'GitRepository', name: 'config' },
-          git: { commit: { author: { name: 'Fluxion Images', email: 'images@fluxion.invalid' }, signingKey: { secretRef: { name: 'signing' } }, messageTemplate: '{{ range .Changed.Changes }}{{ .OldValue }} -> {{ .NewValue }}{{ end }}' } },
+          git: {
+            commit: {
+              author: { name: 'Fluxion Images', email: 'images@fluxion.invalid' },
+              signingKey: { secretRef: { name: 'signing' } },
+              messageTemplate: '{{ range .Changed.Changes }}{{ .OldValue }} -> {{ .NewValue }}{{ end }}',
+            },
+          },
           update: { strategy: 'Setters', path: './app' },
         },
       },
@@ -123,14 +183,24 @@ spec:
     await start('source-controller', env.kubeconfigPath, [`--storage-path=${storage}`, '--storage-addr=127.0.0.1:0']);
     await start('kustomize-controller', env.kubeconfigPath);
     await start('image-reflector-controller', env.kubeconfigPath);
-    await start(component, writeServiceAccountKubeconfig(env.kubeconfigPath, env.namespace, component, join(scratch, 'automation.kubeconfig')), ['--enable-leader-election']);
+    await start(
+      component,
+      writeServiceAccountKubeconfig(
+        env.kubeconfigPath,
+        env.namespace,
+        component,
+        join(scratch, 'automation.kubeconfig'),
+      ),
+      ['--enable-leader-election'],
+    );
   }, 240_000);
 
   afterAll(async () => {
     for (const controller of controllers) await controller.stop();
     await git?.stop();
     await registry?.stop();
-    for (const object of chartRbac.filter((candidate) => !candidate.metadata?.namespace)) await cluster.objects.delete(object).catch(() => undefined);
+    for (const object of chartRbac.filter((candidate) => !candidate.metadata?.namespace))
+      await cluster.objects.delete(object).catch(() => undefined);
     if (gpgHome) {
       try {
         execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: gpgHome } });
@@ -144,39 +214,69 @@ spec:
 
   it('runs 1.25.0 with nothing to commit, then rolls out 1.26.0 from a registry push through a signed commit', async () => {
     const start = git.repositories.head('config');
-    await pollUntil('Deployment web at 1.25.0', async () => ((await deploymentImage()) === `${registry.host}/team/web:1.25.0` ? true : undefined), 120_000);
-    const idle = await pollUntil('automation Ready with web:1.25.0 observed', async () => {
-      const automation = await read<Automation>(cluster, IMAGE, 'ImageUpdateAutomation', 'web', env.namespace);
-      return conditionOf(automation, 'Ready')?.status === 'True' && automation?.status?.observedPolicies?.web?.tag === '1.25.0' ? automation : undefined;
-    }, 60_000);
+    await pollUntil(
+      'Deployment web at 1.25.0',
+      async () => ((await deploymentImage()) === `${registry.host}/team/web:1.25.0` ? true : undefined),
+      120_000,
+    );
+    const idle = await pollUntil(
+      'automation Ready with web:1.25.0 observed',
+      async () => {
+        const automation = await read<Automation>(cluster, IMAGE, 'ImageUpdateAutomation', 'web', env.namespace);
+        return conditionOf(automation, 'Ready')?.status === 'True' &&
+          automation?.status?.observedPolicies?.web?.tag === '1.25.0'
+          ? automation
+          : undefined;
+      },
+      60_000,
+    );
     expect(idle.status?.lastPushCommit).toBeUndefined();
     expect(git.repositories.head('config')).toBe(start);
 
     // CI pushes a new tag; the registry's webhook reaches a Receiver, which asks for a scan now.
     await pushTag('1.26.0');
     await requestReconcile(cluster, IMAGE, 'ImageRepository', 'web', env.namespace);
-    const pushed = await pollUntil('a commit with web:1.26.0', async () => {
-      const automation = await read<Automation>(cluster, IMAGE, 'ImageUpdateAutomation', 'web', env.namespace);
-      return automation?.status?.lastPushCommit ? automation : undefined;
-    }, 60_000);
+    const pushed = await pollUntil(
+      'a commit with web:1.26.0',
+      async () => {
+        const automation = await read<Automation>(cluster, IMAGE, 'ImageUpdateAutomation', 'web', env.namespace);
+        return automation?.status?.lastPushCommit ? automation : undefined;
+      },
+      60_000,
+    );
     const head = git.repositories.head('config');
     expect(pushed.status?.lastPushCommit).toBe(head);
     const bare = git.repositories.pathOf('config');
-    const show = (args: string[]) => execFileSync('git', args, { cwd: bare, encoding: 'utf8', env: { ...process.env, GNUPGHOME: gpgHome } }).trim();
-    expect(show(['log', '-1', '--format=%s', head])).toBe(`${registry.host}/team/web:1.25.0 -> ${registry.host}/team/web:1.26.0`);
-    expect(show(['show', `${head}:app/deployment.yaml`])).toContain(`image: ${registry.host}/team/web:1.26.0 # {"$imagepolicy": "${env.namespace}:web"}`);
-    execFileSync('git', ['verify-commit', head], { cwd: bare, env: { ...process.env, GNUPGHOME: gpgHome }, stdio: 'ignore' });
+    const show = (args: string[]) =>
+      execFileSync('git', args, { cwd: bare, encoding: 'utf8', env: { ...process.env, GNUPGHOME: gpgHome } }).trim();
+    expect(show(['log', '-1', '--format=%s', head])).toBe(
+      `${registry.host}/team/web:1.25.0 -> ${registry.host}/team/web:1.26.0`,
+    );
+    expect(show(['show', `${head}:app/deployment.yaml`])).toContain(
+      `image: ${registry.host}/team/web:1.26.0 # {"$imagepolicy": "${env.namespace}:web"}`,
+    );
+    execFileSync('git', ['verify-commit', head], {
+      cwd: bare,
+      env: { ...process.env, GNUPGHOME: gpgHome },
+      stdio: 'ignore',
+    });
 
     // The git host's webhook reaches a Receiver for the GitRepository.
     await requestReconcile(cluster, SOURCE, 'GitRepository', 'config', env.namespace);
-    await pollUntil('Deployment web rolled to 1.26.0', async () => {
-      const deployment = await read<V1Deployment>(cluster, 'apps/v1', 'Deployment', 'web', env.namespace);
-      const image = deployment?.spec?.template?.spec?.containers?.[0]?.image;
-      return image === `${registry.host}/team/web:1.26.0` && deployment?.status?.updatedReplicas === 1 ? true : undefined;
-    }, 120_000);
+    await pollUntil(
+      'Deployment web rolled to 1.26.0',
+      async () => {
+        const deployment = await read<V1Deployment>(cluster, 'apps/v1', 'Deployment', 'web', env.namespace);
+        const image = deployment?.spec?.template?.spec?.containers?.[0]?.image;
+        return image === `${registry.host}/team/web:1.26.0` && deployment?.status?.updatedReplicas === 1
+          ? true
+          : undefined;
+      },
+      120_000,
+    );
   });
 
-  it('runs with the chart\'s RBAC only: refused what it does not need', async () => {
+  it("runs with the chart's RBAC only: refused what it does not need", async () => {
     const authorization = env.kubeConfig.makeApiClient(AuthorizationV1Api);
     const allowed = async (verb: string, group: string, resource: string, subresource = ''): Promise<boolean> => {
       const review = await authorization.createSubjectAccessReview({
@@ -200,7 +300,9 @@ spec:
       ['get', 'image.toolkit.fluxcd.io', 'imagerepositories', ''],
       ['patch', 'apps', 'deployments', ''],
     ] as const) {
-      expect(await allowed(verb, group, resource, subresource), `${verb} ${group}/${resource}/${subresource}`).toBe(false);
+      expect(await allowed(verb, group, resource, subresource), `${verb} ${group}/${resource}/${subresource}`).toBe(
+        false,
+      );
     }
   });
 });

@@ -5,14 +5,27 @@ import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '@fluxion/api';
-import { pollUntil, startGitHttpServer, useTestNamespace, type GitHttpServer, type TestNamespace } from '@fluxion/testenv';
+import {
+  pollUntil,
+  startGitHttpServer,
+  useTestNamespace,
+  type GitHttpServer,
+  type TestNamespace,
+} from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { podmanFlags, startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
+import {
+  podmanFlags,
+  startControllerProcess,
+  type ControllerName,
+  type ControllerProcess,
+} from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
 import { fleetRepositoryFiles, fleetSyncObjects } from './support/sample-repository.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
-const version = /^appVersion: "?([^"\n]+)"?$/m.exec(readFileSync(join(repoRoot, 'charts/fluxion/Chart.yaml'), 'utf8'))?.[1];
+const version = /^appVersion: "?([^"\n]+)"?$/m.exec(
+  readFileSync(join(repoRoot, 'charts/fluxion/Chart.yaml'), 'utf8'),
+)?.[1];
 const imageOf = (name: ControllerName) => `localhost/fluxion/${name}:${version ?? 'unknown'}`;
 
 function podman(args: string[]): string {
@@ -89,16 +102,22 @@ describe('controller images', () => {
       expect(files).toContain(`/app/bin/${name}`);
       const ours = files.split('\n').filter((file) => !file.startsWith('/app/node_modules/'));
       expect(ours.filter((file) => /\.test\.ts$|\/test\/|\/bench\//.test(file))).toEqual([]);
-      expect(files).not.toMatch(/^\/app\/node_modules\/(@kubernetes\/client-node|vitest|typescript|@fluxion\/testenv)\//m);
+      expect(files).not.toMatch(
+        /^\/app\/node_modules\/(@kubernetes\/client-node|vitest|typescript|@fluxion\/testenv)\//m,
+      );
     }
   });
 
   it('sync a Git repository to the cluster from inside the images', async () => {
     await apply(cluster, fleetSyncObjects(env.namespace, git.urlOf('fleet')));
-    const ready = await pollUntil('Kustomization infra Ready', async () => {
-      const ks = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'infra', env.namespace);
-      return conditionOf(ks, 'Ready')?.status === 'True' ? conditionOf(ks, 'Ready') : undefined;
-    }, 120_000);
+    const ready = await pollUntil(
+      'Kustomization infra Ready',
+      async () => {
+        const ks = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'infra', env.namespace);
+        return conditionOf(ks, 'Ready')?.status === 'True' ? conditionOf(ks, 'Ready') : undefined;
+      },
+      120_000,
+    );
     expect(ready?.message).toMatch(/^Applied revision: main@sha1:[0-9a-f]{40}$/);
     const repository = await read(cluster, 'source.toolkit.fluxcd.io/v1', 'GitRepository', 'fleet', env.namespace);
     expect(conditionOf(repository, 'ArtifactInStorage')?.status).toBe('True');

@@ -6,7 +6,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '@fluxion/api';
-import { freePort, pollUntil, startGitHttpServer, startWebhookSink, useTestNamespace, type GitHttpServer, type RecordedRequest, type TestNamespace, type WebhookSink } from '@fluxion/testenv';
+import {
+  freePort,
+  pollUntil,
+  startGitHttpServer,
+  startWebhookSink,
+  useTestNamespace,
+  type GitHttpServer,
+  type RecordedRequest,
+  type TestNamespace,
+  type WebhookSink,
+} from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
@@ -24,7 +34,8 @@ interface FluxEventBody {
   metadata?: Record<string, string>;
 }
 
-const configMap = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  greeting: ${value}\n`;
+const configMap = (value: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\ndata:\n  greeting: ${value}\n`;
 
 describe('notifications, each controller its own process', () => {
   let env: TestNamespace;
@@ -38,33 +49,69 @@ describe('notifications, each controller its own process', () => {
   const controllers = new Map<ControllerName, ControllerProcess>();
 
   const slackTexts = (predicate: (text: string) => boolean) =>
-    slack.requests.map((request) => (JSON.parse(request.body) as SlackBody).attachments[0]!).filter((attachment) => predicate(attachment.text));
-  const waitForBoth = async (what: string, predicate: (message: string) => boolean): Promise<{ slack: SlackBody['attachments'][number]; hmac: RecordedRequest }> => {
-    const hmacRequest = await hmac.waitFor((request) => predicate((JSON.parse(request.body) as FluxEventBody).message), 60_000).catch(() => {
-      throw new Error(`no generic-hmac message ${what}; received: ${hmac.requests.map((r) => r.body).join('\n')}`);
-    });
-    const slackRequest = await slack.waitFor((request) => predicate((JSON.parse(request.body) as SlackBody).attachments[0]!.text), 60_000);
+    slack.requests
+      .map((request) => (JSON.parse(request.body) as SlackBody).attachments[0]!)
+      .filter((attachment) => predicate(attachment.text));
+  const waitForBoth = async (
+    what: string,
+    predicate: (message: string) => boolean,
+  ): Promise<{ slack: SlackBody['attachments'][number]; hmac: RecordedRequest }> => {
+    const hmacRequest = await hmac
+      .waitFor((request) => predicate((JSON.parse(request.body) as FluxEventBody).message), 60_000)
+      .catch(() => {
+        throw new Error(`no generic-hmac message ${what}; received: ${hmac.requests.map((r) => r.body).join('\n')}`);
+      });
+    const slackRequest = await slack.waitFor(
+      (request) => predicate((JSON.parse(request.body) as SlackBody).attachments[0]!.text),
+      60_000,
+    );
     return { slack: (JSON.parse(slackRequest.body) as SlackBody).attachments[0]!, hmac: hmacRequest };
   };
   /** The Receiver's answer as `<status> <body>`, so a failure shows what it said. */
   const pushWebhook = async (): Promise<string> => {
     const path = await pollUntil('Receiver webhook path', async () => {
-      const receiver = await read<{ metadata?: object; status?: { webhookPath?: string } }>(cluster, 'notification.toolkit.fluxcd.io/v1', 'Receiver', 'git-push', env.namespace);
+      const receiver = await read<{ metadata?: object; status?: { webhookPath?: string } }>(
+        cluster,
+        'notification.toolkit.fluxcd.io/v1',
+        'Receiver',
+        'git-push',
+        env.namespace,
+      );
       return receiver?.status?.webhookPath;
     });
     const body = JSON.stringify({ ref: 'refs/heads/main', after: head });
-    const headers = { 'content-type': 'application/json', 'X-GitHub-Event': 'push', 'X-Hub-Signature-256': `sha256=${createHmac('sha256', webhookToken).update(body).digest('hex')}` };
+    const headers = {
+      'content-type': 'application/json',
+      'X-GitHub-Event': 'push',
+      'X-Hub-Signature-256': `sha256=${createHmac('sha256', webhookToken).update(body).digest('hex')}`,
+    };
     // status.webhookPath is written before the controller's own cache has it: a 404 in that moment is retried
-    return pollUntil('Receiver answering on its path', async () => {
-      const response = await fetch(`${receiverUrl}${path}`, { method: 'POST', body, headers });
-      return response.status === 404 ? undefined : `${response.status} ${(await response.text()).trim()}`;
-    }, 15_000);
+    return pollUntil(
+      'Receiver answering on its path',
+      async () => {
+        const response = await fetch(`${receiverUrl}${path}`, { method: 'POST', body, headers });
+        return response.status === 404 ? undefined : `${response.status} ${(await response.text()).trim()}`;
+      },
+      15_000,
+    );
   };
   const appliedAt = (commit: string) =>
-    pollUntil(`Kustomization app applied at ${commit.slice(0, 7)}`, async () => {
-      const ks = await read<{ metadata?: object; status?: { lastAppliedRevision?: string } }>(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'app', env.namespace);
-      return conditionOf(ks, 'Ready')?.status === 'True' && ks?.status?.lastAppliedRevision === `main@sha1:${commit}` ? ks : undefined;
-    }, 60_000);
+    pollUntil(
+      `Kustomization app applied at ${commit.slice(0, 7)}`,
+      async () => {
+        const ks = await read<{ metadata?: object; status?: { lastAppliedRevision?: string } }>(
+          cluster,
+          'kustomize.toolkit.fluxcd.io/v1',
+          'Kustomization',
+          'app',
+          env.namespace,
+        );
+        return conditionOf(ks, 'Ready')?.status === 'True' && ks?.status?.lastAppliedRevision === `main@sha1:${commit}`
+          ? ks
+          : undefined;
+      },
+      60_000,
+    );
 
   beforeAll(async () => {
     env = await useTestNamespace('e2e-notify');
@@ -91,11 +138,36 @@ describe('notifications, each controller its own process', () => {
     await start('kustomize-controller', []);
     const ns = env.namespace;
     await apply(cluster, [
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'slack-webhook', namespace: ns }, stringData: { address: `${slack.url}/services/T0/B0/X` } },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'hmac', namespace: ns }, stringData: { address: `${hmac.url}/flux`, token: signingKey } },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'receiver-token', namespace: ns }, stringData: { token: webhookToken } },
-      { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { name: 'slack', namespace: ns }, spec: { type: 'slack', channel: 'deploys', secretRef: { name: 'slack-webhook' } } },
-      { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { name: 'hmac', namespace: ns }, spec: { type: 'generic-hmac', secretRef: { name: 'hmac' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'slack-webhook', namespace: ns },
+        stringData: { address: `${slack.url}/services/T0/B0/X` },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'hmac', namespace: ns },
+        stringData: { address: `${hmac.url}/flux`, token: signingKey },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'receiver-token', namespace: ns },
+        stringData: { token: webhookToken },
+      },
+      {
+        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+        kind: 'Provider',
+        metadata: { name: 'slack', namespace: ns },
+        spec: { type: 'slack', channel: 'deploys', secretRef: { name: 'slack-webhook' } },
+      },
+      {
+        apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+        kind: 'Provider',
+        metadata: { name: 'hmac', namespace: ns },
+        spec: { type: 'generic-hmac', secretRef: { name: 'hmac' } },
+      },
       ...['slack', 'hmac'].map((provider) => ({
         apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
         kind: 'Alert',
@@ -106,15 +178,31 @@ describe('notifications, each controller its own process', () => {
         apiVersion: 'notification.toolkit.fluxcd.io/v1',
         kind: 'Receiver',
         metadata: { name: 'git-push', namespace: ns },
-        spec: { type: 'github', events: ['ping', 'push'], secretRef: { name: 'receiver-token' }, resources: [{ kind: 'GitRepository', name: 'app' }] },
+        spec: {
+          type: 'github',
+          events: ['ping', 'push'],
+          secretRef: { name: 'receiver-token' },
+          resources: [{ kind: 'GitRepository', name: 'app' }],
+        },
       },
       // an hour between syncs: only the webhook can make a push show up within the test
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'app', namespace: ns }, spec: { interval: '1h', url: git.urlOf('app'), ref: { branch: 'main' } } },
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'app', namespace: ns },
+        spec: { interval: '1h', url: git.urlOf('app'), ref: { branch: 'main' } },
+      },
       {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
         kind: 'Kustomization',
         metadata: { name: 'app', namespace: ns },
-        spec: { interval: '1h', path: './deploy', prune: true, targetNamespace: ns, sourceRef: { kind: 'GitRepository', name: 'app' } },
+        spec: {
+          interval: '1h',
+          path: './deploy',
+          prune: true,
+          targetNamespace: ns,
+          sourceRef: { kind: 'GitRepository', name: 'app' },
+        },
       },
     ]);
   });
@@ -127,11 +215,15 @@ describe('notifications, each controller its own process', () => {
 
   it('tells both sinks what the first sync applied, with the revision and a valid signature', async () => {
     await appliedAt(head);
-    const { slack: attachment, hmac: request } = await waitForBoth('for the first apply', (message) => message.includes(`ConfigMap/${env.namespace}/app-config created`));
+    const { slack: attachment, hmac: request } = await waitForBoth('for the first apply', (message) =>
+      message.includes(`ConfigMap/${env.namespace}/app-config created`),
+    );
     expect(attachment.color).toBe('good');
     expect(attachment.author_name).toBe(`kustomization/app.${env.namespace}`);
     expect(attachment.fields).toContainEqual({ title: 'revision', value: `main@sha1:${head}`, short: false });
-    expect(request.headers['x-signature']).toBe(`sha256=${createHmac('sha256', signingKey).update(request.body).digest('hex')}`);
+    expect(request.headers['x-signature']).toBe(
+      `sha256=${createHmac('sha256', signingKey).update(request.body).digest('hex')}`,
+    );
     expect((JSON.parse(request.body) as FluxEventBody).metadata?.['revision']).toBe(`main@sha1:${head}`);
   });
 
@@ -139,12 +231,16 @@ describe('notifications, each controller its own process', () => {
     head = git.repositories.commit('app', { 'deploy/config.yaml': configMap('hello-again') });
     expect(await pushWebhook()).toBe('200 reconcile requested for 1 object(s)');
     await appliedAt(head);
-    const { slack: attachment } = await waitForBoth('for the pushed commit', (message) => message.includes(`ConfigMap/${env.namespace}/app-config configured`));
+    const { slack: attachment } = await waitForBoth('for the pushed commit', (message) =>
+      message.includes(`ConfigMap/${env.namespace}/app-config configured`),
+    );
     expect(attachment.fields).toContainEqual({ title: 'revision', value: `main@sha1:${head}`, short: false });
   });
 
   it('reports a broken commit once, in red, naming the file, and its recovery once', async () => {
-    const broken = git.repositories.commit('app', { 'deploy/config.yaml': 'apiVersion: v1\nkind: ConfigMap\n metadata: [\n' });
+    const broken = git.repositories.commit('app', {
+      'deploy/config.yaml': 'apiVersion: v1\nkind: ConfigMap\n metadata: [\n',
+    });
     head = broken;
     expect(await pushWebhook()).toBe('200 reconcile requested for 1 object(s)');
     const failure = await waitForBoth('for the broken commit', (message) => message.includes('config.yaml'));

@@ -11,7 +11,11 @@ const benchDirs = readdirSync(join(root, 'packages')).flatMap((pkg) =>
 );
 // Helpers shared by benchmarks are named *-support.ts; dot-files are scratch.
 const scripts = benchDirs
-  .flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.startsWith('.') && !f.endsWith('-support.ts')).map((f) => join(dir, f)))
+  .flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && !f.startsWith('.') && !f.endsWith('-support.ts'))
+      .map((f) => join(dir, f)),
+  )
   .filter((script) => only.length === 0 || only.some((word) => script.includes(word)));
 
 const results: Array<{ script: string; seconds: number; ok: boolean }> = [];
@@ -23,5 +27,6 @@ for (const script of scripts) {
   results.push({ script: name, seconds: (performance.now() - began) / 1000, ok: run.status === 0 });
 }
 console.log('\nbenchmarks run:');
-for (const { script, seconds, ok } of results) console.log(`  ${ok ? 'ok    ' : 'FAILED'} ${seconds.toFixed(1).padStart(7)} s  ${script}`);
+for (const { script, seconds, ok } of results)
+  console.log(`  ${ok ? 'ok    ' : 'FAILED'} ${seconds.toFixed(1).padStart(7)} s  ${script}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

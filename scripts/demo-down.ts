@@ -9,7 +9,9 @@ const stateDir = join(root, '.fluxion');
 
 export async function stopDemo({ quiet = false } = {}): Promise<void> {
   const demoState = join(stateDir, 'demo.json');
-  const recorded: number[] = existsSync(demoState) ? (JSON.parse(readFileSync(demoState, 'utf8')) as { pids: number[] }).pids : [];
+  const recorded: number[] = existsSync(demoState)
+    ? (JSON.parse(readFileSync(demoState, 'utf8')) as { pids: number[] }).pids
+    : [];
   const gitState = join(stateDir, 'git-server.json');
   if (existsSync(gitState)) recorded.push((JSON.parse(readFileSync(gitState, 'utf8')) as { pid: number }).pid);
   const pids = [...new Set(recorded)];

@@ -43,7 +43,9 @@ console.log('Fluxion demo: GitOps with a real control plane, a real git server a
 // 1. A clean slate: whatever an earlier demo left is stopped first.
 step(1, 'control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok with one fake node)');
 await stopDemo({ quiet: true });
-const up = spawnSync(process.execPath, [join(root, 'packages/testenv/bin/cluster'), 'up', '--dir', stateDir], { stdio: 'inherit' });
+const up = spawnSync(process.execPath, [join(root, 'packages/testenv/bin/cluster'), 'up', '--dir', stateDir], {
+  stdio: 'inherit',
+});
 if (up.status !== 0) process.exit(1);
 const cluster = connect(kubeconfigPath);
 
@@ -53,7 +55,9 @@ const repositories = new GitRepositories(join(stateDir, 'git'));
 repositories.create('fleet');
 // infra holds an age-encrypted Secret (encrypted by the real sops CLI) and a custom resource judged by CEL
 const sops = await sopsFleet();
-let head = repositories.commit('fleet', fleetRepositoryFiles({ infraExtras: sops.infraExtras }), { message: 'fleet: infra and podinfo for dev, staging, prod' });
+let head = repositories.commit('fleet', fleetRepositoryFiles({ infraExtras: sops.infraExtras }), {
+  message: 'fleet: infra and podinfo for dev, staging, prod',
+});
 const gitState = join(stateDir, 'git-server.json');
 const gitLog = openSync(join(stateDir, 'git-server.log'), 'a');
 spawn(process.execPath, [join(root, 'e2e/support/git-server-daemon.ts'), repositories.root, gitState], {
@@ -69,7 +73,9 @@ info(`${gitUrl} at ${head.slice(0, 7)}: infra/, apps/podinfo/base, apps/podinfo/
 // 3. The controllers, each its own process, as a cluster would run them.
 step(3, 'source-controller and kustomize-controller, each in its own process');
 await apply(cluster, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }]);
-execFileSync(process.execPath, [join(root, 'packages/api/scripts/install-crds.ts'), kubeconfigPath], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'packages/api/scripts/install-crds.ts'), kubeconfigPath], {
+  stdio: 'inherit',
+});
 const logs = join(stateDir, 'logs');
 mkdirSync(logs, { recursive: true });
 const storagePort = 9090 + Math.floor(Math.random() * 500);
@@ -98,26 +104,52 @@ await apply(cluster, [sops.keySecret(NAMESPACE)]);
 await apply(cluster, fleetSyncObjects(NAMESPACE, gitUrl, { infraSpec: sops.infraSpec }));
 await waitForRevision(cluster, head, 'all Kustomizations Ready at the first commit');
 info(`first sync done in ${since(firstSync)}`);
-const credentials = await read<KubernetesObject & { data?: Record<string, string> }>(cluster, 'v1', 'Secret', 'platform-credentials', 'platform');
+const credentials = await read<KubernetesObject & { data?: Record<string, string> }>(
+  cluster,
+  'v1',
+  'Secret',
+  'platform-credentials',
+  'platform',
+);
 const decrypted = Buffer.from(credentials?.data?.['api-token'] ?? '', 'base64').toString() === PLATFORM_TOKEN;
-info(`infra/platform-credentials.yaml is SOPS-encrypted in git (age): applied ${decrypted ? 'decrypted' : 'NOT decrypted'}`);
-const infra = await read<KubernetesObject & { status?: KustomizationStatus }>(cluster, KUSTOMIZE_API, 'Kustomization', 'infra', NAMESPACE);
-info(`Gauge platform/pressure judged by CEL (status.phase == 'Calibrated'): Healthy=${conditionOf(infra, 'Healthy')?.status ?? 'unknown'}`);
+info(
+  `infra/platform-credentials.yaml is SOPS-encrypted in git (age): applied ${decrypted ? 'decrypted' : 'NOT decrypted'}`,
+);
+const infra = await read<KubernetesObject & { status?: KustomizationStatus }>(
+  cluster,
+  KUSTOMIZE_API,
+  'Kustomization',
+  'infra',
+  NAMESPACE,
+);
+info(
+  `Gauge platform/pressure judged by CEL (status.phase == 'Calibrated'): Healthy=${conditionOf(infra, 'Healthy')?.status ?? 'unknown'}`,
+);
 
 // 5. Drift: a person scales prod by hand; the next reconcile puts it back.
 step(5, `drift: kubectl scale deployment/podinfo -n apps-prod --replicas=1 (git says ${REPLICAS.prod})`);
-execFileSync('kubectl', ['--kubeconfig', kubeconfigPath, 'scale', 'deployment/podinfo', '-n', 'apps-prod', '--replicas=1'], {
-  stdio: 'ignore',
-});
+execFileSync(
+  'kubectl',
+  ['--kubeconfig', kubeconfigPath, 'scale', 'deployment/podinfo', '-n', 'apps-prod', '--replicas=1'],
+  {
+    stdio: 'ignore',
+  },
+);
 info(`scaled by hand; asking for a reconcile as 'flux reconcile kustomization podinfo-prod' does`);
 await requestReconcile(cluster, KUSTOMIZE_API, 'Kustomization', 'podinfo-prod', NAMESPACE);
 await timed(`drift reverted to ${REPLICAS.prod} replicas`, () =>
-  pollUntil('replicas restored', async () => ((await deployment(cluster, 'apps-prod'))?.spec?.replicas === REPLICAS.prod ? true : undefined)),
+  pollUntil('replicas restored', async () =>
+    (await deployment(cluster, 'apps-prod'))?.spec?.replicas === REPLICAS.prod ? true : undefined,
+  ),
 );
 
 // 6. An image bump by commit, rolled out; then a git revert rolls it back.
 step(6, 'image tag bumped by a commit: podinfo 6.5.0 -> 6.5.1 in prod');
-head = repositories.commit('fleet', { 'apps/podinfo/overlays/prod/kustomization.yaml': prodOverlay('6.5.1') }, { message: 'prod: podinfo 6.5.1' });
+head = repositories.commit(
+  'fleet',
+  { 'apps/podinfo/overlays/prod/kustomization.yaml': prodOverlay('6.5.1') },
+  { message: 'prod: podinfo 6.5.1' },
+);
 await notifyPush(cluster);
 await timed(`6.5.1 rolled out in apps-prod (${head.slice(0, 7)})`, () => waitForImage(cluster, '6.5.1'));
 head = repositories.revertLast('fleet');
@@ -135,7 +167,9 @@ head = repositories.commit(
 await notifyPush(cluster);
 await timed('ConfigMap podinfo-feature-flags pruned from apps-dev, apps-staging and apps-prod', () =>
   pollUntil('feature flags pruned', async () => {
-    const left = await Promise.all(ENVIRONMENTS.map((env) => read(cluster, 'v1', 'ConfigMap', 'podinfo-feature-flags', `apps-${env}`)));
+    const left = await Promise.all(
+      ENVIRONMENTS.map((env) => read(cluster, 'v1', 'ConfigMap', 'podinfo-feature-flags', `apps-${env}`)),
+    );
     return left.every((object) => object === undefined) ? true : undefined;
   }),
 );
@@ -160,27 +194,41 @@ async function notifyPush(cluster: Cluster): Promise<void> {
 }
 
 async function waitForImage(cluster: Cluster, tag: string): Promise<void> {
-  await pollUntil(`podinfo:${tag} rolled out in apps-prod`, async () => {
-    const current = await deployment(cluster, 'apps-prod');
-    const image = current?.spec?.template?.spec?.containers?.[0]?.image;
-    const rolledOut = current?.status?.updatedReplicas === REPLICAS.prod && current.status.readyReplicas === REPLICAS.prod;
-    return image === `${PODINFO_IMAGE}:${tag}` && rolledOut && current?.status?.observedGeneration === current?.metadata?.generation
-      ? true
-      : undefined;
-  }, 120_000);
+  await pollUntil(
+    `podinfo:${tag} rolled out in apps-prod`,
+    async () => {
+      const current = await deployment(cluster, 'apps-prod');
+      const image = current?.spec?.template?.spec?.containers?.[0]?.image;
+      const rolledOut =
+        current?.status?.updatedReplicas === REPLICAS.prod && current.status.readyReplicas === REPLICAS.prod;
+      return image === `${PODINFO_IMAGE}:${tag}` &&
+        rolledOut &&
+        current?.status?.observedGeneration === current?.metadata?.generation
+        ? true
+        : undefined;
+    },
+    120_000,
+  );
 }
 
 async function waitForRevision(cluster: Cluster, commit: string, what: string): Promise<void> {
   const names = ['infra', ...ENVIRONMENTS.map((env) => `podinfo-${env}`)];
-  await pollUntil(what, async () => {
-    const all = await Promise.all(names.map((name) => read(cluster, KUSTOMIZE_API, 'Kustomization', name, NAMESPACE)));
-    const done = all.every((ks) => {
-      const ready = conditionOf(ks, 'Ready');
-      const applied = (ks as { status?: { lastAppliedRevision?: string } } | undefined)?.status?.lastAppliedRevision;
-      return ready?.status === 'True' && applied?.endsWith(commit);
-    });
-    return done ? true : undefined;
-  }, 180_000, 250).catch(async (error: Error) => {
+  await pollUntil(
+    what,
+    async () => {
+      const all = await Promise.all(
+        names.map((name) => read(cluster, KUSTOMIZE_API, 'Kustomization', name, NAMESPACE)),
+      );
+      const done = all.every((ks) => {
+        const ready = conditionOf(ks, 'Ready');
+        const applied = (ks as { status?: { lastAppliedRevision?: string } } | undefined)?.status?.lastAppliedRevision;
+        return ready?.status === 'True' && applied?.endsWith(commit);
+      });
+      return done ? true : undefined;
+    },
+    180_000,
+    250,
+  ).catch(async (error: Error) => {
     await printTable(cluster);
     throw error;
   });
@@ -188,8 +236,11 @@ async function waitForRevision(cluster: Cluster, commit: string, what: string): 
 
 async function printTable(cluster: Cluster): Promise<void> {
   const source = await read(cluster, SOURCE_API, 'GitRepository', 'fleet', NAMESPACE);
-  const artifact = (source as { status?: { artifact?: { revision?: string; size?: number } } } | undefined)?.status?.artifact;
-  console.log(`  GitRepository fleet: Ready=${conditionOf(source, 'Ready')?.status ?? 'Unknown'}, artifact ${shortRevision(artifact?.revision ?? '-')} (${artifact?.size ?? 0} bytes)\n`);
+  const artifact = (source as { status?: { artifact?: { revision?: string; size?: number } } } | undefined)?.status
+    ?.artifact;
+  console.log(
+    `  GitRepository fleet: Ready=${conditionOf(source, 'Ready')?.status ?? 'Unknown'}, artifact ${shortRevision(artifact?.revision ?? '-')} (${artifact?.size ?? 0} bytes)\n`,
+  );
   const names = ['infra', ...ENVIRONMENTS.map((env) => `podinfo-${env}`)];
   const rows = await Promise.all(
     names.map(async (name) => {

@@ -21,7 +21,10 @@ describe('Dockerfiles', () => {
     expect(dockerfiles.size).toBeGreaterThanOrEqual(2);
     const defaults = new Set<string>();
     for (const [pkg, dockerfile] of dockerfiles) {
-      expect([...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]), pkg).toEqual(['${BASE}']);
+      expect(
+        [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]),
+        pkg,
+      ).toEqual(['${BASE}']);
       defaults.add(/^ARG BASE=(\S+)$/m.exec(dockerfile)?.[1] ?? `${pkg}: no ARG BASE`);
     }
     expect([...defaults]).toEqual(['docker.io/library/node:24-bookworm-slim']);

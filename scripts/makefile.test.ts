@@ -21,7 +21,10 @@ describe('make help', () => {
     const targets = await definedTargets();
     expect(targets.length).toBeGreaterThan(10);
     const { stdout } = await run('make', ['--no-print-directory', 'help'], { cwd: repoRoot });
-    const listed = stdout.trim().split('\n').map((line) => /^make (\S+)\s+(\S.*)$/.exec(line));
+    const listed = stdout
+      .trim()
+      .split('\n')
+      .map((line) => /^make (\S+)\s+(\S.*)$/.exec(line));
     expect(listed.every((match) => match !== null)).toBe(true);
     const byName = (a: string, b: string) => a.localeCompare(b);
     expect(listed.map((match) => match![1] ?? '').sort(byName)).toEqual([...targets].sort(byName));

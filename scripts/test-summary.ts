@@ -9,7 +9,9 @@ try {
     numPendingTests: number;
     numTodoTests: number;
   };
-  console.log(`${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`);
+  console.log(
+    `${report.numPassedTests} passed, ${report.numFailedTests} failed, ${report.numPendingTests + report.numTodoTests} skipped`,
+  );
 } catch (error) {
   console.log(`0 passed, 1 failed`);
   console.error(`no vitest report at ${file}: ${(error as Error).message}`);

@@ -20,7 +20,8 @@ export function crdDrift(sourceRoot: string, chartCopyRoot: string): CrdDrift[] 
   const drift: CrdDrift[] = [];
   for (const file of sourceFiles) {
     if (!chartFiles.has(file)) drift.push({ file, problem: 'missing from the chart' });
-    else if (!readFileSync(join(sourceRoot, file)).equals(readFileSync(join(chartCopyRoot, file)))) drift.push({ file, problem: 'content differs' });
+    else if (!readFileSync(join(sourceRoot, file)).equals(readFileSync(join(chartCopyRoot, file))))
+      drift.push({ file, problem: 'content differs' });
     chartFiles.delete(file);
   }
   for (const file of chartFiles) drift.push({ file, problem: 'only in the chart' });

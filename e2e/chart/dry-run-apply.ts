@@ -35,7 +35,10 @@ export async function dryRunApply(kubeConfig: KubeConfig, objects: readonly Kube
       });
       result.accepted.push(applied);
     } catch (error) {
-      result.rejected.push({ object: id, message: error instanceof KubeApiError ? error.serverMessage : String(error) });
+      result.rejected.push({
+        object: id,
+        message: error instanceof KubeApiError ? error.serverMessage : String(error),
+      });
     }
   }
   return result;

@@ -34,7 +34,8 @@ export function pinnedHelmVersion(): string {
 
 /** `$FLUXION_HELM`, or the install script's output path for the pinned version. */
 export function findHelm(): string {
-  const cacheRoot = process.env.FLUXION_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fluxion');
+  const cacheRoot =
+    process.env.FLUXION_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fluxion');
   const path = process.env.FLUXION_HELM ?? join(cacheRoot, 'helm', `v${pinnedHelmVersion()}`, 'helm');
   try {
     accessSync(path, constants.X_OK);

@@ -7,7 +7,12 @@ interface KubeconfigFile {
 }
 
 /** Writes `outputPath`: the admin kubeconfig with `as: system:serviceaccount:<namespace>:<name>` on every user. */
-export function writeServiceAccountKubeconfig(adminKubeconfigPath: string, namespace: string, serviceAccount: string, outputPath: string): string {
+export function writeServiceAccountKubeconfig(
+  adminKubeconfigPath: string,
+  namespace: string,
+  serviceAccount: string,
+  outputPath: string,
+): string {
   const config = parse(readFileSync(adminKubeconfigPath, 'utf8')) as KubeconfigFile;
   for (const entry of config.users ?? []) entry.user.as = `system:serviceaccount:${namespace}:${serviceAccount}`;
   writeFileSync(outputPath, stringify(config), { mode: 0o600 });

@@ -16,13 +16,18 @@ export async function renderChart(helm: string, options: RenderOptions): Promise
   const text = await runHelm(helm, args);
   return parseAllDocuments(text)
     .map((document) => {
-      if (document.errors.length > 0) throw new Error(`helm template printed invalid YAML: ${document.errors[0]?.message}`);
+      if (document.errors.length > 0)
+        throw new Error(`helm template printed invalid YAML: ${document.errors[0]?.message}`);
       return document.toJS() as KubernetesObject | null;
     })
     .filter((object): object is KubernetesObject => object !== null);
 }
 
-export function findObject<T extends KubernetesObject = KubernetesObject>(objects: readonly KubernetesObject[], kind: string, name: string): T | undefined {
+export function findObject<T extends KubernetesObject = KubernetesObject>(
+  objects: readonly KubernetesObject[],
+  kind: string,
+  name: string,
+): T | undefined {
   return objects.find((object) => object.kind === kind && object.metadata?.name === name) as T | undefined;
 }
 

@@ -11,17 +11,23 @@ export interface HostArgsOptions {
   hostFlags?: Record<string, string | null>;
 }
 
-export function renderedArgs(objects: readonly KubernetesObject[], component: string, options: HostArgsOptions): string[] {
+export function renderedArgs(
+  objects: readonly KubernetesObject[],
+  component: string,
+  options: HostArgsOptions,
+): string[] {
   const deployment = findObject<V1Deployment>(objects, 'Deployment', component);
   const container = deployment?.spec?.template.spec?.containers[0];
   if (!container) throw new Error(`helm template rendered no Deployment ${component} with a container`);
   const env = new Map<string, string>();
   for (const variable of container.env ?? []) {
     if (variable.value !== undefined) env.set(variable.name, variable.value);
-    else if (variable.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env.set(variable.name, options.namespace);
+    else if (variable.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace')
+      env.set(variable.name, options.namespace);
   }
   // The kubelet's expansion: $(NAME) of a defined variable is replaced; anything else is left as written.
-  const expand = (arg: string) => arg.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env.get(name) ?? whole);
+  const expand = (arg: string) =>
+    arg.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => env.get(name) ?? whole);
   const hostFlags = new Map(Object.entries(options.hostFlags ?? {}));
   const seen = new Set<string>();
   const args = (container.args ?? []).map(expand).flatMap((arg) => {
@@ -32,6 +38,7 @@ export function renderedArgs(objects: readonly KubernetesObject[], component: st
     return value === null || value === undefined ? [] : [`--${name}=${value}`];
   });
   const missing = [...hostFlags.keys()].filter((name) => !seen.has(name));
-  if (missing.length > 0) throw new Error(`the chart no longer renders ${missing.map((name) => `--${name}`).join(', ')} for ${component}`);
+  if (missing.length > 0)
+    throw new Error(`the chart no longer renders ${missing.map((name) => `--${name}`).join(', ')} for ${component}`);
   return args;
 }

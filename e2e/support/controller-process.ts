@@ -40,9 +40,18 @@ function containerRunArgs(container: ContainerOptions, kubeconfigPath: string, e
   const envArgs = Object.entries(env).flatMap(([key, value]) => ['--env', `${key}=${value ?? ''}`]);
   const volumeArgs = Object.entries(container.volumes).flatMap(([inside, host]) => ['--volume', `${host}:${inside}`]);
   return [
-    'run', '--rm', '--network=host', '--read-only', '--user=65534:65534', '--cap-drop=ALL',
-    '--security-opt=no-new-privileges', `--volume=${kubeconfigPath}:/etc/fluxion/kubeconfig:ro`,
-    '--env=KUBECONFIG=/etc/fluxion/kubeconfig', ...envArgs, ...volumeArgs, container.image,
+    'run',
+    '--rm',
+    '--network=host',
+    '--read-only',
+    '--user=65534:65534',
+    '--cap-drop=ALL',
+    '--security-opt=no-new-privileges',
+    `--volume=${kubeconfigPath}:/etc/fluxion/kubeconfig:ro`,
+    '--env=KUBECONFIG=/etc/fluxion/kubeconfig',
+    ...envArgs,
+    ...volumeArgs,
+    container.image,
   ];
 }
 
@@ -74,7 +83,10 @@ export async function startControllerProcess(
     ...(options.args ?? []),
   ];
   const [command, commandArgs] = options.container
-    ? ['podman', [...podmanFlags, ...containerRunArgs(options.container, options.kubeconfigPath, options.env ?? {}), ...args]]
+    ? [
+        'podman',
+        [...podmanFlags, ...containerRunArgs(options.container, options.kubeconfigPath, options.env ?? {}), ...args],
+      ]
     : [process.execPath, [controllerBinary(name), ...args]];
   const child = spawn(command, commandArgs, {
     env: { ...process.env, ...options.env, KUBECONFIG: options.kubeconfigPath, CONTAINERS_CONF: containersConf },
@@ -87,11 +99,16 @@ export async function startControllerProcess(
   void exited.then((code) => (exitCode = code));
   const healthUrl = `http://127.0.0.1:${healthPort}`;
   const probe = options.waitFor ?? 'readyz';
-  await pollUntil(`${name} /${probe}`, async () => {
-    if (exitCode !== undefined) throw new StopPolling(`${name} exited with code ${String(exitCode)}; see ${options.logFile}`);
-    const res = await fetch(`${healthUrl}/${probe}`).catch(() => undefined);
-    return res?.ok ? true : undefined;
-  }, 60_000);
+  await pollUntil(
+    `${name} /${probe}`,
+    async () => {
+      if (exitCode !== undefined)
+        throw new StopPolling(`${name} exited with code ${String(exitCode)}; see ${options.logFile}`);
+      const res = await fetch(`${healthUrl}/${probe}`).catch(() => undefined);
+      return res?.ok ? true : undefined;
+    },
+    60_000,
+  );
   return {
     name,
     pid: child.pid ?? 0,

@@ -9,12 +9,15 @@ export const installFluxScript = 'packages/cli/scripts/install-flux-cli.sh';
 
 /** `$FLUXION_FLUX`, or where the install script puts the pinned version; a clear error naming the script otherwise. */
 export function findFlux(): string {
-  const cacheRoot = process.env['FLUXION_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'fluxion');
+  const cacheRoot =
+    process.env['FLUXION_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'fluxion');
   const path = process.env['FLUXION_FLUX'] ?? join(cacheRoot, 'flux', `v${fluxVersion}`, 'flux');
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new Error(`the flux CLI is not at ${path}; build it with: bash ${installFluxScript} (or make flux-cli), or set FLUXION_FLUX`);
+    throw new Error(
+      `the flux CLI is not at ${path}; build it with: bash ${installFluxScript} (or make flux-cli), or set FLUXION_FLUX`,
+    );
   }
   return path;
 }
@@ -27,9 +30,14 @@ export interface FluxResult {
 
 export function runFlux(flux: string, args: readonly string[], kubeconfig: string): Promise<FluxResult> {
   return new Promise((resolve) => {
-    execFile(flux, [...args, '--kubeconfig', kubeconfig], { timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      flux,
+      [...args, '--kubeconfig', kubeconfig],
+      { timeout: 120_000, env: { ...process.env, NO_COLOR: '1' } },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }

@@ -14,7 +14,14 @@ export function connect(kubeconfigPath: string): Cluster {
 
 export async function apply(cluster: Cluster, objects: object[], fieldManager = 'fluxion-demo'): Promise<void> {
   for (const object of objects) {
-    await cluster.objects.patch(object as KubernetesObject, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply);
+    await cluster.objects.patch(
+      object as KubernetesObject,
+      undefined,
+      undefined,
+      fieldManager,
+      true,
+      PatchStrategy.ServerSideApply,
+    );
   }
 }
 
@@ -26,7 +33,11 @@ export async function read<T extends KubernetesObject>(
   namespace?: string,
 ): Promise<T | undefined> {
   try {
-    return (await cluster.objects.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } })) as T;
+    return (await cluster.objects.read({
+      apiVersion,
+      kind,
+      metadata: { name, ...(namespace ? { namespace } : {}) },
+    })) as T;
   } catch (error) {
     if ((error as { code?: number }).code === 404) return undefined;
     throw error;
@@ -34,9 +45,19 @@ export async function read<T extends KubernetesObject>(
 }
 
 /** What `flux reconcile` does: ask for a reconcile now by setting reconcile.fluxcd.io/requestedAt. */
-export async function requestReconcile(cluster: Cluster, apiVersion: string, kind: string, name: string, namespace: string): Promise<void> {
+export async function requestReconcile(
+  cluster: Cluster,
+  apiVersion: string,
+  kind: string,
+  name: string,
+  namespace: string,
+): Promise<void> {
   await cluster.objects.patch(
-    { apiVersion, kind, metadata: { name, namespace, annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } },
+    {
+      apiVersion,
+      kind,
+      metadata: { name, namespace, annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } },
+    },
     undefined,
     undefined,
     'fluxion-demo',

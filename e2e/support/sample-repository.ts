@@ -106,8 +106,17 @@ export function fleetRepositoryFiles(options: { infraExtras?: Record<string, str
 }
 
 /** The Flux objects that sync the fleet: one GitRepository, infra, and one app Kustomization per environment. */
-export function fleetSyncObjects(namespace: string, gitUrl: string, options: { infraSpec?: Record<string, unknown> } = {}): object[] {
-  const kustomization = (name: string, path: string, dependsOn: string[], extraSpec: Record<string, unknown> = {}): object => ({
+export function fleetSyncObjects(
+  namespace: string,
+  gitUrl: string,
+  options: { infraSpec?: Record<string, unknown> } = {},
+): object[] {
+  const kustomization = (
+    name: string,
+    path: string,
+    dependsOn: string[],
+    extraSpec: Record<string, unknown> = {},
+  ): object => ({
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
     metadata: { name, namespace },

@@ -17,10 +17,20 @@ export interface SopsFleet {
 
 export async function sopsFleet(): Promise<SopsFleet> {
   const age = await ageKey();
-  const secret = stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'platform-credentials', namespace: 'platform' }, type: 'Opaque', stringData: { 'api-token': PLATFORM_TOKEN } });
+  const secret = stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'platform-credentials', namespace: 'platform' },
+    type: 'Opaque',
+    stringData: { 'api-token': PLATFORM_TOKEN },
+  });
   return {
     infraExtras: {
-      'platform-credentials.yaml': sopsEncrypt(secret, { age: [age.recipient], fileName: 'platform-credentials.yaml', encryptedRegex: '^(data|stringData)$' }),
+      'platform-credentials.yaml': sopsEncrypt(secret, {
+        age: [age.recipient],
+        fileName: 'platform-credentials.yaml',
+        encryptedRegex: '^(data|stringData)$',
+      }),
       'gauge-crd.yaml': stringify({
         apiVersion: 'apiextensions.k8s.io/v1',
         kind: 'CustomResourceDefinition',
@@ -29,16 +39,41 @@ export async function sopsFleet(): Promise<SopsFleet> {
           group: 'fleet.example.com',
           names: { kind: 'Gauge', plural: 'gauges', singular: 'gauge', listKind: 'GaugeList' },
           scope: 'Namespaced',
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+          versions: [
+            {
+              name: 'v1',
+              served: true,
+              storage: true,
+              schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+            },
+          ],
         },
       }),
       // no status subresource: the manifest carries the status the expression reads
-      'gauge.yaml': stringify({ apiVersion: 'fleet.example.com/v1', kind: 'Gauge', metadata: { name: 'pressure', namespace: 'platform' }, spec: { unit: 'bar' }, status: { phase: 'Calibrated' } }),
+      'gauge.yaml': stringify({
+        apiVersion: 'fleet.example.com/v1',
+        kind: 'Gauge',
+        metadata: { name: 'pressure', namespace: 'platform' },
+        spec: { unit: 'bar' },
+        status: { phase: 'Calibrated' },
+      }),
     },
     infraSpec: {
       decryption: { provider: 'sops', secretRef: { name: SOPS_KEY_SECRET } },
-      healthCheckExprs: [{ apiVersion: 'fleet.example.com/v1', kind: 'Gauge', current: "status.phase == 'Calibrated'", failed: "status.phase == 'Broken'" }],
+      healthCheckExprs: [
+        {
+          apiVersion: 'fleet.example.com/v1',
+          kind: 'Gauge',
+          current: "status.phase == 'Calibrated'",
+          failed: "status.phase == 'Broken'",
+        },
+      ],
     },
-    keySecret: (namespace) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: SOPS_KEY_SECRET, namespace }, stringData: { 'identity.agekey': `${age.identity}\n` } }),
+    keySecret: (namespace) => ({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: SOPS_KEY_SECRET, namespace },
+      stringData: { 'identity.agekey': `${age.identity}\n` },
+    }),
   };
 }

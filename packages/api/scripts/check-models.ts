@@ -16,7 +16,8 @@ export function staleModelFiles(committedDir: string = generatedDir, crdsRoot?: 
     for (const file of [...new Set([...fresh, ...committed])].sort()) {
       if (!fresh.has(file)) stale.push(`${file} (no CRD generates it any more)`);
       else if (!committed.has(file)) stale.push(`${file} (missing)`);
-      else if (readFileSync(join(freshDir, file), 'utf8') !== readFileSync(join(committedDir, file), 'utf8')) stale.push(`${file} (differs)`);
+      else if (readFileSync(join(freshDir, file), 'utf8') !== readFileSync(join(committedDir, file), 'utf8'))
+        stale.push(`${file} (differs)`);
     }
     return stale;
   } finally {

@@ -9,4 +9,6 @@ if (path) kubeConfig.loadFromFile(path);
 else kubeConfig.loadFromDefault();
 const began = performance.now();
 await installCrds(kubeConfig);
-console.log(`      ${loadCrds().length} CRDs installed and Established in ${((performance.now() - began) / 1000).toFixed(1)} s`);
+console.log(
+  `      ${loadCrds().length} CRDs installed and Established in ${((performance.now() - began) / 1000).toFixed(1)} s`,
+);

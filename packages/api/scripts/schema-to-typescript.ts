@@ -14,13 +14,20 @@ export function renderDeclaration(name: string, node: JsonSchema, doc: string[],
 }
 
 /** The members of an object schema, as `{ ... }` indented below `indent`. */
-export function renderObjectBody(node: JsonSchema, used: UsedNames, indent: string, extraMembers: string[] = []): string {
+export function renderObjectBody(
+  node: JsonSchema,
+  used: UsedNames,
+  indent: string,
+  extraMembers: string[] = [],
+): string {
   const inner = `${indent}  `;
   const required = new Set(node.required ?? []);
   const members = [...extraMembers.map((member) => `${inner}${member}`)];
   for (const [key, child] of Object.entries(node.properties ?? {})) {
     const optional = required.has(key) ? '' : '?';
-    members.push(`${renderComment(propertyDoc(child), inner)}${inner}${propertyKey(key)}${optional}: ${renderType(child, used, inner)};`);
+    members.push(
+      `${renderComment(propertyDoc(child), inner)}${inner}${propertyKey(key)}${optional}: ${renderType(child, used, inner)};`,
+    );
   }
   return members.length === 0 ? '{}' : `{\n${members.join('\n')}\n${indent}}`;
 }
@@ -83,7 +90,9 @@ export function propertyDoc(node: JsonSchema): string[] {
 
 /** The rules the API server enforces on an object, as doc lines for its declaration. */
 export function validationDoc(node: JsonSchema): string[] {
-  return (node['x-kubernetes-validations'] ?? []).map((rule) => `Enforced by the API server: ${rule.message ?? rule.rule}`);
+  return (node['x-kubernetes-validations'] ?? []).map(
+    (rule) => `Enforced by the API server: ${rule.message ?? rule.rule}`,
+  );
 }
 
 export function renderComment(lines: string[], indent: string): string {

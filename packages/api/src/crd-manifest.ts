@@ -29,7 +29,13 @@ export interface CrdVersionManifest {
   served: boolean;
   storage: boolean;
   subresources?: { status?: Record<string, never> };
-  additionalPrinterColumns?: { name: string; type: string; jsonPath: string; description?: string; priority?: number }[];
+  additionalPrinterColumns?: {
+    name: string;
+    type: string;
+    jsonPath: string;
+    description?: string;
+    priority?: number;
+  }[];
   schema: { openAPIV3Schema: JsonSchema };
 }
 

@@ -19,7 +19,8 @@ describe("CRDs equal to Flux's documented API", () => {
       const crd = crds.get(facts.crd);
       expect(crd, `no CRD ${facts.crd} in packages/api/crds`).toBeDefined();
       if (crd) expect(checkFluxFacts(crd, facts)).toEqual([]);
-      for (const pending of facts.pending ?? []) console.info(`[crd-parity] known difference, ${facts.crd}: ${pending}`);
+      for (const pending of facts.pending ?? [])
+        console.info(`[crd-parity] known difference, ${facts.crd}: ${pending}`);
     });
   }
 

@@ -12,7 +12,8 @@ export function fieldLines(crd: CrdManifest): string[] {
   const lines: string[] = [];
   const walk = (node: JsonSchema, path: string, required: boolean): void => {
     lines.push(`${path}${required ? '!' : ''}${node.enum ? ` enum=${node.enum.map(String).join('|')}` : ''}`);
-    for (const [name, child] of Object.entries(node.properties ?? {})) walk(child, `${path}.${name}`, (node.required ?? []).includes(name));
+    for (const [name, child] of Object.entries(node.properties ?? {}))
+      walk(child, `${path}.${name}`, (node.required ?? []).includes(name));
     if (node.items) walk(node.items, `${path}[]`, false);
   };
   for (const top of ['spec', 'status'] as const) {
@@ -41,7 +42,10 @@ export interface FluxFacts {
 }
 
 export function loadFluxFieldLists(root: string = fluxApiRoot): FluxFieldList[] {
-  return readdirSync(root).filter((file) => file.endsWith('.yaml') && file !== 'source-kinds.yaml').sort().map((file) => parse(readFileSync(join(root, file), 'utf8')) as FluxFieldList);
+  return readdirSync(root)
+    .filter((file) => file.endsWith('.yaml') && file !== 'source-kinds.yaml')
+    .sort()
+    .map((file) => parse(readFileSync(join(root, file), 'utf8')) as FluxFieldList);
 }
 
 export function loadFluxFacts(root: string = fluxApiRoot): FluxFacts[] {
@@ -65,7 +69,8 @@ export function compareWithFlux(crd: CrdManifest, flux: FluxFieldList): string[]
     if (!fluxPaths.has(path)) differences.push(`${flux.crd}: we have ${line}, which Flux does not`);
   }
   for (const [key, value] of Object.entries(flux.annotations ?? {})) {
-    if (crd.metadata.annotations?.[key] !== value) differences.push(`${flux.crd}: Flux's CRD is annotated ${key}: ${value}, ours is not`);
+    if (crd.metadata.annotations?.[key] !== value)
+      differences.push(`${flux.crd}: Flux's CRD is annotated ${key}: ${value}, ours is not`);
   }
   return differences;
 }
@@ -74,7 +79,11 @@ export function checkFluxFacts(crd: CrdManifest, facts: FluxFacts): string[] {
   const lines = fieldLines(crd);
   const paths = new Set(lines.map((line) => line.split(/[! ]/)[0]));
   return [
-    ...(facts.present ?? []).filter((line) => !lines.includes(line)).map((line) => `${facts.crd}: Flux has ${line}, we do not (or not so)`),
-    ...(facts.absent ?? []).filter((path) => paths.has(path)).map((path) => `${facts.crd}: we have ${path}, which no Flux release has`),
+    ...(facts.present ?? [])
+      .filter((line) => !lines.includes(line))
+      .map((line) => `${facts.crd}: Flux has ${line}, we do not (or not so)`),
+    ...(facts.absent ?? [])
+      .filter((path) => paths.has(path))
+      .map((path) => `${facts.crd}: we have ${path}, which no Flux release has`),
   ];
 }

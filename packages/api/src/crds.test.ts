@@ -7,12 +7,20 @@ import type { JsonSchema } from './crd-manifest.ts';
 const intervalPattern = '^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$';
 // Kinds nothing polls: another tool writes an ExternalArtifact's status.
 // ExternalArtifact and Alert (v1beta3) have no interval.
-const withoutInterval = new Set(['source.toolkit.fluxcd.io/externalartifacts.yaml', 'notification.toolkit.fluxcd.io/alerts.yaml']);
+const withoutInterval = new Set([
+  'source.toolkit.fluxcd.io/externalartifacts.yaml',
+  'notification.toolkit.fluxcd.io/alerts.yaml',
+]);
 
 describe('CRD files', () => {
   it('are found for every kind Fluxion serves', () => {
     const files = crdPaths().map((path) => `${basename(dirname(path))}/${basename(path)}`);
-    expect(files).toEqual(expect.arrayContaining(['source.toolkit.fluxcd.io/gitrepositories.yaml', 'kustomize.toolkit.fluxcd.io/kustomizations.yaml']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'source.toolkit.fluxcd.io/gitrepositories.yaml',
+        'kustomize.toolkit.fluxcd.io/kustomizations.yaml',
+      ]),
+    );
   });
 
   for (const path of crdPaths()) {

@@ -1,5 +1,11 @@
 // Installs Fluxion's CRDs into a cluster by server-side apply and waits until the API server serves them.
-import { ApiException, ApiextensionsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import {
+  ApiException,
+  ApiextensionsV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { CrdFieldManager } from './constants.ts';
 import { loadCrds } from './crd-files.ts';
 import type { CrdManifest } from './crd-manifest.ts';
@@ -27,7 +33,11 @@ async function applyCrd(api: ApiextensionsV1Api, crd: CrdManifest): Promise<void
     );
   } catch (error) {
     if (error instanceof ApiException) {
-      throw new CrdInstallError(crd.metadata.name, 'ApplyFailed', `server-side apply rejected (HTTP ${error.code}): ${statusMessage(error.body)}`);
+      throw new CrdInstallError(
+        crd.metadata.name,
+        'ApplyFailed',
+        `server-side apply rejected (HTTP ${error.code}): ${statusMessage(error.body)}`,
+      );
     }
     throw error;
   }
@@ -41,7 +51,8 @@ async function waitUntilEstablished(api: ApiextensionsV1Api, name: string, timeo
     const conditions = crd.status?.conditions ?? [];
     if (conditions.some((condition) => condition.type === 'Established' && condition.status === 'True')) return;
     const failing = conditions.find((condition) => condition.status !== 'True');
-    if (failing !== undefined) lastProblem = `${failing.type}=${failing.status}: ${failing.message ?? failing.reason ?? ''}`;
+    if (failing !== undefined)
+      lastProblem = `${failing.type}=${failing.status}: ${failing.message ?? failing.reason ?? ''}`;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new CrdInstallError(name, 'NotEstablished', `not Established after ${timeoutMs} ms (${lastProblem})`);
@@ -55,6 +66,7 @@ function statusMessage(body: unknown): string {
       return body;
     }
   }
-  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') return body.message;
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string')
+    return body.message;
   return JSON.stringify(body);
 }

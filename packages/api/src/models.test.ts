@@ -25,7 +25,10 @@ describe('generated models', () => {
     const crds = scratchDir();
     cpSync(crdsRoot, crds, { recursive: true });
     const file = join(crds, 'source.toolkit.fluxcd.io', 'gitrepositories.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('                suspend:\n', '                suspended:\n'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('                suspend:\n', '                suspended:\n'),
+    );
     expect(staleModelFiles(undefined, crds)).toContain('git-repository.ts (differs)');
   });
 
@@ -44,7 +47,10 @@ describe('generated models', () => {
     const crds = scratchDir();
     cpSync(crdsRoot, crds, { recursive: true });
     const file = join(crds, 'kustomize.toolkit.fluxcd.io', 'kustomizations.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('title: SubstituteReference', 'title: LocalObjectReference'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('title: SubstituteReference', 'title: LocalObjectReference'),
+    );
     expect(() => generateModels(crds)).toThrow(ModelGenerationError);
     expect(() => generateModels(crds)).toThrow(/title LocalObjectReference names two different schemas/);
   });

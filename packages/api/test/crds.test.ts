@@ -53,7 +53,8 @@ async function rejection(object: FluxObject): Promise<string> {
 
 function statusMessage(body: unknown): string {
   const parsed: unknown = typeof body === 'string' ? JSON.parse(body) : body;
-  if (typeof parsed === 'object' && parsed !== null && 'message' in parsed && typeof parsed.message === 'string') return parsed.message;
+  if (typeof parsed === 'object' && parsed !== null && 'message' in parsed && typeof parsed.message === 'string')
+    return parsed.message;
   return JSON.stringify(parsed);
 }
 
@@ -71,7 +72,13 @@ function kustomization(name: string, spec: Partial<NonNullable<Kustomization['sp
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
     kind: 'Kustomization',
     metadata: { name },
-    spec: { interval: '10m', path: './kustomize', prune: true, sourceRef: { kind: 'GitRepository', name: 'podinfo' }, ...spec },
+    spec: {
+      interval: '10m',
+      path: './kustomize',
+      prune: true,
+      sourceRef: { kind: 'GitRepository', name: 'podinfo' },
+      ...spec,
+    },
   };
 }
 
@@ -85,7 +92,10 @@ describe('Flux manifests are accepted and defaulted', () => {
 
   it('GitRepository with a semver ref and a verified HEAD', async () => {
     const created = await create(
-      gitRepository('podinfo-semver', { ref: { semver: '>=6.0.0 <7.0.0' }, verify: { secretRef: { name: 'pgp-public-keys' } } }),
+      gitRepository('podinfo-semver', {
+        ref: { semver: '>=6.0.0 <7.0.0' },
+        verify: { secretRef: { name: 'pgp-public-keys' } },
+      }),
     );
     expect(created.spec?.ref?.semver).toBe('>=6.0.0 <7.0.0');
     expect(created.spec?.verify?.mode).toBe('HEAD');
@@ -102,7 +112,9 @@ describe('Flux manifests are accepted and defaulted', () => {
         recurseSubmodules: true,
       }),
     );
-    expect(created.spec?.include).toEqual([{ repository: { name: 'config-repo' }, fromPath: 'deploy/production', toPath: 'config' }]);
+    expect(created.spec?.include).toEqual([
+      { repository: { name: 'config-repo' }, fromPath: 'deploy/production', toPath: 'config' },
+    ]);
   });
 
   it('OCIRepository with a semver ref and a layer selector: provider generic, timeout 60s', async () => {
@@ -115,7 +127,15 @@ describe('Flux manifests are accepted and defaulted', () => {
         url: 'oci://ghcr.io/stefanprodan/manifests/podinfo',
         ref: { semver: '6.x' },
         layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: 'copy' },
-        verify: { provider: 'cosign', matchOIDCIdentity: [{ issuer: '^https://token.actions.githubusercontent.com$', subject: '^https://github.com/stefanprodan/podinfo.*$' }] },
+        verify: {
+          provider: 'cosign',
+          matchOIDCIdentity: [
+            {
+              issuer: '^https://token.actions.githubusercontent.com$',
+              subject: '^https://github.com/stefanprodan/podinfo.*$',
+            },
+          ],
+        },
       },
     });
     expect(created.spec?.provider).toBe('generic');
@@ -138,7 +158,12 @@ describe('Flux manifests are accepted and defaulted', () => {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmChart',
       metadata: { name: 'podinfo' },
-      spec: { interval: '5m0s', chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' }, valuesFiles: ['values-prod.yaml'] },
+      spec: {
+        interval: '5m0s',
+        chart: 'podinfo',
+        sourceRef: { kind: 'HelmRepository', name: 'podinfo' },
+        valuesFiles: ['values-prod.yaml'],
+      },
     });
     expect(created.spec?.version).toBe('*');
     expect(created.spec?.reconcileStrategy).toBe('ChartVersion');
@@ -149,7 +174,13 @@ describe('Flux manifests are accepted and defaulted', () => {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'Bucket',
       metadata: { name: 'minio-bucket' },
-      spec: { interval: '5m0s', endpoint: 'minio.example.com', insecure: true, secretRef: { name: 'minio-bucket-secret' }, bucketName: 'example' },
+      spec: {
+        interval: '5m0s',
+        endpoint: 'minio.example.com',
+        insecure: true,
+        secretRef: { name: 'minio-bucket-secret' },
+        bucketName: 'example',
+      },
     });
     expect(created.spec?.provider).toBe('generic');
     expect(created.spec?.timeout).toBe('60s');
@@ -165,14 +196,26 @@ describe('Flux manifests are accepted and defaulted', () => {
         dependsOn: [{ name: 'infrastructure' }, { name: 'cert-manager', namespace: 'flux-system' }],
         postBuild: {
           substitute: { cluster_env: 'prod', cluster_region: 'eu-central-1' },
-          substituteFrom: [{ kind: 'ConfigMap', name: 'cluster-vars' }, { kind: 'Secret', name: 'cluster-secret-vars', optional: true }],
+          substituteFrom: [
+            { kind: 'ConfigMap', name: 'cluster-vars' },
+            { kind: 'Secret', name: 'cluster-secret-vars', optional: true },
+          ],
         },
         patches: [
-          { patch: '- op: replace\n  path: /spec/replicas\n  value: 2\n', target: { kind: 'Deployment', labelSelector: 'app=podinfo' } },
+          {
+            patch: '- op: replace\n  path: /spec/replicas\n  value: 2\n',
+            target: { kind: 'Deployment', labelSelector: 'app=podinfo' },
+          },
         ],
         images: [{ name: 'podinfo', newName: 'my-registry/podinfo', newTag: 'v1' }],
         healthChecks: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'podinfo', namespace: 'apps' }],
-        healthCheckExprs: [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', current: "status.conditions.filter(e, e.type == 'Ready').all(e, e.status == 'True')" }],
+        healthCheckExprs: [
+          {
+            apiVersion: 'cert-manager.io/v1',
+            kind: 'Certificate',
+            current: "status.conditions.filter(e, e.type == 'Ready').all(e, e.status == 'True')",
+          },
+        ],
         commonMetadata: { labels: { team: 'platform' } },
         deletionPolicy: 'Delete',
         buildMetadata: ['originAnnotations'],
@@ -201,7 +244,9 @@ describe('invalid manifests are rejected with the schema message', () => {
   });
 
   it('a Kustomization sourceRef kind that is not a source Kustomizations can use', async () => {
-    const message = await rejection(kustomization('bad-kind', { sourceRef: { kind: 'HelmRepository' as 'GitRepository', name: 'podinfo' } }));
+    const message = await rejection(
+      kustomization('bad-kind', { sourceRef: { kind: 'HelmRepository' as 'GitRepository', name: 'podinfo' } }),
+    );
     expect(message).toContain('spec.sourceRef.kind');
     expect(message).toContain('Unsupported value: "HelmRepository"');
   });
@@ -213,7 +258,9 @@ describe('invalid manifests are rejected with the schema message', () => {
   });
 
   it('a verify mode Flux does not know', async () => {
-    const message = await rejection(gitRepository('bad-mode', { verify: { mode: 'All' as 'HEAD', secretRef: { name: 'keys' } } }));
+    const message = await rejection(
+      gitRepository('bad-mode', { verify: { mode: 'All' as 'HEAD', secretRef: { name: 'keys' } } }),
+    );
     expect(message).toContain('spec.verify.mode');
   });
 
@@ -227,14 +274,27 @@ describe('invalid manifests are rejected with the schema message', () => {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'Bucket',
       metadata: { name: 'bad-bucket' },
-      spec: { provider: 'aws', interval: '5m', endpoint: 's3.amazonaws.com', bucketName: 'b', secretRef: { name: 's' }, serviceAccountName: 'sa' },
+      spec: {
+        provider: 'aws',
+        interval: '5m',
+        endpoint: 's3.amazonaws.com',
+        bucketName: 'b',
+        secretRef: { name: 's' },
+        serviceAccountName: 'sa',
+      },
     });
     expect(message).toContain('cannot set both .spec.secretRef and .spec.serviceAccountName');
   });
 
   it('CEL: a kubeConfig with both a Secret and a ConfigMap', async () => {
-    const message = await rejection(kustomization('bad-kubeconfig', { kubeConfig: { secretRef: { name: 'kubeconfig' }, configMapRef: { name: 'cluster' } } }));
-    expect(message).toContain('exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified');
+    const message = await rejection(
+      kustomization('bad-kubeconfig', {
+        kubeConfig: { secretRef: { name: 'kubeconfig' }, configMapRef: { name: 'cluster' } },
+      }),
+    );
+    expect(message).toContain(
+      'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified',
+    );
   });
 
   it('CEL: a HelmChart with spec.verify and a GitRepository source', async () => {
@@ -242,13 +302,25 @@ describe('invalid manifests are rejected with the schema message', () => {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'HelmChart',
       metadata: { name: 'verify-from-git' },
-      spec: { chart: './charts/app', interval: '5m', sourceRef: { kind: 'GitRepository', name: 'repo' }, verify: { provider: 'cosign' } },
+      spec: {
+        chart: './charts/app',
+        interval: '5m',
+        sourceRef: { kind: 'GitRepository', name: 'repo' },
+        verify: { provider: 'cosign' },
+      },
     };
-    expect(await rejection(chart as HelmChart)).toContain('spec.verify can only be set when spec.sourceRef.kind is HelmRepository');
+    expect(await rejection(chart as HelmChart)).toContain(
+      'spec.verify can only be set when spec.sourceRef.kind is HelmRepository',
+    );
   });
 
   it('a HelmChart without a sourceRef', async () => {
-    const chart = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: 'no-source' }, spec: { chart: 'podinfo', interval: '5m' } };
+    const chart = {
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'HelmChart',
+      metadata: { name: 'no-source' },
+      spec: { chart: 'podinfo', interval: '5m' },
+    };
     expect(await rejection(chart as HelmChart)).toContain('spec.sourceRef: Required value');
   });
 });
@@ -292,13 +364,43 @@ describe('kubectl view', () => {
   });
 
   it('kustomizations show NAME AGE READY STATUS; helmcharts show chart, version and source', async () => {
-    expect((await tableColumns('kustomizations', 'kustomize.toolkit.fluxcd.io')).columns).toEqual(['Name', 'Age', 'Ready', 'Status']);
-    expect((await tableColumns('helmcharts', 'source.toolkit.fluxcd.io')).columns).toEqual([
-      'Name', 'Chart', 'Version', 'Source Kind', 'Source Name', 'Age', 'Ready', 'Status',
+    expect((await tableColumns('kustomizations', 'kustomize.toolkit.fluxcd.io')).columns).toEqual([
+      'Name',
+      'Age',
+      'Ready',
+      'Status',
     ]);
-    expect((await tableColumns('ocirepositories', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'URL', 'Ready', 'Status', 'Age']);
-    expect((await tableColumns('buckets', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'Endpoint', 'Age', 'Ready', 'Status']);
-    expect((await tableColumns('helmrepositories', 'source.toolkit.fluxcd.io')).columns).toEqual(['Name', 'URL', 'Age', 'Ready', 'Status']);
+    expect((await tableColumns('helmcharts', 'source.toolkit.fluxcd.io')).columns).toEqual([
+      'Name',
+      'Chart',
+      'Version',
+      'Source Kind',
+      'Source Name',
+      'Age',
+      'Ready',
+      'Status',
+    ]);
+    expect((await tableColumns('ocirepositories', 'source.toolkit.fluxcd.io')).columns).toEqual([
+      'Name',
+      'URL',
+      'Ready',
+      'Status',
+      'Age',
+    ]);
+    expect((await tableColumns('buckets', 'source.toolkit.fluxcd.io')).columns).toEqual([
+      'Name',
+      'Endpoint',
+      'Age',
+      'Ready',
+      'Status',
+    ]);
+    expect((await tableColumns('helmrepositories', 'source.toolkit.fluxcd.io')).columns).toEqual([
+      'Name',
+      'URL',
+      'Age',
+      'Ready',
+      'Status',
+    ]);
   });
 
   it('short names and the fluxcd category are served by discovery', async () => {
@@ -326,9 +428,16 @@ describe('kubectl view', () => {
     const table = await eventually(() => tableColumns('externalartifacts', 'source.toolkit.fluxcd.io'));
     expect(table.columns).toEqual(['Name', 'Ready', 'Status', 'Source', 'Source Name', 'Age']);
     const created = (await api.createNamespacedCustomObject({
-      group: 'source.toolkit.fluxcd.io', version: 'v1', plural: 'externalartifacts', namespace,
-      body: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'ExternalArtifact', metadata: { name: 'published' },
-        spec: { sourceRef: { apiVersion: 'example.dev/v1', kind: 'Generator', name: 'gen' } } },
+      group: 'source.toolkit.fluxcd.io',
+      version: 'v1',
+      plural: 'externalartifacts',
+      namespace,
+      body: {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'ExternalArtifact',
+        metadata: { name: 'published' },
+        spec: { sourceRef: { apiVersion: 'example.dev/v1', kind: 'Generator', name: 'gen' } },
+      },
     })) as { spec?: { sourceRef?: { kind?: string } } };
     expect(created.spec?.sourceRef?.kind).toBe('Generator');
   });

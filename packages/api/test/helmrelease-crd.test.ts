@@ -38,15 +38,39 @@ describe('HelmRelease CRD', () => {
       ...coordinates(),
       body: helmRelease('podinfo', {
         timeout: '5m',
-        chart: { spec: { chart: 'podinfo', version: '6.5.*', sourceRef: { kind: 'HelmRepository', name: 'podinfo' }, interval: '5m' } },
+        chart: {
+          spec: {
+            chart: 'podinfo',
+            version: '6.5.*',
+            sourceRef: { kind: 'HelmRepository', name: 'podinfo' },
+            interval: '5m',
+          },
+        },
         releaseName: 'podinfo',
         install: { remediation: { retries: 3 } },
         upgrade: { remediation: { retries: 3 } },
         test: { enable: true },
         driftDetection: { mode: 'enabled', ignore: [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }] },
         values: { replicaCount: 2, nested: { anything: ['goes'] } },
-        valuesFrom: [{ kind: 'Secret', name: 'podinfo-values', valuesKey: 'values.yaml', targetPath: 'auth.token', optional: true }],
-        postRenderers: [{ kustomize: { patches: [{ target: { kind: 'Deployment' }, patch: '- op: add\n  path: /metadata/labels/x\n  value: y\n' }], images: [{ name: 'podinfo', newTag: '6.5.1' }] } }],
+        valuesFrom: [
+          {
+            kind: 'Secret',
+            name: 'podinfo-values',
+            valuesKey: 'values.yaml',
+            targetPath: 'auth.token',
+            optional: true,
+          },
+        ],
+        postRenderers: [
+          {
+            kustomize: {
+              patches: [
+                { target: { kind: 'Deployment' }, patch: '- op: add\n  path: /metadata/labels/x\n  value: y\n' },
+              ],
+              images: [{ name: 'podinfo', newTag: '6.5.1' }],
+            },
+          },
+        ],
         dependsOn: [{ name: 'infra' }, { kind: 'Kustomization', name: 'crds' }],
         uninstall: { keepHistory: true },
       }),
@@ -57,18 +81,29 @@ describe('HelmRelease CRD', () => {
     expect(created.status).toEqual({ observedGeneration: -1 });
     const withDefaultVersion = (await api.createNamespacedCustomObject({
       ...coordinates(),
-      body: helmRelease('by-ref', { chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } } }),
+      body: helmRelease('by-ref', {
+        chart: { spec: { chart: 'podinfo', sourceRef: { kind: 'HelmRepository', name: 'podinfo' } } },
+      }),
     })) as HelmRelease;
     expect(withDefaultVersion.spec?.chart?.spec.version).toBe('*');
   });
 
   it('refuses a HelmRelease with neither or both of chart and chartRef, and a release name past 53 characters', async () => {
     expect(await rejection(helmRelease('nothing', {}))).toContain('either chart or chartRef must be set');
-    expect(await rejection(helmRelease('both', { chartRef: { kind: 'OCIRepository', name: 'x' }, chart: { spec: { chart: 'x', sourceRef: { kind: 'HelmRepository', name: 'x' } } } }))).toContain(
-      'either chart or chartRef must be set',
-    );
-    expect(await rejection(helmRelease('long', { chartRef: { kind: 'HelmChart', name: 'x' }, releaseName: 'r'.repeat(54) }))).toContain('spec.releaseName');
-    expect(await rejection(helmRelease('bad-kind', { chartRef: { kind: 'GitRepository' as 'HelmChart', name: 'x' } }))).toContain('spec.chartRef.kind');
+    expect(
+      await rejection(
+        helmRelease('both', {
+          chartRef: { kind: 'OCIRepository', name: 'x' },
+          chart: { spec: { chart: 'x', sourceRef: { kind: 'HelmRepository', name: 'x' } } },
+        }),
+      ),
+    ).toContain('either chart or chartRef must be set');
+    expect(
+      await rejection(helmRelease('long', { chartRef: { kind: 'HelmChart', name: 'x' }, releaseName: 'r'.repeat(54) })),
+    ).toContain('spec.releaseName');
+    expect(
+      await rejection(helmRelease('bad-kind', { chartRef: { kind: 'GitRepository' as 'HelmChart', name: 'x' } })),
+    ).toContain('spec.chartRef.kind');
   });
 
   it('is served with the short name hr in the fluxcd categories', async () => {

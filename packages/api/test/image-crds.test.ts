@@ -30,7 +30,9 @@ async function rejection(object: ImageObject): Promise<string> {
     if (error instanceof ApiException) {
       expect(error.code).toBe(422);
       const body: unknown = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
-      return typeof body === 'object' && body !== null && 'message' in body ? String(body.message) : JSON.stringify(body);
+      return typeof body === 'object' && body !== null && 'message' in body
+        ? String(body.message)
+        : JSON.stringify(body);
     }
     throw error;
   }
@@ -65,7 +67,9 @@ describe('image manifests are accepted and defaulted', () => {
   });
 
   it('ImagePolicy: digestReflectionPolicy defaults to Never, alphabetical order to asc', async () => {
-    const semver = await create(policy('semver', { filterTags: { pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)', extract: '$ts' } }));
+    const semver = await create(
+      policy('semver', { filterTags: { pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)', extract: '$ts' } }),
+    );
     expect(semver.spec?.digestReflectionPolicy).toBe('Never');
     const alphabetical = await create(policy('alpha', { policy: { alphabetical: {} } }));
     expect(alphabetical.spec?.policy.alphabetical?.order).toBe('asc');
@@ -101,13 +105,19 @@ describe('image manifests are accepted and defaulted', () => {
 
 describe('invalid image manifests are refused with a message naming the field', () => {
   it('an ImagePolicy with two policies', async () => {
-    const message = await rejection(policy('two', { policy: { semver: { range: '1.x' }, numerical: { order: 'asc' } } }));
+    const message = await rejection(
+      policy('two', { policy: { semver: { range: '1.x' }, numerical: { order: 'asc' } } }),
+    );
     expect(message).toContain('exactly one of semver, alphabetical or numerical');
   });
 
   it('an interval without digestReflectionPolicy Always, and Always without an interval', async () => {
-    expect(await rejection(policy('interval-never', { interval: '5m' }))).toContain("only accepted when spec.digestReflectionPolicy is 'Always'");
-    expect(await rejection(policy('always-no-interval', { digestReflectionPolicy: 'Always' }))).toContain('spec.interval must be set');
+    expect(await rejection(policy('interval-never', { interval: '5m' }))).toContain(
+      "only accepted when spec.digestReflectionPolicy is 'Always'",
+    );
+    expect(await rejection(policy('always-no-interval', { digestReflectionPolicy: 'Always' }))).toContain(
+      'spec.interval must be set',
+    );
   });
 
   it('an ImageRepository provider outside the enum', async () => {

@@ -20,7 +20,13 @@ beforeAll(async () => {
 
 async function create<T extends NotificationObject>(object: T): Promise<T> {
   const [group = '', version = ''] = object.apiVersion.split('/');
-  return (await api.createNamespacedCustomObject({ group, version, plural: plurals[object.kind], namespace, body: object })) as T;
+  return (await api.createNamespacedCustomObject({
+    group,
+    version,
+    plural: plurals[object.kind],
+    namespace,
+    body: object,
+  })) as T;
 }
 
 async function rejection(object: NotificationObject): Promise<string> {
@@ -42,17 +48,24 @@ describe('notification.toolkit.fluxcd.io', () => {
       apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
       kind: 'Provider',
       metadata: { name: 'slack-bot' },
-      spec: { type: 'slack', channel: 'general', address: 'https://slack.com/api/chat.postMessage', secretRef: { name: 'slack-bot-token' } },
+      spec: {
+        type: 'slack',
+        channel: 'general',
+        address: 'https://slack.com/api/chat.postMessage',
+        secretRef: { name: 'slack-bot-token' },
+      },
     });
     expect(created.spec?.type).toBe('slack');
   });
 
   it('rejects an unknown Provider type and a commitStatusExpr on a chat provider', async () => {
     const base = { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider' } as const;
-    expect(await rejection({ ...base, metadata: { name: 'pigeon' }, spec: { type: 'pigeon' as 'slack' } })).toContain('spec.type');
-    expect(await rejection({ ...base, metadata: { name: 'expr' }, spec: { type: 'slack', commitStatusExpr: "'x'" } })).toContain(
-      'commitStatusExpr is only supported',
+    expect(await rejection({ ...base, metadata: { name: 'pigeon' }, spec: { type: 'pigeon' as 'slack' } })).toContain(
+      'spec.type',
     );
+    expect(
+      await rejection({ ...base, metadata: { name: 'expr' }, spec: { type: 'slack', commitStatusExpr: "'x'" } }),
+    ).toContain('commitStatusExpr is only supported');
   });
 
   it('defaults an Alert to eventSeverity info and refuses an unknown kind', async () => {
@@ -72,7 +85,11 @@ describe('notification.toolkit.fluxcd.io', () => {
     };
     const created = await create(alert);
     expect(created.spec?.eventSeverity).toBe('info');
-    const wrongKind = { ...alert, metadata: { name: 'bad' }, spec: { ...alert.spec!, eventSources: [{ kind: 'Deployment' as 'Bucket', name: 'x' }] } };
+    const wrongKind = {
+      ...alert,
+      metadata: { name: 'bad' },
+      spec: { ...alert.spec!, eventSources: [{ kind: 'Deployment' as 'Bucket', name: 'x' }] },
+    };
     expect(await rejection(wrongKind)).toContain('eventSources[0].kind');
   });
 

@@ -17,10 +17,18 @@ const flux = join(process.env['FLUXION_CACHE'] ?? join(homedir(), '.cache', 'flu
 // CPU time (user+sys) is reported next to wall time: on a shared machine the wall clock mostly measures the neighbours.
 const timeBinary = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-function timeCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}): { ms: number; cpuMs: number; stdout: string; status: number | null } {
+function timeCommand(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { ms: number; cpuMs: number; stdout: string; status: number | null } {
   const started = performance.now();
   const [program, programArgs] = timeBinary ? [timeBinary, ['-f', 'cpu %U %S', command, ...args]] : [command, args];
-  const result = spawnSync(program, programArgs, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(program, programArgs, {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const cpu = /cpu (\d+\.\d+) (\d+\.\d+)\s*$/.exec(result.stderr);
   const cpuMs = cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : Number.NaN;
   return { ms: performance.now() - started, cpuMs, stdout: result.stdout, status: result.status };
@@ -54,7 +62,12 @@ try {
           apiVersion: ref.apiVersion,
           kind: ref.kind,
           metadata: { name, namespace },
-          spec: { interval: '10m', path: `./apps/${name}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+          spec: {
+            interval: '10m',
+            path: `./apps/${name}`,
+            prune: true,
+            sourceRef: { kind: 'GitRepository', name: 'fleet' },
+          },
         });
         // a status as kustomize-controller writes it, so the table has revisions and messages to print
         await client.patch(
@@ -63,7 +76,16 @@ try {
             status: {
               observedGeneration: 1,
               lastAppliedRevision: revision,
-              conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: `Applied revision: ${revision}`, lastTransitionTime: now, observedGeneration: 1 }],
+              conditions: [
+                {
+                  type: 'Ready',
+                  status: 'True',
+                  reason: 'ReconciliationSucceeded',
+                  message: `Applied revision: ${revision}`,
+                  lastTransitionTime: now,
+                  observedGeneration: 1,
+                },
+              ],
             },
           },
           'merge',
@@ -81,7 +103,8 @@ try {
     for (let run = 0; run < runs; run++) {
       const result = timeCommand(command, args, env);
       const rows = result.stdout.split('\n').filter((line) => line.includes('kustomization/app-')).length;
-      if (result.status !== 0 || rows !== objectCount) failures.push(`${label}: exit ${result.status}, ${rows} of ${objectCount} Kustomization rows`);
+      if (result.status !== 0 || rows !== objectCount)
+        failures.push(`${label}: exit ${result.status}, ${rows} of ${objectCount} Kustomization rows`);
       times.push(result.ms);
       cpuTimes.push(result.cpuMs);
     }

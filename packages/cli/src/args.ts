@@ -35,7 +35,9 @@ export function parseArgs(argv: readonly string[], specs: readonly FlagSpec[]): 
     }
     const text = String(value);
     if (spec.choices && !spec.choices.includes(text)) {
-      throw new UsageError(`--${spec.name}: "${text}" is not one of ${spec.choices.join(', ')}${didYouMean(text, spec.choices)}`);
+      throw new UsageError(
+        `--${spec.name}: "${text}" is not one of ${spec.choices.join(', ')}${didYouMean(text, spec.choices)}`,
+      );
     }
     if (spec.type === 'list') {
       const previous = Array.isArray(flags[spec.name]) ? (flags[spec.name] as string[]) : [];

@@ -28,8 +28,17 @@ export const commands: readonly CommandSpec[] = [
       'Kinds: all, sources all, source git|oci|helm|chart|bucket|external, kustomizations (ks), helmreleases (hr), alerts, alert-providers,\n' +
       'receivers, images all, image repository|policy|update. Each kind is listed in one request; kinds whose CRD is not\n' +
       'installed are left out of `all`.',
-    examples: ['fluxion get ks -A', 'fluxion get all -n apps', 'fluxion get source git podinfo -o yaml', 'fluxion get ks --watch'],
-    flags: [outputFlag, watchFlag, { name: 'status-selector', type: 'string', help: 'only objects with this Ready status, e.g. ready=false' }],
+    examples: [
+      'fluxion get ks -A',
+      'fluxion get all -n apps',
+      'fluxion get source git podinfo -o yaml',
+      'fluxion get ks --watch',
+    ],
+    flags: [
+      outputFlag,
+      watchFlag,
+      { name: 'status-selector', type: 'string', help: 'only objects with this Ready status, e.g. ready=false' },
+    ],
     cluster: true,
     load: () => import('./commands/get.ts'),
   },
@@ -59,7 +68,11 @@ export const commands: readonly CommandSpec[] = [
     usage: 'fluxion resume <kind> <name...> | --all [--wait=false]',
     summary: 'reconcile a suspended object again, and wait until it is ready',
     examples: ['fluxion resume ks podinfo'],
-    flags: [allFlag, { name: 'wait', type: 'boolean', default: true, help: 'wait for the reconcile that resuming asks for' }, timeoutFlag],
+    flags: [
+      allFlag,
+      { name: 'wait', type: 'boolean', default: true, help: 'wait for the reconcile that resuming asks for' },
+      timeoutFlag,
+    ],
     cluster: true,
     load: () => import('./commands/resume.ts'),
   },
@@ -100,7 +113,8 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     words: [['create'], ['source'], ['git']],
-    usage: 'fluxion create source git <name> --url <url> [--branch main | --tag t | --semver r | --commit sha] [--export]',
+    usage:
+      'fluxion create source git <name> --url <url> [--branch main | --tag t | --semver r | --commit sha] [--export]',
     summary: 'create a GitRepository, or print it with --export',
     flags: [
       { name: 'url', type: 'string', help: 'the repository URL (https://, ssh://)' },
@@ -153,9 +167,14 @@ export const commands: readonly CommandSpec[] = [
   {
     words: [['diff'], ['kustomization', 'ks']],
     usage: 'fluxion diff ks <name> [--path ./local/dir | --revision <git ref>]',
-    summary: 'what applying a local path or a git ref would change in the cluster (server-side dry run); exit 1 on changes',
+    summary:
+      'what applying a local path or a git ref would change in the cluster (server-side dry run); exit 1 on changes',
     description: 'Secrets are masked. --revision fetches the ref from the GitRepository the Kustomization uses.',
-    flags: [pathFlag, kustomizationFileFlag, { name: 'revision', type: 'string', help: 'a branch, tag or commit of the source repository' }],
+    flags: [
+      pathFlag,
+      kustomizationFileFlag,
+      { name: 'revision', type: 'string', help: 'a branch, tag or commit of the source repository' },
+    ],
     cluster: true,
     load: () => import('./commands/diff.ts'),
   },
@@ -168,7 +187,11 @@ export const commands: readonly CommandSpec[] = [
       { name: 'name', type: 'string', help: 'only lines about this name' },
       { name: 'level', type: 'string', choices: ['debug', 'info', 'error'], help: 'only lines at this level' },
       { name: 'tail', type: 'string', help: 'the last N lines of each controller' },
-      { name: 'log-file', type: 'list', help: "read these files instead of the controllers' pods (controllers run as processes)" },
+      {
+        name: 'log-file',
+        type: 'list',
+        help: "read these files instead of the controllers' pods (controllers run as processes)",
+      },
     ],
     cluster: true,
     load: () => import('./commands/logs.ts'),
@@ -178,7 +201,11 @@ export const commands: readonly CommandSpec[] = [
     usage: 'fluxion install [--components source,kustomize] [--export]',
     summary: "install Fluxion's Helm chart (CRDs and the chosen controllers)",
     flags: [
-      { name: 'components', type: 'list', help: 'controllers to enable: source, kustomize, helm, notification, image-reflector, image-automation' },
+      {
+        name: 'components',
+        type: 'list',
+        help: 'controllers to enable: source, kustomize, helm, notification, image-reflector, image-automation',
+      },
       { name: 'export', type: 'boolean', help: 'print the manifests instead of installing them' },
       { name: 'chart', type: 'string', help: 'the chart directory (default: the one in this checkout)' },
     ],
@@ -189,7 +216,9 @@ export const commands: readonly CommandSpec[] = [
     words: [['push'], ['artifact']],
     usage: 'fluxion push artifact oci://<registry>/<repository>:<tag> --path <dir> [--source url] [--revision rev]',
     summary: "a directory as an OCI artifact in Flux's format, for an OCIRepository to consume",
-    examples: ['fluxion push artifact oci://ghcr.io/org/manifests:v1 --path ./deploy --source https://github.com/org/repo --revision main@sha1:abc'],
+    examples: [
+      'fluxion push artifact oci://ghcr.io/org/manifests:v1 --path ./deploy --source https://github.com/org/repo --revision main@sha1:abc',
+    ],
     flags: [
       { name: 'path', short: 'f', type: 'string', help: 'the directory to push' },
       { name: 'reproducible', type: 'boolean', help: 'a fixed created time, so equal content gives an equal digest' },

@@ -14,10 +14,17 @@ export async function complete(words: readonly string[]): Promise<string[]> {
   if (!found.spec) return [...new Set(commands.map((spec) => (spec.words[0] ?? [''])[0] as string))];
   const spec = found.spec;
   if (current.startsWith('-')) return flagsOf(spec).map((flag) => `--${flag.name}`);
-  const previousFlag = flagsOf(spec).find((flag) => before[before.length - 1] === `--${flag.name}` || before[before.length - 1] === `-${flag.short}`);
+  const previousFlag = flagsOf(spec).find(
+    (flag) => before[before.length - 1] === `--${flag.name}` || before[before.length - 1] === `-${flag.short}`,
+  );
   if (previousFlag?.choices) return [...previousFlag.choices];
   const command = (spec.words[0] ?? [''])[0] as string;
-  if (!kindCommands.has(command) && command !== 'tree' && !(spec.words.length > 1 && ['build', 'diff'].includes(command))) return [];
+  if (
+    !kindCommands.has(command) &&
+    command !== 'tree' &&
+    !(spec.words.length > 1 && ['build', 'diff'].includes(command))
+  )
+    return [];
   let parsed;
   try {
     parsed = parseArgs(found.rest, flagsOf(spec));
@@ -32,7 +39,10 @@ export async function complete(words: readonly string[]): Promise<string[]> {
       return await objectNames(parsed.flags, selection.kinds[0]?.kind ?? '');
     } catch {
       const typedSoFar = parsed.positionals.join(' ');
-      return allKindWords(command === 'get').filter((phrase) => phrase.startsWith(typedSoFar)).map((phrase) => phrase.split(' ')[parsed.positionals.length] ?? '').filter(Boolean);
+      return allKindWords(command === 'get')
+        .filter((phrase) => phrase.startsWith(typedSoFar))
+        .map((phrase) => phrase.split(' ')[parsed.positionals.length] ?? '')
+        .filter(Boolean);
     }
   }
   return objectNames(parsed.flags, 'Kustomization');
@@ -46,7 +56,10 @@ async function objectNames(flags: Record<string, unknown>, kindName: string): Pr
     const { findKindByName } = await import('./flux-kinds.ts');
     const cluster = connectCluster({ ...(flags as Record<string, string>), 'request-timeout': '2' });
     const kind = (await discoverInstalledKinds(cluster.client.transport)).require(findKindByName(kindName)!);
-    const { items } = await cluster.client.list({ group: kind.group, version: kind.version, kind: kind.kind }, { namespace: cluster.namespace });
+    const { items } = await cluster.client.list(
+      { group: kind.group, version: kind.version, kind: kind.kind },
+      { namespace: cluster.namespace },
+    );
     return items.map((item) => item.metadata?.name ?? '').filter(Boolean);
   } catch {
     return [];

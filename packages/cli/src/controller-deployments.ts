@@ -24,19 +24,30 @@ export interface ControllerDeployment {
 
 interface Deployment {
   metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
-  spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> }; template?: { spec?: { containers?: Array<{ image?: string }> } } };
+  spec?: {
+    replicas?: number;
+    selector?: { matchLabels?: Record<string, string> };
+    template?: { spec?: { containers?: Array<{ image?: string }> } };
+  };
   status?: { readyReplicas?: number; updatedReplicas?: number; replicas?: number; observedGeneration?: number };
 }
 
 /** One list of Deployments (in `namespace`, or everywhere) matched by name or app.kubernetes.io/component. */
-export async function findControllerDeployments(client: KubeClient, namespace: string | undefined): Promise<ControllerDeployment[]> {
+export async function findControllerDeployments(
+  client: KubeClient,
+  namespace: string | undefined,
+): Promise<ControllerDeployment[]> {
   const { items } = await client.list<Deployment>({ group: 'apps', version: 'v1', kind: 'Deployment' }, { namespace });
   const found: ControllerDeployment[] = [];
   for (const deployment of items) {
     const name = deployment.metadata?.name ?? '';
     const labels = deployment.metadata?.labels ?? {};
     const controller = controllerNames.find(
-      (candidate) => name === candidate || name.endsWith(`-${candidate}`) || labels['app.kubernetes.io/component'] === candidate || labels['app'] === candidate,
+      (candidate) =>
+        name === candidate ||
+        name.endsWith(`-${candidate}`) ||
+        labels['app.kubernetes.io/component'] === candidate ||
+        labels['app'] === candidate,
     );
     if (!controller) continue;
     const wanted = deployment.spec?.replicas ?? 1;

@@ -14,7 +14,10 @@ export async function exportOrApply(context: CommandContext, object: FluxObject)
   const kind = (await context.installedKinds()).require(findKindByName(object.kind ?? '')!);
   const name = object.metadata?.name ?? '';
   const namespace = object.metadata?.namespace ?? cluster.namespace;
-  await cluster.client.apply({ ...object, metadata: { ...object.metadata, name } }, { fieldManager: 'fluxion', force: true });
+  await cluster.client.apply(
+    { ...object, metadata: { ...object.metadata, name } },
+    { fieldManager: 'fluxion', force: true },
+  );
   context.terminal.err(`✚ ${kind.kind} ${namespace}/${name} applied\n`);
   return awaitOutcome(context, kind, name, namespace, undefined);
 }

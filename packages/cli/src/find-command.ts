@@ -13,7 +13,9 @@ export interface FoundCommand {
 }
 
 const valueFlags = new Set(
-  [...clusterFlags, helpFlag].filter((flag) => flag.type !== 'boolean').flatMap((flag) => [`--${flag.name}`, ...(flag.short ? [`-${flag.short}`] : [])]),
+  [...clusterFlags, helpFlag]
+    .filter((flag) => flag.type !== 'boolean')
+    .flatMap((flag) => [`--${flag.name}`, ...(flag.short ? [`-${flag.short}`] : [])]),
 );
 
 export function findCommand(argv: readonly string[]): FoundCommand {
@@ -33,7 +35,10 @@ export function findCommand(argv: readonly string[]): FoundCommand {
   for (const spec of commands) {
     const length = spec.words.length;
     if (length > words.length) continue;
-    if (spec.words.every((spellings, position) => spellings.includes(words[position] as string)) && (!best || length > best.length)) {
+    if (
+      spec.words.every((spellings, position) => spellings.includes(words[position] as string)) &&
+      (!best || length > best.length)
+    ) {
       best = { spec, length };
     }
   }

@@ -158,16 +158,25 @@ export function selectKinds(words: readonly string[], allowGroups: boolean): Kin
   const matches = (candidate: readonly string[]): boolean => candidate.every((word, index) => lower[index] === word);
   if (allowGroups) {
     for (const group of kindGroups) {
-      if (matches(group.words)) return { kinds: fluxKinds.filter(group.kinds), rest: words.slice(group.words.length), many: true };
+      if (matches(group.words))
+        return { kinds: fluxKinds.filter(group.kinds), rest: words.slice(group.words.length), many: true };
     }
   }
   // longest phrase first, so `source git` wins over `source`
-  const phrases = fluxKinds.flatMap((kind) => kind.words.map((phrase) => ({ kind, phrase }))).sort((a, b) => b.phrase.length - a.phrase.length);
+  const phrases = fluxKinds
+    .flatMap((kind) => kind.words.map((phrase) => ({ kind, phrase })))
+    .sort((a, b) => b.phrase.length - a.phrase.length);
   const found = phrases.find(({ phrase }) => matches(phrase));
   if (found) return { kinds: [found.kind], rest: words.slice(found.phrase.length), many: false };
-  const typed = lower[0] === 'source' || lower[0] === 'sources' || lower[0] === 'image' || lower[0] === 'images' ? lower.slice(0, 2).join(' ') : (lower[0] ?? '');
+  const typed =
+    lower[0] === 'source' || lower[0] === 'sources' || lower[0] === 'image' || lower[0] === 'images'
+      ? lower.slice(0, 2).join(' ')
+      : (lower[0] ?? '');
   const canonical = [...(allowGroups ? ['all', 'sources all', 'images all'] : []), ...fluxKinds.map(canonicalName)];
-  throw new UsageError(`unknown kind "${typed}"${didYouMean(typed, allKindWords(allowGroups))}`, `kinds: ${canonical.join(', ')} (and their plurals)`);
+  throw new UsageError(
+    `unknown kind "${typed}"${didYouMean(typed, allKindWords(allowGroups))}`,
+    `kinds: ${canonical.join(', ')} (and their plurals)`,
+  );
 }
 
 export function allKindWords(allowGroups: boolean): string[] {

@@ -36,7 +36,9 @@ export class InstalledKinds {
 
   /** Of `kinds`, those served; none at all is an error that names the controllers to install. */
   filter(kinds: readonly FluxKind[]): ServedKind[] {
-    const served = kinds.map((kind) => this.served.get(kind.kind)).filter((kind): kind is ServedKind => kind !== undefined);
+    const served = kinds
+      .map((kind) => this.served.get(kind.kind))
+      .filter((kind): kind is ServedKind => kind !== undefined);
     if (served.length === 0) throw new FailedError(missingMessage(kinds));
     return served;
   }
@@ -52,7 +54,10 @@ export function missingMessage(kinds: readonly FluxKind[]): string {
   const crds = kinds.map((kind) => `${kind.plural}.${kind.group}`);
   const controllers = [...new Set(kinds.map((kind) => kind.controller))];
   const components = [...new Set(kinds.map((kind) => kind.component))];
-  const what = kinds.length === 1 ? `${kinds[0]?.kind} (${canonicalName(kinds[0] as FluxKind)})` : kinds.map((kind) => kind.kind).join(', ');
+  const what =
+    kinds.length === 1
+      ? `${kinds[0]?.kind} (${canonicalName(kinds[0] as FluxKind)})`
+      : kinds.map((kind) => kind.kind).join(', ');
   return (
     `${what}: the cluster does not serve ${crds.length === 1 ? 'this kind' : 'these kinds'}; ` +
     `CRD ${crds.join(', ')} not installed, so ${controllers.join(' and ')} ${controllers.length === 1 ? 'is' : 'are'} not installed ` +
@@ -69,10 +74,16 @@ export async function discoverInstalledKinds(transport: KubeClient['transport'])
     groups.flatMap((group) => {
       // preferred first, so a kind served in several versions gets the preferred one
       const preferred = group.preferredVersion?.version;
-      const versions = [...group.versions.filter((v) => v.version === preferred), ...group.versions.filter((v) => v.version !== preferred)];
+      const versions = [
+        ...group.versions.filter((v) => v.version === preferred),
+        ...group.versions.filter((v) => v.version !== preferred),
+      ];
       return versions.map(async ({ version }, order) => {
         try {
-          const list = await transport.requestJson<ApiResourceList>({ method: 'GET', path: `/apis/${group.name}/${version}` });
+          const list = await transport.requestJson<ApiResourceList>({
+            method: 'GET',
+            path: `/apis/${group.name}/${version}`,
+          });
           return { group: group.name, version, order, list };
         } catch (error) {
           if (isNotFound(error)) return undefined;
@@ -87,7 +98,12 @@ export async function discoverInstalledKinds(transport: KubeClient['transport'])
       if (resource.name.includes('/')) continue;
       const kind = fluxKinds.find((candidate) => candidate.kind === resource.kind && candidate.group === entry.group);
       if (!kind || served.has(kind.kind)) continue;
-      served.set(kind.kind, { ...kind, version: entry.version, apiVersion: `${entry.group}/${entry.version}`, namespaced: resource.namespaced });
+      served.set(kind.kind, {
+        ...kind,
+        version: entry.version,
+        apiVersion: `${entry.group}/${entry.version}`,
+        namespaced: resource.namespaced,
+      });
     }
   }
   return new InstalledKinds(served);

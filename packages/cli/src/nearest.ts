@@ -17,7 +17,10 @@ export function editDistance(a: string, b: string): number {
 export function nearestNames(typed: string, candidates: Iterable<string>, limit = 3): string[] {
   const threshold = Math.max(2, Math.floor(typed.length / 3));
   return [...new Set(candidates)]
-    .map((name) => ({ name, distance: name.startsWith(typed) || typed.startsWith(name) ? 1 : editDistance(typed, name) }))
+    .map((name) => ({
+      name,
+      distance: name.startsWith(typed) || typed.startsWith(name) ? 1 : editDistance(typed, name),
+    }))
     .filter((entry) => entry.distance <= threshold)
     .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
     .slice(0, limit)

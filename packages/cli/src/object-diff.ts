@@ -42,5 +42,8 @@ export function objectYaml(object: Json | undefined): string {
 
 export function diffObjects(live: Json | undefined, applied: Json, subject: string): string {
   const masked = maskSecrets(live ? comparable(live) : undefined, comparable(applied));
-  return unifiedDiff(objectYaml(masked.before), objectYaml(masked.after), { before: `live ${subject}`, after: `merged ${subject}` });
+  return unifiedDiff(objectYaml(masked.before), objectYaml(masked.after), {
+    before: `live ${subject}`,
+    after: `merged ${subject}`,
+  });
 }

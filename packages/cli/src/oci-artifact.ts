@@ -14,18 +14,35 @@ const maxArchiveBytes = 512 * 1024 * 1024;
 export const fluxConfigMediaType = 'application/vnd.cncf.flux.config.v1+json';
 export const fluxContentMediaType = 'application/vnd.cncf.flux.content.v1.tar+gzip';
 export const ociManifestMediaType = 'application/vnd.oci.image.manifest.v1+json';
-const tarGzipLayerTypes = [fluxContentMediaType, 'application/vnd.oci.image.layer.v1.tar+gzip', 'application/vnd.docker.image.rootfs.diff.tar.gzip'];
+const tarGzipLayerTypes = [
+  fluxContentMediaType,
+  'application/vnd.oci.image.layer.v1.tar+gzip',
+  'application/vnd.docker.image.rootfs.diff.tar.gzip',
+];
 
 /** Equal content gives equal bytes: sorted names, owner 0, mtime 0, and gzip without a timestamp. */
 export async function reproducibleTarGz(dir: string, ignore: readonly string[]): Promise<Buffer> {
-  const args = ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--format=gnu', '--exclude-vcs'];
+  const args = [
+    '--sort=name',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--mtime=@0',
+    '--format=gnu',
+    '--exclude-vcs',
+  ];
   for (const pattern of ignore) args.push(`--exclude=${pattern}`);
   try {
-    const { stdout } = await exec('tar', [...args, '-C', dir, '-cf', '-', '.'], { encoding: 'buffer', maxBuffer: maxArchiveBytes });
+    const { stdout } = await exec('tar', [...args, '-C', dir, '-cf', '-', '.'], {
+      encoding: 'buffer',
+      maxBuffer: maxArchiveBytes,
+    });
     return gzipSync(stdout, { level: 9 });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-      throw new UsageError(`--path ${dir} holds more than ${maxArchiveBytes / 1024 / 1024} MiB; push the manifests directory, or leave files out with --ignore-paths`);
+      throw new UsageError(
+        `--path ${dir} holds more than ${maxArchiveBytes / 1024 / 1024} MiB; push the manifests directory, or leave files out with --ignore-paths`,
+      );
     }
     const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim();
     throw new UsageError(`cannot archive --path ${dir}: ${stderr}`);
@@ -52,8 +69,13 @@ export interface Descriptor {
 
 /** Flux's content layer, else the first tar+gzip layer (a plain image works too). */
 export function contentLayer(layers: readonly Descriptor[], reference: string): Descriptor {
-  const layer = layers.find((candidate) => candidate.mediaType === fluxContentMediaType) ?? layers.find((candidate) => tarGzipLayerTypes.includes(candidate.mediaType));
-  if (!layer) throw new UsageError(`${reference}: no tar+gzip layer (media types: ${layers.map((candidate) => candidate.mediaType).join(', ') || 'none'})`);
+  const layer =
+    layers.find((candidate) => candidate.mediaType === fluxContentMediaType) ??
+    layers.find((candidate) => tarGzipLayerTypes.includes(candidate.mediaType));
+  if (!layer)
+    throw new UsageError(
+      `${reference}: no tar+gzip layer (media types: ${layers.map((candidate) => candidate.mediaType).join(', ') || 'none'})`,
+    );
   return layer;
 }
 
@@ -66,5 +88,10 @@ export function registryClientFor(registry: string, flags: Record<string, FlagVa
     if (colon <= 0) throw new UsageError('--creds: expected <username>:<password>');
     credentials = { username: creds.slice(0, colon), password: creds.slice(colon + 1) };
   }
-  return new RegistryClient({ registry, insecure: booleanFlag(flags, 'insecure-registry'), userAgent: 'fluxion-cli', ...(credentials ? { credentials } : {}) });
+  return new RegistryClient({
+    registry,
+    insecure: booleanFlag(flags, 'insecure-registry'),
+    userAgent: 'fluxion-cli',
+    ...(credentials ? { credentials } : {}),
+  });
 }

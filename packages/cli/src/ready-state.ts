@@ -35,7 +35,8 @@ export function readyView(object: FluxObject): ReadyView {
   const ready = conditionOf(object, 'Ready');
   const observedGeneration = object.status?.['observedGeneration'];
   const generation = object.metadata?.generation;
-  const stale = typeof generation === 'number' && (typeof observedGeneration !== 'number' || observedGeneration < generation);
+  const stale =
+    typeof generation === 'number' && (typeof observedGeneration !== 'number' || observedGeneration < generation);
   return {
     ready: ready?.status === 'True' || ready?.status === 'False' ? ready.status : 'Unknown',
     reason: ready?.reason ?? '',

@@ -13,7 +13,12 @@ import { startSpinner, type Terminal } from './terminal.ts';
 export const requestedAtAnnotation = 'reconcile.fluxcd.io/requestedAt';
 
 /** Sets the annotation to now (RFC 3339 with nanoseconds, as Flux writes it) and returns the value written. */
-export async function requestReconcile(cluster: Cluster, kind: ServedKind, name: string, namespace: string): Promise<string> {
+export async function requestReconcile(
+  cluster: Cluster,
+  kind: ServedKind,
+  name: string,
+  namespace: string,
+): Promise<string> {
   const requestedAt = new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
   await cluster.client.patch(
     { apiVersion: kind.apiVersion, kind: kind.kind, name, namespace },
@@ -52,9 +57,12 @@ export async function waitForReconcile(
       const generation = last.metadata?.generation ?? 0;
       const observed = typeof status['observedGeneration'] === 'number' ? status['observedGeneration'] : -1;
       const ready = conditionOf(last, 'Ready');
-      const settled = ready !== undefined && ready.status !== 'Unknown' && (ready.observedGeneration ?? observed) >= generation;
+      const settled =
+        ready !== undefined && ready.status !== 'Unknown' && (ready.observedGeneration ?? observed) >= generation;
       if (handled && observed >= generation && settled) return { object: last, ready: ready.status === 'True' };
-      spinner.update(`waiting for ${label}: ${ready ? describeCondition(ready) : 'not yet picked up by its controller'}`);
+      spinner.update(
+        `waiting for ${label}: ${ready ? describeCondition(ready) : 'not yet picked up by its controller'}`,
+      );
       await sleep(300, options.signal);
     }
   } finally {
@@ -66,7 +74,13 @@ export async function waitForReconcile(
 }
 
 /** Waits for the reconcile (up to --timeout), prints its outcome (stdout if ready, stderr if not), returns the exit code. */
-export async function awaitOutcome(context: CommandContext, kind: ServedKind, name: string, namespace: string, requestedAt: string | undefined): Promise<number> {
+export async function awaitOutcome(
+  context: CommandContext,
+  kind: ServedKind,
+  name: string,
+  namespace: string,
+  requestedAt: string | undefined,
+): Promise<number> {
   const outcome = await waitForReconcile(context.cluster(), kind, name, namespace, {
     requestedAt,
     timeoutMs: parseDurationFlag('timeout', stringFlag(context.flags, 'timeout') ?? '5m'),
@@ -83,9 +97,15 @@ export async function awaitOutcome(context: CommandContext, kind: ServedKind, na
 export function outcomeLine(kind: ServedKind, outcome: WaitOutcome, terminal: Terminal): string {
   const object = outcome.object;
   const label = `${kind.kind} ${object.metadata?.namespace}/${object.metadata?.name}`;
-  if (!outcome.ready) return `${terminal.red('✗')} ${label} failed: ${describeCondition(conditionOf(object, 'Ready'))}\n`;
+  if (!outcome.ready)
+    return `${terminal.red('✗')} ${label} failed: ${describeCondition(conditionOf(object, 'Ready'))}\n`;
   const revision = revisionOf(object);
-  const verb = kind.kind === 'Kustomization' ? 'applied revision' : kind.controller === 'source-controller' ? 'fetched revision' : 'revision';
+  const verb =
+    kind.kind === 'Kustomization'
+      ? 'applied revision'
+      : kind.controller === 'source-controller'
+        ? 'fetched revision'
+        : 'revision';
   return `${terminal.green('✔')} ${label} reconciled${revision ? `: ${verb} ${revision}` : ''}\n`;
 }
 

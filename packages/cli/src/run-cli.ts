@@ -28,10 +28,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (found.typed === undefined || found.typed === 'help' || argv.includes('--help') || argv.includes('-h')) {
       const topic = found.typed === 'help' ? findCommand(argv.slice(argv.indexOf('help') + 1)).spec : undefined;
       terminal.out(topic ? commandHelp(topic) : rootHelp());
-      return found.typed === undefined && !argv.includes('--help') && !argv.includes('-h') ? ExitCode.Error : ExitCode.Ok;
+      return found.typed === undefined && !argv.includes('--help') && !argv.includes('-h')
+        ? ExitCode.Error
+        : ExitCode.Ok;
     }
     const names = commands.map((spec) => spec.words.map((spellings) => spellings[0]).join(' '));
-    terminal.err(`Error: unknown command "${found.typed}"${didYouMean(found.typed, names)}\nRun 'fluxion --help' for the commands.\n`);
+    terminal.err(
+      `Error: unknown command "${found.typed}"${didYouMean(found.typed, names)}\nRun 'fluxion --help' for the commands.\n`,
+    );
     return ExitCode.Error;
   }
   const spec = found.spec;
@@ -64,7 +68,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         return cluster;
       },
       installedKinds: () => {
-        kinds ??= import('./installed-kinds.ts').then(({ discoverInstalledKinds }) => discoverInstalledKinds(context.cluster().client.transport));
+        kinds ??= import('./installed-kinds.ts').then(({ discoverInstalledKinds }) =>
+          discoverInstalledKinds(context.cluster().client.transport),
+        );
         return kinds;
       },
     };
@@ -73,7 +79,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (caught) {
     const error = cluster ? cluster.explain(caught) : caught;
     if (error instanceof UsageError) {
-      terminal.err(`Error: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}Run 'fluxion ${spec.words.map((w) => w[0]).join(' ')} --help' for usage.\n`);
+      terminal.err(
+        `Error: ${error.message}\n${error.hint ? `${error.hint}\n` : ''}Run 'fluxion ${spec.words.map((w) => w[0]).join(' ')} --help' for usage.\n`,
+      );
       return error.exitCode;
     }
     if (error instanceof CliError) {

@@ -20,6 +20,8 @@ export async function selectObjects(context: CommandContext, verb: string): Prom
   if (!all && selection.rest.length === 0) throw new UsageError(`name the ${kind.kind} to ${verb}, or give --all`);
   const namespace = cluster.allNamespaces ? undefined : cluster.namespace;
   if (all) return { kind, objects: await listKind(cluster, kind, namespace) };
-  const objects = await Promise.all(selection.rest.map((name) => getFluxObject(cluster, kind, name, cluster.namespace)));
+  const objects = await Promise.all(
+    selection.rest.map((name) => getFluxObject(cluster, kind, name, cluster.namespace)),
+  );
   return { kind, objects };
 }

@@ -15,7 +15,10 @@ export interface Terminal {
 
 export function processTerminal(): Terminal {
   const colour = process.stdout.isTTY === true && !process.env['NO_COLOR'] && process.env['TERM'] !== 'dumb';
-  const paint = (code: string) => (text: string): string => (colour ? `\u001b[${code}m${text}\u001b[0m` : text);
+  const paint =
+    (code: string) =>
+    (text: string): string =>
+      colour ? `\u001b[${code}m${text}\u001b[0m` : text;
   return {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),

@@ -15,6 +15,8 @@ describe('unifiedDiff', () => {
   });
 
   it('shows a new object as all additions', () => {
-    expect(unifiedDiff('', 'a\nb\n', { before: 'live', after: 'merged' })).toBe('--- live\n+++ merged\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+    expect(unifiedDiff('', 'a\nb\n', { before: 'live', after: 'merged' })).toBe(
+      '--- live\n+++ merged\n@@ -0,0 +1,2 @@\n+a\n+b\n',
+    );
   });
 });

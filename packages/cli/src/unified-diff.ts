@@ -9,7 +9,8 @@ function edits(before: string[], after: string[]): Edit[] {
   const lengths: Uint32Array[] = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lengths[i]![j] = before[i] === after[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+      lengths[i]![j] =
+        before[i] === after[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
     }
   }
   const result: Edit[] = [];
@@ -30,7 +31,12 @@ function edits(before: string[], after: string[]): Edit[] {
 }
 
 /** `---`/`+++` headers and `@@` hunks; empty when the texts are equal. */
-export function unifiedDiff(before: string, after: string, labels: { before: string; after: string }, context = 3): string {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  labels: { before: string; after: string },
+  context = 3,
+): string {
   const a = before === '' ? [] : before.replace(/\n$/, '').split('\n');
   const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
   const all = edits(a, b);
@@ -53,7 +59,9 @@ export function unifiedDiff(before: string, after: string, labels: { before: str
     const afterStart = all.slice(0, start).filter((edit) => edit.op !== '-').length;
     const beforeCount = hunk.filter((edit) => edit.op !== '+').length;
     const afterCount = hunk.filter((edit) => edit.op !== '-').length;
-    out.push(`@@ -${beforeStart + (beforeCount ? 1 : 0)},${beforeCount} +${afterStart + (afterCount ? 1 : 0)},${afterCount} @@`);
+    out.push(
+      `@@ -${beforeStart + (beforeCount ? 1 : 0)},${beforeCount} +${afterStart + (afterCount ? 1 : 0)},${afterCount} @@`,
+    );
     for (const edit of hunk) out.push(`${edit.op}${edit.line}`);
     index = stop;
   }

@@ -39,13 +39,19 @@ afterAll(async () => {
 });
 
 describe('build ks', () => {
-  it('builds the artifact with the Kustomization\'s substitutions and ownership labels', async () => {
+  it("builds the artifact with the Kustomization's substitutions and ownership labels", async () => {
     const result = await fluxion('build', 'ks', 'app', '-n', ns);
     expect(result.code, result.stderr).toBe(0);
-    const objects = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as { kind: string; metadata: { labels: Record<string, string> }; data?: Record<string, string> });
+    const objects = parseAllDocuments(result.stdout).map(
+      (doc) =>
+        doc.toJS() as { kind: string; metadata: { labels: Record<string, string> }; data?: Record<string, string> },
+    );
     const config = objects.find((object) => object.kind === 'ConfigMap');
     expect(config?.data).toEqual({ greeting: 'hello', region: 'eu-west-1' });
-    expect(config?.metadata.labels).toMatchObject({ 'kustomize.toolkit.fluxcd.io/name': 'app', 'kustomize.toolkit.fluxcd.io/namespace': ns });
+    expect(config?.metadata.labels).toMatchObject({
+      'kustomize.toolkit.fluxcd.io/name': 'app',
+      'kustomize.toolkit.fluxcd.io/namespace': ns,
+    });
   });
 });
 
@@ -79,7 +85,7 @@ describe('diff ks', () => {
     expect(missing.stderr).toContain(`cannot fetch no-such-branch from ${fixture.git.urlOf('app')}`);
   });
 
-  it('--revision authenticates with the GitRepository\'s secretRef, without showing the password', async () => {
+  it("--revision authenticates with the GitRepository's secretRef, without showing the password", async () => {
     const privateGit = await startGitHttpServer({ auth: { username: 'fleet', password: 'pa55-word' } });
     try {
       privateGit.repositories.create('private');
@@ -88,8 +94,21 @@ describe('diff ks', () => {
       const stringData = { username: 'fleet', password: 'pa55-word' };
       await fixture.apply(
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-auth', namespace: ns }, stringData },
-        { ...(gitRepository(ns, 'private', privateGit.urlOf('private')) as { spec: object }), spec: { interval: '10m', url: privateGit.urlOf('private'), ref: { branch: 'main' }, secretRef: { name: 'git-auth' }, suspend: true } } as never,
-        kustomization(ns, 'private', { sourceRef: { kind: 'GitRepository', name: 'private' }, namePrefix: 'private-', suspend: true }),
+        {
+          ...(gitRepository(ns, 'private', privateGit.urlOf('private')) as { spec: object }),
+          spec: {
+            interval: '10m',
+            url: privateGit.urlOf('private'),
+            ref: { branch: 'main' },
+            secretRef: { name: 'git-auth' },
+            suspend: true,
+          },
+        } as never,
+        kustomization(ns, 'private', {
+          sourceRef: { kind: 'GitRepository', name: 'private' },
+          namePrefix: 'private-',
+          suspend: true,
+        }),
       );
       const result = await fluxion('diff', 'ks', 'private', '-n', ns, '--revision', 'review');
       expect(result.stderr).toMatch(/review@sha1:[0-9a-f]{40}/);
@@ -103,7 +122,10 @@ describe('diff ks', () => {
 
   it('shows what pruning would delete when a file is removed', async () => {
     const dir = localCopy('hello');
-    writeFileSync(join(dir, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [config.yaml]\n');
+    writeFileSync(
+      join(dir, 'kustomization.yaml'),
+      'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [config.yaml]\n',
+    );
     const result = await fluxion('diff', 'ks', 'app', '-n', ns, '--path', dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain(`► Secret/${ns}/app-secret deleted`);
@@ -111,12 +133,30 @@ describe('diff ks', () => {
 });
 
 describe('logs', () => {
-  it('filters the controllers\' logs to one object', async () => {
+  it("filters the controllers' logs to one object", async () => {
     await pollUntil('kustomize-controller logged about app', async () => {
-      const result = await fluxion('logs', '--kind', 'Kustomization', '--name', 'app', '-n', ns, ...controllers.logFiles.flatMap((file) => ['--log-file', file]));
+      const result = await fluxion(
+        'logs',
+        '--kind',
+        'Kustomization',
+        '--name',
+        'app',
+        '-n',
+        ns,
+        ...controllers.logFiles.flatMap((file) => ['--log-file', file]),
+      );
       return result.stdout.includes(`Kustomization/${ns}/app`) ? result : undefined;
     });
-    const result = await fluxion('logs', '--kind', 'Kustomization', '--name', 'app', '-n', ns, ...controllers.logFiles.flatMap((file) => ['--log-file', file]));
+    const result = await fluxion(
+      'logs',
+      '--kind',
+      'Kustomization',
+      '--name',
+      'app',
+      '-n',
+      ns,
+      ...controllers.logFiles.flatMap((file) => ['--log-file', file]),
+    );
     const lines = result.stdout.trim().split('\n');
     expect(lines.every((line) => line.includes(`Kustomization/${ns}/app `))).toBe(true);
     expect(result.stdout).toMatch(/Reconciliation finished/);
@@ -127,7 +167,9 @@ describe('install', () => {
   it('--export renders the chart with only the chosen controllers', async () => {
     const result = await fluxion('install', '--components', 'source', '--export', '-n', 'fluxion-system');
     expect(result.code, result.stderr).toBe(0);
-    const kinds = parseAllDocuments(result.stdout).map((doc) => doc.toJS() as { kind?: string; metadata?: { name?: string } } | null);
+    const kinds = parseAllDocuments(result.stdout).map(
+      (doc) => doc.toJS() as { kind?: string; metadata?: { name?: string } } | null,
+    );
     const deployments = kinds.filter((object) => object?.kind === 'Deployment').map((object) => object?.metadata?.name);
     expect(deployments).toEqual(['source-controller']);
     const unknown = await fluxion('install', '--components', 'sorce', '--export');
@@ -141,6 +183,9 @@ describe('completion', () => {
     expect(script.stdout).toContain('complete -o default -F _fluxion fluxion');
     expect((await fluxion('__complete', 'rec')).stdout.split('\n')).toContain('reconcile');
     expect((await fluxion('__complete', 'get', 'source', '')).stdout.split('\n')).toContain('git');
-    expect((await fluxion('__complete', 'reconcile', 'ks', '-n', ns, '')).stdout.trim().split('\n')).toEqual(['app', 'private']);
+    expect((await fluxion('__complete', 'reconcile', 'ks', '-n', ns, '')).stdout.trim().split('\n')).toEqual([
+      'app',
+      'private',
+    ]);
   });
 });

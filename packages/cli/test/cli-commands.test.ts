@@ -16,16 +16,23 @@ let ns: string;
 const fluxion = (...args: string[]) => runFluxion(args, { kubeconfig: fixture.env.kubeconfigPath });
 
 async function readyKustomization(name: string, revision: string): Promise<void> {
-  await pollUntil(`Kustomization ${name} Ready at ${revision.slice(0, 7)}`, async () => {
-    const ks = await fixture.client.get<{ metadata: object; status?: { lastAppliedRevision?: string; conditions?: Array<{ type: string; status: string }> } }>({
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      name,
-      namespace: ns,
-    });
-    const ready = ks.status?.conditions?.find((condition) => condition.type === 'Ready');
-    return ready?.status === 'True' && ks.status?.lastAppliedRevision === `main@sha1:${revision}` ? true : undefined;
-  }, 90_000);
+  await pollUntil(
+    `Kustomization ${name} Ready at ${revision.slice(0, 7)}`,
+    async () => {
+      const ks = await fixture.client.get<{
+        metadata: object;
+        status?: { lastAppliedRevision?: string; conditions?: Array<{ type: string; status: string }> };
+      }>({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        name,
+        namespace: ns,
+      });
+      const ready = ks.status?.conditions?.find((condition) => condition.type === 'Ready');
+      return ready?.status === 'True' && ks.status?.lastAppliedRevision === `main@sha1:${revision}` ? true : undefined;
+    },
+    90_000,
+  );
 }
 
 beforeAll(async () => {
@@ -51,7 +58,18 @@ describe('version and help', () => {
   });
 
   it('answers --help for every command with its usage and flags, exit 0', async () => {
-    for (const command of ['get', 'reconcile', 'suspend', 'resume', 'status', 'events', 'tree', 'export', 'check', 'create source git']) {
+    for (const command of [
+      'get',
+      'reconcile',
+      'suspend',
+      'resume',
+      'status',
+      'events',
+      'tree',
+      'export',
+      'check',
+      'create source git',
+    ]) {
       const result = await fluxion(...command.split(' '), '--help');
       expect(result.code, command).toBe(0);
       expect(result.stdout, command).toContain(`Usage: fluxion ${command}`);
@@ -60,8 +78,14 @@ describe('version and help', () => {
   });
 
   it('refuses an unknown command or flag with exit code 2 and a suggestion', async () => {
-    expect(await fluxion('gte', 'ks')).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "gte"; did you mean "get"?') });
-    expect(await fluxion('get', 'ks', '--namespce', 'x')).toMatchObject({ code: 2, stderr: expect.stringContaining('did you mean "namespace"') });
+    expect(await fluxion('gte', 'ks')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command "gte"; did you mean "get"?'),
+    });
+    expect(await fluxion('get', 'ks', '--namespce', 'x')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('did you mean "namespace"'),
+    });
   });
 });
 
@@ -71,14 +95,22 @@ describe('get', () => {
     expect(result.code).toBe(0);
     const [header, row] = result.stdout.trim().split('\n');
     expect(header).toMatch(/^NAME\s+REVISION\s+SUSPENDED\s+READY\s+MESSAGE$/);
-    expect(row).toMatch(new RegExp(`^app\\s+main@sha1:${fixture.head}\\s+False\\s+True\\s+Applied revision: main@sha1:${fixture.head}`));
+    expect(row).toMatch(
+      new RegExp(`^app\\s+main@sha1:${fixture.head}\\s+False\\s+True\\s+Applied revision: main@sha1:${fixture.head}`),
+    );
   });
 
   it('gives JSON and YAML lists that scripts can read', async () => {
-    const json = JSON.parse((await fluxion('get', 'source', 'git', '-n', ns, '-o', 'json')).stdout) as { kind: string; items: Array<{ metadata: { name: string } }> };
+    const json = JSON.parse((await fluxion('get', 'source', 'git', '-n', ns, '-o', 'json')).stdout) as {
+      kind: string;
+      items: Array<{ metadata: { name: string } }>;
+    };
     expect(json.kind).toBe('List');
     expect(json.items.map((item) => item.metadata.name)).toEqual(['app']);
-    const single = parse((await fluxion('get', 'ks', 'app', '-n', ns, '-o', 'yaml')).stdout) as { kind: string; spec: { path: string } };
+    const single = parse((await fluxion('get', 'ks', 'app', '-n', ns, '-o', 'yaml')).stdout) as {
+      kind: string;
+      spec: { path: string };
+    };
     expect(single).toMatchObject({ kind: 'Kustomization', spec: { path: './deploy' } });
   });
 
@@ -99,14 +131,18 @@ describe('get', () => {
     expect(kind).toMatchObject({ code: 2, stderr: expect.stringContaining('did you mean "kustomizations"') });
     const crd = await fluxion('get', 'hr', '-A');
     expect(crd.code).toBe(1);
-    expect(crd.stderr).toContain('CRD helmreleases.helm.toolkit.fluxcd.io not installed, so helm-controller is not installed');
+    expect(crd.stderr).toContain(
+      'CRD helmreleases.helm.toolkit.fluxcd.io not installed, so helm-controller is not installed',
+    );
   });
 
   it('--watch prints the table, then a row when an object changes', async () => {
     const watch = startFluxion(['get', 'ks', '-n', ns, '--watch'], { kubeconfig: fixture.env.kubeconfigPath });
     await pollUntil('watch prints app', async () => (/^app\s/m.test(watch.output()) ? true : undefined));
     expect((await fluxion('suspend', 'ks', 'app', '-n', ns)).code).toBe(0);
-    await pollUntil('watch prints app suspended', async () => (/^app\s+\S+\s+True\s/m.test(watch.output()) ? true : undefined));
+    await pollUntil('watch prints app suspended', async () =>
+      /^app\s+\S+\s+True\s/m.test(watch.output()) ? true : undefined,
+    );
     const ended = await watch.interrupt();
     expect(ended.stdout.split('\n')[0]).toMatch(/^NAME\s+REVISION/);
     expect((await fluxion('resume', 'ks', 'app', '-n', ns)).code).toBe(0);
@@ -126,14 +162,21 @@ describe('reconcile, suspend, resume', () => {
   it('suspend sets spec.suspend, reconcile then refuses, resume reconciles again', async () => {
     const suspended = await fluxion('suspend', 'ks', 'app', '-n', ns);
     expect(suspended).toMatchObject({ code: 0, stdout: `✔ Kustomization ${ns}/app suspended\n` });
-    const ks = await fixture.client.get<{ metadata: object; spec: { suspend?: boolean } }>({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'app', namespace: ns });
+    const ks = await fixture.client.get<{ metadata: object; spec: { suspend?: boolean } }>({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      name: 'app',
+      namespace: ns,
+    });
     expect(ks.spec.suspend).toBe(true);
     const refused = await fluxion('reconcile', 'ks', 'app', '-n', ns);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`fluxion resume kustomization app -n ${ns}`);
     const resumed = await fluxion('resume', 'ks', 'app', '-n', ns);
     expect(resumed.code).toBe(0);
-    expect(resumed.stdout).toContain(`✔ Kustomization ${ns}/app reconciled: applied revision main@sha1:${fixture.head}`);
+    expect(resumed.stdout).toContain(
+      `✔ Kustomization ${ns}/app reconciled: applied revision main@sha1:${fixture.head}`,
+    );
   });
 
   it('a failing reconcile prints the failure and exits 1', async () => {
@@ -145,10 +188,17 @@ describe('reconcile, suspend, resume', () => {
 
   it('past --timeout it prints the last condition and exits 1', async () => {
     // no controller serves Buckets here, so the request is never handled
-    await fixture.apply({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'Bucket', metadata: { name: 'idle', namespace: ns }, spec: { interval: '5m', bucketName: 'b', endpoint: 'minio.example.test' } });
+    await fixture.apply({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind: 'Bucket',
+      metadata: { name: 'idle', namespace: ns },
+      spec: { interval: '5m', bucketName: 'b', endpoint: 'minio.example.test' },
+    });
     const result = await fluxion('reconcile', 'source', 'bucket', 'idle', '-n', ns, '--timeout', '2s');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Bucket ${ns}/idle: timed out after 2s waiting for the reconcile to finish; last condition: no Ready condition yet`);
+    expect(result.stderr).toContain(
+      `Bucket ${ns}/idle: timed out after 2s waiting for the reconcile to finish; last condition: no Ready condition yet`,
+    );
   });
 });
 
@@ -164,7 +214,7 @@ describe('status, events, tree, export', () => {
     expect(result.stdout).not.toContain(`Kustomization ${ns}/app `);
   });
 
-  it('events lists the controllers\' Events, newest last, and for one object', async () => {
+  it("events lists the controllers' Events, newest last, and for one object", async () => {
     const all = await fluxion('events', '-n', ns);
     expect(all.code).toBe(0);
     expect(all.stdout.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
@@ -185,14 +235,20 @@ describe('status, events, tree, export', () => {
   });
 
   it('colours READY on a terminal only, and never with NO_COLOR', async () => {
-    const piped = await runFluxion(['get', 'ks', '-n', ns], { kubeconfig: fixture.env.kubeconfigPath, env: { NO_COLOR: '' } });
+    const piped = await runFluxion(['get', 'ks', '-n', ns], {
+      kubeconfig: fixture.env.kubeconfigPath,
+      env: { NO_COLOR: '' },
+    });
     expect(piped.stdout).toMatch(/True/);
     expect(piped.stdout).not.toContain('\u001b[');
     // util-linux script(1) gives the command a pseudo-terminal, as an interactive shell would
     const onTerminal = (noColor: string) =>
       new Promise<string>((resolve, reject) => {
-        execFile('script', ['-qec', `${fluxionBin} get ks -n ${ns}`, '/dev/null'], { env: { ...process.env, KUBECONFIG: fixture.env.kubeconfigPath, NO_COLOR: noColor } }, (error, stdout) =>
-          error ? reject(error) : resolve(stdout),
+        execFile(
+          'script',
+          ['-qec', `${fluxionBin} get ks -n ${ns}`, '/dev/null'],
+          { env: { ...process.env, KUBECONFIG: fixture.env.kubeconfigPath, NO_COLOR: noColor } },
+          (error, stdout) => (error ? reject(error) : resolve(stdout)),
         );
       });
     expect(await onTerminal('')).toContain('\u001b[32mTrue\u001b[0m');
@@ -202,7 +258,9 @@ describe('status, events, tree, export', () => {
   it('tree ks shows the inventory', async () => {
     const result = await fluxion('tree', 'ks', 'app', '-n', ns);
     expect(result).toMatchObject({ code: 0 });
-    expect(result.stdout).toBe(`Kustomization/${ns}/app\n├── ConfigMap/${ns}/app-config\n└── Secret/${ns}/app-secret\n`);
+    expect(result.stdout).toBe(
+      `Kustomization/${ns}/app\n├── ConfigMap/${ns}/app-config\n└── Secret/${ns}/app-secret\n`,
+    );
   });
 
   it('export prints apply-able YAML without status', async () => {
@@ -212,16 +270,33 @@ describe('status, events, tree, export', () => {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: 'app', namespace: ns },
-      spec: expect.objectContaining({ path: './deploy', prune: true, sourceRef: { kind: 'GitRepository', name: 'app' } }),
+      spec: expect.objectContaining({
+        path: './deploy',
+        prune: true,
+        sourceRef: { kind: 'GitRepository', name: 'app' },
+      }),
     });
   });
 });
 
 describe('create and check', () => {
   it('create source git --export prints a GitRepository', async () => {
-    const result = await runFluxion(['create', 'source', 'git', 'podinfo', '--url', 'https://github.com/stefanprodan/podinfo', '--tag', '6.5.0', '--export'], {
-      env: { KUBECONFIG: '/nonexistent' },
-    });
+    const result = await runFluxion(
+      [
+        'create',
+        'source',
+        'git',
+        'podinfo',
+        '--url',
+        'https://github.com/stefanprodan/podinfo',
+        '--tag',
+        '6.5.0',
+        '--export',
+      ],
+      {
+        env: { KUBECONFIG: '/nonexistent' },
+      },
+    );
     expect(result.code).toBe(0);
     expect(parse(result.stdout)).toEqual({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
@@ -232,8 +307,23 @@ describe('create and check', () => {
   });
 
   it('create kustomization applies it and waits until it is ready', async () => {
-    const result = await fluxion('create', 'kustomization', 'second', '--source', 'GitRepository/app', '--path', 'deploy', '--prune', '--target-namespace', ns, '-n', ns);
-    expect(result.stdout).toContain(`✔ Kustomization ${ns}/second reconciled: applied revision main@sha1:${fixture.head}`);
+    const result = await fluxion(
+      'create',
+      'kustomization',
+      'second',
+      '--source',
+      'GitRepository/app',
+      '--path',
+      'deploy',
+      '--prune',
+      '--target-namespace',
+      ns,
+      '-n',
+      ns,
+    );
+    expect(result.stdout).toContain(
+      `✔ Kustomization ${ns}/second reconciled: applied revision main@sha1:${fixture.head}`,
+    );
     expect(result.code).toBe(0);
   });
 
@@ -262,8 +352,13 @@ describe('no cluster', () => {
     );
     const result = await runFluxion(['get', 'ks', '--kubeconfig', path]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`cannot reach the Kubernetes API server at https://127.0.0.1:1 (context "gone" from kubeconfig ${path})`);
+    expect(result.stderr).toContain(
+      `cannot reach the Kubernetes API server at https://127.0.0.1:1 (context "gone" from kubeconfig ${path})`,
+    );
     const context = await runFluxion(['get', 'ks', '--kubeconfig', path, '--context', 'prod']);
-    expect(context).toMatchObject({ code: 2, stderr: expect.stringContaining('no context named "prod" (contexts: gone)') });
+    expect(context).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no context named "prod" (contexts: gone)'),
+    });
   });
 });

@@ -5,7 +5,8 @@ import { runFluxion } from './run-fluxion.ts';
 
 describe('install, then check', () => {
   let controlPlane: ControlPlane;
-  const fluxion = (...args: string[]) => runFluxion(args, { kubeconfig: controlPlane.kubeconfigPath, timeoutMs: 120_000 });
+  const fluxion = (...args: string[]) =>
+    runFluxion(args, { kubeconfig: controlPlane.kubeconfigPath, timeoutMs: 120_000 });
 
   beforeAll(async () => {
     controlPlane = await startControlPlane({ full: true });
@@ -28,13 +29,21 @@ describe('install, then check', () => {
     const installed = await fluxion('install', '--components', 'source,kustomize', '-n', 'fluxion-system');
     expect(installed.code, installed.stderr).toBe(0);
     expect(installed.stdout).toContain('installed: source-controller, kustomize-controller');
-    const check = await pollUntil('fluxion check passes', async () => {
-      const result = await fluxion('check', '-n', 'fluxion-system');
-      return result.code === 0 ? result : undefined;
-    }, 90_000);
+    const check = await pollUntil(
+      'fluxion check passes',
+      async () => {
+        const result = await fluxion('check', '-n', 'fluxion-system');
+        return result.code === 0 ? result : undefined;
+      },
+      90_000,
+    );
     expect(check.stdout).toContain('✔ gitrepositories.source.toolkit.fluxcd.io v1');
-    expect(check.stdout).toMatch(/✔ source-controller: deployment fluxion-system\/source-controller 1\/1 replicas ready/);
-    expect(check.stdout).toMatch(/✔ kustomize-controller: deployment fluxion-system\/kustomize-controller 1\/1 replicas ready/);
+    expect(check.stdout).toMatch(
+      /✔ source-controller: deployment fluxion-system\/source-controller 1\/1 replicas ready/,
+    );
+    expect(check.stdout).toMatch(
+      /✔ kustomize-controller: deployment fluxion-system\/kustomize-controller 1\/1 replicas ready/,
+    );
     expect(check.stdout).toContain('- helm-controller: not installed');
     const version = await fluxion('version', '-n', 'fluxion-system');
     expect(version.stdout).toMatch(/^source-controller: \S+$/m);

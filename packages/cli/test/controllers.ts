@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startControllerProcess, type ControllerProcess } from '../../../e2e/support/controller-process.ts';
 
-export async function startFluxControllers(kubeconfigPath: string, namespace: string): Promise<{ stop(): Promise<void>; logFiles: string[] }> {
+export async function startFluxControllers(
+  kubeconfigPath: string,
+  namespace: string,
+): Promise<{ stop(): Promise<void>; logFiles: string[] }> {
   const scratch = mkdtempSync(join(tmpdir(), 'fluxion-cli-'));
   const env = { RUNTIME_NAMESPACE: namespace };
   const started: ControllerProcess[] = [];
@@ -13,7 +16,11 @@ export async function startFluxControllers(kubeconfigPath: string, namespace: st
       kubeconfigPath,
       logFile: join(scratch, 'source-controller.log'),
       env,
-      args: [`--storage-path=${join(scratch, 'storage')}`, '--storage-addr=127.0.0.1:0', '--watch-all-namespaces=false'],
+      args: [
+        `--storage-path=${join(scratch, 'storage')}`,
+        '--storage-addr=127.0.0.1:0',
+        '--watch-all-namespaces=false',
+      ],
     }),
   );
   started.push(

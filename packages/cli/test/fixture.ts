@@ -16,9 +16,23 @@ export interface CliFixture {
 
 export function appFiles(value: string): Record<string, string> {
   return {
-    'deploy/kustomization.yaml': stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['config.yaml', 'secret.yaml'] }),
-    'deploy/config.yaml': stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app-config' }, data: { greeting: value, region: '${region:=local}' } }),
-    'deploy/secret.yaml': stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app-secret' }, stringData: { token: `s3cr3t-${value}` } }),
+    'deploy/kustomization.yaml': stringify({
+      apiVersion: 'kustomize.config.k8s.io/v1beta1',
+      kind: 'Kustomization',
+      resources: ['config.yaml', 'secret.yaml'],
+    }),
+    'deploy/config.yaml': stringify({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'app-config' },
+      data: { greeting: value, region: '${region:=local}' },
+    }),
+    'deploy/secret.yaml': stringify({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'app-secret' },
+      stringData: { token: `s3cr3t-${value}` },
+    }),
   };
 }
 

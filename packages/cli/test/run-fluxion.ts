@@ -10,10 +10,18 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runFluxion(args: readonly string[], options: { kubeconfig?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runFluxion(
+  args: readonly string[],
+  options: { kubeconfig?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(fluxionBin, args, {
-      env: { ...process.env, NO_COLOR: '1', ...options.env, ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}) },
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        ...options.env,
+        ...(options.kubeconfig ? { KUBECONFIG: options.kubeconfig } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -30,8 +38,14 @@ export function runFluxion(args: readonly string[], options: { kubeconfig?: stri
 }
 
 /** A long-running command (--watch): its output so far, and a way to stop it with Ctrl-C. */
-export function startFluxion(args: readonly string[], options: { kubeconfig: string }): { output: () => string; interrupt: () => Promise<RunResult> } {
-  const child = spawn(fluxionBin, args, { env: { ...process.env, NO_COLOR: '1', KUBECONFIG: options.kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startFluxion(
+  args: readonly string[],
+  options: { kubeconfig: string },
+): { output: () => string; interrupt: () => Promise<RunResult> } {
+  const child = spawn(fluxionBin, args, {
+    env: { ...process.env, NO_COLOR: '1', KUBECONFIG: options.kubeconfig },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -12,7 +12,14 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { HelmRelease } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
-import { findHelmBinary, pollUntil, sha256Digest, startControlPlane, startStaticServer, type ControlPlane } from '@fluxion/testenv';
+import {
+  findHelmBinary,
+  pollUntil,
+  sha256Digest,
+  startControlPlane,
+  startStaticServer,
+  type ControlPlane,
+} from '@fluxion/testenv';
 import { packageChart } from '../test/support/charts.ts';
 
 const { values } = parseArgs({
@@ -40,7 +47,10 @@ async function main(): Promise<void> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
   await installCrds(kubeConfig);
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'bench', force: true });
+  await client.apply(
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    { fieldManager: 'bench', force: true },
+  );
   const scratch = await mkdtemp(join(tmpdir(), 'hc-bench-'));
   const server = await startStaticServer(scratch);
   let controller: ChildProcess | undefined;
@@ -49,15 +59,51 @@ async function main(): Promise<void> {
     const archive = await packageChart({ version: '1.0.0' });
     await writeFile(join(scratch, 'small-1.0.0.tgz'), archive);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    await client.apply({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: 'small', namespace }, spec: { chart: 'small', version: '*', sourceRef: { kind: 'HelmRepository', name: 'charts' }, interval: '1h' } }, { fieldManager: 'bench', force: true });
     await client.apply(
-      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name: 'small', namespace }, status: { artifact: { path: 'small-1.0.0.tgz', url: `${server.url}/small-1.0.0.tgz`, revision: '1.0.0', digest: sha256Digest(archive), lastUpdateTime: now, size: archive.length }, conditions: [{ type: 'Ready', status: 'True', reason: 'ChartPullSucceeded', message: 'pulled', lastTransitionTime: now }] } },
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmChart',
+        metadata: { name: 'small', namespace },
+        spec: { chart: 'small', version: '*', sourceRef: { kind: 'HelmRepository', name: 'charts' }, interval: '1h' },
+      },
+      { fieldManager: 'bench', force: true },
+    );
+    await client.apply(
+      {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'HelmChart',
+        metadata: { name: 'small', namespace },
+        status: {
+          artifact: {
+            path: 'small-1.0.0.tgz',
+            url: `${server.url}/small-1.0.0.tgz`,
+            revision: '1.0.0',
+            digest: sha256Digest(archive),
+            lastUpdateTime: now,
+            size: archive.length,
+          },
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'ChartPullSucceeded', message: 'pulled', lastTransitionTime: now },
+          ],
+        },
+      },
       { fieldManager: 'source-controller', force: true, subresource: 'status' },
     );
     controller = spawn(
       process.execPath,
-      ['--max-semi-space-size=8', join(import.meta.dirname, '../bin/helm-controller'), `--concurrent=${values.concurrent}`, `--helm-concurrency=${values['helm-concurrency']}`,
-        `--helm-path=${findHelmBinary()}`, `--helm-home=${join(scratch, 'helm-home')}`, '--kube-api-qps=500', '--kube-api-burst=1000', '--metrics-addr=0', '--health-addr=0', '--log-level=error'],
+      [
+        '--max-semi-space-size=8',
+        join(import.meta.dirname, '../bin/helm-controller'),
+        `--concurrent=${values.concurrent}`,
+        `--helm-concurrency=${values['helm-concurrency']}`,
+        `--helm-path=${findHelmBinary()}`,
+        `--helm-home=${join(scratch, 'helm-home')}`,
+        '--kube-api-qps=500',
+        '--kube-api-burst=1000',
+        '--metrics-addr=0',
+        '--health-addr=0',
+        '--log-level=error',
+      ],
       { env: { ...process.env, KUBECONFIG: kubeconfigPath }, stdio: ['ignore', 'ignore', 'inherit'] },
     );
     const pid = controller.pid ?? 0;
@@ -68,32 +114,62 @@ async function main(): Promise<void> {
     const started = performance.now();
     const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
     await mapLimit(names, 32, (name) =>
-      client.apply({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace }, spec: { interval: '1h', chartRef: { kind: 'HelmChart', name: 'small' }, values: { message: name } } }, { fieldManager: 'bench', force: true }),
+      client.apply(
+        {
+          apiVersion: 'helm.toolkit.fluxcd.io/v2',
+          kind: 'HelmRelease',
+          metadata: { name, namespace },
+          spec: { interval: '1h', chartRef: { kind: 'HelmChart', name: 'small' }, values: { message: name } },
+        },
+        { fieldManager: 'bench', force: true },
+      ),
     );
-    await pollUntil('all HelmReleases Ready', async () => {
-      const ready = (await listReleases(client)).filter(isReady).length;
-      progress(`${ready}/${count} Ready after ${((performance.now() - started) / 1000).toFixed(0)} s; peak RSS so far ${tree.peakMiB.toFixed(0)} MiB (${tree.peakProcesses} processes)`);
-      return ready === count;
-    }, 60 * 60_000, 1000);
+    await pollUntil(
+      'all HelmReleases Ready',
+      async () => {
+        const ready = (await listReleases(client)).filter(isReady).length;
+        progress(
+          `${ready}/${count} Ready after ${((performance.now() - started) / 1000).toFixed(0)} s; peak RSS so far ${tree.peakMiB.toFixed(0)} MiB (${tree.peakProcesses} processes)`,
+        );
+        return ready === count;
+      },
+      60 * 60_000,
+      1000,
+    );
     const allReadySeconds = (performance.now() - started) / 1000;
     await tree.sample();
     const cpuAfterCreate = await tree.cpuSeconds();
     const splitAfterCreate = await tree.cpuSplit();
     const peakAfterCreate = tree.peakMiB;
     progress('');
-    console.log(`first sync of ${count}: all Ready in ${allReadySeconds.toFixed(1)} s, peak RSS ${peakAfterCreate.toFixed(0)} MiB, ${cpuAfterCreate.toFixed(1)} CPU s`);
+    console.log(
+      `first sync of ${count}: all Ready in ${allReadySeconds.toFixed(1)} s, peak RSS ${peakAfterCreate.toFixed(0)} MiB, ${cpuAfterCreate.toFixed(1)} CPU s`,
+    );
 
     // 2. the unchanged fleet, reconciled again: no new Helm revision, no write to the release's objects
     const secretsBefore = await helmSecretNames(client);
     const objectsBefore = await objectResourceVersions(client);
     const requestedAt = new Date().toISOString();
     const cycleStarted = performance.now();
-    await mapLimit(names, 32, (name) => client.patch({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace, name }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } }, 'merge'));
-    await pollUntil('the unchanged cycle', async () => {
-      const handled = (await listReleases(client)).filter((hr) => hr.status?.lastHandledReconcileAt === requestedAt).length;
-      progress(`unchanged cycle: ${handled}/${count} reconciled`);
-      return handled === count;
-    }, 30 * 60_000, 1000);
+    await mapLimit(names, 32, (name) =>
+      client.patch(
+        { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace, name },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
+        'merge',
+      ),
+    );
+    await pollUntil(
+      'the unchanged cycle',
+      async () => {
+        const handled = (await listReleases(client)).filter(
+          (hr) => hr.status?.lastHandledReconcileAt === requestedAt,
+        ).length;
+        progress(`unchanged cycle: ${handled}/${count} reconciled`);
+        return handled === count;
+      },
+      30 * 60_000,
+      1000,
+    );
     const cycleSeconds = (performance.now() - cycleStarted) / 1000;
     const secretsAfter = await helmSecretNames(client);
     const objectsAfter = await objectResourceVersions(client);
@@ -101,11 +177,21 @@ async function main(): Promise<void> {
     const written = [...objectsBefore].filter(([key, version]) => objectsAfter.get(key) !== version).length;
     const cpuCycle = (await tree.cpuSeconds()) - cpuAfterCreate;
     progress('');
-    console.log(`helm-controller scale benchmark (${count} HelmReleases x 3 objects, --concurrent=${values.concurrent}, --helm-concurrency=${values['helm-concurrency']}, 2 cores shared with the control plane)`);
-    console.log(`  creation to all Ready:        ${allReadySeconds.toFixed(1)} s (target < 300 s for 1,000; Flux: 8m12s on 16 cores)`);
-    console.log(`  peak RSS, controller + helm:  ${peakAfterCreate.toFixed(0)} MiB summed over up to ${tree.peakProcesses} processes (Flux: 400 MiB)`);
-    console.log(`  CPU, controller + helm:       ${cpuAfterCreate.toFixed(1)} s for the first sync (${((cpuAfterCreate / count) * 1000).toFixed(0)} ms per release: controller ${((splitAfterCreate.own / count) * 1000).toFixed(0)} ms, helm and post-renderer ${((splitAfterCreate.children / count) * 1000).toFixed(0)} ms)`);
-    console.log(`  unchanged cycle:              ${cycleSeconds.toFixed(1)} s, ${cpuCycle.toFixed(1)} CPU s, ${newRevisions} new Helm revisions, ${written} of ${objectsBefore.size} release objects written (target 0 and 0)`);
+    console.log(
+      `helm-controller scale benchmark (${count} HelmReleases x 3 objects, --concurrent=${values.concurrent}, --helm-concurrency=${values['helm-concurrency']}, 2 cores shared with the control plane)`,
+    );
+    console.log(
+      `  creation to all Ready:        ${allReadySeconds.toFixed(1)} s (target < 300 s for 1,000; Flux: 8m12s on 16 cores)`,
+    );
+    console.log(
+      `  peak RSS, controller + helm:  ${peakAfterCreate.toFixed(0)} MiB summed over up to ${tree.peakProcesses} processes (Flux: 400 MiB)`,
+    );
+    console.log(
+      `  CPU, controller + helm:       ${cpuAfterCreate.toFixed(1)} s for the first sync (${((cpuAfterCreate / count) * 1000).toFixed(0)} ms per release: controller ${((splitAfterCreate.own / count) * 1000).toFixed(0)} ms, helm and post-renderer ${((splitAfterCreate.children / count) * 1000).toFixed(0)} ms)`,
+    );
+    console.log(
+      `  unchanged cycle:              ${cycleSeconds.toFixed(1)} s, ${cpuCycle.toFixed(1)} CPU s, ${newRevisions} new Helm revisions, ${written} of ${objectsBefore.size} release objects written (target 0 and 0)`,
+    );
   } finally {
     if (sampler) clearInterval(sampler);
     controller?.kill('SIGTERM');
@@ -153,20 +239,29 @@ class ProcessTreeSampler {
   async cpuSplit(): Promise<{ own: number; children: number }> {
     const stat = await readFile(`/proc/${this.root}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const sum = (indexes: number[]) => indexes.reduce((total, index) => total + Number(fields[index] ?? 0), 0) / clockTicks;
+    const sum = (indexes: number[]) =>
+      indexes.reduce((total, index) => total + Number(fields[index] ?? 0), 0) / clockTicks;
     return { own: sum([11, 12]), children: sum([13, 14]) };
   }
 
   /** The process and its descendants, from the kernel's children lists (cheap: no scan of /proc). */
   private async descendants(pid: number): Promise<number[]> {
-    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).split(' ').filter(Boolean).map(Number);
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => ''))
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
     const below = await Promise.all(children.map((child) => this.descendants(child)));
     return [pid, ...below.flat()];
   }
 }
 
 async function listReleases(client: KubeClient): Promise<HelmRelease[]> {
-  return (await client.list<HelmRelease>({ group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' }, { namespace })).items;
+  return (
+    await client.list<HelmRelease>(
+      { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
+      { namespace },
+    )
+  ).items;
 }
 
 function isReady(hr: HelmRelease): boolean {
@@ -174,13 +269,20 @@ function isReady(hr: HelmRelease): boolean {
 }
 
 async function helmSecretNames(client: KubeClient): Promise<Set<string>> {
-  const { items } = await client.list({ group: '', version: 'v1', kind: 'Secret' }, { namespace, labelSelector: 'owner=helm' });
+  const { items } = await client.list(
+    { group: '', version: 'v1', kind: 'Secret' },
+    { namespace, labelSelector: 'owner=helm' },
+  );
   return new Set(items.map((item) => item.metadata?.name ?? ''));
 }
 
 async function objectResourceVersions(client: KubeClient): Promise<Map<string, string>> {
   const versions = new Map<string, string>();
-  for (const gvk of [{ group: '', version: 'v1', kind: 'Service' }, { group: '', version: 'v1', kind: 'ConfigMap' }, { group: 'apps', version: 'v1', kind: 'Deployment' }]) {
+  for (const gvk of [
+    { group: '', version: 'v1', kind: 'Service' },
+    { group: '', version: 'v1', kind: 'ConfigMap' },
+    { group: 'apps', version: 'v1', kind: 'Deployment' },
+  ]) {
     const { items } = await client.list(gvk, { namespace, labelSelector: 'helm.toolkit.fluxcd.io/name' });
     for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
   }
@@ -189,9 +291,11 @@ async function objectResourceVersions(client: KubeClient): Promise<Map<string, s
 
 async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
 }
 
 await main();

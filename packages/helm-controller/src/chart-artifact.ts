@@ -79,7 +79,10 @@ export class ChartArtifacts {
       if (this.unpacked.size <= maxUnpacked) break;
       if (other.users > 0) continue;
       this.unpacked.delete(otherKey);
-      void other.promise.then((chart) => chart.cleanup(), () => undefined);
+      void other.promise.then(
+        (chart) => chart.cleanup(),
+        () => undefined,
+      );
     }
     void key;
   }
@@ -88,7 +91,11 @@ export class ChartArtifacts {
   async unpack(artifact: ChartArtifact): Promise<UnpackedChart> {
     let fetched: FetchedArtifact;
     try {
-      fetched = await fetchArtifact(artifact.url, { digest: artifact.digest, retries: this.retries, tempPrefix: 'helmchart-' });
+      fetched = await fetchArtifact(artifact.url, {
+        digest: artifact.digest,
+        retries: this.retries,
+        tempPrefix: 'helmchart-',
+      });
     } catch (error) {
       throw new ChartArtifactError(`chart artifact of '${artifact.source}': ${(error as Error).message}`);
     }
@@ -115,10 +122,18 @@ async function chartRoot(dir: string, source: string): Promise<string> {
 
 async function readChartYaml(dir: string, source: string): Promise<ChartMetadata> {
   const parsed = parse(await readFile(join(dir, 'Chart.yaml'), 'utf8')) as Partial<ChartMetadata> | null;
-  if (!parsed?.name || !parsed.version) throw new ChartArtifactError(`Chart.yaml of the chart from '${source}' lacks name or version`);
-  return { name: parsed.name, version: String(parsed.version), ...(parsed.appVersion ? { appVersion: String(parsed.appVersion) } : {}) };
+  if (!parsed?.name || !parsed.version)
+    throw new ChartArtifactError(`Chart.yaml of the chart from '${source}' lacks name or version`);
+  return {
+    name: parsed.name,
+    version: String(parsed.version),
+    ...(parsed.appVersion ? { appVersion: String(parsed.appVersion) } : {}),
+  };
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

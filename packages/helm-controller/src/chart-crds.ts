@@ -6,7 +6,11 @@ import { parseAllDocuments } from 'yaml';
 import { HelmFieldManager } from './drift.ts';
 
 /** CreateReplace applies every CRD (creating or replacing); Create creates only the missing ones. */
-export async function applyChartCrds(client: KubeClient, chartDir: string, policy: 'Create' | 'CreateReplace'): Promise<number> {
+export async function applyChartCrds(
+  client: KubeClient,
+  chartDir: string,
+  policy: 'Create' | 'CreateReplace',
+): Promise<number> {
   const crds = await readCrds(join(chartDir, 'crds'));
   for (const crd of crds) {
     const ref = { apiVersion: crd.apiVersion, kind: crd.kind, name: crd.metadata.name };
@@ -27,7 +31,8 @@ async function readCrds(dir: string): Promise<Array<{ apiVersion: string; kind: 
   for (const file of files) {
     for (const document of parseAllDocuments(await readFile(join(dir, file), 'utf8'))) {
       const value = document.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string } } | null;
-      if (value?.kind === 'CustomResourceDefinition' && value.apiVersion && value.metadata?.name) crds.push(value as { apiVersion: string; kind: string; metadata: { name: string } });
+      if (value?.kind === 'CustomResourceDefinition' && value.apiVersion && value.metadata?.name)
+        crds.push(value as { apiVersion: string; kind: string; metadata: { name: string } });
     }
   }
   return crds;

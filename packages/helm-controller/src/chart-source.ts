@@ -43,7 +43,10 @@ export interface ChartSources {
 export function helmChartKeyOf(hr: HelmRelease): { namespace: string; name: string } | undefined {
   const template = hr.spec?.chart;
   if (!template) return undefined;
-  return { namespace: template.spec.sourceRef.namespace || hr.metadata?.namespace || '', name: `${hr.metadata?.namespace}-${hr.metadata?.name}` };
+  return {
+    namespace: template.spec.sourceRef.namespace || hr.metadata?.namespace || '',
+    name: `${hr.metadata?.namespace}-${hr.metadata?.name}`,
+  };
 }
 
 /** The HelmChart object spec.chart asks for, labelled with its owner (it may live in another namespace). */
@@ -67,7 +70,11 @@ export function desiredHelmChart(hr: HelmRelease): HelmChart | undefined {
     metadata: {
       name: key.name,
       namespace: key.namespace,
-      labels: { ...(template.metadata?.labels ?? {}), [NameLabel]: hr.metadata?.name ?? '', [NamespaceLabel]: hr.metadata?.namespace ?? '' },
+      labels: {
+        ...(template.metadata?.labels ?? {}),
+        [NameLabel]: hr.metadata?.name ?? '',
+        [NamespaceLabel]: hr.metadata?.namespace ?? '',
+      },
       ...(template.metadata?.annotations ? { annotations: template.metadata.annotations } : {}),
     },
     spec,
@@ -80,17 +87,24 @@ export async function reconcileHelmChart(sources: ChartSources, hr: HelmRelease)
   if (!desired) return undefined;
   const namespace = desired.metadata?.namespace ?? '';
   if (sources.noCrossNamespaceRefs && namespace !== hr.metadata?.namespace) {
-    throw new ChartSourceError(`can't access '${hr.spec?.chart?.spec.sourceRef.kind}/${namespace}/${hr.spec?.chart?.spec.sourceRef.name}', cross-namespace references have been blocked`, true);
+    throw new ChartSourceError(
+      `can't access '${hr.spec?.chart?.spec.sourceRef.kind}/${namespace}/${hr.spec?.chart?.spec.sourceRef.name}', cross-namespace references have been blocked`,
+      true,
+    );
   }
   const cached = sources.helmCharts.get(namespace, desired.metadata?.name ?? '');
-  const labelsMatch = Object.entries(desired.metadata?.labels ?? {}).every(([key, value]) => cached?.metadata?.labels?.[key] === value);
+  const labelsMatch = Object.entries(desired.metadata?.labels ?? {}).every(
+    ([key, value]) => cached?.metadata?.labels?.[key] === value,
+  );
   if (cached && labelsMatch && isDeepStrictEqual(pickSpec(cached.spec, desired.spec), desired.spec)) return cached;
   return sources.client.apply(desired, { fieldManager: ControllerFieldManager, force: true });
 }
 
 function pickSpec(actual: HelmChart['spec'] | undefined, desired: HelmChart['spec']): unknown {
   if (!actual) return undefined;
-  return Object.fromEntries(Object.keys(desired as object).map((key) => [key, (actual as unknown as Record<string, unknown>)[key]]));
+  return Object.fromEntries(
+    Object.keys(desired as object).map((key) => [key, (actual as unknown as Record<string, unknown>)[key]]),
+  );
 }
 
 /** Deletes the HelmChart made for spec.chart (on deletion, or when the HelmRelease moved to chartRef). */
@@ -99,30 +113,47 @@ export async function deleteHelmChart(client: KubeClient, namespace: string, nam
 }
 
 /** The ready artifact of the chart source; throws ChartSourceError naming the source while there is none. */
-export async function chartArtifactOf(sources: ChartSources, hr: HelmRelease, ownChart: HelmChart | undefined): Promise<ChartArtifact> {
+export async function chartArtifactOf(
+  sources: ChartSources,
+  hr: HelmRelease,
+  ownChart: HelmChart | undefined,
+): Promise<ChartArtifact> {
   const namespace = hr.metadata?.namespace ?? '';
   let object: SourceObject | undefined;
   let subject: string;
   if (ownChart) {
-    object = sources.helmCharts.get(ownChart.metadata?.namespace ?? '', ownChart.metadata?.name ?? '') ?? (ownChart as SourceObject);
+    object =
+      sources.helmCharts.get(ownChart.metadata?.namespace ?? '', ownChart.metadata?.name ?? '') ??
+      (ownChart as SourceObject);
     subject = `HelmChart/${ownChart.metadata?.namespace}/${ownChart.metadata?.name}`;
   } else {
     const ref = hr.spec?.chartRef;
     if (!ref) throw new ChartSourceError('spec.chart or spec.chartRef must be set', true);
     const refNamespace = ref.namespace || namespace;
     subject = `${ref.kind}/${refNamespace}/${ref.name}`;
-    if (sources.noCrossNamespaceRefs && refNamespace !== namespace) throw new ChartSourceError(`can't access '${subject}', cross-namespace references have been blocked`, true);
+    if (sources.noCrossNamespaceRefs && refNamespace !== namespace)
+      throw new ChartSourceError(`can't access '${subject}', cross-namespace references have been blocked`, true);
     if (ref.kind === 'HelmChart') object = sources.helmCharts.get(refNamespace, ref.name);
     else if (ref.kind === 'OCIRepository') object = sources.ociRepositories.get(refNamespace, ref.name);
-    else object = await getIfExists(sources.client, { apiVersion: ref.apiVersion || 'source.toolkit.fluxcd.io/v1', kind: ref.kind, namespace: refNamespace, name: ref.name });
+    else
+      object = await getIfExists(sources.client, {
+        apiVersion: ref.apiVersion || 'source.toolkit.fluxcd.io/v1',
+        kind: ref.kind,
+        namespace: refNamespace,
+        name: ref.name,
+      });
     if (!object) throw new ChartSourceError(`chart source '${subject}' not found`);
   }
   const artifact = object.status?.artifact;
-  if (!artifact?.url || !artifact.revision) throw new ChartSourceError(`chart source '${subject}' is not ready: it has no artifact yet`);
+  if (!artifact?.url || !artifact.revision)
+    throw new ChartSourceError(`chart source '${subject}' is not ready: it has no artifact yet`);
   return { url: artifact.url, digest: artifact.digest, revision: artifact.revision, source: subject };
 }
 
-async function getIfExists(client: KubeClient, ref: { apiVersion: string; kind: string; namespace: string; name: string }): Promise<SourceObject | undefined> {
+async function getIfExists(
+  client: KubeClient,
+  ref: { apiVersion: string; kind: string; namespace: string; name: string },
+): Promise<SourceObject | undefined> {
   try {
     return await client.getIfExists<SourceObject>(ref);
   } catch (error) {

@@ -19,7 +19,11 @@ export interface ClusterAccess {
   cleanup(): Promise<void>;
 }
 
-export async function clusterAccessFor(local: KubeClient, hr: HelmRelease, defaultServiceAccount: string): Promise<ClusterAccess> {
+export async function clusterAccessFor(
+  local: KubeClient,
+  hr: HelmRelease,
+  defaultServiceAccount: string,
+): Promise<ClusterAccess> {
   const namespace = hr.metadata?.namespace ?? '';
   const serviceAccount = hr.spec?.serviceAccountName || defaultServiceAccount;
   const helmArgs: string[] = [];
@@ -27,13 +31,19 @@ export async function clusterAccessFor(local: KubeClient, hr: HelmRelease, defau
   let cleanup = async () => {};
   const reference = hr.spec?.kubeConfig;
   if (reference) {
-    if (reference.configMapRef || !reference.secretRef) throw new ClusterAccessError('spec.kubeConfig.configMapRef (workload identity) is not supported yet; use spec.kubeConfig.secretRef');
+    if (reference.configMapRef || !reference.secretRef)
+      throw new ClusterAccessError(
+        'spec.kubeConfig.configMapRef (workload identity) is not supported yet; use spec.kubeConfig.secretRef',
+      );
     const secretName = reference.secretRef.name;
     let secret: { kind?: string; data?: Record<string, string> };
     try {
       secret = await local.get({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretName });
     } catch (error) {
-      if (isNotFound(error)) throw new ClusterAccessError(`kubeconfig Secret '${namespace}/${secretName}' (spec.kubeConfig.secretRef) not found`);
+      if (isNotFound(error))
+        throw new ClusterAccessError(
+          `kubeconfig Secret '${namespace}/${secretName}' (spec.kubeConfig.secretRef) not found`,
+        );
       throw error;
     }
     const key = reference.secretRef.key || (secret.data?.['value'] ? 'value' : 'value.yaml');

@@ -7,18 +7,26 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Of(value: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(value ?? null)).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(canonicalJson(value ?? null))
+    .digest('hex')}`;
 }
 
 /** Flux's deprecated lastAttemptedValuesChecksum: sha1 of the values. */
 export function sha1Of(value: unknown): string {
-  return createHash('sha1').update(canonicalJson(value ?? {})).digest('hex');
+  return createHash('sha1')
+    .update(canonicalJson(value ?? {}))
+    .digest('hex');
 }
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   }
   return value;
 }

@@ -17,11 +17,20 @@ export interface DriftEntry {
 const volatileMetadata = ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid', 'selfLink'];
 
 /** The objects whose live state differs from what the manifest would make of it (ignoring the ignore rules). */
-export async function detectDrift(client: KubeClient, objects: readonly ManifestObject[], detection: DriftDetection | undefined): Promise<DriftEntry[]> {
+export async function detectDrift(
+  client: KubeClient,
+  objects: readonly ManifestObject[],
+  detection: DriftDetection | undefined,
+): Promise<DriftEntry[]> {
   const drifted: DriftEntry[] = [];
   await Promise.all(
     objects.map(async (object) => {
-      const ref = { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
+      const ref = {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        name: object.metadata.name,
+        namespace: object.metadata.namespace,
+      };
       const subject = `${object.kind}/${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
       const live = await client.getIfExists<Record<string, unknown>>(ref);
       if (!live) return void drifted.push({ subject, change: 'missing' });
@@ -41,7 +50,11 @@ export async function detectDrift(client: KubeClient, objects: readonly Manifest
 }
 
 /** Applies the drifted objects again (server-side, as Helm's field manager, forcing conflicts). */
-export async function correctDrift(client: KubeClient, objects: readonly ManifestObject[], drifted: readonly DriftEntry[]): Promise<void> {
+export async function correctDrift(
+  client: KubeClient,
+  objects: readonly ManifestObject[],
+  drifted: readonly DriftEntry[],
+): Promise<void> {
   const subjects = new Set(drifted.map((entry) => entry.subject));
   for (const object of objects) {
     const subject = `${object.kind}/${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
@@ -80,7 +93,10 @@ function normalize(object: Record<string, unknown>, ignored: readonly string[]):
 }
 
 function removePointer(object: Record<string, unknown>, pointer: string): void {
-  const parts = pointer.split('/').slice(1).map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const parts = pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'));
   let node: unknown = object;
   for (const [index, part] of parts.entries()) {
     if (typeof node !== 'object' || node === null) return;
@@ -100,7 +116,8 @@ function changedFields(live: Record<string, unknown>, desired: Record<string, un
     if (key === 'metadata') {
       const a = (live['metadata'] ?? {}) as Record<string, unknown>;
       const b = (desired['metadata'] ?? {}) as Record<string, unknown>;
-      for (const field of ['labels', 'annotations']) if (!isDeepStrictEqual(a[field] ?? {}, b[field] ?? {})) changed.push(`metadata.${field}`);
+      for (const field of ['labels', 'annotations'])
+        if (!isDeepStrictEqual(a[field] ?? {}, b[field] ?? {})) changed.push(`metadata.${field}`);
     } else if (!isDeepStrictEqual(live[key], desired[key])) {
       changed.push(key);
     }

@@ -32,7 +32,14 @@ export async function finalizeHelmRelease(hr: HelmRelease, deps: FinalizeDeps): 
       if (latest && latest.info.status !== 'uninstalled' && isOwnedBy(hr, releases)) {
         await uninstall({ helm: deps.helm, client: access.client, helmArgs: access.helmArgs }, hr);
         deps.log.info({ release: subject }, 'Helm release uninstalled');
-        await deps.events.record({ object: hr, type: 'Normal', reason: Reason.UninstallSucceeded, message: `Helm uninstall succeeded for release ${subject}` }).catch(() => undefined);
+        await deps.events
+          .record({
+            object: hr,
+            type: 'Normal',
+            reason: Reason.UninstallSucceeded,
+            message: `Helm uninstall succeeded for release ${subject}`,
+          })
+          .catch(() => undefined);
       }
     } finally {
       await access.cleanup();
@@ -45,7 +52,12 @@ export async function finalizeHelmRelease(hr: HelmRelease, deps: FinalizeDeps): 
   }
   const finalizers = (hr.metadata.finalizers ?? []).filter((finalizer) => finalizer !== Finalizer);
   await deps.client.patch(
-    { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: hr.metadata.namespace, name: hr.metadata.name ?? '' },
+    {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      namespace: hr.metadata.namespace,
+      name: hr.metadata.name ?? '',
+    },
     { metadata: { finalizers, resourceVersion: hr.metadata.resourceVersion } },
     'merge',
   );

@@ -21,29 +21,68 @@ describe('helm command lines', () => {
   });
 
   it('installs into the target namespace with our labels, the post-renderer and the install options', () => {
-    const args = installArgs(hr({ targetNamespace: 'prod', timeout: '2m', install: { createNamespace: true, crds: 'Skip', disableHooks: true, replace: true } }), files);
+    const args = installArgs(
+      hr({
+        targetNamespace: 'prod',
+        timeout: '2m',
+        install: { createNamespace: true, crds: 'Skip', disableHooks: true, replace: true },
+      }),
+      files,
+    );
     expect(args.slice(0, 3)).toEqual(['install', 'prod-web', '/c']);
-    expect(args).toEqual(expect.arrayContaining(['--namespace', 'prod', '--timeout', '2m0s', '--values', '/v.yaml', '--post-renderer', 'fluxion-post-renderer', '--post-renderer-args', '/p.json']));
-    expect(args[args.indexOf('--labels') + 1]).toBe('helm.toolkit.fluxcd.io/name=web,helm.toolkit.fluxcd.io/namespace=apps');
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--namespace',
+        'prod',
+        '--timeout',
+        '2m0s',
+        '--values',
+        '/v.yaml',
+        '--post-renderer',
+        'fluxion-post-renderer',
+        '--post-renderer-args',
+        '/p.json',
+      ]),
+    );
+    expect(args[args.indexOf('--labels') + 1]).toBe(
+      'helm.toolkit.fluxcd.io/name=web,helm.toolkit.fluxcd.io/namespace=apps',
+    );
     expect(args).toEqual(expect.arrayContaining(['--create-namespace', '--skip-crds', '--no-hooks', '--replace']));
     expect(installArgs(hr(), files)).not.toContain('--skip-crds');
   });
 
   it('upgrades with max history, reset or preserved values, force and cleanup', () => {
-    const args = upgradeArgs(hr({ maxHistory: 3, upgrade: { force: true, cleanupOnFail: true, timeout: '30s' } }), files);
-    expect(args).toEqual(expect.arrayContaining(['--history-max', '3', '--reset-values', '--force-replace', '--cleanup-on-fail', '--timeout', '30s']));
+    const args = upgradeArgs(
+      hr({ maxHistory: 3, upgrade: { force: true, cleanupOnFail: true, timeout: '30s' } }),
+      files,
+    );
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--history-max',
+        '3',
+        '--reset-values',
+        '--force-replace',
+        '--cleanup-on-fail',
+        '--timeout',
+        '30s',
+      ]),
+    );
     expect(upgradeArgs(hr({ upgrade: { preserveValues: true } }), files)).toContain('--reset-then-reuse-values');
     expect(upgradeArgs(hr(), files)).toEqual(expect.arrayContaining(['--history-max', '5']));
   });
 
   it('rolls back, uninstalls and tests as the spec says', () => {
-    expect(rollbackArgs(hr({ rollback: { force: true, disableHooks: true } }), 2).slice(0, 3)).toEqual(['rollback', 'web', '2']);
-    expect(uninstallArgs(hr({ uninstall: { keepHistory: true, deletionPropagation: 'orphan', disableWait: true } }))).toEqual(
-      expect.arrayContaining(['--keep-history', '--cascade', 'orphan']),
-    );
+    expect(rollbackArgs(hr({ rollback: { force: true, disableHooks: true } }), 2).slice(0, 3)).toEqual([
+      'rollback',
+      'web',
+      '2',
+    ]);
+    expect(
+      uninstallArgs(hr({ uninstall: { keepHistory: true, deletionPropagation: 'orphan', disableWait: true } })),
+    ).toEqual(expect.arrayContaining(['--keep-history', '--cascade', 'orphan']));
     expect(uninstallArgs(hr())).toContain('--wait');
-    expect(testArgs(hr({ test: { enable: true, filters: [{ name: 'smoke' }, { name: 'slow', exclude: true }] } }))).toEqual(
-      expect.arrayContaining(['--filter', 'name=smoke', '--filter', '!name=slow']),
-    );
+    expect(
+      testArgs(hr({ test: { enable: true, filters: [{ name: 'smoke' }, { name: 'slow', exclude: true }] } })),
+    ).toEqual(expect.arrayContaining(['--filter', 'name=smoke', '--filter', '!name=slow']));
   });
 });

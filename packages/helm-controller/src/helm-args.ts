@@ -38,7 +38,10 @@ export function storageNamespaceOf(release: HelmRelease): string {
   return release.spec?.storageNamespace || releaseNamespaceOf(release);
 }
 
-export function timeoutOf(release: HelmRelease, action: 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test'): number {
+export function timeoutOf(
+  release: HelmRelease,
+  action: 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test',
+): number {
   const specific = release.spec?.[action]?.timeout;
   const text = specific || release.spec?.timeout;
   return text ? parseGoDuration(text) : defaultTimeoutMs;
@@ -58,9 +61,26 @@ function maxHistory(release: HelmRelease): string {
 
 export function installArgs(release: HelmRelease, files: ActionFiles): string[] {
   const install = release.spec?.install ?? {};
-  const args = ['install', releaseNameOf(release), files.chartDir, ...common(release, 'install'), '--values', files.valuesFile];
-  args.push('--labels', ownerLabels(release), '--post-renderer', PostRendererPlugin, '--post-renderer-args', files.postRenderSpecFile);
-  args.push('--description', `Install by helm-controller of HelmRelease ${release.metadata?.namespace}/${release.metadata?.name}`);
+  const args = [
+    'install',
+    releaseNameOf(release),
+    files.chartDir,
+    ...common(release, 'install'),
+    '--values',
+    files.valuesFile,
+  ];
+  args.push(
+    '--labels',
+    ownerLabels(release),
+    '--post-renderer',
+    PostRendererPlugin,
+    '--post-renderer-args',
+    files.postRenderSpecFile,
+  );
+  args.push(
+    '--description',
+    `Install by helm-controller of HelmRelease ${release.metadata?.namespace}/${release.metadata?.name}`,
+  );
   // CRDs: Create is helm's own behaviour; Skip and CreateReplace (applied by the reconciler) skip helm's
   const crds = install.crds ?? (install.skipCRDs ? 'Skip' : 'Create');
   if (crds !== 'Create') args.push('--skip-crds');
@@ -75,10 +95,27 @@ export function installArgs(release: HelmRelease, files: ActionFiles): string[] 
 
 export function upgradeArgs(release: HelmRelease, files: ActionFiles): string[] {
   const upgrade = release.spec?.upgrade ?? {};
-  const args = ['upgrade', releaseNameOf(release), files.chartDir, ...common(release, 'upgrade'), '--values', files.valuesFile];
-  args.push('--labels', ownerLabels(release), '--post-renderer', PostRendererPlugin, '--post-renderer-args', files.postRenderSpecFile);
+  const args = [
+    'upgrade',
+    releaseNameOf(release),
+    files.chartDir,
+    ...common(release, 'upgrade'),
+    '--values',
+    files.valuesFile,
+  ];
+  args.push(
+    '--labels',
+    ownerLabels(release),
+    '--post-renderer',
+    PostRendererPlugin,
+    '--post-renderer-args',
+    files.postRenderSpecFile,
+  );
   args.push('--history-max', maxHistory(release));
-  args.push('--description', `Upgrade by helm-controller of HelmRelease ${release.metadata?.namespace}/${release.metadata?.name}`);
+  args.push(
+    '--description',
+    `Upgrade by helm-controller of HelmRelease ${release.metadata?.namespace}/${release.metadata?.name}`,
+  );
   args.push(upgrade.preserveValues ? '--reset-then-reuse-values' : '--reset-values');
   if (upgrade.force) args.push('--force-replace');
   if (upgrade.cleanupOnFail) args.push('--cleanup-on-fail');
@@ -91,7 +128,14 @@ export function upgradeArgs(release: HelmRelease, files: ActionFiles): string[] 
 
 export function rollbackArgs(release: HelmRelease, toRevision: number): string[] {
   const rollback = release.spec?.rollback ?? {};
-  const args = ['rollback', releaseNameOf(release), String(toRevision), ...common(release, 'rollback'), '--history-max', maxHistory(release)];
+  const args = [
+    'rollback',
+    releaseNameOf(release),
+    String(toRevision),
+    ...common(release, 'rollback'),
+    '--history-max',
+    maxHistory(release),
+  ];
   args.push('--description', `Rollback by helm-controller to revision ${toRevision}`);
   if (rollback.force) args.push('--force-replace');
   if (rollback.cleanupOnFail) args.push('--cleanup-on-fail');
@@ -101,7 +145,13 @@ export function rollbackArgs(release: HelmRelease, toRevision: number): string[]
 
 export function uninstallArgs(release: HelmRelease): string[] {
   const uninstall = release.spec?.uninstall ?? {};
-  const args = ['uninstall', releaseNameOf(release), ...common(release, 'uninstall'), '--cascade', uninstall.deletionPropagation ?? 'background'];
+  const args = [
+    'uninstall',
+    releaseNameOf(release),
+    ...common(release, 'uninstall'),
+    '--cascade',
+    uninstall.deletionPropagation ?? 'background',
+  ];
   if (uninstall.keepHistory) args.push('--keep-history');
   if (uninstall.disableHooks) args.push('--no-hooks');
   if (!uninstall.disableWait) args.push('--wait');
@@ -110,6 +160,7 @@ export function uninstallArgs(release: HelmRelease): string[] {
 
 export function testArgs(release: HelmRelease): string[] {
   const args = ['test', releaseNameOf(release), ...common(release, 'test')];
-  for (const filter of release.spec?.test?.filters ?? []) args.push('--filter', `${filter.exclude ? '!' : ''}name=${filter.name}`);
+  for (const filter of release.spec?.test?.filters ?? [])
+    args.push('--filter', `${filter.exclude ? '!' : ''}name=${filter.name}`);
   return args;
 }

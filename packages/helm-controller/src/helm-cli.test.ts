@@ -12,8 +12,12 @@ Error: INSTALLATION FAILED: values don't meet the specifications of the schema(s
 small:
 - at '/replicaCount': got string, want integer
 `;
-    expect(helmErrorMessage(stderr)).toBe("INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s): small: - at '/replicaCount': got string, want integer");
-    expect(helmErrorMessage('Error: failed to fetch https://user:pass@charts.example.com/index.yaml')).toBe('failed to fetch https://***@charts.example.com/index.yaml');
+    expect(helmErrorMessage(stderr)).toBe(
+      "INSTALLATION FAILED: values don't meet the specifications of the schema(s) in the following chart(s): small: - at '/replicaCount': got string, want integer",
+    );
+    expect(helmErrorMessage('Error: failed to fetch https://user:pass@charts.example.com/index.yaml')).toBe(
+      'failed to fetch https://***@charts.example.com/index.yaml',
+    );
   });
 
   it('runs the real helm 4 and reports its failures as HelmCommandError', async () => {

@@ -99,9 +99,15 @@ export class HelmCli {
       child.on('close', (code, signal) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        const result = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), durationMs: performance.now() - started };
+        const result = {
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+          durationMs: performance.now() - started,
+        };
         if (code === 0) return resolvePromise(result);
-        const message = signal ? `helm ${args[0]} was stopped (${signal})` : helmErrorMessage(result.stderr) || `helm ${args[0]} exited with ${code}`;
+        const message = signal
+          ? `helm ${args[0]} was stopped (${signal})`
+          : helmErrorMessage(result.stderr) || `helm ${args[0]} exited with ${code}`;
         reject(new HelmCommandError(message, code));
       });
     });
@@ -110,7 +116,10 @@ export class HelmCli {
 
 /** helm's `Error: ...` lines (warnings and debug lines dropped), prefix removed, credentials in URLs redacted. */
 export function helmErrorMessage(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('WARNING') && !/^level=(DEBUG|INFO|WARN)/.test(line));
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('WARNING') && !/^level=(DEBUG|INFO|WARN)/.test(line));
   const first = lines.findIndex((line) => line.startsWith('Error: '));
   // helm's error may go on over several lines (a schema error lists each field): all of it, from the first
   const chosen = first >= 0 ? lines.slice(first).map((line) => line.replace(/^Error: /, '')) : lines.slice(-3);

@@ -1,6 +1,15 @@
 // Wires the HelmRelease controller: caches with indexes, the triggers that enqueue, and the reconciler.
 import type { HelmChart, HelmRelease, Kustomization } from '@fluxion/api';
-import { EventRecorder, HealthWaits, Reflector, StatusPatcher, type Controller, type KubeClient, type Logger, type Manager } from '@fluxion/runtime';
+import {
+  EventRecorder,
+  HealthWaits,
+  Reflector,
+  StatusPatcher,
+  type Controller,
+  type KubeClient,
+  type Logger,
+  type Manager,
+} from '@fluxion/runtime';
 import { ChartArtifacts } from './chart-artifact.ts';
 import { helmChartKeyOf } from './chart-source.ts';
 import { dependencyKeys } from './dependencies.ts';
@@ -34,33 +43,61 @@ export interface HelmReleaseControllerHandle {
   helmReleases: Reflector<HelmRelease>;
 }
 
-type SourceObject = { metadata?: { name?: string; namespace?: string }; status?: { artifact?: { url?: string; digest?: string; revision?: string } } };
+type SourceObject = {
+  metadata?: { name?: string; namespace?: string };
+  status?: { artifact?: { url?: string; digest?: string; revision?: string } };
+};
 
 const byChart = 'by-chart';
 const byDependency = 'by-dependency';
 
-export function setupHelmReleaseController(manager: Manager, options: HelmReleaseControllerOptions): HelmReleaseControllerHandle {
+export function setupHelmReleaseController(
+  manager: Manager,
+  options: HelmReleaseControllerOptions,
+): HelmReleaseControllerHandle {
   const { client, logger } = options;
   const onDiagnostic = (kind: string) => (diagnostic: { type: string; error?: Error }) => {
     if (diagnostic.type === 'error') logger.warn({ kind, err: diagnostic.error }, 'Watch error, retrying');
   };
-  const helmReleases = new Reflector<HelmRelease>(client, { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' }, {
-    namespace: options.namespace,
-    labelSelector: options.labelSelector,
-    onDiagnostic: onDiagnostic('HelmRelease'),
-  });
-  const helmCharts = new Reflector<HelmChart>(client, { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmChart' }, { onDiagnostic: onDiagnostic('HelmChart') });
-  const ociRepositories = new Reflector<SourceObject>(client, { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' }, { onDiagnostic: onDiagnostic('OCIRepository') });
-  const kustomizations = new Reflector<Kustomization>(client, { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { onDiagnostic: onDiagnostic('Kustomization') });
+  const helmReleases = new Reflector<HelmRelease>(
+    client,
+    { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
+    {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      onDiagnostic: onDiagnostic('HelmRelease'),
+    },
+  );
+  const helmCharts = new Reflector<HelmChart>(
+    client,
+    { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmChart' },
+    { onDiagnostic: onDiagnostic('HelmChart') },
+  );
+  const ociRepositories = new Reflector<SourceObject>(
+    client,
+    { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' },
+    { onDiagnostic: onDiagnostic('OCIRepository') },
+  );
+  const kustomizations = new Reflector<Kustomization>(
+    client,
+    { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
+    { onDiagnostic: onDiagnostic('Kustomization') },
+  );
   const waits = new HealthWaits();
   const artifacts = new ChartArtifacts({ retries: options.artifactFetchRetries });
   const reconciler = new HelmReleaseReconciler({
     client,
     helmReleases,
-    dependencies: (kind, namespace, name) => (kind === 'Kustomization' ? kustomizations.get(namespace, name) : helmReleases.get(namespace, name)),
+    dependencies: (kind, namespace, name) =>
+      kind === 'Kustomization' ? kustomizations.get(namespace, name) : helmReleases.get(namespace, name),
     sources: { client, helmCharts, ociRepositories, noCrossNamespaceRefs: options.noCrossNamespaceRefs },
     artifacts,
-    helm: new HelmCli({ helmPath: options.helmPath, homeDir: options.helmHome, kubeconfigPath: options.kubeconfigPath, ...(options.helmConcurrency ? { maxProcesses: options.helmConcurrency } : {}) }),
+    helm: new HelmCli({
+      helmPath: options.helmPath,
+      homeDir: options.helmHome,
+      kubeconfigPath: options.kubeconfigPath,
+      ...(options.helmConcurrency ? { maxProcesses: options.helmConcurrency } : {}),
+    }),
     events: new EventRecorder(client, { reportingController: ControllerName }),
     statusPatcher: new StatusPatcher(client, ControllerName),
     waits,
@@ -79,7 +116,10 @@ export function setupHelmReleaseController(manager: Manager, options: HelmReleas
     },
   });
 
-  const keyOf = (object: { metadata?: { namespace?: string; name?: string } }) => ({ namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' });
+  const keyOf = (object: { metadata?: { namespace?: string; name?: string } }) => ({
+    namespace: object.metadata?.namespace ?? '',
+    name: object.metadata?.name ?? '',
+  });
   helmReleases.index(byChart, (hr) => {
     const own = helmChartKeyOf(hr);
     if (own) return [`HelmChart/${own.namespace}/${own.name}`];
@@ -96,26 +136,32 @@ export function setupHelmReleaseController(manager: Manager, options: HelmReleas
         controller.enqueue(key);
       }
       if (becameReady(event.oldObject, event.object)) {
-        for (const dependent of helmReleases.byIndex(byDependency, `HelmRelease/${key.namespace}/${key.name}`)) controller.enqueue(keyOf(dependent));
+        for (const dependent of helmReleases.byIndex(byDependency, `HelmRelease/${key.namespace}/${key.name}`))
+          controller.enqueue(keyOf(dependent));
       }
     }
   });
   kustomizations.onEvent((event) => {
     if (event.type === 'DELETED' || !becameReady(event.oldObject, event.object)) return;
     const key = keyOf(event.object);
-    for (const dependent of helmReleases.byIndex(byDependency, `Kustomization/${key.namespace}/${key.name}`)) controller.enqueue(keyOf(dependent));
+    for (const dependent of helmReleases.byIndex(byDependency, `Kustomization/${key.namespace}/${key.name}`))
+      controller.enqueue(keyOf(dependent));
   });
-  const onSource = (kind: string) => (event: { type: string; oldObject?: SourceObject | undefined; object: SourceObject }) => {
-    if (event.type !== 'DELETED' && !artifactChanged(event.oldObject, event.object)) return;
-    const key = keyOf(event.object);
-    const revision = event.object.status?.artifact?.revision;
-    for (const hr of helmReleases.byIndex(byChart, `${kind}/${key.namespace}/${key.name}`)) {
-      const hrKey = keyOf(hr);
-      // a new chart cancels a health wait on the old one
-      waits.cancel(`${hrKey.namespace}/${hrKey.name}`, `new chart artifact ${revision ?? ''} from ${kind}/${key.namespace}/${key.name}`);
-      controller.enqueue(hrKey);
-    }
-  };
+  const onSource =
+    (kind: string) => (event: { type: string; oldObject?: SourceObject | undefined; object: SourceObject }) => {
+      if (event.type !== 'DELETED' && !artifactChanged(event.oldObject, event.object)) return;
+      const key = keyOf(event.object);
+      const revision = event.object.status?.artifact?.revision;
+      for (const hr of helmReleases.byIndex(byChart, `${kind}/${key.namespace}/${key.name}`)) {
+        const hrKey = keyOf(hr);
+        // a new chart cancels a health wait on the old one
+        waits.cancel(
+          `${hrKey.namespace}/${hrKey.name}`,
+          `new chart artifact ${revision ?? ''} from ${kind}/${key.namespace}/${key.name}`,
+        );
+        controller.enqueue(hrKey);
+      }
+    };
   helmCharts.onEvent(onSource('HelmChart'));
   ociRepositories.onEvent(onSource('OCIRepository'));
 
@@ -125,7 +171,10 @@ export function setupHelmReleaseController(manager: Manager, options: HelmReleas
   manager.addRunnable({ name: 'kustomization-cache', start: (signal) => kustomizations.start(signal) });
   manager.addRunnable({
     name: 'chart-cache-cleanup',
-    start: (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => void artifacts.clear().finally(resolve), { once: true })),
+    start: (signal) =>
+      new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => void artifacts.clear().finally(resolve), { once: true }),
+      ),
   });
   return { controller, reconciler, helmReleases };
 }

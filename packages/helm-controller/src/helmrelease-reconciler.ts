@@ -25,7 +25,13 @@ import {
 import { isDeepStrictEqual } from 'node:util';
 import { ChartArtifacts } from './chart-artifact.ts';
 import { applyChartCrds } from './chart-crds.ts';
-import { chartArtifactOf, helmChartKeyOf, reconcileHelmChart, type ChartArtifact, type ChartSources } from './chart-source.ts';
+import {
+  chartArtifactOf,
+  helmChartKeyOf,
+  reconcileHelmChart,
+  type ChartArtifact,
+  type ChartSources,
+} from './chart-source.ts';
 import { clusterAccessFor, type ClusterAccess } from './cluster-access.ts';
 import { checkDependencies, DependencyNotReadyError, type DependencyLookup } from './dependencies.ts';
 import { sha1Of, sha256Of } from './digests.ts';
@@ -36,9 +42,26 @@ import type { HelmCli } from './helm-cli.ts';
 import { decide, onFailure, retryDelayMs, type DesiredRelease } from './release-decision.ts';
 import { recordRelease, resetFailures } from './release-history.ts';
 import { inventoryOf, releaseObjects } from './release-objects.ts';
-import { installOrUpgrade, ReleaseActionError, rollback, runTests, uninstall, type RunContext } from './release-runner.ts';
+import {
+  installOrUpgrade,
+  ReleaseActionError,
+  rollback,
+  runTests,
+  uninstall,
+  type RunContext,
+} from './release-runner.ts';
 import { listReleases, previousDeployed, unlockRelease, type StoredRelease } from './release-storage.ts';
-import { Finalizer, ForceRequestAnnotation, Reason, ReleasedCondition, RemediatedCondition, ResetRequestAnnotation, RevisionAnnotation, TestSuccessCondition, TokenAnnotation } from './reasons.ts';
+import {
+  Finalizer,
+  ForceRequestAnnotation,
+  Reason,
+  ReleasedCondition,
+  RemediatedCondition,
+  ResetRequestAnnotation,
+  RevisionAnnotation,
+  TestSuccessCondition,
+  TokenAnnotation,
+} from './reasons.ts';
 import { clientDataReader, composeValues, type Values } from './values.ts';
 import { assertSupported, reasonOf, StalledError } from './spec-support.ts';
 
@@ -86,7 +109,8 @@ export class HelmReleaseReconciler {
     // the status is read fresh: counters and history drive decisions, and a lagging cache would repeat an action
     const hr = (await this.deps.client.getIfExists<HelmRelease>(refOf(cached))) ?? undefined;
     if (!hr) return {};
-    if (hr.metadata?.deletionTimestamp) return finalizeHelmRelease(hr, { ...this.deps, log, clusterAccess: (release) => this.access(release) });
+    if (hr.metadata?.deletionTimestamp)
+      return finalizeHelmRelease(hr, { ...this.deps, log, clusterAccess: (release) => this.access(release) });
     if (!hr.metadata?.finalizers?.includes(Finalizer)) await this.addFinalizer(hr);
     if (hr.spec?.suspend) {
       log.info('Reconciliation is suspended for this object');
@@ -98,7 +122,10 @@ export class HelmReleaseReconciler {
   private async reconcileActive(hr: HelmRelease, cacheKey: string, log: Logger): Promise<ReconcileResult> {
     const intervalMs = hr.spec?.interval ? parseGoDuration(hr.spec.interval) : defaultIntervalMs;
     const working: Working = {
-      metadata: { ...(hr.metadata?.generation !== undefined ? { generation: hr.metadata.generation } : {}), ...(hr.metadata?.annotations ? { annotations: hr.metadata.annotations } : {}) },
+      metadata: {
+        ...(hr.metadata?.generation !== undefined ? { generation: hr.metadata.generation } : {}),
+        ...(hr.metadata?.annotations ? { annotations: hr.metadata.annotations } : {}),
+      },
       status: structuredClone(hr.status ?? {}),
     };
     setLastHandledReconcileAt(working);
@@ -132,11 +159,21 @@ export class HelmReleaseReconciler {
         working.status.lastAttemptedGeneration !== hr.metadata?.generation;
       if (newAttempt) resetFailures(working.status);
       access = await this.access(hr);
-      const context: RunContext = { helm: this.deps.helm, client: access.client, helmArgs: access.helmArgs, healthPollIntervalMs: this.deps.options.healthPollIntervalMs };
+      const context: RunContext = {
+        helm: this.deps.helm,
+        client: access.client,
+        helmArgs: access.helmArgs,
+        healthPollIntervalMs: this.deps.options.healthPollIntervalMs,
+      };
       let releases = await listReleases(access.client, storageNamespaceOf(hr), releaseNameOf(hr));
       let decision = decide(hr, desired, releases);
       if (decision.action === 'unlock') {
-        await unlockRelease(access.client, decision.release, storageNamespaceOf(hr), `Release unlocked from stale state (${decision.reason})`);
+        await unlockRelease(
+          access.client,
+          decision.release,
+          storageNamespaceOf(hr),
+          `Release unlocked from stale state (${decision.reason})`,
+        );
         const stale = decision.release;
         const message = `Helm release ${stale.namespace}/${stale.name}.v${stale.version} was ${stale.info.status} with no action running; marked failed`;
         await this.event(hr, 'Warning', Reason.ReleaseUnlocked, message, chart.version, desired.configDigest, log);
@@ -144,21 +181,34 @@ export class HelmReleaseReconciler {
         decision = decide(hr, desired, releases);
       }
       if (decision.action === 'refuse') throw new StalledError(Reason.ReleaseNotOwned, decision.reason);
-      if (decision.action === 'none' && forceRequested) decision = { action: 'upgrade', reason: `forced by ${ForceRequestAnnotation}` };
+      if (decision.action === 'none' && forceRequested)
+        decision = { action: 'upgrade', reason: `forced by ${ForceRequestAnnotation}` };
       if (forceAt !== undefined) working.status.lastHandledForceAt = forceAt;
       if (decision.action === 'none') {
         await this.inSync(hr, working, releases, desired, context, log);
         return { requeueAfter: intervalMs };
       }
-      if (decision.action === 'unlock') throw new Error(`release is still ${decision.release.info.status} after unlocking it`);
+      if (decision.action === 'unlock')
+        throw new Error(`release is still ${decision.release.info.status} after unlocking it`);
       const action = decision.action === 'install' ? 'install' : 'upgrade';
-      const failures = action === 'install' ? working.status.installFailures ?? 0 : working.status.upgradeFailures ?? 0;
+      const failures =
+        action === 'install' ? (working.status.installFailures ?? 0) : (working.status.upgradeFailures ?? 0);
       if (!newAttempt && failures > 0 && onFailure(hr, action, failures).stalled) {
         // retries are exhausted for this chart and values: nothing new is tried until they change
         return { requeueAfter: intervalMs };
       }
       log.info({ action, reason: decision.reason }, `Running Helm ${action}`);
-      return await this.act(hr, working, { action, artifact, desired, values, releases, context, cacheKey, intervalMs, log });
+      return await this.act(hr, working, {
+        action,
+        artifact,
+        desired,
+        values,
+        releases,
+        context,
+        cacheKey,
+        intervalMs,
+        log,
+      });
     } catch (error) {
       return this.fail(hr, working, error, { chartVersion, intervalMs, log });
     } finally {
@@ -173,7 +223,12 @@ export class HelmReleaseReconciler {
     if (!key) {
       if (previous) {
         const [namespace = '', name = ''] = previous.split('/');
-        await this.deps.client.deleteIfExists({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', namespace, name });
+        await this.deps.client.deleteIfExists({
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'HelmChart',
+          namespace,
+          name,
+        });
         delete working.status.helmChart;
       }
       return undefined;
@@ -208,32 +263,57 @@ export class HelmReleaseReconciler {
     status.lastAttemptedReleaseAction = action;
     status.storageNamespace = storageNamespaceOf(hr);
     setObservedGeneration(working);
-    markReconciling(working, Reason.Progressing, `Running '${action}' action with timeout of ${formatGoDuration(timeoutOf(hr, action))}`);
+    markReconciling(
+      working,
+      Reason.Progressing,
+      `Running '${action}' action with timeout of ${formatGoDuration(timeoutOf(hr, action))}`,
+    );
     await this.writeStatus(hr, working);
 
     const started = performance.now();
-    const wait = this.deps.waits.begin(step.cacheKey, `${desired.chartVersion}/${desired.configDigest}`, hr.metadata?.generation);
+    const wait = this.deps.waits.begin(
+      step.cacheKey,
+      `${desired.chartVersion}/${desired.configDigest}`,
+      hr.metadata?.generation,
+    );
     const chartLabel = `${desired.chartName}@${desired.chartVersion}`;
     const subject = `${releaseNamespaceOf(hr)}/${releaseNameOf(hr)}`;
     let chart: { dir: string; release(): void } | undefined;
     try {
       chart = await this.deps.artifacts.acquire(step.artifact);
       const crds = action === 'install' ? hr.spec?.install?.crds : (hr.spec?.upgrade?.crds ?? 'Skip');
-      if (crds === 'CreateReplace' || (action === 'upgrade' && crds === 'Create')) await applyChartCrds(context.client, chart.dir, crds);
+      if (crds === 'CreateReplace' || (action === 'upgrade' && crds === 'Create'))
+        await applyChartCrds(context.client, chart.dir, crds);
       const release = await installOrUpgrade({ ...context, signal: wait.signal }, hr, action, chart.dir, step.values);
       status.lastAttemptedReleaseActionDuration = formatSeconds(performance.now() - started);
       let latest = release;
       const message = `Helm ${action} succeeded for release ${subject}.v${release.version} with chart ${chartLabel}`;
-      setCondition(working, { type: ReleasedCondition, status: 'True', reason: action === 'install' ? Reason.InstallSucceeded : Reason.UpgradeSucceeded, message });
+      setCondition(working, {
+        type: ReleasedCondition,
+        status: 'True',
+        reason: action === 'install' ? Reason.InstallSucceeded : Reason.UpgradeSucceeded,
+        message,
+      });
       removeCondition(working, RemediatedCondition);
-      if (hr.spec?.test?.enable) latest = (await this.test(hr, working, release, context, chartLabel, subject)) ?? release;
+      if (hr.spec?.test?.enable)
+        latest = (await this.test(hr, working, release, context, chartLabel, subject)) ?? release;
       else removeCondition(working, TestSuccessCondition);
       recordRelease(working.status, latest, desired);
-      status.inventory = inventoryOf(await releaseObjects(context.client, latest.manifest ?? '', releaseNamespaceOf(hr)));
+      status.inventory = inventoryOf(
+        await releaseObjects(context.client, latest.manifest ?? '', releaseNamespaceOf(hr)),
+      );
       resetFailures(status);
       markReady(working, action === 'install' ? Reason.InstallSucceeded : Reason.UpgradeSucceeded, message);
       await this.writeStatus(hr, working);
-      await this.event(hr, 'Normal', action === 'install' ? Reason.InstallSucceeded : Reason.UpgradeSucceeded, message, desired.chartVersion, desired.configDigest, log);
+      await this.event(
+        hr,
+        'Normal',
+        action === 'install' ? Reason.InstallSucceeded : Reason.UpgradeSucceeded,
+        message,
+        desired.chartVersion,
+        desired.configDigest,
+        log,
+      );
       return { requeueAfter: step.intervalMs };
     } catch (error) {
       if (error instanceof WaitCancelledError) {
@@ -253,7 +333,13 @@ export class HelmReleaseReconciler {
   private async failedAction(
     hr: HelmRelease,
     working: Working,
-    step: { action: 'install' | 'upgrade'; desired: DesiredRelease; context: RunContext; intervalMs: number; log: Logger },
+    step: {
+      action: 'install' | 'upgrade';
+      desired: DesiredRelease;
+      context: RunContext;
+      intervalMs: number;
+      log: Logger;
+    },
     error: ReleaseActionError,
     chartLabel: string,
     subject: string,
@@ -261,7 +347,10 @@ export class HelmReleaseReconciler {
     const { action, desired, context, log } = step;
     const status = working.status;
     status.failures = (status.failures ?? 0) + 1;
-    const failures = action === 'install' ? (status.installFailures = (status.installFailures ?? 0) + 1) : (status.upgradeFailures = (status.upgradeFailures ?? 0) + 1);
+    const failures =
+      action === 'install'
+        ? (status.installFailures = (status.installFailures ?? 0) + 1)
+        : (status.upgradeFailures = (status.upgradeFailures ?? 0) + 1);
     const reason = action === 'install' ? Reason.InstallFailed : Reason.UpgradeFailed;
     const message = `Helm ${action} failed for release ${subject} with chart ${chartLabel}: ${error.message}`;
     setCondition(working, { type: ReleasedCondition, status: 'False', reason, message });
@@ -269,7 +358,8 @@ export class HelmReleaseReconciler {
     if (error.release) recordRelease(working.status, error.release, desired, false);
     await this.event(hr, 'Warning', reason, message, desired.chartVersion, desired.configDigest, log);
     const outcome = onFailure(hr, action, failures);
-    if (outcome.remediation) await this.remediate(hr, working, outcome.remediation, context, chartLabel, subject, desired, log);
+    if (outcome.remediation)
+      await this.remediate(hr, working, outcome.remediation, context, chartLabel, subject, desired, log);
     if (outcome.stalled) {
       const attempts = failures;
       markStalled(working, Reason.RetriesExceeded, `Failed to ${action} after ${attempts} attempt(s): ${message}`);
@@ -301,13 +391,34 @@ export class HelmReleaseReconciler {
         recordRelease(working.status, rolled, desired, false);
         const message = `Helm rollback to previous release ${subject}.v${target.version} with chart ${target.chart.metadata.name}@${target.chart.metadata.version} succeeded`;
         setCondition(working, { type: RemediatedCondition, status: 'True', reason: Reason.RollbackSucceeded, message });
-        await this.event(hr, 'Normal', Reason.RollbackSucceeded, message, desired.chartVersion, desired.configDigest, log);
+        await this.event(
+          hr,
+          'Normal',
+          Reason.RollbackSucceeded,
+          message,
+          desired.chartVersion,
+          desired.configDigest,
+          log,
+        );
       } else {
         await uninstall(context, hr);
         const message = `Helm uninstall succeeded for release ${subject} with chart ${chartLabel}`;
-        setCondition(working, { type: RemediatedCondition, status: 'True', reason: Reason.UninstallSucceeded, message });
+        setCondition(working, {
+          type: RemediatedCondition,
+          status: 'True',
+          reason: Reason.UninstallSucceeded,
+          message,
+        });
         delete working.status.inventory;
-        await this.event(hr, 'Normal', Reason.UninstallSucceeded, message, desired.chartVersion, desired.configDigest, log);
+        await this.event(
+          hr,
+          'Normal',
+          Reason.UninstallSucceeded,
+          message,
+          desired.chartVersion,
+          desired.configDigest,
+          log,
+        );
       }
     } catch (error) {
       const reason = remediation === 'rollback' ? Reason.RollbackFailed : Reason.UninstallFailed;
@@ -317,7 +428,14 @@ export class HelmReleaseReconciler {
     }
   }
 
-  private async test(hr: HelmRelease, working: Working, release: StoredRelease, context: RunContext, chartLabel: string, subject: string): Promise<StoredRelease | undefined> {
+  private async test(
+    hr: HelmRelease,
+    working: Working,
+    release: StoredRelease,
+    context: RunContext,
+    chartLabel: string,
+    subject: string,
+  ): Promise<StoredRelease | undefined> {
     try {
       const tested = await runTests(context, hr);
       const hooks = (tested?.hooks ?? []).filter((hook) => hook.events?.includes('test')).length;
@@ -335,7 +453,14 @@ export class HelmReleaseReconciler {
   }
 
   /** Nothing to release: keep history current, and detect (and correct) drift. */
-  private async inSync(hr: HelmRelease, working: Working, releases: StoredRelease[], desired: DesiredRelease, context: RunContext, log: Logger): Promise<void> {
+  private async inSync(
+    hr: HelmRelease,
+    working: Working,
+    releases: StoredRelease[],
+    desired: DesiredRelease,
+    context: RunContext,
+    log: Logger,
+  ): Promise<void> {
     const latest = releases.at(-1);
     if (!latest) return;
     recordRelease(working.status, latest, desired);
@@ -349,10 +474,26 @@ export class HelmReleaseReconciler {
         const subject = `${latest.namespace}/${latest.name}.v${latest.version}`;
         if (mode === 'enabled') {
           await correctDrift(context.client, objects, drifted);
-          await this.event(hr, 'Normal', Reason.DriftCorrected, `Cluster state of release ${subject} was corrected: ${describeDrift(drifted)}`, desired.chartVersion, desired.configDigest, log);
+          await this.event(
+            hr,
+            'Normal',
+            Reason.DriftCorrected,
+            `Cluster state of release ${subject} was corrected: ${describeDrift(drifted)}`,
+            desired.chartVersion,
+            desired.configDigest,
+            log,
+          );
         } else {
           const message = `Cluster state of release ${subject} has drifted from the desired state: ${describeDrift(drifted)}`;
-          await this.event(hr, 'Warning', Reason.DriftDetected, message, desired.chartVersion, desired.configDigest, log);
+          await this.event(
+            hr,
+            'Warning',
+            Reason.DriftDetected,
+            message,
+            desired.chartVersion,
+            desired.configDigest,
+            log,
+          );
         }
       }
     }
@@ -367,14 +508,18 @@ export class HelmReleaseReconciler {
       const inSyncMessage = `Helm release ${latest.namespace}/${latest.name}.v${latest.version} is in sync`;
       if (released?.status === 'True') markReady(working, released.reason, released.message);
       else markReady(working, Reason.UpgradeSucceeded, inSyncMessage);
-    }
-    else markReady(working, ready.reason, ready.message);
+    } else markReady(working, ready.reason, ready.message);
     removeCondition(working, 'Reconciling');
     removeCondition(working, 'Stalled');
     await this.writeStatus(hr, working);
   }
 
-  private async fail(hr: HelmRelease, working: Working, error: unknown, context: { chartVersion: string | undefined; intervalMs: number; log: Logger }): Promise<ReconcileResult> {
+  private async fail(
+    hr: HelmRelease,
+    working: Working,
+    error: unknown,
+    context: { chartVersion: string | undefined; intervalMs: number; log: Logger },
+  ): Promise<ReconcileResult> {
     const reason = reasonOf(error);
     const message = error instanceof Error ? error.message : String(error);
     setObservedGeneration(working);
@@ -404,7 +549,11 @@ export class HelmReleaseReconciler {
 
   private async addFinalizer(hr: HelmRelease): Promise<void> {
     const finalizers = [...(hr.metadata?.finalizers ?? []), Finalizer];
-    const updated = await this.deps.client.patch<HelmRelease>(refOf(hr), { metadata: { finalizers, resourceVersion: hr.metadata?.resourceVersion } }, 'merge');
+    const updated = await this.deps.client.patch<HelmRelease>(
+      refOf(hr),
+      { metadata: { finalizers, resourceVersion: hr.metadata?.resourceVersion } },
+      'merge',
+    );
     hr.metadata = { ...hr.metadata, finalizers, resourceVersion: updated.metadata?.resourceVersion ?? '' };
   }
 
@@ -416,7 +565,15 @@ export class HelmReleaseReconciler {
     hr.metadata = { ...hr.metadata, resourceVersion: written.resourceVersion };
   }
 
-  private async event(hr: HelmRelease, type: 'Normal' | 'Warning', reason: string, message: string, revision: string | undefined, token: string | undefined, log: Logger): Promise<void> {
+  private async event(
+    hr: HelmRelease,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    revision: string | undefined,
+    token: string | undefined,
+    log: Logger,
+  ): Promise<void> {
     try {
       const annotations: Record<string, string> = {};
       if (revision) annotations[RevisionAnnotation] = revision;
@@ -429,9 +586,13 @@ export class HelmReleaseReconciler {
 }
 
 function refOf(hr: HelmRelease) {
-  return { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: hr.metadata?.namespace, name: hr.metadata?.name ?? '' };
+  return {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    namespace: hr.metadata?.namespace,
+    name: hr.metadata?.name ?? '',
+  };
 }
-
 
 function formatSeconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(3)}s`;

@@ -1,23 +1,55 @@
 // helm-controller: flags (Flux's names), wiring, start; nothing else.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient, createLogger, durationFlag, FlagError, FlagSet, intFlag, loadKubeConfig, Manager, parseFlagsOrExit, runtimeFlags, runtimeNamespace, runtimeOptionsFromFlags, stringFlag } from '@fluxion/runtime';
+import {
+  createClient,
+  createLogger,
+  durationFlag,
+  FlagError,
+  FlagSet,
+  intFlag,
+  loadKubeConfig,
+  Manager,
+  parseFlagsOrExit,
+  runtimeFlags,
+  runtimeNamespace,
+  runtimeOptionsFromFlags,
+  stringFlag,
+} from '@fluxion/runtime';
 import { ControllerName, setupHelmReleaseController } from './helmrelease-controller.ts';
 
 // Flux defaults to 4; a reconcile waiting on health holds a worker but no helm process (--helm-concurrency bounds those)
-export const helmControllerFlags = new FlagSet(ControllerName, { ...runtimeFlags, concurrent: intFlag(10, 'The number of concurrent HelmRelease reconciles.') }).with({
+export const helmControllerFlags = new FlagSet(ControllerName, {
+  ...runtimeFlags,
+  concurrent: intFlag(10, 'The number of concurrent HelmRelease reconciles.'),
+}).with({
   'helm-concurrency': intFlag(4, 'The most helm processes run at once; reconciles waiting for health hold none.'),
-  'health-poll-interval': durationFlag(1000, 'How often the objects of a release are read while waiting for them to be ready.'),
-  'artifact-fetch-retries': intFlag(2, 'The maximum number of retries when fetching a chart artifact from the source server.'),
-  'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for alpha/experimental features; none are known yet.'),
+  'health-poll-interval': durationFlag(
+    1000,
+    'How often the objects of a release are read while waiting for them to be ready.',
+  ),
+  'artifact-fetch-retries': intFlag(
+    2,
+    'The maximum number of retries when fetching a chart artifact from the source server.',
+  ),
+  'feature-gates': stringFlag(
+    '',
+    'A comma-separated list of key=value pairs for alpha/experimental features; none are known yet.',
+  ),
   'helm-path': stringFlag(process.env['FLUXION_HELM'] ?? 'helm', 'The helm (v4) binary the controller runs.'),
-  'helm-home': stringFlag(join(tmpdir(), 'helm-controller'), "Where helm keeps its cache and configuration (HELM_*_HOME)."),
+  'helm-home': stringFlag(
+    join(tmpdir(), 'helm-controller'),
+    'Where helm keeps its cache and configuration (HELM_*_HOME).',
+  ),
 });
 
 /** No gates yet: an unknown one is refused rather than silently ignored. */
 export function parseFeatureGates(text: string): Record<string, boolean> {
   const gates: Record<string, boolean> = {};
-  for (const pair of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [name] = pair.split('=');
     throw new FlagError(`unknown feature gate "${name}" in --feature-gates: helm-controller knows none yet`);
   }
@@ -28,9 +60,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const flags = parseFlagsOrExit(helmControllerFlags, argv);
   const runtime = runtimeOptionsFromFlags(flags);
   parseFeatureGates(flags['feature-gates']);
-  const logger = createLogger({ level: runtime.logLevel, encoding: runtime.logEncoding, base: { controller: ControllerName } });
+  const logger = createLogger({
+    level: runtime.logLevel,
+    encoding: runtime.logEncoding,
+    base: { controller: ControllerName },
+  });
   const kubeConfig = loadKubeConfig();
-  const client = createClient({ kubeConfig, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst, userAgent: ControllerName });
+  const client = createClient({
+    kubeConfig,
+    qps: runtime.kubeApiQps,
+    burst: runtime.kubeApiBurst,
+    userAgent: ControllerName,
+  });
   const manager = new Manager({
     name: ControllerName,
     logger,

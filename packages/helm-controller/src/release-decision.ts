@@ -25,7 +25,12 @@ export function isOwnedBy(hr: HelmRelease, releases: readonly StoredRelease[]): 
   return releases.some(
     (release) =>
       (release.labels[NameLabel] === hr.metadata?.name && release.labels[NamespaceLabel] === hr.metadata?.namespace) ||
-      history.some((snapshot) => snapshot.name === release.name && snapshot.namespace === release.namespace && snapshot.version === release.version),
+      history.some(
+        (snapshot) =>
+          snapshot.name === release.name &&
+          snapshot.namespace === release.namespace &&
+          snapshot.version === release.version,
+      ),
   );
 }
 
@@ -33,25 +38,34 @@ export function decide(hr: HelmRelease, desired: DesiredRelease, releases: reado
   const latest = releases.at(-1);
   if (!latest) return { action: 'install', reason: 'no release in storage' };
   if (!isOwnedBy(hr, releases)) {
-    const owner = latest.labels[NameLabel] ? `HelmRelease ${latest.labels[NamespaceLabel] ?? ''}/${latest.labels[NameLabel]}` : 'another tool';
+    const owner = latest.labels[NameLabel]
+      ? `HelmRelease ${latest.labels[NamespaceLabel] ?? ''}/${latest.labels[NameLabel]}`
+      : 'another tool';
     return {
       action: 'refuse',
       reason: `Helm release ${latest.namespace}/${latest.name} (revision ${latest.version}) exists and was made by ${owner}, not by this HelmRelease; uninstall it, or set spec.releaseName to another name`,
     };
   }
-  if (pendingStatuses.has(latest.info.status)) return { action: 'unlock', release: latest, reason: `release is ${latest.info.status}` };
-  if (latest.info.status === 'uninstalled') return { action: 'install', reason: 'release was uninstalled', replace: true };
+  if (pendingStatuses.has(latest.info.status))
+    return { action: 'unlock', release: latest, reason: `release is ${latest.info.status}` };
+  if (latest.info.status === 'uninstalled')
+    return { action: 'install', reason: 'release was uninstalled', replace: true };
   if (latest.info.status !== 'deployed') return { action: 'upgrade', reason: `release is ${latest.info.status}` };
   const changes: string[] = [];
   if (latest.chart.metadata.name !== desired.chartName || latest.chart.metadata.version !== desired.chartVersion) {
-    changes.push(`chart ${latest.chart.metadata.name}@${latest.chart.metadata.version} -> ${desired.chartName}@${desired.chartVersion}`);
+    changes.push(
+      `chart ${latest.chart.metadata.name}@${latest.chart.metadata.version} -> ${desired.chartName}@${desired.chartVersion}`,
+    );
   }
   if (sha256Of(latest.config ?? {}) !== desired.configDigest) changes.push('values changed');
   const status = hr.status ?? {};
-  if ((status.observedPostRenderersDigest ?? emptyDigest) !== desired.postRenderersDigest) changes.push('postRenderers changed');
-  if ((status.observedCommonMetadataDigest ?? emptyDigest) !== desired.commonMetadataDigest) changes.push('commonMetadata changed');
+  if ((status.observedPostRenderersDigest ?? emptyDigest) !== desired.postRenderersDigest)
+    changes.push('postRenderers changed');
+  if ((status.observedCommonMetadataDigest ?? emptyDigest) !== desired.commonMetadataDigest)
+    changes.push('commonMetadata changed');
   const current = status.history?.[0];
-  if (current && current.version !== latest.version) changes.push(`revision ${latest.version} was not made by this controller (a helm command by hand?)`);
+  if (current && current.version !== latest.version)
+    changes.push(`revision ${latest.version} was not made by this controller (a helm command by hand?)`);
   if (changes.length > 0) return { action: 'upgrade', reason: changes.join(', ') };
   return { action: 'none', reason: 'release is in sync' };
 }
@@ -97,7 +111,14 @@ export function snapshotOf(release: StoredRelease, previous?: ReleaseSnapshot): 
     chartName: release.chart.metadata.name,
     chartVersion: release.chart.metadata.version,
     configDigest: sha256Of(release.config ?? {}),
-    digest: sha256Of({ name: release.name, namespace: release.namespace, version: release.version, chart: release.chart.metadata, config: release.config ?? {}, manifest: release.manifest ?? '' }),
+    digest: sha256Of({
+      name: release.name,
+      namespace: release.namespace,
+      version: release.version,
+      chart: release.chart.metadata,
+      config: release.config ?? {},
+      manifest: release.manifest ?? '',
+    }),
     firstDeployed: toTime(release.info.first_deployed),
     lastDeployed: toTime(release.info.last_deployed),
     apiVersion: 'v2',
@@ -125,5 +146,7 @@ export function snapshotOf(release: StoredRelease, previous?: ReleaseSnapshot): 
 function toTime(text: string | undefined): string {
   if (!text) return new Date(0).toISOString().replace(/\.\d+Z$/, 'Z');
   const date = new Date(text);
-  return Number.isNaN(date.getTime()) ? new Date(0).toISOString().replace(/\.\d+Z$/, 'Z') : date.toISOString().replace(/\.\d+Z$/, 'Z');
+  return Number.isNaN(date.getTime())
+    ? new Date(0).toISOString().replace(/\.\d+Z$/, 'Z')
+    : date.toISOString().replace(/\.\d+Z$/, 'Z');
 }

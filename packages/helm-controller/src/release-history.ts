@@ -4,7 +4,12 @@ import { snapshotOf, type DesiredRelease } from './release-decision.ts';
 import type { StoredRelease } from './release-storage.ts';
 
 /** Puts the revision at the head of status.history (replacing its older snapshot) and, on success, the observed digests. */
-export function recordRelease(status: HelmReleaseStatus, release: StoredRelease, desired: DesiredRelease, succeeded = true): void {
+export function recordRelease(
+  status: HelmReleaseStatus,
+  release: StoredRelease,
+  desired: DesiredRelease,
+  succeeded = true,
+): void {
   const history = status.history ?? [];
   const existing = history.find((snapshot) => snapshot.version === release.version && snapshot.name === release.name);
   const snapshot = snapshotOf(release, existing);

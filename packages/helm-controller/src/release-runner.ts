@@ -5,7 +5,18 @@ import { join } from 'node:path';
 import type { HelmRelease } from '@fluxion/api';
 import { WaitCancelledError, waitForCurrent, type KubeClient } from '@fluxion/runtime';
 import { stringify } from 'yaml';
-import { NameLabel, NamespaceLabel, installArgs, releaseNameOf, releaseNamespaceOf, rollbackArgs, testArgs, timeoutOf, uninstallArgs, upgradeArgs } from './helm-args.ts';
+import {
+  NameLabel,
+  NamespaceLabel,
+  installArgs,
+  releaseNameOf,
+  releaseNamespaceOf,
+  rollbackArgs,
+  testArgs,
+  timeoutOf,
+  uninstallArgs,
+  upgradeArgs,
+} from './helm-args.ts';
 import type { HelmCli } from './helm-cli.ts';
 import type { PostRenderSpec } from './post-render.ts';
 import { releaseObjects, refsOf, type ManifestObject } from './release-objects.ts';
@@ -32,7 +43,13 @@ export class ReleaseActionError extends Error {
 }
 
 /** Installs or upgrades, then waits for the release's objects unless the spec disables it; returns the new revision. */
-export async function installOrUpgrade(context: RunContext, hr: HelmRelease, action: 'install' | 'upgrade', chartDir: string, values: Values): Promise<StoredRelease> {
+export async function installOrUpgrade(
+  context: RunContext,
+  hr: HelmRelease,
+  action: 'install' | 'upgrade',
+  chartDir: string,
+  values: Values,
+): Promise<StoredRelease> {
   const dir = await mkdtemp(join(tmpdir(), 'helmrelease-'));
   try {
     const files = { chartDir, valuesFile: join(dir, 'values.yaml'), postRenderSpecFile: join(dir, 'post-render.json') };
@@ -49,7 +66,8 @@ export async function installOrUpgrade(context: RunContext, hr: HelmRelease, act
     await rm(dir, { recursive: true, force: true });
   }
   const release = await latest(context, hr);
-  if (!release) throw new ReleaseActionError(`helm ${action} reported success but release storage holds no revision`, undefined);
+  if (!release)
+    throw new ReleaseActionError(`helm ${action} reported success but release storage holds no revision`, undefined);
   const disableWait = action === 'install' ? hr.spec?.install?.disableWait : hr.spec?.upgrade?.disableWait;
   if (!disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, action));
   return release;
@@ -57,12 +75,16 @@ export async function installOrUpgrade(context: RunContext, hr: HelmRelease, act
 
 export async function rollback(context: RunContext, hr: HelmRelease, toRevision: number): Promise<StoredRelease> {
   try {
-    await context.helm.run(rollbackArgs(hr, toRevision), { timeoutMs: timeoutOf(hr, 'rollback'), globalArgs: context.helmArgs });
+    await context.helm.run(rollbackArgs(hr, toRevision), {
+      timeoutMs: timeoutOf(hr, 'rollback'),
+      globalArgs: context.helmArgs,
+    });
   } catch (error) {
     throw new ReleaseActionError((error as Error).message, await latest(context, hr));
   }
   const release = await latest(context, hr);
-  if (!release) throw new ReleaseActionError('helm rollback reported success but release storage holds no revision', undefined);
+  if (!release)
+    throw new ReleaseActionError('helm rollback reported success but release storage holds no revision', undefined);
   if (!hr.spec?.rollback?.disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, 'rollback'));
   return release;
 }
@@ -85,8 +107,17 @@ export async function runTests(context: RunContext, hr: HelmRelease): Promise<St
  * Waits (kstatus) for the objects of the release's manifest. A failure marks the stored revision failed, as helm's own
  * --wait would, so `helm history` tells the truth and the next reconcile remediates it.
  */
-async function waitForRelease(context: RunContext, hr: HelmRelease, release: StoredRelease, timeoutMs: number): Promise<void> {
-  const objects: ManifestObject[] = await releaseObjects(context.client, release.manifest ?? '', releaseNamespaceOf(hr));
+async function waitForRelease(
+  context: RunContext,
+  hr: HelmRelease,
+  release: StoredRelease,
+  timeoutMs: number,
+): Promise<void> {
+  const objects: ManifestObject[] = await releaseObjects(
+    context.client,
+    release.manifest ?? '',
+    releaseNamespaceOf(hr),
+  );
   try {
     await waitForCurrent(context.client, refsOf(objects), {
       timeoutMs,

@@ -17,11 +17,15 @@ export class StalledError extends Error {
 export function assertSupported(hr: HelmRelease): void {
   const unsupported: string[] = [];
   if (hr.spec?.storageNamespace && hr.spec.storageNamespace !== releaseNamespaceOf(hr)) {
-    unsupported.push('spec.storageNamespace different from the release namespace (the helm CLI stores a release in its own namespace)');
+    unsupported.push(
+      'spec.storageNamespace different from the release namespace (the helm CLI stores a release in its own namespace)',
+    );
   }
-  if (hr.spec?.dependsOn?.some((dependency) => dependency.readyExpr)) unsupported.push('spec.dependsOn[].readyExpr (CEL readiness)');
+  if (hr.spec?.dependsOn?.some((dependency) => dependency.readyExpr))
+    unsupported.push('spec.dependsOn[].readyExpr (CEL readiness)');
   if (hr.spec?.chart?.spec.verify) unsupported.push('spec.chart.spec.verify');
-  if (unsupported.length > 0) throw new StalledError(Reason.UnsupportedField, `not supported yet by this controller: ${unsupported.join(', ')}`);
+  if (unsupported.length > 0)
+    throw new StalledError(Reason.UnsupportedField, `not supported yet by this controller: ${unsupported.join(', ')}`);
 }
 
 const knownReasons = new Set<string>(Object.values(Reason));
@@ -30,4 +34,3 @@ export function reasonOf(error: unknown): string {
   const reason = (error as { reason?: unknown } | undefined)?.reason;
   return typeof reason === 'string' && knownReasons.has(reason) ? reason : Reason.InitFailed;
 }
-

@@ -40,7 +40,10 @@ function setIn(container: unknown, segments: Segment[], value: unknown): unknown
   const [head, ...rest] = segments;
   if (!head) return value;
   if ('key' in head) {
-    const map = typeof container === 'object' && container !== null && !Array.isArray(container) ? { ...(container as Values) } : {};
+    const map =
+      typeof container === 'object' && container !== null && !Array.isArray(container)
+        ? { ...(container as Values) }
+        : {};
     map[head.key] = setIn(map[head.key], rest, value);
     return map;
   }

@@ -13,7 +13,11 @@ export class ValuesError extends Error {
 export type Values = Record<string, unknown>;
 
 /** Reads the data of a ConfigMap or Secret (Secret data decoded); undefined when it does not exist. */
-export type DataReader = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string) => Promise<Record<string, string> | undefined>;
+export type DataReader = (
+  kind: 'ConfigMap' | 'Secret',
+  namespace: string,
+  name: string,
+) => Promise<Record<string, string> | undefined>;
 
 export async function composeValues(release: HelmRelease, read: DataReader): Promise<Values> {
   const namespace = release.metadata?.namespace ?? '';
@@ -31,7 +35,9 @@ export async function composeValues(release: HelmRelease, read: DataReader): Pro
       if (reference.optional) continue;
       throw new ValuesError(`missing key '${key}' in ${where}`);
     }
-    result = reference.targetPath ? applyTargetPath(result, reference, text, where) : mergeValues(result, parseValues(text, `key '${key}' of ${where}`));
+    result = reference.targetPath
+      ? applyTargetPath(result, reference, text, where)
+      : mergeValues(result, parseValues(text, `key '${key}' of ${where}`));
   }
   return mergeValues(result, (release.spec?.values as Values | undefined) ?? {});
 }
@@ -40,9 +46,16 @@ export async function composeValues(release: HelmRelease, read: DataReader): Pro
 export function clientDataReader(client: KubeClient): DataReader {
   return async (kind, namespace, name) => {
     try {
-      const object = await client.get<{ kind?: string; data?: Record<string, string> }>({ apiVersion: 'v1', kind, namespace, name });
+      const object = await client.get<{ kind?: string; data?: Record<string, string> }>({
+        apiVersion: 'v1',
+        kind,
+        namespace,
+        name,
+      });
       if (kind === 'ConfigMap') return object.data ?? {};
-      return Object.fromEntries(Object.entries(object.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+      return Object.fromEntries(
+        Object.entries(object.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
+      );
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
@@ -67,7 +80,9 @@ function parseValues(text: string, where: string): Values {
   } catch (error) {
     // the parser's message may quote the content: only its position is kept
     const position = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
-    throw new ValuesError(`${where} is not valid YAML${position ? ` (line ${position.line}, column ${position.col})` : ''}`);
+    throw new ValuesError(
+      `${where} is not valid YAML${position ? ` (line ${position.line}, column ${position.col})` : ''}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
   if (!isMap(parsed)) throw new ValuesError(`${where} must hold a YAML map of values`);

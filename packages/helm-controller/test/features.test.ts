@@ -13,36 +13,94 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-async function waitReady(name: string, predicate: (hr: HelmRelease) => boolean = () => true, timeoutMs = 60_000): Promise<HelmRelease> {
-  return pollUntil(`HelmRelease ${name} Ready`, async () => {
-    const hr = await env.getRelease(name);
-    return conditionOf(hr, 'Ready')?.status === 'True' && hr && hr.status?.observedGeneration === hr.metadata?.generation && predicate(hr) ? hr : undefined;
-  }, timeoutMs);
+async function waitReady(
+  name: string,
+  predicate: (hr: HelmRelease) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<HelmRelease> {
+  return pollUntil(
+    `HelmRelease ${name} Ready`,
+    async () => {
+      const hr = await env.getRelease(name);
+      return conditionOf(hr, 'Ready')?.status === 'True' &&
+        hr &&
+        hr.status?.observedGeneration === hr.metadata?.generation &&
+        predicate(hr)
+        ? hr
+        : undefined;
+    },
+    timeoutMs,
+  );
 }
 
-type ConfigMap = { kind?: string; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> }; data: Record<string, string> };
-const getConfigMap = (name: string) => env.client.get<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: env.ns, name });
+type ConfigMap = {
+  kind?: string;
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  data: Record<string, string>;
+};
+const getConfigMap = (name: string) =>
+  env.client.get<ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: env.ns, name });
 
 describe('HelmRelease features', () => {
   it('creates and owns a HelmChart from spec.chart, and installs its artifact', async () => {
     await env.applyRelease('templated', {
-      chart: { spec: { chart: 'small', version: '0.1.x', sourceRef: { kind: 'HelmRepository', name: 'charts' }, interval: '5m' }, metadata: { labels: { team: 'a' } } },
+      chart: {
+        spec: {
+          chart: 'small',
+          version: '0.1.x',
+          sourceRef: { kind: 'HelmRepository', name: 'charts' },
+          interval: '5m',
+        },
+        metadata: { labels: { team: 'a' } },
+      },
     });
     const chartName = `${env.ns}-templated`;
-    const helmChart = await pollUntil('the HelmChart created', () => env.client.getIfExists<{ kind?: string; metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> }>({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', namespace: env.ns, name: chartName }));
-    expect(helmChart.spec).toMatchObject({ chart: 'small', version: '0.1.x', sourceRef: { kind: 'HelmRepository', name: 'charts' }, interval: '5m', reconcileStrategy: 'ChartVersion' });
-    expect(helmChart.metadata?.labels).toMatchObject({ team: 'a', 'helm.toolkit.fluxcd.io/name': 'templated', 'helm.toolkit.fluxcd.io/namespace': env.ns });
+    const helmChart = await pollUntil('the HelmChart created', () =>
+      env.client.getIfExists<{
+        kind?: string;
+        metadata?: { labels?: Record<string, string> };
+        spec?: Record<string, unknown>;
+      }>({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', namespace: env.ns, name: chartName }),
+    );
+    expect(helmChart.spec).toMatchObject({
+      chart: 'small',
+      version: '0.1.x',
+      sourceRef: { kind: 'HelmRepository', name: 'charts' },
+      interval: '5m',
+      reconcileStrategy: 'ChartVersion',
+    });
+    expect(helmChart.metadata?.labels).toMatchObject({
+      team: 'a',
+      'helm.toolkit.fluxcd.io/name': 'templated',
+      'helm.toolkit.fluxcd.io/namespace': env.ns,
+    });
     const waiting = await pollUntil('waiting for the artifact', async () => {
       const hr = await env.getRelease('templated');
       return conditionOf(hr, 'Ready')?.reason === 'ArtifactFailed' ? hr : undefined;
     });
-    expect(conditionOf(waiting, 'Ready')?.message).toBe(`chart source 'HelmChart/${env.ns}/${chartName}' is not ready: it has no artifact yet`);
+    expect(conditionOf(waiting, 'Ready')?.message).toBe(
+      `chart source 'HelmChart/${env.ns}/${chartName}' is not ready: it has no artifact yet`,
+    );
     // source-controller's part, played by the test: the chart's artifact
     await env.publishArtifactOf({ namespace: env.ns, name: chartName }, { version: '0.1.0' });
     const hr = await waitReady('templated');
     expect(hr.status?.helmChart).toBe(`${env.ns}/${chartName}`);
-    await env.client.delete({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: env.ns, name: 'templated' });
-    await pollUntil('the owned HelmChart deleted', async () => (await env.client.getIfExists({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', namespace: env.ns, name: chartName })) === undefined);
+    await env.client.delete({
+      apiVersion: 'helm.toolkit.fluxcd.io/v2',
+      kind: 'HelmRelease',
+      namespace: env.ns,
+      name: 'templated',
+    });
+    await pollUntil(
+      'the owned HelmChart deleted',
+      async () =>
+        (await env.client.getIfExists({
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'HelmChart',
+          namespace: env.ns,
+          name: chartName,
+        })) === undefined,
+    );
   });
 
   it('installs from an OCIRepository and an ExternalArtifact named in chartRef', async () => {
@@ -61,34 +119,68 @@ describe('HelmRelease features', () => {
     await env.applyRelease('rendered', {
       chartRef: { kind: 'HelmChart', name: 'small' },
       commonMetadata: { labels: { tier: 'web' }, annotations: { owner: 'team-a' } },
-      postRenderers: [{ kustomize: { patches: [{ target: { kind: 'ConfigMap' }, patch: '- op: add\n  path: /data/patched\n  value: "yes"\n' }], images: [{ name: 'registry.example.invalid/app', newTag: '2.0' }] } }],
+      postRenderers: [
+        {
+          kustomize: {
+            patches: [{ target: { kind: 'ConfigMap' }, patch: '- op: add\n  path: /data/patched\n  value: "yes"\n' }],
+            images: [{ name: 'registry.example.invalid/app', newTag: '2.0' }],
+          },
+        },
+      ],
     });
     await waitReady('rendered');
     const configMap = await getConfigMap('rendered-config');
     expect(configMap.data['patched']).toBe('yes');
     expect(configMap.metadata.labels).toMatchObject({ tier: 'web', 'helm.toolkit.fluxcd.io/name': 'rendered' });
     expect(configMap.metadata.annotations).toMatchObject({ owner: 'team-a' });
-    const deployment = await env.client.get<{ kind?: string; spec: { template: { spec: { containers: Array<{ image: string }> } } } }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: env.ns, name: 'rendered' });
+    const deployment = await env.client.get<{
+      kind?: string;
+      spec: { template: { spec: { containers: Array<{ image: string }> } } };
+    }>({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: env.ns, name: 'rendered' });
     expect(deployment.spec.template.spec.containers[0]?.image).toBe('registry.example.invalid/app:2.0');
-    await env.applyRelease('rendered', { chartRef: { kind: 'HelmChart', name: 'small' }, commonMetadata: { labels: { tier: 'api' } } });
+    await env.applyRelease('rendered', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      commonMetadata: { labels: { tier: 'api' } },
+    });
     await waitReady('rendered', (hr) => hr.status?.history?.[0]?.version === 2);
     expect((await getConfigMap('rendered-config')).metadata.labels?.['tier']).toBe('api');
   });
 
   it('corrects drift under driftDetection enabled, and only reports it under warn', async () => {
-    await env.applyRelease('drifty', { chartRef: { kind: 'HelmChart', name: 'small' }, values: { message: 'desired' }, driftDetection: { mode: 'enabled' } });
+    await env.applyRelease('drifty', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      values: { message: 'desired' },
+      driftDetection: { mode: 'enabled' },
+    });
     await waitReady('drifty');
-    await env.client.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: env.ns, name: 'drifty-config' }, { data: { message: 'changed by hand' } }, 'merge');
+    await env.client.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: env.ns, name: 'drifty-config' },
+      { data: { message: 'changed by hand' } },
+      'merge',
+    );
     await env.requestReconcile('drifty');
     await pollUntil('drift corrected', async () => (await getConfigMap('drifty-config')).data['message'] === 'desired');
     expect(JSON.parse(await env.helm('history', 'drifty', '-n', env.ns, '-o', 'json'))).toHaveLength(1);
 
-    await env.applyRelease('drifty', { chartRef: { kind: 'HelmChart', name: 'small' }, values: { message: 'desired' }, driftDetection: { mode: 'warn' } });
+    await env.applyRelease('drifty', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      values: { message: 'desired' },
+      driftDetection: { mode: 'warn' },
+    });
     await waitReady('drifty');
-    await env.client.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: env.ns, name: 'drifty-config' }, { data: { message: 'changed again' } }, 'merge');
+    await env.client.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: env.ns, name: 'drifty-config' },
+      { data: { message: 'changed again' } },
+      'merge',
+    );
     await env.requestReconcile('drifty');
     await pollUntil('drift reported', async () => {
-      const events = await env.client.list<{ kind?: string; reason?: string; message?: string; involvedObject?: { name?: string } }>({ group: '', version: 'v1', kind: 'Event' }, { namespace: env.ns });
+      const events = await env.client.list<{
+        kind?: string;
+        reason?: string;
+        message?: string;
+        involvedObject?: { name?: string };
+      }>({ group: '', version: 'v1', kind: 'Event' }, { namespace: env.ns });
       return events.items.find((event) => event.reason === 'DriftDetected' && event.involvedObject?.name === 'drifty');
     });
     expect((await getConfigMap('drifty-config')).data['message']).toBe('changed again');
@@ -101,7 +193,10 @@ describe('HelmRelease features', () => {
     });
     await waitReady('drifty');
     const requested = await env.requestReconcile('drifty');
-    await pollUntil('the request handled', async () => (await env.getRelease('drifty'))?.status?.lastHandledReconcileAt === requested || undefined);
+    await pollUntil(
+      'the request handled',
+      async () => (await env.getRelease('drifty'))?.status?.lastHandledReconcileAt === requested || undefined,
+    );
     expect((await getConfigMap('drifty-config')).data['message']).toBe('changed again');
   });
 
@@ -131,20 +226,56 @@ spec:
     // a Deployment whose pod can never be scheduled: the wait would last the whole 10 minute timeout, far past the
     // 60 s that waitReady gives the upgrade
     const values = { replicaCount: 1, message: 'stuck' };
-    await env.applyRelease('waiting', { chartRef: { kind: 'HelmChart', name: 'small' }, timeout: '10m', values, postRenderers: [{ kustomize: { patches: [{ target: { kind: 'Deployment' }, patch: '- op: add\n  path: /spec/template/spec/nodeSelector\n  value: {nowhere: "true"}\n' }] } }] });
-    await pollUntil('the health wait under way', async () => conditionOf(await env.getRelease('waiting'), 'Reconciling')?.message.startsWith("Running 'install' action") || undefined);
-    await env.applyRelease('waiting', { chartRef: { kind: 'HelmChart', name: 'small' }, timeout: '10m', values: { replicaCount: 0, message: 'unstuck' } });
+    await env.applyRelease('waiting', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      timeout: '10m',
+      values,
+      postRenderers: [
+        {
+          kustomize: {
+            patches: [
+              {
+                target: { kind: 'Deployment' },
+                patch: '- op: add\n  path: /spec/template/spec/nodeSelector\n  value: {nowhere: "true"}\n',
+              },
+            ],
+          },
+        },
+      ],
+    });
+    await pollUntil(
+      'the health wait under way',
+      async () =>
+        conditionOf(await env.getRelease('waiting'), 'Reconciling')?.message.startsWith("Running 'install' action") ||
+        undefined,
+    );
+    await env.applyRelease('waiting', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      timeout: '10m',
+      values: { replicaCount: 0, message: 'unstuck' },
+    });
     const hr = await waitReady('waiting', (current) => conditionOf(current, 'Ready')?.reason === 'UpgradeSucceeded');
     expect(hr.status?.history?.[0]?.version).toBe(2);
-    expect(JSON.parse(await env.helm('get', 'values', 'waiting', '-n', env.ns, '-o', 'json'))).toEqual({ replicaCount: 0, message: 'unstuck' });
+    expect(JSON.parse(await env.helm('get', 'values', 'waiting', '-n', env.ns, '-o', 'json'))).toEqual({
+      replicaCount: 0,
+      message: 'unstuck',
+    });
   });
 
   it('waits for a Kustomization named in dependsOn to be Ready', async () => {
     await env.client.apply(
-      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'infra', namespace: env.ns }, spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'none' } } },
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'infra', namespace: env.ns },
+        spec: { interval: '10m', prune: true, sourceRef: { kind: 'GitRepository', name: 'none' } },
+      },
       { fieldManager: 'test', force: true },
     );
-    await env.applyRelease('dependent', { chartRef: { kind: 'HelmChart', name: 'small' }, dependsOn: [{ kind: 'Kustomization', name: 'infra' }] });
+    await env.applyRelease('dependent', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      dependsOn: [{ kind: 'Kustomization', name: 'infra' }],
+    });
     const blocked = await pollUntil('blocked on the dependency', async () => {
       const hr = await env.getRelease('dependent');
       return conditionOf(hr, 'Ready')?.reason === 'DependencyNotReady' ? hr : undefined;
@@ -153,7 +284,23 @@ spec:
     // kustomize-controller's part, played by the test
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     await env.client.apply(
-      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'infra', namespace: env.ns }, status: { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', reason: 'ReconciliationSucceeded', message: 'Applied', lastTransitionTime: now }] } },
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'infra', namespace: env.ns },
+        status: {
+          observedGeneration: 1,
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'ReconciliationSucceeded',
+              message: 'Applied',
+              lastTransitionTime: now,
+            },
+          ],
+        },
+      },
       { fieldManager: 'kustomize-controller', force: true, subresource: 'status' },
     );
     await waitReady('dependent');

@@ -17,7 +17,8 @@ import {
 } from '@fluxion/runtime';
 import type { CommitSigner } from './commit-signing.ts';
 
-export type AutomationGitReason = 'GitOperationFailed' | 'AuthenticationFailed' | 'AccessDenied' | 'InvalidSourceConfiguration';
+export type AutomationGitReason =
+  'GitOperationFailed' | 'AuthenticationFailed' | 'AccessDenied' | 'InvalidSourceConfiguration';
 
 export class AutomationGitError extends Error {
   readonly reason: AutomationGitReason;
@@ -71,7 +72,10 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
   const directory = await mkdtemp(join(options.workDirectory, 'fluxion-automation-'));
   let env: Record<string, string> = { ...transport.env, ...authorEnv(options.author) };
   let signer: CommitSigner | undefined;
-  const tls = { caCert: Boolean(options.access.tls?.caCert), clientCertificate: Boolean(options.access.tls?.clientCert) };
+  const tls = {
+    caCert: Boolean(options.access.tls?.caCert),
+    clientCertificate: Boolean(options.access.tls?.clientCert),
+  };
   let firstRemoteStep = true;
   const git: Git = async (step, args) => {
     try {
@@ -90,12 +94,18 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
     const pushRef = `refs/heads/${options.pushBranch}`;
     for (let attempt = 1; attempt <= options.maxPushAttempts; attempt++) {
       // The push branch's own tip when it exists (its commits are kept), else the checked-out commit.
-      const base = options.pushBranch === source.branch && attempt === 1 ? source.commit : (await fetchBranchTip(remote, options.pushBranch)) ?? source.commit;
+      const base =
+        options.pushBranch === source.branch && attempt === 1
+          ? source.commit
+          : ((await fetchBranchTip(remote, options.pushBranch)) ?? source.commit);
       await git('preparing the push branch of', ['checkout', '--quiet', '--force', '-B', options.pushBranch, base]);
       if (attempt > 1) await git('cleaning the checkout of', ['clean', '-ffdxq']);
       const update = await options.update(directory);
       // Nothing (more) to change, e.g. someone else pushed the same update meanwhile.
-      if (!update) return { sourceRevision: options.pushBranch === source.branch ? `${source.branch}@sha1:${base}` : source.revision };
+      if (!update)
+        return {
+          sourceRevision: options.pushBranch === source.branch ? `${source.branch}@sha1:${base}` : source.revision,
+        };
       const messageFile = join(directory, '.git', 'FLUXION_COMMIT_MESSAGE');
       await writeFile(messageFile, update.message);
       if (options.signer && !signer) {
@@ -103,19 +113,39 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
         env = { ...env, ...signer.env, ...configEnv(transport.env, signer.gitConfig) };
       }
       // --all: the setters only rewrite files git already tracks.
-      await git('committing to', ['commit', '--quiet', '--all', '--cleanup=verbatim', '-F', messageFile, ...(signer ? ['-S'] : ['--no-gpg-sign'])]);
+      await git('committing to', [
+        'commit',
+        '--quiet',
+        '--all',
+        '--cleanup=verbatim',
+        '-F',
+        messageFile,
+        ...(signer ? ['-S'] : ['--no-gpg-sign']),
+      ]);
       const commit = await readRef(remote, `refs/heads/${options.pushBranch}`);
       const refspecs = [`${pushRef}:${pushRef}`, ...(options.pushRefspec ? [options.pushRefspec] : [])];
-      const pushOptions = Object.entries(options.pushOptions ?? {}).map(([key, value]) => `--push-option=${value === '' ? key : `${key}=${value}`}`);
+      const pushOptions = Object.entries(options.pushOptions ?? {}).map(
+        ([key, value]) => `--push-option=${value === '' ? key : `${key}=${value}`}`,
+      );
       try {
-        await git(`pushing branch '${options.pushBranch}' to`, ['push', '--quiet', ...pushOptions, options.url, ...refspecs]);
+        await git(`pushing branch '${options.pushBranch}' to`, [
+          'push',
+          '--quiet',
+          ...pushOptions,
+          options.url,
+          ...refspecs,
+        ]);
         // Pushed to the branch it checked out: the source is now at our commit (as Flux reports it).
-        const sourceRevision = source.branch === options.pushBranch ? `${source.branch}@sha1:${commit}` : source.revision;
+        const sourceRevision =
+          source.branch === options.pushBranch ? `${source.branch}@sha1:${commit}` : source.revision;
         return { sourceRevision, pushed: { commit, attempts: attempt } };
       } catch (error) {
         if (!(error instanceof BranchMovedError)) throw error;
         if (attempt === options.maxPushAttempts) {
-          throw new AutomationGitError('GitOperationFailed', `branch '${options.pushBranch}' of ${displayUrl} moved during each of ${attempt} pushes; will try again`);
+          throw new AutomationGitError(
+            'GitOperationFailed',
+            `branch '${options.pushBranch}' of ${displayUrl} moved during each of ${attempt} pushes; will try again`,
+          );
         }
       }
     }
@@ -128,10 +158,16 @@ export async function runAutomationGit(options: AutomationGitOptions): Promise<A
 }
 
 /** The checkout branch's remote revision (`<branch>@sha1:<hex>`) by ls-remote alone, or undefined when it is absent. */
-export async function remoteBranchRevision(options: Pick<AutomationGitOptions, 'url' | 'access' | 'timeoutMs'>, branch: string): Promise<string | undefined> {
+export async function remoteBranchRevision(
+  options: Pick<AutomationGitOptions, 'url' | 'access' | 'timeoutMs'>,
+  branch: string,
+): Promise<string | undefined> {
   const transport = await openTransport(options.url, options.access);
   try {
-    const { stdout } = await runGit(['ls-remote', options.url, `refs/heads/${branch}`], { env: transport.env, deadline: Date.now() + options.timeoutMs });
+    const { stdout } = await runGit(['ls-remote', options.url, `refs/heads/${branch}`], {
+      env: transport.env,
+      deadline: Date.now() + options.timeoutMs,
+    });
     const commit = stdout.split(/\s/)[0];
     return commit ? `${branch}@sha1:${commit}` : undefined;
   } finally {
@@ -141,10 +177,15 @@ export async function remoteBranchRevision(options: Pick<AutomationGitOptions, '
 
 // The GitRepository's credentials, TLS material and proxy as git's environment; a Secret unfit for the URL is named.
 function openTransport(url: string, access: GitAccess) {
-  return prepareGitTransport(url, access.credentials, {}, {
-    ...(access.tls ? { tls: access.tls } : {}),
-    ...(access.proxy ? { proxy: access.proxy } : {}),
-  }).catch((error: unknown) => {
+  return prepareGitTransport(
+    url,
+    access.credentials,
+    {},
+    {
+      ...(access.tls ? { tls: access.tls } : {}),
+      ...(access.proxy ? { proxy: access.proxy } : {}),
+    },
+  ).catch((error: unknown) => {
     throw new AutomationGitError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
   });
 }
@@ -157,9 +198,16 @@ interface Remote {
 }
 
 // What was asked for, fetched shallow: a branch, a tag, a full ref name or a commit.
-async function fetchCheckout(remote: Remote, ref: CheckoutRef): Promise<{ branch?: string; commit: string; revision: string }> {
+async function fetchCheckout(
+  remote: Remote,
+  ref: CheckoutRef,
+): Promise<{ branch?: string; commit: string; revision: string }> {
   const { git, url } = remote;
-  if (ref.semver) throw new AutomationGitError('InvalidSourceConfiguration', `checking out a semver range ('${ref.semver}') is not supported by image automation yet: use a branch`);
+  if (ref.semver)
+    throw new AutomationGitError(
+      'InvalidSourceConfiguration',
+      `checking out a semver range ('${ref.semver}') is not supported by image automation yet: use a branch`,
+    );
   if (ref.commit) {
     await git(`fetching commit ${ref.commit} from`, ['fetch', '--quiet', '--depth=1', url, ref.commit]);
     return { commit: ref.commit, revision: `sha1:${ref.commit}`, ...(ref.branch ? { branch: ref.branch } : {}) };
@@ -172,7 +220,8 @@ async function fetchCheckout(remote: Remote, ref: CheckoutRef): Promise<{ branch
   }
   const branch = ref.branch ?? 'master';
   const commit = await fetchBranchTip(remote, branch);
-  if (!commit) throw new AutomationGitError('GitOperationFailed', `branch '${branch}' not found on ${remote.displayUrl}`);
+  if (!commit)
+    throw new AutomationGitError('GitOperationFailed', `branch '${branch}' not found on ${remote.displayUrl}`);
   return { branch, commit, revision: `${branch}@sha1:${commit}` };
 }
 
@@ -180,7 +229,13 @@ async function fetchCheckout(remote: Remote, ref: CheckoutRef): Promise<{ branch
 async function fetchBranchTip(remote: Remote, branch: string): Promise<string | undefined> {
   const ref = `refs/remotes/origin/${branch}`;
   try {
-    await remote.git(`fetching branch '${branch}' from`, ['fetch', '--quiet', '--depth=1', remote.url, `+refs/heads/${branch}:${ref}`]);
+    await remote.git(`fetching branch '${branch}' from`, [
+      'fetch',
+      '--quiet',
+      '--depth=1',
+      remote.url,
+      `+refs/heads/${branch}:${ref}`,
+    ]);
   } catch (error) {
     if (error instanceof AutomationGitError && /couldn't find remote ref/i.test(error.message)) return undefined;
     throw error;
@@ -198,36 +253,73 @@ async function readRef(remote: Remote, ref: string): Promise<string> {
 class BranchMovedError extends Error {}
 
 // The server turned the push down because the branch is no longer where we fetched it.
-const branchMoved = /\[rejected\].*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\].*(cannot lock ref|failed to update ref)/;
+const branchMoved =
+  /\[rejected\].*\((fetch first|non-fast-forward|stale info)\)|\[remote rejected\].*(cannot lock ref|failed to update ref)/;
 // The server refused the push itself: a protected branch, a read-only token, a hook.
 const pushRefused = /\[remote rejected\]|permission to .* denied|not allowed to push|protected branch|\b403\b/i;
 
-function describeFailure(error: unknown, step: string, displayUrl: string, secrets: string[], tls: { caCert: boolean; clientCertificate: boolean }, firstRemoteStep: boolean): Error {
+function describeFailure(
+  error: unknown,
+  step: string,
+  displayUrl: string,
+  secrets: string[],
+  tls: { caCert: boolean; clientCertificate: boolean },
+  firstRemoteStep: boolean,
+): Error {
   if (error instanceof AutomationGitError) return error;
-  if (!(error instanceof GitCommandError)) return new AutomationGitError('GitOperationFailed', `${step} ${displayUrl} failed: ${redactText(String(error), secrets)}`);
-  if (error.timedOut) return new AutomationGitError('GitOperationFailed', `${step} ${displayUrl} timed out (the GitRepository's spec.timeout)`);
+  if (!(error instanceof GitCommandError))
+    return new AutomationGitError(
+      'GitOperationFailed',
+      `${step} ${displayUrl} failed: ${redactText(String(error), secrets)}`,
+    );
+  if (error.timedOut)
+    return new AutomationGitError(
+      'GitOperationFailed',
+      `${step} ${displayUrl} timed out (the GitRepository's spec.timeout)`,
+    );
   const stderr = error.stderr;
   if (step.startsWith('pushing') && branchMoved.test(stderr)) return new BranchMovedError(stderr);
   const host = hostOf(displayUrl);
   const tlsFailure = recogniseTlsFailure(stderr, { url: displayUrl, firstRequest: firstRemoteStep, settings: tls });
   if (tlsFailure) {
-    return new AutomationGitError('AuthenticationFailed', `${tlsFailureHeadline(tlsFailure.kind, host)} while ${step} ${displayUrl}: ${redactText(tlsFailure.cause, secrets)} (${tlsFailure.hint} of the GitRepository)`);
+    return new AutomationGitError(
+      'AuthenticationFailed',
+      `${tlsFailureHeadline(tlsFailure.kind, host)} while ${step} ${displayUrl}: ${redactText(tlsFailure.cause, secrets)} (${tlsFailure.hint} of the GitRepository)`,
+    );
   }
   if (step.startsWith('pushing') && pushRefused.test(stderr)) {
-    const remote = stderr.split('\n').map((line) => line.trim()).filter((line) => /^remote:\s*\S/.test(line)).map((line) => line.replace(/^remote:\s*/, ''));
+    const remote = stderr
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^remote:\s*\S/.test(line))
+      .map((line) => line.replace(/^remote:\s*/, ''));
     const detail = redactText([...remote, lastGitLines(stderr)].join('; '), secrets);
-    return new AutomationGitError('AccessDenied', `${host} refused the push while ${step} ${displayUrl}: ${detail} (may the credentials in the GitRepository's spec.secretRef push to this branch?)`);
+    return new AutomationGitError(
+      'AccessDenied',
+      `${host} refused the push while ${step} ${displayUrl}: ${detail} (may the credentials in the GitRepository's spec.secretRef push to this branch?)`,
+    );
   }
   const refused = authenticationFailureLine(stderr);
   if (refused) {
     const reason = step.startsWith('pushing') ? 'AccessDenied' : 'AuthenticationFailed';
-    return new AutomationGitError(reason, `authentication to ${host} failed while ${step} ${displayUrl}: ${redactText(refused, secrets)} (check the credentials in the GitRepository's spec.secretRef)`);
+    return new AutomationGitError(
+      reason,
+      `authentication to ${host} failed while ${step} ${displayUrl}: ${redactText(refused, secrets)} (check the credentials in the GitRepository's spec.secretRef)`,
+    );
   }
-  return new AutomationGitError('GitOperationFailed', `${step} ${displayUrl} failed: ${redactText(lastGitLines(stderr), secrets)}`);
+  return new AutomationGitError(
+    'GitOperationFailed',
+    `${step} ${displayUrl} failed: ${redactText(lastGitLines(stderr), secrets)}`,
+  );
 }
 
 function authorEnv(author: { name: string; email: string }): Record<string, string> {
-  return { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+  };
 }
 
 // Adds settings after those the transport already put in GIT_CONFIG_*.

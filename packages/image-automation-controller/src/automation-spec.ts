@@ -27,26 +27,52 @@ export interface AutomationPlan {
 export function planAutomation(automation: ImageUpdateAutomation, source: GitRepository): AutomationPlan {
   const git = automation.spec?.git;
   if (!git?.commit?.author?.email) {
-    throw new AutomationSpecError('InvalidSourceConfiguration', 'spec.git.commit.author.email is required: the automation cannot commit without an author');
+    throw new AutomationSpecError(
+      'InvalidSourceConfiguration',
+      'spec.git.commit.author.email is required: the automation cannot commit without an author',
+    );
   }
   if (automation.spec?.update?.strategy && automation.spec.update.strategy !== 'Setters') {
-    throw new AutomationSpecError('InvalidUpdateStrategy', `spec.update.strategy '${String(automation.spec.update.strategy)}' is not supported (only Setters)`);
+    throw new AutomationSpecError(
+      'InvalidUpdateStrategy',
+      `spec.update.strategy '${String(automation.spec.update.strategy)}' is not supported (only Setters)`,
+    );
   }
   const provider = source.spec?.provider;
   if (provider && provider !== 'generic') {
-    throw new AutomationSpecError('InvalidSourceConfiguration', `GitRepository ${source.metadata?.namespace}/${source.metadata?.name} uses spec.provider '${provider}': cloud identities are not supported yet, use a Secret in spec.secretRef`);
+    throw new AutomationSpecError(
+      'InvalidSourceConfiguration',
+      `GitRepository ${source.metadata?.namespace}/${source.metadata?.name} uses spec.provider '${provider}': cloud identities are not supported yet, use a Secret in spec.secretRef`,
+    );
   }
   const ref = git.checkout?.ref ?? source.spec?.ref ?? { branch: 'master' };
-  const checkout: CheckoutRef = { branch: ref.branch, tag: ref.tag, semver: ref.semver, name: ref.name, commit: ref.commit };
+  const checkout: CheckoutRef = {
+    branch: ref.branch,
+    tag: ref.tag,
+    semver: ref.semver,
+    name: ref.name,
+    commit: ref.commit,
+  };
   const checkoutBranch = ref.commit || ref.name || ref.tag || ref.semver ? ref.branch : (ref.branch ?? 'master');
   const pushBranch = git.push?.branch || checkoutBranch;
   if (!pushBranch) {
-    throw new AutomationSpecError('InvalidSourceConfiguration', 'no branch to push to: set spec.git.push.branch when the checkout ref is a tag, a commit or a ref name');
+    throw new AutomationSpecError(
+      'InvalidSourceConfiguration',
+      'no branch to push to: set spec.git.push.branch when the checkout ref is a tag, a commit or a ref name',
+    );
   }
   const refspec = git.push?.refspec;
   if (refspec !== undefined) {
-    if (refspec.startsWith('+')) throw new AutomationSpecError('InvalidSourceConfiguration', `spec.git.push.refspec '${refspec}' forces the update: force pushes are not made`);
-    if (refspec.startsWith(':') || !refspec.includes(':')) throw new AutomationSpecError('InvalidSourceConfiguration', `spec.git.push.refspec '${refspec}' must be <source>:<destination> (deleting refs is not supported)`);
+    if (refspec.startsWith('+'))
+      throw new AutomationSpecError(
+        'InvalidSourceConfiguration',
+        `spec.git.push.refspec '${refspec}' forces the update: force pushes are not made`,
+      );
+    if (refspec.startsWith(':') || !refspec.includes(':'))
+      throw new AutomationSpecError(
+        'InvalidSourceConfiguration',
+        `spec.git.push.refspec '${refspec}' must be <source>:<destination> (deleting refs is not supported)`,
+      );
   }
   return {
     checkout,

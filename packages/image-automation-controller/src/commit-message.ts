@@ -17,7 +17,11 @@ export function commitMessage(input: CommitTemplateInput): string {
   if (input.template === undefined || input.template === '') return defaultCommitMessage;
   const data = {
     // types.NamespacedName: prints as namespace/name
-    AutomationObject: { Name: input.name, Namespace: input.namespace, String: () => `${input.namespace}/${input.name}` },
+    AutomationObject: {
+      Name: input.name,
+      Namespace: input.namespace,
+      String: () => `${input.namespace}/${input.name}`,
+    },
     Changed: input.result,
     Values: new Map(Object.entries(input.values ?? {})),
   };

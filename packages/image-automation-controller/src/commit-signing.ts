@@ -26,7 +26,10 @@ export interface CommitSigner {
 
 export async function prepareCommitSigner(secretData: Map<string, string>, secretName: string): Promise<CommitSigner> {
   const armoredKey = secretData.get('git.asc');
-  if (!armoredKey) throw new SigningKeyError(`the signing key Secret '${secretName}' has no 'git.asc' key (an armored OpenPGP private key)`);
+  if (!armoredKey)
+    throw new SigningKeyError(
+      `the signing key Secret '${secretName}' has no 'git.asc' key (an armored OpenPGP private key)`,
+    );
   // A short path: gpg-agent's socket lives in GNUPGHOME and socket paths are limited to ~100 bytes.
   const home = await mkdtemp(join(tmpdir(), 'fx-gpg-'));
   const env = { GNUPGHOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin' };
@@ -44,19 +47,34 @@ export async function prepareCommitSigner(secretData: Map<string, string>, secre
     await writeFile(join(home, 'gpg-agent.conf'), 's2k-count 65536\n', { mode: 0o600 });
     const gpgArgs = ['--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase-file', passphraseFile];
     await run('gpg', [...gpgArgs, '--import', keyFile], { env }).catch((error: { stderr?: string }) => {
-      throw new SigningKeyError(`the key in 'git.asc' of Secret '${secretName}' could not be imported: ${firstLine(error.stderr)}`);
+      throw new SigningKeyError(
+        `the key in 'git.asc' of Secret '${secretName}' could not be imported: ${firstLine(error.stderr)}`,
+      );
     });
     const { stdout } = await run('gpg', ['--batch', '--with-colons', '--list-secret-keys'], { env });
     const fingerprint = /^fpr:+([0-9A-F]+):/m.exec(stdout)?.[1];
     if (!fingerprint) throw new SigningKeyError(`'git.asc' of Secret '${secretName}' holds no private key`);
     const wrapper = join(home, 'gpg-sign');
-    await writeFile(wrapper, `#!/bin/sh\nexec gpg ${gpgArgs.map((arg) => `'${arg}'`).join(' ')} "$@"\n`, { mode: 0o700 });
+    await writeFile(wrapper, `#!/bin/sh\nexec gpg ${gpgArgs.map((arg) => `'${arg}'`).join(' ')} "$@"\n`, {
+      mode: 0o700,
+    });
     // Signing once here turns a wrong passphrase into a named error rather than git's "failed to sign the data".
-    await run('gpg', [...gpgArgs, '--local-user', fingerprint, '--detach-sign', '--output', join(home, 'probe.sig'), keyFile], { env }).catch((error: { stderr?: string }) => {
-      throw new SigningKeyError(`the key in Secret '${secretName}' cannot sign (is 'passphrase' right?): ${firstLine(error.stderr)}`);
+    await run(
+      'gpg',
+      [...gpgArgs, '--local-user', fingerprint, '--detach-sign', '--output', join(home, 'probe.sig'), keyFile],
+      { env },
+    ).catch((error: { stderr?: string }) => {
+      throw new SigningKeyError(
+        `the key in Secret '${secretName}' cannot sign (is 'passphrase' right?): ${firstLine(error.stderr)}`,
+      );
     });
     return {
-      gitConfig: { 'gpg.format': 'openpgp', 'gpg.program': wrapper, 'user.signingkey': fingerprint, 'commit.gpgsign': 'true' },
+      gitConfig: {
+        'gpg.format': 'openpgp',
+        'gpg.program': wrapper,
+        'user.signingkey': fingerprint,
+        'commit.gpgsign': 'true',
+      },
       env: { GNUPGHOME: home },
       fingerprint,
       cleanup,
@@ -68,5 +86,10 @@ export async function prepareCommitSigner(secretData: Map<string, string>, secre
 }
 
 function firstLine(text: string | undefined): string {
-  return (text ?? '').split('\n').map((line) => line.trim()).find((line) => line !== '' && !line.startsWith('gpg: key')) ?? 'gpg failed';
+  return (
+    (text ?? '')
+      .split('\n')
+      .map((line) => line.trim())
+      .find((line) => line !== '' && !line.startsWith('gpg: key')) ?? 'gpg failed'
+  );
 }

@@ -42,20 +42,35 @@ export interface ImageUpdateAutomationController {
 
 const sourceIndex = 'source';
 
-export function setupImageUpdateAutomationController(options: ImageUpdateAutomationControllerOptions): ImageUpdateAutomationController {
+export function setupImageUpdateAutomationController(
+  options: ImageUpdateAutomationControllerOptions,
+): ImageUpdateAutomationController {
   const { manager } = options;
   const log = manager.logger.child({ controller: 'imageupdateautomation' });
   const cacheOptions = (kind: string, labelSelector?: string) => ({
     namespace: options.namespace,
     labelSelector,
     onDiagnostic: (diagnostic: { type: string; error?: unknown; retryInMs?: number }) => {
-      if (diagnostic.type === 'error') log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
+      if (diagnostic.type === 'error')
+        log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
     },
     onHandlerError: (error: unknown) => log.error({ err: error }, `${kind} event handler failed`),
   });
-  const automations = new Reflector<ImageUpdateAutomation>(options.client, { group: ImageGroup, version: 'v1', kind: ImageKind.ImageUpdateAutomation }, cacheOptions('ImageUpdateAutomation', options.labelSelector));
-  const policies = new Reflector<ImagePolicy>(options.client, { group: ImageGroup, version: 'v1', kind: ImageKind.ImagePolicy }, cacheOptions('ImagePolicy'));
-  const sources = new Reflector<GitRepository>(options.client, { group: SourceGroup, version: 'v1', kind: 'GitRepository' }, cacheOptions('GitRepository'));
+  const automations = new Reflector<ImageUpdateAutomation>(
+    options.client,
+    { group: ImageGroup, version: 'v1', kind: ImageKind.ImageUpdateAutomation },
+    cacheOptions('ImageUpdateAutomation', options.labelSelector),
+  );
+  const policies = new Reflector<ImagePolicy>(
+    options.client,
+    { group: ImageGroup, version: 'v1', kind: ImageKind.ImagePolicy },
+    cacheOptions('ImagePolicy'),
+  );
+  const sources = new Reflector<GitRepository>(
+    options.client,
+    { group: SourceGroup, version: 'v1', kind: 'GitRepository' },
+    cacheOptions('GitRepository'),
+  );
   automations.index(sourceIndex, (automation) => {
     const ref = automation.spec?.sourceRef;
     return ref ? [`${ref.namespace || automation.metadata?.namespace || ''}/${ref.name}`] : [];
@@ -84,14 +99,29 @@ export function setupImageUpdateAutomationController(options: ImageUpdateAutomat
   });
   // A policy that chose another image: every automation of its namespace may have a field to rewrite.
   policies.onEvent((event) => {
-    if (JSON.stringify(event.object.status?.latestRef ?? null) === JSON.stringify(event.oldObject?.status?.latestRef ?? null) && event.type === 'MODIFIED') return;
-    for (const automation of automations.list(event.object.metadata?.namespace ?? '')) controller.enqueue(objectKey(automation));
+    if (
+      JSON.stringify(event.object.status?.latestRef ?? null) ===
+        JSON.stringify(event.oldObject?.status?.latestRef ?? null) &&
+      event.type === 'MODIFIED'
+    )
+      return;
+    for (const automation of automations.list(event.object.metadata?.namespace ?? ''))
+      controller.enqueue(objectKey(automation));
   });
   sources.onEvent((event) => {
-    if (event.type === 'MODIFIED' && event.object.status?.artifact?.revision === event.oldObject?.status?.artifact?.revision) return;
-    for (const automation of automations.byIndex(sourceIndex, objectKey(event.object))) controller.enqueue(objectKey(automation));
+    if (
+      event.type === 'MODIFIED' &&
+      event.object.status?.artifact?.revision === event.oldObject?.status?.artifact?.revision
+    )
+      return;
+    for (const automation of automations.byIndex(sourceIndex, objectKey(event.object)))
+      controller.enqueue(objectKey(automation));
   });
-  for (const [name, cache] of [['imageupdateautomation', automations], ['imagepolicy', policies], ['gitrepository', sources]] as const) {
+  for (const [name, cache] of [
+    ['imageupdateautomation', automations],
+    ['imagepolicy', policies],
+    ['gitrepository', sources],
+  ] as const) {
     manager.addRunnable({ name: `${name}-cache`, start: (signal) => cache.start(signal) });
     manager.health.addReadinessCheck(`${name}-cache`, () => {
       if (!cache.isSynced) throw new Error(`the ${name} cache has not finished its first list`);
@@ -105,5 +135,8 @@ function automationChanged(event: StoreEvent<ImageUpdateAutomation>): boolean {
   if (event.type !== 'MODIFIED' || !event.oldObject) return event.type === 'ADDED';
   const meta = event.object.metadata ?? {};
   const old = event.oldObject.metadata ?? {};
-  return meta.generation !== old.generation || meta.annotations?.[ReconcileRequestAnnotation] !== old.annotations?.[ReconcileRequestAnnotation];
+  return (
+    meta.generation !== old.generation ||
+    meta.annotations?.[ReconcileRequestAnnotation] !== old.annotations?.[ReconcileRequestAnnotation]
+  );
 }

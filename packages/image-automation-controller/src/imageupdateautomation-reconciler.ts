@@ -39,8 +39,12 @@ import { TemplateError } from './go-template/lexer.ts';
 import { labelMatcher, PolicySelectorError, selectPolicies } from './policy-selection.ts';
 import { type UpdateProblem, updateWithSetters, UpdatePathError } from './update-files.ts';
 
-const stableJson = (value: unknown): string => JSON.stringify(value, (_key, item: unknown) =>
-  item && typeof item === 'object' && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1))) : item);
+const stableJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, item: unknown) =>
+    item && typeof item === 'object' && !Array.isArray(item)
+      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : item,
+  );
 
 type AutomationStatus = NonNullable<ImageUpdateAutomation['status']>;
 
@@ -96,7 +100,11 @@ export class ImageUpdateAutomationReconciler {
       const source = await this.#source(automation);
       const plan = planAutomation(automation, source);
       if (plan.messageTemplate) parseTemplate(plan.messageTemplate);
-      const selected = selectPolicies(policies.list(namespace), namespace, labelMatcher(automation.spec?.policySelector));
+      const selected = selectPolicies(
+        policies.list(namespace),
+        namespace,
+        labelMatcher(automation.spec?.policySelector),
+      );
       if (await this.#unchanged(automation, source, plan, selected.observed)) {
         // Same spec, same images, same remote revision as the last good run: no clone (Flux skips it too).
         status.lastAutomationRunTime = new Date().toISOString();
@@ -115,10 +123,19 @@ export class ImageUpdateAutomationReconciler {
         status.lastPushTime = status.lastAutomationRunTime;
         const pushedMessage = `pushed commit '${result.pushed.commit.slice(0, 7)}' to branch '${plan.pushBranch}'`;
         await this.#event(automation, 'Normal', Reason.Succeeded, `${pushedMessage}\n${result.message}`, log);
-        log.info({ commit: result.pushed.commit, branch: plan.pushBranch, attempts: result.pushed.attempts }, pushedMessage);
+        log.info(
+          { commit: result.pushed.commit, branch: plan.pushBranch, attempts: result.pushed.attempts },
+          pushedMessage,
+        );
       }
       if (result.problems.length > 0) {
-        await this.#event(automation, 'Warning', 'UpdateFailed', `some markers were not applied: ${describeProblems(result.problems)}`, log);
+        await this.#event(
+          automation,
+          'Warning',
+          'UpdateFailed',
+          `some markers were not applied: ${describeProblems(result.problems)}`,
+          log,
+        );
       }
       removeCondition(work, 'Reconciling');
       removeCondition(work, 'Stalled');
@@ -143,41 +160,78 @@ export class ImageUpdateAutomationReconciler {
     const namespace = automation.metadata?.namespace ?? '';
     const ref = automation.spec?.sourceRef;
     if (ref?.kind && ref.kind !== 'GitRepository') {
-      throw new AutomationSpecError('InvalidSourceConfiguration', `spec.sourceRef.kind '${String(ref.kind)}' is not supported (only GitRepository)`);
+      throw new AutomationSpecError(
+        'InvalidSourceConfiguration',
+        `spec.sourceRef.kind '${String(ref.kind)}' is not supported (only GitRepository)`,
+      );
     }
     const sourceNamespace = ref?.namespace || namespace;
     if (sourceNamespace !== namespace && this.#options.noCrossNamespaceRefs) {
-      throw new AutomationSpecError('AccessDenied', `cross-namespace reference to GitRepository ${sourceNamespace}/${ref?.name} is not allowed (--no-cross-namespace-refs)`);
+      throw new AutomationSpecError(
+        'AccessDenied',
+        `cross-namespace reference to GitRepository ${sourceNamespace}/${ref?.name} is not allowed (--no-cross-namespace-refs)`,
+      );
     }
     // A GitRepository created with the automation may not be in the cache yet: ask the API server before failing.
-    const source = this.#options.sources.get(sourceNamespace, ref?.name ?? '')
-      ?? await this.#options.client
-        .getIfExists<GitRepository>({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace: sourceNamespace, name: ref?.name ?? '' })
+    const source =
+      this.#options.sources.get(sourceNamespace, ref?.name ?? '') ??
+      (await this.#options.client
+        .getIfExists<GitRepository>({
+          apiVersion: SourceApiVersion,
+          kind: 'GitRepository',
+          namespace: sourceNamespace,
+          name: ref?.name ?? '',
+        })
         .catch((error: unknown) => {
-          throw new MissingSourceError(`GitRepository ${sourceNamespace}/${ref?.name} (spec.sourceRef) could not be read: ${error instanceof Error ? error.message : String(error)}`);
-        });
-    if (!source) throw new MissingSourceError(`GitRepository ${sourceNamespace}/${ref?.name} (spec.sourceRef) not found`);
+          throw new MissingSourceError(
+            `GitRepository ${sourceNamespace}/${ref?.name} (spec.sourceRef) could not be read: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }));
+    if (!source)
+      throw new MissingSourceError(`GitRepository ${sourceNamespace}/${ref?.name} (spec.sourceRef) not found`);
     return source;
   }
 
-  async #unchanged(automation: ImageUpdateAutomation, source: GitRepository, plan: AutomationPlan, observed: Record<string, ImageRef>): Promise<boolean> {
+  async #unchanged(
+    automation: ImageUpdateAutomation,
+    source: GitRepository,
+    plan: AutomationPlan,
+    observed: Record<string, ImageRef>,
+  ): Promise<boolean> {
     const status = automation.status;
     const branch = plan.checkout.branch;
-    const onlyBranch = branch && !plan.checkout.commit && !plan.checkout.name && !plan.checkout.tag && !plan.checkout.semver;
-    if (!onlyBranch || !status?.observedSourceRevision || status.observedGeneration !== automation.metadata?.generation) return false;
-    if (!automation.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True')) return false;
+    const onlyBranch =
+      branch && !plan.checkout.commit && !plan.checkout.name && !plan.checkout.tag && !plan.checkout.semver;
+    if (!onlyBranch || !status?.observedSourceRevision || status.observedGeneration !== automation.metadata?.generation)
+      return false;
+    if (!automation.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'))
+      return false;
     if (stableJson(status.observedPolicies ?? {}) !== stableJson(observed)) return false;
-    const access = await resolveGitAccess(this.#options.client, source.metadata?.namespace ?? '', { secretRef: source.spec?.secretRef, proxySecretRef: source.spec?.proxySecretRef });
+    const access = await resolveGitAccess(this.#options.client, source.metadata?.namespace ?? '', {
+      secretRef: source.spec?.secretRef,
+      proxySecretRef: source.spec?.proxySecretRef,
+    });
     const timeoutMs = source.spec?.timeout ? parseGoDuration(source.spec.timeout) : defaultGitTimeoutMs;
     // Any failure to list is left to the full run, which names it.
-    const remote = await remoteBranchRevision({ url: source.spec?.url ?? '', access, timeoutMs }, branch).catch(() => undefined);
+    const remote = await remoteBranchRevision({ url: source.spec?.url ?? '', access, timeoutMs }, branch).catch(
+      () => undefined,
+    );
     return remote === status.observedSourceRevision;
   }
 
-  async #run(automation: ImageUpdateAutomation, source: GitRepository, plan: AutomationPlan, images: Parameters<typeof updateWithSetters>[2], log: Logger) {
+  async #run(
+    automation: ImageUpdateAutomation,
+    source: GitRepository,
+    plan: AutomationPlan,
+    images: Parameters<typeof updateWithSetters>[2],
+    log: Logger,
+  ) {
     const namespace = automation.metadata?.namespace ?? '';
     const sourceNamespace = source.metadata?.namespace ?? '';
-    const access = await resolveGitAccess(this.#options.client, sourceNamespace, { secretRef: source.spec?.secretRef, proxySecretRef: source.spec?.proxySecretRef });
+    const access = await resolveGitAccess(this.#options.client, sourceNamespace, {
+      secretRef: source.spec?.secretRef,
+      proxySecretRef: source.spec?.proxySecretRef,
+    });
     // Read now, so that a missing Secret is named even when there is nothing to commit; imported only to sign.
     const signingKey = plan.signingKeySecret
       ? await readSecret(this.#options.client, namespace, plan.signingKeySecret, 'spec.git.commit.signingKey.secretRef')
@@ -220,9 +274,20 @@ export class ImageUpdateAutomationReconciler {
     await this.#status.patch(automation, work.status as AutomationStatus);
   }
 
-  async #event(automation: ImageUpdateAutomation, type: 'Normal' | 'Warning', reason: string, message: string, log: Logger): Promise<void> {
+  async #event(
+    automation: ImageUpdateAutomation,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    log: Logger,
+  ): Promise<void> {
     try {
-      await this.#options.events.record({ object: { ...automation, apiVersion: ImageApiVersion, kind: ImageKind.ImageUpdateAutomation }, type, reason, message });
+      await this.#options.events.record({
+        object: { ...automation, apiVersion: ImageApiVersion, kind: ImageKind.ImageUpdateAutomation },
+        type,
+        reason,
+        message,
+      });
     } catch (error) {
       log.warn({ err: error, reason }, 'Could not record an event');
     }
@@ -241,17 +306,24 @@ interface Failure {
 
 // Errors a person must fix in the spec stall; those the world may fix (a Secret, a server, a branch) are retried.
 function classify(error: unknown): Failure | undefined {
-  if (error instanceof AutomationSpecError || error instanceof PolicySelectorError) return { reason: error.reason, message: error.message, stalled: true };
-  if (error instanceof TemplateError) return { reason: error.reason, message: `spec.git.commit.messageTemplate: ${error.message}`, stalled: true };
+  if (error instanceof AutomationSpecError || error instanceof PolicySelectorError)
+    return { reason: error.reason, message: error.message, stalled: true };
+  if (error instanceof TemplateError)
+    return { reason: error.reason, message: `spec.git.commit.messageTemplate: ${error.message}`, stalled: true };
   if (error instanceof UpdatePathError) return { reason: 'UpdateFailed', message: error.message, stalled: false };
   if (error instanceof AutomationGitError) return { reason: error.reason, message: error.message, stalled: false };
-  if (error instanceof SecretError || error instanceof SigningKeyError) return { reason: error.reason, message: error.message, stalled: false };
+  if (error instanceof SecretError || error instanceof SigningKeyError)
+    return { reason: error.reason, message: error.message, stalled: false };
   if (error instanceof MissingSourceError) return { reason: error.reason, message: error.message, stalled: false };
   return undefined;
 }
 
 function describeProblems(problems: UpdateProblem[]): string {
-  const shown = problems.slice(0, 5).map((problem) => `${problem.file}:${problem.line}: ${problem.malformed ? `not valid YAML, left untouched (${problem.message})` : problem.message}`);
+  const shown = problems
+    .slice(0, 5)
+    .map(
+      (problem) =>
+        `${problem.file}:${problem.line}: ${problem.malformed ? `not valid YAML, left untouched (${problem.message})` : problem.message}`,
+    );
   return shown.join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : '');
 }
-

@@ -20,18 +20,36 @@ import { setupImageUpdateAutomationController } from './imageupdateautomation-co
 
 export const controllerName = 'image-automation-controller';
 
-export const imageAutomationFlags = new FlagSet(controllerName, { ...runtimeFlags, concurrent: intFlag(4, 'The number of concurrent automation runs.') }).with({
-  'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for features: GitForcePushBranch (only false: pushes are never forced), GitShallowClone, GitAllBranchReferences.'),
+export const imageAutomationFlags = new FlagSet(controllerName, {
+  ...runtimeFlags,
+  concurrent: intFlag(4, 'The number of concurrent automation runs.'),
+}).with({
+  'feature-gates': stringFlag(
+    '',
+    'A comma-separated list of key=value pairs for features: GitForcePushBranch (only false: pushes are never forced), GitShallowClone, GitAllBranchReferences.',
+  ),
   kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
 });
 
-const knownGates = new Set(['GitForcePushBranch', 'GitShallowClone', 'GitAllBranchReferences', 'CacheSecretsAndConfigMaps']);
+const knownGates = new Set([
+  'GitForcePushBranch',
+  'GitShallowClone',
+  'GitAllBranchReferences',
+  'CacheSecretsAndConfigMaps',
+]);
 
 export function checkFeatureGates(text: string): void {
-  for (const pair of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [name = '', value = 'true'] = pair.split('=');
-    if (!knownGates.has(name)) throw new FlagError(`unknown feature gate "${name}" in --feature-gates: known gates are ${[...knownGates].join(', ')}`);
-    if (name === 'GitForcePushBranch' && value === 'true') throw new FlagError('GitForcePushBranch=true is not supported: this controller never force pushes');
+    if (!knownGates.has(name))
+      throw new FlagError(
+        `unknown feature gate "${name}" in --feature-gates: known gates are ${[...knownGates].join(', ')}`,
+      );
+    if (name === 'GitForcePushBranch' && value === 'true')
+      throw new FlagError('GitForcePushBranch=true is not supported: this controller never force pushes');
   }
 }
 
@@ -39,10 +57,19 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const flags = parseFlagsOrExit(imageAutomationFlags, argv);
   const runtime = runtimeOptionsFromFlags(flags);
   checkFeatureGates(flags['feature-gates']);
-  const logger = createLogger({ level: runtime.logLevel, encoding: runtime.logEncoding, base: { controller: controllerName } });
+  const logger = createLogger({
+    level: runtime.logLevel,
+    encoding: runtime.logEncoding,
+    base: { controller: controllerName },
+  });
   try {
     const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
-    const client = createClient({ kubeConfig, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst, userAgent: controllerName });
+    const client = createClient({
+      kubeConfig,
+      qps: runtime.kubeApiQps,
+      burst: runtime.kubeApiBurst,
+      userAgent: controllerName,
+    });
     // Clones and key files need a writable temp directory, even on a read-only root filesystem (TMPDIR).
     await mkdir(tmpdir(), { recursive: true });
     const manager = new Manager({

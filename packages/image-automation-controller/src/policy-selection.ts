@@ -26,28 +26,40 @@ export function labelMatcher(selector: LabelSelector | undefined): LabelMatcher 
     switch (expression.operator) {
       case 'In':
       case 'NotIn':
-        if (values.length === 0) throw new PolicySelectorError(`${field}: operator ${expression.operator} needs values`);
-        requirements.push(expression.operator === 'In'
-          ? (labels) => expression.key in labels && values.includes(labels[expression.key]!)
-          : (labels) => !(expression.key in labels) || !values.includes(labels[expression.key]!));
+        if (values.length === 0)
+          throw new PolicySelectorError(`${field}: operator ${expression.operator} needs values`);
+        requirements.push(
+          expression.operator === 'In'
+            ? (labels) => expression.key in labels && values.includes(labels[expression.key]!)
+            : (labels) => !(expression.key in labels) || !values.includes(labels[expression.key]!),
+        );
         break;
       case 'Exists':
       case 'DoesNotExist':
-        if (values.length > 0) throw new PolicySelectorError(`${field}: operator ${expression.operator} takes no values`);
-        requirements.push(expression.operator === 'Exists' ? (labels) => expression.key in labels : (labels) => !(expression.key in labels));
+        if (values.length > 0)
+          throw new PolicySelectorError(`${field}: operator ${expression.operator} takes no values`);
+        requirements.push(
+          expression.operator === 'Exists'
+            ? (labels) => expression.key in labels
+            : (labels) => !(expression.key in labels),
+        );
         break;
       default:
-        throw new PolicySelectorError(`${field}: '${expression.operator}' is not a valid operator (In, NotIn, Exists, DoesNotExist)`);
+        throw new PolicySelectorError(
+          `${field}: '${expression.operator}' is not a valid operator (In, NotIn, Exists, DoesNotExist)`,
+        );
     }
   }
   return (labels) => requirements.every((requirement) => requirement(labels));
 }
 
 // A qualified name: an optional DNS prefix and a name of at most 63 characters.
-const labelKey = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const labelKey =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 function checkKey(key: string, field: string): void {
-  if (!labelKey.test(key) || key.split('/')[0]!.length > 253) throw new PolicySelectorError(`spec.policySelector ${field}: '${key}' is not a valid label key`);
+  if (!labelKey.test(key) || key.split('/')[0]!.length > 253)
+    throw new PolicySelectorError(`spec.policySelector ${field}: '${key}' is not a valid label key`);
 }
 
 export interface SelectedPolicies {
@@ -57,7 +69,11 @@ export interface SelectedPolicies {
   observed: Record<string, ImageRef>;
 }
 
-export function selectPolicies(policies: readonly ImagePolicy[], namespace: string, matches: LabelMatcher): SelectedPolicies {
+export function selectPolicies(
+  policies: readonly ImagePolicy[],
+  namespace: string,
+  matches: LabelMatcher,
+): SelectedPolicies {
   const images = new Map<string, ImageRef | undefined>();
   const observed: Record<string, ImageRef> = {};
   const selected = policies
@@ -66,7 +82,10 @@ export function selectPolicies(policies: readonly ImagePolicy[], namespace: stri
   for (const policy of selected) {
     const name = policy.metadata?.name ?? '';
     const latest = policy.status?.latestRef;
-    const usable = latest?.name && latest.tag ? { name: latest.name, tag: latest.tag, ...(latest.digest ? { digest: latest.digest } : {}) } : undefined;
+    const usable =
+      latest?.name && latest.tag
+        ? { name: latest.name, tag: latest.tag, ...(latest.digest ? { digest: latest.digest } : {}) }
+        : undefined;
     images.set(`${namespace}:${name}`, usable);
     if (usable) observed[name] = usable;
   }

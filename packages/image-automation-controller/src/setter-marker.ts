@@ -34,14 +34,22 @@ export function parseMarker(commentText: string): SetterMarker | string | undefi
   return { setter: value, namespace, policy, field };
 }
 
-const partFields = new Map<string, SetterField>([['tag', 'tag'], ['name', 'name'], ['digest', 'digest']]);
+const partFields = new Map<string, SetterField>([
+  ['tag', 'tag'],
+  ['name', 'name'],
+  ['digest', 'digest'],
+]);
 
 /** What a marker sets from a policy's latest image: the full reference (`name:tag`, `@digest` when known), or one part. */
 export function markerValue(marker: SetterMarker, latest: ImageRef): string | undefined {
   switch (marker.field) {
-    case 'image': return latest.digest ? `${latest.name}:${latest.tag}@${latest.digest}` : `${latest.name}:${latest.tag}`;
-    case 'tag': return latest.tag;
-    case 'name': return latest.name;
-    case 'digest': return latest.digest || undefined;
+    case 'image':
+      return latest.digest ? `${latest.name}:${latest.tag}@${latest.digest}` : `${latest.name}:${latest.tag}`;
+    case 'tag':
+      return latest.tag;
+    case 'name':
+      return latest.name;
+    case 'digest':
+      return latest.digest || undefined;
   }
 }

@@ -37,9 +37,11 @@ describe('applySettersToYaml', () => {
   it('rewrites only the marked scalars, keeping every other byte and the quoting', () => {
     const result = applySettersToYaml(deployment, policies);
     if (!result.ok) throw new Error(result.message);
-    expect(result.text).toBe(deployment
-      .replace('ghcr.io/org/web:1.25.0 #', 'ghcr.io/org/web:1.26.0 #')
-      .replace('"ghcr.io/org/pinned:1.0.0"', `"ghcr.io/org/pinned:2.0.0@${digest}"`));
+    expect(result.text).toBe(
+      deployment
+        .replace('ghcr.io/org/web:1.25.0 #', 'ghcr.io/org/web:1.26.0 #')
+        .replace('"ghcr.io/org/pinned:1.0.0"', `"ghcr.io/org/pinned:2.0.0@${digest}"`),
+    );
     expect(result.warnings).toEqual([]);
     expect(result.changes).toEqual([
       {
@@ -50,7 +52,11 @@ describe('applySettersToYaml', () => {
       {
         object: { Name: 'web', Namespace: 'apps', APIVersion: 'apps/v1', Kind: 'Deployment' },
         line: 16,
-        change: { OldValue: 'ghcr.io/org/pinned:1.0.0', NewValue: `ghcr.io/org/pinned:2.0.0@${digest}`, Setter: 'apps:pinned' },
+        change: {
+          OldValue: 'ghcr.io/org/pinned:1.0.0',
+          NewValue: `ghcr.io/org/pinned:2.0.0@${digest}`,
+          Setter: 'apps:pinned',
+        },
       },
     ]);
   });
@@ -72,7 +78,12 @@ last: 1.0 # {"$imagepolicy": "apps:web:tag"}`;
   digest: ${digest} # {"$imagepolicy":"apps:pinned:digest"}
 ---
 last: 1.26.0 # {"$imagepolicy": "apps:web:tag"}`);
-    expect(result.changes.map((change) => change.change.Setter)).toEqual(['apps:pinned:name', 'apps:pinned:tag', 'apps:pinned:digest', 'apps:web:tag']);
+    expect(result.changes.map((change) => change.change.Setter)).toEqual([
+      'apps:pinned:name',
+      'apps:pinned:tag',
+      'apps:pinned:digest',
+      'apps:web:tag',
+    ]);
   });
 
   it('names a marker for an unknown or undecided policy with its line, and still updates the rest', () => {
@@ -87,9 +98,17 @@ f: |
     const result = applySettersToYaml(text, policies);
     if (!result.ok) throw new Error(result.message);
     expect(result.warnings).toEqual([
-      { line: 1, message: 'marker "apps:missing" names ImagePolicy apps/missing, which does not exist or is not selected by spec.policySelector' },
+      {
+        line: 1,
+        message:
+          'marker "apps:missing" names ImagePolicy apps/missing, which does not exist or is not selected by spec.policySelector',
+      },
       { line: 2, message: 'ImagePolicy apps/waiting (marker "apps:waiting") has not chosen an image yet' },
-      { line: 3, message: 'ImagePolicy apps/web has no digest for marker "apps:web:digest" (set its spec.digestReflectionPolicy)' },
+      {
+        line: 3,
+        message:
+          'ImagePolicy apps/web has no digest for marker "apps:web:digest" (set its spec.digestReflectionPolicy)',
+      },
       { line: 4, message: 'the marker "apps" is not <namespace>:<name> with an optional :tag, :name or :digest' },
     ]);
     expect(result.text).toBe(text.replace('e: ghcr.io/org/web:1.0', 'e: ghcr.io/org/web:1.26.0'));
@@ -99,7 +118,9 @@ f: |
     const same = 'image: ghcr.io/org/web:1.26.0 # {"$imagepolicy": "apps:web"}\n';
     expect(applySettersToYaml(same, policies)).toMatchObject({ ok: true, text: same, changes: [] });
     const odd: PolicyImages = new Map([['apps:odd', { name: 'reg/odd', tag: 'a #b' }]]);
-    expect(applySettersToYaml('tag: x # {"$imagepolicy": "apps:odd:tag"}\n', odd)).toMatchObject({ text: 'tag: "a #b" # {"$imagepolicy": "apps:odd:tag"}\n' });
+    expect(applySettersToYaml('tag: x # {"$imagepolicy": "apps:odd:tag"}\n', odd)).toMatchObject({
+      text: 'tag: "a #b" # {"$imagepolicy": "apps:odd:tag"}\n',
+    });
   });
 
   it('refuses a malformed file with its line', () => {
@@ -111,7 +132,12 @@ f: |
 
 describe('parseMarker', () => {
   it('reads the four forms and ignores other comments', () => {
-    expect(parseMarker(' {"$imagepolicy": "ns:p"}')).toEqual({ setter: 'ns:p', namespace: 'ns', policy: 'p', field: 'image' });
+    expect(parseMarker(' {"$imagepolicy": "ns:p"}')).toEqual({
+      setter: 'ns:p',
+      namespace: 'ns',
+      policy: 'p',
+      field: 'image',
+    });
     expect(parseMarker('{"$imagepolicy":"ns:p:digest"}')).toMatchObject({ field: 'digest' });
     expect(parseMarker(' just a note')).toBeUndefined();
     expect(parseMarker(' {"$imagepolicy": "ns:p:image"}')).toMatch(/not <namespace>:<name>/);
@@ -134,7 +160,10 @@ describe('updateWithSetters', () => {
     const outcome = await updateWithSetters(root, './apps', policies);
     expect(outcome.changedFiles).toEqual(['apps/web/deploy.yaml']);
     expect([...outcome.result.FileChanges.keys()]).toEqual(['web/deploy.yaml']);
-    expect(outcome.result.Changes.map((change) => change.NewValue)).toEqual(['ghcr.io/org/web:1.26.0', `ghcr.io/org/pinned:2.0.0@${digest}`]);
+    expect(outcome.result.Changes.map((change) => change.NewValue)).toEqual([
+      'ghcr.io/org/web:1.26.0',
+      `ghcr.io/org/pinned:2.0.0@${digest}`,
+    ]);
     expect(outcome.result.Objects.size).toBe(1);
     expect(outcome.problems).toEqual([expect.objectContaining({ file: 'apps/broken.yml', malformed: true })]);
     expect(readFileSync(join(root, 'apps/broken.yml'), 'utf8')).toBe(broken);
@@ -144,7 +173,9 @@ describe('updateWithSetters', () => {
     const outside = mkdtempSync(join(tmpdir(), 'setters-outside-'));
     writeFileSync(join(outside, 'victim.yaml'), 'image: x # {"$imagepolicy": "apps:web"}\n');
     symlinkSync(outside, join(root, 'apps/link'));
-    await expect(updateWithSetters(root, 'apps/link', policies)).rejects.toThrow(/leads outside the repository through a symbolic link/);
+    await expect(updateWithSetters(root, 'apps/link', policies)).rejects.toThrow(
+      /leads outside the repository through a symbolic link/,
+    );
     await updateWithSetters(root, 'apps', policies);
     expect(readFileSync(join(outside, 'victim.yaml'), 'utf8')).toContain('image: x #');
     rmSync(outside, { recursive: true, force: true });

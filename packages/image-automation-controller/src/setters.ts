@@ -94,20 +94,34 @@ function markerAfter(text: string, end: number): SetterMarker | string | undefin
   return comment ? parseMarker(comment[1]!) : undefined;
 }
 
-function valueFor(marker: SetterMarker, policies: PolicyImages, line: number, warnings: SetterWarning[]): string | undefined {
+function valueFor(
+  marker: SetterMarker,
+  policies: PolicyImages,
+  line: number,
+  warnings: SetterWarning[],
+): string | undefined {
   const key = `${marker.namespace}:${marker.policy}`;
   if (!policies.has(key)) {
-    warnings.push({ line, message: `marker "${marker.setter}" names ImagePolicy ${marker.namespace}/${marker.policy}, which does not exist or is not selected by spec.policySelector` });
+    warnings.push({
+      line,
+      message: `marker "${marker.setter}" names ImagePolicy ${marker.namespace}/${marker.policy}, which does not exist or is not selected by spec.policySelector`,
+    });
     return undefined;
   }
   const latest = policies.get(key);
   if (!latest) {
-    warnings.push({ line, message: `ImagePolicy ${marker.namespace}/${marker.policy} (marker "${marker.setter}") has not chosen an image yet` });
+    warnings.push({
+      line,
+      message: `ImagePolicy ${marker.namespace}/${marker.policy} (marker "${marker.setter}") has not chosen an image yet`,
+    });
     return undefined;
   }
   const value = markerValue(marker, latest);
   if (value === undefined) {
-    warnings.push({ line, message: `ImagePolicy ${marker.namespace}/${marker.policy} has no digest for marker "${marker.setter}" (set its spec.digestReflectionPolicy)` });
+    warnings.push({
+      line,
+      message: `ImagePolicy ${marker.namespace}/${marker.policy} has no digest for marker "${marker.setter}" (set its spec.digestReflectionPolicy)`,
+    });
   }
   return value;
 }

@@ -41,17 +41,28 @@ export class UpdatePathError extends Error {
 // Only files that mention the marker key are parsed: YAML-looking templates (Helm's, say) elsewhere are no concern.
 const markerKey = '$imagepolicy';
 
-export async function updateWithSetters(repositoryRoot: string, updatePath: string | undefined, policies: PolicyImages): Promise<UpdateOutcome> {
+export async function updateWithSetters(
+  repositoryRoot: string,
+  updatePath: string | undefined,
+  policies: PolicyImages,
+): Promise<UpdateOutcome> {
   const root = await realpath(repositoryRoot);
   const inside = (path: string) => path === root || path.startsWith(root + sep);
-  if (!inside(resolve(root, updatePath ?? '.'))) throw new UpdatePathError(`spec.update.path '${updatePath}' points outside the repository`);
+  if (!inside(resolve(root, updatePath ?? '.')))
+    throw new UpdatePathError(`spec.update.path '${updatePath}' points outside the repository`);
   // Symbolic links in the repository resolved too: a link to / must not let a commit write outside the checkout.
   const base = await realpath(resolve(root, updatePath ?? '.')).catch(() => undefined);
-  if (base !== undefined && !inside(base)) throw new UpdatePathError(`spec.update.path '${updatePath}' leads outside the repository through a symbolic link`);
+  if (base !== undefined && !inside(base))
+    throw new UpdatePathError(`spec.update.path '${updatePath}' leads outside the repository through a symbolic link`);
   const baseStat = base === undefined ? undefined : await lstat(base);
-  if (!base || !baseStat?.isDirectory()) throw new UpdatePathError(`spec.update.path '${updatePath}' is not a directory in the repository`);
+  if (!base || !baseStat?.isDirectory())
+    throw new UpdatePathError(`spec.update.path '${updatePath}' is not a directory in the repository`);
 
-  const outcome: UpdateOutcome = { result: { FileChanges: new Map(), Changes: [], Objects: new Map() }, changedFiles: [], problems: [] };
+  const outcome: UpdateOutcome = {
+    result: { FileChanges: new Map(), Changes: [], Objects: new Map() },
+    changedFiles: [],
+    problems: [],
+  };
   // One key object per identity, so that maps keyed by objects group equal objects together.
   const identities = new Map<string, ObjectIdentifier>();
   for (const file of await yamlFiles(base)) {

@@ -17,7 +17,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-function options(repository: string, update: AutomationGitOptions['update'], overrides: Partial<AutomationGitOptions> = {}): AutomationGitOptions {
+function options(
+  repository: string,
+  update: AutomationGitOptions['update'],
+  overrides: Partial<AutomationGitOptions> = {},
+): AutomationGitOptions {
   return {
     url: server.urlOf(repository),
     access: { credentials: { kind: 'basic', username: 'flux', password: 'secret' } },
@@ -48,12 +52,14 @@ describe('runAutomationGit', () => {
     server.repositories.commit('race', { 'app.yaml': 'image: web:1.0\n', 'notes.txt': 'a\n' });
     let runs = 0;
     let theirs = '';
-    const result = await runAutomationGit(options('race', async (directory) => {
-      runs++;
-      // Another pusher lands a commit after our fetch and before our push, on the first run only.
-      if (runs === 1) theirs = server.repositories.commit('race', { 'notes.txt': 'b\n' });
-      return bumpImage(directory);
-    }));
+    const result = await runAutomationGit(
+      options('race', async (directory) => {
+        runs++;
+        // Another pusher lands a commit after our fetch and before our push, on the first run only.
+        if (runs === 1) theirs = server.repositories.commit('race', { 'notes.txt': 'b\n' });
+        return bumpImage(directory);
+      }),
+    );
     expect(runs).toBe(2);
     expect(result.pushed?.attempts).toBe(2);
     expect(server.repositories.head('race')).toBe(result.pushed?.commit);
@@ -68,19 +74,25 @@ describe('runAutomationGit', () => {
     server.repositories.create('busy');
     server.repositories.commit('busy', { 'app.yaml': 'image: web:1.0\n' });
     let last = '';
-    const run = runAutomationGit(options('busy', async (directory) => {
-      last = server.repositories.commit('busy', { [`other-${Date.now()}-${Math.random()}.txt`]: 'x' });
-      return bumpImage(directory);
-    }));
+    const run = runAutomationGit(
+      options('busy', async (directory) => {
+        last = server.repositories.commit('busy', { [`other-${Date.now()}-${Math.random()}.txt`]: 'x' });
+        return bumpImage(directory);
+      }),
+    );
     await expect(run).rejects.toThrow(AutomationGitError);
-    await expect(run).rejects.toThrow(/branch 'main' of http:\/\/127\.0\.0\.1:\d+\/busy\.git moved during each of 3 pushes/);
+    await expect(run).rejects.toThrow(
+      /branch 'main' of http:\/\/127\.0\.0\.1:\d+\/busy\.git moved during each of 3 pushes/,
+    );
     expect(server.repositories.head('busy')).toBe(last);
   });
 
   it('makes the push branch from the checkout, pushes the refspec too, and builds on the push branch next time', async () => {
     server.repositories.create('branches');
     const main = server.repositories.commit('branches', { 'app.yaml': 'image: web:1.0\n' });
-    const first = await runAutomationGit(options('branches', bumpImage, { pushBranch: 'auto', pushRefspec: 'refs/heads/auto:refs/heads/review' }));
+    const first = await runAutomationGit(
+      options('branches', bumpImage, { pushBranch: 'auto', pushRefspec: 'refs/heads/auto:refs/heads/review' }),
+    );
     expect(first.sourceRevision).toBe(`main@sha1:${main}`);
     expect(server.repositories.head('branches')).toBe(main);
     expect(server.repositories.head('branches', 'refs/heads/auto')).toBe(first.pushed?.commit);
@@ -93,7 +105,9 @@ describe('runAutomationGit', () => {
   it('names a branch that does not exist', async () => {
     server.repositories.create('empty');
     server.repositories.commit('empty', { 'app.yaml': 'image: web:1.0\n' });
-    await expect(runAutomationGit(options('empty', bumpImage, { checkout: { branch: 'nope' } }))).rejects.toThrow(/branch 'nope' not found on http:\/\/127\.0\.0\.1:\d+\/empty\.git/);
+    await expect(runAutomationGit(options('empty', bumpImage, { checkout: { branch: 'nope' } }))).rejects.toThrow(
+      /branch 'nope' not found on http:\/\/127\.0\.0\.1:\d+\/empty\.git/,
+    );
   });
 
   it('sends spec.git.push.options as push options the server receives', async () => {
@@ -101,10 +115,18 @@ describe('runAutomationGit', () => {
     server.repositories.commit('options', { 'app.yaml': 'image: web:1.0\n' });
     runGit(bare, ['config', 'receive.advertisePushOptions', 'true']);
     const received = join(bare, 'received-options');
-    await writeFile(join(bare, 'hooks', 'pre-receive'), `#!/bin/sh\ni=0\nwhile [ $i -lt "\${GIT_PUSH_OPTION_COUNT:-0}" ]; do eval "echo \\$GIT_PUSH_OPTION_$i" >> '${received}'; i=$((i+1)); done\n`);
+    await writeFile(
+      join(bare, 'hooks', 'pre-receive'),
+      `#!/bin/sh\ni=0\nwhile [ $i -lt "\${GIT_PUSH_OPTION_COUNT:-0}" ]; do eval "echo \\$GIT_PUSH_OPTION_$i" >> '${received}'; i=$((i+1)); done\n`,
+    );
     await chmod(join(bare, 'hooks', 'pre-receive'), 0o755);
-    const result = await runAutomationGit(options('options', bumpImage, { pushOptions: { 'merge_request.create': '', 'merge_request.target': 'release' } }));
+    const result = await runAutomationGit(
+      options('options', bumpImage, { pushOptions: { 'merge_request.create': '', 'merge_request.target': 'release' } }),
+    );
     expect(result.pushed).toBeDefined();
-    expect((await readFile(received, 'utf8')).split('\n').filter(Boolean)).toEqual(['merge_request.create', 'merge_request.target=release']);
+    expect((await readFile(received, 'utf8')).split('\n').filter(Boolean)).toEqual([
+      'merge_request.create',
+      'merge_request.target=release',
+    ]);
   });
 });

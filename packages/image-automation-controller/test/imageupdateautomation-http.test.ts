@@ -69,7 +69,8 @@ describe('ImageUpdateAutomation over HTTP', () => {
       git: {
         commit: {
           author: { name: 'Fluxion Bot', email: 'bot@fluxion.invalid' },
-          messageTemplate: '{{ .Values.env }}: {{ range .Changed.Changes }}{{ .OldValue }} -> {{ .NewValue }}; {{ end }}\n\nby {{ .AutomationObject }}',
+          messageTemplate:
+            '{{ .Values.env }}: {{ range .Changed.Changes }}{{ .OldValue }} -> {{ .NewValue }}; {{ end }}\n\nby {{ .AutomationObject }}',
           messageTemplateValues: { env: 'prod' },
         },
       },
@@ -91,26 +92,42 @@ describe('ImageUpdateAutomation over HTTP', () => {
     expect(ready?.message).toMatch(/apps\/broken\.yaml:\d+: not valid YAML, left untouched/);
 
     inClone(server.repositories.pathOf('config'), 'main', (git, directory) => {
-      expect(git(['log', '-1', '--format=%an <%ae>|%cn <%ce>'])).toBe('Fluxion Bot <bot@fluxion.invalid>|Fluxion Bot <bot@fluxion.invalid>');
-      expect(git(['log', '-1', '--format=%B'])).toBe(`prod: 1.25.0 -> 1.26.0; ghcr.io/org/web:1.25.0 -> ghcr.io/org/web:1.26.0; \n\nby ${ns}/web`);
-      expect(git(['show', '--stat', '--format=', 'HEAD']).split('\n').map((line) => line.trim().split(' ')[0])).toEqual(['apps/values.yaml', 'apps/web.yaml', '2']);
-      expect(git(['show', 'HEAD:apps/web.yaml'])).toBe(deployment('ghcr.io/org/web:1.26.0').replace('NS', ns).trimEnd());
+      expect(git(['log', '-1', '--format=%an <%ae>|%cn <%ce>'])).toBe(
+        'Fluxion Bot <bot@fluxion.invalid>|Fluxion Bot <bot@fluxion.invalid>',
+      );
+      expect(git(['log', '-1', '--format=%B'])).toBe(
+        `prod: 1.25.0 -> 1.26.0; ghcr.io/org/web:1.25.0 -> ghcr.io/org/web:1.26.0; \n\nby ${ns}/web`,
+      );
+      expect(
+        git(['show', '--stat', '--format=', 'HEAD'])
+          .split('\n')
+          .map((line) => line.trim().split(' ')[0]),
+      ).toEqual(['apps/values.yaml', 'apps/web.yaml', '2']);
+      expect(git(['show', 'HEAD:apps/web.yaml'])).toBe(
+        deployment('ghcr.io/org/web:1.26.0').replace('NS', ns).trimEnd(),
+      );
       expect(git(['show', 'HEAD:apps/values.yaml'])).toBe(values.replace('"1.25.0"', '"1.26.0"').trimEnd());
       expect(git(['show', 'HEAD:apps/broken.yaml'])).toBe(broken.trimEnd());
       expect(git(['show', 'HEAD:elsewhere/web.yaml'])).toContain('ghcr.io/org/web:1.25.0');
       expect(directory).toBeTruthy();
     });
     const events = await eventsOf(harness, 'web');
-    expect(events.map((event) => event.message)).toContainEqual(expect.stringContaining(`pushed commit '${head.slice(0, 7)}' to branch 'main'`));
+    expect(events.map((event) => event.message)).toContainEqual(
+      expect.stringContaining(`pushed commit '${head.slice(0, 7)}' to branch 'main'`),
+    );
     expect(JSON.stringify({ automation, events, logs: harness.logs })).not.toContain(password);
 
     // Nothing to change: no commit, the same last push, and not even a clone (ls-remote only). The first request
     // lets runs queued by the objects' creation drain; the second is counted.
     await requestReconcile(harness, 'web');
-    const fetchesBefore = server.requests.filter((request) => request.path.includes('git-upload-pack') && request.method === 'POST').length;
+    const fetchesBefore = server.requests.filter(
+      (request) => request.path.includes('git-upload-pack') && request.method === 'POST',
+    ).length;
     const again = await requestReconcile(harness, 'web');
     // One POST to upload-pack: the ls-refs of ls-remote (protocol v2); a fetch would add its own.
-    expect(server.requests.filter((request) => request.path.includes('git-upload-pack') && request.method === 'POST').length).toBe(fetchesBefore + 1);
+    expect(
+      server.requests.filter((request) => request.path.includes('git-upload-pack') && request.method === 'POST').length,
+    ).toBe(fetchesBefore + 1);
     expect(server.repositories.head('config')).toBe(head);
     expect(again.status?.lastPushCommit).toBe(head);
     expect(again.status?.observedSourceRevision).toBe(`main@sha1:${head}`);
@@ -125,14 +142,26 @@ describe('ImageUpdateAutomation over HTTP', () => {
   it('names a push the server refuses, and pushes nothing', async () => {
     const ns = harness.namespace;
     const bare = server.repositories.create('protected');
-    const start = server.repositories.commit('protected', { 'web.yaml': deployment('ghcr.io/org/web:1.0.0').replace('NS', ns) });
+    const start = server.repositories.commit('protected', {
+      'web.yaml': deployment('ghcr.io/org/web:1.0.0').replace('NS', ns),
+    });
     // As a host with a protected branch answers: the hook's words come back to the pusher.
-    writeFileSync(join(bare, 'hooks', 'pre-receive'), '#!/bin/sh\necho "You are not allowed to push code to protected branches on this project." >&2\nexit 1\n');
+    writeFileSync(
+      join(bare, 'hooks', 'pre-receive'),
+      '#!/bin/sh\necho "You are not allowed to push code to protected branches on this project." >&2\nexit 1\n',
+    );
     chmodSync(join(bare, 'hooks', 'pre-receive'), 0o755);
-    await createGitRepository(harness, 'protected', { url: server.urlOf('protected'), secretRef: { name: 'git-auth' } });
+    await createGitRepository(harness, 'protected', {
+      url: server.urlOf('protected'),
+      secretRef: { name: 'git-auth' },
+    });
     await setPolicy(harness, 'web', { name: 'ghcr.io/org/web', tag: '1.27.0' });
     await createAutomation(harness, 'protected', { sourceRef: { kind: 'GitRepository', name: 'protected' } });
-    const automation = await waitForAutomation(harness, 'protected', (object) => conditionOf(object, 'Ready')?.reason === 'AccessDenied');
+    const automation = await waitForAutomation(
+      harness,
+      'protected',
+      (object) => conditionOf(object, 'Ready')?.reason === 'AccessDenied',
+    );
     const ready = conditionOf(automation, 'Ready');
     expect(ready?.reason).toBe('AccessDenied');
     expect(ready?.message).toContain(`${new URL(server.url).host} refused the push`);
@@ -143,25 +172,53 @@ describe('ImageUpdateAutomation over HTTP', () => {
 
   it('names the host when the credentials are refused, without the password', async () => {
     server.repositories.create('wrong-auth');
-    server.repositories.commit('wrong-auth', { 'web.yaml': deployment('ghcr.io/org/web:1.0.0').replace('NS', harness.namespace) });
+    server.repositories.commit('wrong-auth', {
+      'web.yaml': deployment('ghcr.io/org/web:1.0.0').replace('NS', harness.namespace),
+    });
     await createSecret(harness, 'wrong-auth', { username: 'flux', password: 'not-the-password' });
-    await createGitRepository(harness, 'wrong-auth', { url: server.urlOf('wrong-auth'), secretRef: { name: 'wrong-auth' } });
+    await createGitRepository(harness, 'wrong-auth', {
+      url: server.urlOf('wrong-auth'),
+      secretRef: { name: 'wrong-auth' },
+    });
     await createAutomation(harness, 'wrong-auth', { sourceRef: { kind: 'GitRepository', name: 'wrong-auth' } });
-    const automation = await waitForAutomation(harness, 'wrong-auth', (object) => conditionOf(object, 'Ready')?.reason === 'AuthenticationFailed');
-    expect(conditionOf(automation, 'Ready')).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining(`authentication to ${new URL(server.url).host} failed`) });
+    const automation = await waitForAutomation(
+      harness,
+      'wrong-auth',
+      (object) => conditionOf(object, 'Ready')?.reason === 'AuthenticationFailed',
+    );
+    expect(conditionOf(automation, 'Ready')).toMatchObject({
+      reason: 'AuthenticationFailed',
+      message: expect.stringContaining(`authentication to ${new URL(server.url).host} failed`),
+    });
     expect(JSON.stringify(automation)).not.toContain('not-the-password');
   });
 
   it('stalls on a commit template that cannot run, naming the line', async () => {
     server.repositories.create('bad-template');
-    server.repositories.commit('bad-template', { 'web.yaml': deployment('ghcr.io/org/web:1.0.0').replace('NS', harness.namespace) });
-    await createGitRepository(harness, 'bad-template', { url: server.urlOf('bad-template'), secretRef: { name: 'git-auth' } });
+    server.repositories.commit('bad-template', {
+      'web.yaml': deployment('ghcr.io/org/web:1.0.0').replace('NS', harness.namespace),
+    });
+    await createGitRepository(harness, 'bad-template', {
+      url: server.urlOf('bad-template'),
+      secretRef: { name: 'git-auth' },
+    });
     await createAutomation(harness, 'bad-template', {
       sourceRef: { kind: 'GitRepository', name: 'bad-template' },
-      git: { commit: { author: { email: 'bot@fluxion.invalid' }, messageTemplate: 'Update\n{{ range .Updated.Images }}{{ . }}{{ end }}' } },
+      git: {
+        commit: {
+          author: { email: 'bot@fluxion.invalid' },
+          messageTemplate: 'Update\n{{ range .Updated.Images }}{{ . }}{{ end }}',
+        },
+      },
     });
-    const automation = await waitForAutomation(harness, 'bad-template', (object) => conditionOf(object, 'Stalled')?.status === 'True');
-    expect(conditionOf(automation, 'Ready')?.message).toBe("spec.git.commit.messageTemplate: line 2: can't evaluate field Updated in an object");
+    const automation = await waitForAutomation(
+      harness,
+      'bad-template',
+      (object) => conditionOf(object, 'Stalled')?.status === 'True',
+    );
+    expect(conditionOf(automation, 'Ready')?.message).toBe(
+      "spec.git.commit.messageTemplate: line 2: can't evaluate field Updated in an object",
+    );
   });
 
   it('pushes over HTTPS to a server signed by the private CA in ca.crt, and names the CA when it is missing', async () => {
@@ -171,11 +228,21 @@ describe('ImageUpdateAutomation over HTTP', () => {
     await createSecret(harness, 'https-auth', { username: 'flux', password, 'ca.crt': httpsServer.caCert });
     await createSecret(harness, 'https-no-ca', { username: 'flux', password });
     await createGitRepository(harness, 'tls', { url: httpsServer.urlOf('tls'), secretRef: { name: 'https-auth' } });
-    await createGitRepository(harness, 'tls-no-ca', { url: httpsServer.urlOf('tls'), secretRef: { name: 'https-no-ca' } });
+    await createGitRepository(harness, 'tls-no-ca', {
+      url: httpsServer.urlOf('tls'),
+      secretRef: { name: 'https-no-ca' },
+    });
     await setPolicy(harness, 'web', { name: 'ghcr.io/org/web', tag: '1.28.0' });
     await createAutomation(harness, 'tls-no-ca', { sourceRef: { kind: 'GitRepository', name: 'tls-no-ca' } });
-    const untrusted = await waitForAutomation(harness, 'tls-no-ca', (object) => conditionOf(object, 'Ready')?.reason === 'AuthenticationFailed');
-    expect(conditionOf(untrusted, 'Ready')).toMatchObject({ reason: 'AuthenticationFailed', message: expect.stringContaining('ca.crt') });
+    const untrusted = await waitForAutomation(
+      harness,
+      'tls-no-ca',
+      (object) => conditionOf(object, 'Ready')?.reason === 'AuthenticationFailed',
+    );
+    expect(conditionOf(untrusted, 'Ready')).toMatchObject({
+      reason: 'AuthenticationFailed',
+      message: expect.stringContaining('ca.crt'),
+    });
     await createAutomation(harness, 'tls', { sourceRef: { kind: 'GitRepository', name: 'tls' } });
     const automation = await waitForAutomation(harness, 'tls', (object) => Boolean(object.status?.lastPushCommit));
     expect(automation.status?.lastPushCommit).toBe(httpsServer.repositories.head('tls'));

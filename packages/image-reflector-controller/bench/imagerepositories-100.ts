@@ -37,23 +37,39 @@ try {
   const client = createClient({ kubeConfig, qps: 500, burst: 1000 });
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   for (let i = 0; i < count; i++) {
-    tagServer.setTags(`apps/app-${i}`, Array.from({ length: tagCount }, (_, t) => `${Math.floor(t / 100)}.${t % 100}.${i}`));
+    tagServer.setTags(
+      `apps/app-${i}`,
+      Array.from({ length: tagCount }, (_, t) => `${Math.floor(t / 100)}.${t % 100}.${i}`),
+    );
   }
   let logs = '';
   controller = spawn(
     process.execPath,
-    ['--max-semi-space-size=8', binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, '--metrics-addr=0', '--health-addr=0',
-      `--concurrent=${concurrent}`, '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000'],
+    [
+      '--max-semi-space-size=8',
+      binary,
+      `--kubeconfig=${controlPlane.kubeconfigPath}`,
+      '--metrics-addr=0',
+      '--health-addr=0',
+      `--concurrent=${concurrent}`,
+      '--watch-all-namespaces=false',
+      '--kube-api-qps=500',
+      '--kube-api-burst=1000',
+    ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   controller.stderr?.on('data', (chunk: Buffer) => void (logs = (logs + chunk.toString()).slice(-20_000)));
   const pid = controller.pid!;
-  console.log(`${count} repositories of ${tagCount} tags served; bin/image-reflector-controller started (--concurrent=${concurrent})`);
+  console.log(
+    `${count} repositories of ${tagCount} tags served; bin/image-reflector-controller started (--concurrent=${concurrent})`,
+  );
 
   const created = performance.now();
   for (let i = 0; i < count; i++) {
     await client.create<ImageRepository>({
-      apiVersion: ImageApiVersion, kind: 'ImageRepository', metadata: { name: `app-${i}`, namespace },
+      apiVersion: ImageApiVersion,
+      kind: 'ImageRepository',
+      metadata: { name: `app-${i}`, namespace },
       spec: { image: `${tagServer.host}/apps/app-${i}`, insecure: true, interval: `${intervalSeconds}s` },
     });
   }
@@ -67,16 +83,21 @@ try {
   const hitsBefore = Array.from({ length: count }, (_, i) => tagServer.requestsOf(`apps/app-${i}`));
   const rescanStarted = performance.now();
   for (;;) {
-    const rescanned = hitsBefore.filter((hits, i) => tagServer.requestsOf(`apps/app-${i}`) >= hits + Math.ceil(tagCount / 100)).length;
+    const rescanned = hitsBefore.filter(
+      (hits, i) => tagServer.requestsOf(`apps/app-${i}`) >= hits + Math.ceil(tagCount / 100),
+    ).length;
     if (rescanned === count) break;
-    if (performance.now() - rescanStarted > (intervalSeconds * 3 + 60) * 1000) throw new Error(`only ${rescanned}/${count} rescanned; log tail:\n${logs}`);
+    if (performance.now() - rescanStarted > (intervalSeconds * 3 + 60) * 1000)
+      throw new Error(`only ${rescanned}/${count} rescanned; log tail:\n${logs}`);
     await delay(500);
   }
   // Let the last scans finish writing, if they were going to.
   await delay(2_000);
   const after = await snapshot();
   const requestsRescan = tagServer.requests - requestsFirst;
-  const writes = [...after.resourceVersions].filter(([name, version]) => before.resourceVersions.get(name) !== version).length;
+  const writes = [...after.resourceVersions].filter(
+    ([name, version]) => before.resourceVersions.get(name) !== version,
+  ).length;
   const events = after.events - before.events;
   const peak = await peakRssMb(pid);
 
@@ -85,7 +106,9 @@ try {
   console.log(`  creation to all scanned           ${seconds(scannedMs)}`);
   console.log(`  controller peak RSS               ${peak.toFixed(0)} MB`);
   console.log(`  first scan: registry requests     ${requestsFirst}`);
-  console.log(`  unchanged rescan: requests        ${requestsRescan} (${(requestsRescan / count).toFixed(1)} per repository)`);
+  console.log(
+    `  unchanged rescan: requests        ${requestsRescan} (${(requestsRescan / count).toFixed(1)} per repository)`,
+  );
   console.log(`  unchanged rescan: writes          ${writes} ImageRepository updates, ${events} Events (target 0)`);
   if (writes + events > 0) {
     console.log('  FAILED: an unchanged rescan wrote to the API server');
@@ -101,7 +124,11 @@ try {
     };
   }
 
-  async function waitForAll(done: (repository: ImageRepository) => boolean, what: string, since: number): Promise<void> {
+  async function waitForAll(
+    done: (repository: ImageRepository) => boolean,
+    what: string,
+    since: number,
+  ): Promise<void> {
     let lastReport = 0;
     for (;;) {
       const { items } = await client.list<ImageRepository>(gvk, { namespace });
@@ -111,7 +138,8 @@ try {
         lastReport = performance.now();
         console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
       }
-      if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
+      if (performance.now() - since > 600_000)
+        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
       await delay(250);
     }
   }

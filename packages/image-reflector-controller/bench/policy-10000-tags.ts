@@ -15,7 +15,11 @@ for (let index = 0; tags.length < tagCount; index++) {
   const major = 1 + (index % 3);
   const minor = Math.floor(index / 3) % 100;
   const patch = Math.floor(index / 300);
-  tags.push(`${major}.${minor}.${patch}`, `v${major}.${minor}.${patch}-rc.${index % 5}`, `main-${(index * 2654435761 % 0xffffff).toString(16)}-${1_700_000_000 + index}`);
+  tags.push(
+    `${major}.${minor}.${patch}`,
+    `v${major}.${minor}.${patch}-rc.${index % 5}`,
+    `main-${((index * 2654435761) % 0xffffff).toString(16)}-${1_700_000_000 + index}`,
+  );
 }
 tags.length = tagCount;
 tags.push('latest', 'stable', 'edge');
@@ -44,7 +48,9 @@ for (const { name, policy, filter } of cases) {
   }
   const ms = median(times);
   allWithinTarget &&= ms < targetMs;
-  console.log(`  ${name.padEnd(44)} ${ms.toFixed(2).padStart(7)} ms  (first run ${times[0]!.toFixed(2)} ms)  → ${chosen}`);
+  console.log(
+    `  ${name.padEnd(44)} ${ms.toFixed(2).padStart(7)} ms  (first run ${times[0]!.toFixed(2)} ms)  → ${chosen}`,
+  );
 }
 console.log(allWithinTarget ? `all under ${targetMs} ms` : `SLOWER than ${targetMs} ms`);
 process.exitCode = allWithinTarget ? 0 : 1;

@@ -23,7 +23,10 @@ export async function startTagServer(pageSize = 100): Promise<TagServer> {
     if (url.pathname === '/v2/') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
     const match = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
     const tags = match ? tagsByRepository.get(match[1]!) : undefined;
-    if (!match || !tags) return void response.writeHead(404, { 'Content-Type': 'application/json' }).end('{"errors":[{"code":"NAME_UNKNOWN"}]}');
+    if (!match || !tags)
+      return void response
+        .writeHead(404, { 'Content-Type': 'application/json' })
+        .end('{"errors":[{"code":"NAME_UNKNOWN"}]}');
     const repository = match[1]!;
     hits.set(repository, (hits.get(repository) ?? 0) + 1);
     const size = Number(url.searchParams.get('n') ?? pageSize);
@@ -32,7 +35,8 @@ export async function startTagServer(pageSize = 100): Promise<TagServer> {
     const page = start < 0 ? [] : tags.slice(start, start + size);
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
     if (start >= 0 && start + size < tags.length) {
-      headers['Link'] = `</v2/${repository}/tags/list?n=${size}&last=${encodeURIComponent(page[page.length - 1]!)}>; rel="next"`;
+      headers['Link'] =
+        `</v2/${repository}/tags/list?n=${size}&last=${encodeURIComponent(page[page.length - 1]!)}>; rel="next"`;
     }
     response.writeHead(200, headers).end(JSON.stringify({ name: repository, tags: page }));
   });

@@ -8,8 +8,15 @@ describe('accessFromAllows', () => {
   it('needs an accessFrom, and one selector whose labels all match', () => {
     expect(accessFromAllows(undefined, labels)).toBe(false);
     expect(accessFromAllows({ namespaceSelectors: [] }, labels)).toBe(false);
-    expect(accessFromAllows({ namespaceSelectors: [{ matchLabels: { team: 'apps' } }, { matchLabels: { team: 'platform' } }] }, labels)).toBe(true);
-    expect(accessFromAllows({ namespaceSelectors: [{ matchLabels: { team: 'platform', tier: 'x' } }] }, labels)).toBe(false);
+    expect(
+      accessFromAllows(
+        { namespaceSelectors: [{ matchLabels: { team: 'apps' } }, { matchLabels: { team: 'platform' } }] },
+        labels,
+      ),
+    ).toBe(true);
+    expect(accessFromAllows({ namespaceSelectors: [{ matchLabels: { team: 'platform', tier: 'x' } }] }, labels)).toBe(
+      false,
+    );
   });
 
   it('an empty matchLabels grants every namespace, as Flux documents', () => {
@@ -36,6 +43,17 @@ describe('TagStore', () => {
     expect(tagListRevision(['b', 'a'])).toBe(tagListRevision(['a', 'b']));
     expect(tagListRevision(['a'])).toMatch(/^sha256:[a-f0-9]{64}$/);
     const tags = Array.from({ length: 12 }, (_, index) => `1.${index}.0`);
-    expect(latestTags(tags)).toEqual(['1.9.0', '1.8.0', '1.7.0', '1.6.0', '1.5.0', '1.4.0', '1.3.0', '1.2.0', '1.11.0', '1.10.0']);
+    expect(latestTags(tags)).toEqual([
+      '1.9.0',
+      '1.8.0',
+      '1.7.0',
+      '1.6.0',
+      '1.5.0',
+      '1.4.0',
+      '1.3.0',
+      '1.2.0',
+      '1.11.0',
+      '1.10.0',
+    ]);
   });
 });

@@ -3,7 +3,10 @@
 import type { AccessFrom } from '@fluxion/api';
 
 /** True when `labels` (of the referring namespace) satisfy any of the selectors. */
-export function accessFromAllows(accessFrom: AccessFrom | undefined, labels: Readonly<Record<string, string>>): boolean {
+export function accessFromAllows(
+  accessFrom: AccessFrom | undefined,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   if (!accessFrom) return false;
   return accessFrom.namespaceSelectors.some((selector) =>
     Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value),

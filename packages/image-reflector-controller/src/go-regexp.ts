@@ -17,7 +17,8 @@ export function compileGoRegexp(pattern: string): RegExp {
   let flags = '';
   const flagMatch = leadingFlags.exec(source);
   if (flagMatch) {
-    if (flagMatch[1]!.includes('U')) throw new GoRegexpError(pattern, 'the U (ungreedy) flag has no JavaScript equivalent');
+    if (flagMatch[1]!.includes('U'))
+      throw new GoRegexpError(pattern, 'the U (ungreedy) flag has no JavaScript equivalent');
     flags = flagMatch[1]!; // i, m and s mean the same in both
     source = source.slice(flagMatch[0].length);
   }
@@ -26,7 +27,10 @@ export function compileGoRegexp(pattern: string): RegExp {
   try {
     return new RegExp(source, flags);
   } catch (error) {
-    throw new GoRegexpError(pattern, error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error));
+    throw new GoRegexpError(
+      pattern,
+      error instanceof Error ? error.message.replace(/^Invalid regular expression: /, '') : String(error),
+    );
   }
 }
 
@@ -56,7 +60,7 @@ export function expandTemplate(template: string, match: RegExpExecArray): string
       continue;
     }
     result += groupValue(match, name) ?? '';
-    index += (braced ? braced[0].length : name.length);
+    index += braced ? braced[0].length : name.length;
   }
   return result;
 }

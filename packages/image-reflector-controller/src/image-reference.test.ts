@@ -13,7 +13,11 @@ describe('parseImageReference', () => {
   });
 
   it('keeps other registries, with ports and nested paths', () => {
-    expect(parseImageReference('ghcr.io/stefanprodan/podinfo')).toMatchObject({ registry: 'ghcr.io', apiHost: 'ghcr.io', repository: 'stefanprodan/podinfo' });
+    expect(parseImageReference('ghcr.io/stefanprodan/podinfo')).toMatchObject({
+      registry: 'ghcr.io',
+      apiHost: 'ghcr.io',
+      repository: 'stefanprodan/podinfo',
+    });
     expect(parseImageReference('127.0.0.1:5000/team/app/web')).toMatchObject({
       canonicalName: '127.0.0.1:5000/team/app/web',
       apiHost: '127.0.0.1:5000',
@@ -23,7 +27,9 @@ describe('parseImageReference', () => {
   });
 
   it('refuses a scheme, a tag, a digest or an invalid path, naming the field and what to remove', () => {
-    expect(() => parseImageReference('https://ghcr.io/org/app')).toThrow("spec.image 'https://ghcr.io/org/app' must not start with a URL scheme: remove 'https://'");
+    expect(() => parseImageReference('https://ghcr.io/org/app')).toThrow(
+      "spec.image 'https://ghcr.io/org/app' must not start with a URL scheme: remove 'https://'",
+    );
     expect(() => parseImageReference('ghcr.io/org/app:1.0')).toThrow("must not contain a tag (':1.0')");
     expect(() => parseImageReference('127.0.0.1:5000/app:latest')).toThrow('must not contain a tag');
     expect(() => parseImageReference('ghcr.io/org/app@sha256:abc')).toThrow('must not contain a digest');

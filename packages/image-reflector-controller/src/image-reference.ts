@@ -17,7 +17,8 @@ const dockerHub = 'index.docker.io';
 const dockerHubApi = 'registry-1.docker.io';
 // One path component: lowercase alphanumerics joined by '.', '_', '__' or runs of '-'.
 const componentPattern = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
-const hostPattern = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
+const hostPattern =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?$/;
 
 export function parseImageReference(image: string): ImageReference {
   const invalid = (detail: string): ImageError =>
@@ -30,12 +31,16 @@ export function parseImageReference(image: string): ImageReference {
 
   const slash = text.indexOf('/');
   const first = slash === -1 ? '' : text.slice(0, slash);
-  const hasHost = slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
+  const hasHost =
+    slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['));
   let registry = hasHost ? first : dockerHub;
   let path = hasHost ? text.slice(slash + 1) : text;
 
   const lastComponent = path.slice(path.lastIndexOf('/') + 1);
-  if (lastComponent.includes(':')) throw invalid(`must not contain a tag ('${lastComponent.slice(lastComponent.indexOf(':'))}'): name the repository only`);
+  if (lastComponent.includes(':'))
+    throw invalid(
+      `must not contain a tag ('${lastComponent.slice(lastComponent.indexOf(':'))}'): name the repository only`,
+    );
   if (hasHost && !hostPattern.test(registry)) throw invalid(`has an invalid registry host '${registry}'`);
   if (registry === 'docker.io') registry = dockerHub;
   if (registry === dockerHub && !path.includes('/')) path = `library/${path}`;
@@ -44,5 +49,10 @@ export function parseImageReference(image: string): ImageReference {
       throw invalid(`has an invalid path component '${component}': use lowercase letters, digits and . _ - separators`);
     }
   }
-  return { canonicalName: `${registry}/${path}`, registry, apiHost: registry === dockerHub ? dockerHubApi : registry, repository: path };
+  return {
+    canonicalName: `${registry}/${path}`,
+    registry,
+    apiHost: registry === dockerHub ? dockerHubApi : registry,
+    repository: path,
+  };
 }

@@ -49,7 +49,13 @@ export function setupImageReflector(options: ImageReflectorOptions): ImageReflec
   const policies = cacheOf<ImagePolicy>(options, ImageKind.ImagePolicy);
   policies.index(byRepositoryIndex, (policy) => [repositoryKeyOf(policy)]);
 
-  const shared = { client: options.client, store, registry: options.registry, resolveAccess: options.resolveAccess, events: options.events };
+  const shared = {
+    client: options.client,
+    store,
+    registry: options.registry,
+    resolveAccess: options.resolveAccess,
+    events: options.events,
+  };
   const retry = {
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.minRetryDelayMs !== undefined ? { minRetryDelayMs: options.minRetryDelayMs } : {}),
@@ -68,22 +74,32 @@ export function setupImageReflector(options: ImageReflectorOptions): ImageReflec
     reconcile: repositoryReconciler.reconcile,
     ...retry,
   });
-  const policyController = manager.addController({ name: 'imagepolicy', kind: ImageKind.ImagePolicy, reconcile: policyReconciler.reconcile, ...retry });
+  const policyController = manager.addController({
+    name: 'imagepolicy',
+    kind: ImageKind.ImagePolicy,
+    reconcile: policyReconciler.reconcile,
+    ...retry,
+  });
 
   const enqueuePoliciesOf = (repositoryKey: string): void => {
-    for (const policy of policies.byIndex(byRepositoryIndex, repositoryKey)) policyController.enqueue(objectKey(policy));
+    for (const policy of policies.byIndex(byRepositoryIndex, repositoryKey))
+      policyController.enqueue(objectKey(policy));
   };
   repositories.onEvent((event) => {
     if (specOrRequestChanged(event)) repositoryController.enqueue(objectKey(event.object));
     // A policy hears of its repository's creation, deletion, new scan result, or new accessFrom.
-    if (event.type !== 'MODIFIED' || repositoryChangedForPolicies(event)) enqueuePoliciesOf(objectKeyText(event.object));
+    if (event.type !== 'MODIFIED' || repositoryChangedForPolicies(event))
+      enqueuePoliciesOf(objectKeyText(event.object));
   });
   policies.onEvent((event) => {
     if (specOrRequestChanged(event)) policyController.enqueue(objectKey(event.object));
   });
   store.onChange(enqueuePoliciesOf);
 
-  for (const [name, cache] of [['imagerepository-cache', repositories], ['imagepolicy-cache', policies]] as const) {
+  for (const [name, cache] of [
+    ['imagerepository-cache', repositories],
+    ['imagepolicy-cache', policies],
+  ] as const) {
     manager.addRunnable({ name, start: (signal) => cache.start(signal) });
     manager.health.addReadinessCheck(name, () => cache.assertSynced());
   }
@@ -92,15 +108,21 @@ export function setupImageReflector(options: ImageReflectorOptions): ImageReflec
 
 function cacheOf<T extends KubernetesObject>(options: ImageReflectorOptions, kind: string): Reflector<T> {
   const log = options.manager.logger.child({ controller: kind.toLowerCase() });
-  return new Reflector<T>(options.client, { group: ImageGroup, version: 'v1', kind }, {
-    namespace: options.namespace,
-    labelSelector: options.labelSelector,
-    onDiagnostic: (diagnostic) => {
-      if (diagnostic.type === 'error') log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
-      else if (diagnostic.type === 'gone' || diagnostic.type === 'silent') log.info({ diagnostic: diagnostic.type }, `${kind} watch restarted`);
+  return new Reflector<T>(
+    options.client,
+    { group: ImageGroup, version: 'v1', kind },
+    {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      onDiagnostic: (diagnostic) => {
+        if (diagnostic.type === 'error')
+          log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
+        else if (diagnostic.type === 'gone' || diagnostic.type === 'silent')
+          log.info({ diagnostic: diagnostic.type }, `${kind} watch restarted`);
+      },
+      onHandlerError: (error) => log.error({ err: error }, `${kind} event handler failed`),
     },
-    onHandlerError: (error) => log.error({ err: error }, `${kind} event handler failed`),
-  });
+  );
 }
 
 // Flux's predicates: a new object, a new generation, a reconcile request, a deletion.

@@ -125,7 +125,10 @@ class PolicyRun {
     }
     if (!stored) {
       // The store tells us when the scan lands; nothing to retry until then.
-      throw new ImageError(ImageReason.DependencyNotReady, `ImageRepository ${repositoryName} has not been scanned yet`);
+      throw new ImageError(
+        ImageReason.DependencyNotReady,
+        `ImageRepository ${repositoryName} has not been scanned yet`,
+      );
     }
     const tag = policy.latest(stored.tags);
     const image = repository.spec?.image ?? '';
@@ -138,18 +141,26 @@ class PolicyRun {
       latest.digest = await this.#digestOf(repository, tag);
     }
 
-    const changed = previous !== undefined && (previous.name !== latest.name || previous.tag !== latest.tag || previous.digest !== latest.digest);
+    const changed =
+      previous !== undefined &&
+      (previous.name !== latest.name || previous.tag !== latest.tag || previous.digest !== latest.digest);
     if (changed) this.#status.observedPreviousRef = previous;
     this.#status.latestRef = latest;
     const message = `Latest image tag for ${image} resolved to ${tag}`;
     markReady(this.#work, ImageReason.Succeeded, message);
     await this.#finish();
     if (changed || previous === undefined) {
-      await recordEvent(this.#options.events, this.#object, ImageKind.ImagePolicy, {
-        type: 'Normal',
-        reason: ImageReason.Succeeded,
-        message: changed ? describeChange(previous, latest) : message,
-      }, this.#log);
+      await recordEvent(
+        this.#options.events,
+        this.#object,
+        ImageKind.ImagePolicy,
+        {
+          type: 'Normal',
+          reason: ImageReason.Succeeded,
+          message: changed ? describeChange(previous, latest) : message,
+        },
+        this.#log,
+      );
       this.#log.info({ image, tag, digest: latest.digest, previousTag: previous?.tag }, 'Latest image changed');
     }
     return reflection === 'Always' ? { requeueAfter: intervalOf(this.#object) } : {};
@@ -163,7 +174,13 @@ class PolicyRun {
     const before = this.#object.status;
     await this.#finish();
     if (JSON.stringify(before?.conditions) !== JSON.stringify(this.#status.conditions)) {
-      await recordEvent(this.#options.events, this.#object, ImageKind.ImagePolicy, { type: 'Warning', reason: error.reason, message: error.message }, this.#log);
+      await recordEvent(
+        this.#options.events,
+        this.#object,
+        ImageKind.ImagePolicy,
+        { type: 'Warning', reason: error.reason, message: error.message },
+        this.#log,
+      );
     }
     this.#log.error({ reason: error.reason }, error.message);
     // A new scan or a change of the repository enqueues this policy again; the registry digest is worth a retry.
@@ -179,7 +196,8 @@ class PolicyRun {
     const namespace = ref.namespace || policyNamespace;
     const name = `${namespace}/${ref.name}`;
     const repository = this.#options.repositories.get(namespace, ref.name);
-    if (!repository) throw new ImageError(ImageReason.DependencyNotReady, `referenced ImageRepository ${name} does not exist`);
+    if (!repository)
+      throw new ImageError(ImageReason.DependencyNotReady, `referenced ImageRepository ${name} does not exist`);
     if (namespace !== policyNamespace) await this.#checkAccess(repository, name, policyNamespace);
     return repository;
   }
@@ -221,7 +239,11 @@ class PolicyRun {
       if (!(error instanceof ImageError)) throw error;
       // The fix is on the ImageRepository (its spec, Secrets or registry), so this policy is not Stalled by it.
       const where = `digest of tag '${tag}' via ImageRepository ${namespace}/${repository.metadata?.name}`;
-      throw new ImageError(error.reason, `${where}: ${error.message}`, error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs });
+      throw new ImageError(
+        error.reason,
+        `${where}: ${error.message}`,
+        error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs },
+      );
     }
   }
 

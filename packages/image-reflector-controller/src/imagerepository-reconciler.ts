@@ -26,7 +26,11 @@ import { latestTags, TagStore } from './tag-store.ts';
 
 type ImageRepositoryStatus = NonNullable<ImageRepository['status']>;
 
-export type ResolveRegistryAccess = (client: KubeClient, namespace: string, plan: ImageRepositoryPlan) => Promise<RegistryAccess>;
+export type ResolveRegistryAccess = (
+  client: KubeClient,
+  namespace: string,
+  plan: ImageRepositoryPlan,
+) => Promise<RegistryAccess>;
 
 export interface ImageRepositoryReconcilerOptions {
   client: KubeClient;
@@ -121,7 +125,12 @@ export class ImageRepositoryReconciler {
     }
     const message = `successful scan: found ${tags.length} tags`;
     markReady(work, ImageReason.Succeeded, message);
-    await this.#finish(object, work, log, changed ? { type: 'Normal', reason: ImageReason.Succeeded, message } : undefined);
+    await this.#finish(
+      object,
+      work,
+      log,
+      changed ? { type: 'Normal', reason: ImageReason.Succeeded, message } : undefined,
+    );
     if (changed) log.info({ tagCount: tags.length, revision: entry.revision }, 'Tag list changed');
     return { requeueAfter: plan.intervalMs };
   };

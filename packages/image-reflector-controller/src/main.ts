@@ -22,7 +22,10 @@ const controllerName = 'image-reflector-controller';
 
 export const imageReflectorFlags = new FlagSet(controllerName, runtimeFlags).with({
   kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
-  'storage-path': stringFlag('/data', "Accepted for Flux compatibility: tags are kept in memory and rescanned after a restart."),
+  'storage-path': stringFlag(
+    '/data',
+    'Accepted for Flux compatibility: tags are kept in memory and rescanned after a restart.',
+  ),
   'storage-value-log-file-size': intFlag(1 << 28, 'Accepted for Flux compatibility (a BadgerDB setting); unused.'),
   'aws-autologin-for-ecr': boolFlag(false, "Accepted for Flux compatibility; provider 'aws' is not supported yet."),
   'azure-autologin-for-acr': boolFlag(false, "Accepted for Flux compatibility; provider 'azure' is not supported yet."),
@@ -33,9 +36,18 @@ export const imageReflectorFlags = new FlagSet(controllerName, runtimeFlags).wit
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
   const flags = parseFlagsOrExit(imageReflectorFlags, argv);
   const runtime = runtimeOptionsFromFlags(flags);
-  const logger = createLogger({ level: runtime.logLevel, encoding: runtime.logEncoding, base: { controller: controllerName } });
+  const logger = createLogger({
+    level: runtime.logLevel,
+    encoding: runtime.logEncoding,
+    base: { controller: controllerName },
+  });
   const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
-  const client = createClient({ kubeConfig, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst, userAgent: controllerName });
+  const client = createClient({
+    kubeConfig,
+    qps: runtime.kubeApiQps,
+    burst: runtime.kubeApiBurst,
+    userAgent: controllerName,
+  });
   const manager = new Manager({
     name: controllerName,
     logger,
@@ -47,7 +59,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   setupImageReflector({
     manager,
     client,
-    registry: new OciImageRegistry({ userAgent: controllerName, ...(flags['tag-page-size'] > 0 ? { pageSize: flags['tag-page-size'] } : {}) }),
+    registry: new OciImageRegistry({
+      userAgent: controllerName,
+      ...(flags['tag-page-size'] > 0 ? { pageSize: flags['tag-page-size'] } : {}),
+    }),
     resolveAccess: resolveRegistryAccess,
     events: new EventRecorder(client, { reportingController: controllerName }),
     namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
@@ -60,4 +75,3 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   logger.info({ concurrency: runtime.concurrency }, 'Starting image-reflector-controller');
   return manager.run();
 }
-

@@ -10,7 +10,11 @@ interface WithStatus extends KubernetesObject {
 }
 
 /** Writes `status` if it differs from the object's; returns the object as it now is. */
-export async function writeStatusIfChanged<T extends WithStatus>(patcher: StatusPatcher, object: T, status: object): Promise<T> {
+export async function writeStatusIfChanged<T extends WithStatus>(
+  patcher: StatusPatcher,
+  object: T,
+  status: object,
+): Promise<T> {
   if (isDeepStrictEqual(withoutUndefined(status), withoutUndefined(object.status ?? {}))) {
     patcher.recordReady(object);
     return object;

@@ -33,11 +33,26 @@ export class OciImageRegistry implements ImageRegistry {
     );
   }
 
-  async manifestDigest(image: ImageReference, tag: string, access: RegistryAccess, signal: AbortSignal): Promise<string> {
-    return this.#with(image, access, signal, async (client) => (await client.headManifest(image.repository, tag)).digest);
+  async manifestDigest(
+    image: ImageReference,
+    tag: string,
+    access: RegistryAccess,
+    signal: AbortSignal,
+  ): Promise<string> {
+    return this.#with(
+      image,
+      access,
+      signal,
+      async (client) => (await client.headManifest(image.repository, tag)).digest,
+    );
   }
 
-  async #with<T>(image: ImageReference, access: RegistryAccess, signal: AbortSignal, action: (client: RegistryClient) => Promise<T>): Promise<T> {
+  async #with<T>(
+    image: ImageReference,
+    access: RegistryAccess,
+    signal: AbortSignal,
+    action: (client: RegistryClient) => Promise<T>,
+  ): Promise<T> {
     this.requests++;
     const client = new RegistryClient({
       // Docker Hub's API answers on registry-1.docker.io, not on the index.docker.io of canonical names.
@@ -54,7 +69,11 @@ export class OciImageRegistry implements ImageRegistry {
     try {
       return await action(client);
     } catch (error) {
-      if (signal.aborted) throw new ImageError(ImageReason.Failure, `${image.canonicalName}: no answer within spec.timeout (the interval when unset)`);
+      if (signal.aborted)
+        throw new ImageError(
+          ImageReason.Failure,
+          `${image.canonicalName}: no answer within spec.timeout (the interval when unset)`,
+        );
       if (isRegistryError(error)) throw imageErrorOf(image, error);
       throw error;
     } finally {
@@ -67,13 +86,21 @@ function imageErrorOf(image: ImageReference, error: RegistryError): ImageError {
   switch (error.code) {
     case 'Unauthorized':
     case 'Denied':
-      return new ImageError(ImageReason.AuthenticationFailed, `${error.message}: check spec.secretRef or spec.serviceAccountName`);
+      return new ImageError(
+        ImageReason.AuthenticationFailed,
+        `${error.message}: check spec.secretRef or spec.serviceAccountName`,
+      );
     case 'NotFound':
       return new ImageError(ImageReason.Failure, `${error.message}: repository ${image.canonicalName} not found`);
     case 'TooManyRequests':
-      return new ImageError(ImageReason.Failure, `${error.message}: rate limited by the registry`, { retryAfterMs: rateLimitedRetryMs });
+      return new ImageError(ImageReason.Failure, `${error.message}: rate limited by the registry`, {
+        retryAfterMs: rateLimitedRetryMs,
+      });
     case 'Tls':
-      return new ImageError(ImageReason.Failure, `${error.message}: check spec.certSecretRef (ca.crt) or spec.insecure`);
+      return new ImageError(
+        ImageReason.Failure,
+        `${error.message}: check spec.certSecretRef (ca.crt) or spec.insecure`,
+      );
     default:
       return new ImageError(ImageReason.Failure, error.message);
   }

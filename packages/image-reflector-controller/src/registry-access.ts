@@ -23,7 +23,11 @@ interface ServiceAccountObject {
   imagePullSecrets?: { name?: string }[];
 }
 
-export async function resolveRegistryAccess(client: KubeClient, namespace: string, plan: ImageRepositoryPlan): Promise<RegistryAccess> {
+export async function resolveRegistryAccess(
+  client: KubeClient,
+  namespace: string,
+  plan: ImageRepositoryPlan,
+): Promise<RegistryAccess> {
   const access: RegistryAccess = { insecure: plan.insecure };
   if (plan.proxySecretName) access.proxy = await proxyOf(client, namespace, plan.proxySecretName);
   const configs: DockerConfigAuths[] = [];
@@ -31,7 +35,13 @@ export async function resolveRegistryAccess(client: KubeClient, namespace: strin
     configs.push(await dockerConfigOf(client, namespace, plan.secretName, 'spec.secretRef', true));
   }
   if (plan.serviceAccountName) {
-    const account = await read<ServiceAccountObject>(client, 'ServiceAccount', namespace, plan.serviceAccountName, 'spec.serviceAccountName');
+    const account = await read<ServiceAccountObject>(
+      client,
+      'ServiceAccount',
+      namespace,
+      plan.serviceAccountName,
+      'spec.serviceAccountName',
+    );
     for (const pullSecret of account.imagePullSecrets ?? []) {
       if (!pullSecret.name) continue;
       const field = `imagePullSecrets of ServiceAccount ${namespace}/${plan.serviceAccountName}`;
@@ -52,7 +62,13 @@ export async function resolveRegistryAccess(client: KubeClient, namespace: strin
   return access;
 }
 
-async function dockerConfigOf(client: KubeClient, namespace: string, name: string, field: string, required: boolean): Promise<DockerConfigAuths> {
+async function dockerConfigOf(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  field: string,
+  required: boolean,
+): Promise<DockerConfigAuths> {
   const secret = await read<SecretObject>(client, 'Secret', namespace, name, field, required);
   const source = `Secret ${namespace}/${name} (${field})`;
   const encoded = secret.data?.['.dockerconfigjson'];
@@ -86,34 +102,56 @@ async function tlsOf(client: KubeClient, namespace: string, name: string): Promi
   const key = value('tls.key', 'keyFile');
   const source = `Secret ${namespace}/${name} (spec.certSecretRef)`;
   if ((cert === undefined) !== (key === undefined)) {
-    throw new ImageError(ImageReason.AuthenticationFailed, `${source} must hold tls.crt and tls.key together for a client certificate`);
+    throw new ImageError(
+      ImageReason.AuthenticationFailed,
+      `${source} must hold tls.crt and tls.key together for a client certificate`,
+    );
   }
   if (ca === undefined && cert === undefined) {
     throw new ImageError(ImageReason.AuthenticationFailed, `${source} has none of ca.crt, tls.crt and tls.key`);
   }
-  return { ...(ca !== undefined ? { ca } : {}), ...(cert !== undefined ? { cert } : {}), ...(key !== undefined ? { key } : {}) };
+  return {
+    ...(ca !== undefined ? { ca } : {}),
+    ...(cert !== undefined ? { cert } : {}),
+    ...(key !== undefined ? { key } : {}),
+  };
 }
 
-async function proxyOf(client: KubeClient, namespace: string, name: string): Promise<NonNullable<RegistryAccess['proxy']>> {
+async function proxyOf(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+): Promise<NonNullable<RegistryAccess['proxy']>> {
   const secret = await read<SecretObject>(client, 'Secret', namespace, name, 'spec.proxySecretRef');
   const value = (key: string): string | undefined => {
     const encoded = secret.data?.[key];
     return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
   };
   const address = value('address');
-  if (!address) throw new ImageError(ImageReason.Failure, `Secret ${namespace}/${name} (spec.proxySecretRef) has no 'address' key`);
+  if (!address)
+    throw new ImageError(ImageReason.Failure, `Secret ${namespace}/${name} (spec.proxySecretRef) has no 'address' key`);
   let url: URL;
   try {
     url = new URL(address);
   } catch {
-    throw new ImageError(ImageReason.Failure, `Secret ${namespace}/${name} (spec.proxySecretRef): 'address' is not a URL`);
+    throw new ImageError(
+      ImageReason.Failure,
+      `Secret ${namespace}/${name} (spec.proxySecretRef): 'address' is not a URL`,
+    );
   }
   url.username = encodeURIComponent(value('username') ?? '');
   url.password = encodeURIComponent(value('password') ?? '');
   return url.toString();
 }
 
-async function read<T>(client: KubeClient, kind: string, namespace: string, name: string, field: string, required = true): Promise<T> {
+async function read<T>(
+  client: KubeClient,
+  kind: string,
+  namespace: string,
+  name: string,
+  field: string,
+  required = true,
+): Promise<T> {
   try {
     return await client.get<T & { metadata?: object }>({ apiVersion: 'v1', kind, namespace, name });
   } catch (error) {

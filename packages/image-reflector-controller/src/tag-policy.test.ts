@@ -27,7 +27,9 @@ describe('semver policy', () => {
     expect(() => latest(tags, { semver: { range: '>=3.0.0' } }, undefined)).toThrow(
       "no tag matches semver range '>=3.0.0' (newest versions seen: 2.0.0-alpha.1, 1.26.0-rc.2, 1.26.0-rc.1, v1.25.1, 1.25.0)",
     );
-    expect(() => latest(['latest', 'main'], { semver: { range: '1.x' } }, undefined)).toThrow('none of the 2 tags is a semantic version');
+    expect(() => latest(['latest', 'main'], { semver: { range: '1.x' } }, undefined)).toThrow(
+      'none of the 2 tags is a semantic version',
+    );
     try {
       latest(tags, { semver: { range: '>=3.0.0' } }, undefined);
     } catch (error) {
@@ -36,7 +38,9 @@ describe('semver policy', () => {
   });
 
   it('an invalid range is a stalled InvalidPolicy naming the field', () => {
-    expect(() => compileTagPolicy({ semver: { range: '>=banana' } }, undefined)).toThrow("spec.policy.semver.range: invalid semver range '>=banana'");
+    expect(() => compileTagPolicy({ semver: { range: '>=banana' } }, undefined)).toThrow(
+      "spec.policy.semver.range: invalid semver range '>=banana'",
+    );
     try {
       compileTagPolicy({ semver: { range: '' } }, undefined);
     } catch (error) {
@@ -53,10 +57,19 @@ describe('alphabetical policy', () => {
   });
 
   it('orders RELEASE.<timestamp> tags by the extracted timestamp', () => {
-    const tags = ['RELEASE.2023-01-31T08-42-01Z', 'RELEASE.2023-02-09T05-16-53Z', 'RELEASE.2022-12-12T19-27-27Z', 'latest'];
-    expect(latest(tags, { alphabetical: { order: 'asc' } }, { pattern: '^RELEASE\\.(?P<timestamp>.*)Z$', extract: '$timestamp' })).toBe(
+    const tags = [
+      'RELEASE.2023-01-31T08-42-01Z',
       'RELEASE.2023-02-09T05-16-53Z',
-    );
+      'RELEASE.2022-12-12T19-27-27Z',
+      'latest',
+    ];
+    expect(
+      latest(
+        tags,
+        { alphabetical: { order: 'asc' } },
+        { pattern: '^RELEASE\\.(?P<timestamp>.*)Z$', extract: '$timestamp' },
+      ),
+    ).toBe('RELEASE.2023-02-09T05-16-53Z');
   });
 });
 
@@ -69,9 +82,9 @@ describe('numerical policy', () => {
 
   it('orders main-<sha>-<ts> build tags by the $ts group', () => {
     const tags = ['main-a1b2c3-1700000100', 'main-ffeedd-1700000900', 'main-012345-1700000500', 'latest'];
-    expect(latest(tags, { numerical: { order: 'asc' } }, { pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)', extract: '$ts' })).toBe(
-      'main-ffeedd-1700000900',
-    );
+    expect(
+      latest(tags, { numerical: { order: 'asc' } }, { pattern: '^main-[a-f0-9]+-(?P<ts>[0-9]+)', extract: '$ts' }),
+    ).toBe('main-ffeedd-1700000900');
   });
 
   it('a tag that is not a number is named, with the fix', () => {
@@ -90,8 +103,12 @@ describe('filterTags and the spec checks', () => {
   });
 
   it('refuses an invalid pattern, extract without pattern, and zero or two policies', () => {
-    expect(() => compileTagPolicy({ alphabetical: {} }, { pattern: '(' })).toThrow("spec.filterTags.pattern '(' is not a valid regular expression");
-    expect(() => compileTagPolicy({ alphabetical: {} }, { extract: '$ts' })).toThrow('spec.filterTags.extract needs spec.filterTags.pattern');
+    expect(() => compileTagPolicy({ alphabetical: {} }, { pattern: '(' })).toThrow(
+      "spec.filterTags.pattern '(' is not a valid regular expression",
+    );
+    expect(() => compileTagPolicy({ alphabetical: {} }, { extract: '$ts' })).toThrow(
+      'spec.filterTags.extract needs spec.filterTags.pattern',
+    );
     expect(() => compileTagPolicy({}, undefined)).toThrow('exactly one of semver, alphabetical or numerical');
     expect(() => compileTagPolicy({ alphabetical: {}, numerical: {} }, undefined)).toThrow('exactly one');
   });
@@ -106,7 +123,12 @@ describe('exclusion list', () => {
 
   it('uses the spec list instead, and names a pattern that does not compile', () => {
     const list = compileExclusionList(['1.0.2', '1.1.1|1.0.0']);
-    expect(['1.0.0', '1.0.2', '1.1.1', '1.2.0', 'x.sig'].filter((tag) => !list.excludes(tag))).toEqual(['1.2.0', 'x.sig']);
-    expect(() => compileExclusionList(['ok', '[a-'])).toThrow("spec.exclusionList[1]: '[a-' is not a valid regular expression");
+    expect(['1.0.0', '1.0.2', '1.1.1', '1.2.0', 'x.sig'].filter((tag) => !list.excludes(tag))).toEqual([
+      '1.2.0',
+      'x.sig',
+    ]);
+    expect(() => compileExclusionList(['ok', '[a-'])).toThrow(
+      "spec.exclusionList[1]: '[a-' is not a valid regular expression",
+    );
   });
 });

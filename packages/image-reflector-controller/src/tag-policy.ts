@@ -1,7 +1,15 @@
 // ImagePolicy's choice of the latest tag: spec.filterTags (pattern and extract), then the semver, alphabetical or
 // numerical order; a choice that finds nothing names the range or pattern and the newest tags it saw.
 import type { ImagePolicyChoice, TagFilter } from '@fluxion/api';
-import { compareSemVer, parseSemVer, parseSemVerRange, satisfies, SemVerRangeError, type SemVer, type SemVerRange } from '@fluxion/runtime';
+import {
+  compareSemVer,
+  parseSemVer,
+  parseSemVerRange,
+  satisfies,
+  SemVerRangeError,
+  type SemVer,
+  type SemVerRange,
+} from '@fluxion/runtime';
 import { compileGoRegexp, expandTemplate, GoRegexpError } from './go-regexp.ts';
 import { ImageError } from './image-error.ts';
 
@@ -32,7 +40,10 @@ export function compileTagPolicy(choice: ImagePolicyChoice | undefined, filter: 
       if (candidates.length === 0) {
         const newest = [...tags].sort(descendingText).slice(0, newestShown);
         const seen = tags.length === 0 ? 'the repository has no tags' : `newest tags seen: ${newest.join(', ')}`;
-        throw new ImageError(NoMatchingTagReason, `no tag matches spec.filterTags.pattern '${filter?.pattern ?? ''}' (${seen})`);
+        throw new ImageError(
+          NoMatchingTagReason,
+          `no tag matches spec.filterTags.pattern '${filter?.pattern ?? ''}' (${seen})`,
+        );
       }
       return order(candidates);
     },
@@ -43,7 +54,12 @@ function compileFilter(filter: TagFilter | undefined): (tags: readonly string[])
   const patternText = filter?.pattern ?? '';
   const extract = filter?.extract ?? '';
   if (patternText === '') {
-    if (extract !== '') throw new ImageError(InvalidPolicyReason, 'spec.filterTags.extract needs spec.filterTags.pattern to take groups from', { stalled: true });
+    if (extract !== '')
+      throw new ImageError(
+        InvalidPolicyReason,
+        'spec.filterTags.extract needs spec.filterTags.pattern to take groups from',
+        { stalled: true },
+      );
     return (tags) => tags.map((tag) => ({ tag, value: tag }));
   }
   let pattern: RegExp;
@@ -65,9 +81,15 @@ function compileFilter(filter: TagFilter | undefined): (tags: readonly string[])
 }
 
 function compileOrder(choice: ImagePolicyChoice | undefined): (candidates: Candidate[]) => string {
-  const chosen = [choice?.semver && 'semver', choice?.alphabetical && 'alphabetical', choice?.numerical && 'numerical'].filter(Boolean);
+  const chosen = [
+    choice?.semver && 'semver',
+    choice?.alphabetical && 'alphabetical',
+    choice?.numerical && 'numerical',
+  ].filter(Boolean);
   if (chosen.length !== 1) {
-    throw new ImageError(InvalidPolicyReason, 'spec.policy must set exactly one of semver, alphabetical or numerical', { stalled: true });
+    throw new ImageError(InvalidPolicyReason, 'spec.policy must set exactly one of semver, alphabetical or numerical', {
+      stalled: true,
+    });
   }
   if (choice?.semver) return semverOrder(choice.semver.range);
   if (choice?.alphabetical) return alphabeticalOrder(choice.alphabetical.order ?? 'asc');
@@ -98,8 +120,14 @@ function semverOrder(rangeText: string): (candidates: Candidate[]) => string {
       const version = parseSemVer(value);
       if (version) versions.push({ tag, version });
     }
-    const newest = versions.sort((a, b) => compareSemVer(b.version, a.version)).slice(0, newestShown).map((entry) => entry.tag);
-    const seen = newest.length === 0 ? `none of the ${candidates.length} tags is a semantic version` : `newest versions seen: ${newest.join(', ')}`;
+    const newest = versions
+      .sort((a, b) => compareSemVer(b.version, a.version))
+      .slice(0, newestShown)
+      .map((entry) => entry.tag);
+    const seen =
+      newest.length === 0
+        ? `none of the ${candidates.length} tags is a semantic version`
+        : `newest versions seen: ${newest.join(', ')}`;
     throw new ImageError(NoMatchingTagReason, `no tag matches semver range '${rangeText}' (${seen})`);
   };
 }

@@ -29,7 +29,8 @@ export class TagStore {
   set(repositoryKey: string, tags: readonly string[], scannedAt: number = Date.now()): StoredTags {
     const previous = this.#entries.get(repositoryKey);
     const revision = tagListRevision(tags);
-    const entry: StoredTags = previous?.revision === revision ? { ...previous, scannedAt } : { tags: [...tags], revision, scannedAt };
+    const entry: StoredTags =
+      previous?.revision === revision ? { ...previous, scannedAt } : { tags: [...tags], revision, scannedAt };
     this.#entries.set(repositoryKey, entry);
     if (previous?.revision !== revision) for (const listener of this.#listeners) listener(repositoryKey);
     return entry;

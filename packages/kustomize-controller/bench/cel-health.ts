@@ -4,7 +4,9 @@ import { parseArgs } from 'node:util';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { compileHealthCheckExprs } from '../src/health-check-exprs.ts';
 
-const { values } = parseArgs({ options: { objects: { type: 'string', default: '1000' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { objects: { type: 'string', default: '1000' }, runs: { type: 'string', default: '7' } },
+});
 const count = Number(values.objects);
 const runs = Number(values.runs);
 
@@ -20,19 +22,27 @@ const judge = compileHealthCheckExprs([
 ]);
 const compileMs = performance.now() - started;
 
-const objects: KubernetesObject[] = Array.from({ length: count }, (_, index) => ({
-  apiVersion: 'cert-manager.io/v1',
-  kind: 'Certificate',
-  metadata: { name: `cert-${index}`, namespace: 'apps', generation: 2 },
-  spec: { secretName: `tls-${index}`, dnsNames: [`host-${index}.example.com`] },
-  status: {
-    observedGeneration: 2,
-    conditions: [
-      { type: 'Issuing', status: 'False', reason: 'Done' },
-      { type: 'Ready', status: index % 10 === 0 ? 'False' : 'True', reason: index % 10 === 0 ? 'Pending' : 'Ready' },
-    ],
-  },
-} as KubernetesObject));
+const objects: KubernetesObject[] = Array.from(
+  { length: count },
+  (_, index) =>
+    ({
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: `cert-${index}`, namespace: 'apps', generation: 2 },
+      spec: { secretName: `tls-${index}`, dnsNames: [`host-${index}.example.com`] },
+      status: {
+        observedGeneration: 2,
+        conditions: [
+          { type: 'Issuing', status: 'False', reason: 'Done' },
+          {
+            type: 'Ready',
+            status: index % 10 === 0 ? 'False' : 'True',
+            reason: index % 10 === 0 ? 'Pending' : 'Ready',
+          },
+        ],
+      },
+    }) as KubernetesObject,
+);
 
 const times: number[] = [];
 const tally = new Map<string, number>();
@@ -45,7 +55,11 @@ for (let run = 0; run < runs; run++) {
   times.push(performance.now() - began);
 }
 times.sort((a, b) => a - b);
-console.log(`CEL health checks with @marcbachmann/cel-js, ${count} objects, 3 expressions each (median of ${runs} runs):`);
+console.log(
+  `CEL health checks with @marcbachmann/cel-js, ${count} objects, 3 expressions each (median of ${runs} runs):`,
+);
 console.log(`  compile once:                 ${compileMs.toFixed(1)} ms`);
-console.log(`  ${count} evaluations:           ${(times[Math.floor(times.length / 2)] ?? 0).toFixed(1)} ms (target: under 50 ms); first run ${(times.at(-1) ?? 0).toFixed(1)} ms at most`);
+console.log(
+  `  ${count} evaluations:           ${(times[Math.floor(times.length / 2)] ?? 0).toFixed(1)} ms (target: under 50 ms); first run ${(times.at(-1) ?? 0).toFixed(1)} ms at most`,
+);
 console.log(`  results: ${[...tally].map(([status, n]) => `${n} ${status}`).join(', ')}`);

@@ -13,7 +13,14 @@ import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
-import { filesToEntries, sha256Digest, startControlPlane, startStaticServer, tarGz, type ControlPlane } from '@fluxion/testenv';
+import {
+  filesToEntries,
+  sha256Digest,
+  startControlPlane,
+  startStaticServer,
+  tarGz,
+  type ControlPlane,
+} from '@fluxion/testenv';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +39,8 @@ const progress = (text: string) => process.stderr.write(`\r\x1b[K${text}`);
 
 const manifests = (color: string): Record<string, string> => ({
   'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
-  'app/service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  clusterIP: None\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
+  'app/service.yaml':
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  clusterIP: None\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
   'app/config-map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: ${color}\n`,
   'app/deployment.yaml':
     'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      serviceAccountName: app\n      containers:\n      - name: app\n        image: ghcr.io/stefanprodan/podinfo:6.7.0\n',
@@ -51,7 +59,10 @@ async function main(): Promise<void> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
   await installCrds(kubeConfig);
-  await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, { fieldManager: 'bench', force: true });
+  await client.apply(
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
+    { fieldManager: 'bench', force: true },
+  );
   const artifactDir = await mkdtemp(join(tmpdir(), 'kc-bench-'));
   const server = await startStaticServer(artifactDir);
   let controller: ChildProcess | undefined;
@@ -61,11 +72,30 @@ async function main(): Promise<void> {
       const commit = createHash('sha1').update(archive).update(source).digest('hex');
       await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
       const revision = `main@sha1:${commit}`;
-      const gitRepository = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: source, namespace } };
-      await client.apply({ ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } }, { fieldManager: 'bench', force: true });
+      const gitRepository = {
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: source, namespace },
+      };
+      await client.apply(
+        { ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } },
+        { fieldManager: 'bench', force: true },
+      );
       const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
       await client.apply(
-        { ...gitRepository, status: { artifact: { path: `${commit}.tar.gz`, url: `${server.url}/${commit}.tar.gz`, revision, digest: sha256Digest(archive), lastUpdateTime: now, size: archive.length } } },
+        {
+          ...gitRepository,
+          status: {
+            artifact: {
+              path: `${commit}.tar.gz`,
+              url: `${server.url}/${commit}.tar.gz`,
+              revision,
+              digest: sha256Digest(archive),
+              lastUpdateTime: now,
+              size: archive.length,
+            },
+          },
+        },
         { fieldManager: 'source-controller', force: true, subresource: 'status' },
       );
       return revision;
@@ -80,8 +110,18 @@ async function main(): Promise<void> {
         ...(process.env['KC_PROF'] ? ['--cpu-prof', '--cpu-prof-dir=/tmp/kc-prof'] : []),
         '--import',
         join(import.meta.dirname, 'request-counter.ts'),
-        join(import.meta.dirname, '../bin/kustomize-controller'), ...(values.concurrent ? [`--concurrent=${values.concurrent}`] : []), '--kube-api-qps=500', '--kube-api-burst=1000', '--metrics-addr=0', '--health-addr=0', '--log-level=error'],
-      { env: { ...process.env, KUBECONFIG: kubeconfigPath, KC_REQUEST_COUNTS: countsFile }, stdio: ['ignore', 'ignore', 'inherit'] },
+        join(import.meta.dirname, '../bin/kustomize-controller'),
+        ...(values.concurrent ? [`--concurrent=${values.concurrent}`] : []),
+        '--kube-api-qps=500',
+        '--kube-api-burst=1000',
+        '--metrics-addr=0',
+        '--health-addr=0',
+        '--log-level=error',
+      ],
+      {
+        env: { ...process.env, KUBECONFIG: kubeconfigPath, KC_REQUEST_COUNTS: countsFile },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
     );
     const pid = controller.pid ?? 0;
     const requests = new RequestCounts(pid, countsFile);
@@ -95,7 +135,16 @@ async function main(): Promise<void> {
           apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
           kind: 'Kustomization',
           metadata: { name, namespace },
-          spec: { interval: '1h', prune: true, wait: true, timeout: '5m', path: './app', namePrefix: `${name}-`, targetNamespace: namespace, sourceRef: { kind: 'GitRepository', name: 'fleet' } },
+          spec: {
+            interval: '1h',
+            prune: true,
+            wait: true,
+            timeout: '5m',
+            path: './app',
+            namePrefix: `${name}-`,
+            targetNamespace: namespace,
+            sourceRef: { kind: 'GitRepository', name: 'fleet' },
+          },
         } as KubernetesObject,
         { fieldManager: 'bench', force: true },
       ),
@@ -103,7 +152,9 @@ async function main(): Promise<void> {
     const createdIn = (performance.now() - started) / 1000;
     await until(async () => {
       const ready = (await listKustomizations(client)).filter((ks) => isReadyAt(ks, revision)).length;
-      progress(`${ready}/${count} Ready after ${((performance.now() - started) / 1000).toFixed(0)} s (created in ${createdIn.toFixed(1)} s)`);
+      progress(
+        `${ready}/${count} Ready after ${((performance.now() - started) / 1000).toFixed(0)} s (created in ${createdIn.toFixed(1)} s)`,
+      );
       return ready === count;
     }, 30 * 60_000);
     const allReadySeconds = (performance.now() - started) / 1000;
@@ -111,17 +162,25 @@ async function main(): Promise<void> {
     const creationRequests = await requests.sinceLast();
     const memoryAfterCreate = requests.memory;
     progress('');
-    console.log(`first sync of ${count}: all Ready in ${allReadySeconds.toFixed(1)} s, peak RSS ${peakAfterCreate.toFixed(0)} MiB`);
+    console.log(
+      `first sync of ${count}: all Ready in ${allReadySeconds.toFixed(1)} s, peak RSS ${peakAfterCreate.toFixed(0)} MiB`,
+    );
 
     // 2. the unchanged fleet, reconciled again: zero writes to applied objects
     const before = await appliedResourceVersions(client);
     const requestedAt = new Date().toISOString();
     const cycleStarted = performance.now();
     await mapLimit(names, 32, (name) =>
-      client.patch({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } }, 'merge'),
+      client.patch(
+        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name },
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
+        'merge',
+      ),
     );
     await until(async () => {
-      const handled = (await listKustomizations(client)).filter((ks) => ks.status?.lastHandledReconcileAt === requestedAt).length;
+      const handled = (await listKustomizations(client)).filter(
+        (ks) => ks.status?.lastHandledReconcileAt === requestedAt,
+      ).length;
       progress(`steady-state cycle: ${handled}/${count} reconciled`);
       return handled === count;
     }, 30 * 60_000);
@@ -137,7 +196,14 @@ async function main(): Promise<void> {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
         kind: 'Kustomization',
         metadata: { name: 'single', namespace },
-        spec: { interval: '1h', prune: true, path: './app', namePrefix: 'single-', targetNamespace: namespace, sourceRef: { kind: 'GitRepository', name: 'single' } },
+        spec: {
+          interval: '1h',
+          prune: true,
+          path: './app',
+          namePrefix: 'single-',
+          targetNamespace: namespace,
+          sourceRef: { kind: 'GitRepository', name: 'single' },
+        },
       } as KubernetesObject,
       { fieldManager: 'bench', force: true },
     );
@@ -156,12 +222,26 @@ async function main(): Promise<void> {
     const peak = await peakRssMiB(pid);
     progress('');
 
-    console.log(`kustomize-controller scale benchmark (${count} Kustomizations x 4 objects, --concurrent=${values.concurrent ?? 'default'}, 2 cores shared with the control plane)`);
-    console.log(`  creation to all Ready:        ${allReadySeconds.toFixed(1)} s (target < 120 s; Flux: 256 s on 16 cores)`);
-    console.log(`  controller peak RSS:          ${peakAfterCreate.toFixed(0)} MiB after the first sync, ${peak.toFixed(0)} MiB overall (target < 200 MiB; Flux: 175 MiB)`);
-    console.log(`  unchanged full cycle:         ${cycleSeconds.toFixed(1)} s, ${changed} of ${before.size} applied objects written (target 0)`);
-    console.log(`  new revision -> applied:      p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p90 ${percentile(latencies, 0.9).toFixed(0)} ms over ${samples} revisions (target p50 < 1000 ms)`);
-    console.log(`  controller memory after the first sync (MiB): ${Object.entries(memoryAfterCreate).map(([key, value]) => `${key} ${value}`).join(', ')}`);
+    console.log(
+      `kustomize-controller scale benchmark (${count} Kustomizations x 4 objects, --concurrent=${values.concurrent ?? 'default'}, 2 cores shared with the control plane)`,
+    );
+    console.log(
+      `  creation to all Ready:        ${allReadySeconds.toFixed(1)} s (target < 120 s; Flux: 256 s on 16 cores)`,
+    );
+    console.log(
+      `  controller peak RSS:          ${peakAfterCreate.toFixed(0)} MiB after the first sync, ${peak.toFixed(0)} MiB overall (target < 200 MiB; Flux: 175 MiB)`,
+    );
+    console.log(
+      `  unchanged full cycle:         ${cycleSeconds.toFixed(1)} s, ${changed} of ${before.size} applied objects written (target 0)`,
+    );
+    console.log(
+      `  new revision -> applied:      p50 ${percentile(latencies, 0.5).toFixed(0)} ms, p90 ${percentile(latencies, 0.9).toFixed(0)} ms over ${samples} revisions (target p50 < 1000 ms)`,
+    );
+    console.log(
+      `  controller memory after the first sync (MiB): ${Object.entries(memoryAfterCreate)
+        .map(([key, value]) => `${key} ${value}`)
+        .join(', ')}`,
+    );
     console.log(`  API requests per Kustomization, first sync: ${describeRequests(creationRequests, count)}`);
     console.log(`  API requests per Kustomization, unchanged cycle: ${describeRequests(cycleRequests, count)}`);
   } finally {
@@ -190,15 +270,27 @@ class RequestCounts {
   async sinceLast(): Promise<Map<string, number>> {
     process.kill(this.pid, 'SIGUSR2');
     let counts: Record<string, number> = {};
-    await until(async () => {
-      const written = JSON.parse(await readFile(this.file, 'utf8').catch(() => '{}')) as { snapshot?: number; counts?: Record<string, number>; memory?: Record<string, number> };
-      if ((written.snapshot ?? 0) <= this.snapshot) return false;
-      this.snapshot = written.snapshot ?? 0;
-      this.memory = written.memory ?? {};
-      counts = written.counts ?? {};
-      return true;
-    }, 10_000, 50);
-    const delta = new Map(Object.entries(counts).map(([key, value]) => [key, value - (this.last.get(key) ?? 0)] as const).filter(([, value]) => value > 0));
+    await until(
+      async () => {
+        const written = JSON.parse(await readFile(this.file, 'utf8').catch(() => '{}')) as {
+          snapshot?: number;
+          counts?: Record<string, number>;
+          memory?: Record<string, number>;
+        };
+        if ((written.snapshot ?? 0) <= this.snapshot) return false;
+        this.snapshot = written.snapshot ?? 0;
+        this.memory = written.memory ?? {};
+        counts = written.counts ?? {};
+        return true;
+      },
+      10_000,
+      50,
+    );
+    const delta = new Map(
+      Object.entries(counts)
+        .map(([key, value]) => [key, value - (this.last.get(key) ?? 0)] as const)
+        .filter(([, value]) => value > 0),
+    );
     this.last = new Map(Object.entries(counts));
     return delta;
   }
@@ -211,11 +303,21 @@ function describeRequests(counts: Map<string, number>, perCount: number): string
 }
 
 function isReadyAt(kustomization: Kustomization, revision: string): boolean {
-  return kustomization.status?.lastAppliedRevision === revision && Boolean(kustomization.status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'));
+  return (
+    kustomization.status?.lastAppliedRevision === revision &&
+    Boolean(
+      kustomization.status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
+    )
+  );
 }
 
 async function listKustomizations(client: KubeClient): Promise<Kustomization[]> {
-  return (await client.list<Kustomization>({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace })).items;
+  return (
+    await client.list<Kustomization>(
+      { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
+      { namespace },
+    )
+  ).items;
 }
 
 async function appliedResourceVersions(client: KubeClient): Promise<Map<string, string>> {
@@ -233,7 +335,12 @@ async function appliedResourceVersions(client: KubeClient): Promise<Map<string, 
 }
 
 async function configMapColor(client: KubeClient, name: string): Promise<string | undefined> {
-  const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name });
+  const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace,
+    name,
+  });
   return configMap?.data?.['color'];
 }
 
@@ -254,9 +361,11 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, intervalM
 
 async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {

@@ -15,7 +15,8 @@ function classify(method: string, url: URL, contentType: string | undefined): st
   const rest = namespaced >= 0 ? parts.slice(namespaced + 2) : parts.slice(parts[0] === 'api' ? 2 : 3);
   const resource = rest[0] ?? parts.join('/');
   const subresource = rest[2] ? `/${rest[2]}` : '';
-  const collection = rest.length === 1 && method === 'GET' ? (url.searchParams.get('watch') ? ' (watch)' : ' (list)') : '';
+  const collection =
+    rest.length === 1 && method === 'GET' ? (url.searchParams.get('watch') ? ' (watch)' : ' (list)') : '';
   const verb = contentType === 'application/apply-patch+yaml' ? 'APPLY' : method;
   const dryRun = url.searchParams.get('dryRun') ? '-DRYRUN' : '';
   return `${verb}${dryRun} ${resource}${subresource}${collection}`;
@@ -38,7 +39,10 @@ process.on('SIGUSR2', () => {
   snapshots++;
   const path = process.env['KC_REQUEST_COUNTS'];
   const mib = (bytes: number) => Math.round(bytes / 1048576);
-  const memory = { ...Object.fromEntries(Object.entries(process.memoryUsage()).map(([key, value]) => [key, mib(value)])), ...Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, mib(space.space_size)])) };
+  const memory = {
+    ...Object.fromEntries(Object.entries(process.memoryUsage()).map(([key, value]) => [key, mib(value)])),
+    ...Object.fromEntries(getHeapSpaceStatistics().map((space) => [space.space_name, mib(space.space_size)])),
+  };
   // written whole, then renamed, so the benchmark never reads half a file
   if (path) {
     writeFileSync(`${path}.tmp`, JSON.stringify({ snapshot: snapshots, counts: Object.fromEntries(counts), memory }));

@@ -12,7 +12,9 @@ import { SopsDecryptor } from '../src/sops-decryptor.ts';
 import { loadKeyring } from '../src/sops-keys.ts';
 import { ageKey, sopsEncrypt } from '../test/support/sops-cli.ts';
 
-const { values } = parseArgs({ options: { secrets: { type: 'string', default: '100' }, runs: { type: 'string', default: '7' } } });
+const { values } = parseArgs({
+  options: { secrets: { type: 'string', default: '100' }, runs: { type: 'string', default: '7' } },
+});
 const count = Number(values.secrets);
 const runs = Number(values.runs);
 const progress = (text: string) => process.stderr.write(`\r\x1b[K${text}`);
@@ -29,7 +31,10 @@ async function writeTree(dir: string, encrypt: (text: string, file: string) => s
     resources.push(`  - secret-${index}.yaml`);
   }
   await writeFile(join(dir, 'deploy', 'app.env'), encrypt('DB_USER=admin\nDB_PASSWORD=secret\n', 'app.env'));
-  await writeFile(join(dir, 'deploy', 'kustomization.yaml'), `resources:\n${resources.join('\n')}\nsecretGenerator:\n  - name: app\n    envs:\n      - app.env\n`);
+  await writeFile(
+    join(dir, 'deploy', 'kustomization.yaml'),
+    `resources:\n${resources.join('\n')}\nsecretGenerator:\n  - name: app\n    envs:\n      - app.env\n`,
+  );
 }
 
 function median(values: number[]): number {
@@ -44,7 +49,13 @@ async function main(): Promise<void> {
     const plainDir = join(root, 'plain');
     const encryptedDir = join(root, 'encrypted');
     await writeTree(plainDir, (text) => text);
-    await writeTree(encryptedDir, (text, file) => sopsEncrypt(text, { age: [age.recipient], fileName: file, encryptedRegex: file.endsWith('.env') ? undefined : '^(data|stringData)$' }));
+    await writeTree(encryptedDir, (text, file) =>
+      sopsEncrypt(text, {
+        age: [age.recipient],
+        fileName: file,
+        encryptedRegex: file.endsWith('.env') ? undefined : '^(data|stringData)$',
+      }),
+    );
     progress('');
     const keyData = { 'identity.agekey': Buffer.from(age.identity).toString('base64') };
     const plainTimes: number[] = [];
@@ -69,7 +80,9 @@ async function main(): Promise<void> {
     }
     progress('');
     const added = median(decryptTimes) - median(plainTimes);
-    console.log(`SOPS decryption, ${count} age-encrypted Secrets + 1 encrypted .env in one Kustomization (median of ${runs} runs):`);
+    console.log(
+      `SOPS decryption, ${count} age-encrypted Secrets + 1 encrypted .env in one Kustomization (median of ${runs} runs):`,
+    );
     console.log(`  build of the plaintext:            ${median(plainTimes).toFixed(0)} ms`);
     console.log(`  build with decryption (MACs too):  ${median(decryptTimes).toFixed(0)} ms`);
     console.log(`  time added per reconcile:          ${added.toFixed(0)} ms (target: under 1000 ms)`);

@@ -22,7 +22,10 @@ export class AppliedObjectsClient extends KubeClient {
     return returned;
   }
 
-  override async get<T extends KubernetesObject = KubernetesObject>(ref: ObjectRef, options: { subresource?: Subresource } = {}): Promise<T> {
+  override async get<T extends KubernetesObject = KubernetesObject>(
+    ref: ObjectRef,
+    options: { subresource?: Subresource } = {},
+  ): Promise<T> {
     const returned = await super.get<T>(ref, options);
     if (!options.subresource) this.remember(returned);
     return returned;

@@ -14,7 +14,12 @@ export const ReconcileAnnotation = 'kustomize.toolkit.fluxcd.io/reconcile';
  */
 export type SsaPolicy = 'Override' | 'Merge' | 'IfNotPresent' | 'Ignore';
 
-const policies: Record<string, SsaPolicy> = { override: 'Override', merge: 'Merge', ifnotpresent: 'IfNotPresent', ignore: 'Ignore' };
+const policies: Record<string, SsaPolicy> = {
+  override: 'Override',
+  merge: 'Merge',
+  ifnotpresent: 'IfNotPresent',
+  ignore: 'Ignore',
+};
 
 export function ssaPolicyOf(object: KubernetesObject): SsaPolicy {
   const annotations = object.metadata?.annotations ?? {};
@@ -29,5 +34,7 @@ export function isForceEnabled(object: KubernetesObject): boolean {
 
 /** As Flux: `prune: disabled` as an annotation or a label, in any letter case. */
 export function isPruneDisabled(object: KubernetesObject): boolean {
-  return [object.metadata?.annotations?.[PruneAnnotation], object.metadata?.labels?.[PruneAnnotation]].some((value) => value?.toLowerCase() === 'disabled');
+  return [object.metadata?.annotations?.[PruneAnnotation], object.metadata?.labels?.[PruneAnnotation]].some(
+    (value) => value?.toLowerCase() === 'disabled',
+  );
 }

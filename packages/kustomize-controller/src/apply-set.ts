@@ -1,6 +1,14 @@
 // Applies the built objects with the ResourceManager, honouring each object's ssa/force annotations, stage by stage.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { ChangeSet, changeSetEntry, identityOf, refOf, ResourceManager, splitIntoStages, type KubeClient } from '@fluxion/runtime';
+import {
+  ChangeSet,
+  changeSetEntry,
+  identityOf,
+  refOf,
+  ResourceManager,
+  splitIntoStages,
+  type KubeClient,
+} from '@fluxion/runtime';
 import { isForceEnabled, ssaPolicyOf } from './apply-policy.ts';
 
 export const FieldManager = 'kustomize-controller';
@@ -15,7 +23,11 @@ export interface ApplySetOptions {
  * Stages run in order (definitions, classes, the rest). Within a stage, objects are grouped by how they are applied
  * (take over kubectl's fields or merge; force or not), and each group is dry-run as a whole before anything is written.
  */
-export async function applySet(client: KubeClient, objects: readonly KubernetesObject[], options: ApplySetOptions): Promise<ChangeSet> {
+export async function applySet(
+  client: KubeClient,
+  objects: readonly KubernetesObject[],
+  options: ApplySetOptions,
+): Promise<ChangeSet> {
   const overrideManager = new ResourceManager(client, { fieldManager: FieldManager });
   const mergeManager = new ResourceManager(client, { fieldManager: FieldManager, takeOverManagers: [] });
   const changeSet = new ChangeSet();
@@ -40,7 +52,10 @@ export async function applySet(client: KubeClient, objects: readonly KubernetesO
     }
     for (const group of groups.values()) {
       try {
-        const applied = await group.manager.applyAll(group.objects, { force: group.force, ...(options.signal ? { signal: options.signal } : {}) });
+        const applied = await group.manager.applyAll(group.objects, {
+          force: group.force,
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
         changeSet.add(...applied.entries);
       } catch (error) {
         // what earlier stages and groups did is part of the failure's change set, so nothing applied goes untracked

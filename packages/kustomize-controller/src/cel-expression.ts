@@ -19,7 +19,11 @@ export interface CelExpression {
   evaluate(variables: Readonly<Record<string, unknown>>): boolean;
 }
 
-const environment = new Environment({ unlistedVariablesAreDyn: true, enableOptionalTypes: true, homogeneousAggregateLiterals: false });
+const environment = new Environment({
+  unlistedVariablesAreDyn: true,
+  enableOptionalTypes: true,
+  homogeneousAggregateLiterals: false,
+});
 const compiled = new Map<string, CelExpression>();
 
 /** `field` names where the expression is, for the message (e.g. `spec.healthCheckExprs[0].current`). */
@@ -41,7 +45,8 @@ export function compileCel(source: string, field: string): CelExpression {
       } catch (error) {
         throw new CelEvaluationError(`expression '${source}' failed: ${firstLine(error)}`);
       }
-      if (typeof result !== 'boolean') throw new CelEvaluationError(`expression '${source}' must return a boolean, got ${typeof result}`);
+      if (typeof result !== 'boolean')
+        throw new CelEvaluationError(`expression '${source}' must return a boolean, got ${typeof result}`);
       return result;
     },
   };

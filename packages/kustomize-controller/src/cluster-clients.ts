@@ -47,7 +47,9 @@ export class ClusterClients {
     const namespace = kustomization.metadata?.namespace ?? '';
     const reference = kustomization.spec?.kubeConfig;
     if (reference?.configMapRef) {
-      throw new ClusterAccessError('spec.kubeConfig.configMapRef (workload identity for a remote cluster) is not supported yet; use spec.kubeConfig.secretRef');
+      throw new ClusterAccessError(
+        'spec.kubeConfig.configMapRef (workload identity for a remote cluster) is not supported yet; use spec.kubeConfig.secretRef',
+      );
     }
     const secretRef = reference?.secretRef;
     if (!secretRef) throw new ClusterAccessError('spec.kubeConfig names neither a secretRef nor a configMapRef');
@@ -55,22 +57,33 @@ export class ClusterClients {
     try {
       secret = await this.local.get<V1Secret>({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretRef.name });
     } catch (error) {
-      if (isNotFound(error)) throw new ClusterAccessError(`kubeconfig Secret '${namespace}/${secretRef.name}' not found`);
+      if (isNotFound(error))
+        throw new ClusterAccessError(`kubeconfig Secret '${namespace}/${secretRef.name}' not found`);
       throw error;
     }
     const keys = secretRef.key ? [secretRef.key] : ['value', 'value.yaml'];
     const found = keys.find((key) => secret.data?.[key] !== undefined);
-    if (!found) throw new ClusterAccessError(`kubeconfig Secret '${namespace}/${secretRef.name}' has no key ${keys.map((key) => `'${key}'`).join(' or ')}`);
+    if (!found)
+      throw new ClusterAccessError(
+        `kubeconfig Secret '${namespace}/${secretRef.name}' has no key ${keys.map((key) => `'${key}'`).join(' or ')}`,
+      );
     const cacheKey = `${namespace}/${secretRef.name}/${found}@${secret.metadata?.resourceVersion ?? ''}`;
     let client = this.remote.get(cacheKey);
     if (!client) {
       const text = Buffer.from(secret.data?.[found] ?? '', 'base64').toString('utf8');
       try {
-        client = clientFromKubeconfigString(text, { origin: `Secret/${namespace}/${secretRef.name}`, ...(this.options.qps ? { qps: this.options.qps } : {}), ...(this.options.burst ? { burst: this.options.burst } : {}) });
+        client = clientFromKubeconfigString(text, {
+          origin: `Secret/${namespace}/${secretRef.name}`,
+          ...(this.options.qps ? { qps: this.options.qps } : {}),
+          ...(this.options.burst ? { burst: this.options.burst } : {}),
+        });
       } catch (error) {
-        throw new ClusterAccessError(`kubeconfig in Secret '${namespace}/${secretRef.name}' key '${found}' is not usable: ${(error as Error).message}`);
+        throw new ClusterAccessError(
+          `kubeconfig in Secret '${namespace}/${secretRef.name}' key '${found}' is not usable: ${(error as Error).message}`,
+        );
       }
-      for (const key of this.remote.keys()) if (key.startsWith(`${namespace}/${secretRef.name}/`)) this.remote.delete(key);
+      for (const key of this.remote.keys())
+        if (key.startsWith(`${namespace}/${secretRef.name}/`)) this.remote.delete(key);
       this.remote.set(cacheKey, client);
     }
     return client;

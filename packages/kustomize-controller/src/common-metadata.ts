@@ -11,7 +11,11 @@ export function ownerLabels(name: string, namespace: string): Record<string, str
 }
 
 /** New objects carrying commonMetadata (replacing existing keys) and the ownership labels (which always win). */
-export function stampMetadata(objects: readonly KObject[], owner: { name: string; namespace: string }, common: CommonMetadata | undefined): KObject[] {
+export function stampMetadata(
+  objects: readonly KObject[],
+  owner: { name: string; namespace: string },
+  common: CommonMetadata | undefined,
+): KObject[] {
   return objects.map((object) => {
     const metadata = { ...object.metadata };
     const labels = { ...metadata.labels, ...common?.labels, ...ownerLabels(owner.name, owner.namespace) };

@@ -14,7 +14,12 @@ const maxEncryptedFileBytes = 5 * 1024 * 1024;
  * The plaintext of each encrypted file a kustomization under `dir` (and those it includes) reads through a
  * secretGenerator, configMapGenerator or patch path, by absolute path: an overlay for the build, never written to disk.
  */
-export async function decryptGeneratorSources(fs: FileSystem, dir: string, root: string, decryptor: SopsDecryptor): Promise<Map<string, string>> {
+export async function decryptGeneratorSources(
+  fs: FileSystem,
+  dir: string,
+  root: string,
+  decryptor: SopsDecryptor,
+): Promise<Map<string, string>> {
   const decrypted = new Map<string, string>();
   const visited = new Set<string>();
   const visit = async (kustomizationDir: string): Promise<void> => {
@@ -28,10 +33,18 @@ export async function decryptGeneratorSources(fs: FileSystem, dir: string, root:
       if (!inside(absolute, root) || decrypted.has(absolute) || (await fs.kindOf(absolute)) !== 'file') continue;
       const bytes = await fs.readFileBytes(absolute);
       if (bytes.byteLength > maxEncryptedFileBytes) continue;
-      const plain = await decryptor.decryptFile(new TextDecoder().decode(bytes), posix.relative(root, absolute), format);
+      const plain = await decryptor.decryptFile(
+        new TextDecoder().decode(bytes),
+        posix.relative(root, absolute),
+        format,
+      );
       if (plain !== undefined) decrypted.set(absolute, plain);
     }
-    for (const entry of [...listOf(document['resources']), ...listOf(document['components']), ...listOf(document['bases'])]) {
+    for (const entry of [
+      ...listOf(document['resources']),
+      ...listOf(document['components']),
+      ...listOf(document['bases']),
+    ]) {
       if (/^[a-z]+:\/\//i.test(entry) || entry.startsWith('git@')) continue;
       const next = posix.resolve(kustomizationDir, entry);
       if (inside(next, root) && (await fs.kindOf(next)) === 'directory') await visit(next);
@@ -50,16 +63,23 @@ function encryptedCandidates(document: Record<string, unknown>): Array<{ path: s
       candidates.push({ path, format: formatForPath(key) });
     }
     const envs = [...listOf(generator['envs']), ...(typeof generator['env'] === 'string' ? [generator['env']] : [])];
-    for (const env of envs) candidates.push({ path: env, format: formatForPath(env) === 'binary' ? 'dotenv' : formatForPath(env) });
+    for (const env of envs)
+      candidates.push({ path: env, format: formatForPath(env) === 'binary' ? 'dotenv' : formatForPath(env) });
   }
   for (const patch of recordsOf(document['patches'])) {
-    if (typeof patch['path'] === 'string') candidates.push({ path: patch['path'], format: formatForPath(patch['path']) });
+    if (typeof patch['path'] === 'string')
+      candidates.push({ path: patch['path'], format: formatForPath(patch['path']) });
   }
   return candidates;
 }
 
 /** Decrypts every Secret of the build output that SOPS encrypted; the array given is left unchanged. */
-export async function decryptBuiltObjects(objects: readonly KObject[], decryptor: SopsDecryptor, fs: FileSystem, root: string): Promise<KObject[]> {
+export async function decryptBuiltObjects(
+  objects: readonly KObject[],
+  decryptor: SopsDecryptor,
+  fs: FileSystem,
+  root: string,
+): Promise<KObject[]> {
   const sources = lazySourceLookup(fs, root);
   const result: KObject[] = [];
   for (const object of objects) result.push(await decryptor.decryptObject(object, sources));
@@ -75,7 +95,10 @@ function lazySourceLookup(fs: FileSystem, root: string): SourceLookup {
   };
 }
 
-async function indexEncryptedDocuments(fs: FileSystem, root: string): Promise<Map<string, Array<{ file: string; branches: SopsTree[]; metadata: SopsMetadata }>>> {
+async function indexEncryptedDocuments(
+  fs: FileSystem,
+  root: string,
+): Promise<Map<string, Array<{ file: string; branches: SopsTree[]; metadata: SopsMetadata }>>> {
   const byMac = new Map<string, Array<{ file: string; branches: SopsTree[]; metadata: SopsMetadata }>>();
   for (const path of await listFiles(fs, root)) {
     if (!/\.(ya?ml|json)$/i.test(path)) continue;
@@ -126,5 +149,7 @@ function listOf(value: unknown): string[] {
 }
 
 function recordsOf(value: unknown): Array<Record<string, unknown>> {
-  return Array.isArray(value) ? value.filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object') : [];
+  return Array.isArray(value)
+    ? value.filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object')
+    : [];
 }

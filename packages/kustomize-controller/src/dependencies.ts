@@ -25,7 +25,9 @@ export function keyOf(kustomization: Kustomization): string {
 /** `namespace/name` of each dependency; a dependency without a namespace is in the Kustomization's own. */
 export function dependencyKeys(kustomization: Kustomization): string[] {
   const namespace = kustomization.metadata?.namespace ?? '';
-  return (kustomization.spec?.dependsOn ?? []).map((dependency) => `${dependency.namespace || namespace}/${dependency.name}`);
+  return (kustomization.spec?.dependsOn ?? []).map(
+    (dependency) => `${dependency.namespace || namespace}/${dependency.name}`,
+  );
 }
 
 /**
@@ -45,11 +47,17 @@ export function checkDependencies(
     const dependency = lookup(namespace, name);
     if (!dependency) throw new DependencyNotReadyError(`unable to get '${key}' dependency: Kustomization not found`);
     const ready = dependency.status?.conditions?.find((condition) => condition.type === 'Ready');
-    if (dependency.metadata?.deletionTimestamp) throw new DependencyNotReadyError(`dependency '${key}' is being deleted`);
+    if (dependency.metadata?.deletionTimestamp)
+      throw new DependencyNotReadyError(`dependency '${key}' is being deleted`);
     const readyExpr = entries[index]?.readyExpr;
     if (readyExpr) {
       // as Flux: the expression replaces the built-in readiness check, unless AdditiveCELDependencyCheck asks for both
-      assertReadyByExpression(kustomization, dependency, key, compileCel(readyExpr, `spec.dependsOn[${index}].readyExpr`));
+      assertReadyByExpression(
+        kustomization,
+        dependency,
+        key,
+        compileCel(readyExpr, `spec.dependsOn[${index}].readyExpr`),
+      );
       if (!options.additiveCel) continue;
     }
     if (dependency.metadata?.generation !== dependency.status?.observedGeneration || ready?.status !== 'True') {
@@ -57,26 +65,38 @@ export function checkDependencies(
     }
     const revision = sourceRevisionOf(dependency);
     if (revision !== undefined && dependency.status?.lastAppliedRevision !== revision) {
-      throw new DependencyNotReadyError(`dependency '${key}' revision is not up to date: applied '${dependency.status?.lastAppliedRevision ?? ''}', source has '${revision}'`);
+      throw new DependencyNotReadyError(
+        `dependency '${key}' revision is not up to date: applied '${dependency.status?.lastAppliedRevision ?? ''}', source has '${revision}'`,
+      );
     }
   }
 }
 
-function assertReadyByExpression(self: Kustomization, dep: Kustomization, key: string, expression: CelExpression): void {
+function assertReadyByExpression(
+  self: Kustomization,
+  dep: Kustomization,
+  key: string,
+  expression: CelExpression,
+): void {
   let ready: boolean;
   try {
     ready = expression.evaluate({ self, dep });
   } catch (error) {
-    if (error instanceof CelEvaluationError) throw new DependencyNotReadyError(`dependency '${key}' is not ready: ${error.message}`);
+    if (error instanceof CelEvaluationError)
+      throw new DependencyNotReadyError(`dependency '${key}' is not ready: ${error.message}`);
     throw error;
   }
-  if (!ready) throw new DependencyNotReadyError(`dependency '${key}' is not ready according to readyExpr '${expression.source}'`);
+  if (!ready)
+    throw new DependencyNotReadyError(`dependency '${key}' is not ready according to readyExpr '${expression.source}'`);
 }
 
 function assertNoCycle(start: Kustomization, lookup: KustomizationLookup): void {
   const startKey = keyOf(start);
   const seen = new Set<string>();
-  const pending: Array<{ key: string; path: string[] }> = dependencyKeys(start).map((key) => ({ key, path: [startKey, key] }));
+  const pending: Array<{ key: string; path: string[] }> = dependencyKeys(start).map((key) => ({
+    key,
+    path: [startKey, key],
+  }));
   for (let next = pending.pop(); next; next = pending.pop()) {
     const { key, path } = next;
     if (key === startKey) throw new DependencyCycleError(`circular dependency: ${path.join(' -> ')}`);
@@ -84,7 +104,8 @@ function assertNoCycle(start: Kustomization, lookup: KustomizationLookup): void 
     seen.add(key);
     const [namespace = '', name = ''] = key.split('/');
     const dependency = lookup(namespace, name);
-    if (dependency) for (const nextKey of dependencyKeys(dependency)) pending.push({ key: nextKey, path: [...path, nextKey] });
+    if (dependency)
+      for (const nextKey of dependencyKeys(dependency)) pending.push({ key: nextKey, path: [...path, nextKey] });
   }
 }
 

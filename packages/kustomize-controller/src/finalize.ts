@@ -1,6 +1,13 @@
 // Deleting a Kustomization: wait for dependents being deleted, delete (or orphan) its objects per deletionPolicy, drop the finalizer.
 import type { Kustomization } from '@fluxion/api';
-import { type EventRecorder, type KubeClient, type Logger, type ObjectRef, type ReconcileResult, type Reflector } from '@fluxion/runtime';
+import {
+  type EventRecorder,
+  type KubeClient,
+  type Logger,
+  type ObjectRef,
+  type ReconcileResult,
+  type Reflector,
+} from '@fluxion/runtime';
 import type { HealthWaits } from '@fluxion/runtime';
 import type { ClusterClients } from './cluster-clients.ts';
 import { dependencyKeys, dependentsBlockingTeardown, dependentsOf, keyOf } from './dependencies.ts';
@@ -27,10 +34,17 @@ export const teardownGraceMs = 5_000;
 export function deletesObjects(kustomization: Kustomization): boolean {
   const policy = kustomization.spec?.deletionPolicy ?? 'MirrorPrune';
   if (kustomization.spec?.suspend) return false;
-  return policy === 'Delete' || policy === 'WaitForTermination' || (policy === 'MirrorPrune' && Boolean(kustomization.spec?.prune));
+  return (
+    policy === 'Delete' ||
+    policy === 'WaitForTermination' ||
+    (policy === 'MirrorPrune' && Boolean(kustomization.spec?.prune))
+  );
 }
 
-export async function finalizeKustomization(kustomization: Kustomization, deps: FinalizeDeps): Promise<ReconcileResult> {
+export async function finalizeKustomization(
+  kustomization: Kustomization,
+  deps: FinalizeDeps,
+): Promise<ReconcileResult> {
   if (!kustomization.metadata?.finalizers?.includes(KustomizationFinalizer)) return {};
   const key = keyOf(kustomization);
   deps.waits.cancel(key, 'the Kustomization is being deleted');
@@ -49,7 +63,10 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
   const inventory = kustomization.status?.inventory;
   if (deletesObjects(kustomization) && inventory?.entries.length) {
     const target = await deps.clusters.forKustomization(kustomization);
-    const changeSet = await pruneObjects(target, inventory.entries, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' });
+    const changeSet = await pruneObjects(target, inventory.entries, {
+      name: kustomization.metadata?.name ?? '',
+      namespace: kustomization.metadata?.namespace ?? '',
+    });
     if (changeSet.hasChanges) deps.log.info({ deleted: changeSet.changes.length }, 'Deleted the applied objects');
     // a dependency being torn down waits for our objects, so they must be gone, not just marked for deletion
     const dependencyDeleting = dependencyKeys(kustomization).some((dependencyKey) => {
@@ -57,7 +74,9 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
       return Boolean(deps.kustomizations.get(namespace, name)?.metadata?.deletionTimestamp);
     });
     if (kustomization.spec?.deletionPolicy === 'WaitForTermination' || dependencyDeleting) {
-      const deleted = new Set(changeSet.entries.filter((entry) => entry.action === 'deleted').map((entry) => entry.subject));
+      const deleted = new Set(
+        changeSet.entries.filter((entry) => entry.action === 'deleted').map((entry) => entry.subject),
+      );
       const refs = inventoryRefs(inventory).filter((ref) => deleted.has(subjectOfRef(ref)));
       const timeoutMs = durationOrDefault(kustomization.spec?.timeout ?? kustomization.spec?.interval, 5 * 60_000);
       const remaining = await waitUntilGone(target, refs, timeoutMs);
@@ -68,9 +87,16 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
     }
   }
 
-  const finalizers = (kustomization.metadata.finalizers ?? []).filter((finalizer) => finalizer !== KustomizationFinalizer);
+  const finalizers = (kustomization.metadata.finalizers ?? []).filter(
+    (finalizer) => finalizer !== KustomizationFinalizer,
+  );
   await deps.client.patch(
-    { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: kustomization.metadata.namespace, name: kustomization.metadata.name ?? '' },
+    {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      namespace: kustomization.metadata.namespace,
+      name: kustomization.metadata.name ?? '',
+    },
     { metadata: { finalizers, resourceVersion: kustomization.metadata.resourceVersion } },
     'merge',
   );
@@ -82,7 +108,9 @@ export async function finalizeKustomization(kustomization: Kustomization, deps: 
 async function waitUntilGone(client: KubeClient, refs: readonly ObjectRef[], timeoutMs: number): Promise<string[]> {
   const deadline = Date.now() + Math.min(timeoutMs, 10_000);
   for (;;) {
-    const present = (await Promise.all(refs.map(async (ref) => ((await client.getIfExists(ref)) ? subjectOfRef(ref) : undefined)))).filter((subject): subject is string => subject !== undefined);
+    const present = (
+      await Promise.all(refs.map(async (ref) => ((await client.getIfExists(ref)) ? subjectOfRef(ref) : undefined)))
+    ).filter((subject): subject is string => subject !== undefined);
     if (present.length === 0 || Date.now() >= deadline) return present;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -91,4 +119,3 @@ async function waitUntilGone(client: KubeClient, refs: readonly ObjectRef[], tim
 function subjectOfRef(ref: ObjectRef): string {
   return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
 }
-

@@ -11,7 +11,13 @@ const database = (phase: string | undefined, extra: Record<string, unknown> = {}
 });
 
 const judge = compileHealthCheckExprs([
-  { apiVersion: 'db.example.com/v1', kind: 'Database', current: "status.phase == 'Running'", inProgress: "status.phase in ['Pending', 'Provisioning']", failed: "status.phase == 'Failed'" },
+  {
+    apiVersion: 'db.example.com/v1',
+    kind: 'Database',
+    current: "status.phase == 'Running'",
+    inProgress: "status.phase in ['Pending', 'Provisioning']",
+    failed: "status.phase == 'Failed'",
+  },
   { apiVersion: 'other.example.com/v1', current: 'status.ready == true' },
 ]);
 
@@ -34,13 +40,22 @@ describe('healthCheckExprs', () => {
   });
 
   it('an entry without kind covers every kind of its apiVersion; other kinds are left to kstatus', () => {
-    const anything = { apiVersion: 'other.example.com/v1', kind: 'Anything', metadata: { name: 'a' }, status: { ready: true } };
+    const anything = {
+      apiVersion: 'other.example.com/v1',
+      kind: 'Anything',
+      metadata: { name: 'a' },
+      status: { ready: true },
+    };
     expect(judge(anything)?.status).toBe('Current');
     expect(judge({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a' } })).toBeUndefined();
   });
 
   it('an expression that does not compile names its field, the expression and the error', () => {
-    expect(() => compileHealthCheckExprs([{ apiVersion: 'v1', kind: 'X', current: 'status.(' }])).toThrow(CelCompileError);
-    expect(() => compileHealthCheckExprs([{ apiVersion: 'v1', kind: 'X', current: 'true', failed: 'status.phase ==' }])).toThrow(/^spec\.healthCheckExprs\[0\]\.failed: failed to parse CEL expression 'status\.phase ==': /);
+    expect(() => compileHealthCheckExprs([{ apiVersion: 'v1', kind: 'X', current: 'status.(' }])).toThrow(
+      CelCompileError,
+    );
+    expect(() =>
+      compileHealthCheckExprs([{ apiVersion: 'v1', kind: 'X', current: 'true', failed: 'status.phase ==' }]),
+    ).toThrow(/^spec\.healthCheckExprs\[0\]\.failed: failed to parse CEL expression 'status\.phase ==': /);
   });
 });

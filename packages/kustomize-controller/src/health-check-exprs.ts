@@ -19,7 +19,9 @@ interface CompiledCheck {
 }
 
 /** Compiles every expression (CelCompileError names the first that does not); the judge for objects they cover. */
-export function compileHealthCheckExprs(exprs: readonly HealthCheckExpr[]): (object: KubernetesObject) => KStatusResult | undefined {
+export function compileHealthCheckExprs(
+  exprs: readonly HealthCheckExpr[],
+): (object: KubernetesObject) => KStatusResult | undefined {
   const byKind = new Map<string, CompiledCheck>();
   exprs.forEach((expr, index) => {
     const field = (name: string) => `spec.healthCheckExprs[${index}].${name}`;
@@ -32,7 +34,8 @@ export function compileHealthCheckExprs(exprs: readonly HealthCheckExpr[]): (obj
     if (!byKind.has(key)) byKind.set(key, check);
   });
   return (object) => {
-    const check = byKind.get(`${object.apiVersion ?? ''}|${object.kind ?? ''}`) ?? byKind.get(`${object.apiVersion ?? ''}|`);
+    const check =
+      byKind.get(`${object.apiVersion ?? ''}|${object.kind ?? ''}`) ?? byKind.get(`${object.apiVersion ?? ''}|`);
     return check ? evaluate(check, object) : undefined;
   };
 }
@@ -47,7 +50,8 @@ function evaluate(check: CompiledCheck, object: KubernetesObject): KStatusResult
   // the expressions see the object's top-level fields (status, spec, metadata, ...) as variables
   const variables = { ...(object as Record<string, unknown>) };
   try {
-    if (check.inProgress?.evaluate(variables)) return { status: 'InProgress', message: `in progress: ${check.inProgress.source}` };
+    if (check.inProgress?.evaluate(variables))
+      return { status: 'InProgress', message: `in progress: ${check.inProgress.source}` };
     if (check.failed?.evaluate(variables)) return { status: 'Failed', message: `failed: ${check.failed.source}` };
     if (check.current.evaluate(variables)) return { status: 'Current', message: `current: ${check.current.source}` };
   } catch (error) {

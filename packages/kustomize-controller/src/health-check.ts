@@ -2,7 +2,16 @@
 // the objects still in progress, with one LIST per kind and namespace where many of ours are.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { computeStatus, subjectOf, WaitCancelledError, WaitFailedError, WaitTimeoutError, type KStatusResult, type KubeClient, type ObjectRef } from '@fluxion/runtime';
+import {
+  computeStatus,
+  subjectOf,
+  WaitCancelledError,
+  WaitFailedError,
+  WaitTimeoutError,
+  type KStatusResult,
+  type KubeClient,
+  type ObjectRef,
+} from '@fluxion/runtime';
 import { objectSubjectKey } from './applied-objects.ts';
 
 export interface HealthCheckOptions {
@@ -27,7 +36,12 @@ const firstIntervalMs = 250;
  * Resolves when each object has been seen Current; an object once Current is not read again. Rejects with the runtime's
  * WaitFailedError at the first Failed object, WaitTimeoutError naming each object left, WaitCancelledError on abort.
  */
-export async function waitForHealthy(client: KubeClient, refs: readonly ObjectRef[], known: ReadonlyMap<string, KubernetesObject>, options: HealthCheckOptions): Promise<void> {
+export async function waitForHealthy(
+  client: KubeClient,
+  refs: readonly ObjectRef[],
+  known: ReadonlyMap<string, KubernetesObject>,
+  options: HealthCheckOptions,
+): Promise<void> {
   const deadline = performance.now() + options.timeoutMs;
   const maxIntervalMs = options.maxIntervalMs ?? 2_000;
   const statusOf = options.statusOf ?? computeStatus;
@@ -38,7 +52,14 @@ export async function waitForHealthy(client: KubeClient, refs: readonly ObjectRe
       const object = known.get(objectSubjectKey(ref));
       return object ? [{ ref, status: statusOf(object) }] : [];
     }),
-    ...(unknown.length > 0 ? await read(client, unknown.map((ref) => ({ ref })), options.ownerLabels, statusOf) : []),
+    ...(unknown.length > 0
+      ? await read(
+          client,
+          unknown.map((ref) => ({ ref })),
+          options.ownerLabels,
+          statusOf,
+        )
+      : []),
   ];
   let intervalMs = firstIntervalMs;
   let reportedPending = false;
@@ -54,7 +75,11 @@ export async function waitForHealthy(client: KubeClient, refs: readonly ObjectRe
       await options.onPending?.(statuses.length);
     }
     if (performance.now() >= deadline) throw new WaitTimeoutError(options.timeoutMs, statuses.map(describe));
-    await delay(Math.min(intervalMs, Math.max(0, deadline - performance.now())), undefined, options.signal ? { signal: options.signal } : {}).catch(() => undefined);
+    await delay(
+      Math.min(intervalMs, Math.max(0, deadline - performance.now())),
+      undefined,
+      options.signal ? { signal: options.signal } : {},
+    ).catch(() => undefined);
     intervalMs = Math.min(maxIntervalMs, intervalMs * 2);
   }
 }
@@ -77,19 +102,36 @@ async function read(
   }
   const read = await Promise.all(
     [...groups.values()].map(async (members) => {
-      const listed = ownerLabels && members.length >= listThreshold ? await listOwned(client, members[0]!.ref, ownerLabels) : undefined;
-      return Promise.all(members.map(async ({ ref }) => ({ ref, status: statusOf(listed ? listed.get(ref.name) : await client.getIfExists(ref)) })));
+      const listed =
+        ownerLabels && members.length >= listThreshold
+          ? await listOwned(client, members[0]!.ref, ownerLabels)
+          : undefined;
+      return Promise.all(
+        members.map(async ({ ref }) => ({
+          ref,
+          status: statusOf(listed ? listed.get(ref.name) : await client.getIfExists(ref)),
+        })),
+      );
     }),
   );
   return read.flat();
 }
 
 /** Our objects of one kind in one namespace by name; undefined when listing is not allowed (GETs then). */
-async function listOwned(client: KubeClient, ref: ObjectRef, ownerLabels: Record<string, string>): Promise<Map<string, KubernetesObject> | undefined> {
+async function listOwned(
+  client: KubeClient,
+  ref: ObjectRef,
+  ownerLabels: Record<string, string>,
+): Promise<Map<string, KubernetesObject> | undefined> {
   const [group, version] = ref.apiVersion.includes('/') ? ref.apiVersion.split('/') : ['', ref.apiVersion];
-  const labelSelector = Object.entries(ownerLabels).map(([key, value]) => `${key}=${value}`).join(',');
+  const labelSelector = Object.entries(ownerLabels)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',');
   try {
-    const { items } = await client.list({ group: group ?? '', version: version ?? '', kind: ref.kind }, { namespace: ref.namespace, labelSelector });
+    const { items } = await client.list(
+      { group: group ?? '', version: version ?? '', kind: ref.kind },
+      { namespace: ref.namespace, labelSelector },
+    );
     return new Map(items.map((item) => [item.metadata?.name ?? '', item]));
   } catch {
     return undefined;
@@ -97,7 +139,8 @@ async function listOwned(client: KubeClient, ref: ObjectRef, ownerLabels: Record
 }
 
 function throwIfCancelled(signal: AbortSignal | undefined, count: number): void {
-  if (signal?.aborted) throw new WaitCancelledError(`wait for ${count} objects cancelled: ${String(signal.reason ?? 'aborted')}`);
+  if (signal?.aborted)
+    throw new WaitCancelledError(`wait for ${count} objects cancelled: ${String(signal.reason ?? 'aborted')}`);
 }
 
 function describe({ ref, status }: Pending): string {

@@ -2,12 +2,20 @@
 import { describe, expect, it } from 'vitest';
 import { pointerTokens, selects } from './ignore-rules.ts';
 
-const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web-1', namespace: 'apps', labels: { tier: 'front', team: 'a' }, annotations: { owner: 'hpa' } } };
+const deployment = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web-1', namespace: 'apps', labels: { tier: 'front', team: 'a' }, annotations: { owner: 'hpa' } },
+};
 
 describe('ignore rules', () => {
   it('reads JSON pointers as RFC 6901 says', () => {
     expect(pointerTokens('/spec/replicas')).toEqual(['spec', 'replicas']);
-    expect(pointerTokens('/metadata/annotations/example.com~1owner~0x')).toEqual(['metadata', 'annotations', 'example.com/owner~x']);
+    expect(pointerTokens('/metadata/annotations/example.com~1owner~0x')).toEqual([
+      'metadata',
+      'annotations',
+      'example.com/owner~x',
+    ]);
     expect(pointerTokens('')).toEqual([]);
   });
 

@@ -5,7 +5,11 @@ import type { IgnoreRule, Selector } from '@fluxion/api';
 import { refOf, type KubeClient } from '@fluxion/runtime';
 
 /** Each object a rule selects, with the ignored fields taken from its copy in the cluster (or left out where it has none). */
-export async function applyIgnoreRules(client: KubeClient, objects: readonly KubernetesObject[], rules: readonly IgnoreRule[]): Promise<KubernetesObject[]> {
+export async function applyIgnoreRules(
+  client: KubeClient,
+  objects: readonly KubernetesObject[],
+  rules: readonly IgnoreRule[],
+): Promise<KubernetesObject[]> {
   return Promise.all(
     objects.map(async (object) => {
       const paths = rules.filter((rule) => !rule.target || selects(rule.target, object)).flatMap((rule) => rule.paths);
@@ -28,7 +32,10 @@ export async function applyIgnoreRules(client: KubeClient, objects: readonly Kub
 /** RFC 6901: `/a/b~1c` is ['a', 'b/c']; `~0` is `~`. */
 export function pointerTokens(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return [];
-  return pointer.replace(/^\//, '').split('/').map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return pointer
+    .replace(/^\//, '')
+    .split('/')
+    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 function valueAt(root: unknown, tokens: readonly string[]): unknown {
@@ -59,14 +66,18 @@ function removeAt(root: Record<string, unknown>, tokens: readonly string[]): voi
 
 /** kustomize's selector: every field given must match; name is a regular expression over the whole name. */
 export function selects(selector: Selector, object: KubernetesObject): boolean {
-  const [group, version] = (object.apiVersion ?? '').includes('/') ? (object.apiVersion ?? '').split('/') : ['', object.apiVersion ?? ''];
+  const [group, version] = (object.apiVersion ?? '').includes('/')
+    ? (object.apiVersion ?? '').split('/')
+    : ['', object.apiVersion ?? ''];
   if (selector.group !== undefined && selector.group !== group) return false;
   if (selector.version !== undefined && selector.version !== version) return false;
   if (selector.kind !== undefined && selector.kind !== object.kind) return false;
   if (selector.namespace !== undefined && selector.namespace !== (object.metadata?.namespace ?? '')) return false;
-  if (selector.name !== undefined && !new RegExp(`^(?:${selector.name})$`).test(object.metadata?.name ?? '')) return false;
+  if (selector.name !== undefined && !new RegExp(`^(?:${selector.name})$`).test(object.metadata?.name ?? ''))
+    return false;
   if (selector.labelSelector && !matchesLabels(selector.labelSelector, object.metadata?.labels ?? {})) return false;
-  if (selector.annotationSelector && !matchesLabels(selector.annotationSelector, object.metadata?.annotations ?? {})) return false;
+  if (selector.annotationSelector && !matchesLabels(selector.annotationSelector, object.metadata?.annotations ?? {}))
+    return false;
   return true;
 }
 

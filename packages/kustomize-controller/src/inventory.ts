@@ -1,7 +1,14 @@
 // The Kustomization inventory (`status.inventory`): ids as Flux writes them, and what changed between two of them.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ResourceInventory } from '@fluxion/api';
-import { inventoryOf, parseInventoryEntry, staleEntries, formatApiVersion, type InventoryEntry, type ObjectRef } from '@fluxion/runtime';
+import {
+  inventoryOf,
+  parseInventoryEntry,
+  staleEntries,
+  formatApiVersion,
+  type InventoryEntry,
+  type ObjectRef,
+} from '@fluxion/runtime';
 
 /** `<namespace>_<name>_<group>_<kind>` with `v` the version, sorted by id. */
 export function inventoryFromObjects(objects: readonly KubernetesObject[]): ResourceInventory {
@@ -31,6 +38,11 @@ export function mergeInventories(...inventories: ReadonlyArray<ResourceInventory
 export function inventoryRefs(inventory: ResourceInventory | undefined): ObjectRef[] {
   return (inventory?.entries ?? []).map((entry) => {
     const identity = parseInventoryEntry(entry);
-    return { apiVersion: formatApiVersion(identity), kind: identity.kind, name: identity.name, namespace: identity.namespace || undefined };
+    return {
+      apiVersion: formatApiVersion(identity),
+      kind: identity.kind,
+      name: identity.name,
+      namespace: identity.namespace || undefined,
+    };
   });
 }

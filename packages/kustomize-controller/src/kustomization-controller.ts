@@ -1,6 +1,14 @@
 // Wires the Kustomization controller: watched caches with indexes, the triggers that enqueue, and the reconciler.
 import type { Kustomization } from '@fluxion/api';
-import { EventRecorder, Reflector, StatusPatcher, type Controller, type KubeClient, type Logger, type Manager } from '@fluxion/runtime';
+import {
+  EventRecorder,
+  Reflector,
+  StatusPatcher,
+  type Controller,
+  type KubeClient,
+  type Logger,
+  type Manager,
+} from '@fluxion/runtime';
 import { HealthWaits } from '@fluxion/runtime';
 import { ClusterClients } from './cluster-clients.ts';
 import { dependencyKeys, keyOf } from './dependencies.ts';
@@ -44,19 +52,33 @@ const bySource = 'by-source';
 const byDependency = 'by-dependency';
 
 /** Registers the caches and the controller with the manager; they start with it. */
-export function setupKustomizationController(manager: Manager, options: KustomizationControllerOptions): KustomizationControllerHandle {
+export function setupKustomizationController(
+  manager: Manager,
+  options: KustomizationControllerOptions,
+): KustomizationControllerHandle {
   const { client, logger } = options;
   const onDiagnostic = (kind: string) => (diagnostic: { type: string; error?: Error }) => {
     if (diagnostic.type === 'error') logger.warn({ kind, err: diagnostic.error }, 'Watch error, retrying');
   };
-  const kustomizations = new Reflector<Kustomization>(client, { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, {
-    namespace: options.namespace,
-    labelSelector: options.labelSelector,
-    onDiagnostic: onDiagnostic('Kustomization'),
-  });
+  const kustomizations = new Reflector<Kustomization>(
+    client,
+    { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
+    {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      onDiagnostic: onDiagnostic('Kustomization'),
+    },
+  );
   const sourceReflectors = new Map<string, Reflector<SourceObject>>();
   for (const kind of options.sourceKinds ?? defaultSourceKinds) {
-    sourceReflectors.set(kind, new Reflector<SourceObject>(client, { group: 'source.toolkit.fluxcd.io', version: 'v1', kind }, { onDiagnostic: onDiagnostic(kind) }));
+    sourceReflectors.set(
+      kind,
+      new Reflector<SourceObject>(
+        client,
+        { group: 'source.toolkit.fluxcd.io', version: 'v1', kind },
+        { onDiagnostic: onDiagnostic(kind) },
+      ),
+    );
   }
   const sources = new SourceIndex(sourceReflectors);
   const waits = new HealthWaits();
@@ -68,7 +90,11 @@ export function setupKustomizationController(manager: Manager, options: Kustomiz
     sources,
     events: new EventRecorder(client, { reportingController: ControllerName }),
     statusPatcher: new StatusPatcher(client, ControllerName),
-    clusters: new ClusterClients(client, { defaultServiceAccount: options.defaultServiceAccount, ...(options.kubeApiQps ? { qps: options.kubeApiQps } : {}), ...(options.kubeApiBurst ? { burst: options.kubeApiBurst } : {}) }),
+    clusters: new ClusterClients(client, {
+      defaultServiceAccount: options.defaultServiceAccount,
+      ...(options.kubeApiQps ? { qps: options.kubeApiQps } : {}),
+      ...(options.kubeApiBurst ? { burst: options.kubeApiBurst } : {}),
+    }),
     artifacts,
     builds: new BuildCache(),
     waits,
@@ -129,7 +155,10 @@ export function setupKustomizationController(manager: Manager, options: Kustomiz
   }
   manager.addRunnable({
     name: 'artifact-cache-cleanup',
-    start: (signal) => new Promise<void>((resolve) => signal.addEventListener('abort', () => void artifacts.clear().finally(resolve), { once: true })),
+    start: (signal) =>
+      new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => void artifacts.clear().finally(resolve), { once: true }),
+      ),
   });
   return { controller, reconciler, kustomizations, sources, waits, artifacts };
 }

@@ -26,7 +26,15 @@ import {
   type Reflector,
   type StatusPatcher,
 } from '@fluxion/runtime';
-import { buildManifests, BuildError, diskFileSystem, objectSubject, substituteVariables, type FileSystem, type KObject } from 'kustomize-ts';
+import {
+  buildManifests,
+  BuildError,
+  diskFileSystem,
+  objectSubject,
+  substituteVariables,
+  type FileSystem,
+  type KObject,
+} from 'kustomize-ts';
 import { HealthWaits } from '@fluxion/runtime';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
@@ -41,7 +49,15 @@ import { waitForHealthy } from './health-check.ts';
 import { applyIgnoreRules } from './ignore-rules.ts';
 import { diffInventory, inventoryFromObjects, inventoryRefs, mergeInventories } from './inventory.ts';
 import { applySet } from './apply-set.ts';
-import { appliedMessage, durationOrDefault, HealthyCondition, manifestsDigest, ownedStatus, progressingMessage, recordHistory } from './kustomization-status.ts';
+import {
+  appliedMessage,
+  durationOrDefault,
+  HealthyCondition,
+  manifestsDigest,
+  ownedStatus,
+  progressingMessage,
+  recordHistory,
+} from './kustomization-status.ts';
 import { ArtifactCache, BuildCache } from './manifest-cache.ts';
 import { pruneObjects } from './prune-objects.ts';
 import { succeededEventMessage } from './reconcile-events.ts';
@@ -122,7 +138,12 @@ export class KustomizationReconciler {
     }
     if (cached.metadata?.deletionTimestamp) {
       // deletion is rare and patches the finalizer by resourceVersion: read the object itself
-      const ref: ObjectRef = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: key.namespace, name: key.name };
+      const ref: ObjectRef = {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        namespace: key.namespace,
+        name: key.name,
+      };
       const current = await this.deps.client.getIfExists<Kustomization>(ref);
       return current ? finalizeKustomization(current, { ...this.deps, log }) : {};
     }
@@ -145,12 +166,18 @@ export class KustomizationReconciler {
     const timeoutMs = durationOrDefault(spec?.timeout, intervalMs);
     const startedAt = new Date();
     const working: Working = {
-      metadata: { ...(kustomization.metadata?.generation !== undefined ? { generation: kustomization.metadata.generation } : {}), ...(kustomization.metadata?.annotations ? { annotations: kustomization.metadata.annotations } : {}) },
+      metadata: {
+        ...(kustomization.metadata?.generation !== undefined ? { generation: kustomization.metadata.generation } : {}),
+        ...(kustomization.metadata?.annotations ? { annotations: kustomization.metadata.annotations } : {}),
+      },
       status: structuredClone(kustomization.status ?? {}),
     };
     setLastHandledReconcileAt(working);
     const lastAppliedRevision = kustomization.status?.lastAppliedRevision;
-    const wasFailing = kustomization.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'False') ?? false;
+    const wasFailing =
+      kustomization.status?.conditions?.some(
+        (condition) => condition.type === 'Ready' && condition.status === 'False',
+      ) ?? false;
     let revision: string | undefined;
     let digest: string | undefined;
     try {
@@ -163,7 +190,11 @@ export class KustomizationReconciler {
       );
       const source = this.resolveSource(kustomization);
       const artifact = source.status?.artifact;
-      if (!artifact?.url) throw new BuildError(`Source '${sourceSubject(kustomization)}' is not ready, artifact not found`, 'ArtifactFailed');
+      if (!artifact?.url)
+        throw new BuildError(
+          `Source '${sourceSubject(kustomization)}' is not ready, artifact not found`,
+          'ArtifactFailed',
+        );
       revision = artifact.revision;
 
       const objects = await this.build(kustomization, artifact.url, artifact.digest);
@@ -182,11 +213,26 @@ export class KustomizationReconciler {
       } else if (!needsHealthCheck(kustomization)) {
         removeCondition(working, HealthyCondition);
       }
-      working.status.history = recordHistory(working.status.history, { digest, revision, status: 'ReconciliationSucceeded', startedAt, finishedAt: new Date() });
+      working.status.history = recordHistory(working.status.history, {
+        digest,
+        revision,
+        status: 'ReconciliationSucceeded',
+        startedAt,
+        finishedAt: new Date(),
+      });
       await this.writeStatus(kustomization, working);
-      const message = succeededEventMessage({ changeSet: applied.changeSet, revision, revisionChanged: lastAppliedRevision !== revision, recovered: wasFailing, healthRecovered: health !== undefined && !wasHealthy ? health : undefined });
+      const message = succeededEventMessage({
+        changeSet: applied.changeSet,
+        revision,
+        revisionChanged: lastAppliedRevision !== revision,
+        recovered: wasFailing,
+        healthRecovered: health !== undefined && !wasHealthy ? health : undefined,
+      });
       if (message) await this.event(kustomization, 'Normal', 'ReconciliationSucceeded', message, revision, log);
-      log.info({ revision, changes: applied.changeSet.changes.length, durationMs: Date.now() - startedAt.getTime() }, `Reconciliation finished, next run in ${spec?.interval ?? ''}`);
+      log.info(
+        { revision, changes: applied.changeSet.changes.length, durationMs: Date.now() - startedAt.getTime() },
+        `Reconciliation finished, next run in ${spec?.interval ?? ''}`,
+      );
       return { requeueAfter: intervalMs };
     } catch (error) {
       if (error instanceof WaitCancelledError) {
@@ -195,7 +241,14 @@ export class KustomizationReconciler {
         await this.writeStatus(kustomization, working);
         return { requeueAfter: 1 };
       }
-      return this.fail(kustomization, working, error, { revision, digest, startedAt, retryMs, requeueDependencyMs: this.deps.options.requeueDependencyMs, log });
+      return this.fail(kustomization, working, error, {
+        revision,
+        digest,
+        startedAt,
+        retryMs,
+        requeueDependencyMs: this.deps.options.requeueDependencyMs,
+        log,
+      });
     }
   }
 
@@ -204,10 +257,16 @@ export class KustomizationReconciler {
     const namespace = kustomization.metadata?.namespace ?? '';
     if (!reference) throw new InvalidSpecError('InvalidSpec', 'spec.sourceRef is required');
     if (this.deps.options.noCrossNamespaceRefs && reference.namespace && reference.namespace !== namespace) {
-      throw new InvalidSpecError('AccessDenied', `can't access '${sourceSubject(kustomization)}', cross-namespace references have been blocked`);
+      throw new InvalidSpecError(
+        'AccessDenied',
+        `can't access '${sourceSubject(kustomization)}', cross-namespace references have been blocked`,
+      );
     }
     if (!this.deps.sources.supports(reference.kind)) {
-      throw new InvalidSpecError('ArtifactFailed', `source kind '${reference.kind}' is not supported: use GitRepository, OCIRepository, Bucket or ExternalArtifact`);
+      throw new InvalidSpecError(
+        'ArtifactFailed',
+        `source kind '${reference.kind}' is not supported: use GitRepository, OCIRepository, Bucket or ExternalArtifact`,
+      );
     }
     const source = this.deps.sources.get(kustomization);
     if (!source) throw new BuildError(`Source '${sourceSubject(kustomization)}' not found`, 'ArtifactFailed');
@@ -228,7 +287,13 @@ export class KustomizationReconciler {
       ignoreMissingComponents: spec?.ignoreMissingComponents,
     };
     const decryption = await loadDecryption(this.deps.client, kustomization);
-    const buildKey = JSON.stringify([digest ?? url, spec?.path ?? '', overrides, options.noRemoteBases, decryption?.fingerprint]);
+    const buildKey = JSON.stringify([
+      digest ?? url,
+      spec?.path ?? '',
+      overrides,
+      options.noRemoteBases,
+      decryption?.fingerprint,
+    ]);
     const built = await this.deps.builds.getOrBuild(buildKey, async () => {
       const lease = await this.deps.artifacts.acquire(url, { digest, retries: options.artifactFetchRetries });
       try {
@@ -237,7 +302,11 @@ export class KustomizationReconciler {
           path: spec?.path,
           spec: overrides,
           allowRemoteBases: !options.noRemoteBases,
-          ...(decryptor ? { decryptSources: (fs: FileSystem, dir: string) => decryptGeneratorSources(fs, dir, lease.dir, decryptor) } : {}),
+          ...(decryptor
+            ? {
+                decryptSources: (fs: FileSystem, dir: string) => decryptGeneratorSources(fs, dir, lease.dir, decryptor),
+              }
+            : {}),
         });
         // Secrets are decrypted after the build, before substitution, as Flux does
         return decryptor ? await decryptBuiltObjects(objects, decryptor, diskFileSystem(), lease.dir) : objects;
@@ -247,16 +316,29 @@ export class KustomizationReconciler {
     });
     built.forEach(assertIdentifiable);
     const substituted = substitutionWanted(kustomization)
-      ? substituteVariables(built, await loadSubstitutionVariables(this.deps.client, kustomization), { strict: options.strictSubstitution })
+      ? substituteVariables(built, await loadSubstitutionVariables(this.deps.client, kustomization), {
+          strict: options.strictSubstitution,
+        })
       : built;
-    return stampMetadata(substituted, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' }, spec?.commonMetadata);
+    return stampMetadata(
+      substituted,
+      { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' },
+      spec?.commonMetadata,
+    );
   }
 
   /**
    * Apply, then prune what left the inventory. Before the first write of an object the inventory lacks, the inventory
    * with it is written (with a Reconciling condition), so a controller killed mid-apply loses track of nothing.
    */
-  private async apply(kustomization: Kustomization, target: KubeClient, objects: KObject[], working: Working, revision: string, timeoutMs: number): Promise<{ changeSet: ChangeSet; inventory: ResourceInventory }> {
+  private async apply(
+    kustomization: Kustomization,
+    target: KubeClient,
+    objects: KObject[],
+    working: Working,
+    revision: string,
+    timeoutMs: number,
+  ): Promise<{ changeSet: ChangeSet; inventory: ResourceInventory }> {
     const previous = kustomization.status?.inventory;
     const inventory = inventoryFromObjects(objects as KubernetesObject[]);
     const { added, removed } = diffInventory(previous, inventory);
@@ -267,18 +349,26 @@ export class KustomizationReconciler {
     let changeSet: ChangeSet;
     try {
       const ignore = kustomization.spec?.ignore;
-      const desired = ignore?.length ? await applyIgnoreRules(target, objects as KubernetesObject[], ignore) : (objects as KubernetesObject[]);
+      const desired = ignore?.length
+        ? await applyIgnoreRules(target, objects as KubernetesObject[], ignore)
+        : (objects as KubernetesObject[]);
       changeSet = await applySet(target, desired, { force: kustomization.spec?.force ?? false });
     } catch (error) {
       // a rejected dry-run wrote nothing of its stage: track what earlier stages applied; any other failure may
       // have written any object of the set, so all of them stay tracked
-      working.status.inventory = error instanceof ApplyValidationError ? mergeInventories(previous, appliedSubset(objects, error.changeSet)) : mergeInventories(previous, inventory);
+      working.status.inventory =
+        error instanceof ApplyValidationError
+          ? mergeInventories(previous, appliedSubset(objects, error.changeSet))
+          : mergeInventories(previous, inventory);
       throw error;
     }
     working.status.inventory = inventory;
     if (kustomization.spec?.prune && removed.length > 0) {
       try {
-        const pruned = await pruneObjects(target, removed, { name: kustomization.metadata?.name ?? '', namespace: kustomization.metadata?.namespace ?? '' });
+        const pruned = await pruneObjects(target, removed, {
+          name: kustomization.metadata?.name ?? '',
+          namespace: kustomization.metadata?.namespace ?? '',
+        });
         changeSet.add(...pruned.entries);
       } catch (error) {
         // objects that failed to go stay tracked, so the next reconcile tries again
@@ -308,11 +398,17 @@ export class KustomizationReconciler {
     let refs: ObjectRef[];
     if (spec?.wait) {
       // as Flux: objects the user chose to have skipped are not waited for
-      const skipped = new Set(applied.changeSet.entries.filter((entry) => entry.action === 'skipped').map((entry) => entry.subject));
-      refs = inventoryRefs(applied.inventory).filter((ref) => !skipped.has(subjectOf({ kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name })));
+      const skipped = new Set(
+        applied.changeSet.entries.filter((entry) => entry.action === 'skipped').map((entry) => entry.subject),
+      );
+      refs = inventoryRefs(applied.inventory).filter(
+        (ref) => !skipped.has(subjectOf({ kind: ref.kind, namespace: ref.namespace ?? '', name: ref.name })),
+      );
     } else if (spec?.healthChecks?.length) {
       refs = spec.healthChecks.map((check, index) => ({
-        apiVersion: check.apiVersion ?? versionFromInventory(applied.inventory, check.kind, check.name, check.namespace ?? namespace, index),
+        apiVersion:
+          check.apiVersion ??
+          versionFromInventory(applied.inventory, check.kind, check.name, check.namespace ?? namespace, index),
         kind: check.kind,
         name: check.name,
         namespace: check.namespace ?? namespace,
@@ -329,12 +425,25 @@ export class KustomizationReconciler {
         signal: wait.signal,
         ...(this.deps.options.healthPollIntervalMs ? { maxIntervalMs: this.deps.options.healthPollIntervalMs } : {}),
         ownerLabels: spec?.wait ? ownerLabels(kustomization.metadata?.name ?? '', namespace) : undefined,
-        ...(spec?.healthCheckExprs?.length ? { statusOf: statusWithExpressions(compileHealthCheckExprs(spec.healthCheckExprs)) } : {}),
-        onPending: () => this.reportProgress(kustomization, working, `Running health checks for revision ${revision} with a timeout of ${formatGoDuration(timeoutMs)}`, revision),
+        ...(spec?.healthCheckExprs?.length
+          ? { statusOf: statusWithExpressions(compileHealthCheckExprs(spec.healthCheckExprs)) }
+          : {}),
+        onPending: () =>
+          this.reportProgress(
+            kustomization,
+            working,
+            `Running health checks for revision ${revision} with a timeout of ${formatGoDuration(timeoutMs)}`,
+            revision,
+          ),
       });
     } catch (error) {
       if (!(error instanceof WaitCancelledError)) {
-        setCondition(working, { type: HealthyCondition, status: 'False', reason: 'HealthCheckFailed', message: (error as Error).message });
+        setCondition(working, {
+          type: HealthyCondition,
+          status: 'False',
+          reason: 'HealthCheckFailed',
+          message: (error as Error).message,
+        });
       }
       throw error;
     } finally {
@@ -347,7 +456,12 @@ export class KustomizationReconciler {
   }
 
   /** Writes Reconciling (once per reconcile) with the inventory so far: work that takes a while shows in status. */
-  private async reportProgress(kustomization: Kustomization, working: Working, message: string, revision: string): Promise<void> {
+  private async reportProgress(
+    kustomization: Kustomization,
+    working: Working,
+    message: string,
+    revision: string,
+  ): Promise<void> {
     markReconciling(working, 'Progressing', message);
     working.status.lastAttemptedRevision = revision;
     if (working.progressReported) return;
@@ -359,13 +473,24 @@ export class KustomizationReconciler {
     kustomization: Kustomization,
     working: Working,
     error: unknown,
-    context: { revision: string | undefined; digest: string | undefined; startedAt: Date; retryMs: number; requeueDependencyMs: number; log: Logger },
+    context: {
+      revision: string | undefined;
+      digest: string | undefined;
+      startedAt: Date;
+      retryMs: number;
+      requeueDependencyMs: number;
+      log: Logger;
+    },
   ): Promise<ReconcileResult> {
     const reason = reasonOf(error);
     const message = error instanceof Error ? error.message : String(error);
     if (context.revision) working.status.lastAttemptedRevision = context.revision;
     setObservedGeneration(working);
-    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError || error instanceof CelCompileError) {
+    if (
+      error instanceof InvalidSpecError ||
+      error instanceof DependencyCycleError ||
+      error instanceof CelCompileError
+    ) {
       markStalled(working, reason, message);
     } else if (error instanceof DependencyNotReadyError) {
       markFailed(working, reason, message);
@@ -373,7 +498,13 @@ export class KustomizationReconciler {
       markFailed(working, reason, message);
     }
     if (context.digest && context.revision) {
-      working.status.history = recordHistory(working.status.history, { digest: context.digest, revision: context.revision, status: reason, startedAt: context.startedAt, finishedAt: new Date() });
+      working.status.history = recordHistory(working.status.history, {
+        digest: context.digest,
+        revision: context.revision,
+        status: reason,
+        startedAt: context.startedAt,
+        finishedAt: new Date(),
+      });
     }
     try {
       await this.writeStatus(kustomization, working);
@@ -382,23 +513,36 @@ export class KustomizationReconciler {
       throw error;
     }
     if (error instanceof DependencyNotReadyError) {
-      context.log.info({ reason: message }, `Dependencies do not meet ready condition, retrying in ${Math.round(context.requeueDependencyMs / 1000)}s`);
+      context.log.info(
+        { reason: message },
+        `Dependencies do not meet ready condition, retrying in ${Math.round(context.requeueDependencyMs / 1000)}s`,
+      );
       return { requeueAfter: context.requeueDependencyMs };
     }
     context.log.error({ reason, err: error }, 'Reconciliation failed');
     await this.event(kustomization, 'Warning', reason, message, context.revision, context.log);
-    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError || error instanceof CelCompileError) return {};
+    if (error instanceof InvalidSpecError || error instanceof DependencyCycleError || error instanceof CelCompileError)
+      return {};
     return { requeueAfter: context.retryMs };
   }
 
   private async addFinalizer(kustomization: Kustomization): Promise<void> {
     const finalizers = [...(kustomization.metadata?.finalizers ?? []), KustomizationFinalizer];
     const updated = await this.deps.client.patch<Kustomization>(
-      { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: kustomization.metadata?.namespace, name: kustomization.metadata?.name ?? '' },
+      {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        namespace: kustomization.metadata?.namespace,
+        name: kustomization.metadata?.name ?? '',
+      },
       { metadata: { finalizers, resourceVersion: kustomization.metadata?.resourceVersion } },
       'merge',
     );
-    kustomization.metadata = { ...kustomization.metadata, finalizers, resourceVersion: updated.metadata?.resourceVersion ?? '' };
+    kustomization.metadata = {
+      ...kustomization.metadata,
+      finalizers,
+      resourceVersion: updated.metadata?.resourceVersion ?? '',
+    };
   }
 
   /** Writes the owned status fields if they changed; an unchanged reconcile writes nothing. */
@@ -411,9 +555,22 @@ export class KustomizationReconciler {
     this.deps.written.remember(keyOf(kustomization), kustomization.metadata.uid ?? '', written.resourceVersion, next);
   }
 
-  private async event(kustomization: Kustomization, type: 'Normal' | 'Warning', reason: string, message: string, revision: string | undefined, log: Logger): Promise<void> {
+  private async event(
+    kustomization: Kustomization,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    revision: string | undefined,
+    log: Logger,
+  ): Promise<void> {
     try {
-      await this.deps.events.record({ object: kustomization, type, reason, message, ...(revision ? { annotations: { [RevisionAnnotation]: revision } } : {}) });
+      await this.deps.events.record({
+        object: kustomization,
+        type,
+        reason,
+        message,
+        ...(revision ? { annotations: { [RevisionAnnotation]: revision } } : {}),
+      });
     } catch (error) {
       log.warn({ err: error, reason }, 'Failed to record an Event');
     }
@@ -421,8 +578,11 @@ export class KustomizationReconciler {
 }
 
 /** kstatus, except for the objects an expression of spec.healthCheckExprs covers. */
-function statusWithExpressions(judge: (object: KubernetesObject) => KStatusResult | undefined): (object: KubernetesObject | undefined) => KStatusResult {
-  return (object) => (object && !object.metadata?.deletionTimestamp ? judge(object) : undefined) ?? computeStatus(object);
+function statusWithExpressions(
+  judge: (object: KubernetesObject) => KStatusResult | undefined,
+): (object: KubernetesObject | undefined) => KStatusResult {
+  return (object) =>
+    (object && !object.metadata?.deletionTimestamp ? judge(object) : undefined) ?? computeStatus(object);
 }
 
 function getHealthy(working: Working) {
@@ -444,12 +604,26 @@ function assertExpressionsCompile(kustomization: Kustomization): void {
 
 function assertIdentifiable(object: KObject, index: number): void {
   if (!object.apiVersion || !object.kind || !object.metadata?.name) {
-    throw new BuildError(`object #${index + 1} of the build (${objectSubject(object)}) lacks apiVersion, kind or metadata.name`);
+    throw new BuildError(
+      `object #${index + 1} of the build (${objectSubject(object)}) lacks apiVersion, kind or metadata.name`,
+    );
   }
 }
 
 /** The condition reasons this controller reports; anything else (an API error's own reason) is ReconciliationFailed. */
-const knownReasons = new Set(['ArtifactFailed', 'BuildFailed', 'ReconciliationFailed', 'PruneFailed', 'HealthCheckFailed', 'DependencyNotReady', 'AccessDenied', 'UnsupportedField', 'InvalidSpec', 'DecryptionFailed', 'InvalidCELExpression']);
+const knownReasons = new Set([
+  'ArtifactFailed',
+  'BuildFailed',
+  'ReconciliationFailed',
+  'PruneFailed',
+  'HealthCheckFailed',
+  'DependencyNotReady',
+  'AccessDenied',
+  'UnsupportedField',
+  'InvalidSpec',
+  'DecryptionFailed',
+  'InvalidCELExpression',
+]);
 
 function reasonOf(error: unknown): string {
   const reason = (error as { reason?: unknown } | undefined)?.reason;
@@ -457,17 +631,39 @@ function reasonOf(error: unknown): string {
 }
 
 /** A health check without apiVersion takes the version of the applied object it names. */
-function versionFromInventory(inventory: ResourceInventory, kind: string, name: string, namespace: string, index: number): string {
-  const found = inventoryRefs(inventory).find((ref) => ref.kind === kind && ref.name === name && (ref.namespace ?? '') === namespace)
-    ?? inventoryRefs(inventory).find((ref) => ref.kind === kind && ref.name === name);
-  if (!found) throw new InvalidSpecError('InvalidSpec', `spec.healthChecks[${index}] (${kind}/${namespace}/${name}) has no apiVersion and is not one of the applied objects; set its apiVersion`);
+function versionFromInventory(
+  inventory: ResourceInventory,
+  kind: string,
+  name: string,
+  namespace: string,
+  index: number,
+): string {
+  const found =
+    inventoryRefs(inventory).find(
+      (ref) => ref.kind === kind && ref.name === name && (ref.namespace ?? '') === namespace,
+    ) ?? inventoryRefs(inventory).find((ref) => ref.kind === kind && ref.name === name);
+  if (!found)
+    throw new InvalidSpecError(
+      'InvalidSpec',
+      `spec.healthChecks[${index}] (${kind}/${namespace}/${name}) has no apiVersion and is not one of the applied objects; set its apiVersion`,
+    );
   return found.apiVersion;
 }
 
 /** The objects of the set that a partial change set says were applied or left as they were. */
 function appliedSubset(objects: readonly KObject[], partial: ChangeSet): ResourceInventory {
   const applied = new Set(partial.entries.filter((entry) => entry.action !== 'skipped').map((entry) => entry.subject));
-  return inventoryFromObjects((objects as readonly KubernetesObject[]).filter((object) => applied.has(subjectOf({ kind: object.kind ?? '', namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '' }))));
+  return inventoryFromObjects(
+    (objects as readonly KubernetesObject[]).filter((object) =>
+      applied.has(
+        subjectOf({
+          kind: object.kind ?? '',
+          namespace: object.metadata?.namespace ?? '',
+          name: object.metadata?.name ?? '',
+        }),
+      ),
+    ),
+  );
 }
 
 function sourceSubject(kustomization: Kustomization): string {
@@ -475,8 +671,6 @@ function sourceSubject(kustomization: Kustomization): string {
   return `${reference?.kind ?? ''}/${reference?.namespace || kustomization.metadata?.namespace || ''}/${reference?.name ?? ''}`;
 }
 
-
 function formatSeconds(milliseconds: number): string {
   return `${(milliseconds / 1000).toFixed(1)}s`;
 }
-

@@ -36,12 +36,15 @@ export interface HistoryRecord {
  */
 export function recordHistory(history: readonly Snapshot[] | undefined, record: HistoryRecord): Snapshot[] | undefined {
   const newest = history?.[0];
-  if (newest && newest.digest === record.digest && newest.lastReconciledStatus === record.status) return history ? [...history] : undefined;
+  if (newest && newest.digest === record.digest && newest.lastReconciledStatus === record.status)
+    return history ? [...history] : undefined;
   const entry: Snapshot = {
     digest: record.digest,
     firstReconciled: formatConditionTime(record.startedAt),
     lastReconciled: formatConditionTime(record.finishedAt),
-    lastReconciledDuration: formatGoDuration(Math.max(0, Math.round(record.finishedAt.getTime() - record.startedAt.getTime()))),
+    lastReconciledDuration: formatGoDuration(
+      Math.max(0, Math.round(record.finishedAt.getTime() - record.startedAt.getTime())),
+    ),
     lastReconciledStatus: record.status,
     totalReconciliations: 1,
     metadata: { revision: record.revision },
@@ -52,7 +55,16 @@ export function recordHistory(history: readonly Snapshot[] | undefined, record: 
 /** The status fields this controller owns, for the status patcher (it removes what is left out). */
 export function ownedStatus(status: KustomizationStatus): KustomizationStatus {
   const owned: KustomizationStatus = {};
-  for (const key of ['observedGeneration', 'conditions', 'lastAppliedRevision', 'lastAppliedOriginRevision', 'lastAttemptedRevision', 'lastHandledReconcileAt', 'inventory', 'history'] as const) {
+  for (const key of [
+    'observedGeneration',
+    'conditions',
+    'lastAppliedRevision',
+    'lastAppliedOriginRevision',
+    'lastAttemptedRevision',
+    'lastHandledReconcileAt',
+    'inventory',
+    'history',
+  ] as const) {
     if (status[key] !== undefined) (owned as Record<string, unknown>)[key] = status[key];
   }
   return owned;

@@ -1,25 +1,60 @@
 // kustomize-controller: flags (Flux's names), wiring, start; nothing else.
-import { boolFlag, createClient, createLogger, FlagError, FlagSet, intFlag, Manager, parseFlagsOrExit, runtimeFlags, runtimeNamespace, runtimeOptionsFromFlags, stringFlag, loadKubeConfig } from '@fluxion/runtime';
+import {
+  boolFlag,
+  createClient,
+  createLogger,
+  FlagError,
+  FlagSet,
+  intFlag,
+  Manager,
+  parseFlagsOrExit,
+  runtimeFlags,
+  runtimeNamespace,
+  runtimeOptionsFromFlags,
+  stringFlag,
+  loadKubeConfig,
+} from '@fluxion/runtime';
 import { ControllerName, setupKustomizationController } from './kustomization-controller.ts';
 
 // Flux defaults to 4; a reconcile waiting on health holds a worker but, here, no thread: 20 keeps a fleet moving
-export const kustomizeControllerFlags = new FlagSet(ControllerName, { ...runtimeFlags, concurrent: intFlag(20, 'The number of concurrent kustomize reconciles.') }).with({
-  'no-remote-bases': boolFlag(false, 'Disallow remote bases usage in Kustomize overlays; remote bases are not supported by kustomize-ts yet either way.'),
-  'artifact-fetch-retries': intFlag(2, 'The maximum number of retries when fetching an artifact from the source server.'),
-  'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs for alpha/experimental features: StrictPostBuildSubstitutions (default true), AdditiveCELDependencyCheck (default false).'),
+export const kustomizeControllerFlags = new FlagSet(ControllerName, {
+  ...runtimeFlags,
+  concurrent: intFlag(20, 'The number of concurrent kustomize reconciles.'),
+}).with({
+  'no-remote-bases': boolFlag(
+    false,
+    'Disallow remote bases usage in Kustomize overlays; remote bases are not supported by kustomize-ts yet either way.',
+  ),
+  'artifact-fetch-retries': intFlag(
+    2,
+    'The maximum number of retries when fetching an artifact from the source server.',
+  ),
+  'feature-gates': stringFlag(
+    '',
+    'A comma-separated list of key=value pairs for alpha/experimental features: StrictPostBuildSubstitutions (default true), AdditiveCELDependencyCheck (default false).',
+  ),
 });
 
 /**
  * `StrictPostBuildSubstitutions` is on unless turned off: an unset variable without default fails the build.
  * `AdditiveCELDependencyCheck`: a dependency with a readyExpr must also pass the built-in readiness check.
  */
-export function parseFeatureGates(text: string): { strictPostBuildSubstitutions: boolean; additiveCelDependencyCheck: boolean } {
+export function parseFeatureGates(text: string): {
+  strictPostBuildSubstitutions: boolean;
+  additiveCelDependencyCheck: boolean;
+} {
   const gates = { strictPostBuildSubstitutions: true, additiveCelDependencyCheck: false };
-  for (const pair of text.split(',').map((item) => item.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const [name, value = 'true'] = pair.split('=');
     if (name === 'StrictPostBuildSubstitutions') gates.strictPostBuildSubstitutions = value === 'true';
     else if (name === 'AdditiveCELDependencyCheck') gates.additiveCelDependencyCheck = value === 'true';
-    else throw new FlagError(`unknown feature gate "${name}" in --feature-gates: known gates are StrictPostBuildSubstitutions, AdditiveCELDependencyCheck`);
+    else
+      throw new FlagError(
+        `unknown feature gate "${name}" in --feature-gates: known gates are StrictPostBuildSubstitutions, AdditiveCELDependencyCheck`,
+      );
   }
   return gates;
 }
@@ -28,9 +63,18 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const flags = parseFlagsOrExit(kustomizeControllerFlags, argv);
   const runtime = runtimeOptionsFromFlags(flags);
   const gates = parseFeatureGates(flags['feature-gates']);
-  const logger = createLogger({ level: runtime.logLevel, encoding: runtime.logEncoding, base: { controller: ControllerName } });
+  const logger = createLogger({
+    level: runtime.logLevel,
+    encoding: runtime.logEncoding,
+    base: { controller: ControllerName },
+  });
   const kubeConfig = loadKubeConfig();
-  const client = createClient({ kubeConfig, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst, userAgent: ControllerName });
+  const client = createClient({
+    kubeConfig,
+    qps: runtime.kubeApiQps,
+    burst: runtime.kubeApiBurst,
+    userAgent: ControllerName,
+  });
   const manager = new Manager({
     name: ControllerName,
     logger,
@@ -57,6 +101,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     kubeApiQps: runtime.kubeApiQps,
     kubeApiBurst: runtime.kubeApiBurst,
   });
-  logger.info({ concurrency: runtime.concurrency, strictPostBuildSubstitutions: gates.strictPostBuildSubstitutions }, 'Starting kustomize-controller');
+  logger.info(
+    { concurrency: runtime.concurrency, strictPostBuildSubstitutions: gates.strictPostBuildSubstitutions },
+    'Starting kustomize-controller',
+  );
   return manager.run();
 }

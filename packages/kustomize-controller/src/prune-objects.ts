@@ -4,7 +4,11 @@ import { prune, type ChangeSet, type InventoryEntry, type KubeClient } from '@fl
 import { isPruneDisabled, PruneAnnotation } from './apply-policy.ts';
 import { ownerLabels } from './common-metadata.ts';
 
-export async function pruneObjects(client: KubeClient, stale: readonly InventoryEntry[], owner: { name: string; namespace: string }): Promise<ChangeSet> {
+export async function pruneObjects(
+  client: KubeClient,
+  stale: readonly InventoryEntry[],
+  owner: { name: string; namespace: string },
+): Promise<ChangeSet> {
   return prune(client, stale, {
     keep: (live) => (isPruneDisabled(live) ? `${PruneAnnotation}: disabled` : undefined),
     ownerLabels: ownerLabels(owner.name, owner.namespace),

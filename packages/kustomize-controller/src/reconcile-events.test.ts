@@ -15,11 +15,17 @@ describe('succeededEventMessage', () => {
 
   it('names the change set, and the revision when it is new', () => {
     expect(succeededEventMessage({ ...base, changeSet: changed() })).toBe('Deployment/apps/web configured');
-    expect(succeededEventMessage({ ...base, changeSet: changed(), revisionChanged: true })).toBe('Deployment/apps/web configured\nApplied revision: main@sha1:abc');
+    expect(succeededEventMessage({ ...base, changeSet: changed(), revisionChanged: true })).toBe(
+      'Deployment/apps/web configured\nApplied revision: main@sha1:abc',
+    );
   });
 
   it('reports a recovery from a failure or a failed health check without changes', () => {
-    expect(succeededEventMessage({ ...base, changeSet: unchanged(), recovered: true })).toBe('Applied revision: main@sha1:abc');
-    expect(succeededEventMessage({ ...base, changeSet: unchanged(), healthRecovered: 'Health check passed in 1.2s' })).toBe('Health check passed in 1.2s\nApplied revision: main@sha1:abc');
+    expect(succeededEventMessage({ ...base, changeSet: unchanged(), recovered: true })).toBe(
+      'Applied revision: main@sha1:abc',
+    );
+    expect(
+      succeededEventMessage({ ...base, changeSet: unchanged(), healthRecovered: 'Health check passed in 1.2s' }),
+    ).toBe('Health check passed in 1.2s\nApplied revision: main@sha1:abc');
   });
 });

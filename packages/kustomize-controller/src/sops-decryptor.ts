@@ -5,7 +5,17 @@ import { SopsValueError } from './sops-cipher.ts';
 import { decryptValue, isEncryptedValue } from './sops-cipher.ts';
 import { detectEncryptedFormat, emitPlain, formatForPath, parseEncrypted, type SopsFormat } from './sops-formats.ts';
 import { NoMatchingKeyError, UnsupportedKeyError, unwrapDataKey, type SopsKeyring } from './sops-keys.ts';
-import { decryptTree, readMetadata, shouldBeEncrypted, SopsFormatError, SopsMacError, treeFromObject, verifyMac, type SopsMetadata, type SopsTree } from './sops-tree.ts';
+import {
+  decryptTree,
+  readMetadata,
+  shouldBeEncrypted,
+  SopsFormatError,
+  SopsMacError,
+  treeFromObject,
+  verifyMac,
+  type SopsMetadata,
+  type SopsTree,
+} from './sops-tree.ts';
 
 export const DecryptAnnotation = 'kustomize.toolkit.fluxcd.io/decrypt';
 
@@ -16,7 +26,9 @@ export class DecryptionError extends Error {
 }
 
 /** The documents of the artifact that carry a given MAC: where a Secret manifest of the build came from. */
-export type SourceLookup = (mac: string) => Promise<ReadonlyArray<{ file: string; branches: SopsTree[]; metadata: SopsMetadata }>>;
+export type SourceLookup = (
+  mac: string,
+) => Promise<ReadonlyArray<{ file: string; branches: SopsTree[]; metadata: SopsMetadata }>>;
 
 export class SopsDecryptor {
   private readonly keyring: SopsKeyring;
@@ -37,7 +49,12 @@ export class SopsDecryptor {
       const key = await this.dataKey(metadata);
       const { plain, mac } = decryptTree(document.branches, metadata, key);
       verifyMac(metadata, key, mac);
-      return emitPlain(plain, outputFormat === undefined || outputFormat === 'binary' || inputFormat === 'binary' ? inputFormat : outputFormat);
+      return emitPlain(
+        plain,
+        outputFormat === undefined || outputFormat === 'binary' || inputFormat === 'binary'
+          ? inputFormat
+          : outputFormat,
+      );
     });
   }
 
@@ -108,8 +125,14 @@ export class SopsDecryptor {
       return await work();
     } catch (error) {
       if (error instanceof DecryptionError) throw error;
-      if (error instanceof SopsMacError) throw new DecryptionError(`${what}: failed to verify SOPS data integrity: ${error.message}`);
-      if (error instanceof NoMatchingKeyError || error instanceof UnsupportedKeyError || error instanceof SopsFormatError || error instanceof SopsValueError) {
+      if (error instanceof SopsMacError)
+        throw new DecryptionError(`${what}: failed to verify SOPS data integrity: ${error.message}`);
+      if (
+        error instanceof NoMatchingKeyError ||
+        error instanceof UnsupportedKeyError ||
+        error instanceof SopsFormatError ||
+        error instanceof SopsValueError
+      ) {
         throw new DecryptionError(`${what}: ${error.message}`);
       }
       throw error;
@@ -121,7 +144,9 @@ export class SopsDecryptor {
 function decryptValues(value: unknown, metadata: SopsMetadata, key: Uint8Array, path: string[]): unknown {
   if (Array.isArray(value)) return value.map((item) => decryptValues(item, metadata, key, path));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, decryptValues(item, metadata, key, [...path, name])]));
+    return Object.fromEntries(
+      Object.entries(value).map(([name, item]) => [name, decryptValues(item, metadata, key, [...path, name])]),
+    );
   }
   // values the build added at an encrypted path are plain already
   if (!isEncryptedValue(value) || !shouldBeEncrypted(metadata, path)) return value;

@@ -50,7 +50,10 @@ function parseTreeDocuments(text: string, format: SopsFormat): SopsDocument {
   let sops: SopsTree | undefined;
   for (const document of parseAllDocuments(text)) {
     const error = document.errors[0];
-    if (error) throw new SopsFormatError(`not valid ${format === 'yaml' ? 'YAML' : 'JSON'}: ${error.message.split('\n')[0] ?? ''}`);
+    if (error)
+      throw new SopsFormatError(
+        `not valid ${format === 'yaml' ? 'YAML' : 'JSON'}: ${error.message.split('\n')[0] ?? ''}`,
+      );
     const value = document.toJS({ mapAsMap: true }) as SopsTree;
     if (value === null || value === undefined) continue;
     if (!(value instanceof Map)) throw new SopsFormatError('a document is not a mapping');
@@ -98,12 +101,17 @@ function parseIni(text: string): SopsDocument {
   const metadata = sections.get('sops');
   sections.delete('sops');
   const flat = new Map<string, string>();
-  if (metadata instanceof Map) for (const [key, value] of metadata) flat.set(key, String(value).replaceAll('\\n', '\n'));
+  if (metadata instanceof Map)
+    for (const [key, value] of metadata) flat.set(key, String(value).replaceAll('\\n', '\n'));
   return { format: 'ini', branches: [sections], sops: flat.size > 0 ? unflatten(flat) : undefined };
 }
 
 function unquote(value: string): string {
-  if (value.length >= 2 && ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith('`') && value.endsWith('`')))) return value.slice(1, -1);
+  if (
+    value.length >= 2 &&
+    ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith('`') && value.endsWith('`')))
+  )
+    return value.slice(1, -1);
   return value;
 }
 
@@ -117,8 +125,10 @@ function unflatten(flat: ReadonlyMap<string, string>): SopsTree {
     for (let index = 1; index < tokens.length; index += 2) {
       const isList = tokens[index] === '__list_';
       const next: string | number = isList ? Number(tokens[index + 1]) : (tokens[index + 1] ?? '');
-      const existing: SopsTree | undefined = container instanceof Map ? container.get(String(key)) : container[Number(key)];
-      const child: Map<string, SopsTree> | SopsTree[] = existing instanceof Map || Array.isArray(existing) ? existing : isList ? [] : new Map();
+      const existing: SopsTree | undefined =
+        container instanceof Map ? container.get(String(key)) : container[Number(key)];
+      const child: Map<string, SopsTree> | SopsTree[] =
+        existing instanceof Map || Array.isArray(existing) ? existing : isList ? [] : new Map();
       if (container instanceof Map) container.set(String(key), child);
       else container[Number(key)] = child;
       container = child;
@@ -150,7 +160,8 @@ export function emitPlain(branches: readonly SopsTree[], format: SopsFormat): st
 }
 
 function emitJson(tree: SopsTree): string {
-  if (tree instanceof Map) return `{${[...tree].map(([key, value]) => `${JSON.stringify(key)}:${emitJson(value)}`).join(',')}}`;
+  if (tree instanceof Map)
+    return `{${[...tree].map(([key, value]) => `${JSON.stringify(key)}:${emitJson(value)}`).join(',')}}`;
   if (Array.isArray(tree)) return `[${tree.map(emitJson).join(',')}]`;
   return JSON.stringify(typeof tree === 'bigint' ? Number(tree) : tree);
 }
@@ -173,6 +184,7 @@ function emitIni(tree: SopsTree): string {
 }
 
 function scalarText(value: SopsTree, key: string): string {
-  if (value instanceof Map || Array.isArray(value)) throw new SopsFormatError(`cannot write a nested value in a flat file (key ${key})`);
+  if (value instanceof Map || Array.isArray(value))
+    throw new SopsFormatError(`cannot write a nested value in a flat file (key ${key})`);
   return value === null ? '' : String(value);
 }

@@ -48,11 +48,23 @@ export async function loadKeyring(secret: string, data: Readonly<Record<string, 
 }
 
 function ageIdentitiesOf(text: string, secret: string, name: string): string[] {
-  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#'));
+  const lines = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
   for (const line of lines) {
-    if (line.startsWith('AGE-PLUGIN-')) throw new UnsupportedKeyError(`'${name}' in Secret '${secret}' is an age plugin identity, which is not supported: use an X25519 (AGE-SECRET-KEY-1...) identity`);
-    if (line.startsWith('-----BEGIN') || line.startsWith('ssh-')) throw new UnsupportedKeyError(`'${name}' in Secret '${secret}' is an SSH key, which is not supported for age: use an X25519 (AGE-SECRET-KEY-1...) identity`);
-    if (!/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(line)) throw new UnsupportedKeyError(`'${name}' in Secret '${secret}' is not an age identity (expected lines of AGE-SECRET-KEY-1...)`);
+    if (line.startsWith('AGE-PLUGIN-'))
+      throw new UnsupportedKeyError(
+        `'${name}' in Secret '${secret}' is an age plugin identity, which is not supported: use an X25519 (AGE-SECRET-KEY-1...) identity`,
+      );
+    if (line.startsWith('-----BEGIN') || line.startsWith('ssh-'))
+      throw new UnsupportedKeyError(
+        `'${name}' in Secret '${secret}' is an SSH key, which is not supported for age: use an X25519 (AGE-SECRET-KEY-1...) identity`,
+      );
+    if (!/^AGE-SECRET-KEY-(PQ-)?1[0-9A-Z]+$/.test(line))
+      throw new UnsupportedKeyError(
+        `'${name}' in Secret '${secret}' is not an age identity (expected lines of AGE-SECRET-KEY-1...)`,
+      );
   }
   return lines;
 }
@@ -62,10 +74,15 @@ async function pgpKeysOf(text: string, secret: string, name: string): Promise<Pr
   try {
     keys = await readPrivateKeys({ armoredKeys: text });
   } catch (error) {
-    throw new UnsupportedKeyError(`'${name}' in Secret '${secret}' is not an armored OpenPGP private key: ${(error as Error).message}`);
+    throw new UnsupportedKeyError(
+      `'${name}' in Secret '${secret}' is not an armored OpenPGP private key: ${(error as Error).message}`,
+    );
   }
   for (const key of keys) {
-    if (!key.isDecrypted()) throw new UnsupportedKeyError(`'${name}' in Secret '${secret}' holds a passphrase-protected OpenPGP key (${key.getFingerprint().toUpperCase()}), which is not supported: export it without a passphrase`);
+    if (!key.isDecrypted())
+      throw new UnsupportedKeyError(
+        `'${name}' in Secret '${secret}' holds a passphrase-protected OpenPGP key (${key.getFingerprint().toUpperCase()}), which is not supported: export it without a passphrase`,
+      );
   }
   return keys;
 }
@@ -73,7 +90,9 @@ async function pgpKeysOf(text: string, secret: string, name: string): Promise<Pr
 /** The 32-byte data key of a file, unwrapped by the first master key of the file that a key of the keyring opens. */
 export async function unwrapDataKey(metadata: SopsMetadata, keyring: SopsKeyring): Promise<Uint8Array> {
   if (metadata.keyGroups.length > 1) {
-    throw new SopsFormatError(`encrypted with ${metadata.keyGroups.length} key groups (Shamir threshold ${metadata.shamirThreshold}), which is not supported: use one key group`);
+    throw new SopsFormatError(
+      `encrypted with ${metadata.keyGroups.length} key groups (Shamir threshold ${metadata.shamirThreshold}), which is not supported: use one key group`,
+    );
   }
   const group: KeyGroup = metadata.keyGroups[0] ?? new Map();
   for (const entry of group.get('age') ?? []) {
@@ -118,12 +137,16 @@ function noKeyMessage(group: KeyGroup, keyring: SopsKeyring): string {
   if (pgp.length > 0) recipients.push(`OpenPGP keys ${pgp.join(', ')}`);
   const unsupported = [...group.entries()]
     .filter(([provider, entries]) => providerNames[provider] && entries.length > 0)
-    .map(([provider, entries]) => `${providerNames[provider] ?? provider} (${entries.map((entry) => text(entry, 'arn') || text(entry, 'resource_id') || text(entry, 'vault_address') || text(entry, 'vaultUrl') || text(entry, 'key_id') || '?').join(', ')})`);
+    .map(
+      ([provider, entries]) =>
+        `${providerNames[provider] ?? provider} (${entries.map((entry) => text(entry, 'arn') || text(entry, 'resource_id') || text(entry, 'vault_address') || text(entry, 'vaultUrl') || text(entry, 'key_id') || '?').join(', ')})`,
+    );
   const held = `Secret '${keyring.secret}' holds ${keyring.ageIdentities.length} age and ${keyring.pgpKeys.length} OpenPGP key(s)`;
   if (recipients.length === 0 && unsupported.length > 0) {
     return `encrypted only for ${unsupported.join(', ')}, which this controller does not support: encrypt it for an age or OpenPGP key (${held})`;
   }
-  const also = unsupported.length > 0 ? `; also for ${unsupported.join(', ')}, which this controller does not support` : '';
+  const also =
+    unsupported.length > 0 ? `; also for ${unsupported.join(', ')}, which this controller does not support` : '';
   return `no key in Secret '${keyring.secret}' decrypts it: it is encrypted for ${recipients.join(' and ') || 'no recipient'}${also} (${held.replace(`Secret '${keyring.secret}' holds`, 'the Secret holds')})`;
 }
 

@@ -34,8 +34,8 @@ export class SopsMacError extends Error {
 
 // SOPS seeds the hash with these bytes when only encrypted values are hashed (mac_only_encrypted), so the two MACs differ.
 const macOnlyEncryptedSeed = Buffer.from([
-  0x8a, 0x3f, 0xd2, 0xad, 0x54, 0xce, 0x66, 0x52, 0x7b, 0x10, 0x34, 0xf3, 0xd1, 0x47, 0xbe, 0x0b,
-  0x0b, 0x97, 0x5b, 0x3b, 0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2, 0x7d, 0x69,
+  0x8a, 0x3f, 0xd2, 0xad, 0x54, 0xce, 0x66, 0x52, 0x7b, 0x10, 0x34, 0xf3, 0xd1, 0x47, 0xbe, 0x0b, 0x0b, 0x97, 0x5b,
+  0x3b, 0xf4, 0x4f, 0x72, 0xc6, 0xfd, 0xad, 0xec, 0x81, 0x76, 0xf2, 0x7d, 0x69,
 ]);
 
 const providerKeys = ['age', 'pgp', 'kms', 'gcp_kms', 'azure_kv', 'hc_vault', 'hckms'] as const;
@@ -53,7 +53,9 @@ export function readMetadata(sops: SopsTree | undefined): SopsMetadata {
     throw new SopsFormatError('sops metadata uses (un)encrypted_comment_regex, which is not supported');
   }
   const groups = sops.get('key_groups');
-  const keyGroups = Array.isArray(groups) ? groups.filter((group) => group instanceof Map).map(keyGroupOf) : [keyGroupOf(sops)];
+  const keyGroups = Array.isArray(groups)
+    ? groups.filter((group) => group instanceof Map).map(keyGroupOf)
+    : [keyGroupOf(sops)];
   const unencryptedRegex = text('unencrypted_regex');
   const encryptedRegex = text('encrypted_regex');
   return {
@@ -73,7 +75,11 @@ function keyGroupOf(source: Map<string, SopsTree>): KeyGroup {
   const group: KeyGroup = new Map();
   for (const provider of providerKeys) {
     const entries = source.get(provider);
-    if (Array.isArray(entries)) group.set(provider, entries.filter((entry): entry is Map<string, SopsTree> => entry instanceof Map));
+    if (Array.isArray(entries))
+      group.set(
+        provider,
+        entries.filter((entry): entry is Map<string, SopsTree> => entry instanceof Map),
+      );
   }
   return group;
 }
@@ -89,7 +95,8 @@ function compileRegex(pattern: string): RegExp {
 /** SOPS' rule for which values of a path are encrypted: suffixes and regular expressions over any key of the path. */
 export function shouldBeEncrypted(metadata: SopsMetadata, path: readonly string[]): boolean {
   let encrypted = true;
-  if (metadata.unencryptedSuffix && path.some((key) => key.endsWith(metadata.unencryptedSuffix ?? ''))) encrypted = false;
+  if (metadata.unencryptedSuffix && path.some((key) => key.endsWith(metadata.unencryptedSuffix ?? '')))
+    encrypted = false;
   if (metadata.encryptedSuffix) encrypted = path.some((key) => key.endsWith(metadata.encryptedSuffix ?? ''));
   if (metadata.unencryptedRegex && path.some((key) => metadata.unencryptedRegex?.test(key))) encrypted = false;
   if (metadata.encryptedRegex) encrypted = path.some((key) => metadata.encryptedRegex?.test(key));
@@ -100,7 +107,11 @@ export function shouldBeEncrypted(metadata: SopsMetadata, path: readonly string[
  * Decrypts every value the metadata says is encrypted and recomputes the MAC over the document's values.
  * Returns a new tree; `branches` is each document of the file without its `sops` key.
  */
-export function decryptTree(branches: readonly SopsTree[], metadata: SopsMetadata, key: Uint8Array): { plain: SopsTree[]; mac: string } {
+export function decryptTree(
+  branches: readonly SopsTree[],
+  metadata: SopsMetadata,
+  key: Uint8Array,
+): { plain: SopsTree[]; mac: string } {
   const hash = createHash('sha512');
   if (metadata.macOnlyEncrypted) hash.update(macOnlyEncryptedSeed);
   const leaf = (value: SopsTree, path: string[]): SopsTree => {
@@ -109,7 +120,8 @@ export function decryptTree(branches: readonly SopsTree[], metadata: SopsMetadat
       if (!metadata.macOnlyEncrypted) hash.update(macBytes(value));
       return value;
     }
-    if (typeof value !== 'string') throw new SopsValueError(`value at '${path.join('.')}' should be encrypted but is a ${typeof value}`);
+    if (typeof value !== 'string')
+      throw new SopsValueError(`value at '${path.join('.')}' should be encrypted but is a ${typeof value}`);
     try {
       const decrypted = decryptValue(value, key, `${path.join(':')}:`);
       hash.update(decrypted.bytes);
@@ -155,8 +167,10 @@ function macBytes(value: SopsTree): Buffer {
 export function treeFromObject(value: unknown): SopsTree {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.map(treeFromObject);
-  if (typeof value === 'object') return new Map(Object.entries(value).map(([key, item]) => [key, treeFromObject(item)]));
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return value;
+  if (typeof value === 'object')
+    return new Map(Object.entries(value).map(([key, item]) => [key, treeFromObject(item)]));
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return value;
   return String(value);
 }
 

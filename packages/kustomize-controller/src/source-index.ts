@@ -5,7 +5,10 @@ import type { Reflector } from '@fluxion/runtime';
 
 /** Any source kind: what matters is `status.artifact`. */
 export interface SourceObject extends KubernetesObject {
-  status?: { artifact?: Artifact; conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
+  status?: {
+    artifact?: Artifact;
+    conditions?: Array<{ type: string; status: string; reason?: string; message?: string }>;
+  };
 }
 
 /** `Kind/namespace/name` of a Kustomization's source; the key of the by-source index. */
@@ -32,7 +35,9 @@ export class SourceIndex {
   get(kustomization: Kustomization): SourceObject | undefined {
     const reference = kustomization.spec?.sourceRef;
     if (!reference) return undefined;
-    return this.reflectors.get(reference.kind)?.get(reference.namespace || kustomization.metadata?.namespace || '', reference.name);
+    return this.reflectors
+      .get(reference.kind)
+      ?.get(reference.namespace || kustomization.metadata?.namespace || '', reference.name);
   }
 
   artifactOf(kustomization: Kustomization): Artifact | undefined {

@@ -7,7 +7,12 @@ const withPostBuild = (postBuild: NonNullable<Kustomization['spec']>['postBuild'
   apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
   kind: 'Kustomization',
   metadata: { name: 'a', namespace: 'b' },
-  spec: { interval: '1m', prune: true, sourceRef: { kind: 'GitRepository', name: 'r' }, ...(postBuild ? { postBuild } : {}) },
+  spec: {
+    interval: '1m',
+    prune: true,
+    sourceRef: { kind: 'GitRepository', name: 'r' },
+    ...(postBuild ? { postBuild } : {}),
+  },
 });
 
 describe('substituteStrategy', () => {

@@ -15,23 +15,45 @@ export function substitutionWanted(kustomization: Kustomization): boolean {
   return Object.keys(postBuild.substitute ?? {}).length > 0 || (postBuild.substituteFrom?.length ?? 0) > 0;
 }
 
-export async function loadSubstitutionVariables(client: KubeClient, kustomization: Kustomization): Promise<Map<string, string>> {
+export async function loadSubstitutionVariables(
+  client: KubeClient,
+  kustomization: Kustomization,
+): Promise<Map<string, string>> {
   const namespace = kustomization.metadata?.namespace ?? '';
   const postBuild = kustomization.spec?.postBuild;
   const sources: Array<Record<string, string>> = [];
   for (const reference of postBuild?.substituteFrom ?? []) {
     try {
       if (reference.kind === 'ConfigMap') {
-        const configMap = await client.get<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: reference.name });
+        const configMap = await client.get<V1ConfigMap>({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          namespace,
+          name: reference.name,
+        });
         sources.push(configMap.data ?? {});
       } else {
-        const secret = await client.get<V1Secret>({ apiVersion: 'v1', kind: 'Secret', namespace, name: reference.name });
-        sources.push(Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')])));
+        const secret = await client.get<V1Secret>({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          namespace,
+          name: reference.name,
+        });
+        sources.push(
+          Object.fromEntries(
+            Object.entries(secret.data ?? {}).map(([key, value]) => [
+              key,
+              Buffer.from(value, 'base64').toString('utf8'),
+            ]),
+          ),
+        );
       }
     } catch (error) {
       if (isNotFound(error)) {
         if (reference.optional) continue;
-        throw new SubstitutionError(`substitute from '${reference.kind}/${reference.name}' error: ${reference.kind} '${namespace}/${reference.name}' not found`);
+        throw new SubstitutionError(
+          `substitute from '${reference.kind}/${reference.name}' error: ${reference.kind} '${namespace}/${reference.name}' not found`,
+        );
       }
       throw error;
     }

@@ -8,7 +8,8 @@ const RequestedAtAnnotation = 'reconcile.fluxcd.io/requestedAt';
 export function needsReconcile(previous: Kustomization, current: Kustomization): boolean {
   return (
     previous.metadata?.generation !== current.metadata?.generation ||
-    previous.metadata?.annotations?.[RequestedAtAnnotation] !== current.metadata?.annotations?.[RequestedAtAnnotation] ||
+    previous.metadata?.annotations?.[RequestedAtAnnotation] !==
+      current.metadata?.annotations?.[RequestedAtAnnotation] ||
     Boolean(current.metadata?.deletionTimestamp) !== Boolean(previous.metadata?.deletionTimestamp) ||
     previous.metadata?.labels?.['sharding.fluxcd.io/key'] !== current.metadata?.labels?.['sharding.fluxcd.io/key']
   );
@@ -16,9 +17,14 @@ export function needsReconcile(previous: Kustomization, current: Kustomization):
 
 /** Ready now, and it was not, or it applied a new revision: its dependents may go ahead. */
 export function becameReady(previous: Kustomization | undefined, current: Kustomization): boolean {
-  const ready = (object: Kustomization | undefined) => object?.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+  const ready = (object: Kustomization | undefined) =>
+    object?.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
   if (!ready(current)) return false;
-  return !ready(previous) || previous?.status?.lastAppliedRevision !== current.status?.lastAppliedRevision || previous?.status?.observedGeneration !== current.status?.observedGeneration;
+  return (
+    !ready(previous) ||
+    previous?.status?.lastAppliedRevision !== current.status?.lastAppliedRevision ||
+    previous?.status?.observedGeneration !== current.status?.observedGeneration
+  );
 }
 
 /** The source has an artifact with another revision or digest than before (or its first one). */

@@ -25,7 +25,10 @@ export class WrittenStatuses {
   freshest(key: string, cached: Kustomization): Kustomization {
     const written = this.byKey.get(key);
     if (!written || written.uid !== cached.metadata?.uid) return cached;
-    if (cached.metadata?.resourceVersion === written.resourceVersion || isDeepStrictEqual(ownedStatus(cached.status ?? {}), written.status)) {
+    if (
+      cached.metadata?.resourceVersion === written.resourceVersion ||
+      isDeepStrictEqual(ownedStatus(cached.status ?? {}), written.status)
+    ) {
       this.byKey.delete(key);
       return cached;
     }

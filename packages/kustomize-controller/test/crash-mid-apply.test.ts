@@ -12,8 +12,19 @@ let controller: ChildProcess | undefined;
 function startController(): ChildProcess {
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, '../bin/kustomize-controller'), '--watch-all-namespaces=false', '--metrics-addr=0', '--health-addr=0', '--log-level=error', '--kube-api-qps=500', '--kube-api-burst=1000'],
-    { env: { ...process.env, KUBECONFIG: k.env.kubeconfigPath, RUNTIME_NAMESPACE: k.ns }, stdio: ['ignore', 'ignore', 'inherit'] },
+    [
+      join(import.meta.dirname, '../bin/kustomize-controller'),
+      '--watch-all-namespaces=false',
+      '--metrics-addr=0',
+      '--health-addr=0',
+      '--log-level=error',
+      '--kube-api-qps=500',
+      '--kube-api-burst=1000',
+    ],
+    {
+      env: { ...process.env, KUBECONFIG: k.env.kubeconfigPath, RUNTIME_NAMESPACE: k.ns },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
   );
   controller = child;
   return child;
@@ -38,9 +49,15 @@ afterAll(async () => {
 });
 
 const names = Array.from({ length: 200 }, (_, index) => `crash-${String(index).padStart(3, '0')}`);
-const manifests = (subset: readonly string[]) => Object.fromEntries(subset.map((name) => [`${name}.yaml`, configMapYaml(name, { v: '1' })]));
+const manifests = (subset: readonly string[]) =>
+  Object.fromEntries(subset.map((name) => [`${name}.yaml`, configMapYaml(name, { v: '1' })]));
 const ours = async () =>
-  (await k.client.list<V1ConfigMap>({ group: '', version: 'v1', kind: 'ConfigMap' }, { namespace: k.ns, labelSelector: 'kustomize.toolkit.fluxcd.io/name=crash' })).items.map((item) => item.metadata?.name ?? '');
+  (
+    await k.client.list<V1ConfigMap>(
+      { group: '', version: 'v1', kind: 'ConfigMap' },
+      { namespace: k.ns, labelSelector: 'kustomize.toolkit.fluxcd.io/name=crash' },
+    )
+  ).items.map((item) => item.metadata?.name ?? '');
 
 it('converges after a SIGKILL mid-apply with the inventory intact and nothing orphaned', async () => {
   await k.publish('crash', manifests(names));
@@ -48,7 +65,11 @@ it('converges after a SIGKILL mid-apply with the inventory intact and nothing or
   startController();
 
   // kill at the first object written: the inventory already names the whole set
-  const atKill = await eventually('the first object applied', async () => ((await ours()).length > 0 ? k.getKustomization('crash') : undefined), 120_000);
+  const atKill = await eventually(
+    'the first object applied',
+    async () => ((await ours()).length > 0 ? k.getKustomization('crash') : undefined),
+    120_000,
+  );
   await stopController('SIGKILL');
   expect(atKill.status?.inventory?.entries).toHaveLength(200);
 
@@ -60,10 +81,14 @@ it('converges after a SIGKILL mid-apply with the inventory intact and nothing or
     'Ready at the new revision',
     async () => {
       const kustomization = await k.getKustomization('crash');
-      return readyOf(kustomization)?.status === 'True' && kustomization?.status?.lastAppliedRevision === revision ? kustomization : undefined;
+      return readyOf(kustomization)?.status === 'True' && kustomization?.status?.lastAppliedRevision === revision
+        ? kustomization
+        : undefined;
     },
     120_000,
   );
-  expect(converged.status?.inventory?.entries.map((entry) => entry.id)).toEqual(kept.map((name) => `${k.ns}_${name}__ConfigMap`));
+  expect(converged.status?.inventory?.entries.map((entry) => entry.id)).toEqual(
+    kept.map((name) => `${k.ns}_${name}__ConfigMap`),
+  );
   expect((await ours()).sort()).toEqual(kept);
 });

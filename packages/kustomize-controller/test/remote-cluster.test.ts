@@ -20,24 +20,48 @@ afterAll(async () => {
 
 it('applies to the cluster in the kubeconfig Secret, not to its own, and prunes there', async () => {
   const kubeconfig = await readFile(remote.kubeconfigPath, 'utf8');
-  await k.client.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'remote-kubeconfig', namespace: k.ns }, stringData: { 'value.yaml': kubeconfig } }, { fieldManager: 'test' });
-  const revision = await k.publish('remote', { 'a.yaml': configMapYaml('remote-a', { v: '1' }), 'b.yaml': configMapYaml('remote-b', { v: '1' }) });
-  await k.applyKustomization('remote', { targetNamespace: 'default', kubeConfig: { secretRef: { name: 'remote-kubeconfig' } } });
+  await k.client.apply(
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'remote-kubeconfig', namespace: k.ns },
+      stringData: { 'value.yaml': kubeconfig },
+    },
+    { fieldManager: 'test' },
+  );
+  const revision = await k.publish('remote', {
+    'a.yaml': configMapYaml('remote-a', { v: '1' }),
+    'b.yaml': configMapYaml('remote-b', { v: '1' }),
+  });
+  await k.applyKustomization('remote', {
+    targetNamespace: 'default',
+    kubeConfig: { secretRef: { name: 'remote-kubeconfig' } },
+  });
   await eventually('Ready on the remote cluster', async () => {
     const kustomization = await k.getKustomization('remote');
     return readyOf(kustomization)?.status === 'True' && kustomization?.status?.lastAppliedRevision === revision;
   });
-  const remoteConfigMap = (name: string) => remoteClient.getIfExists({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name });
+  const remoteConfigMap = (name: string) =>
+    remoteClient.getIfExists({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name });
   expect(await remoteConfigMap('remote-a')).toBeDefined();
-  expect(await k.client.getIfExists({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'remote-a' })).toBeUndefined();
+  expect(
+    await k.client.getIfExists({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'remote-a' }),
+  ).toBeUndefined();
 
   await k.publish('remote', { 'a.yaml': configMapYaml('remote-a', { v: '1' }) });
-  await eventually('remote-b pruned on the remote cluster', async () => (await remoteConfigMap('remote-b')) === undefined);
+  await eventually(
+    'remote-b pruned on the remote cluster',
+    async () => (await remoteConfigMap('remote-b')) === undefined,
+  );
   expect(await remoteConfigMap('remote-a')).toBeDefined();
 });
 
 it('names the Secret when it is missing', async () => {
   await k.publish('nosecret', { 'a.yaml': configMapYaml('x', { v: '1' }) });
   await k.applyKustomization('nosecret', { targetNamespace: 'default', kubeConfig: { secretRef: { name: 'absent' } } });
-  await eventually('the missing Secret reported', async () => readyOf(await k.getKustomization('nosecret'))?.message === `kubeconfig Secret '${k.ns}/absent' not found`);
+  await eventually(
+    'the missing Secret reported',
+    async () =>
+      readyOf(await k.getKustomization('nosecret'))?.message === `kubeconfig Secret '${k.ns}/absent' not found`,
+  );
 });

@@ -40,9 +40,30 @@ async function publish(kind: SourceKind, name: string, files: Record<string, str
   const object = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind, metadata: { name, namespace: k.ns } };
   await k.client.apply({ ...object, spec: specOf[kind] }, { fieldManager: 'test', force: true });
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const artifact = { path: `${kind.toLowerCase()}/${k.ns}/${name}/${fileName}`, url: `${server.url}/${fileName}`, revision, digest: sha256Digest(archive), lastUpdateTime: now, size: archive.length };
+  const artifact = {
+    path: `${kind.toLowerCase()}/${k.ns}/${name}/${fileName}`,
+    url: `${server.url}/${fileName}`,
+    revision,
+    digest: sha256Digest(archive),
+    lastUpdateTime: now,
+    size: archive.length,
+  };
   await k.client.apply(
-    { ...object, status: { artifact, conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: `stored artifact for revision '${revision}'`, lastTransitionTime: now }] } },
+    {
+      ...object,
+      status: {
+        artifact,
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Succeeded',
+            message: `stored artifact for revision '${revision}'`,
+            lastTransitionTime: now,
+          },
+        ],
+      },
+    },
     { fieldManager: 'producer', force: true, subresource: 'status' },
   );
 }
@@ -50,7 +71,9 @@ async function publish(kind: SourceKind, name: string, files: Record<string, str
 async function appliedAt(name: string, revision: string) {
   return eventually(`${name} Ready at ${revision}`, async () => {
     const kustomization = await k.getKustomization(name);
-    return readyOf(kustomization)?.status === 'True' && kustomization?.status?.lastAppliedRevision === revision ? kustomization : undefined;
+    return readyOf(kustomization)?.status === 'True' && kustomization?.status?.lastAppliedRevision === revision
+      ? kustomization
+      : undefined;
   });
 }
 

@@ -14,7 +14,12 @@ const swagger = JSON.parse(readFileSync(swaggerPath, 'utf8')) as Swagger;
 const all = new Set<string>();
 const namespaced = new Set<string>();
 for (const [path, operations] of Object.entries(swagger.paths)) {
-  if (/\/(status|scale|log|exec|attach|portforward|proxy|binding|eviction|ephemeralcontainers|resize|token|approval|finalize)(\/|$)/.test(path)) continue;
+  if (
+    /\/(status|scale|log|exec|attach|portforward|proxy|binding|eviction|ephemeralcontainers|resize|token|approval|finalize)(\/|$)/.test(
+      path,
+    )
+  )
+    continue;
   for (const operation of Object.values(operations)) {
     const gvk = (operation as Operation)['x-kubernetes-group-version-kind'];
     if (!gvk) continue;

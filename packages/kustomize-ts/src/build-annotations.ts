@@ -74,7 +74,13 @@ export function readBuildAnnotations(resource: Resource): void {
   const kinds = list(BUILD_ANNOTATION.previousKinds);
   resource.previousIds = names.map((name, index) => {
     const namespace = namespaces[index] ?? '';
-    return { group, version, kind: kinds[index] ?? '', name, namespace: namespace === NOT_A_NAMESPACE ? '' : namespace };
+    return {
+      group,
+      version,
+      kind: kinds[index] ?? '',
+      name,
+      namespace: namespace === NOT_A_NAMESPACE ? '' : namespace,
+    };
   });
   resource.prefixes = list(BUILD_ANNOTATION.prefixes);
   resource.suffixes = list(BUILD_ANNOTATION.suffixes);

@@ -42,7 +42,12 @@ export function addBuildMetadata(
     } else {
       // A generator config file is where the object was configured; its metadata name says which config.
       const configuredIn = posix.relative(topRoot, generator.configuredIn ?? loaded.path);
-      const kind = resource.object.kind === 'Secret' ? 'SecretGenerator' : resource.object.kind === 'ServiceAccount' ? 'IAMPolicyGenerator' : 'ConfigMapGenerator';
+      const kind =
+        resource.object.kind === 'Secret'
+          ? 'SecretGenerator'
+          : resource.object.kind === 'ServiceAccount'
+            ? 'IAMPolicyGenerator'
+            : 'ConfigMapGenerator';
       const name = generator.name === undefined ? '' : `  name: ${generator.name}\n`;
       text = `configuredIn: ${configuredIn}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${kind}\n${name}`;
     }

@@ -21,7 +21,8 @@ spec:
 describe('build', () => {
   it('prefixes, namespaces, hashes and follows the new names into references', async () => {
     const fs = memoryFileSystem({
-      '/app/kustomization.yaml': 'namespace: prod\nnamePrefix: p-\ncommonLabels:\n  app: web\nimages:\n- name: nginx\n  newTag: "1.2"\nconfigMapGenerator:\n- name: cfg\n  literals:\n  - A=1\nresources:\n- dep.yaml\n- sa.yaml\n',
+      '/app/kustomization.yaml':
+        'namespace: prod\nnamePrefix: p-\ncommonLabels:\n  app: web\nimages:\n- name: nginx\n  newTag: "1.2"\nconfigMapGenerator:\n- name: cfg\n  literals:\n  - A=1\nresources:\n- dep.yaml\n- sa.yaml\n',
       '/app/dep.yaml': deployment,
       '/app/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n',
     });
@@ -72,7 +73,8 @@ spec:
 
   it('writes labels without selectors unless asked, and into templates when asked', async () => {
     const fs = memoryFileSystem({
-      '/app/kustomization.yaml': 'labels:\n- pairs:\n    team: a\n  includeTemplates: true\n- pairs:\n    only: meta\nresources:\n- dep.yaml\n',
+      '/app/kustomization.yaml':
+        'labels:\n- pairs:\n    team: a\n  includeTemplates: true\n- pairs:\n    only: meta\nresources:\n- dep.yaml\n',
       '/app/dep.yaml': deployment,
     });
     const yaml = await buildToYaml('/app', { fs });
@@ -106,10 +108,13 @@ roleRef:
   it('merges a generator into the one of the same name from a base', async () => {
     const fs = memoryFileSystem({
       '/base/kustomization.yaml': 'namePrefix: b-\nconfigMapGenerator:\n- name: cfg\n  literals: [A=1]\n',
-      '/overlay/kustomization.yaml': 'resources: [../base]\nconfigMapGenerator:\n- name: cfg\n  behavior: merge\n  literals: [B=2]\n',
+      '/overlay/kustomization.yaml':
+        'resources: [../base]\nconfigMapGenerator:\n- name: cfg\n  behavior: merge\n  literals: [B=2]\n',
     });
     // kubectl kustomize printed b-cfg-66h9cbh964 for the same tree.
-    expect(await buildToYaml('/overlay', { fs })).toBe('apiVersion: v1\ndata:\n  A: "1"\n  B: "2"\nkind: ConfigMap\nmetadata:\n  name: b-cfg-66h9cbh964\n');
+    expect(await buildToYaml('/overlay', { fs })).toBe(
+      'apiVersion: v1\ndata:\n  A: "1"\n  B: "2"\nkind: ConfigMap\nmetadata:\n  name: b-cfg-66h9cbh964\n',
+    );
   });
 });
 
@@ -133,11 +138,19 @@ describe('name references between same-named resources', () => {
       [`/${letter}/kustomization.yaml`]: `namespace: n${letter}\nnamePrefix: ${letter}-\nresources: [r.yaml]\nconfigMapGenerator:\n- name: cfg\n  literals: [X=${letter}]\n`,
       [`/${letter}/r.yaml`]: deployment.replace('serviceAccountName: sa\n      ', ''),
     });
-    const fs = memoryFileSystem({ ...base('a'), ...base('b'), '/top/kustomization.yaml': 'resources: [../a, ../b]\nnamespace: same\n' });
+    const fs = memoryFileSystem({
+      ...base('a'),
+      ...base('b'),
+      '/top/kustomization.yaml': 'resources: [../a, ../b]\nnamespace: same\n',
+    });
     const yaml = await buildToYaml('/top', { fs });
     // kubectl kustomize printed these names for the same tree.
-    expect(yaml).toContain('  name: a-web\n  namespace: same\nspec:\n  template:\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: a-cfg-5dh86htgf8\n');
-    expect(yaml).toContain('  name: b-web\n  namespace: same\nspec:\n  template:\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: b-cfg-ff96tkg7m7\n');
+    expect(yaml).toContain(
+      '  name: a-web\n  namespace: same\nspec:\n  template:\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: a-cfg-5dh86htgf8\n',
+    );
+    expect(yaml).toContain(
+      '  name: b-web\n  namespace: same\nspec:\n  template:\n    spec:\n      containers:\n      - envFrom:\n        - configMapRef:\n            name: b-cfg-ff96tkg7m7\n',
+    );
   });
 });
 
@@ -153,11 +166,15 @@ describe('build errors', () => {
   }
 
   it('names an unknown kustomization field', async () => {
-    expect((await failure({ '/app/kustomization.yaml': 'resourcez: []\n' })).message).toContain('unknown field "resourcez"');
+    expect((await failure({ '/app/kustomization.yaml': 'resourcez: []\n' })).message).toContain(
+      'unknown field "resourcez"',
+    );
   });
 
   it('refuses helm charts as not supported', async () => {
-    expect((await failure({ '/app/kustomization.yaml': 'helmCharts:\n- name: x\n' })).message).toContain('not supported: helmCharts');
+    expect((await failure({ '/app/kustomization.yaml': 'helmCharts:\n- name: x\n' })).message).toContain(
+      'not supported: helmCharts',
+    );
   });
 
   it('names a missing resource and the kustomization listing it', async () => {
@@ -181,24 +198,34 @@ describe('build errors', () => {
       '/app/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
       '/app/b.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
     });
-    expect(error.message).toContain('may not add resource with an already registered id: ConfigMap.v1.[noGrp]/a.[noNs]');
+    expect(error.message).toContain(
+      'may not add resource with an already registered id: ConfigMap.v1.[noGrp]/a.[noNs]',
+    );
   });
 
   it('detects a cycle of bases', async () => {
-    const error = await failure({ '/a/kustomization.yaml': 'resources:\n- ../b\n', '/b/kustomization.yaml': 'resources:\n- ../a\n' }, '/a');
+    const error = await failure(
+      { '/a/kustomization.yaml': 'resources:\n- ../b\n', '/b/kustomization.yaml': 'resources:\n- ../a\n' },
+      '/a',
+    );
     expect(error.message).toContain('cycle detected');
   });
 
   it('refuses a generator that would create an existing object', async () => {
-    const error = await failure({ '/app/kustomization.yaml': 'configMapGenerator:\n- name: a\n  literals: [A=1]\n- name: a\n  literals: [B=1]\n' });
+    const error = await failure({
+      '/app/kustomization.yaml': 'configMapGenerator:\n- name: a\n  literals: [A=1]\n- name: a\n  literals: [B=1]\n',
+    });
     expect(error.message).toContain('behavior must be merge or replace');
   });
 
   it('refuses files outside the kustomization root', async () => {
-    const error = await failure({
-      '/app/inner/kustomization.yaml': 'resources:\n- ../secret.yaml\n',
-      '/app/secret.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
-    }, '/app/inner');
+    const error = await failure(
+      {
+        '/app/inner/kustomization.yaml': 'resources:\n- ../secret.yaml\n',
+        '/app/secret.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n',
+      },
+      '/app/inner',
+    );
     expect(error.message).toContain("is not in or below '/app/inner'");
   });
 

@@ -94,7 +94,8 @@ function withoutEmptyAnnotations(object: KObject): KObject {
       return object;
     }
     for (const [key, value] of Object.entries(annotations as Record<string, unknown>)) {
-      if (typeof value === 'number' || typeof value === 'boolean') (annotations as Record<string, unknown>)[key] = String(value);
+      if (typeof value === 'number' || typeof value === 'boolean')
+        (annotations as Record<string, unknown>)[key] = String(value);
     }
   }
   return object;
@@ -121,13 +122,18 @@ async function accumulateTarget(
     if (kustomization.configurations?.length) {
       mergeConfigurations(accumulator.config, await loadConfigurations(loader, kustomization.configurations));
     }
-    if (kustomization.crds?.length) mergeTransformerConfig(accumulator.config, await loadCrdConfig(loader, kustomization.crds));
+    if (kustomization.crds?.length)
+      mergeTransformerConfig(accumulator.config, await loadCrdConfig(loader, kustomization.crds));
     await runGenerators(accumulator, loader, loaded, context);
     for (const component of kustomization.components ?? []) {
       await accumulateDirectory(accumulator, loader, component, true, context, loaded.path);
     }
-    const configuredIn = context.metadata.transformerAnnotations ? posix.relative(context.topRoot, loaded.path) : undefined;
-    await runTransformers(accumulator, loader, kustomization, configuredIn, (from, path) => buildPluginDirectory(from, path, context));
+    const configuredIn = context.metadata.transformerAnnotations
+      ? posix.relative(context.topRoot, loaded.path)
+      : undefined;
+    await runTransformers(accumulator, loader, kustomization, configuredIn, (from, path) =>
+      buildPluginDirectory(from, path, context),
+    );
     addBuildMetadata(accumulator.resMap.resources, context.metadata, 'transformers', loaded, context.topRoot);
     markVarHolders(accumulator.resMap.resources, kustomization.vars ?? []);
     accumulator.vars.push(...(kustomization.vars ?? []));
@@ -188,7 +194,11 @@ async function accumulateDirectory(
   referrer: string,
 ): Promise<void> {
   const child = await loader.child(path).catch((error: unknown) => {
-    throw wrapError(error, `accumulating ${isComponent ? 'components' : 'resources'} from '${path}' listed in ${referrer}`, referrer);
+    throw wrapError(
+      error,
+      `accumulating ${isComponent ? 'components' : 'resources'} from '${path}' listed in ${referrer}`,
+      referrer,
+    );
   });
   const loaded = await loadKustomization(child);
   const kind = loaded.kustomization.kind ?? 'Kustomization';
@@ -219,7 +229,12 @@ async function buildPluginDirectory(loader: Loader, path: string, context: Conte
   return accumulator.resMap.resources.map((resource) => resource.object);
 }
 
-async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: LoadedKustomization, context: Context): Promise<void> {
+async function runGenerators(
+  accumulator: Accumulator,
+  loader: Loader,
+  loaded: LoadedKustomization,
+  context: Context,
+): Promise<void> {
   const { kustomization } = loaded;
   const generated: Resource[] = [];
   for (const args of kustomization.configMapGenerator ?? []) {
@@ -230,8 +245,15 @@ async function runGenerators(accumulator: Accumulator, loader: Loader, loaded: L
   }
   const buildDirectory = (from: Loader, path: string): Promise<KObject[]> => buildPluginDirectory(from, path, context);
   addBuildMetadata(generated, context.metadata, 'generator', loaded, context.topRoot);
-  for (const { resource, file, configName } of await runGeneratorPlugins(loader, kustomization.generators ?? [], buildDirectory)) {
-    const from = { ...(file === undefined ? {} : { configuredIn: file }), ...(configName === undefined ? {} : { name: configName }) };
+  for (const { resource, file, configName } of await runGeneratorPlugins(
+    loader,
+    kustomization.generators ?? [],
+    buildDirectory,
+  )) {
+    const from = {
+      ...(file === undefined ? {} : { configuredIn: file }),
+      ...(configName === undefined ? {} : { name: configName }),
+    };
     addBuildMetadata([resource], context.metadata, 'generator', loaded, context.topRoot, undefined, from);
     generated.push(resource);
   }

@@ -23,7 +23,12 @@ export async function buildToYaml(dir: string, options?: BuildOptions): Promise<
 // Flux's build on top of kustomize: a kustomization generated when there is none, the spec's overrides, postBuild
 // substitution. Shared by kustomize-controller and the CLI's `build ks` / `diff ks`.
 export { buildManifests, BuildError, type BuildManifestsOptions } from './flux/build-manifests.ts';
-export { findKustomizationFile, findOrGenerateKustomization, kustomizationFileNames, GenerateKustomizationError } from './flux/generate-kustomization.ts';
+export {
+  findKustomizationFile,
+  findOrGenerateKustomization,
+  kustomizationFileNames,
+  GenerateKustomizationError,
+} from './flux/generate-kustomization.ts';
 export { applyOverrides, OverrideError, isLocalRelativePath, type OverrideSpec } from './flux/overrides.ts';
 export { overlayFileSystem } from './flux/overlay-file-system.ts';
 export { envsubst, EnvsubstError, type EnvsubstOptions } from './flux/envsubst.ts';

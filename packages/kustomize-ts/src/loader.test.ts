@@ -41,13 +41,17 @@ describe('load restrictions on disk', () => {
 
   it('refuses a base outside the root', async () => {
     const dir = write('outer', 'resources:\n- ../../\n');
-    await expect(buildToYaml(dir, { root: join(top, 'repo') })).rejects.toThrow("is not in or below the root");
+    await expect(buildToYaml(dir, { root: join(top, 'repo') })).rejects.toThrow('is not in or below the root');
   });
 
   it('with loadRestrictor none, follows a symlink out of the kustomization but not out of the root', async () => {
     const dir = write('app2', 'resources:\n- ../app/inside.yaml\n');
-    await expect(buildToYaml(dir, { loadRestrictor: 'none', root: join(top, 'repo') })).resolves.toContain('name: shared');
+    await expect(buildToYaml(dir, { loadRestrictor: 'none', root: join(top, 'repo') })).resolves.toContain(
+      'name: shared',
+    );
     const escaping = write('app3', 'resources:\n- ../app/escape.yaml\n');
-    await expect(buildToYaml(escaping, { loadRestrictor: 'none', root: join(top, 'repo') })).rejects.toThrow('is not in or below the root');
+    await expect(buildToYaml(escaping, { loadRestrictor: 'none', root: join(top, 'repo') })).rejects.toThrow(
+      'is not in or below the root',
+    );
   });
 });

@@ -13,7 +13,8 @@ export type LoaderSettings = {
   allowRemoteBases: boolean;
 };
 
-const REMOTE = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?|\.git(?:\/|$)/i;
+const REMOTE =
+  /^(?:[a-z][a-z0-9+.-]*:\/\/|git@|github\.com\/|gitlab\.com\/|bitbucket\.org\/)|\?ref=|\/\/.*\?|\.git(?:\/|$)/i;
 
 export function isRemotePath(path: string): boolean {
   return REMOTE.test(path);
@@ -39,7 +40,8 @@ export class Loader {
       throw new KustomizeError(`must build at directory: not a valid directory: '${absolute}'`, absolute);
     }
     const real = await settings.fs.realpath(absolute);
-    const boundary = settings.boundary === undefined ? undefined : await settings.fs.realpath(posix.resolve(settings.boundary));
+    const boundary =
+      settings.boundary === undefined ? undefined : await settings.fs.realpath(posix.resolve(settings.boundary));
     const checked = { ...settings, boundary };
     assertInsideBoundary(real, checked);
     return new Loader(real, checked, [real]);
@@ -53,7 +55,10 @@ export class Loader {
     try {
       return await this.fs.realpath(absolute);
     } catch {
-      throw new KustomizeError(`${context}evalsymlink failure on '${absolute}' : lstat ${absolute}: no such file or directory`, absolute);
+      throw new KustomizeError(
+        `${context}evalsymlink failure on '${absolute}' : lstat ${absolute}: no such file or directory`,
+        absolute,
+      );
     }
   }
 

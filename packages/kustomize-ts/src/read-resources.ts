@@ -11,7 +11,11 @@ function isObject(value: unknown): value is KObject {
 export function readResources(text: string, file: string): Resource[] {
   const resources: Resource[] = [];
   const add = (value: unknown): void => {
-    if (!isObject(value)) throw new KustomizeError(`missing Resource metadata: expected a Kubernetes object in ${file}, found ${JSON.stringify(value)}`, file);
+    if (!isObject(value))
+      throw new KustomizeError(
+        `missing Resource metadata: expected a Kubernetes object in ${file}, found ${JSON.stringify(value)}`,
+        file,
+      );
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       for (const item of value.items) add(item);
       return;

@@ -74,7 +74,8 @@ spec:
 
 const cases: Case[] = [
   {
-    title: 'selects targets by kind, name, label selector and reject; [name=x] matches as a regex; * and create add fields; delimiters pick and place parts',
+    title:
+      'selects targets by kind, name, label selector and reject; [name=x] matches as a regex; * and create add fields; delimiters pick and place parts',
     resources: sharedResources,
     replacements: `
 - source:
@@ -502,23 +503,46 @@ describe('applyReplacements', () => {
   });
 
   it.each([
-    ['no resource matches the source', '- source: {kind: Secret, name: nope}\n  targets: [{select: {kind: Deployment}}]',
-      'nothing selected by Secret.[noVer].[noGrp]/nope.[noNs]'],
-    ['several resources match the source', '- source: {kind: Deployment}\n  targets: [{select: {kind: ConfigMap}}]',
-      'multiple matches for selector Deployment.[noVer].[noGrp]/[noName].[noNs]'],
-    ['the source field is missing', '- source: {kind: ConfigMap, name: src, fieldPath: data.nope}\n  targets: [{select: {kind: Deployment}}]',
-      'fieldPath `data.nope` is missing for replacement source ConfigMap.[noVer].[noGrp]/src.[noNs]'],
-    ['a target field is missing', '- source: {kind: ConfigMap, name: src, fieldPath: data.port}\n  targets: [{select: {kind: Deployment}, fieldPaths: [spec.nope.x]}]',
-      'unable to find field "spec.nope.x" in replacement target'],
-    ['targets are missing', '- source: {kind: ConfigMap, name: src}', 'replacements must specify a source and at least one target'],
-    ['the delimiter index is out of bounds',
+    [
+      'no resource matches the source',
+      '- source: {kind: Secret, name: nope}\n  targets: [{select: {kind: Deployment}}]',
+      'nothing selected by Secret.[noVer].[noGrp]/nope.[noNs]',
+    ],
+    [
+      'several resources match the source',
+      '- source: {kind: Deployment}\n  targets: [{select: {kind: ConfigMap}}]',
+      'multiple matches for selector Deployment.[noVer].[noGrp]/[noName].[noNs]',
+    ],
+    [
+      'the source field is missing',
+      '- source: {kind: ConfigMap, name: src, fieldPath: data.nope}\n  targets: [{select: {kind: Deployment}}]',
+      'fieldPath `data.nope` is missing for replacement source ConfigMap.[noVer].[noGrp]/src.[noNs]',
+    ],
+    [
+      'a target field is missing',
+      '- source: {kind: ConfigMap, name: src, fieldPath: data.port}\n  targets: [{select: {kind: Deployment}, fieldPaths: [spec.nope.x]}]',
+      'unable to find field "spec.nope.x" in replacement target',
+    ],
+    [
+      'targets are missing',
+      '- source: {kind: ConfigMap, name: src}',
+      'replacements must specify a source and at least one target',
+    ],
+    [
+      'the delimiter index is out of bounds',
       '- source: {kind: ConfigMap, name: src, fieldPath: data.host, options: {delimiter: ".", index: 9}}\n  targets: [{select: {kind: Deployment}}]',
-      'options.index 9 is out of bounds for value a.b.example.com'],
-    ['a map field is addressed inside a list',
+      'options.index 9 is out of bounds for value a.b.example.com',
+    ],
+    [
+      'a map field is addressed inside a list',
       '- source: {kind: ConfigMap, name: src, fieldPath: data.port}\n  targets: [{select: {kind: Deployment}, fieldPaths: [spec.template.spec.containers.image]}]',
-      'unable to find field "spec.template.spec.containers.image" in replacement target: wrong node kind: expected MappingNode but got SequenceNode'],
-    ['a number field would get a word', '- source: {kind: ConfigMap, name: src, fieldPath: data.image}\n  targets: [{select: {kind: Deployment}, fieldPaths: [spec.replicas]}]',
-      'cannot decode !!str `nginx:1.25` as a !!int'],
+      'unable to find field "spec.template.spec.containers.image" in replacement target: wrong node kind: expected MappingNode but got SequenceNode',
+    ],
+    [
+      'a number field would get a word',
+      '- source: {kind: ConfigMap, name: src, fieldPath: data.image}\n  targets: [{select: {kind: Deployment}, fieldPaths: [spec.replicas]}]',
+      'cannot decode !!str `nginx:1.25` as a !!int',
+    ],
   ])('fails when %s, as kustomize does', (_title, replacements, message) => {
     expect(() => replaced(sharedResources, replacements)).toThrow(message);
   });
@@ -526,7 +550,8 @@ describe('applyReplacements', () => {
 
 describe('resolveReplacementSpecs', () => {
   const files: Record<string, string> = {
-    'list.yaml': '- source: {kind: ConfigMap, name: a}\n  targets: [{select: {kind: Secret}}]\n- source: {kind: ConfigMap, name: b}\n  targets: [{select: {kind: Secret}}]\n',
+    'list.yaml':
+      '- source: {kind: ConfigMap, name: a}\n  targets: [{select: {kind: Secret}}]\n- source: {kind: ConfigMap, name: b}\n  targets: [{select: {kind: Secret}}]\n',
     'single.yaml': 'source: {kind: ConfigMap, name: c}\ntargets: [{select: {kind: Secret}}]\n',
   };
   const readFile = (path: string): string => files[path] ?? '';

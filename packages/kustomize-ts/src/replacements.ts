@@ -1,13 +1,29 @@
 // kustomize's `replacements`: copy one field of one resource into fields of selected resources.
 import { parse } from 'yaml';
 import { PatchError } from './patch/patch-error.ts';
-import { deepCopy, isMap, isMissingOrNull, isNilOrEmpty, nodeKind, plainScalar, scalarText } from './patch/yaml-nodes.ts';
+import {
+  deepCopy,
+  isMap,
+  isMissingOrNull,
+  isNilOrEmpty,
+  nodeKind,
+  plainScalar,
+  scalarText,
+} from './patch/yaml-nodes.ts';
 import { lookupField, matchFields, readSlot, splitFieldPath, writeSlot } from './replacements/field-path.ts';
 import type { CreateKind, FieldSlot } from './replacements/field-path.ts';
 import { matchesSelector } from './replacements/label-selector.ts';
 import { describeId, isEmptySelector, isSelectedBy, resourceIds } from './replacements/resource-id.ts';
 import type { ResourceId } from './replacements/resource-id.ts';
-import type { FieldOptions, KObject, Replacement, ReplacementSource, ReplacementSpec, ReplacementTarget, Target } from './types.ts';
+import type {
+  FieldOptions,
+  KObject,
+  Replacement,
+  ReplacementSource,
+  ReplacementSpec,
+  ReplacementTarget,
+  Target,
+} from './types.ts';
 
 const defaultFieldPath = 'metadata.name';
 
@@ -51,7 +67,13 @@ export function resolveReplacementSpecs(specs: ReplacementSpec[], readFile: (pat
 }
 
 function sourceValue(resources: KObject[], source: ReplacementSource, idsOf: IdsOf): unknown {
-  const selector = { group: source.group, version: source.version, kind: source.kind, name: source.name, namespace: source.namespace };
+  const selector = {
+    group: source.group,
+    version: source.version,
+    kind: source.kind,
+    name: source.name,
+    namespace: source.namespace,
+  };
   const matches = resources.filter((resource) => idsOf(resource).some((id) => isSelectedBy(id, selector)));
   if (matches.length > 1) throw new PatchError(`multiple matches for selector ${describeId(selector)}`);
   const [resource] = matches;
@@ -83,7 +105,9 @@ function applyToTargets(resources: KObject[], value: unknown, target: Replacemen
     if (!selectedByLabelsAndAnnotations(resource, target)) continue;
     const ids = idsOf(resource);
     // A reject by id drops the resource if any of its ids, earlier names included, matches.
-    const rejected = (target.reject ?? []).some((reject) => !isEmptySelector(reject) && ids.some((id) => isSelectedBy(id, reject)));
+    const rejected = (target.reject ?? []).some(
+      (reject) => !isEmptySelector(reject) && ids.some((id) => isSelectedBy(id, reject)),
+    );
     const selected = !rejected && ids.some((id) => isSelectedBy(id, target.select ?? {}));
     if (selected) copyValueToTarget(resource, value, fieldPaths, target.options);
   }
@@ -91,7 +115,8 @@ function applyToTargets(resources: KObject[], value: unknown, target: Replacemen
 
 function matchesLabelsAndAnnotations(resource: KObject, selector: Target): boolean {
   if (selector.labelSelector && !matchesSelector(selector.labelSelector, resource.metadata?.labels)) return false;
-  if (selector.annotationSelector && !matchesSelector(selector.annotationSelector, resource.metadata?.annotations)) return false;
+  if (selector.annotationSelector && !matchesSelector(selector.annotationSelector, resource.metadata?.annotations))
+    return false;
   return true;
 }
 
@@ -103,7 +128,12 @@ function selectedByLabelsAndAnnotations(resource: KObject, target: ReplacementTa
   );
 }
 
-function copyValueToTarget(resource: KObject, value: unknown, fieldPaths: string[], options: FieldOptions | undefined): void {
+function copyValueToTarget(
+  resource: KObject,
+  value: unknown,
+  fieldPaths: string[],
+  options: FieldOptions | undefined,
+): void {
   const create: CreateKind = options?.create ? nodeKind(value) : undefined;
   for (const fieldPath of fieldPaths) {
     const problem = create

@@ -19,7 +19,8 @@ export class ResMap {
     for (const resource of resources) {
       const id = currentId(resource);
       const key = idKey(id);
-      if (taken.has(key)) throw new KustomizeError(`may not add resource with an already registered id: ${formatId(id)}`);
+      if (taken.has(key))
+        throw new KustomizeError(`may not add resource with an already registered id: ${formatId(id)}`);
       taken.add(key);
       this.resources.push(resource);
     }

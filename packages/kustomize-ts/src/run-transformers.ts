@@ -58,17 +58,29 @@ export async function runTransformers(
   const steps: Step[] = [];
   if (kustomization.patchesStrategicMerge?.length) {
     const entries = kustomization.patchesStrategicMerge;
-    steps.push({ kind: 'PatchStrategicMergeTransformer', run: () => applyPatchesStrategicMerge(resMap, loader, entries) });
+    steps.push({
+      kind: 'PatchStrategicMergeTransformer',
+      run: () => applyPatchesStrategicMerge(resMap, loader, entries),
+    });
   }
   for (const patch of kustomization.patches ?? []) {
     steps.push({ kind: 'PatchTransformer', run: () => applyPatches(resMap, loader, [patch]) });
   }
   const namespace = kustomization.namespace;
-  if (namespace) steps.push({ kind: 'NamespaceTransformer', run: () => applyNamespace(resources(), namespace, config.namespace) });
+  if (namespace)
+    steps.push({ kind: 'NamespaceTransformer', run: () => applyNamespace(resources(), namespace, config.namespace) });
   const prefix = kustomization.namePrefix ?? '';
   const suffix = kustomization.nameSuffix ?? '';
-  if (prefix) steps.push({ kind: 'PrefixTransformer', run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix, true) });
-  if (suffix) steps.push({ kind: 'SuffixTransformer', run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix, true) });
+  if (prefix)
+    steps.push({
+      kind: 'PrefixTransformer',
+      run: () => applyNamePrefixSuffix(resources(), prefix, '', config.namePrefix, true),
+    });
+  if (suffix)
+    steps.push({
+      kind: 'SuffixTransformer',
+      run: () => applyNamePrefixSuffix(resources(), '', suffix, config.nameSuffix, true),
+    });
   for (const label of kustomization.labels ?? []) {
     let specs: FieldSpec[] = mergeFieldSpecs(label.fields ?? [], config.labels);
     if (label.includeSelectors) specs = mergeFieldSpecs(specs, config.commonLabels);
@@ -85,7 +97,10 @@ export async function runTransformers(
   }
   if (kustomization.commonAnnotations && Object.keys(kustomization.commonAnnotations).length > 0) {
     const pairs = stringMap(kustomization.commonAnnotations, 'commonAnnotations');
-    steps.push({ kind: 'AnnotationsTransformer', run: () => setMapEntries(resources(), pairs, config.commonAnnotations) });
+    steps.push({
+      kind: 'AnnotationsTransformer',
+      run: () => setMapEntries(resources(), pairs, config.commonAnnotations),
+    });
   }
   for (const patch of kustomization.patchesJson6902 ?? []) {
     steps.push({ kind: 'PatchJson6902Transformer', run: () => applyPatchesJson6902(resMap, loader, [patch]) });
@@ -103,7 +118,11 @@ export async function runTransformers(
   for (const config of await loadPluginConfigs(loader, kustomization.transformers ?? [], buildDirectory)) {
     const name = config.metadata?.name ? `    name: ${config.metadata.name}\n` : '';
     const namespace = config.metadata?.namespace ? `    namespace: ${config.metadata.namespace}\n` : '';
-    steps.push({ kind: config.kind ?? '', run: () => runBuiltinPlugin(config, resMap, loader), configuredBy: `${name}${namespace}` });
+    steps.push({
+      kind: config.kind ?? '',
+      run: () => runBuiltinPlugin(config, resMap, loader),
+      configuredBy: `${name}${namespace}`,
+    });
   }
   for (const step of steps) await runRecorded(resources, step, configuredIn);
 }

@@ -25,13 +25,20 @@ export function parseLabelSelector(selector: string): Requirement[] {
     if (part === '') continue;
     let match = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
     if (match) {
-      const values = (match[3] ?? '').split(',').map((value) => value.trim()).filter((value) => value !== '');
+      const values = (match[3] ?? '')
+        .split(',')
+        .map((value) => value.trim())
+        .filter((value) => value !== '');
       requirements.push({ key: match[1] ?? '', operator: match[2] as 'in' | 'notin', values });
       continue;
     }
     match = /^([^!=\s]+)\s*(==|=|!=)\s*(\S*)$/.exec(part);
     if (match) {
-      requirements.push({ key: match[1] ?? '', operator: match[2] === '!=' ? 'notin' : 'in', values: [match[3] ?? ''] });
+      requirements.push({
+        key: match[1] ?? '',
+        operator: match[2] === '!=' ? 'notin' : 'in',
+        values: [match[3] ?? ''],
+      });
       continue;
     }
     match = /^!\s*(\S+)$/.exec(part);
@@ -78,7 +85,12 @@ export function selectResources(resources: Resource[], target: Target): Resource
     const current = currentId(resource);
     const original = originalId(resource);
     if (namespace) {
-      const namespaces = [effectiveNamespace(original), effectiveNamespace(current), original.namespace, current.namespace];
+      const namespaces = [
+        effectiveNamespace(original),
+        effectiveNamespace(current),
+        original.namespace,
+        current.namespace,
+      ];
       if (!namespaces.some((candidate) => namespace.test(candidate))) return false;
     }
     if (name && !name.test(original.name) && !name.test(current.name)) return false;
@@ -88,7 +100,10 @@ export function selectResources(resources: Resource[], target: Target): Resource
     const metadata = resource.object.metadata ?? {};
     if (!matchesSelector(target.labelSelector, metadata.labels)) return false;
     // kustomize's build annotations are among the annotations a selector sees, as they are on its objects.
-    if (target.annotationSelector && !matchesSelector(target.annotationSelector, { ...metadata.annotations, ...buildAnnotationsOf(resource) })) {
+    if (
+      target.annotationSelector &&
+      !matchesSelector(target.annotationSelector, { ...metadata.annotations, ...buildAnnotationsOf(resource) })
+    ) {
       return false;
     }
     return true;

@@ -46,7 +46,10 @@ describe('sortResources', () => {
   });
 
   it('honours custom legacy orderFirst and orderLast', () => {
-    const sorted = sortResources(objects.map(makeResource), { order: 'legacy', legacySortOptions: { orderFirst: ['Service'], orderLast: ['Namespace'] } });
+    const sorted = sortResources(objects.map(makeResource), {
+      order: 'legacy',
+      legacySortOptions: { orderFirst: ['Service'], orderLast: ['Namespace'] },
+    });
     const kinds = sorted.map((r) => r.object.kind);
     expect(kinds[0]).toBe('Service');
     expect(kinds[kinds.length - 1]).toBe('Namespace');

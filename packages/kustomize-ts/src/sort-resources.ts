@@ -3,10 +3,28 @@ import { currentId, type ResId, type Resource } from './resource.ts';
 import type { SortOptions } from './types.ts';
 
 export const LEGACY_ORDER_FIRST: readonly string[] = [
-  'Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy',
-  'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service',
-  'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet',
-  'CronJob', 'PodDisruptionBudget',
+  'Namespace',
+  'ResourceQuota',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'PodSecurityPolicy',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Endpoints',
+  'Service',
+  'LimitRange',
+  'PriorityClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Deployment',
+  'StatefulSet',
+  'CronJob',
+  'PodDisruptionBudget',
 ];
 export const LEGACY_ORDER_LAST: readonly string[] = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
@@ -21,7 +39,10 @@ function compareText(a: string, b: string): number {
 /** An id with its gvk text, worked out once per resource rather than once per comparison. */
 type SortKey = ResId & { gvk: string };
 
-function legacyComparator(orderFirst: readonly string[], orderLast: readonly string[]): (a: SortKey, b: SortKey) => number {
+function legacyComparator(
+  orderFirst: readonly string[],
+  orderLast: readonly string[],
+): (a: SortKey, b: SortKey) => number {
   const rank = new Map<string, number>();
   orderFirst.forEach((kind, index) => rank.set(kind, index - orderFirst.length));
   orderLast.forEach((kind, index) => rank.set(kind, index + 1));

@@ -31,7 +31,16 @@ export type TransformerConfig = {
 
 type FieldSpecListKey = Exclude<keyof TransformerConfig, 'nameReference'>;
 const LIST_KEYS: FieldSpecListKey[] = [
-  'namePrefix', 'nameSuffix', 'namespace', 'commonLabels', 'templateLabels', 'labels', 'commonAnnotations', 'images', 'replicas', 'varReference',
+  'namePrefix',
+  'nameSuffix',
+  'namespace',
+  'commonLabels',
+  'templateLabels',
+  'labels',
+  'commonAnnotations',
+  'images',
+  'replicas',
+  'varReference',
 ];
 
 export function defaultTransformerConfig(): TransformerConfig {
@@ -53,13 +62,27 @@ export function defaultTransformerConfig(): TransformerConfig {
 
 export function emptyTransformerConfig(): TransformerConfig {
   return {
-    namePrefix: [], nameSuffix: [], namespace: [], commonLabels: [], templateLabels: [], labels: [], commonAnnotations: [],
-    images: [], replicas: [], varReference: [], nameReference: [],
+    namePrefix: [],
+    nameSuffix: [],
+    namespace: [],
+    commonLabels: [],
+    templateLabels: [],
+    labels: [],
+    commonAnnotations: [],
+    images: [],
+    replicas: [],
+    varReference: [],
+    nameReference: [],
   };
 }
 
 function sameSpec(a: FieldSpec, b: FieldSpec): boolean {
-  return a.path === b.path && (a.kind ?? '') === (b.kind ?? '') && (a.group ?? '') === (b.group ?? '') && (a.version ?? '') === (b.version ?? '');
+  return (
+    a.path === b.path &&
+    (a.kind ?? '') === (b.kind ?? '') &&
+    (a.group ?? '') === (b.group ?? '') &&
+    (a.version ?? '') === (b.version ?? '')
+  );
 }
 
 export function mergeFieldSpecs(into: FieldSpec[], more: FieldSpec[]): FieldSpec[] {
@@ -110,7 +133,8 @@ function asFieldSpecs(value: unknown, file: string, key: string): FieldSpec[] {
   if (!Array.isArray(value)) throw new KustomizeError(`${key} in ${file} must be a list of field specs`, file);
   return value.map((item) => {
     const spec = item as Record<string, unknown>;
-    if (typeof spec.path !== 'string') throw new KustomizeError(`a field spec under ${key} in ${file} has no path`, file);
+    if (typeof spec.path !== 'string')
+      throw new KustomizeError(`a field spec under ${key} in ${file} has no path`, file);
     const result: FieldSpec = { path: spec.path };
     if (typeof spec.group === 'string') result.group = spec.group;
     if (typeof spec.version === 'string') result.version = spec.version;
@@ -129,7 +153,8 @@ export async function loadConfigurations(loader: Loader, paths: string[]): Promi
     const more = emptyTransformerConfig();
     for (const key of LIST_KEYS) more[key] = asFieldSpecs(raw[key], file, key);
     for (const entry of (raw.nameReference as Record<string, unknown>[] | undefined) ?? []) {
-      if (typeof entry.kind !== 'string') throw new KustomizeError(`a nameReference entry in ${file} has no kind`, file);
+      if (typeof entry.kind !== 'string')
+        throw new KustomizeError(`a nameReference entry in ${file} has no kind`, file);
       const referral: NameReferenceRule['referral'] = { kind: entry.kind };
       if (typeof entry.group === 'string') referral.group = entry.group;
       if (typeof entry.version === 'string') referral.version = entry.version;

@@ -133,22 +133,39 @@ describe('resolveVars', () => {
     const objects = documents(resources);
     const service = objects.find((object) => object.kind === 'Service') as KObject;
     service.metadata = { ...service.metadata, name: 'p-svc' };
-    resolveVars(objects, parse('- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}') as Var[], [], (object) => [
-      { group: '', version: 'v1', kind: object.kind ?? '', name: object.metadata?.name ?? '', namespace: '' },
-      ...(object === service ? [{ group: '', version: 'v1', kind: 'Service', name: 'svc', namespace: '' }] : []),
-    ]);
+    resolveVars(
+      objects,
+      parse('- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}') as Var[],
+      [],
+      (object) => [
+        { group: '', version: 'v1', kind: object.kind ?? '', name: object.metadata?.name ?? '', namespace: '' },
+        ...(object === service ? [{ group: '', version: 'v1', kind: 'Service', name: 'svc', namespace: '' }] : []),
+      ],
+    );
     expect(service.metadata?.labels).toEqual({ l: 'p-svc' });
   });
 
   it.each([
-    ['the objref has no apiVersion', '- name: SVC\n  objref: {kind: Service, name: svc}',
-      "var '{SVC Service.[noVer].[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources"],
-    ['two vars share a name', '- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}\n- name: SVC\n  objref: {kind: ConfigMap, name: cm, apiVersion: v1}',
-      "merging vars [{SVC Service.[noVer].[noGrp] {}} {SVC ConfigMap.[noVer].[noGrp] {}}]: var 'SVC' already encountered"],
-    ['no object matches', '- name: SVC\n  objref: {kind: Service, name: nope, apiVersion: v1}',
-      "var '{SVC Service.v1.[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources"],
-    ['the field is missing', '- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}\n  fieldref: {fieldpath: spec.nope}',
-      "field specified in var '{SVC Service.v1.[noGrp] {spec.nope}}' not found in corresponding resource"],
+    [
+      'the objref has no apiVersion',
+      '- name: SVC\n  objref: {kind: Service, name: svc}',
+      "var '{SVC Service.[noVer].[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources",
+    ],
+    [
+      'two vars share a name',
+      '- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}\n- name: SVC\n  objref: {kind: ConfigMap, name: cm, apiVersion: v1}',
+      "merging vars [{SVC Service.[noVer].[noGrp] {}} {SVC ConfigMap.[noVer].[noGrp] {}}]: var 'SVC' already encountered",
+    ],
+    [
+      'no object matches',
+      '- name: SVC\n  objref: {kind: Service, name: nope, apiVersion: v1}',
+      "var '{SVC Service.v1.[noGrp] {metadata.name}}' cannot be mapped to a field in the set of known resources",
+    ],
+    [
+      'the field is missing',
+      '- name: SVC\n  objref: {kind: Service, name: svc, apiVersion: v1}\n  fieldref: {fieldpath: spec.nope}',
+      "field specified in var '{SVC Service.v1.[noGrp] {spec.nope}}' not found in corresponding resource",
+    ],
   ])('fails when %s, as kustomize does', (_title, varsText, message) => {
     expect(() => resolved(varsText)).toThrow(message);
   });

@@ -35,7 +35,11 @@ export function resolveVars(
       if (spec.kind && spec.kind !== resource.kind) continue;
       if (spec.group && spec.group !== group) continue;
       if (spec.version && spec.version !== version) continue;
-      substituteAt(resource, spec.path.split('/').filter((segment) => segment !== ''), values);
+      substituteAt(
+        resource,
+        spec.path.split('/').filter((segment) => segment !== ''),
+        values,
+      );
     }
   }
 }
@@ -77,7 +81,9 @@ export function objectsMatchingVar(resources: KObject[], variable: Var, idsOf: I
   const fieldPath = variable.fieldref?.fieldpath || defaultFieldPath;
   const matches = matchingVar(resources, variable, idsOf);
   if (matches.length > 1) {
-    throw new PatchError(`found ${matches.length} resId matches for var ${describeVar(variable, fieldPath)} (unable to disambiguate)`);
+    throw new PatchError(
+      `found ${matches.length} resId matches for var ${describeVar(variable, fieldPath)} (unable to disambiguate)`,
+    );
   }
   return matches;
 }
@@ -90,25 +96,41 @@ function matchingVar(resources: KObject[], variable: Var, idsOf: IdsOf): KObject
   return resources.filter((resource) =>
     idsOf(resource).some(
       (id) =>
-        id.group === gvk.group && id.version === gvk.version && id.kind === gvk.kind && id.name === name &&
+        id.group === gvk.group &&
+        id.version === gvk.version &&
+        id.kind === gvk.kind &&
+        id.name === name &&
         (namespace === '' || sameNamespace(id.namespace, namespace)),
     ),
   );
 }
 
-function varValue(resources: KObject[], variable: Var, idsOf: IdsOf, holderOf?: (variable: Var) => KObject | undefined): unknown {
+function varValue(
+  resources: KObject[],
+  variable: Var,
+  idsOf: IdsOf,
+  holderOf?: (variable: Var) => KObject | undefined,
+): unknown {
   const fieldPath = variable.fieldref?.fieldpath || defaultFieldPath;
-  const matches = holderOf ? [holderOf(variable)].filter((object) => object !== undefined) : matchingVar(resources, variable, idsOf);
+  const matches = holderOf
+    ? [holderOf(variable)].filter((object) => object !== undefined)
+    : matchingVar(resources, variable, idsOf);
   if (matches.length > 1) {
-    throw new PatchError(`found ${matches.length} resId matches for var ${describeVar(variable, fieldPath)} (unable to disambiguate)`);
+    throw new PatchError(
+      `found ${matches.length} resId matches for var ${describeVar(variable, fieldPath)} (unable to disambiguate)`,
+    );
   }
   const [resource] = matches;
   if (!resource) {
-    throw new PatchError(`var '${describeVar(variable, fieldPath)}' cannot be mapped to a field in the set of known resources`);
+    throw new PatchError(
+      `var '${describeVar(variable, fieldPath)}' cannot be mapped to a field in the set of known resources`,
+    );
   }
   const value = lookupField(resource, fieldPathParts(fieldPath));
   if (isMissingOrNull(value)) {
-    throw new PatchError(`field specified in var '${describeVar(variable, fieldPath)}' not found in corresponding resource`);
+    throw new PatchError(
+      `field specified in var '${describeVar(variable, fieldPath)}' not found in corresponding resource`,
+    );
   }
   return value;
 }

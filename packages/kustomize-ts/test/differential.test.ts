@@ -30,10 +30,13 @@ describe('reference cases are well formed', () => {
     expect([...knownFailures].filter((name) => !names.has(name))).toEqual([]);
   });
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s has exactly one reference: expected.yaml or expected-error.txt', (_name, c) => {
-    expect([c.expectedYaml !== undefined, c.expectedError !== undefined].filter(Boolean)).toHaveLength(1);
-    if (c.expectedError !== undefined) expect(c.expectedError).not.toBe('');
-  });
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s has exactly one reference: expected.yaml or expected-error.txt',
+    (_name, c) => {
+      expect([c.expectedYaml !== undefined, c.expectedError !== undefined].filter(Boolean)).toHaveLength(1);
+      if (c.expectedError !== undefined) expect(c.expectedError).not.toBe('');
+    },
+  );
 });
 
 describe('buildToYaml equals kustomize build', () => {
@@ -68,7 +71,9 @@ describe('test/known-failures.txt', () => {
 function loadKnownFailures(): Set<string> {
   const file = join(packageDir, 'test', 'known-failures.txt');
   if (!existsSync(file)) return new Set();
-  const lines = readFileSync(file, 'utf8').split('\n').map((line) => line.replace(/#.*/, '').trim());
+  const lines = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim());
   return new Set(lines.filter((line) => line !== ''));
 }
 

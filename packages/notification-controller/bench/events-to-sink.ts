@@ -62,31 +62,61 @@ try {
     );
   }
   for (let i = 0; i < providerCount; i++) {
-    await client.create({ apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { name: `sink-${i}`, namespace }, spec: { type: 'generic', address: `${sink.url}/p${i}` } });
+    await client.create({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Provider',
+      metadata: { name: `sink-${i}`, namespace },
+      spec: { type: 'generic', address: `${sink.url}/p${i}` },
+    });
   }
   for (let i = 0; i < alertCount; i++) {
     await client.create({
       apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
       kind: 'Alert',
       metadata: { name: `alert-${i}`, namespace },
-      spec: { providerRef: { name: `sink-${i % providerCount}` }, eventSources: [{ kind: 'GitRepository', name: `repo-${i}` }] },
+      spec: {
+        providerRef: { name: `sink-${i % providerCount}` },
+        eventSources: [{ kind: 'GitRepository', name: `repo-${i}` }],
+      },
     });
   }
 
   const [healthPort, eventsPort] = await Promise.all([freePort(), freePort()]);
   controller = spawn(
     process.execPath,
-    [...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? ['--max-semi-space-size=8']), binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, '--metrics-addr=0', `--health-addr=127.0.0.1:${healthPort}`,
-      `--events-addr=127.0.0.1:${eventsPort}`, '--receiverAddr=0', '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000', '--log-level=warn'],
+    [
+      ...(process.env['BENCH_NODE_ARGS']?.split(' ').filter(Boolean) ?? ['--max-semi-space-size=8']),
+      binary,
+      `--kubeconfig=${controlPlane.kubeconfigPath}`,
+      '--metrics-addr=0',
+      `--health-addr=127.0.0.1:${healthPort}`,
+      `--events-addr=127.0.0.1:${eventsPort}`,
+      '--receiverAddr=0',
+      '--watch-all-namespaces=false',
+      '--kube-api-qps=500',
+      '--kube-api-burst=1000',
+      '--log-level=warn',
+    ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const pid = controller.pid ?? 0;
-  await pollUntil('notification-controller /readyz', async () => ((await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined))?.ok ? true : undefined), 60_000);
+  await pollUntil(
+    'notification-controller /readyz',
+    async () => ((await fetch(`http://127.0.0.1:${healthPort}/readyz`).catch(() => undefined))?.ok ? true : undefined),
+    60_000,
+  );
   // the Events watch starts after the caches are synced; one warm-up event proves the path end to end
   const recorder = new EventRecorder(client, { reportingController: 'source-controller' });
   const record = (index: number, message: string) =>
-    recorder.record({ object: repositories[index % alertCount]!, type: 'Normal', reason: 'NewArtifact', message, annotations: { 'source.toolkit.fluxcd.io/revision': `main@sha1:${index.toString(16).padStart(40, '0')}` } });
-  const delivered = (message: string) => sink.waitFor((request) => request.body.includes(`"message":"${message}"`), 30_000);
+    recorder.record({
+      object: repositories[index % alertCount]!,
+      type: 'Normal',
+      reason: 'NewArtifact',
+      message,
+      annotations: { 'source.toolkit.fluxcd.io/revision': `main@sha1:${index.toString(16).padStart(40, '0')}` },
+    });
+  const delivered = (message: string) =>
+    sink.waitFor((request) => request.body.includes(`"message":"${message}"`), 30_000);
   await record(0, 'warm-up');
   await delivered('warm-up');
   const idle = memoryKib(pid);
@@ -101,29 +131,46 @@ try {
     const request = await delivered(message);
     latencies.push(request.receivedAt - began);
   }
-  console.log(`latency, Event recorded -> delivered (${latencyEvents} events): p50 ${median(latencies)} ms, p99 ${percentile(latencies, 99)} ms (target p50 < 100 ms)`);
+  console.log(
+    `latency, Event recorded -> delivered (${latencyEvents} events): p50 ${median(latencies)} ms, p99 ${percentile(latencies, 99)} ms (target p50 < 100 ms)`,
+  );
 
   // 2. burst: 10,000 Events as fast as the API server takes them, each matching exactly one Alert
-  const kubernetes = await burst('Kubernetes Events', (index) => record(index, `burst ${index}`).then(() => undefined), 'burst');
+  const kubernetes = await burst(
+    'Kubernetes Events',
+    (index) => record(index, `burst ${index}`).then(() => undefined),
+    'burst',
+  );
   // 3. the same through Flux's event API: the controller's own pace, not the API server's
-  const http = await burst('HTTP event API', async (index) => {
-    const object = repositories[index % alertCount]!;
-    const response = await fetch(`http://127.0.0.1:${eventsPort}/`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        involvedObject: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: object.metadata?.name, namespace },
-        severity: 'info',
-        timestamp: new Date().toISOString(),
-        message: `http ${index}`,
-        reason: 'NewArtifact',
-        reportingController: 'source-controller',
-      }),
-    });
-    if (response.status !== 202) throw new Error(`event API answered ${response.status}`);
-  }, 'http');
+  const http = await burst(
+    'HTTP event API',
+    async (index) => {
+      const object = repositories[index % alertCount]!;
+      const response = await fetch(`http://127.0.0.1:${eventsPort}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          involvedObject: {
+            apiVersion: 'source.toolkit.fluxcd.io/v1',
+            kind: 'GitRepository',
+            name: object.metadata?.name,
+            namespace,
+          },
+          severity: 'info',
+          timestamp: new Date().toISOString(),
+          message: `http ${index}`,
+          reason: 'NewArtifact',
+          reportingController: 'source-controller',
+        }),
+      });
+      if (response.status !== 202) throw new Error(`event API answered ${response.status}`);
+    },
+    'http',
+  );
   const memory = memoryKib(pid);
-  console.log(`controller peak RSS ${mib(memory.peak)} (target < 120 MiB), RSS after the bursts ${mib(memory.rss)}, idle before ${mib(idle.rss)}`);
+  console.log(
+    `controller peak RSS ${mib(memory.peak)} (target < 120 MiB), RSS after the bursts ${mib(memory.rss)}, idle before ${mib(idle.rss)}`,
+  );
   if (!kubernetes || !http) failed = true;
 
   async function burst(door: string, send: (index: number) => Promise<void>, prefix: string): Promise<boolean> {
@@ -139,23 +186,32 @@ try {
     const sentIn = performance.now() - began;
     let lastCount = -1;
     let progressAt = performance.now();
-    await pollUntil(`${door} burst drained`, async () => {
-      const count = sink.requests.length - before;
-      if (count !== lastCount) {
-        lastCount = count;
-        progressAt = performance.now();
-      }
-      if (count >= burstEvents) return true;
-      if (performance.now() - progressAt > 30_000) throw new StopPolling(`no progress for 30 s at ${count}/${burstEvents}`);
-      return undefined;
-    }, 600_000, 100);
+    await pollUntil(
+      `${door} burst drained`,
+      async () => {
+        const count = sink.requests.length - before;
+        if (count !== lastCount) {
+          lastCount = count;
+          progressAt = performance.now();
+        }
+        if (count >= burstEvents) return true;
+        if (performance.now() - progressAt > 30_000)
+          throw new StopPolling(`no progress for 30 s at ${count}/${burstEvents}`);
+        return undefined;
+      },
+      600_000,
+      100,
+    );
     const drainedIn = performance.now() - began;
     const cpu = cpuSeconds(pid) - cpuBefore;
     // a moment for late duplicates to show up before counting
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const counts = new Map<string, number>();
     for (const request of sink.requests.slice(before)) {
-      const { message, involvedObject } = JSON.parse(request.body) as { message: string; involvedObject: { name: string } };
+      const { message, involvedObject } = JSON.parse(request.body) as {
+        message: string;
+        involvedObject: { name: string };
+      };
       const expectedPath = `/p${Number(involvedObject.name.slice('repo-'.length)) % providerCount}`;
       if (request.path !== expectedPath) throw new Error(`${message} went to ${request.path}, not ${expectedPath}`);
       counts.set(message, (counts.get(message) ?? 0) + 1);

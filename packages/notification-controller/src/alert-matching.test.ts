@@ -5,7 +5,12 @@ import type { FluxEvent } from './flux-event.ts';
 
 function event(overrides: Partial<FluxEvent> = {}): FluxEvent {
   return {
-    involvedObject: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'web', namespace: 'apps' },
+    involvedObject: {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      name: 'web',
+      namespace: 'apps',
+    },
     severity: 'info',
     timestamp: '2026-01-01T00:00:00Z',
     message: 'Deployment/apps/web configured',
@@ -27,7 +32,9 @@ function alert(name: string, spec: Partial<NonNullable<Alert['spec']>>, namespac
 
 const noLabels = async () => ({});
 const names = async (e: FluxEvent, alerts: Alert[], options: Partial<Parameters<typeof matchingAlerts>[2]> = {}) =>
-  (await matchingAlerts(e, alerts, { noCrossNamespaceRefs: false, labelsOf: noLabels, ...options })).map((m) => `${m.alert.metadata?.name}:${m.severityPasses}`);
+  (await matchingAlerts(e, alerts, { noCrossNamespaceRefs: false, labelsOf: noLabels, ...options })).map(
+    (m) => `${m.alert.metadata?.name}:${m.severityPasses}`,
+  );
 
 describe('matchingAlerts', () => {
   it('matches by kind, exact name, wildcard and glob, in the Alert namespace unless a source names another', async () => {
@@ -45,8 +52,12 @@ describe('matchingAlerts', () => {
 
   it('refuses cross-namespace sources under --no-cross-namespace-refs and says so', async () => {
     const problems: string[] = [];
-    const alerts = [alert('cross', { eventSources: [{ kind: 'Kustomization', name: 'web', namespace: 'apps' }] }, 'ops')];
-    expect(await names(event(), alerts, { noCrossNamespaceRefs: true, onAlertProblem: (_a, p) => problems.push(p) })).toEqual([]);
+    const alerts = [
+      alert('cross', { eventSources: [{ kind: 'Kustomization', name: 'web', namespace: 'apps' }] }, 'ops'),
+    ];
+    expect(
+      await names(event(), alerts, { noCrossNamespaceRefs: true, onAlertProblem: (_a, p) => problems.push(p) }),
+    ).toEqual([]);
     expect(problems[0]).toContain('cross-namespace references are disabled');
   });
 
@@ -80,14 +91,23 @@ describe('matchingAlerts', () => {
 
   it('names an invalid regular expression as a problem of the Alert', async () => {
     const problems: string[] = [];
-    await names(event(), [alert('bad', { exclusionList: ['(unclosed'] })], { onAlertProblem: (_a, p) => problems.push(p) });
+    await names(event(), [alert('bad', { exclusionList: ['(unclosed'] })], {
+      onAlertProblem: (_a, p) => problems.push(p),
+    });
     expect(problems[0]).toMatch(/spec.exclusionList "\(unclosed" is not a valid regular expression/);
   });
 });
 
 describe('eventForAlert', () => {
   it('adds eventMetadata and summary without overriding the event metadata', () => {
-    const sent = eventForAlert(event(), alert('a', { summary: 'prod cluster', eventMetadata: { env: 'prod', revision: 'overridden?' } }));
-    expect(sent.metadata).toEqual({ env: 'prod', summary: 'prod cluster', revision: 'main@sha1:0123456789abcdef0123456789abcdef01234567' });
+    const sent = eventForAlert(
+      event(),
+      alert('a', { summary: 'prod cluster', eventMetadata: { env: 'prod', revision: 'overridden?' } }),
+    );
+    expect(sent.metadata).toEqual({
+      env: 'prod',
+      summary: 'prod cluster',
+      revision: 'main@sha1:0123456789abcdef0123456789abcdef01234567',
+    });
   });
 });

@@ -18,11 +18,16 @@ export interface AlertMatch {
   severityPasses: boolean;
 }
 
-export async function matchingAlerts(event: FluxEvent, alerts: readonly Alert[], options: MatchOptions): Promise<AlertMatch[]> {
+export async function matchingAlerts(
+  event: FluxEvent,
+  alerts: readonly Alert[],
+  options: MatchOptions,
+): Promise<AlertMatch[]> {
   if (event.severity === 'trace') return [];
   const matched: AlertMatch[] = [];
   let labels: Promise<Record<string, string> | undefined> | undefined;
-  const labelsOnce = (): Promise<Record<string, string> | undefined> => (labels ??= options.labelsOf(event.involvedObject));
+  const labelsOnce = (): Promise<Record<string, string> | undefined> =>
+    (labels ??= options.labelsOf(event.involvedObject));
   for (const alert of alerts) {
     const spec = alert.spec;
     if (!spec || spec.suspend) continue;
@@ -31,7 +36,10 @@ export async function matchingAlerts(event: FluxEvent, alerts: readonly Alert[],
     for (const source of spec.eventSources) {
       const namespace = source.namespace || alertNamespace;
       if (options.noCrossNamespaceRefs && namespace !== alertNamespace) {
-        options.onAlertProblem?.(alert, `eventSources ${source.kind}/${namespace}/${source.name} refused: cross-namespace references are disabled (--no-cross-namespace-refs)`);
+        options.onAlertProblem?.(
+          alert,
+          `eventSources ${source.kind}/${namespace}/${source.name} refused: cross-namespace references are disabled (--no-cross-namespace-refs)`,
+        );
         continue;
       }
       if (await sourceMatches(source, namespace, event.involvedObject, labelsOnce)) {
@@ -72,7 +80,10 @@ function passesMessageFilters(alert: Alert, message: string, onProblem: MatchOpt
   const test = (field: 'inclusionList' | 'exclusionList', pattern: string): boolean => {
     const regex = compiled(pattern);
     if (regex instanceof Error) {
-      onProblem?.(alert, `spec.${field} ${JSON.stringify(pattern)} is not a valid regular expression: ${regex.message}`);
+      onProblem?.(
+        alert,
+        `spec.${field} ${JSON.stringify(pattern)} is not a valid regular expression: ${regex.message}`,
+      );
       return false;
     }
     return regex.test(message);

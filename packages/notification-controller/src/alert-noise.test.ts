@@ -10,7 +10,11 @@ const failure = (message: string): FluxEvent => ({
   reason: 'ReconciliationFailed',
   reportingController: 'kustomize-controller',
 });
-const success: FluxEvent = { ...failure('Applied revision: main@sha1:abc'), severity: 'info', reason: 'ReconciliationSucceeded' };
+const success: FluxEvent = {
+  ...failure('Applied revision: main@sha1:abc'),
+  severity: 'info',
+  reason: 'ReconciliationSucceeded',
+};
 
 function clock() {
   let now = 1_000_000;
@@ -73,6 +77,11 @@ describe("AlertNoiseFilter, flux (Flux's behaviour)", () => {
 
 describe('formatElapsed', () => {
   it('rounds for people', () => {
-    expect([formatElapsed(4_400), formatElapsed(12 * 60_000 + 10_000), formatElapsed(65 * 60_000), formatElapsed(120 * 60_000)]).toEqual(['4s', '12m', '1h5m', '2h']);
+    expect([
+      formatElapsed(4_400),
+      formatElapsed(12 * 60_000 + 10_000),
+      formatElapsed(65 * 60_000),
+      formatElapsed(120 * 60_000),
+    ]).toEqual(['4s', '12m', '1h5m', '2h']);
   });
 });

@@ -54,7 +54,13 @@ export class AlertNoiseFilter {
     const now = this.#options.now();
     const pairKey = `${alertKey}\u0000${event.involvedObject.kind}/${event.involvedObject.namespace}/${event.involvedObject.name}`;
     const state = this.#pairs.get(pairKey) ?? { lastSentAt: 0 };
-    const sentKey = JSON.stringify([event.severity, event.reason, event.message, event.metadata?.['revision'] ?? '', event.metadata?.['token'] ?? '']);
+    const sentKey = JSON.stringify([
+      event.severity,
+      event.reason,
+      event.message,
+      event.metadata?.['revision'] ?? '',
+      event.metadata?.['token'] ?? '',
+    ]);
     const rateLimited = state.lastSentKey === sentKey && now - state.lastSentAt < this.#options.rateLimitMs;
 
     if (this.#options.mode === 'flux') {
@@ -92,7 +98,8 @@ export class AlertNoiseFilter {
     this.#failuresChanged = false;
     const open: OpenFailures = {};
     for (const [key, state] of this.#pairs) {
-      if (state.failingSince !== undefined) open[key] = { since: state.failingSince, message: state.failureMessage ?? '', sentAt: state.lastSentAt };
+      if (state.failingSince !== undefined)
+        open[key] = { since: state.failingSince, message: state.failureMessage ?? '', sentAt: state.lastSentAt };
     }
     return open;
   }

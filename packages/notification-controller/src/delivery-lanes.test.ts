@@ -35,7 +35,11 @@ describe('DeliveryLanes', () => {
         onGiveUp: (error, attempts) => gaveUp.push(`${attempts}: ${error.message}`),
       });
     }
-    lanes.enqueue({ lane: 'fast', send: (signal) => postJson(`${sink.url}/fast`, { hello: 1 }, { timeoutMs: 5_000, signal }).then(() => undefined), onGiveUp: () => undefined });
+    lanes.enqueue({
+      lane: 'fast',
+      send: (signal) => postJson(`${sink.url}/fast`, { hello: 1 }, { timeoutMs: 5_000, signal }).then(() => undefined),
+      onGiveUp: () => undefined,
+    });
     const fast = await sink.waitFor((request) => request.path === '/fast', 5_000);
     // the fast lane was not queued behind the slow one, which is still waiting on its first attempts
     expect(gaveUp).toEqual([]);

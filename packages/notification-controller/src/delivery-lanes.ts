@@ -46,7 +46,15 @@ export class DeliveryLanes {
     lane.waiting.push(job);
     if (lane.waiting.length > this.#options.laneCapacity) {
       const dropped = lane.waiting.shift();
-      if (dropped) this.#settle(dropped, false, new DeliveryError(`more than ${this.#options.laneCapacity} messages waiting for this provider`, { retryable: false }), 0);
+      if (dropped)
+        this.#settle(
+          dropped,
+          false,
+          new DeliveryError(`more than ${this.#options.laneCapacity} messages waiting for this provider`, {
+            retryable: false,
+          }),
+          0,
+        );
     }
     this.#pump(job.lane, lane);
   }
@@ -87,8 +95,15 @@ export class DeliveryLanes {
         await job.send(this.#abort.signal);
         return this.#settle(job, true);
       } catch (thrown) {
-        const error = thrown instanceof DeliveryError ? thrown : new DeliveryError(thrown instanceof Error ? thrown.message : String(thrown), { retryable: false, cause: thrown });
-        if (!error.retryable || attempt >= this.#options.maxAttempts || this.#abort.signal.aborted) return this.#settle(job, false, error, attempt);
+        const error =
+          thrown instanceof DeliveryError
+            ? thrown
+            : new DeliveryError(thrown instanceof Error ? thrown.message : String(thrown), {
+                retryable: false,
+                cause: thrown,
+              });
+        if (!error.retryable || attempt >= this.#options.maxAttempts || this.#abort.signal.aborted)
+          return this.#settle(job, false, error, attempt);
         const delay = this.#options.retryBaseMs * 2 ** (attempt - 1) * (0.8 + Math.random() * 0.4);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);

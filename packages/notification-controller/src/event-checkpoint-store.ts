@@ -36,7 +36,12 @@ export class EventCheckpointStore {
   /** The JSON value stored under `key`, or undefined. */
   async loadKey(key: string): Promise<unknown> {
     try {
-      const configMap = await this.#client.get<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: this.#namespace, name: this.#name });
+      const configMap = await this.#client.get<V1ConfigMap>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: this.#namespace,
+        name: this.#name,
+      });
       const text = configMap.data?.[key];
       return text ? (JSON.parse(text) as unknown) : undefined;
     } catch (error) {
@@ -51,7 +56,11 @@ export class EventCheckpointStore {
         {
           apiVersion: 'v1',
           kind: 'ConfigMap',
-          metadata: { name: this.#name, namespace: this.#namespace, labels: { 'app.kubernetes.io/part-of': 'fluxion' } },
+          metadata: {
+            name: this.#name,
+            namespace: this.#namespace,
+            labels: { 'app.kubernetes.io/part-of': 'fluxion' },
+          },
           data: { [key]: JSON.stringify(value) },
         },
         { fieldManager: `notification-controller-${key.replace(/\.json$/, '')}`, force: true },

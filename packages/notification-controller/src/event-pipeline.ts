@@ -46,7 +46,14 @@ export class EventPipeline {
       const decision = this.#options.noise.decide(alertKey, event, severityPasses, reminderMs(alert));
       if (!decision.send) {
         if (decision.heldBack !== 'severity') {
-          logger.debug({ alert: `${alertNamespace}/${alert.metadata?.name}`, object: describeObject(event.involvedObject), heldBack: decision.heldBack }, 'Event held back');
+          logger.debug(
+            {
+              alert: `${alertNamespace}/${alert.metadata?.name}`,
+              object: describeObject(event.involvedObject),
+              heldBack: decision.heldBack,
+            },
+            'Event held back',
+          );
           this.#options.onOutcome?.('held-back', '');
         }
         continue;
@@ -54,7 +61,11 @@ export class EventPipeline {
       const providerName = alert.spec?.providerRef.name ?? '';
       const provider = this.#options.provider(alertNamespace, providerName);
       if (!provider) {
-        problems.report(alert, 'ProviderNotFound', `spec.providerRef: Provider ${alertNamespace}/${providerName} not found`);
+        problems.report(
+          alert,
+          'ProviderNotFound',
+          `spec.providerRef: Provider ${alertNamespace}/${providerName} not found`,
+        );
         continue;
       }
       if (provider.spec?.suspend) continue;
@@ -82,7 +93,11 @@ export class EventPipeline {
           problems.warn(provider, 'NotificationFailed', message);
         },
         onSettled: (delivered) => {
-          this.#options.onOutcome?.(delivered ? 'delivered' : 'failed', provider.spec?.type ?? '', (performance.now() - takenAt) / 1000);
+          this.#options.onOutcome?.(
+            delivered ? 'delivered' : 'failed',
+            provider.spec?.type ?? '',
+            (performance.now() - takenAt) / 1000,
+          );
           settled();
         },
       });

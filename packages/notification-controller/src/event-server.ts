@@ -39,7 +39,11 @@ export function eventApiHandler(accept: (event: FluxEvent) => void, logger: Logg
   };
 }
 
-export function startEventServer(address: ListenAddress, accept: (event: FluxEvent) => void, logger: Logger): Promise<RunningHttpServer> {
+export function startEventServer(
+  address: ListenAddress,
+  accept: (event: FluxEvent) => void,
+  logger: Logger,
+): Promise<RunningHttpServer> {
   const handle = eventApiHandler(accept, logger);
   return listenHttp(address, (req, res) => void handle(req, res));
 }

@@ -10,10 +10,17 @@ export class FeatureGateError extends Error {
 
 export function parseFeatureGates(text: string): Record<string, boolean> | FeatureGateError {
   const gates: Record<string, boolean> = { ...knownFeatureGates };
-  for (const entry of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [name = '', value = ''] = entry.split('=', 2);
-    if (!(name in knownFeatureGates)) return new FeatureGateError(`--feature-gates: unknown feature gate ${name} (known: ${Object.keys(knownFeatureGates).join(', ')})`);
-    if (value !== 'true' && value !== 'false') return new FeatureGateError(`--feature-gates: ${name} must be true or false, not ${JSON.stringify(value)}`);
+    if (!(name in knownFeatureGates))
+      return new FeatureGateError(
+        `--feature-gates: unknown feature gate ${name} (known: ${Object.keys(knownFeatureGates).join(', ')})`,
+      );
+    if (value !== 'true' && value !== 'false')
+      return new FeatureGateError(`--feature-gates: ${name} must be true or false, not ${JSON.stringify(value)}`);
     gates[name] = value === 'true';
   }
   return gates;

@@ -36,7 +36,8 @@ export function parseFluxEvent(body: unknown): FluxEvent | EventFormatError {
   const involved = body['involvedObject'];
   if (!isRecord(involved)) return new EventFormatError('involvedObject is missing');
   for (const field of ['kind', 'name', 'namespace'] as const) {
-    if (typeof involved[field] !== 'string' || involved[field] === '') return new EventFormatError(`involvedObject.${field} is missing`);
+    if (typeof involved[field] !== 'string' || involved[field] === '')
+      return new EventFormatError(`involvedObject.${field} is missing`);
   }
   const severity = body['severity'];
   if (severity !== 'info' && severity !== 'error' && severity !== 'trace') {
@@ -46,7 +47,11 @@ export function parseFluxEvent(body: unknown): FluxEvent | EventFormatError {
     if (typeof body[field] !== 'string' || body[field] === '') return new EventFormatError(`${field} is missing`);
   }
   const metadata = body['metadata'];
-  if (metadata !== undefined && metadata !== null && (!isRecord(metadata) || Object.values(metadata).some((value) => typeof value !== 'string'))) {
+  if (
+    metadata !== undefined &&
+    metadata !== null &&
+    (!isRecord(metadata) || Object.values(metadata).some((value) => typeof value !== 'string'))
+  ) {
     return new EventFormatError('metadata must map strings to strings');
   }
   const object: InvolvedObject = {
@@ -55,14 +60,17 @@ export function parseFluxEvent(body: unknown): FluxEvent | EventFormatError {
     namespace: String(involved['namespace']),
     ...optionalStrings(involved, ['apiVersion', 'uid', 'resourceVersion']),
   };
-  const timestamp = typeof body['timestamp'] === 'string' && body['timestamp'] ? body['timestamp'] : new Date().toISOString();
+  const timestamp =
+    typeof body['timestamp'] === 'string' && body['timestamp'] ? body['timestamp'] : new Date().toISOString();
   return {
     involvedObject: object,
     severity,
     timestamp,
     message: String(body['message']),
     reason: String(body['reason']),
-    ...(isRecord(metadata) ? { metadata: stripGroupPrefix(metadata as Record<string, string>, object.apiVersion) } : {}),
+    ...(isRecord(metadata)
+      ? { metadata: stripGroupPrefix(metadata as Record<string, string>, object.apiVersion) }
+      : {}),
     reportingController: String(body['reportingController']),
     ...optionalStrings(body, ['reportingInstance']),
   };
@@ -109,7 +117,10 @@ function stripGroupPrefix(annotations: Record<string, string>, apiVersion: strin
   return metadata;
 }
 
-function optionalStrings<K extends string>(record: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, string>> {
+function optionalStrings<K extends string>(
+  record: Record<string, unknown>,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};
   for (const key of keys) {
     const value = record[key];

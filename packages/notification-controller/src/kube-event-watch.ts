@@ -28,7 +28,10 @@ export async function watchKubernetesEvents(options: KubeEventWatchOptions, sign
   const stored = await checkpoints.load();
   // first start: history is not news; only what happens from now on is sent
   const start: Checkpoint = stored ?? { watermark: Date.now(), sent: [] };
-  logger.info({ checkpoint: checkpoints.where, since: new Date(start.watermark).toISOString(), replay: stored !== undefined }, 'Watching Kubernetes Events');
+  logger.info(
+    { checkpoint: checkpoints.where, since: new Date(start.watermark).toISOString(), replay: stored !== undefined },
+    'Watching Kubernetes Events',
+  );
   const watermark = new DeliveryWatermark(start);
   const seen = new RecentIds(200_000);
 
@@ -65,7 +68,11 @@ export async function watchKubernetesEvents(options: KubeEventWatchOptions, sign
 
   try {
     let initial = true;
-    for await (const change of watcher<CoreV1Event>(client, { group: '', version: 'v1', kind: 'Event' }, { namespace: options.namespace, signal })) {
+    for await (const change of watcher<CoreV1Event>(
+      client,
+      { group: '', version: 'v1', kind: 'Event' },
+      { namespace: options.namespace, signal },
+    )) {
       if (change.type === 'InitApply') await handle(change.object, true);
       else if (change.type === 'Apply') await handle(change.object, false);
       else if (change.type === 'InitDone' && initial) {

@@ -30,8 +30,14 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
     "on-change: a failure is sent when it starts and when its message changes, and once when the object recovers; flux: Flux's behaviour, every event with identical ones held back for --rate-limit-interval.",
     noiseModes,
   ),
-  'events-checkpoint': stringFlag(`${controllerName}-events`, 'The ConfigMap (in the controller namespace) recording which Kubernetes Events were delivered.'),
-  'watch-kubernetes-events': boolFlag(true, 'Read the toolkit controllers\' Kubernetes Events (in addition to the event API).'),
+  'events-checkpoint': stringFlag(
+    `${controllerName}-events`,
+    'The ConfigMap (in the controller namespace) recording which Kubernetes Events were delivered.',
+  ),
+  'watch-kubernetes-events': boolFlag(
+    true,
+    "Read the toolkit controllers' Kubernetes Events (in addition to the event API).",
+  ),
   'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs turning experimental features on or off.'),
   kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
 });
@@ -51,7 +57,12 @@ async function run(): Promise<number> {
   const gates = parseFeatureGates(flags['feature-gates']);
   if (gates instanceof FeatureGateError) throw gates;
   const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
-  const client = createClient({ kubeConfig, qps: options.kubeApiQps, burst: options.kubeApiBurst, userAgent: controllerName });
+  const client = createClient({
+    kubeConfig,
+    qps: options.kubeApiQps,
+    burst: options.kubeApiBurst,
+    userAgent: controllerName,
+  });
   const manager = new Manager({
     name: controllerName,
     logger,
@@ -65,7 +76,11 @@ async function run(): Promise<number> {
     manager,
     client,
     events: new EventRecorder(client, { reportingController: controllerName }),
-    ...watchScope({ watchAllNamespaces: options.watchAllNamespaces, runtimeNamespace: namespace, watchLabelSelector: options.watchLabelSelector }),
+    ...watchScope({
+      watchAllNamespaces: options.watchAllNamespaces,
+      runtimeNamespace: namespace,
+      watchLabelSelector: options.watchLabelSelector,
+    }),
     eventsAddress: flags['events-addr'],
     receiverAddress: flags.receiverAddr,
     noCrossNamespaceRefs: options.noCrossNamespaceRefs,

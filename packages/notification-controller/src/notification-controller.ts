@@ -64,7 +64,9 @@ export interface NotificationController {
   receiverServer: RunningHttpServer | undefined;
 }
 
-export async function setupNotificationController(options: NotificationControllerOptions): Promise<NotificationController> {
+export async function setupNotificationController(
+  options: NotificationControllerOptions,
+): Promise<NotificationController> {
   const { manager, client } = options;
   const logger = manager.logger;
   const scope = { namespace: options.namespace, labelSelector: options.labelSelector };
@@ -91,13 +93,15 @@ export async function setupNotificationController(options: NotificationControlle
     logger,
     onOutcome: (outcome, providerType, seconds) => {
       metrics.deliveries.inc({ provider_type: providerType, outcome });
-      if (seconds !== undefined && outcome === 'delivered') metrics.deliverySeconds.observe({ provider_type: providerType }, seconds);
+      if (seconds !== undefined && outcome === 'delivered')
+        metrics.deliverySeconds.observe({ provider_type: providerType }, seconds);
     },
   });
   // a Provider or Alert that cannot be used is told when it is written, not only when an event needs it
   providers.onEvent((event) => {
     const { object } = event;
-    if (event.type === 'DELETED') return void notifiers.drop(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
+    if (event.type === 'DELETED')
+      return void notifiers.drop(object.metadata?.namespace ?? '', object.metadata?.name ?? '');
     if (object.spec?.suspend) return;
     void notifiers.get(object).then((notifier) => {
       if (notifier instanceof ProviderConfigError) problems.report(object, 'ValidationFailed', notifier.message);
@@ -113,7 +117,12 @@ export async function setupNotificationController(options: NotificationControlle
       void providers.hasSynced().then(() => {
         const current = alerts.get(namespace, object.metadata?.name ?? '');
         if (current?.spec?.providerRef.name !== providerName || current.spec.suspend) return;
-        if (!providers.get(namespace, providerName)) problems.report(current, 'ProviderNotFound', `spec.providerRef: Provider ${namespace}/${providerName} not found`);
+        if (!providers.get(namespace, providerName))
+          problems.report(
+            current,
+            'ProviderNotFound',
+            `spec.providerRef: Provider ${namespace}/${providerName} not found`,
+          );
       });
     }, 2_000).unref();
   });
@@ -131,7 +140,8 @@ export async function setupNotificationController(options: NotificationControlle
     manager.addRunnable({ name: `${cache.gvk.kind.toLowerCase()}-cache`, start: (signal) => cache.start(signal) });
   }
   manager.health.addReadinessCheck('notification-caches', () => {
-    if (!alerts.isSynced || !providers.isSynced || !receivers.isSynced) throw new Error('the Alert, Provider and Receiver caches have not finished their first list');
+    if (!alerts.isSynced || !providers.isSynced || !receivers.isSynced)
+      throw new Error('the Alert, Provider and Receiver caches have not finished their first list');
   });
 
   manager.addRunnable({
@@ -147,18 +157,38 @@ export async function setupNotificationController(options: NotificationControlle
       // one reader of the Events, or every replica would send each of them; the event API and the Receiver
       // server answer on every replica (the Service may pick any)
       needsLeaderElection: true,
-      start: (signal) => watchKubernetesEvents({ client, namespace: options.namespace, dispatch: (event) => dispatch(event, 'kubernetes'), checkpoints, logger: logger.child({ door: 'kubernetes-events' }) }, signal),
+      start: (signal) =>
+        watchKubernetesEvents(
+          {
+            client,
+            namespace: options.namespace,
+            dispatch: (event) => dispatch(event, 'kubernetes'),
+            checkpoints,
+            logger: logger.child({ door: 'kubernetes-events' }),
+          },
+          signal,
+        ),
     });
   }
 
   const eventAddress = parseListenAddress(options.eventsAddress, '--events-addr');
   const eventServer = eventAddress
-    ? await startEventServer(eventAddress, (event) => void dispatch(event, 'http').catch((error: unknown) => logger.error({ err: error }, 'Event dispatch failed')), logger.child({ door: 'event-api' }))
+    ? await startEventServer(
+        eventAddress,
+        (event) =>
+          void dispatch(event, 'http').catch((error: unknown) => logger.error({ err: error }, 'Event dispatch failed')),
+        logger.child({ door: 'event-api' }),
+      )
     : undefined;
   if (eventServer) logger.info({ url: eventServer.url }, 'Accepting events (Flux event API)');
 
   const receiverAddress = parseListenAddress(options.receiverAddress, '--receiverAddr');
-  const handleReceiverCall = receiverHandler({ client, receivers, noCrossNamespaceRefs: options.noCrossNamespaceRefs, logger: logger.child({ server: 'receiver' }) });
+  const handleReceiverCall = receiverHandler({
+    client,
+    receivers,
+    noCrossNamespaceRefs: options.noCrossNamespaceRefs,
+    logger: logger.child({ server: 'receiver' }),
+  });
   const receiverServer = receiverAddress
     ? await listenHttp(receiverAddress, (req, res) => {
         void handleReceiverCall(req, res).catch((error: unknown) => {
@@ -184,7 +214,11 @@ export async function setupNotificationController(options: NotificationControlle
       ),
   });
 
-  const reconciler = new ReceiverReconciler({ client, cache: receivers, status: new StatusPatcher(client, 'notification-controller') });
+  const reconciler = new ReceiverReconciler({
+    client,
+    cache: receivers,
+    status: new StatusPatcher(client, 'notification-controller'),
+  });
   const controller = manager.addController({
     name: 'receiver',
     kind: 'Receiver',
@@ -196,7 +230,8 @@ export async function setupNotificationController(options: NotificationControlle
     if (
       event.type !== 'MODIFIED' ||
       object.metadata?.generation !== oldObject?.metadata?.generation ||
-      object.metadata?.annotations?.[ReconcileRequestAnnotation] !== oldObject?.metadata?.annotations?.[ReconcileRequestAnnotation]
+      object.metadata?.annotations?.[ReconcileRequestAnnotation] !==
+        oldObject?.metadata?.annotations?.[ReconcileRequestAnnotation]
     ) {
       controller.enqueue(objectKey(object));
     }
@@ -212,11 +247,16 @@ function cacheOf<T extends KubernetesObject>(
   scope: { namespace?: string | undefined; labelSelector?: string | undefined },
   logger: Logger,
 ): Reflector<T> {
-  return new Reflector<T>(client, { group: NotificationGroup, version, kind }, {
-    ...scope,
-    onDiagnostic: (diagnostic) => {
-      if (diagnostic.type === 'error') logger.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
+  return new Reflector<T>(
+    client,
+    { group: NotificationGroup, version, kind },
+    {
+      ...scope,
+      onDiagnostic: (diagnostic) => {
+        if (diagnostic.type === 'error')
+          logger.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
+      },
+      onHandlerError: (error) => logger.error({ err: error }, `${kind} event handler failed`),
     },
-    onHandlerError: (error) => logger.error({ err: error }, `${kind} event handler failed`),
-  });
+  );
 }

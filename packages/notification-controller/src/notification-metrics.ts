@@ -10,7 +10,12 @@ export class NotificationMetrics {
   readonly deliverySeconds: Histogram<'provider_type'>;
 
   constructor(registry: Registry) {
-    this.events = new Counter({ name: 'fluxion_notification_events_total', help: 'Events taken in, by door.', labelNames: ['door'], registers: [registry] });
+    this.events = new Counter({
+      name: 'fluxion_notification_events_total',
+      help: 'Events taken in, by door.',
+      labelNames: ['door'],
+      registers: [registry],
+    });
     this.deliveries = new Counter({
       name: 'fluxion_notification_deliveries_total',
       help: 'Messages per outcome: delivered, failed (given up or unusable Provider), held-back (noise filter).',

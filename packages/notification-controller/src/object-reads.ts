@@ -15,7 +15,10 @@ export async function readSecret(client: KubeClient, namespace: string, name: st
 }
 
 /** Labels for `matchLabels`, read once per object every few seconds: a burst about one object is one GET. */
-export function labelsCache(client: KubeClient, ttlMs = 5_000): (object: InvolvedObject) => Promise<Record<string, string> | undefined> {
+export function labelsCache(
+  client: KubeClient,
+  ttlMs = 5_000,
+): (object: InvolvedObject) => Promise<Record<string, string> | undefined> {
   const cache = new Map<string, { at: number; labels: Promise<Record<string, string> | undefined> }>();
   return (object) => {
     const key = `${object.kind}/${object.namespace}/${object.name}`;

@@ -31,5 +31,4 @@ export class ProblemReporter {
       this.#logger.warn({ err: error, kind: object.kind, name: meta.name }, 'Could not record an Event');
     });
   }
-
 }

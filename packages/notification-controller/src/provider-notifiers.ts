@@ -25,11 +25,17 @@ export class ProviderNotifiers {
     const key = `${provider.metadata?.namespace}/${provider.metadata?.name}`;
     const resourceVersion = provider.metadata?.resourceVersion ?? '';
     const entry = this.#entries.get(key);
-    if (entry && entry.resourceVersion === resourceVersion && Date.now() - entry.builtAt < this.#maxAgeMs) return entry.notifier;
+    if (entry && entry.resourceVersion === resourceVersion && Date.now() - entry.builtAt < this.#maxAgeMs)
+      return entry.notifier;
     if (entry) void this.#close(entry);
     const notifier = providerSettings(provider, this.#readSecret)
       .then((settings) => (settings instanceof ProviderConfigError ? settings : notifierFor(settings)))
-      .catch((error: unknown) => new ProviderConfigError(`reading its Secrets failed: ${error instanceof Error ? error.message : String(error)}`));
+      .catch(
+        (error: unknown) =>
+          new ProviderConfigError(
+            `reading its Secrets failed: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      );
     this.#entries.set(key, { resourceVersion, builtAt: Date.now(), notifier });
     return notifier;
   }

@@ -7,7 +7,8 @@ export class BodyTooLargeError extends Error {
 
 export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limitBytes) throw new BodyTooLargeError(`body of ${declared} bytes is over ${limitBytes}`);
+  if (Number.isFinite(declared) && declared > limitBytes)
+    throw new BodyTooLargeError(`body of ${declared} bytes is over ${limitBytes}`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -33,12 +33,35 @@ beforeAll(async () => {
   });
   await client.create(secret(namespace, 'slack-url', { address: `${slack.url}/services/T0/B0/SECRET` }));
   await client.create(secret(namespace, 'hmac-key', { address: `${hmac.url}/hook`, token: 'signing-key' }));
-  await client.create(provider(namespace, 'slack', { type: 'slack', channel: 'deploys', username: 'fluxion', secretRef: { name: 'slack-url' } }));
+  await client.create(
+    provider(namespace, 'slack', {
+      type: 'slack',
+      channel: 'deploys',
+      username: 'fluxion',
+      secretRef: { name: 'slack-url' },
+    }),
+  );
   await client.create(provider(namespace, 'hmac', { type: 'generic-hmac', secretRef: { name: 'hmac-key' } }));
-  await client.create(alert(namespace, 'to-slack', { providerRef: { name: 'slack' }, summary: 'staging', eventSources: [{ kind: 'GitRepository', name: '*', matchLabels: { team: 'web' } }, { kind: 'Kustomization', name: 'web' }] }));
-  await client.create(alert(namespace, 'to-hmac', { providerRef: { name: 'hmac' }, eventSeverity: 'error', eventSources: [{ kind: 'Kustomization', name: '*' }] }));
+  await client.create(
+    alert(namespace, 'to-slack', {
+      providerRef: { name: 'slack' },
+      summary: 'staging',
+      eventSources: [
+        { kind: 'GitRepository', name: '*', matchLabels: { team: 'web' } },
+        { kind: 'Kustomization', name: 'web' },
+      ],
+    }),
+  );
+  await client.create(
+    alert(namespace, 'to-hmac', {
+      providerRef: { name: 'hmac' },
+      eventSeverity: 'error',
+      eventSources: [{ kind: 'Kustomization', name: '*' }],
+    }),
+  );
   await eventually(() => {
-    if (harness.controller.alerts.list().length < 2 || harness.controller.providers.list().length < 2) throw new Error('caches not filled yet');
+    if (harness.controller.alerts.list().length < 2 || harness.controller.providers.list().length < 2)
+      throw new Error('caches not filled yet');
   });
 });
 
@@ -47,7 +70,12 @@ afterAll(async () => {
   await Promise.all([slack?.stop(), hmac?.stop()]);
 });
 
-const attachment = (body: string) => (JSON.parse(body) as { attachments: { text: string; color: string; author_name: string; fields?: { title: string; value: string }[] }[] }).attachments[0]!;
+const attachment = (body: string) =>
+  (
+    JSON.parse(body) as {
+      attachments: { text: string; color: string; author_name: string; fields?: { title: string; value: string }[] }[];
+    }
+  ).attachments[0]!;
 
 describe('Kubernetes Events to providers', () => {
   it("a source-controller Event with its revision annotation reaches Slack with the text, colour, revision and the Alert's summary", async () => {
@@ -61,19 +89,46 @@ describe('Kubernetes Events to providers', () => {
     const request = await slack.waitFor((r) => r.body.includes('Add web'), 15_000);
     expect(request.path).toBe('/services/T0/B0/SECRET');
     const sent = attachment(request.body);
-    expect(sent).toMatchObject({ text: "stored artifact for commit 'Add web'", color: 'good', author_name: `gitrepository/webapp.${namespace}` });
-    expect(sent.fields).toEqual(expect.arrayContaining([{ title: 'revision', value: revision, short: false }, { title: 'summary', value: 'staging', short: false }]));
+    expect(sent).toMatchObject({
+      text: "stored artifact for commit 'Add web'",
+      color: 'good',
+      author_name: `gitrepository/webapp.${namespace}`,
+    });
+    expect(sent.fields).toEqual(
+      expect.arrayContaining([
+        { title: 'revision', value: revision, short: false },
+        { title: 'summary', value: 'staging', short: false },
+      ]),
+    );
     expect(JSON.parse(request.body)).toMatchObject({ channel: 'deploys', username: 'fluxion' });
   });
 
   it('a kustomize-controller failure goes to both sinks once, its unchanged repeat to none, and its recovery to both', async () => {
     const record = (type: 'Normal' | 'Warning', reason: string, message: string) =>
-      harness.recorder('kustomize-controller').record({ object: kustomization, type, reason, message, annotations: { 'kustomize.toolkit.fluxcd.io/revision': revision } });
+      harness.recorder('kustomize-controller').record({
+        object: kustomization,
+        type,
+        reason,
+        message,
+        annotations: { 'kustomize.toolkit.fluxcd.io/revision': revision },
+      });
     await record('Warning', 'HealthCheckFailed', 'health check failed after 30s: Deployment/web not ready');
     const failure = await hmac.waitFor((r) => r.body.includes('health check failed'), 15_000);
-    const payload = JSON.parse(failure.body) as { severity: string; reason: string; metadata: Record<string, string>; involvedObject: { kind: string; name: string } };
-    expect(payload).toMatchObject({ severity: 'error', reason: 'HealthCheckFailed', metadata: { revision }, involvedObject: { kind: 'Kustomization', name: 'web' } });
-    expect(failure.headers['x-signature']).toBe(`sha256=${createHmac('sha256', 'signing-key').update(failure.body).digest('hex')}`);
+    const payload = JSON.parse(failure.body) as {
+      severity: string;
+      reason: string;
+      metadata: Record<string, string>;
+      involvedObject: { kind: string; name: string };
+    };
+    expect(payload).toMatchObject({
+      severity: 'error',
+      reason: 'HealthCheckFailed',
+      metadata: { revision },
+      involvedObject: { kind: 'Kustomization', name: 'web' },
+    });
+    expect(failure.headers['x-signature']).toBe(
+      `sha256=${createHmac('sha256', 'signing-key').update(failure.body).digest('hex')}`,
+    );
     const slackFailure = await slack.waitFor((r) => r.body.includes('health check failed'), 15_000);
     expect(attachment(slackFailure.body).color).toBe('danger');
 
@@ -82,7 +137,9 @@ describe('Kubernetes Events to providers', () => {
     await record('Normal', 'ReconciliationSucceeded', `Applied revision: ${revision}`);
     const recovery = await hmac.waitFor((r) => r.body.includes('Ready again'), 15_000);
     expect((JSON.parse(recovery.body) as { message: string }).message).toMatch(
-      new RegExp(`^Kustomization ${namespace}/web is Ready again after \\d+s: Applied revision: main@sha1:0123456789abcdef`),
+      new RegExp(
+        `^Kustomization ${namespace}/web is Ready again after \\d+s: Applied revision: main@sha1:0123456789abcdef`,
+      ),
     );
     await slack.waitFor((r) => r.body.includes('Ready again'), 15_000);
     expect(hmac.requests.filter((r) => r.body.includes('health check failed'))).toHaveLength(1);
@@ -102,10 +159,16 @@ describe("Flux's HTTP event API", () => {
       metadata: { 'kustomize.toolkit.fluxcd.io/revision': revision },
       reportingController: 'kustomize-controller',
     };
-    const accepted = await fetch(`${url}/`, { method: 'POST', body: JSON.stringify(event), headers: { 'content-type': 'application/json' } });
+    const accepted = await fetch(`${url}/`, {
+      method: 'POST',
+      body: JSON.stringify(event),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(accepted.status).toBe(202);
     const request = await slack.waitFor((r) => r.body.includes('from a Flux controller'), 15_000);
-    expect(attachment(request.body).fields).toEqual(expect.arrayContaining([{ title: 'revision', value: revision, short: false }]));
+    expect(attachment(request.body).fields).toEqual(
+      expect.arrayContaining([{ title: 'revision', value: revision, short: false }]),
+    );
     const refused = await fetch(`${url}/`, { method: 'POST', body: JSON.stringify({ ...event, severity: 'loud' }) });
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('severity must be info, error or trace');
@@ -122,12 +185,23 @@ describe('a Provider that cannot be used', () => {
     const { client } = harness;
     await client.create(secret(namespace, 'no-token', { address: `${hmac.url}/x` }));
     await client.create(provider(namespace, 'broken', { type: 'generic-hmac', secretRef: { name: 'no-token' } }));
-    await client.create(alert(namespace, 'to-broken', { providerRef: { name: 'broken' }, eventSources: [{ kind: 'GitRepository', name: 'webapp' }] }));
+    await client.create(
+      alert(namespace, 'to-broken', {
+        providerRef: { name: 'broken' },
+        eventSources: [{ kind: 'GitRepository', name: 'webapp' }],
+      }),
+    );
     await eventually(() => {
-      if (!harness.controller.providers.get(namespace, 'broken') || !harness.controller.alerts.get(namespace, 'to-broken')) throw new Error('not cached yet');
+      if (
+        !harness.controller.providers.get(namespace, 'broken') ||
+        !harness.controller.alerts.get(namespace, 'to-broken')
+      )
+        throw new Error('not cached yet');
     });
     for (const message of ['first', 'second']) {
-      await harness.recorder('source-controller').record({ object: gitRepository, type: 'Normal', reason: 'NewArtifact', message: `artifact ${message}` });
+      await harness
+        .recorder('source-controller')
+        .record({ object: gitRepository, type: 'Normal', reason: 'NewArtifact', message: `artifact ${message}` });
     }
     await slack.waitFor((r) => r.body.includes('artifact second'), 15_000);
     const warnings = await eventually(async () => {
@@ -148,11 +222,25 @@ describe('a provider that keeps failing', () => {
     try {
       await client.create(secret(namespace, 'down-url', { address: `${down.url}/services/T0/B0/DOWNSECRET` }));
       await client.create(provider(namespace, 'down', { type: 'slack', secretRef: { name: 'down-url' } }));
-      await client.create(alert(namespace, 'to-down', { providerRef: { name: 'down' }, eventSources: [{ kind: 'GitRepository', name: 'webapp' }] }));
+      await client.create(
+        alert(namespace, 'to-down', {
+          providerRef: { name: 'down' },
+          eventSources: [{ kind: 'GitRepository', name: 'webapp' }],
+        }),
+      );
       await eventually(() => {
-        if (!harness.controller.providers.get(namespace, 'down') || !harness.controller.alerts.get(namespace, 'to-down')) throw new Error('not cached yet');
+        if (
+          !harness.controller.providers.get(namespace, 'down') ||
+          !harness.controller.alerts.get(namespace, 'to-down')
+        )
+          throw new Error('not cached yet');
       });
-      await harness.recorder('source-controller').record({ object: gitRepository, type: 'Normal', reason: 'NewArtifact', message: 'artifact for a provider that is down' });
+      await harness.recorder('source-controller').record({
+        object: gitRepository,
+        type: 'Normal',
+        reason: 'NewArtifact',
+        message: 'artifact for a provider that is down',
+      });
       const warnings = await eventually(async () => {
         const found = await warningsOn(client, namespace, 'Provider', 'down');
         if (found.length === 0) throw new Error('no Warning Event yet');
@@ -174,7 +262,9 @@ describe('a provider that keeps failing', () => {
 describe('an Alert whose Provider does not exist', () => {
   it('is named in a Warning Event on the Alert as soon as it is created, before any event', async () => {
     const { client } = harness;
-    await client.create(alert(namespace, 'orphan', { providerRef: { name: 'nowhere' }, eventSources: [{ kind: 'Bucket', name: '*' }] }));
+    await client.create(
+      alert(namespace, 'orphan', { providerRef: { name: 'nowhere' }, eventSources: [{ kind: 'Bucket', name: '*' }] }),
+    );
     const warnings = await eventually(async () => {
       const found = await warningsOn(client, namespace, 'Alert', 'orphan');
       if (found.length === 0) throw new Error('no Warning Event yet');

@@ -29,7 +29,18 @@ const event: FluxEvent = {
 };
 
 const settings = (overrides: Partial<ProviderSettings>): ProviderSettings => ({
-  type: 'nats', uid: 'u', address: server.url, channel: 'flux.events', username: '', token: '', password: '', headers: {}, proxy: '', timeoutMs: 5_000, tls: {}, ...overrides,
+  type: 'nats',
+  uid: 'u',
+  address: server.url,
+  channel: 'flux.events',
+  username: '',
+  token: '',
+  password: '',
+  headers: {},
+  proxy: '',
+  timeoutMs: 5_000,
+  tls: {},
+  ...overrides,
 });
 
 describe('nats', () => {

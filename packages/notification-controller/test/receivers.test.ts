@@ -17,7 +17,11 @@ beforeAll(async () => {
   namespace = harness.namespace;
   const { client } = harness;
   await client.create(secret(namespace, 'webhook-token', { token }));
-  for (const [name, labels] of [['webapp', { team: 'web' }], ['api', { team: 'web' }], ['infra', { team: 'ops' }]] as const) {
+  for (const [name, labels] of [
+    ['webapp', { team: 'web' }],
+    ['api', { team: 'web' }],
+    ['infra', { team: 'ops' }],
+  ] as const) {
     await client.create<GitRepository>({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
@@ -25,11 +29,30 @@ beforeAll(async () => {
       spec: { interval: '1h', url: `https://example.com/${name}.git` },
     });
   }
-  await client.create(receiver(namespace, 'github', { type: 'github', events: ['ping', 'push'], secretRef: { name: 'webhook-token' }, resources: [{ kind: 'GitRepository', name: 'webapp' }] }));
   await client.create(
-    receiver(namespace, 'by-label', { type: 'generic', secretRef: { name: 'webhook-token' }, resources: [{ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: '*', matchLabels: { team: 'web' } }] }),
+    receiver(namespace, 'github', {
+      type: 'github',
+      events: ['ping', 'push'],
+      secretRef: { name: 'webhook-token' },
+      resources: [{ kind: 'GitRepository', name: 'webapp' }],
+    }),
   );
-  await client.create(receiver(namespace, 'no-secret', { type: 'generic', secretRef: { name: 'missing' }, resources: [{ kind: 'GitRepository', name: 'webapp' }] }));
+  await client.create(
+    receiver(namespace, 'by-label', {
+      type: 'generic',
+      secretRef: { name: 'webhook-token' },
+      resources: [
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: '*', matchLabels: { team: 'web' } },
+      ],
+    }),
+  );
+  await client.create(
+    receiver(namespace, 'no-secret', {
+      type: 'generic',
+      secretRef: { name: 'missing' },
+      resources: [{ kind: 'GitRepository', name: 'webapp' }],
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -38,22 +61,38 @@ afterAll(async () => {
 
 async function readyReceiver(name: string): Promise<Receiver> {
   return eventually(async () => {
-    const found = await harness.client.get<Receiver>({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace, name });
+    const found = await harness.client.get<Receiver>({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1',
+      kind: 'Receiver',
+      namespace,
+      name,
+    });
     const ready = found.status?.conditions?.find((condition) => condition.type === 'Ready');
-    if (!ready || found.status?.observedGeneration !== found.metadata?.generation) throw new Error(`Receiver ${name} not reconciled yet`);
+    if (!ready || found.status?.observedGeneration !== found.metadata?.generation)
+      throw new Error(`Receiver ${name} not reconciled yet`);
     // the webhook server finds Receivers through its cache
-    if (!harness.controller.receivers.get(namespace, name)?.status?.webhookPath && ready.status === 'True') throw new Error('cache behind');
+    if (!harness.controller.receivers.get(namespace, name)?.status?.webhookPath && ready.status === 'True')
+      throw new Error('cache behind');
     return found;
   });
 }
 
 async function requestedAt(name: string): Promise<string | undefined> {
-  const found = await harness.client.get<GitRepository>({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name });
+  const found = await harness.client.get<GitRepository>({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    namespace,
+    name,
+  });
   return found.metadata?.annotations?.[ReconcileRequestAnnotation];
 }
 
 function post(path: string, body: string, headers: Record<string, string>): Promise<Response> {
-  return fetch(`${harness.controller.receiverServer!.url}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  return fetch(`${harness.controller.receiverServer!.url}${path}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 const githubHeaders = (body: string, key = token, event = 'push') => ({
@@ -66,13 +105,21 @@ describe('Receiver status', () => {
     const github = await readyReceiver('github');
     const path = `/hook/${createHash('sha256').update(`${token}github${namespace}`).digest('hex')}`;
     expect(github.status?.webhookPath).toBe(path);
-    expect(github.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'True', reason: 'Succeeded', message: `Receiver initialized for path: ${path}` });
+    expect(github.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'True',
+      reason: 'Succeeded',
+      message: `Receiver initialized for path: ${path}`,
+    });
   });
 
   it('names the missing Secret when it cannot have a path', async () => {
     const broken = await readyReceiver('no-secret');
     expect(broken.status?.webhookPath).toBeUndefined();
-    expect(broken.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'TokenNotFound', message: `Secret ${namespace}/missing not found` });
+    expect(broken.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'TokenNotFound',
+      message: `Secret ${namespace}/missing not found`,
+    });
   });
 });
 
@@ -118,7 +165,11 @@ describe('Receiver calls', () => {
   it('a suspended Receiver answers 503 and annotates nothing', async () => {
     const path = (await readyReceiver('by-label')).status!.webhookPath!;
     const before = await requestedAt('api');
-    await harness.client.patch({ apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace, name: 'by-label' }, { spec: { suspend: true } }, 'merge');
+    await harness.client.patch(
+      { apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', namespace, name: 'by-label' },
+      { spec: { suspend: true } },
+      'merge',
+    );
     await eventually(() => {
       if (!harness.controller.receivers.get(namespace, 'by-label')?.spec?.suspend) throw new Error('cache behind');
     });

@@ -21,7 +21,9 @@ beforeAll(async () => {
     spec: { interval: '1h', url: 'https://example.com/webapp.git' },
   });
   await client.create(provider(namespace, 'sink', { type: 'generic', address: `${sink.url}/events` }));
-  await client.create(alert(namespace, 'all', { providerRef: { name: 'sink' }, eventSources: [{ kind: 'GitRepository', name: '*' }] }));
+  await client.create(
+    alert(namespace, 'all', { providerRef: { name: 'sink' }, eventSources: [{ kind: 'GitRepository', name: '*' }] }),
+  );
   const until = Date.now() + 20_000;
   while (harness.controller.alerts.list().length === 0 || harness.controller.providers.list().length === 0) {
     if (Date.now() > until) throw new Error('caches not filled');
@@ -34,7 +36,8 @@ afterAll(async () => {
   await sink?.stop();
 });
 
-const record = (message: string) => harness.recorder('source-controller').record({ object: repository, type: 'Normal', reason: 'NewArtifact', message });
+const record = (message: string) =>
+  harness.recorder('source-controller').record({ object: repository, type: 'Normal', reason: 'NewArtifact', message });
 const delivered = (message: string) => sink.requests.filter((request) => request.body.includes(`"${message}"`));
 
 describe('restart', () => {
@@ -65,7 +68,10 @@ describe('restart', () => {
   });
 
   it('does not tell again, after a restart, a failure it told before', async () => {
-    const fail = (message: string) => harness.recorder('source-controller').record({ object: repository, type: 'Warning', reason: 'GitOperationFailed', message });
+    const fail = (message: string) =>
+      harness
+        .recorder('source-controller')
+        .record({ object: repository, type: 'Warning', reason: 'GitOperationFailed', message });
     await fail('failed to checkout: authentication required');
     await sink.waitFor((request) => request.body.includes('authentication required'), 15_000);
     await harness.restart();

@@ -16,7 +16,9 @@ const objectCount = 1000;
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)}s`;
 
-console.log(`apply-1000: ${objectCount} ConfigMaps, ${runs} runs, qps=${qps} burst=${burst}; starting a control plane...`);
+console.log(
+  `apply-1000: ${objectCount} ConfigMaps, ${runs} runs, qps=${qps} burst=${burst}; starting a control plane...`,
+);
 const controlPlane = await startControlPlane();
 const failures: string[] = [];
 const firstTimes: number[] = [];
@@ -28,8 +30,13 @@ try {
     const namespace = `bench-${run}`;
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
     const objects: V1ConfigMap[] = Array.from({ length: objectCount }, (_, i) => ({
-      apiVersion: 'v1', kind: 'ConfigMap',
-      metadata: { name: `cm-${String(i).padStart(4, '0')}`, namespace, labels: { 'app.kubernetes.io/part-of': 'bench' } },
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: {
+        name: `cm-${String(i).padStart(4, '0')}`,
+        namespace,
+        labels: { 'app.kubernetes.io/part-of': 'bench' },
+      },
       data: { index: String(i), payload: 'x'.repeat(256) },
     }));
 
@@ -46,14 +53,22 @@ try {
     const rewritten = [...versionsBefore].filter(([name, rv]) => versionsAfter.get(name) !== rv).length;
 
     if (created !== objectCount) failures.push(`run ${run}: first apply created ${created} of ${objectCount}`);
-    if (second.hasChanges || rewritten > 0) failures.push(`run ${run}: unchanged re-apply wrote ${rewritten} objects (${second.changes.length} changes reported)`);
+    if (second.hasChanges || rewritten > 0)
+      failures.push(
+        `run ${run}: unchanged re-apply wrote ${rewritten} objects (${second.changes.length} changes reported)`,
+      );
     firstTimes.push(firstMs);
     secondTimes.push(secondMs);
-    console.log(`  run ${run}/${runs}: create ${seconds(firstMs)} (${created} created), re-apply ${seconds(secondMs)} (${second.changes.length} changes, ${rewritten} resourceVersions moved)`);
+    console.log(
+      `  run ${run}/${runs}: create ${seconds(firstMs)} (${created} created), re-apply ${seconds(secondMs)} (${second.changes.length} changes, ${rewritten} resourceVersions moved)`,
+    );
   }
 
   async function resourceVersions(namespace: string): Promise<Map<string, string>> {
-    const listed = await client.list<V1ConfigMap>({ group: '', version: 'v1', kind: 'ConfigMap' }, { namespace, labelSelector: 'app.kubernetes.io/part-of=bench' });
+    const listed = await client.list<V1ConfigMap>(
+      { group: '', version: 'v1', kind: 'ConfigMap' },
+      { namespace, labelSelector: 'app.kubernetes.io/part-of=bench' },
+    );
     return new Map(listed.items.map((cm) => [cm.metadata?.name ?? '', cm.metadata?.resourceVersion ?? '']));
   }
 } finally {
@@ -61,8 +76,12 @@ try {
 }
 
 console.log('');
-console.log(`apply ${objectCount} ConfigMaps (all created):    median ${seconds(median(firstTimes))}  [${firstTimes.map(seconds).join(', ')}]`);
-console.log(`re-apply unchanged (writes nothing): median ${seconds(median(secondTimes))}  [${secondTimes.map(seconds).join(', ')}]`);
+console.log(
+  `apply ${objectCount} ConfigMaps (all created):    median ${seconds(median(firstTimes))}  [${firstTimes.map(seconds).join(', ')}]`,
+);
+console.log(
+  `re-apply unchanged (writes nothing): median ${seconds(median(secondTimes))}  [${secondTimes.map(seconds).join(', ')}]`,
+);
 if (failures.length > 0) {
   console.log(`FAILED:\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;

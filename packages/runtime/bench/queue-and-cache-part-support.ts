@@ -28,7 +28,11 @@ const benchSelector = 'app.kubernetes.io/part-of=bench';
 /** Objects changed after the sync, to show the watch delivers, not only the list. */
 const watchedUpdates = 100;
 
-async function measureCache(kubeconfigPath: string, namespace: string, phases: Record<string, number>): Promise<Reflector<V1ConfigMap>> {
+async function measureCache(
+  kubeconfigPath: string,
+  namespace: string,
+  phases: Record<string, number>,
+): Promise<Reflector<V1ConfigMap>> {
   const client = createClient({ kubeconfigPath, qps: 500, burst: 1000 });
   const reflector = new Reflector<V1ConfigMap>(client, configMaps, { namespace, labelSelector: benchSelector });
   let started = performance.now();
@@ -36,9 +40,16 @@ async function measureCache(kubeconfigPath: string, namespace: string, phases: R
   await reflector.hasSynced();
   phases['list until synced'] = performance.now() - started;
 
-  const names = reflector.keys().slice(0, watchedUpdates).map((key) => key.slice(namespace.length + 1));
+  const names = reflector
+    .keys()
+    .slice(0, watchedUpdates)
+    .map((key) => key.slice(namespace.length + 1));
   started = performance.now();
-  await Promise.all(names.map((name) => client.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name }, { data: { touched: 'yes' } }, 'merge')));
+  await Promise.all(
+    names.map((name) =>
+      client.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name }, { data: { touched: 'yes' } }, 'merge'),
+    ),
+  );
   await until(() => names.every((name) => reflector.get(namespace, name)?.data?.['touched'] === 'yes'));
   phases[`${watchedUpdates} updates seen by the watch`] = performance.now() - started;
   return reflector;
@@ -59,7 +70,12 @@ async function measureQueue(count: number, phases: Record<string, number>): Prom
 }
 
 /** The shape of a real controller: every object the cache lists is enqueued by its handler and reconciled. */
-async function measureBoth(kubeconfigPath: string, namespace: string, count: number, phases: Record<string, number>): Promise<{ objects: number; reconciles: number }> {
+async function measureBoth(
+  kubeconfigPath: string,
+  namespace: string,
+  count: number,
+  phases: Record<string, number>,
+): Promise<{ objects: number; reconciles: number }> {
   const client = createClient({ kubeconfigPath, qps: 500, burst: 1000 });
   const reflector = new Reflector<V1ConfigMap>(client, configMaps, { namespace, labelSelector: benchSelector });
   let reconciles = 0;
@@ -82,7 +98,13 @@ async function measureBoth(kubeconfigPath: string, namespace: string, count: num
 
 /** A controller as the Manager makes one: Flux's default 4 workers, with metrics, logging nothing. */
 function benchController(reconcile: Reconciler): Controller {
-  return new Controller({ name: 'bench', kind: 'ConfigMap', logger: silentLogger(), metrics: new RuntimeMetrics(), reconcile });
+  return new Controller({
+    name: 'bench',
+    kind: 'ConfigMap',
+    logger: silentLogger(),
+    metrics: new RuntimeMetrics(),
+    reconcile,
+  });
 }
 
 async function until(check: () => boolean, timeoutMs = 120_000): Promise<void> {

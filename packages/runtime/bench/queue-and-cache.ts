@@ -12,7 +12,8 @@ import { createClient } from '../src/client.ts';
 import { loadKubeConfig } from '../src/kube-config.ts';
 import type { PartName, PartReport } from './queue-and-cache-part-support.ts';
 
-const argument = (name: string): string | undefined => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+const argument = (name: string): string | undefined =>
+  process.argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const objectCount = Number(argument('objects') ?? 10_000);
 const existingKubeconfig = argument('kubeconfig');
 const targetSeconds = 5;
@@ -20,9 +21,15 @@ const targetMiB = 150;
 const namespace = 'bench';
 const createConcurrency = 64;
 
-console.log(`queue-and-cache: ${objectCount} ConfigMaps; ${existingKubeconfig ? `control plane of ${existingKubeconfig}` : 'starting a control plane...'}`);
+console.log(
+  `queue-and-cache: ${objectCount} ConfigMaps; ${existingKubeconfig ? `control plane of ${existingKubeconfig}` : 'starting a control plane...'}`,
+);
 const controlPlane = existingKubeconfig
-  ? { kubeconfigPath: existingKubeconfig, kubeConfig: () => loadKubeConfig({ kubeconfigPath: existingKubeconfig }), stop: async () => {} }
+  ? {
+      kubeconfigPath: existingKubeconfig,
+      kubeConfig: () => loadKubeConfig({ kubeconfigPath: existingKubeconfig }),
+      stop: async () => {},
+    }
   : await startControlPlane();
 const reports: PartReport[] = [];
 try {
@@ -30,8 +37,12 @@ try {
   for (const part of ['cache', 'queue', 'both'] as const) {
     const report = await runPart(part);
     reports.push(report);
-    const phases = Object.entries(report.phases).map(([phase, ms]) => `${phase} ${seconds(ms)}`).join(', ');
-    console.log(`  ${part}: ${phases}; peak RSS ${report.peakRssMiB} MiB (${report.baselineRssMiB} MiB before any work)`);
+    const phases = Object.entries(report.phases)
+      .map(([phase, ms]) => `${phase} ${seconds(ms)}`)
+      .join(', ');
+    console.log(
+      `  ${part}: ${phases}; peak RSS ${report.peakRssMiB} MiB (${report.baselineRssMiB} MiB before any work)`,
+    );
   }
 } finally {
   await controlPlane.stop();
@@ -44,17 +55,24 @@ for (const report of reports) {
   const totalMs = Object.values(report.phases).reduce((sum, ms) => sum + ms, 0);
   const addedMiB = Math.round((report.peakRssMiB - report.baselineRssMiB) * 10) / 10;
   const mibColumn = (value: number): string => `${value} MiB`.padStart(10);
-  console.log(`${report.part.padEnd(6)} ${describe(report).padEnd(53)} ${seconds(totalMs).padStart(7)} ${mibColumn(report.peakRssMiB)} ${mibColumn(report.baselineRssMiB)} ${mibColumn(addedMiB)}`);
+  console.log(
+    `${report.part.padEnd(6)} ${describe(report).padEnd(53)} ${seconds(totalMs).padStart(7)} ${mibColumn(report.peakRssMiB)} ${mibColumn(report.baselineRssMiB)} ${mibColumn(addedMiB)}`,
+  );
   if (totalMs > targetSeconds * 1000) failures.push(`${report.part}: ${seconds(totalMs)} is over ${targetSeconds} s`);
-  if (report.peakRssMiB > targetMiB) failures.push(`${report.part}: peak RSS ${report.peakRssMiB} MiB is over ${targetMiB} MiB`);
-  if (report.part !== 'queue' && report.objects !== objectCount) failures.push(`${report.part}: the cache holds ${report.objects} of ${objectCount} objects`);
-  if (report.part !== 'cache' && report.reconciles < objectCount) failures.push(`${report.part}: ${report.reconciles} of ${objectCount} keys reconciled`);
+  if (report.peakRssMiB > targetMiB)
+    failures.push(`${report.part}: peak RSS ${report.peakRssMiB} MiB is over ${targetMiB} MiB`);
+  if (report.part !== 'queue' && report.objects !== objectCount)
+    failures.push(`${report.part}: the cache holds ${report.objects} of ${objectCount} objects`);
+  if (report.part !== 'cache' && report.reconciles < objectCount)
+    failures.push(`${report.part}: ${report.reconciles} of ${objectCount} keys reconciled`);
 }
 if (failures.length > 0) {
   console.log(`FAILED (target: each part under ${targetSeconds} s and ${targetMiB} MiB):\n  ${failures.join('\n  ')}`);
   process.exitCode = 1;
 } else {
-  console.log(`OK: every part under ${targetSeconds} s with a peak RSS under ${targetMiB} MiB (node --max-semi-space-size=8, as the controllers run)`);
+  console.log(
+    `OK: every part under ${targetSeconds} s with a peak RSS under ${targetMiB} MiB (node --max-semi-space-size=8, as the controllers run)`,
+  );
 }
 
 function describe(report: PartReport): string {
@@ -65,11 +83,16 @@ function describe(report: PartReport): string {
 
 async function createConfigMaps(): Promise<void> {
   const client = createClient({ kubeConfig: controlPlane.kubeConfig(), qps: 5000, burst: 5000 });
-  await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }).catch((error: unknown) => {
-    if (!isAlreadyExists(error)) throw error;
-  });
+  await client
+    .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } })
+    .catch((error: unknown) => {
+      if (!isAlreadyExists(error)) throw error;
+    });
   // a reused control plane may hold them already
-  const existing = await client.list({ group: '', version: 'v1', kind: 'ConfigMap' }, { namespace, labelSelector: 'app.kubernetes.io/part-of=bench' });
+  const existing = await client.list(
+    { group: '', version: 'v1', kind: 'ConfigMap' },
+    { namespace, labelSelector: 'app.kubernetes.io/part-of=bench' },
+  );
   const started = performance.now();
   let next = existing.items.length;
   let created = next;
@@ -79,12 +102,17 @@ async function createConfigMaps(): Promise<void> {
       const configMap: V1ConfigMap = {
         apiVersion: 'v1',
         kind: 'ConfigMap',
-        metadata: { name: `cm-${String(index).padStart(5, '0')}`, namespace, labels: { 'app.kubernetes.io/part-of': 'bench' } },
+        metadata: {
+          name: `cm-${String(index).padStart(5, '0')}`,
+          namespace,
+          labels: { 'app.kubernetes.io/part-of': 'bench' },
+        },
         data: { index: String(index), payload: 'x'.repeat(128) },
       };
       await client.create(configMap);
       created++;
-      if (created % 2500 === 0) console.log(`  created ${created}/${objectCount} ConfigMaps (${seconds(performance.now() - started)})`);
+      if (created % 2500 === 0)
+        console.log(`  created ${created}/${objectCount} ConfigMaps (${seconds(performance.now() - started)})`);
     }
   };
   await Promise.all(Array.from({ length: createConcurrency }, worker));
@@ -94,9 +122,13 @@ async function runPart(part: PartName): Promise<PartReport> {
   const script = join(import.meta.dirname, 'queue-and-cache-part-support.ts');
   // Run as the controllers' Dockerfiles run them: 8 MiB semi-spaces keep the young heap from ballooning.
   const nodeFlags = ['--max-semi-space-size=8'];
-  const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, script, part, controlPlane.kubeconfigPath, namespace, String(objectCount)], {
-    maxBuffer: 1 << 20,
-  });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...nodeFlags, script, part, controlPlane.kubeconfigPath, namespace, String(objectCount)],
+    {
+      maxBuffer: 1 << 20,
+    },
+  );
   const line = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line) as PartReport;
 }

@@ -42,7 +42,10 @@ export class ApiDiscovery {
       resource = entry === 'missing' ? undefined : entry.byKind.get(gvk.kind);
     }
     if (!resource) {
-      throw new NoKindMatchError(gvk, entry === 'missing' ? `the API server does not serve ${key}` : `${key} has no kind ${gvk.kind}`);
+      throw new NoKindMatchError(
+        gvk,
+        entry === 'missing' ? `the API server does not serve ${key}` : `${key} has no kind ${gvk.kind}`,
+      );
     }
     return resource;
   }
@@ -87,7 +90,9 @@ export class ApiDiscovery {
       if (isNotFound(error)) return 'missing';
       throw error;
     }
-    const withStatus = new Set(list.resources.filter((r) => r.name.endsWith('/status')).map((r) => r.name.split('/')[0]));
+    const withStatus = new Set(
+      list.resources.filter((r) => r.name.endsWith('/status')).map((r) => r.name.split('/')[0]),
+    );
     const byKind = new Map<string, ApiResource>();
     for (const resource of list.resources) {
       if (resource.name.includes('/')) continue;

@@ -10,7 +10,14 @@ export class KubeApiError extends Error {
   readonly method: string;
   readonly path: string;
 
-  constructor(options: { statusCode: number; reason: string; message: string; method: string; path: string; status?: V1Status }) {
+  constructor(options: {
+    statusCode: number;
+    reason: string;
+    message: string;
+    method: string;
+    path: string;
+    status?: V1Status;
+  }) {
     super(`${options.method} ${options.path}: ${options.statusCode} ${options.reason}: ${options.message}`);
     this.statusCode = options.statusCode;
     this.reason = options.reason;
@@ -52,7 +59,8 @@ export class KubeApiError extends Error {
 function parseStatus(body: string): V1Status | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === 'object' && (parsed as { kind?: unknown }).kind === 'Status') return parsed as V1Status;
+    if (parsed && typeof parsed === 'object' && (parsed as { kind?: unknown }).kind === 'Status')
+      return parsed as V1Status;
   } catch {
     // not JSON: a proxy or a crashed server answered
   }
@@ -61,9 +69,19 @@ function parseStatus(body: string): V1Status | undefined {
 
 function reasonForCode(code: number): string {
   const reasons: Record<number, string> = {
-    400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',
-    409: 'Conflict', 410: 'Gone', 415: 'UnsupportedMediaType', 422: 'Invalid', 429: 'TooManyRequests',
-    500: 'InternalError', 503: 'ServiceUnavailable', 504: 'Timeout',
+    400: 'BadRequest',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'NotFound',
+    405: 'MethodNotAllowed',
+    409: 'Conflict',
+    410: 'Gone',
+    415: 'UnsupportedMediaType',
+    422: 'Invalid',
+    429: 'TooManyRequests',
+    500: 'InternalError',
+    503: 'ServiceUnavailable',
+    504: 'Timeout',
   };
   return reasons[code] ?? 'Unknown';
 }

@@ -11,7 +11,9 @@ export function apiServerReachableCheck(kubeConfig: KubeConfigSource): HealthChe
     try {
       await transport.requestJson({ method: 'GET', path: '/version', headerTimeoutMs: 10_000 });
     } catch (error) {
-      throw new Error(`${restConfig.server.replace(/\/$/, '')}/version: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `${restConfig.server.replace(/\/$/, '')}/version: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   };
 }

@@ -50,28 +50,42 @@ describe('fetchArtifact', () => {
 
   it('retries server errors and gives up on a 404 at once', async () => {
     flakyFailures = 2;
-    const fetched = await fetchArtifact(`${base}/flaky.tar.gz`, { digest: sha256Digest(archive), retries: 2, retryDelayMs: 5 });
+    const fetched = await fetchArtifact(`${base}/flaky.tar.gz`, {
+      digest: sha256Digest(archive),
+      retries: 2,
+      retryDelayMs: 5,
+    });
     await fetched.cleanup();
     flakyFailures = 5;
-    await expect(fetchArtifact(`${base}/flaky.tar.gz`, { digest: undefined, retries: 1, retryDelayMs: 5 })).rejects.toThrow(/HTTP 503/);
-    await expect(fetchArtifact(`${base}/missing.tar.gz`, { digest: undefined, retries: 3, retryDelayMs: 5_000 })).rejects.toThrow(
-      `failed to download artifact from ${base}/missing.tar.gz: HTTP 404 Not Found`,
-    );
+    await expect(
+      fetchArtifact(`${base}/flaky.tar.gz`, { digest: undefined, retries: 1, retryDelayMs: 5 }),
+    ).rejects.toThrow(/HTTP 503/);
+    await expect(
+      fetchArtifact(`${base}/missing.tar.gz`, { digest: undefined, retries: 3, retryDelayMs: 5_000 }),
+    ).rejects.toThrow(`failed to download artifact from ${base}/missing.tar.gz: HTTP 404 Not Found`);
   });
 
   it('reports a file that is not a gzip archive', async () => {
-    await expect(fetchArtifact(`${base}/garbage.tar.gz`, { digest: undefined })).rejects.toThrow(/is not a gzip archive/);
+    await expect(fetchArtifact(`${base}/garbage.tar.gz`, { digest: undefined })).rejects.toThrow(
+      /is not a gzip archive/,
+    );
   });
 
   it('refuses an artifact larger than the limit', async () => {
-    await expect(fetchArtifact(`${base}/ok.tar.gz`, { digest: undefined, maxSizeBytes: 10 })).rejects.toThrow(/more than the 10 allowed|more than the 10 bytes/);
+    await expect(fetchArtifact(`${base}/ok.tar.gz`, { digest: undefined, maxSizeBytes: 10 })).rejects.toThrow(
+      /more than the 10 allowed|more than the 10 bytes/,
+    );
   });
 
   it('refuses a small archive that unpacks past the limit, and leaves no directory behind', async () => {
     const limit = 64 * 1024;
     expect(bomb.length).toBeLessThan(limit);
     const tempRoot = await mkdtemp(join(tmpdir(), 'bomb-test-'));
-    const error = await fetchArtifact(`${base}/bomb.tar.gz`, { digest: sha256Digest(bomb), maxSizeBytes: limit, tempRoot }).catch((e: unknown) => e);
+    const error = await fetchArtifact(`${base}/bomb.tar.gz`, {
+      digest: sha256Digest(bomb),
+      maxSizeBytes: limit,
+      tempRoot,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ArtifactFetchError);
     expect((error as ArtifactFetchError).retryable).toBe(false);
     expect((error as Error).message).toBe(`artifact from ${base}/bomb.tar.gz unpacks to more than ${limit} bytes`);

@@ -61,7 +61,9 @@ export async function fetchArtifact(url: string, options: FetchArtifactOptions):
     } catch (error) {
       const tooBig = error instanceof RangeError || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
       throw new ArtifactFetchError(
-        tooBig ? `artifact from ${url} unpacks to more than ${maxSizeBytes} bytes` : `artifact from ${url} is not a gzip archive: ${(error as Error).message}`,
+        tooBig
+          ? `artifact from ${url} unpacks to more than ${maxSizeBytes} bytes`
+          : `artifact from ${url} is not a gzip archive: ${(error as Error).message}`,
         { retryable: false },
       );
     }
@@ -69,7 +71,8 @@ export async function fetchArtifact(url: string, options: FetchArtifactOptions):
     return { dir, digest, cleanup };
   } catch (error) {
     await cleanup();
-    if (error instanceof UnsafeArchiveError) throw new ArtifactFetchError(`artifact from ${url} was not unpacked: ${error.message}`, { retryable: false });
+    if (error instanceof UnsafeArchiveError)
+      throw new ArtifactFetchError(`artifact from ${url} was not unpacked: ${error.message}`, { retryable: false });
     throw error;
   }
 }
@@ -78,13 +81,19 @@ export async function fetchArtifact(url: string, options: FetchArtifactOptions):
 export function verifyDigest(url: string, archive: Uint8Array, expected: string | undefined): string {
   const algorithm = expected ? expected.slice(0, expected.indexOf(':')) : 'sha256';
   if (!['sha256', 'sha384', 'sha512'].includes(algorithm)) {
-    throw new ArtifactFetchError(`artifact digest "${expected}" for ${url} uses an unsupported algorithm "${algorithm}"`, { retryable: false });
+    throw new ArtifactFetchError(
+      `artifact digest "${expected}" for ${url} uses an unsupported algorithm "${algorithm}"`,
+      { retryable: false },
+    );
   }
   const actual = `${algorithm}:${createHash(algorithm).update(archive).digest('hex')}`;
   if (expected && actual !== expected) {
-    throw new ArtifactFetchError(`failed to verify artifact from ${url}: computed digest ${actual} does not match the source's digest ${expected}`, {
-      retryable: false,
-    });
+    throw new ArtifactFetchError(
+      `failed to verify artifact from ${url}: computed digest ${actual} does not match the source's digest ${expected}`,
+      {
+        retryable: false,
+      },
+    );
   }
   return actual;
 }
@@ -96,7 +105,13 @@ async function downloadWithRetries(url: string, options: FetchArtifactOptions, m
     try {
       return await download(url, maxSizeBytes, options);
     } catch (error) {
-      const fetchError = error instanceof ArtifactFetchError ? error : new ArtifactFetchError(`failed to download artifact from ${url}: ${describe(error)}`, { retryable: true, cause: error });
+      const fetchError =
+        error instanceof ArtifactFetchError
+          ? error
+          : new ArtifactFetchError(`failed to download artifact from ${url}: ${describe(error)}`, {
+              retryable: true,
+              cause: error,
+            });
       if (!fetchError.retryable || attempt >= retries || options.signal?.aborted) throw fetchError;
       await new Promise((resolve) => setTimeout(resolve, delayMs));
       delayMs *= 2;
@@ -111,18 +126,26 @@ async function download(url: string, maxSizeBytes: number, options: FetchArtifac
     await response.body?.cancel();
     // 5xx and 429 may pass; anything else (404: the source moved on and collected this artifact) will not
     const retryable = response.status >= 500 || response.status === 429;
-    throw new ArtifactFetchError(`failed to download artifact from ${url}: HTTP ${response.status} ${response.statusText}`, { retryable });
+    throw new ArtifactFetchError(
+      `failed to download artifact from ${url}: HTTP ${response.status} ${response.statusText}`,
+      { retryable },
+    );
   }
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > maxSizeBytes) {
     await response.body?.cancel();
-    throw new ArtifactFetchError(`artifact from ${url} is ${declared} bytes, more than the ${maxSizeBytes} allowed`, { retryable: false });
+    throw new ArtifactFetchError(`artifact from ${url} is ${declared} bytes, more than the ${maxSizeBytes} allowed`, {
+      retryable: false,
+    });
   }
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of response.body ?? []) {
     size += chunk.byteLength;
-    if (size > maxSizeBytes) throw new ArtifactFetchError(`artifact from ${url} is more than the ${maxSizeBytes} bytes allowed`, { retryable: false });
+    if (size > maxSizeBytes)
+      throw new ArtifactFetchError(`artifact from ${url} is more than the ${maxSizeBytes} bytes allowed`, {
+        retryable: false,
+      });
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);

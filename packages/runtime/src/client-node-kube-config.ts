@@ -4,7 +4,10 @@ import type { KubeConfig as ClientNodeKubeConfig } from '@kubernetes/client-node
 import { RestConfig, type RequestSettings, type TlsSettings } from './rest-config.ts';
 
 /** The part of client-node's KubeConfig the runtime uses; structural, so only its type is imported. */
-export type ClientNodeKubeConfigLike = Pick<ClientNodeKubeConfig, 'getCurrentContext' | 'getCurrentCluster' | 'getContextObject' | 'applyToHTTPSOptions'>;
+export type ClientNodeKubeConfigLike = Pick<
+  ClientNodeKubeConfig,
+  'getCurrentContext' | 'getCurrentCluster' | 'getContextObject' | 'applyToHTTPSOptions'
+>;
 
 /** Anything the runtime accepts as "the kube config": its own RestConfig, or a client-node KubeConfig. */
 export type KubeConfigSource = RestConfig | ClientNodeKubeConfigLike;
@@ -31,7 +34,8 @@ function fromClientNode(kubeConfig: ClientNodeKubeConfigLike): RestConfig {
     const options: https.RequestOptions = {};
     await kubeConfig.applyToHTTPSOptions(options);
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(options.headers ?? {})) if (value !== undefined) headers[name] = String(value);
+    for (const [name, value] of Object.entries(options.headers ?? {}))
+      if (value !== undefined) headers[name] = String(value);
     if (options.auth) headers['Authorization'] = `Basic ${Buffer.from(options.auth).toString('base64')}`;
     const tls: TlsSettings = {
       rejectUnauthorized: options.rejectUnauthorized !== false,
@@ -46,7 +50,13 @@ function fromClientNode(kubeConfig: ClientNodeKubeConfigLike): RestConfig {
     return { headers, tls: lastTls, ...agent };
   };
   const namespace = kubeConfig.getContextObject(contextName)?.namespace;
-  return new RestConfig({ server: cluster.server, contextName, origin: `kubeconfig context "${contextName}"`, namespace, requestSettings });
+  return new RestConfig({
+    server: cluster.server,
+    contextName,
+    origin: `kubeconfig context "${contextName}"`,
+    namespace,
+    requestSettings,
+  });
 }
 
 function pemField<K extends 'ca' | 'cert' | 'key'>(name: K, value: unknown): Partial<Record<K, string>> {
@@ -56,5 +66,11 @@ function pemField<K extends 'ca' | 'cert' | 'key'>(name: K, value: unknown): Par
 }
 
 function sameTls(a: TlsSettings, b: TlsSettings): boolean {
-  return a.ca === b.ca && a.cert === b.cert && a.key === b.key && a.rejectUnauthorized === b.rejectUnauthorized && a.servername === b.servername;
+  return (
+    a.ca === b.ca &&
+    a.cert === b.cert &&
+    a.key === b.key &&
+    a.rejectUnauthorized === b.rejectUnauthorized &&
+    a.servername === b.servername
+  );
 }

@@ -84,7 +84,12 @@ export function refOf(object: KubernetesObject): ObjectRef {
   if (!object.apiVersion || !object.kind || !object.metadata?.name) {
     throw new InvalidObjectError(`${objectLabel(object)}: an object needs apiVersion, kind and metadata.name`);
   }
-  return { apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name, namespace: object.metadata.namespace };
+  return {
+    apiVersion: object.apiVersion,
+    kind: object.kind,
+    name: object.metadata.name,
+    namespace: object.metadata.namespace,
+  };
 }
 
 export class KubeClient {
@@ -109,7 +114,10 @@ export class KubeClient {
     return this.discovery.resourceFor(gvk);
   }
 
-  async get<T extends KubernetesObject = KubernetesObject>(ref: ObjectRef, options: { subresource?: Subresource } = {}): Promise<T> {
+  async get<T extends KubernetesObject = KubernetesObject>(
+    ref: ObjectRef,
+    options: { subresource?: Subresource } = {},
+  ): Promise<T> {
     const path = await this.objectPath(ref, options.subresource);
     return this.transport.requestJson<T>({ method: 'GET', path });
   }
@@ -124,7 +132,10 @@ export class KubeClient {
     }
   }
 
-  async list<T extends KubernetesObject = KubernetesObject>(gvk: GroupVersionKind, options: ListOptions = {}): Promise<ListResult<T>> {
+  async list<T extends KubernetesObject = KubernetesObject>(
+    gvk: GroupVersionKind,
+    options: ListOptions = {},
+  ): Promise<ListResult<T>> {
     const resource = await this.resourceFor(gvk);
     const path = collectionPath(resource, options.namespace);
     const items: T[] = [];
@@ -159,16 +170,33 @@ export class KubeClient {
     return this.transport.requestJson<T>({ method: 'PUT', path, body: object, query: writeQuery(options) });
   }
 
-  async patch<T extends KubernetesObject = KubernetesObject>(ref: ObjectRef, patch: unknown, type: PatchType, options: WriteOptions = {}): Promise<T> {
+  async patch<T extends KubernetesObject = KubernetesObject>(
+    ref: ObjectRef,
+    patch: unknown,
+    type: PatchType,
+    options: WriteOptions = {},
+  ): Promise<T> {
     const path = await this.objectPath(ref, options.subresource);
-    return this.transport.requestJson<T>({ method: 'PATCH', path, body: patch, contentType: patchContentTypes[type], query: writeQuery(options) });
+    return this.transport.requestJson<T>({
+      method: 'PATCH',
+      path,
+      body: patch,
+      contentType: patchContentTypes[type],
+      query: writeQuery(options),
+    });
   }
 
   /** Server-side apply: the object is our whole intent for the fields `fieldManager` owns. */
   async apply<T extends KubernetesObject>(object: T, options: ApplyOptions): Promise<T> {
     const path = await this.objectPath(refOf(object), options.subresource);
     const query: Query = { ...writeQuery(options), force: options.force ? 'true' : undefined };
-    return this.transport.requestJson<T>({ method: 'PATCH', path, body: object, contentType: 'application/apply-patch+yaml', query });
+    return this.transport.requestJson<T>({
+      method: 'PATCH',
+      path,
+      body: object,
+      contentType: 'application/apply-patch+yaml',
+      query,
+    });
   }
 
   async delete(ref: ObjectRef, options: DeleteOptions = {}): Promise<void> {
@@ -179,7 +207,12 @@ export class KubeClient {
       ...(options.propagationPolicy ? { propagationPolicy: options.propagationPolicy } : {}),
       ...(options.preconditions ? { preconditions: options.preconditions } : {}),
     };
-    await this.transport.requestText({ method: 'DELETE', path, body, query: { dryRun: options.dryRun ? 'All' : undefined } });
+    await this.transport.requestText({
+      method: 'DELETE',
+      path,
+      body,
+      query: { dryRun: options.dryRun ? 'All' : undefined },
+    });
   }
 
   /** `true` if it was deleted or already gone. */
@@ -204,7 +237,11 @@ export class KubeClient {
       allowWatchBookmarks: options.allowWatchBookmarks ? 'true' : undefined,
       timeoutSeconds: options.timeoutSeconds,
     };
-    return this.transport.openLineStream({ path: collectionPath(resource, options.namespace), query, ...(options.signal ? { signal: options.signal } : {}) });
+    return this.transport.openLineStream({
+      path: collectionPath(resource, options.namespace),
+      query,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   }
 
   async objectPath(ref: ObjectRef, subresource?: Subresource): Promise<string> {
@@ -215,7 +252,8 @@ export class KubeClient {
 }
 
 export function createClient(options: ClientOptions = {}): KubeClient {
-  const kubeConfig = options.kubeConfig ?? loadKubeConfig(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {});
+  const kubeConfig =
+    options.kubeConfig ?? loadKubeConfig(options.kubeconfigPath ? { kubeconfigPath: options.kubeconfigPath } : {});
   const transport = new HttpTransport(kubeConfig, {
     rateLimiter: new TokenBucketRateLimiter(options.qps ?? 50, options.burst ?? 300),
     ...(options.userAgent ? { userAgent: options.userAgent } : {}),
@@ -228,7 +266,10 @@ export function createClient(options: ClientOptions = {}): KubeClient {
  * The process's client as the shared flags configure it: `--kube-api-qps` and `--kube-api-burst` from
  * `runtimeOptionsFromFlags`, the rest (kubeconfig, user agent) from `options`.
  */
-export function clientFromFlags(runtime: Pick<RuntimeOptions, 'kubeApiQps' | 'kubeApiBurst'>, options: Omit<ClientOptions, 'qps' | 'burst'> = {}): KubeClient {
+export function clientFromFlags(
+  runtime: Pick<RuntimeOptions, 'kubeApiQps' | 'kubeApiBurst'>,
+  options: Omit<ClientOptions, 'qps' | 'burst'> = {},
+): KubeClient {
   return createClient({ ...options, qps: runtime.kubeApiQps, burst: runtime.kubeApiBurst });
 }
 
@@ -236,21 +277,31 @@ export function clientFromFlags(runtime: Pick<RuntimeOptions, 'kubeApiQps' | 'ku
  * A client for a remote cluster from the kubeconfig a user put in a Secret; `origin` names that Secret in errors.
  * Exec plugins in it are refused unless `allowExec` (Flux's --insecure-kubeconfig-exec).
  */
-export function clientFromKubeconfigString(kubeconfigYaml: string, options: Omit<ClientOptions, 'kubeConfig' | 'kubeconfigPath'> & { origin?: string } & KubeconfigPolicy = {}): KubeClient {
+export function clientFromKubeconfigString(
+  kubeconfigYaml: string,
+  options: Omit<ClientOptions, 'kubeConfig' | 'kubeconfigPath'> & { origin?: string } & KubeconfigPolicy = {},
+): KubeClient {
   const { origin, allowExec, allowInsecureTls, ...clientOptions } = options;
-  const policy = { ...(allowExec !== undefined ? { allowExec } : {}), ...(allowInsecureTls !== undefined ? { allowInsecureTls } : {}) };
+  const policy = {
+    ...(allowExec !== undefined ? { allowExec } : {}),
+    ...(allowInsecureTls !== undefined ? { allowInsecureTls } : {}),
+  };
   return createClient({ ...clientOptions, kubeConfig: kubeConfigFromString(kubeconfigYaml, origin, policy) });
 }
 
 function collectionPath(resource: ApiResource, namespace: string | undefined): string {
   const root = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
-  return resource.namespaced && namespace ? `${root}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${root}/${resource.plural}`;
+  return resource.namespaced && namespace
+    ? `${root}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}`
+    : `${root}/${resource.plural}`;
 }
 
 function namespaceFor(resource: ApiResource, ref: ObjectRef): string | undefined {
   if (!resource.namespaced) return undefined;
   if (!ref.namespace) {
-    throw new InvalidObjectError(`${ref.kind}/${ref.name}: ${formatApiVersion(resource)} ${ref.kind} is namespaced, but no namespace was given`);
+    throw new InvalidObjectError(
+      `${ref.kind}/${ref.name}: ${formatApiVersion(resource)} ${ref.kind} is namespaced, but no namespace was given`,
+    );
   }
   return ref.namespace;
 }

@@ -112,7 +112,10 @@ describe('kstatus markers', () => {
     markReconciling(obj, 'Progressing', 'working', t0);
     markStalled(obj, 'InvalidURL', 'spec.url "ftp://x" is not http(s) or ssh', t1);
     expect(types(obj)).toEqual(['Ready=False', 'Stalled=True']);
-    expect(getCondition(obj, 'Ready')).toMatchObject({ reason: 'InvalidURL', message: 'spec.url "ftp://x" is not http(s) or ssh' });
+    expect(getCondition(obj, 'Ready')).toMatchObject({
+      reason: 'InvalidURL',
+      message: 'spec.url "ftp://x" is not http(s) or ssh',
+    });
   });
 
   it('markFailed sets Ready=False and Reconciling=True with ProgressingWithRetry', () => {

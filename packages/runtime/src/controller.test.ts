@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Controller, objectKeyToString, parseObjectKey, TerminalError, type ObjectKey, type Reconciler } from './controller.ts';
+import {
+  Controller,
+  objectKeyToString,
+  parseObjectKey,
+  TerminalError,
+  type ObjectKey,
+  type Reconciler,
+} from './controller.ts';
 import { createLogger } from './logger.ts';
 import { RuntimeMetrics } from './metrics.ts';
 import { currentReconcile, type ReconcileContext } from './reconcile-context.ts';
@@ -41,7 +48,12 @@ describe('Controller', () => {
     await controller.whenIdle();
     expect(seen).toEqual([{ namespace: 'apps', name: 'podinfo' }, { name: 'cluster-wide' }]);
     const reconcileLines = entries().filter((entry) => entry.msg === 'reconciling');
-    expect(reconcileLines[0]).toMatchObject({ controller: 'widget', kind: 'Widget', namespace: 'apps', name: 'podinfo' });
+    expect(reconcileLines[0]).toMatchObject({
+      controller: 'widget',
+      kind: 'Widget',
+      namespace: 'apps',
+      name: 'podinfo',
+    });
     expect(reconcileLines[0]?.reconcileID).toMatch(/^[0-9a-f-]{36}$/);
     expect(reconcileLines[1]).toMatchObject({ name: 'cluster-wide' });
     expect(reconcileLines[1]).not.toHaveProperty('namespace');
@@ -74,10 +86,10 @@ describe('Controller', () => {
 
   it('survives a reconciler that throws synchronously', async () => {
     let attempts = 0;
-    const reconcile = ((() => {
+    const reconcile = (() => {
       attempts++;
       throw new Error('sync boom');
-    }) as unknown) as Reconciler;
+    }) as unknown as Reconciler;
     const { controller } = setup(reconcile);
     controller.start();
     controller.enqueue('x');
@@ -95,7 +107,9 @@ describe('Controller', () => {
     controller.enqueue({ namespace: 'apps', name: 'bad' });
     await vi.advanceTimersByTimeAsync(60 * 60_000);
     expect(attempts).toBe(1);
-    expect(entries().find((entry) => entry.msg === 'Reconciler error is terminal, not retrying')).toMatchObject({ reason: 'InvalidURL' });
+    expect(entries().find((entry) => entry.msg === 'Reconciler error is terminal, not retrying')).toMatchObject({
+      reason: 'InvalidURL',
+    });
     expect(await metrics.render()).toContain('fluxion_reconcile_total{controller="widget",result="terminal_error"} 1');
     controller.enqueue({ namespace: 'apps', name: 'bad' });
     await vi.advanceTimersByTimeAsync(0);
@@ -115,7 +129,9 @@ describe('Controller', () => {
     expect(times).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1);
     expect(times).toHaveLength(2);
-    expect(await metrics.render()).toMatch(/fluxion_reconcile_duration_seconds_count\{kind="Widget",namespace="apps",name="interval"\} 2/);
+    expect(await metrics.render()).toMatch(
+      /fluxion_reconcile_duration_seconds_count\{kind="Widget",namespace="apps",name="interval"\} 2/,
+    );
   });
 
   it('reconciles different objects in parallel up to --concurrent', async () => {

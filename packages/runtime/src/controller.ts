@@ -134,7 +134,11 @@ export class Controller {
    */
   async stop(graceMs?: number): Promise<boolean> {
     const drained = await this.#queue.shutDown(graceMs);
-    if (!drained) this.#logger.warn({ active: this.#queue.activeCount }, 'Reconciles still running after the shutdown grace period');
+    if (!drained)
+      this.#logger.warn(
+        { active: this.#queue.activeCount },
+        'Reconciles still running after the shutdown grace period',
+      );
     return drained;
   }
 

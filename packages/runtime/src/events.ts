@@ -60,7 +60,8 @@ export class EventRecorder {
     if (!involved.metadata?.name || !involved.kind || !involved.apiVersion) {
       throw new Error(`event ${input.reason} is about ${objectLabel(involved)}, which lacks apiVersion, kind or name`);
     }
-    const message = input.message.length > maxMessageLength ? `${input.message.slice(0, maxMessageLength - 3)}...` : input.message;
+    const message =
+      input.message.length > maxMessageLength ? `${input.message.slice(0, maxMessageLength - 3)}...` : input.message;
     const key = aggregationKey(involved, input, message);
     const now = new Date();
     const previous = this.recent.get(key);
@@ -79,7 +80,12 @@ export class EventRecorder {
       }
     }
     const event = await this.client.create<CoreV1Event>(this.newEvent(involved, input, message, now));
-    this.remember(key, { name: event.metadata?.name ?? '', namespace: event.metadata?.namespace ?? '', count: 1, lastSeen: now.getTime() });
+    this.remember(key, {
+      name: event.metadata?.name ?? '',
+      namespace: event.metadata?.namespace ?? '',
+      count: 1,
+      lastSeen: now.getTime(),
+    });
     return event;
   }
 
@@ -131,5 +137,15 @@ export class EventRecorder {
 function aggregationKey(involved: KubernetesObject, input: EventInput, message: string): string {
   const meta = involved.metadata ?? {};
   const annotations = Object.entries(input.annotations ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  return JSON.stringify([involved.apiVersion, involved.kind, meta.namespace, meta.name, meta.uid, input.type, input.reason, message, annotations]);
+  return JSON.stringify([
+    involved.apiVersion,
+    involved.kind,
+    meta.namespace,
+    meta.name,
+    meta.uid,
+    input.type,
+    input.reason,
+    message,
+    annotations,
+  ]);
 }

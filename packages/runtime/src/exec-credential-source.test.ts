@@ -32,8 +32,16 @@ afterEach(() => {
 
 const runs = (): number => readFileSync(join(dir, 'runs'), 'utf8').length;
 
-function configWithPlugin(reply: Record<string, unknown>, extra: { env?: Record<string, string>; exec?: Record<string, unknown>; cluster?: Record<string, unknown> } = {}): string {
-  const env = { RUNS_FILE: join(dir, 'runs'), INFO_FILE: join(dir, 'info'), REPLY: JSON.stringify(reply), ...extra.env };
+function configWithPlugin(
+  reply: Record<string, unknown>,
+  extra: { env?: Record<string, string>; exec?: Record<string, unknown>; cluster?: Record<string, unknown> } = {},
+): string {
+  const env = {
+    RUNS_FILE: join(dir, 'runs'),
+    INFO_FILE: join(dir, 'info'),
+    REPLY: JSON.stringify(reply),
+    ...extra.env,
+  };
   const path = join(dir, 'config');
   writeFileSync(
     path,
@@ -64,22 +72,35 @@ function configWithPlugin(reply: Record<string, unknown>, extra: { env?: Record<
 describe('exec credential plugins', () => {
   it('sends the token the plugin prints, and runs it again only once the credential has expired', async () => {
     const expiresSoon = new Date(Date.now() + 60 * 60_000).toISOString();
-    const config = loadKubeConfig({ kubeconfigPath: configWithPlugin({ token: 'exec-token', expirationTimestamp: expiresSoon }) });
+    const config = loadKubeConfig({
+      kubeconfigPath: configWithPlugin({ token: 'exec-token', expirationTimestamp: expiresSoon }),
+    });
     const [first, second] = await Promise.all([config.requestSettings(), config.requestSettings()]);
     expect(first.headers).toEqual({ Authorization: 'Bearer exec-token' });
     expect(second.headers).toEqual({ Authorization: 'Bearer exec-token' });
     await config.requestSettings();
     expect(runs()).toBe(1);
-    expect(JSON.parse(readFileSync(join(dir, 'info'), 'utf8'))).toEqual({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', spec: { interactive: false } });
+    expect(JSON.parse(readFileSync(join(dir, 'info'), 'utf8'))).toEqual({
+      apiVersion: 'client.authentication.k8s.io/v1',
+      kind: 'ExecCredential',
+      spec: { interactive: false },
+    });
 
-    const expired = loadKubeConfig({ kubeconfigPath: configWithPlugin({ token: 'short-lived', expirationTimestamp: new Date(Date.now() - 1000).toISOString() }) });
+    const expired = loadKubeConfig({
+      kubeconfigPath: configWithPlugin({
+        token: 'short-lived',
+        expirationTimestamp: new Date(Date.now() - 1000).toISOString(),
+      }),
+    });
     await expired.requestSettings();
     await expired.requestSettings();
     expect(runs()).toBe(3);
   });
 
   it('uses a client certificate the plugin issues, keeping the TLS settings object while it is unchanged', async () => {
-    const config = loadKubeConfig({ kubeconfigPath: configWithPlugin({ clientCertificateData: certPem, clientKeyData: keyPem }) });
+    const config = loadKubeConfig({
+      kubeconfigPath: configWithPlugin({ clientCertificateData: certPem, clientKeyData: keyPem }),
+    });
     const settings = await config.requestSettings();
     expect(settings.tls).toEqual({ cert: certPem, key: keyPem, rejectUnauthorized: true });
     expect(settings.headers).toEqual({});
@@ -91,13 +112,20 @@ describe('exec credential plugins', () => {
       { token: 't' },
       {
         exec: { provideClusterInfo: true },
-        cluster: { 'tls-server-name': 'kubernetes', extensions: [{ name: 'client.authentication.k8s.io/exec', extension: { audience: 'fluxion' } }] },
+        cluster: {
+          'tls-server-name': 'kubernetes',
+          extensions: [{ name: 'client.authentication.k8s.io/exec', extension: { audience: 'fluxion' } }],
+        },
       },
     );
     await loadKubeConfig({ kubeconfigPath: path }).requestSettings();
     expect(JSON.parse(readFileSync(join(dir, 'info'), 'utf8')).spec).toEqual({
       interactive: false,
-      cluster: { server: 'https://api.example.test:6443', 'tls-server-name': 'kubernetes', config: { audience: 'fluxion' } },
+      cluster: {
+        server: 'https://api.example.test:6443',
+        'tls-server-name': 'kubernetes',
+        config: { audience: 'fluxion' },
+      },
     });
   });
 
@@ -105,7 +133,9 @@ describe('exec credential plugins', () => {
     writeFileSync(join(dir, 'get-token.sh'), `#!/bin/sh\nexec "${process.execPath}" "${join(dir, 'plugin.mjs')}"\n`);
     chmodSync(join(dir, 'get-token.sh'), 0o755);
     const path = configWithPlugin({ token: 'relative' }, { exec: { command: './get-token.sh', args: [] } });
-    expect((await loadKubeConfig({ kubeconfigPath: path }).requestSettings()).headers).toEqual({ Authorization: 'Bearer relative' });
+    expect((await loadKubeConfig({ kubeconfigPath: path }).requestSettings()).headers).toEqual({
+      Authorization: 'Bearer relative',
+    });
   });
 
   it('names the kubeconfig field and shows the plugin stderr when it fails', async () => {
@@ -116,19 +146,38 @@ describe('exec credential plugins', () => {
   });
 
   it('shows the install hint when the command does not exist', async () => {
-    const path = configWithPlugin({}, { exec: { command: 'fluxion-no-such-plugin', installHint: 'install it with: brew install fluxion-no-such-plugin' } });
-    await expect(loadKubeConfig({ kubeconfigPath: path }).requestSettings()).rejects.toThrow(/user\.exec: cannot run "fluxion-no-such-plugin": .*ENOENT.*; install it with: brew install/);
+    const path = configWithPlugin(
+      {},
+      {
+        exec: {
+          command: 'fluxion-no-such-plugin',
+          installHint: 'install it with: brew install fluxion-no-such-plugin',
+        },
+      },
+    );
+    await expect(loadKubeConfig({ kubeconfigPath: path }).requestSettings()).rejects.toThrow(
+      /user\.exec: cannot run "fluxion-no-such-plugin": .*ENOENT.*; install it with: brew install/,
+    );
   });
 
   it('rejects an answer of another apiVersion, or without credentials', async () => {
-    const wrongVersion = configWithPlugin({ token: 't' }, { env: { REPLY_API_VERSION: 'client.authentication.k8s.io/v1beta1' } });
-    await expect(loadKubeConfig({ kubeconfigPath: wrongVersion }).requestSettings()).rejects.toThrow(/printed client\.authentication\.k8s\.io\/v1beta1 ExecCredential, expected client\.authentication\.k8s\.io\/v1 ExecCredential/);
+    const wrongVersion = configWithPlugin(
+      { token: 't' },
+      { env: { REPLY_API_VERSION: 'client.authentication.k8s.io/v1beta1' } },
+    );
+    await expect(loadKubeConfig({ kubeconfigPath: wrongVersion }).requestSettings()).rejects.toThrow(
+      /printed client\.authentication\.k8s\.io\/v1beta1 ExecCredential, expected client\.authentication\.k8s\.io\/v1 ExecCredential/,
+    );
     const empty = configWithPlugin({});
-    await expect(loadKubeConfig({ kubeconfigPath: empty }).requestSettings()).rejects.toThrow(/status has neither a token nor clientCertificateData and clientKeyData/);
+    await expect(loadKubeConfig({ kubeconfigPath: empty }).requestSettings()).rejects.toThrow(
+      /status has neither a token nor clientCertificateData and clientKeyData/,
+    );
   });
 
   it('refuses a plugin that insists on a terminal', () => {
     const path = configWithPlugin({ token: 't' }, { exec: { interactiveMode: 'Always' } });
-    expect(() => loadKubeConfig({ kubeconfigPath: path })).toThrow(/user\.exec\.interactiveMode: Always needs a terminal/);
+    expect(() => loadKubeConfig({ kubeconfigPath: path })).toThrow(
+      /user\.exec\.interactiveMode: Always needs a terminal/,
+    );
   });
 });

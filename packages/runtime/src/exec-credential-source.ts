@@ -3,7 +3,10 @@ import { spawn } from 'node:child_process';
 import { KubeConfigError } from './kube-config-error.ts';
 import type { CredentialSource, Credentials } from './rest-config.ts';
 
-export const supportedExecApiVersions = ['client.authentication.k8s.io/v1', 'client.authentication.k8s.io/v1beta1'] as const;
+export const supportedExecApiVersions = [
+  'client.authentication.k8s.io/v1',
+  'client.authentication.k8s.io/v1beta1',
+] as const;
 
 export interface ExecPluginConfig {
   apiVersion: string;
@@ -48,10 +51,14 @@ export class ExecCredentialSource implements CredentialSource {
 
   constructor(plugin: ExecPluginConfig, options: ExecCredentialSourceOptions) {
     if (!(supportedExecApiVersions as readonly string[]).includes(plugin.apiVersion)) {
-      throw new KubeConfigError(`${options.field}.apiVersion: "${plugin.apiVersion}" is not supported; use one of ${supportedExecApiVersions.join(', ')}`);
+      throw new KubeConfigError(
+        `${options.field}.apiVersion: "${plugin.apiVersion}" is not supported; use one of ${supportedExecApiVersions.join(', ')}`,
+      );
     }
     if (plugin.interactiveMode === 'Always') {
-      throw new KubeConfigError(`${options.field}.interactiveMode: Always needs a terminal, and a controller has none; use a plugin that runs non-interactively`);
+      throw new KubeConfigError(
+        `${options.field}.interactiveMode: Always needs a terminal, and a controller has none; use a plugin that runs non-interactively`,
+      );
     }
     this.#plugin = plugin;
     this.#options = options;
@@ -78,7 +85,8 @@ export class ExecCredentialSource implements CredentialSource {
     const status = this.#parse(stdout);
     const credentials = this.#credentialsOf(status);
     const expiresAt = status.expirationTimestamp ? Date.parse(status.expirationTimestamp) : Number.POSITIVE_INFINITY;
-    if (Number.isNaN(expiresAt)) throw this.#error(`status.expirationTimestamp "${status.expirationTimestamp}" is not an RFC 3339 time`);
+    if (Number.isNaN(expiresAt))
+      throw this.#error(`status.expirationTimestamp "${status.expirationTimestamp}" is not an RFC 3339 time`);
     this.#cached = { credentials, expiresAt };
     return credentials;
   }
@@ -86,7 +94,11 @@ export class ExecCredentialSource implements CredentialSource {
   #spawn(env: NodeJS.ProcessEnv): Promise<string> {
     const { command, args } = this.#plugin;
     return new Promise((resolve, reject) => {
-      const child = spawn(command, [...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: this.#options.timeoutMs ?? 60_000 });
+      const child = spawn(command, [...args], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: this.#options.timeoutMs ?? 60_000,
+      });
       const stdout: Buffer[] = [];
       const stderr: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -98,7 +110,11 @@ export class ExecCredentialSource implements CredentialSource {
       child.on('close', (code, signal) => {
         if (code === 0) return resolve(Buffer.concat(stdout).toString('utf8'));
         const output = Buffer.concat(stderr).toString('utf8').trim().slice(0, 500);
-        reject(this.#error(`"${command}" ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${output ? `: ${output}` : ''}`));
+        reject(
+          this.#error(
+            `"${command}" ${signal ? `was killed by ${signal}` : `exited with code ${code}`}${output ? `: ${output}` : ''}`,
+          ),
+        );
       });
     });
   }
@@ -108,20 +124,31 @@ export class ExecCredentialSource implements CredentialSource {
     try {
       parsed = JSON.parse(stdout);
     } catch {
-      throw this.#error(`"${this.#plugin.command}" did not print an ExecCredential as JSON: ${stdout.trim().slice(0, 200)}`);
+      throw this.#error(
+        `"${this.#plugin.command}" did not print an ExecCredential as JSON: ${stdout.trim().slice(0, 200)}`,
+      );
     }
     const credential = parsed as { apiVersion?: unknown; kind?: unknown; status?: ExecCredentialStatus };
     if (credential.kind !== 'ExecCredential' || credential.apiVersion !== this.#plugin.apiVersion) {
-      throw this.#error(`"${this.#plugin.command}" printed ${String(credential.apiVersion)} ${String(credential.kind)}, expected ${this.#plugin.apiVersion} ExecCredential`);
+      throw this.#error(
+        `"${this.#plugin.command}" printed ${String(credential.apiVersion)} ${String(credential.kind)}, expected ${this.#plugin.apiVersion} ExecCredential`,
+      );
     }
     return credential.status ?? {};
   }
 
   #credentialsOf(status: ExecCredentialStatus): Credentials {
     if (status.clientCertificateData && status.clientKeyData) {
-      return { cert: status.clientCertificateData, key: status.clientKeyData, ...(status.token ? { headers: { Authorization: `Bearer ${status.token}` } } : {}) };
+      return {
+        cert: status.clientCertificateData,
+        key: status.clientKeyData,
+        ...(status.token ? { headers: { Authorization: `Bearer ${status.token}` } } : {}),
+      };
     }
-    if (status.clientCertificateData || status.clientKeyData) throw this.#error('status has only one of clientCertificateData and clientKeyData; a client certificate needs both');
+    if (status.clientCertificateData || status.clientKeyData)
+      throw this.#error(
+        'status has only one of clientCertificateData and clientKeyData; a client certificate needs both',
+      );
     if (status.token) return { headers: { Authorization: `Bearer ${status.token}` } };
     throw this.#error('status has neither a token nor clientCertificateData and clientKeyData');
   }

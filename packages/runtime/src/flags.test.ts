@@ -67,13 +67,17 @@ describe('runtime flags', () => {
   });
 
   it('reject bad values, naming the flag', () => {
-    expect(() => flags.parse(['--concurrent=many'])).toThrow('invalid value "many" for flag --concurrent: must be an integer');
+    expect(() => flags.parse(['--concurrent=many'])).toThrow(
+      'invalid value "many" for flag --concurrent: must be an integer',
+    );
     expect(() => flags.parse(['--min-retry-delay=5'])).toThrow(/--min-retry-delay: must be a duration/);
     expect(() => flags.parse(['--log-level=verbose'])).toThrow(/must be one of trace, debug, info, warn, error/);
     expect(() => flags.parse(['--enable-leader-election=yes'])).toThrow(/must be true or false/);
     expect(() => flags.parse(['--health-addr'])).toThrow('flag --health-addr needs a value');
     expect(() => flags.parse(['stray'])).toThrow(/unexpected argument "stray"/);
-    expect(() => runtimeOptionsFromFlags(flags.parse(['--min-retry-delay=1m', '--max-retry-delay=1s']))).toThrow(/--max-retry-delay/);
+    expect(() => runtimeOptionsFromFlags(flags.parse(['--min-retry-delay=1m', '--max-retry-delay=1s']))).toThrow(
+      /--max-retry-delay/,
+    );
     expect(() => runtimeOptionsFromFlags(flags.parse(['--concurrent=0']))).toThrow(/at least 1/);
   });
 
@@ -147,7 +151,9 @@ describe('clientFromFlags', () => {
     const runtime = runtimeOptionsFromFlags(flagSet.parse(['--kube-api-qps=7.5', '--kube-api-burst=3']));
     const client = clientFromFlags(runtime, { kubeConfig, userAgent: 'test-controller' });
     expect(client.transport.rateLimiter).toMatchObject({ qps: 7.5, burst: 3 });
-    expect(client.impersonateServiceAccount('apps', 'deployer').transport.rateLimiter).toBe(client.transport.rateLimiter);
+    expect(client.impersonateServiceAccount('apps', 'deployer').transport.rateLimiter).toBe(
+      client.transport.rateLimiter,
+    );
   });
 
   it("uses Flux's defaults, 50 qps and bursts of 300, when the flags are not given", () => {
@@ -156,7 +162,9 @@ describe('clientFromFlags', () => {
   });
 
   it('refuses a rate that would stop every request, naming the flags', () => {
-    expect(() => runtimeOptionsFromFlags(flagSet.parse(['--kube-api-qps=0']))).toThrow(/--kube-api-qps must be positive and --kube-api-burst at least 1, got 0 and 300/);
+    expect(() => runtimeOptionsFromFlags(flagSet.parse(['--kube-api-qps=0']))).toThrow(
+      /--kube-api-qps must be positive and --kube-api-burst at least 1, got 0 and 300/,
+    );
     expect(() => runtimeOptionsFromFlags(flagSet.parse(['--kube-api-burst=0']))).toThrow(FlagError);
   });
 });

@@ -13,15 +13,31 @@ export interface FlagDefinition<T> {
 export type FlagDefinitions = Record<string, FlagDefinition<unknown>>;
 export type FlagValues<D extends FlagDefinitions> = { -readonly [K in keyof D]: D[K]['defaultValue'] };
 
-export const stringFlag = (defaultValue: string, help: string, choices?: readonly string[]): FlagDefinition<string> => ({
+export const stringFlag = (
+  defaultValue: string,
+  help: string,
+  choices?: readonly string[],
+): FlagDefinition<string> => ({
   type: 'string',
   defaultValue,
   help,
   ...(choices ? { choices } : {}),
 });
-export const intFlag = (defaultValue: number, help: string): FlagDefinition<number> => ({ type: 'int', defaultValue, help });
-export const floatFlag = (defaultValue: number, help: string): FlagDefinition<number> => ({ type: 'float', defaultValue, help });
-export const boolFlag = (defaultValue: boolean, help: string): FlagDefinition<boolean> => ({ type: 'bool', defaultValue, help });
+export const intFlag = (defaultValue: number, help: string): FlagDefinition<number> => ({
+  type: 'int',
+  defaultValue,
+  help,
+});
+export const floatFlag = (defaultValue: number, help: string): FlagDefinition<number> => ({
+  type: 'float',
+  defaultValue,
+  help,
+});
+export const boolFlag = (defaultValue: boolean, help: string): FlagDefinition<boolean> => ({
+  type: 'bool',
+  defaultValue,
+  help,
+});
 /** A Go duration flag (`30s`, `1m30s`); its value is in milliseconds. */
 export const durationFlag = (defaultMs: number, help: string): FlagDefinition<number> => ({
   type: 'duration',
@@ -52,15 +68,36 @@ export const runtimeFlags = {
   concurrent: intFlag(4, 'The number of concurrent reconciles per controller.'),
   'requeue-dependency': durationFlag(30_000, 'The interval at which failing dependencies are reevaluated.'),
   'min-retry-delay': durationFlag(750, 'The minimum amount of time to wait before retrying a failed reconcile.'),
-  'max-retry-delay': durationFlag(15 * 60_000, 'The maximum amount of time to wait before retrying a failed reconcile.'),
+  'max-retry-delay': durationFlag(
+    15 * 60_000,
+    'The maximum amount of time to wait before retrying a failed reconcile.',
+  ),
   'metrics-addr': stringFlag(':8080', 'The address the metric endpoint binds to; 0 turns it off.'),
   'health-addr': stringFlag(':9440', 'The address the health endpoint binds to.'),
-  'enable-leader-election': boolFlag(false, 'Enable leader election for the controller, so that only one replica reconciles.'),
-  'leader-election-lease-duration': durationFlag(35_000, 'How long non-leaders wait before trying to take over a lease that was not renewed.'),
-  'leader-election-renew-deadline': durationFlag(30_000, 'How long the leader keeps retrying to renew before it gives up leadership.'),
-  'leader-election-retry-period': durationFlag(5_000, 'How long clients wait between attempts to acquire or renew the lease.'),
-  'watch-all-namespaces': boolFlag(true, 'Watch for resources in all namespaces; if false, only in the namespace the controller runs in.'),
-  'watch-label-selector': stringFlag('', "Watch only resources whose labels match this selector, e.g. 'sharding.fluxcd.io/key=shard1'."),
+  'enable-leader-election': boolFlag(
+    false,
+    'Enable leader election for the controller, so that only one replica reconciles.',
+  ),
+  'leader-election-lease-duration': durationFlag(
+    35_000,
+    'How long non-leaders wait before trying to take over a lease that was not renewed.',
+  ),
+  'leader-election-renew-deadline': durationFlag(
+    30_000,
+    'How long the leader keeps retrying to renew before it gives up leadership.',
+  ),
+  'leader-election-retry-period': durationFlag(
+    5_000,
+    'How long clients wait between attempts to acquire or renew the lease.',
+  ),
+  'watch-all-namespaces': boolFlag(
+    true,
+    'Watch for resources in all namespaces; if false, only in the namespace the controller runs in.',
+  ),
+  'watch-label-selector': stringFlag(
+    '',
+    "Watch only resources whose labels match this selector, e.g. 'sharding.fluxcd.io/key=shard1'.",
+  ),
   'no-cross-namespace-refs': boolFlag(false, 'Refuse references to objects in other namespaces.'),
   'default-service-account': stringFlag('', 'The service account to impersonate when an object does not name one.'),
   'log-level': stringFlag('info', 'Log verbosity: trace, debug, info, warn or error.', logLevels),
@@ -137,7 +174,10 @@ export class FlagSet<D extends FlagDefinitions> {
 }
 
 /** Parse argv, printing usage and exiting 0 on `--help`, or the error and exiting 2 on a bad flag, as Go does. */
-export function parseFlagsOrExit<D extends FlagDefinitions>(flagSet: FlagSet<D>, argv: readonly string[] = process.argv.slice(2)): FlagValues<D> {
+export function parseFlagsOrExit<D extends FlagDefinitions>(
+  flagSet: FlagSet<D>,
+  argv: readonly string[] = process.argv.slice(2),
+): FlagValues<D> {
   try {
     return flagSet.parse(argv);
   } catch (error) {
@@ -157,7 +197,9 @@ function convertFlagValue(name: string, definition: FlagDefinition<unknown>, tex
   switch (definition.type) {
     case 'string':
       if (definition.choices && !definition.choices.includes(text)) {
-        throw new FlagError(`invalid value "${text}" for flag --${name}: must be one of ${definition.choices.join(', ')}`);
+        throw new FlagError(
+          `invalid value "${text}" for flag --${name}: must be one of ${definition.choices.join(', ')}`,
+        );
       }
       return text;
     case 'bool':
@@ -179,7 +221,9 @@ function convertFlagValue(name: string, definition: FlagDefinition<unknown>, tex
       try {
         return parseGoDuration(text);
       } catch {
-        throw new FlagError(`invalid value "${text}" for flag --${name}: must be a duration such as 30s, 1m30s or 750ms`);
+        throw new FlagError(
+          `invalid value "${text}" for flag --${name}: must be a duration such as 30s, 1m30s or 750ms`,
+        );
       }
   }
 }
@@ -221,7 +265,9 @@ export function runtimeOptionsFromFlags(values: RuntimeFlagValues): RuntimeOptio
     throw new FlagError('--min-retry-delay must be positive and no larger than --max-retry-delay');
   }
   if (!(values['kube-api-qps'] > 0) || values['kube-api-burst'] < 1) {
-    throw new FlagError(`--kube-api-qps must be positive and --kube-api-burst at least 1, got ${values['kube-api-qps']} and ${values['kube-api-burst']}`);
+    throw new FlagError(
+      `--kube-api-qps must be positive and --kube-api-burst at least 1, got ${values['kube-api-qps']} and ${values['kube-api-burst']}`,
+    );
   }
   if (values['leader-election-renew-deadline'] >= values['leader-election-lease-duration']) {
     throw new FlagError('--leader-election-renew-deadline must be shorter than --leader-election-lease-duration');

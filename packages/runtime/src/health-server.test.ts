@@ -65,8 +65,15 @@ describe('health server', () => {
 describe('metrics server', () => {
   it('serves the registry in Prometheus text format on /metrics', async () => {
     const metrics = new RuntimeMetrics();
-    metrics.observeReconcile('gitrepository', { kind: 'GitRepository', namespace: 'flux-system', name: 'podinfo' }, 0.2, 'success');
-    metrics.recordConditions({ kind: 'GitRepository', namespace: 'flux-system', name: 'podinfo' }, [{ type: 'Ready', status: 'False' }]);
+    metrics.observeReconcile(
+      'gitrepository',
+      { kind: 'GitRepository', namespace: 'flux-system', name: 'podinfo' },
+      0.2,
+      'success',
+    );
+    metrics.recordConditions({ kind: 'GitRepository', namespace: 'flux-system', name: 'podinfo' }, [
+      { type: 'Ready', status: 'False' },
+    ]);
     const server = await startMetricsServer({ host: '127.0.0.1', port: 0 }, metrics);
     servers.push(server);
     const response = await get(`${server.url}/metrics`);

@@ -26,7 +26,9 @@ export class HealthWaits {
   cancelIfRevisionChanged(key: string, newRevision: string): boolean {
     const wait = this.waits.get(key);
     if (!wait || wait.revision === newRevision) return false;
-    wait.controller.abort(`new revision ${newRevision} is available; the health check of ${wait.revision} was cancelled`);
+    wait.controller.abort(
+      `new revision ${newRevision} is available; the health check of ${wait.revision} was cancelled`,
+    );
     this.waits.delete(key);
     return true;
   }
@@ -35,7 +37,9 @@ export class HealthWaits {
   cancelIfGenerationChanged(key: string, generation: number | undefined): boolean {
     const wait = this.waits.get(key);
     if (!wait || wait.generation === generation) return false;
-    wait.controller.abort(`the object changed (generation ${generation}); the health check of generation ${wait.generation} was cancelled`);
+    wait.controller.abort(
+      `the object changed (generation ${generation}); the health check of generation ${wait.generation} was cancelled`,
+    );
     this.waits.delete(key);
     return true;
   }

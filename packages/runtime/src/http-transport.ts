@@ -73,17 +73,26 @@ export class HttpTransport {
     for await (const chunk of response) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const statusCode = response.statusCode ?? 0;
-    if (statusCode < 200 || statusCode >= 300) throw KubeApiError.fromResponse(request.method, request.path, statusCode, text);
+    if (statusCode < 200 || statusCode >= 300)
+      throw KubeApiError.fromResponse(request.method, request.path, statusCode, text);
     return text;
   }
 
   /** Opens a long GET (a watch). A non-2xx answer is thrown as KubeApiError before any line is read. */
-  async openLineStream(request: Omit<HttpRequest, 'method' | 'body' | 'contentType' | 'timeoutMs'>): Promise<LineStream> {
+  async openLineStream(
+    request: Omit<HttpRequest, 'method' | 'body' | 'contentType' | 'timeoutMs'>,
+  ): Promise<LineStream> {
     await this.options.rateLimiter?.acquire();
     const controller = new AbortController();
     const onOuterAbort = (): void => controller.abort();
     request.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    const response = await this.send({ ...request, method: 'GET', signal: controller.signal, timeoutMs: 0, headerTimeoutMs: 30_000 });
+    const response = await this.send({
+      ...request,
+      method: 'GET',
+      signal: controller.signal,
+      timeoutMs: 0,
+      headerTimeoutMs: 30_000,
+    });
     const statusCode = response.statusCode ?? 0;
     if (statusCode < 200 || statusCode >= 300) {
       const chunks: Buffer[] = [];
@@ -112,7 +121,10 @@ export class HttpTransport {
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const body = request.body === undefined ? undefined : Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
+    const body =
+      request.body === undefined
+        ? undefined
+        : Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
     const headers: Record<string, string> = {
       ...settings.headers,
       ...this.options.headers,
@@ -128,19 +140,35 @@ export class HttpTransport {
     const isHttps = url.protocol === 'https:';
     return await new Promise<http.IncomingMessage>((resolve, reject) => {
       let headerTimer: NodeJS.Timeout | undefined;
-      const req = (isHttps ? https : http).request(url, { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) }, (response) => {
-        clearTimeout(headerTimer);
-        resolve(response);
-      });
+      const req = (isHttps ? https : http).request(
+        url,
+        { method: request.method, headers, agent, ...(request.signal ? { signal: request.signal } : {}) },
+        (response) => {
+          clearTimeout(headerTimer);
+          resolve(response);
+        },
+      );
       req.on('error', (error) => {
         clearTimeout(headerTimer);
         reject(error);
       });
       if (request.headerTimeoutMs) {
-        headerTimer = setTimeout(() => req.destroy(new Error(`${request.method} ${request.path}: ${this.server.host} sent no response headers within ${request.headerTimeoutMs} ms`)), request.headerTimeoutMs);
+        headerTimer = setTimeout(
+          () =>
+            req.destroy(
+              new Error(
+                `${request.method} ${request.path}: ${this.server.host} sent no response headers within ${request.headerTimeoutMs} ms`,
+              ),
+            ),
+          request.headerTimeoutMs,
+        );
       }
       if (timeoutMs > 0) {
-        req.setTimeout(timeoutMs, () => req.destroy(new Error(`${request.method} ${request.path}: no answer from ${this.server.host} within ${timeoutMs} ms`)));
+        req.setTimeout(timeoutMs, () =>
+          req.destroy(
+            new Error(`${request.method} ${request.path}: no answer from ${this.server.host} within ${timeoutMs} ms`),
+          ),
+        );
       }
       req.end(body);
     });

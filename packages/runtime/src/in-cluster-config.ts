@@ -16,7 +16,9 @@ export interface InClusterOptions {
 /** Running in a pod: the service host is set and a token is mounted. */
 export function isInCluster(options: InClusterOptions = {}): boolean {
   const env = options.env ?? process.env;
-  return Boolean(env['KUBERNETES_SERVICE_HOST']) && existsSync(join(options.serviceAccountDir ?? serviceAccountDir, 'token'));
+  return (
+    Boolean(env['KUBERNETES_SERVICE_HOST']) && existsSync(join(options.serviceAccountDir ?? serviceAccountDir, 'token'))
+  );
 }
 
 export function inClusterConfig(options: InClusterOptions = {}): RestConfig {
@@ -24,7 +26,10 @@ export function inClusterConfig(options: InClusterOptions = {}): RestConfig {
   const dir = options.serviceAccountDir ?? serviceAccountDir;
   const host = env['KUBERNETES_SERVICE_HOST'];
   const port = env['KUBERNETES_SERVICE_PORT'];
-  if (!host || !port) throw new KubeConfigError('in-cluster config: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must both be set');
+  if (!host || !port)
+    throw new KubeConfigError(
+      'in-cluster config: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT must both be set',
+    );
   const caPath = join(dir, 'ca.crt');
   let ca: string;
   try {

@@ -1,8 +1,28 @@
 // --- cluster-facing half: client, watch cache, status, events, resource manager ---
-export { KubeApiError, isApiError, isNotFound, isConflict, isAlreadyExists, isInvalid, isGone, isTransient } from './api-error.ts';
+export {
+  KubeApiError,
+  isApiError,
+  isNotFound,
+  isConflict,
+  isAlreadyExists,
+  isInvalid,
+  isGone,
+  isTransient,
+} from './api-error.ts';
 export { ApiDiscovery, NoKindMatchError } from './api-discovery.ts';
 export { KubeClient, createClient, clientFromFlags, clientFromKubeconfigString, refOf } from './client.ts';
-export type { ClientOptions, ObjectRef, PatchType, Subresource, WriteOptions, ApplyOptions, ListOptions, ListResult, WatchOptions, DeleteOptions } from './client.ts';
+export type {
+  ClientOptions,
+  ObjectRef,
+  PatchType,
+  Subresource,
+  WriteOptions,
+  ApplyOptions,
+  ListOptions,
+  ListResult,
+  WatchOptions,
+  DeleteOptions,
+} from './client.ts';
 export { loadKubeConfig, kubeConfigFromString, KubeConfigError } from './kube-config.ts';
 export type { LoadKubeConfigOptions } from './kube-config.ts';
 export type { KubeconfigPolicy } from './kubeconfig-rest-config.ts';
@@ -14,7 +34,14 @@ export { inClusterConfig, isInCluster } from './in-cluster-config.ts';
 export type { InClusterOptions } from './in-cluster-config.ts';
 export { TokenBucketRateLimiter } from './rate-limiter.ts';
 export { ExponentialBackoff } from './backoff.ts';
-export { parseApiVersion, formatApiVersion, gvkOf, objectKey, objectLabel, InvalidObjectError } from './group-version-kind.ts';
+export {
+  parseApiVersion,
+  formatApiVersion,
+  gvkOf,
+  objectKey,
+  objectLabel,
+  InvalidObjectError,
+} from './group-version-kind.ts';
 export type { GroupVersionKind, ApiResource } from './group-version-kind.ts';
 export { watcher } from './watcher.ts';
 export type { WatcherEvent, WatcherDiagnostic, WatcherOptions } from './watcher.ts';
@@ -36,11 +63,25 @@ export { prune } from './resource-manager/prune.ts';
 export type { PruneOptions } from './resource-manager/prune.ts';
 export { waitForCurrent } from './resource-manager/wait.ts';
 export type { WaitOptions, ObjectStatus } from './resource-manager/wait.ts';
-export { inventoryOf, inventoryEntryOf, staleEntries, formatInventoryId, parseInventoryEntry, InventoryIdError } from './resource-manager/inventory.ts';
+export {
+  inventoryOf,
+  inventoryEntryOf,
+  staleEntries,
+  formatInventoryId,
+  parseInventoryEntry,
+  InventoryIdError,
+} from './resource-manager/inventory.ts';
 export type { InventoryEntry } from './resource-manager/inventory.ts';
 export { defaultTakeOverManagers } from './resource-manager/field-managers.ts';
 export type { FieldManagerMatch } from './resource-manager/field-managers.ts';
-export { ApplyValidationError, ApplyError, PruneError, WaitTimeoutError, WaitFailedError, WaitCancelledError } from './resource-manager/errors.ts';
+export {
+  ApplyValidationError,
+  ApplyError,
+  PruneError,
+  WaitTimeoutError,
+  WaitFailedError,
+  WaitCancelledError,
+} from './resource-manager/errors.ts';
 export type { RejectedObject } from './resource-manager/errors.ts';
 export { CrdNotEstablishedError } from './resource-manager/crd-established.ts';
 // --- controller half: work queue, controller, conditions, kstatus, flags, logs, metrics, health, leader election, manager ---
@@ -117,7 +158,13 @@ export { apiServerReachableCheck } from './api-server-check.ts';
 export { runGit, GitCommandError } from './git/git-command.ts';
 export type { GitCommandOptions, GitCommandResult } from './git/git-command.ts';
 export { prepareGitTransport, systemCaBundle, keyDirectoryPrefix, GitCredentialsError } from './git/git-transport.ts';
-export type { GitCredentials, GitTlsMaterial, GitProxy, GitTransportExtras, GitTransport } from './git/git-transport.ts';
+export type {
+  GitCredentials,
+  GitTlsMaterial,
+  GitProxy,
+  GitTransportExtras,
+  GitTransport,
+} from './git/git-transport.ts';
 export { resolveGitAccess, readSecret, SecretError } from './git/git-secrets.ts';
 export type { GitAccess } from './git/git-secrets.ts';
 export { recogniseTlsFailure, tlsFailureHeadline } from './git/git-tls-failure.ts';
@@ -125,7 +172,14 @@ export type { GitTlsSettings, TlsFailure, TlsFailureKind } from './git/git-tls-f
 export { redactUrl, redactText } from './git/redact.ts';
 export { authenticationFailureLine, lastGitLines } from './git/git-failure.ts';
 // --- pure helpers any controller may need ---
-export { parseSemVer, compareSemVer, parseSemVerRange, satisfies, highestSatisfyingTag, SemVerRangeError } from './semver-range.ts';
+export {
+  parseSemVer,
+  compareSemVer,
+  parseSemVerRange,
+  satisfies,
+  highestSatisfyingTag,
+  SemVerRangeError,
+} from './semver-range.ts';
 export type { SemVer, SemVerRange } from './semver-range.ts';
 // --- artifacts: download by URL, verify the digest, unpack a tar.gz safely ---
 export { fetchArtifact, verifyDigest, ArtifactFetchError, defaultMaxArtifactBytes } from './artifact-fetch.ts';

@@ -90,7 +90,8 @@ function readyConditionStatus(obj: Fields): KStatusResult | undefined {
       message: `${kindOf(obj)} generation is ${generation}, but the Ready condition is for generation ${ready.observedGeneration}`,
     };
   }
-  if (ready.status === 'True') return { status: 'Current', reason: ready.reason, message: ready.message || 'Resource is Ready' };
+  if (ready.status === 'True')
+    return { status: 'Current', reason: ready.reason, message: ready.message || 'Resource is Ready' };
   const detail = ready.message ? `: ${ready.message}` : '';
   return { status: 'InProgress', reason: ready.reason, message: `Ready is ${ready.status}${detail}` };
 }
@@ -110,7 +111,8 @@ function deploymentStatus(obj: Fields): KStatusResult {
   let available = false;
   for (const condition of conditionsOf(obj)) {
     if (condition.type === 'Progressing') {
-      if (condition.reason === 'ProgressDeadlineExceeded') return failed(condition.reason, 'Progress deadline exceeded');
+      if (condition.reason === 'ProgressDeadlineExceeded')
+        return failed(condition.reason, 'Progress deadline exceeded');
       if (condition.status === 'True' && condition.reason === 'NewReplicaSetAvailable') progressComplete = true;
     }
     if (condition.type === 'Available' && condition.status === 'True') available = true;
@@ -229,7 +231,8 @@ function podStatus(obj: Fields, options: ComputeStatusOptions): KStatusResult {
     }
     case 'Pending': {
       const unschedulable = conditions.find(
-        (condition) => condition.type === 'PodScheduled' && condition.status === 'False' && condition.reason === 'Unschedulable',
+        (condition) =>
+          condition.type === 'PodScheduled' && condition.status === 'False' && condition.reason === 'Unschedulable',
       );
       if (unschedulable) {
         const createdAt = Date.parse(stringAt(obj, 'metadata.creationTimestamp') ?? '');
@@ -267,7 +270,8 @@ function serviceStatus(obj: Fields): KStatusResult {
   if (stringAt(obj, 'spec.type') === 'LoadBalancer') {
     const ingress = valueAt(obj, 'status.loadBalancer.ingress');
     const hasAddress =
-      Array.isArray(ingress) && ingress.some((entry) => isFields(entry) && (stringAt(entry, 'ip') || stringAt(entry, 'hostname')));
+      Array.isArray(ingress) &&
+      ingress.some((entry) => isFields(entry) && (stringAt(entry, 'ip') || stringAt(entry, 'hostname')));
     if (!hasAddress) return inProgress('NoIPAssigned', 'Waiting for the load balancer to be given an ingress IP');
   }
   return current('Service is ready');
@@ -280,7 +284,8 @@ function customResourceDefinitionStatus(obj: Fields): KStatusResult {
     }
     if (condition.type === 'Established') {
       if (condition.status === 'True') return current('CRD is established');
-      if (condition.status === 'False' && condition.reason !== 'Installing') return failed(condition.reason, condition.message);
+      if (condition.status === 'False' && condition.reason !== 'Installing')
+        return failed(condition.reason, condition.message);
     }
   }
   return inProgress('Installing', 'Install in progress');

@@ -34,7 +34,9 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): RestConfig 
   if (isInCluster(inCluster) && context === undefined) return inClusterConfig(inCluster);
   const defaultPath = join(options.homeDir ?? homedir(), '.kube', 'config');
   if (!existsSync(defaultPath)) {
-    throw new KubeConfigError(`no kubeconfig: KUBECONFIG is not set, this is not a pod (no KUBERNETES_SERVICE_HOST and ServiceAccount token), and ${defaultPath} does not exist`);
+    throw new KubeConfigError(
+      `no kubeconfig: KUBECONFIG is not set, this is not a pod (no KUBERNETES_SERVICE_HOST and ServiceAccount token), and ${defaultPath} does not exist`,
+    );
   }
   return fromFiles(defaultPath, defaultPath, context);
 }
@@ -43,7 +45,11 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): RestConfig 
  * For `spec.kubeConfig.secretRef`: the kubeconfig a user stored in a Secret. Exec plugins are refused unless
  * `policy.allowExec` (as Flux's --insecure-kubeconfig-exec), since the Secret's author would choose the command.
  */
-export function kubeConfigFromString(kubeconfigYaml: string, origin = 'kubeconfig string', policy: KubeconfigPolicy = {}): RestConfig {
+export function kubeConfigFromString(
+  kubeconfigYaml: string,
+  origin = 'kubeconfig string',
+  policy: KubeconfigPolicy = {},
+): RestConfig {
   return restConfigFromKubeconfigs([{ origin, text: kubeconfigYaml }], { allowExec: false, ...policy });
 }
 

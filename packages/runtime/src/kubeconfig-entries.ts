@@ -20,7 +20,13 @@ export class KubeconfigEntry {
   /** e.g. `users[name="admin"].user`. */
   readonly path: string;
 
-  constructor(init: { name: string; fields: Record<string, unknown>; origin: string; dir: string | undefined; path: string }) {
+  constructor(init: {
+    name: string;
+    fields: Record<string, unknown>;
+    origin: string;
+    dir: string | undefined;
+    path: string;
+  }) {
     this.name = init.name;
     this.fields = init.fields;
     this.origin = init.origin;
@@ -93,12 +99,19 @@ export interface MergedKubeconfig {
 }
 
 export function mergeKubeconfigs(documents: readonly KubeconfigDocument[]): MergedKubeconfig {
-  const merged: MergedKubeconfig = { origins: [], currentContext: undefined, clusters: new Map(), users: new Map(), contexts: new Map() };
+  const merged: MergedKubeconfig = {
+    origins: [],
+    currentContext: undefined,
+    clusters: new Map(),
+    users: new Map(),
+    contexts: new Map(),
+  };
   for (const document of documents) {
     merged.origins.push(document.origin);
     const root = parseDocument(document);
     const currentContext = root['current-context'];
-    if (merged.currentContext === undefined && typeof currentContext === 'string' && currentContext !== '') merged.currentContext = currentContext;
+    if (merged.currentContext === undefined && typeof currentContext === 'string' && currentContext !== '')
+      merged.currentContext = currentContext;
     addEntries(merged.clusters, root, 'clusters', 'cluster', document);
     addEntries(merged.users, root, 'users', 'user', document);
     addEntries(merged.contexts, root, 'contexts', 'context', document);
@@ -114,11 +127,13 @@ export function readKubeconfigFiles(paths: readonly string[], describe: string):
     try {
       documents.push({ origin: path, dir: dirname(resolve(path)), text: readFileSync(path, 'utf8') });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new KubeConfigError(`${path}: cannot read kubeconfig: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new KubeConfigError(`${path}: cannot read kubeconfig: ${(error as Error).message}`);
       missing.push(path);
     }
   }
-  if (documents.length === 0) throw new KubeConfigError(`${describe}: no kubeconfig file found at ${missing.join(', ') || '(no path given)'}`);
+  if (documents.length === 0)
+    throw new KubeConfigError(`${describe}: no kubeconfig file found at ${missing.join(', ') || '(no path given)'}`);
   return documents;
 }
 
@@ -130,20 +145,38 @@ function parseDocument(document: KubeconfigDocument): Record<string, unknown> {
     throw new KubeConfigError(`${document.origin}: not a valid kubeconfig: ${(error as Error).message}`);
   }
   if (root === null || root === undefined) return {};
-  if (typeof root !== 'object' || Array.isArray(root)) throw new KubeConfigError(`${document.origin}: not a valid kubeconfig: expected a YAML mapping`);
+  if (typeof root !== 'object' || Array.isArray(root))
+    throw new KubeConfigError(`${document.origin}: not a valid kubeconfig: expected a YAML mapping`);
   return root as Record<string, unknown>;
 }
 
-function addEntries(into: Map<string, KubeconfigEntry>, root: Record<string, unknown>, listKey: string, itemKey: string, document: KubeconfigDocument): void {
+function addEntries(
+  into: Map<string, KubeconfigEntry>,
+  root: Record<string, unknown>,
+  listKey: string,
+  itemKey: string,
+  document: KubeconfigDocument,
+): void {
   const list = root[listKey];
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) throw new KubeConfigError(`${document.origin}: ${listKey}: must be a list`);
   list.forEach((item: unknown, index) => {
     const named = (item ?? {}) as { name?: unknown } & Record<string, unknown>;
-    if (typeof named.name !== 'string' || named.name === '') throw new KubeConfigError(`${document.origin}: ${listKey}[${index}].name: every entry needs a name`);
+    if (typeof named.name !== 'string' || named.name === '')
+      throw new KubeConfigError(`${document.origin}: ${listKey}[${index}].name: every entry needs a name`);
     const fields = named[itemKey] ?? {};
-    if (typeof fields !== 'object' || Array.isArray(fields)) throw new KubeConfigError(`${document.origin}: ${listKey}[name="${named.name}"].${itemKey}: must be a mapping`);
+    if (typeof fields !== 'object' || Array.isArray(fields))
+      throw new KubeConfigError(`${document.origin}: ${listKey}[name="${named.name}"].${itemKey}: must be a mapping`);
     if (into.has(named.name)) return;
-    into.set(named.name, new KubeconfigEntry({ name: named.name, fields: fields as Record<string, unknown>, origin: document.origin, dir: document.dir, path: `${listKey}[name="${named.name}"].${itemKey}` }));
+    into.set(
+      named.name,
+      new KubeconfigEntry({
+        name: named.name,
+        fields: fields as Record<string, unknown>,
+        origin: document.origin,
+        dir: document.dir,
+        path: `${listKey}[name="${named.name}"].${itemKey}`,
+      }),
+    );
   });
 }

@@ -11,9 +11,12 @@ export interface KubeconfigPolicy {
   allowInsecureTls?: boolean;
 }
 
-
 /** `contextName` (kubectl's --context) picks a context other than current-context. */
-export function restConfigFromKubeconfigs(documents: readonly KubeconfigDocument[], policy: KubeconfigPolicy = {}, contextName?: string): RestConfig {
+export function restConfigFromKubeconfigs(
+  documents: readonly KubeconfigDocument[],
+  policy: KubeconfigPolicy = {},
+  contextName?: string,
+): RestConfig {
   const merged = mergeKubeconfigs(documents);
   const origins = merged.origins.join(', ');
   const contextNames = [...merged.contexts.keys()].join(', ') || 'none defined';
@@ -21,7 +24,8 @@ export function restConfigFromKubeconfigs(documents: readonly KubeconfigDocument
     throw new KubeConfigError(`${origins}: no context named "${contextName}" (contexts: ${contextNames})`);
   }
   const chosen = contextName ?? merged.currentContext;
-  if (!chosen) throw new KubeConfigError(`${origins}: current-context: not set; name one of the contexts (${contextNames})`);
+  if (!chosen)
+    throw new KubeConfigError(`${origins}: current-context: not set; name one of the contexts (${contextNames})`);
   const context = merged.contexts.get(chosen);
   if (!context) throw new KubeConfigError(`${origins}: current-context: no context named "${chosen}"`);
   const clusterName = context.string('cluster');
@@ -53,18 +57,24 @@ function serverOf(cluster: KubeconfigEntry): string {
   } catch {
     throw cluster.error('server', `"${server}" is not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw cluster.error('server', `"${server}" must start with https:// or http://`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw cluster.error('server', `"${server}" must start with https:// or http://`);
   if (cluster.has('proxy-url')) throw cluster.error('proxy-url', 'is not supported; reach the API server directly');
   return server;
 }
 
 function tlsOf(cluster: KubeconfigEntry, policy: KubeconfigPolicy): TlsSettings {
   const insecure = cluster.boolean('insecure-skip-tls-verify');
-  if (insecure && policy.allowInsecureTls === false) throw cluster.error('insecure-skip-tls-verify', 'is not allowed for this kubeconfig');
+  if (insecure && policy.allowInsecureTls === false)
+    throw cluster.error('insecure-skip-tls-verify', 'is not allowed for this kubeconfig');
   const servername = cluster.string('tls-server-name');
   // With verification off a CA is pointless, and kubectl refuses the pair; we let verification off win.
   const ca = insecure ? undefined : cluster.pem('certificate-authority');
-  return { rejectUnauthorized: !insecure, ...(ca !== undefined ? { ca } : {}), ...(servername !== undefined ? { servername } : {}) };
+  return {
+    rejectUnauthorized: !insecure,
+    ...(ca !== undefined ? { ca } : {}),
+    ...(servername !== undefined ? { servername } : {}),
+  };
 }
 
 interface UserCredentials {
@@ -73,17 +83,28 @@ interface UserCredentials {
   tls: { cert?: string; key?: string };
 }
 
-function credentialsOf(user: KubeconfigEntry, cluster: KubeconfigEntry, server: string, policy: KubeconfigPolicy): UserCredentials {
+function credentialsOf(
+  user: KubeconfigEntry,
+  cluster: KubeconfigEntry,
+  server: string,
+  policy: KubeconfigPolicy,
+): UserCredentials {
   const authProvider = user.fields['auth-provider'] as { name?: unknown } | undefined;
   if (authProvider) {
     const name = typeof authProvider.name === 'string' ? authProvider.name : 'unnamed';
-    throw user.error('auth-provider', `"${name}" is not supported (auth providers were removed from Kubernetes); use an exec credential plugin instead, e.g. gke-gcloud-auth-plugin, kubelogin or aws eks get-token`);
+    throw user.error(
+      'auth-provider',
+      `"${name}" is not supported (auth providers were removed from Kubernetes); use an exec credential plugin instead, e.g. gke-gcloud-auth-plugin, kubelogin or aws eks get-token`,
+    );
   }
 
   const cert = user.pem('client-certificate');
   const key = user.pem('client-key');
   if ((cert === undefined) !== (key === undefined)) {
-    throw user.error(cert === undefined ? 'client-certificate' : 'client-key', 'a client certificate needs both client-certificate(-data) and client-key(-data)');
+    throw user.error(
+      cert === undefined ? 'client-certificate' : 'client-key',
+      'a client certificate needs both client-certificate(-data) and client-key(-data)',
+    );
   }
   const token = user.string('token');
   const tokenFile = user.filePath('tokenFile');
@@ -123,7 +144,8 @@ function impersonationHeadersOf(user: KubeconfigEntry): Record<string, string> {
     if (groups[0] !== undefined) headers['Impersonate-Group'] = groups[0] as string;
   }
   if (user.has('as-user-extra')) throw user.error('as-user-extra', 'is not supported');
-  if ((uid !== undefined || groups !== undefined) && as === undefined) throw user.error('as', 'must be set when as-uid or as-groups is');
+  if ((uid !== undefined || groups !== undefined) && as === undefined)
+    throw user.error('as', 'must be set when as-uid or as-groups is');
   return headers;
 }
 
@@ -133,9 +155,16 @@ function execSourceOf(user: KubeconfigEntry, cluster: KubeconfigEntry, server: s
   const command = exec['command'];
   if (typeof command !== 'string' || command === '') throw new KubeConfigError(`${where}.command: not set`);
   const args = exec['args'] ?? [];
-  if (!Array.isArray(args) || args.some((arg) => typeof arg !== 'string')) throw new KubeConfigError(`${where}.args: must be a list of strings`);
+  if (!Array.isArray(args) || args.some((arg) => typeof arg !== 'string'))
+    throw new KubeConfigError(`${where}.args: must be a list of strings`);
   const env = exec['env'] ?? [];
-  if (!Array.isArray(env) || env.some((item: { name?: unknown; value?: unknown } | null) => typeof item?.name !== 'string' || typeof item.value !== 'string')) {
+  if (
+    !Array.isArray(env) ||
+    env.some(
+      (item: { name?: unknown; value?: unknown } | null) =>
+        typeof item?.name !== 'string' || typeof item.value !== 'string',
+    )
+  ) {
     throw new KubeConfigError(`${where}.env: must be a list of {name, value} strings`);
   }
   const apiVersion = exec['apiVersion'];
@@ -157,7 +186,9 @@ function execSourceOf(user: KubeconfigEntry, cluster: KubeconfigEntry, server: s
 function clusterInfoOf(cluster: KubeconfigEntry, server: string): ExecClusterInfo {
   const ca = cluster.pem('certificate-authority');
   const servername = cluster.string('tls-server-name');
-  const extensions = Array.isArray(cluster.fields['extensions']) ? (cluster.fields['extensions'] as { name?: unknown; extension?: unknown }[]) : [];
+  const extensions = Array.isArray(cluster.fields['extensions'])
+    ? (cluster.fields['extensions'] as { name?: unknown; extension?: unknown }[])
+    : [];
   const execExtension = extensions.find((extension) => extension?.name === 'client.authentication.k8s.io/exec');
   return {
     server,

@@ -35,7 +35,9 @@ export class LeaderElectionError extends Error {
 }
 
 /** A Lease as it travels in JSON: client-node's model types its times as Date objects. */
-type Lease = Omit<V1Lease, 'spec'> & { spec?: Omit<V1LeaseSpec, 'acquireTime' | 'renewTime'> & { acquireTime?: string; renewTime?: string } };
+type Lease = Omit<V1Lease, 'spec'> & {
+  spec?: Omit<V1LeaseSpec, 'acquireTime' | 'renewTime'> & { acquireTime?: string; renewTime?: string };
+};
 
 /** A Lease record as last seen, and when this process saw it change (remote clocks are not trusted). */
 interface ObservedLease {
@@ -66,7 +68,14 @@ export class LeaderElector {
     this.#options = options;
     this.identity = options.identity ?? `${hostname()}_${randomUUID()}`;
     // Outside the client's rate limiter: a renewal must not queue behind a burst of reconciles.
-    this.#leases = new LeaseApi(new HttpTransport(options.kubeConfig, { userAgent: 'fluxion-leader-election', requestTimeoutMs: options.renewDeadlineMs }), options.leaseNamespace, options.leaseName);
+    this.#leases = new LeaseApi(
+      new HttpTransport(options.kubeConfig, {
+        userAgent: 'fluxion-leader-election',
+        requestTimeoutMs: options.renewDeadlineMs,
+      }),
+      options.leaseNamespace,
+      options.leaseName,
+    );
     this.#log = options.logger.child({
       lease: `${options.leaseNamespace}/${options.leaseName}`,
       identity: this.identity,
@@ -128,7 +137,10 @@ export class LeaderElector {
       if (lease.spec?.holderIdentity !== this.identity) return;
       const now = microTime(Date.now());
       await this.#withDeadline(
-        this.#leases.replace({ ...lease, spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now } }),
+        this.#leases.replace({
+          ...lease,
+          spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now },
+        }),
         this.#options.renewDeadlineMs,
       );
       this.#log.info('Released leader lease');
@@ -140,7 +152,9 @@ export class LeaderElector {
   async #renewLoop(): Promise<void> {
     let lastRenewedAt = Date.now();
     while (!this.#stop.signal.aborted) {
-      await sleep(this.#options.retryPeriodMs, undefined, { signal: this.#stop.signal, ref: false }).catch(() => undefined);
+      await sleep(this.#options.retryPeriodMs, undefined, { signal: this.#stop.signal, ref: false }).catch(
+        () => undefined,
+      );
       if (this.#stop.signal.aborted) return;
       const remainingMs = this.#options.renewDeadlineMs - (Date.now() - lastRenewedAt);
       const renewed = await this.#withDeadline(this.#tryAcquireOrRenew(), Math.max(remainingMs, 1)).catch(() => false);
@@ -181,7 +195,13 @@ export class LeaderElector {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           metadata: { name, namespace },
-          spec: { holderIdentity: this.identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+          spec: {
+            holderIdentity: this.identity,
+            leaseDurationSeconds,
+            acquireTime: now,
+            renewTime: now,
+            leaseTransitions: 0,
+          },
         });
         this.#observe(created);
         return true;
@@ -207,7 +227,7 @@ export class LeaderElector {
           ...spec,
           holderIdentity: this.identity,
           leaseDurationSeconds,
-          acquireTime: renewing ? spec.acquireTime ?? now : now,
+          acquireTime: renewing ? (spec.acquireTime ?? now) : now,
           renewTime: now,
           leaseTransitions: renewing ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
         },
@@ -223,7 +243,11 @@ export class LeaderElector {
 
   #observe(lease: Lease): ObservedLease {
     const spec = lease.spec ?? {};
-    const fingerprint = JSON.stringify([spec.holderIdentity, String(spec.renewTime ?? ''), lease.metadata?.resourceVersion]);
+    const fingerprint = JSON.stringify([
+      spec.holderIdentity,
+      String(spec.renewTime ?? ''),
+      lease.metadata?.resourceVersion,
+    ]);
     if (this.#observed?.fingerprint !== fingerprint) {
       this.#observed = {
         fingerprint,

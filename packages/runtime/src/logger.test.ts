@@ -51,7 +51,15 @@ describe('createLogger', () => {
     logger.info('cloning https://bot:s3cr3t-pat@git.example.com/org/repo.git');
     logger.info({ url: 'https://bot:s3cr3t-pat@git.example.com/org/repo.git' }, 'fetch');
     const output = lines.join('');
-    for (const leaked of ['c3VwZXJzZWNyZXQ=', 'ghp_plaintexttoken', 'hunter2', 'eyJhbGciOi', 'abc.def', 'child-binding-token', 's3cr3t-pat']) {
+    for (const leaked of [
+      'c3VwZXJzZWNyZXQ=',
+      'ghp_plaintexttoken',
+      'hunter2',
+      'eyJhbGciOi',
+      'abc.def',
+      'child-binding-token',
+      's3cr3t-pat',
+    ]) {
       expect(output).not.toContain(leaked);
     }
     expect(output).toContain('[REDACTED]');
@@ -79,7 +87,9 @@ describe('createLogger', () => {
     const { logger, lines } = capture({ encoding: 'console' });
     logger.child({ controller: 'gitrepository' }).warn({ attempt: 3, url: 'https://x:y@h/r' }, 'fetch failed');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+ WARN  fetch failed controller=gitrepository attempt=3 url=https:\/\/\*\*\*@h\/r\n$/);
+    expect(lines[0]).toMatch(
+      /^\d{4}-\d\d-\d\dT\S+ WARN  fetch failed controller=gitrepository attempt=3 url=https:\/\/\*\*\*@h\/r\n$/,
+    );
     expect(() => JSON.parse(lines[0] ?? '')).toThrow();
   });
 });

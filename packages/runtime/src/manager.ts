@@ -168,7 +168,8 @@ export class Manager {
     this.#stop.abort();
     const graceMs = this.#options.gracefulShutdownMs ?? defaultGracefulShutdownMs;
     const drained = await Promise.all(this.#controllers.map((controller) => controller.stop(graceMs)));
-    if (drained.includes(false)) this.logger.warn({ graceMs }, 'Some reconciles did not finish within the grace period');
+    if (drained.includes(false))
+      this.logger.warn({ graceMs }, 'Some reconciles did not finish within the grace period');
     await Promise.allSettled(this.#runnablesDone);
     await this.#elector?.release();
     await Promise.allSettled(this.#servers.map((server) => server.close()));

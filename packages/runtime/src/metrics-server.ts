@@ -12,7 +12,9 @@ export function startMetricsServer(address: ListenAddress, metrics: RuntimeMetri
     metrics.render().then(
       (text) => response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
       (error: unknown) =>
-        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`collecting metrics failed: ${String(error)}\n`),
+        response
+          .writeHead(500, { 'content-type': 'text/plain; charset=utf-8' })
+          .end(`collecting metrics failed: ${String(error)}\n`),
     );
   });
 }

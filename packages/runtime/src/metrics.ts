@@ -72,8 +72,16 @@ export class RuntimeMetrics {
           for (const [controller, queue] of queues) this.set({ controller }, read(queue()));
         },
       });
-    this.workQueueDepth = queueGauge('fluxion_workqueue_depth', 'Keys waiting in a controller work queue.', (queue) => queue.depth);
-    this.activeWorkers = queueGauge('fluxion_workqueue_active_workers', 'Keys a controller is reconciling right now.', (queue) => queue.active);
+    this.workQueueDepth = queueGauge(
+      'fluxion_workqueue_depth',
+      'Keys waiting in a controller work queue.',
+      (queue) => queue.depth,
+    );
+    this.activeWorkers = queueGauge(
+      'fluxion_workqueue_active_workers',
+      'Keys a controller is reconciling right now.',
+      (queue) => queue.active,
+    );
     this.leader = new Gauge({
       name: 'fluxion_leader_election_master_status',
       help: '1 while this process holds the leader election Lease, 0 otherwise.',
@@ -102,10 +110,7 @@ export class RuntimeMetrics {
     for (const condition of conditions) {
       types.add(condition.type);
       for (const status of conditionStatuses) {
-        this.condition.set(
-          { ...labels, type: condition.type, status },
-          condition.status === status ? 1 : 0,
-        );
+        this.condition.set({ ...labels, type: condition.type, status }, condition.status === status ? 1 : 0);
       }
     }
   }

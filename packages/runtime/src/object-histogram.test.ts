@@ -54,6 +54,8 @@ describe('ObjectHistogram', () => {
   });
 
   it('refuses a value that is not a finite number', () => {
-    expect(() => histogram().metric.observe({ kind: 'GitRepository', name: 'x' }, Number.NaN)).toThrow(/reconcile_seconds: cannot observe NaN/);
+    expect(() => histogram().metric.observe({ kind: 'GitRepository', name: 'x' }, Number.NaN)).toThrow(
+      /reconcile_seconds: cannot observe NaN/,
+    );
   });
 });

@@ -9,7 +9,8 @@ export class TokenBucketRateLimiter {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(qps: number, burst: number) {
-    if (!(qps > 0) || !(burst >= 1)) throw new RangeError(`rate limiter needs qps > 0 and burst >= 1, got qps=${qps} burst=${burst}`);
+    if (!(qps > 0) || !(burst >= 1))
+      throw new RangeError(`rate limiter needs qps > 0 and burst >= 1, got qps=${qps} burst=${burst}`);
     this.qps = qps;
     this.burst = Math.floor(burst);
     this.tokens = this.burst;

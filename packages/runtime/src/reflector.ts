@@ -66,12 +66,20 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
     if (this.running) return;
     this.abort = new AbortController();
     signal?.addEventListener('abort', () => this.abort?.abort(), { once: true });
-    const events = watcher<T>(this.client, this.gvk, { ...this.options, signal: this.abort.signal, onDiagnostic: (d) => this.diagnose(d) });
+    const events = watcher<T>(this.client, this.gvk, {
+      ...this.options,
+      signal: this.abort.signal,
+      onDiagnostic: (d) => this.diagnose(d),
+    });
     this.running = (async () => {
       for await (const event of events) this.apply(event);
     })().catch((error: unknown) => {
       // the watcher retries everything itself; reaching here is a bug, reported rather than crashing the process
-      this.options.onDiagnostic?.({ type: 'error', error: error instanceof Error ? error : new Error(String(error)), retryInMs: -1 });
+      this.options.onDiagnostic?.({
+        type: 'error',
+        error: error instanceof Error ? error : new Error(String(error)),
+        retryInMs: -1,
+      });
     });
   }
 
@@ -89,7 +97,8 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
     // Once synced, only a lost permission fails readiness; a dropped watch is retried and the cache still serves.
     if (this.synced && !this.lastFailureForbidden) return;
     const what = `the ${this.gvk.kind} cache`;
-    if (this.lastFailure !== undefined && (!this.synced || this.lastFailureForbidden)) throw new CacheNotSyncedError(`${what} cannot list and watch: ${this.lastFailure}`);
+    if (this.lastFailure !== undefined && (!this.synced || this.lastFailureForbidden))
+      throw new CacheNotSyncedError(`${what} cannot list and watch: ${this.lastFailure}`);
     throw new CacheNotSyncedError(`${what} has not finished its first list`);
   }
 
@@ -256,7 +265,11 @@ function safeKeys<T extends KubernetesObject>(index: Index<T>, object: T): strin
 }
 
 /** `--watch-all-namespaces` / `--watch-label-selector` as Flux defines them, turned into watch scope. */
-export function watchScope(flags: { watchAllNamespaces: boolean; runtimeNamespace: string; watchLabelSelector?: string }): Pick<WatcherOptions, 'namespace' | 'labelSelector'> {
+export function watchScope(flags: {
+  watchAllNamespaces: boolean;
+  runtimeNamespace: string;
+  watchLabelSelector?: string;
+}): Pick<WatcherOptions, 'namespace' | 'labelSelector'> {
   return {
     namespace: flags.watchAllNamespaces ? undefined : flags.runtimeNamespace,
     labelSelector: flags.watchLabelSelector || undefined,

@@ -64,14 +64,19 @@ export class RestConfig {
  * Requests settings from the cluster's TLS and a user's credentials. The TLS object is rebuilt only when a source
  * hands out a different client certificate, so transports keep their keep-alive agent otherwise.
  */
-export function combineTlsAndCredentials(clusterTls: TlsSettings, staticHeaders: Record<string, string>, source: CredentialSource | undefined): () => Promise<RequestSettings> {
+export function combineTlsAndCredentials(
+  clusterTls: TlsSettings,
+  staticHeaders: Record<string, string>,
+  source: CredentialSource | undefined,
+): () => Promise<RequestSettings> {
   const staticSettings: RequestSettings = { headers: staticHeaders, tls: clusterTls };
   if (!source) return () => Promise.resolve(staticSettings);
   let lastTls = clusterTls;
   return async () => {
     const credentials = await source.current();
     if (credentials.cert !== undefined && credentials.key !== undefined) {
-      if (lastTls.cert !== credentials.cert || lastTls.key !== credentials.key) lastTls = { ...clusterTls, cert: credentials.cert, key: credentials.key };
+      if (lastTls.cert !== credentials.cert || lastTls.key !== credentials.key)
+        lastTls = { ...clusterTls, cert: credentials.cert, key: credentials.key };
     } else {
       lastTls = clusterTls;
     }

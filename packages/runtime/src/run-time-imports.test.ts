@@ -36,20 +36,28 @@ afterAll(() => {
 
 function modulesLoadedBy(script: string): string[] {
   const record = join(hookDir, 'modules.json');
-  execFileSync(process.execPath, ['--import', pathToFileURL(join(hookDir, 'record-modules.mjs')).href, '--input-type=module', '-e', script], {
-    cwd: runtimeDir,
-    env: { ...process.env, RECORD_MODULES_TO: record },
-    timeout: 60_000,
-  });
+  execFileSync(
+    process.execPath,
+    ['--import', pathToFileURL(join(hookDir, 'record-modules.mjs')).href, '--input-type=module', '-e', script],
+    {
+      cwd: runtimeDir,
+      env: { ...process.env, RECORD_MODULES_TO: record },
+      timeout: 60_000,
+    },
+  );
   return JSON.parse(readFileSync(record, 'utf8')) as string[];
 }
 
-const isClientNode = (url: string): boolean => url.includes('/@kubernetes/client-node/') || url.includes('/@kubernetes+client-node@');
+const isClientNode = (url: string): boolean =>
+  url.includes('/@kubernetes/client-node/') || url.includes('/@kubernetes+client-node@');
 
 describe('modules loaded at run time', () => {
   it('importing the runtime, loading a kubeconfig and making a client and a manager loads nothing of @kubernetes/client-node', () => {
     const kubeconfig = join(hookDir, 'kubeconfig');
-    writeFileSync(kubeconfig, 'clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n');
+    writeFileSync(
+      kubeconfig,
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:6443"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+    );
     const loaded = modulesLoadedBy(`
       const runtime = await import(${JSON.stringify(indexUrl)});
       const kubeConfig = runtime.loadKubeConfig({ kubeconfigPath: ${JSON.stringify(kubeconfig)} });

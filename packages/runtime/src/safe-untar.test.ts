@@ -13,7 +13,11 @@ describe('untar', () => {
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
   it('writes files and directories, normalizing ./ prefixes', async () => {
-    const archive = tarArchive([{ path: './apps/' }, { path: './apps/web.yaml', content: 'kind: A\n' }, { path: 'top.yaml', content: 'x' }]);
+    const archive = tarArchive([
+      { path: './apps/' },
+      { path: './apps/web.yaml', content: 'kind: A\n' },
+      { path: 'top.yaml', content: 'x' },
+    ]);
     const result = await untar(archive, dir, { maxTotalBytes: 1024 });
     expect(result).toEqual({ files: 2, directories: 1, skipped: [] });
     expect(await readFile(join(dir, 'apps/web.yaml'), 'utf8')).toBe('kind: A\n');
@@ -32,12 +36,27 @@ describe('untar', () => {
   });
 
   it('refuses entries that would land outside the directory', async () => {
-    await expect(untar(tarArchive([{ path: '../evil.yaml', content: 'x' }]), dir, { maxTotalBytes: 1024 })).rejects.toThrow(/contains '\.\.'/);
-    await expect(untar(tarArchive([{ path: 'a/../../evil', content: 'x' }]), dir, { maxTotalBytes: 1024 })).rejects.toThrow(UnsafeArchiveError);
-    await expect(untar(tarArchive([{ path: '/etc/evil', content: 'x' }]), dir, { maxTotalBytes: 1024 })).rejects.toThrow(/absolute path/);
+    await expect(
+      untar(tarArchive([{ path: '../evil.yaml', content: 'x' }]), dir, { maxTotalBytes: 1024 }),
+    ).rejects.toThrow(/contains '\.\.'/);
+    await expect(
+      untar(tarArchive([{ path: 'a/../../evil', content: 'x' }]), dir, { maxTotalBytes: 1024 }),
+    ).rejects.toThrow(UnsafeArchiveError);
+    await expect(
+      untar(tarArchive([{ path: '/etc/evil', content: 'x' }]), dir, { maxTotalBytes: 1024 }),
+    ).rejects.toThrow(/absolute path/);
     // a PAX header may carry the real name: it is checked the same way
     const pax = '27 path=../../pax-escape\n';
-    await expect(untar(tarArchive([{ path: 'PaxHeader', type: 'x', content: pax }, { path: 'innocent', content: 'x' }]), dir, { maxTotalBytes: 1024 })).rejects.toThrow(/contains '\.\.'/);
+    await expect(
+      untar(
+        tarArchive([
+          { path: 'PaxHeader', type: 'x', content: pax },
+          { path: 'innocent', content: 'x' },
+        ]),
+        dir,
+        { maxTotalBytes: 1024 },
+      ),
+    ).rejects.toThrow(/contains '\.\.'/);
     expect(await readdir(dir)).toEqual([]);
   });
 
@@ -45,13 +64,19 @@ describe('untar', () => {
     const long = `${'d'.repeat(120)}/file.yaml`;
     const record = ` path=${long}\n`;
     const length = record.length + String(record.length + 3).length;
-    const archive = tarArchive([{ path: 'PaxHeader', type: 'x', content: `${length}${record}` }, { path: 'short', content: 'x' }]);
+    const archive = tarArchive([
+      { path: 'PaxHeader', type: 'x', content: `${length}${record}` },
+      { path: 'short', content: 'x' },
+    ]);
     await untar(archive, dir, { maxTotalBytes: 1024 });
     expect(await readFile(join(dir, long), 'utf8')).toBe('x');
   });
 
   it('stops at the size limit', async () => {
-    const archive = tarArchive([{ path: 'a', content: 'x'.repeat(600) }, { path: 'b', content: 'x'.repeat(600) }]);
+    const archive = tarArchive([
+      { path: 'a', content: 'x'.repeat(600) },
+      { path: 'b', content: 'x'.repeat(600) },
+    ]);
     await expect(untar(archive, dir, { maxTotalBytes: 1000 })).rejects.toThrow(/more than the 1000 bytes/);
   });
 

@@ -40,9 +40,11 @@ export function* readTarEntries(archive: Uint8Array, maxTotalBytes: number): Gen
     const typeFlag = String.fromCharCode(header[156] ?? 0);
     const dataStart = offset + blockSize;
     const dataEnd = dataStart + size;
-    if (dataEnd > archive.length) throw new UnsafeArchiveError(`tar entry at byte ${offset} claims ${size} bytes, past the end of the archive`);
+    if (dataEnd > archive.length)
+      throw new UnsafeArchiveError(`tar entry at byte ${offset} claims ${size} bytes, past the end of the archive`);
     total += size;
-    if (total > maxTotalBytes) throw new UnsafeArchiveError(`the archive holds more than the ${maxTotalBytes} bytes allowed`);
+    if (total > maxTotalBytes)
+      throw new UnsafeArchiveError(`the archive holds more than the ${maxTotalBytes} bytes allowed`);
     const data = archive.subarray(dataStart, dataEnd);
     offset = dataStart + Math.ceil(size / blockSize) * blockSize;
 
@@ -62,14 +64,19 @@ export function* readTarEntries(archive: Uint8Array, maxTotalBytes: number): Gen
     paxPath = undefined;
     longName = undefined;
     const path = normalizeEntryPath(rawName);
-    const type = typeFlag === '0' || typeFlag === '\0' || typeFlag === '7' ? 'file' : typeFlag === '5' ? 'directory' : 'other';
+    const type =
+      typeFlag === '0' || typeFlag === '\0' || typeFlag === '7' ? 'file' : typeFlag === '5' ? 'directory' : 'other';
     if (path === '') continue;
     yield { path, type, typeFlag, data };
   }
 }
 
 /** Writes the archive's files and directories below `destination`; any path that would land outside is an error. */
-export async function untar(archive: Uint8Array, destination: string, options: { maxTotalBytes: number }): Promise<UntarResult> {
+export async function untar(
+  archive: Uint8Array,
+  destination: string,
+  options: { maxTotalBytes: number },
+): Promise<UntarResult> {
   const root = resolve(destination);
   const result: UntarResult = { files: 0, directories: 0, skipped: [] };
   const made = new Set<string>([root]);
@@ -80,7 +87,8 @@ export async function untar(archive: Uint8Array, destination: string, options: {
   };
   for (const entry of readTarEntries(archive, options.maxTotalBytes)) {
     const target = resolve(root, entry.path);
-    if (!target.startsWith(root + sep)) throw new UnsafeArchiveError(`tar entry "${entry.path}" would be written outside the extraction directory`);
+    if (!target.startsWith(root + sep))
+      throw new UnsafeArchiveError(`tar entry "${entry.path}" would be written outside the extraction directory`);
     if (entry.type === 'directory') {
       await ensureDir(target);
       result.directories++;
@@ -98,7 +106,8 @@ export async function untar(archive: Uint8Array, destination: string, options: {
 
 /** `./a//b/` → `a/b`; absolute paths and `..` segments are refused rather than cleaned. */
 export function normalizeEntryPath(name: string): string {
-  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) throw new UnsafeArchiveError(`tar entry "${name}" has an absolute path`);
+  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name))
+    throw new UnsafeArchiveError(`tar entry "${name}" has an absolute path`);
   if (name.includes('\\')) throw new UnsafeArchiveError(`tar entry "${name}" contains a backslash`);
   const segments = name.split('/').filter((segment) => segment !== '' && segment !== '.');
   if (segments.includes('..')) throw new UnsafeArchiveError(`tar entry "${name}" contains '..'`);
@@ -119,7 +128,8 @@ function parseSize(field: Uint8Array, offset: number): number {
   }
   const text = cString(field).trim();
   if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw new UnsafeArchiveError(`tar header at byte ${offset} has an invalid size "${text}"`);
+  if (!/^[0-7]+$/.test(text))
+    throw new UnsafeArchiveError(`tar header at byte ${offset} has an invalid size "${text}"`);
   return Number.parseInt(text, 8);
 }
 
@@ -127,7 +137,10 @@ function verifyChecksum(header: Uint8Array, offset: number): void {
   const stored = Number.parseInt(cString(header.subarray(148, 156)).trim(), 8);
   let sum = 0;
   for (let index = 0; index < blockSize; index++) sum += index >= 148 && index < 156 ? 32 : (header[index] ?? 0);
-  if (stored !== sum) throw new UnsafeArchiveError(`tar header at byte ${offset} has a bad checksum: this is not a tar archive, or it is corrupt`);
+  if (stored !== sum)
+    throw new UnsafeArchiveError(
+      `tar header at byte ${offset} has a bad checksum: this is not a tar archive, or it is corrupt`,
+    );
 }
 
 /** PAX records: `<length> <key>=<value>\n`, the length counting the whole record. */

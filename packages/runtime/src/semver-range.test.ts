@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { compareSemVer, highestSatisfyingTag, parseSemVer, parseSemVerRange, satisfies, SemVerRangeError } from './semver-range.ts';
+import {
+  compareSemVer,
+  highestSatisfyingTag,
+  parseSemVer,
+  parseSemVerRange,
+  satisfies,
+  SemVerRangeError,
+} from './semver-range.ts';
 
 function matches(range: string, tag: string): boolean {
   return satisfies(parseSemVer(tag)!, parseSemVerRange(range));
@@ -75,7 +82,16 @@ describe('versions', () => {
   it('parses tags loosely and orders them as semver does', () => {
     expect(parseSemVer('v1.2')).toEqual({ major: 1, minor: 2, patch: 0, prerelease: [] });
     expect(parseSemVer('release-1')).toBeUndefined();
-    const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '1.0.0'];
+    const ordered = [
+      '1.0.0-alpha',
+      '1.0.0-alpha.1',
+      '1.0.0-alpha.beta',
+      '1.0.0-beta',
+      '1.0.0-beta.2',
+      '1.0.0-beta.11',
+      '1.0.0-rc.1',
+      '1.0.0',
+    ];
     for (let i = 1; i < ordered.length; i++) {
       expect(compareSemVer(parseSemVer(ordered[i - 1]!)!, parseSemVer(ordered[i]!)!)).toBeLessThan(0);
     }

@@ -22,7 +22,8 @@ const versionPattern = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?
 export function parseSemVer(text: string): SemVer | undefined {
   const match = versionPattern.exec(text.trim());
   if (!match) return undefined;
-  const prerelease = match[4] === undefined ? [] : match[4].split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const prerelease =
+    match[4] === undefined ? [] : match[4].split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   if (prerelease.some((part) => part === '')) return undefined;
   return { major: Number(match[1]), minor: Number(match[2] ?? 0), patch: Number(match[3] ?? 0), prerelease };
 }
@@ -81,7 +82,10 @@ export function satisfies(version: SemVer, range: SemVerRange): boolean {
 }
 
 /** The tag with the highest version within the range (ties go to the last tag name, for a stable pick). */
-export function highestSatisfyingTag(tags: Iterable<string>, range: SemVerRange): { tag: string; version: SemVer } | undefined {
+export function highestSatisfyingTag(
+  tags: Iterable<string>,
+  range: SemVerRange,
+): { tag: string; version: SemVer } | undefined {
   let best: { tag: string; version: SemVer } | undefined;
   for (const tag of tags) {
     const version = parseSemVer(tag);
@@ -100,12 +104,18 @@ function comparatorMatches(comparator: Comparator, version: SemVer): boolean {
 function boundMatches(bound: Bound, version: SemVer): boolean {
   const order = compareSemVer(version, bound.version);
   switch (bound.operator) {
-    case '>=': return order >= 0;
-    case '>': return order > 0;
-    case '<': return order < 0;
-    case '<=': return order <= 0;
-    case '=': return order === 0;
-    case '!=': return order !== 0;
+    case '>=':
+      return order >= 0;
+    case '>':
+      return order > 0;
+    case '<':
+      return order < 0;
+    case '<=':
+      return order <= 0;
+    case '=':
+      return order === 0;
+    case '!=':
+      return order !== 0;
   }
 }
 
@@ -115,7 +125,10 @@ function parseGroup(source: string, text: string): Group {
   const hyphen = /^(\S+)\s+-\s+(\S+)$/.exec(text);
   if (hyphen) return [hyphenRange(source, hyphen[1]!, hyphen[2]!)];
   // Operators may be followed by spaces (`>= 1.2`): glue them to their version before splitting.
-  const tokens = text.replace(/(>=|<=|=>|=<|!=|~>|>|<|=|~|\^)\s+/g, '$1').split(/[\s,]+/).filter((token) => token !== '');
+  const tokens = text
+    .replace(/(>=|<=|=>|=<|!=|~>|>|<|=|~|\^)\s+/g, '$1')
+    .split(/[\s,]+/)
+    .filter((token) => token !== '');
   return tokens.map((token) => parseComparator(source, token));
 }
 
@@ -126,7 +139,8 @@ interface PartialVersion {
   prerelease: SemVer['prerelease'];
 }
 
-const partialPattern = /^v?(\d+|[xX*])?(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const partialPattern =
+  /^v?(\d+|[xX*])?(?:\.(\d+|[xX*]))?(?:\.(\d+|[xX*]))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
 
 function parsePartial(source: string, text: string): PartialVersion {
   const match = partialPattern.exec(text);
@@ -135,11 +149,17 @@ function parsePartial(source: string, text: string): PartialVersion {
   const major = number(match[1]);
   const minor = major === undefined ? undefined : number(match[2]);
   const patch = minor === undefined ? undefined : number(match[3]);
-  const prerelease = match[4] === undefined ? [] : match[4].split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const prerelease =
+    match[4] === undefined ? [] : match[4].split('.').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   return { major, minor, patch, prerelease };
 }
 
-const version = (major: number, minor = 0, patch = 0, prerelease: SemVer['prerelease'] = []): SemVer => ({ major, minor, patch, prerelease });
+const version = (major: number, minor = 0, patch = 0, prerelease: SemVer['prerelease'] = []): SemVer => ({
+  major,
+  minor,
+  patch,
+  prerelease,
+});
 
 // The first version above a partial: 1 → 2.0.0-0, 1.2 → 1.3.0-0. An exclusive upper bound at the lowest prerelease
 // keeps the next version's prereleases out (`^2.x-0` never matches 3.0.0-rc.1), as Masterminds and npm do.
@@ -163,7 +183,8 @@ function parseComparator(source: string, token: string): Comparator {
   const exact = partial.patch !== undefined;
   if (partial.major === undefined) {
     // `*`, `x`: anything (a bound that every release satisfies); `<*` and `>*` match nothing.
-    if (operator === '<' || operator === '>' || operator === '!=') return comparator([{ operator: '<', version: version(0) }], [partial]);
+    if (operator === '<' || operator === '>' || operator === '!=')
+      return comparator([{ operator: '<', version: version(0) }], [partial]);
     return comparator([{ operator: '>=', version: version(0) }], [partial]);
   }
   const low = lowerOf(partial);
@@ -171,9 +192,14 @@ function parseComparator(source: string, token: string): Comparator {
     case '=':
       return exact ? comparator([{ operator: '=', version: low }], [partial]) : comparator(xRange(partial), [partial]);
     case '!=':
-      return exact ? comparator([{ operator: '!=', version: low }], [partial]) : comparator(xRange(partial), [partial], true);
+      return exact
+        ? comparator([{ operator: '!=', version: low }], [partial])
+        : comparator(xRange(partial), [partial], true);
     case '>':
-      return comparator([exact ? { operator: '>', version: low } : { operator: '>=', version: nextAfterPartial(partial) }], [partial]);
+      return comparator(
+        [exact ? { operator: '>', version: low } : { operator: '>=', version: nextAfterPartial(partial) }],
+        [partial],
+      );
     case '>=':
     case '=>':
       return comparator([{ operator: '>=', version: low }], [partial]);
@@ -181,19 +207,37 @@ function parseComparator(source: string, token: string): Comparator {
       return comparator([{ operator: '<', version: low }], [partial]);
     case '<=':
     case '=<':
-      return comparator([exact ? { operator: '<=', version: low } : { operator: '<', version: nextAfterPartial(partial) }], [partial]);
+      return comparator(
+        [exact ? { operator: '<=', version: low } : { operator: '<', version: nextAfterPartial(partial) }],
+        [partial],
+      );
     case '~':
     case '~>':
-      return comparator([{ operator: '>=', version: low }, { operator: '<', version: tildeUpper(partial) }], [partial]);
+      return comparator(
+        [
+          { operator: '>=', version: low },
+          { operator: '<', version: tildeUpper(partial) },
+        ],
+        [partial],
+      );
     case '^':
-      return comparator([{ operator: '>=', version: low }, { operator: '<', version: caretUpper(partial) }], [partial]);
+      return comparator(
+        [
+          { operator: '>=', version: low },
+          { operator: '<', version: caretUpper(partial) },
+        ],
+        [partial],
+      );
     default:
       throw new SemVerRangeError(source, `unknown operator '${operator}'`);
   }
 }
 
 function xRange(partial: PartialVersion): Bound[] {
-  return [{ operator: '>=', version: lowerOf(partial) }, { operator: '<', version: nextAfterPartial(partial) }];
+  return [
+    { operator: '>=', version: lowerOf(partial) },
+    { operator: '<', version: nextAfterPartial(partial) },
+  ];
 }
 
 // ~1.2.3 and ~1.2 allow patch changes, ~1 allows minor changes.
@@ -214,7 +258,11 @@ function hyphenRange(source: string, lowText: string, highText: string): Compara
   const high = parsePartial(source, highText);
   const bounds: Bound[] = [{ operator: '>=', version: lowerOf(low) }];
   if (high.major !== undefined) {
-    bounds.push(high.patch !== undefined ? { operator: '<=', version: lowerOf(high) } : { operator: '<', version: nextAfterPartial(high) });
+    bounds.push(
+      high.patch !== undefined
+        ? { operator: '<=', version: lowerOf(high) }
+        : { operator: '<', version: nextAfterPartial(high) },
+    );
   }
   return comparator(bounds, [low, high]);
 }

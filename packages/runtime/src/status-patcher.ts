@@ -50,7 +50,11 @@ export class StatusPatcher {
     let updated: T;
     try {
       // force: status is ours by contract; a stale owner (an older controller version) must not block us
-      updated = await this.client.apply(intent as unknown as T, { fieldManager: this.fieldManager, force: true, subresource: 'status' });
+      updated = await this.client.apply(intent as unknown as T, {
+        fieldManager: this.fieldManager,
+        force: true,
+        subresource: 'status',
+      });
     } catch (error) {
       if (isNotFound(error)) this.forget(ref);
       throw error;

@@ -46,7 +46,11 @@ interface RawWatchEvent {
 
 class RelistNeeded extends Error {}
 
-export async function* watcher<T extends KubernetesObject>(client: KubeClient, gvk: GroupVersionKind, options: WatcherOptions = {}): AsyncGenerator<WatcherEvent<T>> {
+export async function* watcher<T extends KubernetesObject>(
+  client: KubeClient,
+  gvk: GroupVersionKind,
+  options: WatcherOptions = {},
+): AsyncGenerator<WatcherEvent<T>> {
   const backoff = options.backoff ?? new ExponentialBackoff();
   const signal = options.signal;
   const report = (diagnostic: WatcherDiagnostic): void => {
@@ -119,12 +123,15 @@ async function* watchOnce<T extends KubernetesObject>(
   const silentTimeoutMs = options.silentTimeoutMs ?? 300_000;
   let lastActivity = performance.now();
   let silent = false;
-  const silenceCheck = setInterval(() => {
-    if (performance.now() - lastActivity >= silentTimeoutMs) {
-      silent = true;
-      stream.close();
-    }
-  }, Math.min(silentTimeoutMs / 4, 5_000));
+  const silenceCheck = setInterval(
+    () => {
+      if (performance.now() - lastActivity >= silentTimeoutMs) {
+        silent = true;
+        stream.close();
+      }
+    },
+    Math.min(silentTimeoutMs / 4, 5_000),
+  );
   const onAbort = (): void => stream.close();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let current = resourceVersion;

@@ -25,7 +25,11 @@ describe('a cache without RBAC for its kind', () => {
   beforeAll(async () => {
     env = await useTestNamespace('cache-rbac');
     admin = createClient({ kubeConfig: env.kubeConfig });
-    await admin.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'no-rights', namespace: env.namespace } });
+    await admin.create({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'no-rights', namespace: env.namespace },
+    });
     const client = admin.impersonateServiceAccount(env.namespace, 'no-rights');
     // A short backoff, counted, so the test sees many retries quickly.
     const backoff = new ExponentialBackoff(50, 200);
@@ -34,11 +38,15 @@ describe('a cache without RBAC for its kind', () => {
       attempts += 1;
       return next();
     };
-    reflector = new Reflector<V1ConfigMap>(client, { group: '', version: 'v1', kind: 'ConfigMap' }, {
-      namespace: env.namespace,
-      backoff,
-      onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
-    });
+    reflector = new Reflector<V1ConfigMap>(
+      client,
+      { group: '', version: 'v1', kind: 'ConfigMap' },
+      {
+        namespace: env.namespace,
+        backoff,
+        onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+      },
+    );
     const checks = new HealthChecks();
     checks.addReadinessCheck('configmap-cache', () => reflector.assertSynced());
     server = await startHealthServer({ host: '127.0.0.1', port: 0 }, checks);
@@ -54,7 +62,9 @@ describe('a cache without RBAC for its kind', () => {
     await pollUntil('ten list attempts', async () => (attempts >= 10 ? true : undefined), 30_000);
     const errors = diagnostics.filter((diagnostic) => diagnostic.type === 'error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.error.message).toContain(`cannot list resource "configmaps" in API group "" in the namespace "${env.namespace}"`);
+    expect(errors[0]?.error.message).toContain(
+      `cannot list resource "configmaps" in API group "" in the namespace "${env.namespace}"`,
+    );
     const probe = await readyz();
     expect(probe.status).toBe(500);
     expect(probe.body).toContain(

@@ -29,30 +29,56 @@ describe('KubeClient', () => {
     client = createClient({ kubeConfig: env.kubeConfig, qps: 200, burst: 400 });
   });
   afterAll(async () => {
-    await client.deleteIfExists({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: crdName() });
+    await client.deleteIfExists({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      name: crdName(),
+    });
   });
 
   it('creates, gets, patches (merge, JSON, apply) and deletes any kind', async () => {
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'crud', namespace: env.namespace };
-    await client.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'crud', namespace: env.namespace }, data: { a: '1' } });
+    await client.create<V1ConfigMap>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'crud', namespace: env.namespace },
+      data: { a: '1' },
+    });
     await client.patch(ref, { data: { b: '2' } }, 'merge');
     await client.patch(ref, [{ op: 'add', path: '/data/c', value: '3' }], 'json');
-    await client.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'crud', namespace: env.namespace }, data: { d: '4' } }, { fieldManager: 'test-apply' });
+    await client.apply(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'crud', namespace: env.namespace }, data: { d: '4' } },
+      { fieldManager: 'test-apply' },
+    );
     const live = await client.get<V1ConfigMap>(ref);
     expect(live.data).toEqual({ a: '1', b: '2', c: '3', d: '4' });
     expect(live.metadata?.managedFields?.map((f) => f.manager)).toContain('test-apply');
-    for (const name of ['page-1', 'page-2']) await client.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: env.namespace, labels: { paged: 'yes' } } });
+    for (const name of ['page-1', 'page-2'])
+      await client.create<V1ConfigMap>({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: env.namespace, labels: { paged: 'yes' } },
+      });
     await client.patch(ref, { metadata: { labels: { paged: 'yes' } } }, 'merge');
     // one item per page: the client follows `continue` to the end
-    const listed = await client.list<V1ConfigMap>({ group: '', version: 'v1', kind: 'ConfigMap' }, { namespace: env.namespace, labelSelector: 'paged=yes', limit: 1 });
-    expect(listed.items.map((cm) => `${cm.kind}/${cm.metadata?.name}`).sort()).toEqual(['ConfigMap/crud', 'ConfigMap/page-1', 'ConfigMap/page-2']);
+    const listed = await client.list<V1ConfigMap>(
+      { group: '', version: 'v1', kind: 'ConfigMap' },
+      { namespace: env.namespace, labelSelector: 'paged=yes', limit: 1 },
+    );
+    expect(listed.items.map((cm) => `${cm.kind}/${cm.metadata?.name}`).sort()).toEqual([
+      'ConfigMap/crud',
+      'ConfigMap/page-1',
+      'ConfigMap/page-2',
+    ]);
     expect(Number(listed.resourceVersion)).toBeGreaterThan(0);
     await client.delete(ref);
     expect(await client.getIfExists(ref)).toBeUndefined();
   });
 
   it('carries the API server status code, reason and message in errors', async () => {
-    const error = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'missing', namespace: env.namespace }).catch((e: unknown) => e);
+    const error = await client
+      .get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'missing', namespace: env.namespace })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeApiError);
     expect((error as KubeApiError).statusCode).toBe(404);
     expect((error as KubeApiError).reason).toBe('NotFound');
@@ -60,21 +86,48 @@ describe('KubeClient', () => {
   });
 
   it('discovers whether a kind is namespaced, and finds a CRD kind once it appears', async () => {
-    expect(await client.resourceFor({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole' })).toMatchObject({ plural: 'clusterroles', namespaced: false });
-    expect(await client.resourceFor({ group: 'apps', version: 'v1', kind: 'Deployment' })).toMatchObject({ plural: 'deployments', namespaced: true, hasStatus: true });
+    expect(
+      await client.resourceFor({ group: 'rbac.authorization.k8s.io', version: 'v1', kind: 'ClusterRole' }),
+    ).toMatchObject({ plural: 'clusterroles', namespaced: false });
+    expect(await client.resourceFor({ group: 'apps', version: 'v1', kind: 'Deployment' })).toMatchObject({
+      plural: 'deployments',
+      namespaced: true,
+      hasStatus: true,
+    });
     const gadget = { group, version: 'v1', kind: 'Gadget' };
     await expect(client.resourceFor(gadget)).rejects.toBeInstanceOf(NoKindMatchError);
     await client.create({
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: crdName() },
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: crdName() },
       spec: {
-        group, scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
-        versions: [{
-          name: 'v1', served: true, storage: true, subresources: { status: {} },
-          schema: { openAPIV3Schema: { type: 'object', properties: {
-            spec: { type: 'object', properties: { size: { type: 'integer' } } },
-            status: { type: 'object', properties: { observedGeneration: { type: 'integer' }, phase: { type: 'string' }, note: { type: 'string' } } },
-          } } },
-        }],
+        group,
+        scope: 'Namespaced',
+        names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            subresources: { status: {} },
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: { type: 'object', properties: { size: { type: 'integer' } } },
+                  status: {
+                    type: 'object',
+                    properties: {
+                      observedGeneration: { type: 'integer' },
+                      phase: { type: 'string' },
+                      note: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
       },
     } as KubernetesObject);
     // the same client, without being told, finds the new kind
@@ -83,11 +136,26 @@ describe('KubeClient', () => {
   });
 
   it('writes only the status fields it owns, and reports whether it wrote', async () => {
-    const gadget = await eventually(() =>
-      client.create<Gadget>({ apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g1', namespace: env.namespace }, spec: { size: 1 } }),
-    { timeoutMs: 30_000, intervalMs: 250 });
+    const gadget = await eventually(
+      () =>
+        client.create<Gadget>({
+          apiVersion: `${group}/v1`,
+          kind: 'Gadget',
+          metadata: { name: 'g1', namespace: env.namespace },
+          spec: { size: 1 },
+        }),
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
     // another controller owns status.note
-    await client.apply<Gadget>({ apiVersion: `${group}/v1`, kind: 'Gadget', metadata: { name: 'g1', namespace: env.namespace }, status: { note: 'theirs' } }, { fieldManager: 'other-controller', subresource: 'status' });
+    await client.apply<Gadget>(
+      {
+        apiVersion: `${group}/v1`,
+        kind: 'Gadget',
+        metadata: { name: 'g1', namespace: env.namespace },
+        status: { note: 'theirs' },
+      },
+      { fieldManager: 'other-controller', subresource: 'status' },
+    );
     const current = await client.get<Gadget>(refOf(gadget));
     const patcher = new StatusPatcher(client, 'gadget-controller');
 
@@ -104,19 +172,31 @@ describe('KubeClient', () => {
     expect((await client.get<Gadget>(refOf(gadget))).spec).toEqual({ size: 1 });
   });
 
-  it('acts as a ServiceAccount when impersonating one, with that account\'s permissions', async () => {
+  it("acts as a ServiceAccount when impersonating one, with that account's permissions", async () => {
     const ns = env.namespace;
     await client.create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: ns } });
-    await client.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'secret-ish', namespace: ns }, data: { k: 'v' } });
+    await client.create<V1ConfigMap>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'secret-ish', namespace: ns },
+      data: { k: 'v' },
+    });
     const asReader = client.impersonateServiceAccount(ns, 'reader');
     const ref = { apiVersion: 'v1', kind: 'ConfigMap', name: 'secret-ish', namespace: ns };
     const denied = await asReader.get(ref).catch((e: unknown) => e);
     expect((denied as KubeApiError).statusCode).toBe(403);
     expect((denied as KubeApiError).serverMessage).toContain(`system:serviceaccount:${ns}:reader`);
 
-    await client.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'read-cm', namespace: ns }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] } as KubernetesObject);
     await client.create({
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'read-cm', namespace: ns },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'read-cm', namespace: ns },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+    } as KubernetesObject);
+    await client.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'read-cm', namespace: ns },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'read-cm' },
       subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns }],
     } as KubernetesObject);
@@ -128,7 +208,11 @@ describe('KubeClient', () => {
     const remote = clientFromKubeconfigString(readFileSync(env.kubeconfigPath, 'utf8'));
     const namespace = await remote.get({ apiVersion: 'v1', kind: 'Namespace', name: env.namespace });
     expect(namespace.metadata?.name).toBe(env.namespace);
-    expect(() => clientFromKubeconfigString('apiVersion: v1\nkind: Config\nclusters: []\n', { origin: 'secret flux-system/remote' })).toThrow(/secret flux-system\/remote/);
+    expect(() =>
+      clientFromKubeconfigString('apiVersion: v1\nkind: Config\nclusters: []\n', {
+        origin: 'secret flux-system/remote',
+      }),
+    ).toThrow(/secret flux-system\/remote/);
   });
 });
 
@@ -142,15 +226,33 @@ describe('EventRecorder', () => {
   });
 
   it('records core/v1 Events with annotations, and folds repeats into a count', async () => {
-    const subject = await client.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'subject', namespace: env.namespace } });
+    const subject = await client.create<V1ConfigMap>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'subject', namespace: env.namespace },
+    });
     const recorder = new EventRecorder(client, { reportingController: 'kustomize-controller' });
     const annotations = { 'source.toolkit.fluxcd.io/revision': 'main@sha1:0123456789abcdef' };
     for (let i = 0; i < 3; i++) {
-      await recorder.record({ object: subject, type: 'Normal', reason: 'ReconciliationSucceeded', message: 'Applied revision main@sha1:0123', annotations });
+      await recorder.record({
+        object: subject,
+        type: 'Normal',
+        reason: 'ReconciliationSucceeded',
+        message: 'Applied revision main@sha1:0123',
+        annotations,
+      });
     }
-    await recorder.record({ object: subject, type: 'Warning', reason: 'HealthCheckFailed', message: 'timeout waiting for: [Deployment/x/y]' });
+    await recorder.record({
+      object: subject,
+      type: 'Warning',
+      reason: 'HealthCheckFailed',
+      message: 'timeout waiting for: [Deployment/x/y]',
+    });
 
-    const events = await client.list<CoreV1Event>({ group: '', version: 'v1', kind: 'Event' }, { namespace: env.namespace });
+    const events = await client.list<CoreV1Event>(
+      { group: '', version: 'v1', kind: 'Event' },
+      { namespace: env.namespace },
+    );
     const byReason = Object.fromEntries(events.items.map((event) => [event.reason, event]));
     expect(events.items).toHaveLength(2);
     const succeeded = byReason['ReconciliationSucceeded'];
@@ -158,7 +260,12 @@ describe('EventRecorder', () => {
     expect(succeeded?.type).toBe('Normal');
     expect(succeeded?.metadata.annotations).toEqual(annotations);
     expect(succeeded?.reportingComponent).toBe('kustomize-controller');
-    expect(succeeded?.involvedObject).toMatchObject({ kind: 'ConfigMap', name: 'subject', namespace: env.namespace, uid: subject.metadata?.uid });
+    expect(succeeded?.involvedObject).toMatchObject({
+      kind: 'ConfigMap',
+      name: 'subject',
+      namespace: env.namespace,
+      uid: subject.metadata?.uid,
+    });
     expect(byReason['HealthCheckFailed']?.type).toBe('Warning');
     expect(byReason['HealthCheckFailed']?.count).toBe(1);
   });

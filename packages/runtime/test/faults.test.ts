@@ -2,7 +2,15 @@
 import { CoreV1Api, type V1ConfigMap } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '@fluxion/testenv';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, createLogger, ExponentialBackoff, Manager, objectKey, Reflector, type KubeClient } from '../src/index.ts';
+import {
+  createClient,
+  createLogger,
+  ExponentialBackoff,
+  Manager,
+  objectKey,
+  Reflector,
+  type KubeClient,
+} from '../src/index.ts';
 import { killAll, spawnControllerProcess, type ControllerProcess } from './fixtures/spawn-controller-process.ts';
 import { eventually } from '@fluxion/testenv';
 import { proxyApiServer, type TcpProxy } from './support/tcp-proxy.ts';
@@ -23,7 +31,12 @@ afterAll(async () => {
 });
 
 function configMap(name: string, value: string): V1ConfigMap {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels: { fault: 'yes' } }, data: { value } };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace, labels: { fault: 'yes' } },
+    data: { value },
+  };
 }
 
 describe('API server unreachable', () => {
@@ -41,8 +54,18 @@ describe('API server unreachable', () => {
     const proxied = await proxyApiServer(cp.kubeConfig());
     proxy = proxied.proxy;
     const client = createClient({ kubeConfig: proxied.kubeConfig });
-    manager = new Manager({ name: 'faults', logger: createLogger({ level: 'error' }), kubeConfig: proxied.kubeConfig, metricsAddress: '0', healthAddress: '127.0.0.1:0' });
-    const cache = new Reflector<V1ConfigMap>(client, configMaps, { namespace, labelSelector: 'fault=yes', backoff: new ExponentialBackoff(100, 1_000) });
+    manager = new Manager({
+      name: 'faults',
+      logger: createLogger({ level: 'error' }),
+      kubeConfig: proxied.kubeConfig,
+      metricsAddress: '0',
+      healthAddress: '127.0.0.1:0',
+    });
+    const cache = new Reflector<V1ConfigMap>(client, configMaps, {
+      namespace,
+      labelSelector: 'fault=yes',
+      backoff: new ExponentialBackoff(100, 1_000),
+    });
     const reconciled = new Map<string, string>();
     const controller = manager.addController({
       name: 'mirror',
@@ -78,14 +101,21 @@ describe('API server unreachable', () => {
 
     proxy.cut();
     await cp.startApiServer();
-    await direct.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'kept' }, { data: { value: 'during' } }, 'merge');
+    await direct.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'kept' },
+      { data: { value: 'during' } },
+      'merge',
+    );
     await direct.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name: 'doomed' });
     await direct.create(configMap('born', 'during'));
     expect((await probe('/readyz')).status).toBe(500);
 
     proxy.resume();
     await eventually(async () => expect((await probe('/readyz')).status).toBe(200), { timeoutMs: 60_000 });
-    await eventually(() => expect(Object.fromEntries(reconciled)).toEqual({ kept: 'during', doomed: 'deleted', born: 'during' }), { timeoutMs: 60_000 });
+    await eventually(
+      () => expect(Object.fromEntries(reconciled)).toEqual({ kept: 'during', doomed: 'deleted', born: 'during' }),
+      { timeoutMs: 60_000 },
+    );
     expect(cache.keys().sort()).toEqual([`${namespace}/born`, `${namespace}/kept`]);
     expect(stopped).toBe(false);
   });
@@ -105,7 +135,9 @@ describe('a reconciler that throws or rejects', () => {
     });
     processes.push(child);
     const core = cp.kubeConfig().makeApiClient(CoreV1Api);
-    const stamp = await eventually(() => core.readNamespacedConfigMap({ name: 'flaky-stamp', namespace }), { timeoutMs: 60_000 });
+    const stamp = await eventually(() => core.readNamespacedConfigMap({ name: 'flaky-stamp', namespace }), {
+      timeoutMs: 60_000,
+    });
     expect(stamp.data?.['holder']).toBe('flaky');
 
     const errors = child.logLines().filter((line) => line.msg === 'Reconciler error');
@@ -116,7 +148,9 @@ describe('a reconciler that throws or rejects', () => {
     ]);
     // per-key exponential backoff from --min-retry-delay
     expect(errors.map((line) => line.retryInMs)).toEqual([100, 200, 400]);
-    const stray = child.logLines().find((line) => line.msg === 'Unhandled promise rejection, the process keeps running');
+    const stray = child
+      .logLines()
+      .find((line) => line.msg === 'Unhandled promise rejection, the process keeps running');
     expect((stray?.err as { message?: string } | undefined)?.message).toBe('stray rejection nobody awaits');
     expect(child.child.exitCode).toBeNull();
 

@@ -55,7 +55,12 @@ function writeKubeconfig(name: string, user: Record<string, unknown>): string {
 /** Writes a ConfigMap through a client built from `config` and reads it back: the credentials really work. */
 async function roundTrip(config: RestConfig, name: string): Promise<V1ConfigMap> {
   const client = createClient({ kubeConfig: config });
-  await client.create<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data: { via: name } });
+  await client.create<V1ConfigMap>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace },
+    data: { via: name },
+  });
   return client.get<V1ConfigMap>({ apiVersion: 'v1', kind: 'ConfigMap', namespace, name });
 }
 
@@ -68,7 +73,9 @@ describe('loadKubeConfig against the API server', () => {
 
   it('works with a tokenFile', async () => {
     writeFileSync(join(dir, 'token-file'), `${adminToken}\n`);
-    const config = loadKubeConfig({ kubeconfigPath: writeKubeconfig('token-file-config', { tokenFile: 'token-file' }) });
+    const config = loadKubeConfig({
+      kubeconfigPath: writeKubeconfig('token-file-config', { tokenFile: 'token-file' }),
+    });
     expect((await roundTrip(config, 'via-token-file')).data).toEqual({ via: 'via-token-file' });
   });
 
@@ -79,7 +86,13 @@ describe('loadKubeConfig against the API server', () => {
       `process.stdout.write(JSON.stringify({ apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status: { token: process.env.PLUGIN_TOKEN } }));`,
     );
     const execUser = (token: string): Record<string, unknown> => ({
-      exec: { apiVersion: 'client.authentication.k8s.io/v1', command: process.execPath, args: [plugin], env: [{ name: 'PLUGIN_TOKEN', value: token }], interactiveMode: 'Never' },
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1',
+        command: process.execPath,
+        args: [plugin],
+        env: [{ name: 'PLUGIN_TOKEN', value: token }],
+        interactiveMode: 'Never',
+      },
     });
     const config = loadKubeConfig({ kubeconfigPath: writeKubeconfig('exec', execUser(adminToken)) });
     expect((await roundTrip(config, 'via-exec')).data).toEqual({ via: 'via-exec' });
@@ -97,7 +110,10 @@ describe('loadKubeConfig against the API server', () => {
     writeFileSync(join(serviceAccountDir, 'ca.crt'), Buffer.from(caData, 'base64'));
     writeFileSync(join(serviceAccountDir, 'namespace'), namespace);
     const url = new URL(server);
-    const config = loadKubeConfig({ env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port }, serviceAccountDir });
+    const config = loadKubeConfig({
+      env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port },
+      serviceAccountDir,
+    });
     expect(config.namespace).toBe(namespace);
     expect((await roundTrip(config, 'via-in-cluster')).data).toEqual({ via: 'via-in-cluster' });
   });
@@ -106,24 +122,49 @@ describe('loadKubeConfig against the API server', () => {
 /** A Lease as JSON (client-node's model types its times as Date). */
 type LeaseJson = KubernetesObject & { spec?: { holderIdentity?: string; renewTime?: string } };
 
-describe('the runtime\'s own config in readiness and leader election', () => {
+describe("the runtime's own config in readiness and leader election", () => {
   it('passes the API server check, and fails it with the server named when the token is refused', async () => {
-    await expect(Promise.resolve().then(apiServerReachableCheck(loadKubeConfig({ kubeconfigPath: writeKubeconfig('ready', { token: adminToken }) })))).resolves.toBeUndefined();
+    await expect(
+      Promise.resolve().then(
+        apiServerReachableCheck(loadKubeConfig({ kubeconfigPath: writeKubeconfig('ready', { token: adminToken }) })),
+      ),
+    ).resolves.toBeUndefined();
     // /version is open to anyone, so only a refused token (not a missing one) makes the check fail
-    const refused = apiServerReachableCheck(loadKubeConfig({ kubeconfigPath: writeKubeconfig('refused', { token: 'not-a-real-token' }) }));
+    const refused = apiServerReachableCheck(
+      loadKubeConfig({ kubeconfigPath: writeKubeconfig('refused', { token: 'not-a-real-token' }) }),
+    );
     await expect(Promise.resolve().then(refused)).rejects.toThrow(`${server}/version: GET /version: 401`);
   });
 
   it('takes a Lease and gives it up on release', async () => {
     const kubeConfig = loadKubeConfig({ kubeconfigPath: writeKubeconfig('leader', { token: adminToken }) });
-    const elector = new LeaderElector({ kubeConfig, leaseNamespace: namespace, leaseName: 'own-config', identity: 'own-config-1', leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, logger: silentLogger() });
+    const elector = new LeaderElector({
+      kubeConfig,
+      leaseNamespace: namespace,
+      leaseName: 'own-config',
+      identity: 'own-config-1',
+      leaseDurationMs: 15_000,
+      renewDeadlineMs: 10_000,
+      retryPeriodMs: 2_000,
+      logger: silentLogger(),
+    });
     expect(await elector.acquire()).toBe(true);
     const client = createClient({ kubeConfig });
-    const lease = await client.get<LeaseJson>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name: 'own-config' });
+    const lease = await client.get<LeaseJson>({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      namespace,
+      name: 'own-config',
+    });
     expect(lease.spec?.holderIdentity).toBe('own-config-1');
     expect(lease.spec?.renewTime).toMatch(/\.\d{6}Z$/);
     await elector.release();
-    const released = await client.get<LeaseJson>({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace, name: 'own-config' });
+    const released = await client.get<LeaseJson>({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      namespace,
+      name: 'own-config',
+    });
     expect(released.spec?.holderIdentity ?? '').toBe('');
   });
 });

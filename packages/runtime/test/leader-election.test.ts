@@ -19,7 +19,13 @@ beforeAll(async () => {
 afterEach(() => killAll(processes));
 
 function startControllerProcess(identity: string, leaseName: string, flags: string[]): ControllerProcess {
-  const started = spawnControllerProcess({ kubeconfigPath: env.kubeconfigPath, namespace: env.namespace, identity, leaseName, flags });
+  const started = spawnControllerProcess({
+    kubeconfigPath: env.kubeconfigPath,
+    namespace: env.namespace,
+    identity,
+    leaseName,
+    flags,
+  });
   processes.push(started);
   return started;
 }
@@ -62,11 +68,15 @@ describe('leader election across processes', () => {
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
 
-    await eventually(async () => expect((await readLease(leaseName)).spec?.holderIdentity).toBe('second'), { timeoutMs: 30_000 });
+    await eventually(async () => expect((await readLease(leaseName)).spec?.holderIdentity).toBe('second'), {
+      timeoutMs: 30_000,
+    });
     const after = await readLease(leaseName);
     expect(after.spec?.leaseTransitions).toBe(1);
     expect(after.spec?.leaseDurationSeconds).toBe(6);
-    expect(new Date(String(after.spec?.acquireTime)).getTime()).toBeGreaterThan(new Date(String(before.spec?.acquireTime)).getTime());
+    expect(new Date(String(after.spec?.acquireTime)).getTime()).toBeGreaterThan(
+      new Date(String(before.spec?.acquireTime)).getTime(),
+    );
     await eventually(async () => expect(await stampHolder(leaseName)).toBe('second'));
     expect(second.hasLogged('Reconcile finished')).toBe(true);
   });
@@ -89,7 +99,9 @@ describe('leader election across processes', () => {
     expect(exit.code).toBe(0);
     expect(first.hasLogged('Released leader lease')).toBe(true);
 
-    await eventually(async () => expect((await readLease(leaseName)).spec?.holderIdentity).toBe('second'), { timeoutMs: 20_000 });
+    await eventually(async () => expect((await readLease(leaseName)).spec?.holderIdentity).toBe('second'), {
+      timeoutMs: 20_000,
+    });
     expect((await readLease(leaseName)).spec?.leaseTransitions).toBe(1);
     await eventually(async () => expect(await stampHolder(leaseName)).toBe('second'));
   });

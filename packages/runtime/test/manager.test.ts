@@ -137,7 +137,16 @@ describe('controller process', () => {
       await coordination.replaceNamespacedLease({
         name: leaseName,
         namespace: env.namespace,
-        body: { ...lease, spec: { ...lease.spec, holderIdentity: 'intruder', leaseDurationSeconds: 3600, renewTime: now, acquireTime: now } },
+        body: {
+          ...lease,
+          spec: {
+            ...lease.spec,
+            holderIdentity: 'intruder',
+            leaseDurationSeconds: 3600,
+            renewTime: now,
+            acquireTime: now,
+          },
+        },
       });
     });
 

@@ -1,7 +1,13 @@
 // The OCI registry client against Debian's docker-registry: anonymous, htpasswd basic auth, the Bearer token flow,
 // HTTPS with a CA and client certificates, tag pages, blob limits, and a 429 with Retry-After from a proxy in front.
 import { createServer, request as httpRequest } from 'node:http';
-import { createTestCertificates, startHttpProxy, startOciRegistry, type OciRegistry, type TestCertificates } from '@fluxion/testenv';
+import {
+  createTestCertificates,
+  startHttpProxy,
+  startOciRegistry,
+  type OciRegistry,
+  type TestCertificates,
+} from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ociImageIndex, ociImageManifest } from '../src/oci/media-types.ts';
 import { RegistryClient, type RegistryClientOptions } from '../src/oci/registry-client.ts';
@@ -71,7 +77,11 @@ describe('RegistryClient against an anonymous registry', () => {
   it('reads an image index', async () => {
     const { digest } = await pushArtifact(client, 'team/multi', 'single', 'arch layer');
     const image = await client.headManifest('team/multi', digest);
-    const index = { schemaVersion: 2 as const, mediaType: ociImageIndex, manifests: [{ ...image, platform: { architecture: 'amd64', os: 'linux' } }] };
+    const index = {
+      schemaVersion: 2 as const,
+      mediaType: ociImageIndex,
+      manifests: [{ ...image, platform: { architecture: 'amd64', os: 'linux' } }],
+    };
     const pushed = await client.pushManifest('team/multi', 'multi', index, ociImageIndex);
     const fetched = await client.getManifest('team/multi', 'multi');
     expect(fetched.descriptor).toMatchObject({ digest: pushed.digest, mediaType: ociImageIndex });
@@ -108,7 +118,11 @@ describe('RegistryClient with basic auth (htpasswd)', () => {
   });
 
   it('answers Unauthorized for a wrong password and for none, without echoing the password', async () => {
-    const wrong = new RegistryClient({ registry: registry.host, insecure: true, credentials: { username: 'flux', password: 'nope-wrong' } });
+    const wrong = new RegistryClient({
+      registry: registry.host,
+      insecure: true,
+      credentials: { username: 'flux', password: 'nope-wrong' },
+    });
     const error = await failure(wrong.headManifest('private/app', 'v1'));
     expect(error.code).toBe('Unauthorized');
     expect(error.message).toContain(`${registry.url}/v2/private/app/manifests/v1`);
@@ -144,7 +158,11 @@ describe('RegistryClient with the Bearer token flow', () => {
   });
 
   it('names the token endpoint when it refuses the credentials', async () => {
-    const wrong = new RegistryClient({ registry: registry.host, insecure: true, credentials: { username: 'flux', password: 'bad-one' } });
+    const wrong = new RegistryClient({
+      registry: registry.host,
+      insecure: true,
+      credentials: { username: 'flux', password: 'bad-one' },
+    });
     const error = await failure(wrong.headManifest('tokened/app', 'v1'));
     expect(error.code).toBe('Unauthorized');
     expect(error.message).toContain(`${registry.tokenServer!.url}/token`);
@@ -160,7 +178,9 @@ describe('RegistryClient over HTTPS', () => {
   beforeAll(async () => {
     certificates = await createTestCertificates();
     registry = await startOciRegistry({ tls: { cert: certificates.serverCert, key: certificates.serverKey } });
-    mutual = await startOciRegistry({ tls: { cert: certificates.serverCert, key: certificates.serverKey, clientCa: certificates.caCert } });
+    mutual = await startOciRegistry({
+      tls: { cert: certificates.serverCert, key: certificates.serverKey, clientCa: certificates.caCert },
+    });
   });
   afterAll(async () => {
     await registry.stop();
@@ -183,7 +203,7 @@ describe('RegistryClient over HTTPS', () => {
     const tls = { ca: certificates.caCert, cert: certificates.clientCert, key: certificates.clientKey };
     const withCert = new RegistryClient({ registry: mutual.host, tls });
     await pushArtifact(withCert, 'mtls/app', 'v1', 'mutual');
-    expect((await withCert.listTags('mtls/app'))).toEqual(['v1']);
+    expect(await withCert.listTags('mtls/app')).toEqual(['v1']);
     withCert.close();
     const withoutCert = new RegistryClient({ registry: mutual.host, tls: { ca: certificates.caCert } });
     const error = await failure(withoutCert.listTags('mtls/app'));
@@ -207,16 +227,23 @@ describe('RegistryClient and 429 Too Many Requests', () => {
         return;
       }
       if (incoming.url?.includes('/manifests/')) seen.push(Date.now());
-      const upstream = httpRequest(`${registry.url}${incoming.url}`, { method: incoming.method, headers: incoming.headers }, (answer) => {
-        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(outgoing);
-      });
+      const upstream = httpRequest(
+        `${registry.url}${incoming.url}`,
+        { method: incoming.method, headers: incoming.headers },
+        (answer) => {
+          outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(outgoing);
+        },
+      );
       incoming.pipe(upstream);
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const port = (proxy.address() as { port: number }).port;
     try {
-      const client = new RegistryClient({ registry: `127.0.0.1:${port}`, insecure: true } satisfies RegistryClientOptions);
+      const client = new RegistryClient({
+        registry: `127.0.0.1:${port}`,
+        insecure: true,
+      } satisfies RegistryClientOptions);
       expect((await client.headManifest('limited/app', 'v1')).digest).toBe(digest);
       expect(seen).toHaveLength(2);
       expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(900);
@@ -247,14 +274,22 @@ describe('RegistryClient through an HTTP proxy', () => {
       viaProxy.close();
       expect(proxy.requests).toContain(`HEAD http://${plain.host}/v2/proxied/app/manifests/v1`);
 
-      const tunnelled = new RegistryClient({ registry: secure.host, tls: { ca: certificates.caCert }, proxy: proxyUrl });
+      const tunnelled = new RegistryClient({
+        registry: secure.host,
+        tls: { ca: certificates.caCert },
+        proxy: proxyUrl,
+      });
       await pushArtifact(tunnelled, 'proxied/tls', 'v1', 'tunnelled');
       expect(await tunnelled.listTags('proxied/tls')).toEqual(['v1']);
       tunnelled.close();
       expect(proxy.requests).toContain(`CONNECT ${secure.host}`);
 
       const refused = proxy.refused;
-      const wrong = new RegistryClient({ registry: plain.host, insecure: true, proxy: `http://proxy-user:nope@127.0.0.1:${proxy.port}` });
+      const wrong = new RegistryClient({
+        registry: plain.host,
+        insecure: true,
+        proxy: `http://proxy-user:nope@127.0.0.1:${proxy.port}`,
+      });
       const error = await failure(wrong.headManifest('proxied/app', 'v1'));
       wrong.close();
       expect(proxy.refused).toBeGreaterThan(refused);

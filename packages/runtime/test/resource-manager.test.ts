@@ -27,14 +27,20 @@ describe('ResourceManager', () => {
     manager = new ResourceManager(client, { fieldManager });
   });
   afterAll(async () => {
-    for (const name of crdNames) await client.deleteIfExists({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
+    for (const name of crdNames)
+      await client.deleteIfExists({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name });
   });
 
   const configMap = (name: string, data: Record<string, string>, extra: Partial<V1ConfigMap> = {}): V1ConfigMap => ({
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ns }, data, ...extra,
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name, namespace: ns },
+    data,
+    ...extra,
   });
   const deployment = (name: string, replicas: number): V1Deployment => ({
-    apiVersion: 'apps/v1', kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
     metadata: { name, namespace: ns },
     spec: {
       replicas,
@@ -43,7 +49,16 @@ describe('ResourceManager', () => {
     },
   });
   const resourceVersions = async (objects: KubernetesObject[]): Promise<string[]> =>
-    Promise.all(objects.map(async (object) => (await client.get(refOf({ ...object, metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? ns } }))).metadata?.resourceVersion ?? ''));
+    Promise.all(
+      objects.map(
+        async (object) =>
+          (
+            await client.get(
+              refOf({ ...object, metadata: { ...object.metadata, namespace: object.metadata?.namespace ?? ns } }),
+            )
+          ).metadata?.resourceVersion ?? '',
+      ),
+    );
 
   it('reports created, then configured and unchanged, and a second identical apply writes nothing', async () => {
     const set = [configMap('cs-a', { k: '1' }), configMap('cs-b', { k: '1' })];
@@ -65,15 +80,34 @@ describe('ResourceManager', () => {
     const crdName = `widgets.${group}`;
     crdNames.push(crdName);
     const crd = {
-      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition',
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
       metadata: { name: crdName },
       spec: {
-        group, scope: 'Namespaced',
+        group,
+        scope: 'Namespaced',
         names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } },
+              },
+            },
+          },
+        ],
       },
     };
-    const widget = { apiVersion: `${group}/v1`, kind: 'Widget', metadata: { name: 'w1', namespace: ns }, spec: { size: 3 } };
+    const widget = {
+      apiVersion: `${group}/v1`,
+      kind: 'Widget',
+      metadata: { name: 'w1', namespace: ns },
+      spec: { size: 3 },
+    };
     // the custom resource comes first in the input: stages, not input order, decide
     const changeSet = await manager.applyAll([widget, crd]);
     expect(changeSet.toString()).toBe(`CustomResourceDefinition/${crdName} created\nWidget/${ns}/w1 created`);
@@ -83,12 +117,18 @@ describe('ResourceManager', () => {
   });
 
   it('names a rejected object with the server message and writes nothing of its stage', async () => {
-    const set = [configMap('rej-ok-1', { k: 'v' }), configMap('Rej_Bad', { k: 'v' }), configMap('rej-ok-2', { k: 'v' })];
+    const set = [
+      configMap('rej-ok-1', { k: 'v' }),
+      configMap('Rej_Bad', { k: 'v' }),
+      configMap('rej-ok-2', { k: 'v' }),
+    ];
     const error = await manager.applyAll(set).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplyValidationError);
     const validation = error as ApplyValidationError;
     expect(validation.rejected.map((r) => r.subject)).toEqual([`ConfigMap/${ns}/Rej_Bad`]);
-    expect(validation.message).toMatch(new RegExp(`ConfigMap/${ns}/Rej_Bad dry-run failed: \\(Invalid\\).*metadata.name`));
+    expect(validation.message).toMatch(
+      new RegExp(`ConfigMap/${ns}/Rej_Bad dry-run failed: \\(Invalid\\).*metadata.name`),
+    );
     expect(await client.getIfExists(refOf(set[0]!))).toBeUndefined();
     expect(await client.getIfExists(refOf(set[2]!))).toBeUndefined();
   });
@@ -97,10 +137,20 @@ describe('ResourceManager', () => {
     const owner = { 'fluxion.test/owner': 'rm-prune' };
     const owned = (name: string, extra: Partial<V1ConfigMap['metadata']> = {}): V1ConfigMap =>
       configMap(name, { k: 'v' }, { metadata: { name, namespace: ns, labels: owner, ...extra } });
-    const previousSet = [owned('pr-keep'), owned('pr-gone'), owned('pr-protected', { annotations: { 'fluxion.test/prune': 'disabled' } }), owned('pr-adopted')];
+    const previousSet = [
+      owned('pr-keep'),
+      owned('pr-gone'),
+      owned('pr-protected', { annotations: { 'fluxion.test/prune': 'disabled' } }),
+      owned('pr-adopted'),
+    ];
     await manager.applyAll(previousSet);
     // another tool relabels pr-adopted: it is theirs now
-    await client.patch(refOf(previousSet[3]!), { metadata: { labels: { 'fluxion.test/owner': 'someone-else' } } }, 'merge', { fieldManager: 'other-tool' });
+    await client.patch(
+      refOf(previousSet[3]!),
+      { metadata: { labels: { 'fluxion.test/owner': 'someone-else' } } },
+      'merge',
+      { fieldManager: 'other-tool' },
+    );
 
     const currentSet = [owned('pr-keep')];
     await manager.applyAll(currentSet);
@@ -138,7 +188,9 @@ describe('ResourceManager', () => {
     const web = deployment('drift', 2);
     await manager.applyAll([web]);
     await client.patch(refOf(web), { spec: { replicas: 5 } }, 'merge', { fieldManager: 'kubectl-scale' });
-    await client.patch(refOf(web), { metadata: { labels: { 'edited-by': 'hand' } } }, 'merge', { fieldManager: 'kubectl-edit' });
+    await client.patch(refOf(web), { metadata: { labels: { 'edited-by': 'hand' } } }, 'merge', {
+      fieldManager: 'kubectl-edit',
+    });
 
     const changeSet = await manager.applyAll([web]);
     expect(changeSet.toMap()).toEqual({ [`Deployment/${ns}/drift`]: 'configured' });
@@ -153,7 +205,11 @@ describe('ResourceManager', () => {
     const cm = configMap('shared', { ours: 'yes' });
     await manager.applyAll([cm]);
     await client.apply(
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: ns, annotations: { 'other.io/note': 'keep me' } } },
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'shared', namespace: ns, annotations: { 'other.io/note': 'keep me' } },
+      },
       { fieldManager: 'other-operator' },
     );
     const changeSet = await manager.applyAll([cm]);
@@ -166,18 +222,28 @@ describe('ResourceManager', () => {
   it('waits for objects to be Current, times out naming the ones that are not, and can be cancelled', async () => {
     const ready = configMap('wait-ready', { k: 'v' });
     // a paused Deployment never gets a ReplicaSet, with or without a controller-manager: it stays InProgress
-    const stuck: V1Deployment = { ...deployment('wait-stuck', 1), spec: { ...deployment('wait-stuck', 1).spec!, paused: true } };
+    const stuck: V1Deployment = {
+      ...deployment('wait-stuck', 1),
+      spec: { ...deployment('wait-stuck', 1).spec!, paused: true },
+    };
     await manager.applyAll([ready, stuck]);
     const statuses = await waitForCurrent(client, [refOf(ready)], { timeoutMs: 10_000, intervalMs: 100 });
     expect(statuses.map((s) => s.status.status)).toEqual(['Current']);
 
-    const timeout = await waitForCurrent(client, [refOf(ready), refOf(stuck)], { timeoutMs: 1_000, intervalMs: 100 }).catch((e: unknown) => e);
+    const timeout = await waitForCurrent(client, [refOf(ready), refOf(stuck)], {
+      timeoutMs: 1_000,
+      intervalMs: 100,
+    }).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(WaitTimeoutError);
     expect((timeout as Error).message).toContain(`Deployment/${ns}/wait-stuck status: 'InProgress'`);
     expect((timeout as Error).message).not.toContain('wait-ready');
 
     const newRevision = new AbortController();
-    const waiting = waitForCurrent(client, [refOf(stuck)], { timeoutMs: 60_000, intervalMs: 100, signal: newRevision.signal });
+    const waiting = waitForCurrent(client, [refOf(stuck)], {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      signal: newRevision.signal,
+    });
     newRevision.abort('revision main@sha1:abc arrived');
     await expect(waiting).rejects.toBeInstanceOf(WaitCancelledError);
   });

@@ -15,7 +15,12 @@ import type { TcpProxy } from './support/tcp-proxy.ts';
 
 const configMaps = { group: '', version: 'v1', kind: 'ConfigMap' };
 
-function configMap(namespace: string, name: string, data: Record<string, string>, labels: Record<string, string> = {}): V1ConfigMap {
+function configMap(
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+  labels: Record<string, string> = {},
+): V1ConfigMap {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, labels }, data };
 }
 
@@ -53,12 +58,20 @@ describe('watch cache on the shared control plane', () => {
     await client.create(configMap(env.namespace, 'quiet', { after: 'silence' }, { quiet: 'yes' }));
     await eventually(() => expect(reflector.get(env.namespace, 'quiet')?.data?.['after']).toBe('silence'));
     expect(diagnostics.filter((d) => d.type === 'watch-opened')).toHaveLength(1);
-    expect(diagnostics.filter((d) => d.type === 'error' || d.type === 'silent' || d.type === 'watch-ended' || d.type === 'gone')).toEqual([]);
+    expect(
+      diagnostics.filter(
+        (d) => d.type === 'error' || d.type === 'silent' || d.type === 'watch-ended' || d.type === 'gone',
+      ),
+    ).toEqual([]);
   }, 90_000);
 
   it('restarts a watch that stays silent longer than the silent timeout, from where it was', async () => {
     const diagnostics: WatcherDiagnostic[] = [];
-    const reflector = startReflector({ labelSelector: 'silent=yes', silentTimeoutMs: 1_500, onDiagnostic: (d) => diagnostics.push(d) });
+    const reflector = startReflector({
+      labelSelector: 'silent=yes',
+      silentTimeoutMs: 1_500,
+      onDiagnostic: (d) => diagnostics.push(d),
+    });
     await reflector.hasSynced();
     await eventually(() => expect(diagnostics.some((d) => d.type === 'silent')).toBe(true), { timeoutMs: 20_000 });
     await client.create(configMap(env.namespace, 'after-silence', { seen: 'yes' }, { silent: 'yes' }));
@@ -75,12 +88,18 @@ describe('watch cache on the shared control plane', () => {
     });
     await reflector.hasSynced();
     const names = Array.from({ length: 10 }, (_, i) => `burst-${i}`);
-    await Promise.all(names.map((name) => client.create(configMap(env.namespace, name, { counter: '0' }, { burst: 'yes' }))));
+    await Promise.all(
+      names.map((name) => client.create(configMap(env.namespace, name, { counter: '0' }, { burst: 'yes' }))),
+    );
     // 10 writers x 100 sequential updates each
     await Promise.all(
       names.map(async (name) => {
         for (let counter = 1; counter <= 100; counter++) {
-          await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: env.namespace }, { data: { counter: String(counter) } }, 'merge');
+          await client.patch(
+            { apiVersion: 'v1', kind: 'ConfigMap', name, namespace: env.namespace },
+            { data: { counter: String(counter) } },
+            'merge',
+          );
         }
       }),
     );
@@ -99,9 +118,22 @@ describe('watch cache on the shared control plane', () => {
     await client.create(configMap(env.namespace, 'ix-a', {}, { indexed: 'yes', team: 'red' }));
     await client.create(configMap(env.namespace, 'ix-b', {}, { indexed: 'yes', team: 'blue' }));
     await client.create(configMap(env.namespace, 'ix-outside', {}, { indexed: 'no', team: 'red' }));
-    await eventually(() => expect(reflector.byIndex('by-team', 'red').map((cm) => cm.metadata?.name)).toEqual(['ix-a']));
-    await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'ix-b', namespace: env.namespace }, { metadata: { labels: { team: 'red' } } }, 'merge');
-    await eventually(() => expect(reflector.byIndex('by-team', 'red').map((cm) => cm.metadata?.name ?? '').sort((a, b) => a.localeCompare(b))).toEqual(['ix-a', 'ix-b']));
+    await eventually(() =>
+      expect(reflector.byIndex('by-team', 'red').map((cm) => cm.metadata?.name)).toEqual(['ix-a']),
+    );
+    await client.patch(
+      { apiVersion: 'v1', kind: 'ConfigMap', name: 'ix-b', namespace: env.namespace },
+      { metadata: { labels: { team: 'red' } } },
+      'merge',
+    );
+    await eventually(() =>
+      expect(
+        reflector
+          .byIndex('by-team', 'red')
+          .map((cm) => cm.metadata?.name ?? '')
+          .sort((a, b) => a.localeCompare(b)),
+      ).toEqual(['ix-a', 'ix-b']),
+    );
     expect(reflector.byIndex('by-team', 'blue')).toEqual([]);
     expect(reflector.get(env.namespace, 'ix-outside')).toBeUndefined();
   });
@@ -124,7 +156,10 @@ describe('watch cache on the shared control plane', () => {
   it('stops when asked right after its first list, while the watch is still being opened', async () => {
     // the abort used to land between "open the watch" and "listen for abort", and stop() waited forever
     for (let attempt = 0; attempt < 5; attempt++) {
-      const reflector = new Reflector<V1ConfigMap>(client, configMaps, { namespace: env.namespace, labelSelector: 'stop=early' });
+      const reflector = new Reflector<V1ConfigMap>(client, configMaps, {
+        namespace: env.namespace,
+        labelSelector: 'stop=early',
+      });
       reflector.start();
       await reflector.hasSynced();
       await reflector.stop();
@@ -156,17 +191,28 @@ describe('watch cache on a private control plane', () => {
 
   async function expectStoreEqualsServer(reflector: Reflector<V1ConfigMap>, selector: string): Promise<void> {
     const truth = await direct.list<V1ConfigMap>(configMaps, { namespace, labelSelector: selector });
-    await eventually(() => {
-      const cached = reflector.list().map((cm) => `${cm.metadata?.name}=${cm.data?.['counter']}@${cm.metadata?.resourceVersion}`).sort();
-      const live = truth.items.map((cm) => `${cm.metadata?.name}=${cm.data?.['counter']}@${cm.metadata?.resourceVersion}`).sort();
-      expect(cached).toEqual(live);
-    }, { timeoutMs: 60_000 });
+    await eventually(
+      () => {
+        const cached = reflector
+          .list()
+          .map((cm) => `${cm.metadata?.name}=${cm.data?.['counter']}@${cm.metadata?.resourceVersion}`)
+          .sort();
+        const live = truth.items
+          .map((cm) => `${cm.metadata?.name}=${cm.data?.['counter']}@${cm.metadata?.resourceVersion}`)
+          .sort();
+        expect(cached).toEqual(live);
+      },
+      { timeoutMs: 60_000 },
+    );
   }
 
   it('loses no update when the API server restarts mid-watch', async () => {
     const diagnostics: WatcherDiagnostic[] = [];
     const reflector = new Reflector<V1ConfigMap>(watching, configMaps, {
-      namespace, labelSelector: 'set=restart', backoff: new ExponentialBackoff(100, 1_000), onDiagnostic: (d) => diagnostics.push(d),
+      namespace,
+      labelSelector: 'set=restart',
+      backoff: new ExponentialBackoff(100, 1_000),
+      onDiagnostic: (d) => diagnostics.push(d),
     });
     reflector.start();
     await reflector.hasSynced();
@@ -176,18 +222,28 @@ describe('watch cache on a private control plane', () => {
     let restarted = false;
     const writers = names.map(async (name) => {
       for (let counter = 1; counter <= 60; counter++) {
-        await persistently(() => direct.patch({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace }, { data: { counter: String(counter) } }, 'merge'));
+        await persistently(() =>
+          direct.patch(
+            { apiVersion: 'v1', kind: 'ConfigMap', name, namespace },
+            { data: { counter: String(counter) } },
+            'merge',
+          ),
+        );
       }
     });
     const restart = (async () => {
-      await eventually(() => expect(reflector.get(namespace, 'restart-0')?.data?.['counter']).toBe('20'), { intervalMs: 5 }).catch(() => undefined);
+      await eventually(() => expect(reflector.get(namespace, 'restart-0')?.data?.['counter']).toBe('20'), {
+        intervalMs: 5,
+      }).catch(() => undefined);
       await cp.restartApiServer();
       restarted = true;
     })();
     await Promise.all([...writers, restart]);
     // deletions and creations after the restart arrive too
     await persistently(() => direct.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'restart-4', namespace }));
-    await persistently(() => direct.create(configMap(namespace, 'restart-new', { counter: 'new' }, { set: 'restart' })));
+    await persistently(() =>
+      direct.create(configMap(namespace, 'restart-new', { counter: 'new' }, { set: 'restart' })),
+    );
 
     expect(restarted).toBe(true);
     await expectStoreEqualsServer(reflector, 'set=restart');
@@ -201,19 +257,27 @@ describe('watch cache on a private control plane', () => {
   it('relists after 410 Gone and turns what it missed into events', async () => {
     const diagnostics: WatcherDiagnostic[] = [];
     const reflector = new Reflector<V1ConfigMap>(watching, configMaps, {
-      namespace, labelSelector: 'set=gone', backoff: new ExponentialBackoff(100, 1_000), onDiagnostic: (d) => diagnostics.push(d),
+      namespace,
+      labelSelector: 'set=gone',
+      backoff: new ExponentialBackoff(100, 1_000),
+      onDiagnostic: (d) => diagnostics.push(d),
     });
     const events: StoreEvent<V1ConfigMap>[] = [];
     reflector.onEvent((event) => events.push(event));
     reflector.start();
     await reflector.hasSynced();
-    for (const name of ['gone-kept', 'gone-deleted']) await direct.create(configMap(namespace, name, { counter: '0' }, { set: 'gone' }));
+    for (const name of ['gone-kept', 'gone-deleted'])
+      await direct.create(configMap(namespace, name, { counter: '0' }, { set: 'gone' }));
     await eventually(() => expect(reflector.size).toBe(2));
 
     // The reflector is cut off at resourceVersion R. While it is away: 50 updates, a delete and a create.
     proxy.cut();
     for (let counter = 1; counter <= 50; counter++) {
-      await direct.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone-kept', namespace }, { data: { counter: String(counter) } }, 'merge');
+      await direct.patch(
+        { apiVersion: 'v1', kind: 'ConfigMap', name: 'gone-kept', namespace },
+        { data: { counter: String(counter) } },
+        'merge',
+      );
     }
     await direct.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone-deleted', namespace });
     await direct.create(configMap(namespace, 'gone-created', { counter: 'fresh' }, { set: 'gone' }));
@@ -226,8 +290,14 @@ describe('watch cache on a private control plane', () => {
     expect(diagnostics.some((d) => d.type === 'gone')).toBe(true);
     expect(diagnostics.filter((d) => d.type === 'listed').length).toBeGreaterThanOrEqual(2);
     expect(reflector.get(namespace, 'gone-kept')?.data?.['counter']).toBe('50');
-    const afterRelist = events.slice(events.findIndex((e) => e.object.metadata?.name === 'gone-deleted' && e.type === 'DELETED'));
-    expect(afterRelist.map((e) => `${e.type} ${e.object.metadata?.name}`).sort()).toEqual(['ADDED gone-created', 'DELETED gone-deleted', 'MODIFIED gone-kept']);
+    const afterRelist = events.slice(
+      events.findIndex((e) => e.object.metadata?.name === 'gone-deleted' && e.type === 'DELETED'),
+    );
+    expect(afterRelist.map((e) => `${e.type} ${e.object.metadata?.name}`).sort()).toEqual([
+      'ADDED gone-created',
+      'DELETED gone-deleted',
+      'MODIFIED gone-kept',
+    ]);
     const modified = events.find((e) => e.type === 'MODIFIED' && e.object.metadata?.name === 'gone-kept');
     expect(modified?.oldObject?.data?.['counter']).toBe('0');
     await reflector.stop();

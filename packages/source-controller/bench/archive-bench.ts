@@ -34,10 +34,14 @@ try {
   const samples: Array<{ seconds: number; peakRssMb: number; digest: string; size: number }> = [];
   for (let run = 1; run <= runs; run++) {
     const output = join(root, `run-${run}.tar.gz`);
-    const line = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--archive-once', source, output], { encoding: 'utf8' });
+    const line = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--archive-once', source, output], {
+      encoding: 'utf8',
+    });
     const sample = JSON.parse(line.trim().split('\n').at(-1)!) as (typeof samples)[number];
     samples.push(sample);
-    console.log(`run ${run}/${runs}: ${sample.seconds.toFixed(2)} s, peak RSS ${sample.peakRssMb.toFixed(0)} MB, ${(sample.size / 1024 / 1024).toFixed(1)} MB archive`);
+    console.log(
+      `run ${run}/${runs}: ${sample.seconds.toFixed(2)} s, peak RSS ${sample.peakRssMb.toFixed(0)} MB, ${(sample.size / 1024 / 1024).toFixed(1)} MB archive`,
+    );
     await rm(output, { force: true });
   }
   const digests = new Set(samples.map((sample) => sample.digest));
@@ -45,7 +49,9 @@ try {
   console.log(`archive of ${fileCount} files / ${totalMb} MB (median of ${runs}):`);
   console.log(`  time       ${median(samples.map((s) => s.seconds)).toFixed(2)} s`);
   console.log(`  peak RSS   ${median(samples.map((s) => s.peakRssMb)).toFixed(0)} MB`);
-  console.log(`  digest     ${digests.size === 1 ? `${[...digests][0]} (equal in every run)` : 'DIFFERED between runs'}`);
+  console.log(
+    `  digest     ${digests.size === 1 ? `${[...digests][0]} (equal in every run)` : 'DIFFERED between runs'}`,
+  );
   if (digests.size !== 1) process.exitCode = 1;
 } finally {
   await rm(root, { recursive: true, force: true });
@@ -54,7 +60,9 @@ try {
 // Mostly text (YAML-like, compressible), with a share of random bytes, spread over nested directories.
 async function generateTree(dir: string, files: number, totalBytes: number): Promise<void> {
   const perFile = Math.floor(totalBytes / files);
-  const yamlLine = Buffer.from('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\n  namespace: apps\n');
+  const yamlLine = Buffer.from(
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\n  namespace: apps\n',
+  );
   for (let i = 0; i < files; i++) {
     const sub = join(dir, `team-${i % 20}`, `app-${Math.floor(i / 20) % 25}`);
     if (i < 500) await mkdir(sub, { recursive: true });

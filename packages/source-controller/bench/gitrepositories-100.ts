@@ -37,7 +37,10 @@ try {
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   for (let i = 0; i < count; i++) {
     server.repositories.create(`repo-${i}`);
-    server.repositories.commit(`repo-${i}`, { 'deploy/app.yaml': `kind: ConfigMap\nmetadata:\n  name: app-${i}\n`, 'README.md': `repository ${i}\n` });
+    server.repositories.commit(`repo-${i}`, {
+      'deploy/app.yaml': `kind: ConfigMap\nmetadata:\n  name: app-${i}\n`,
+      'README.md': `repository ${i}\n`,
+    });
   }
   console.log(`${count} repositories committed; starting bin/source-controller (--concurrent=${concurrent})`);
 
@@ -48,9 +51,20 @@ try {
   const reconcileSeconds: number[] = [];
   controller = spawn(
     process.execPath,
-    [binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, `--storage-path=${storagePath}`, `--storage-addr=127.0.0.1:${storagePort}`,
-      `--storage-adv-addr=127.0.0.1:${storagePort}`, '--metrics-addr=0', '--health-addr=0', `--concurrent=${concurrent}`, '--log-level=debug',
-      '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000'],
+    [
+      binary,
+      `--kubeconfig=${controlPlane.kubeconfigPath}`,
+      `--storage-path=${storagePath}`,
+      `--storage-addr=127.0.0.1:${storagePort}`,
+      `--storage-adv-addr=127.0.0.1:${storagePort}`,
+      '--metrics-addr=0',
+      '--health-addr=0',
+      `--concurrent=${concurrent}`,
+      '--log-level=debug',
+      '--watch-all-namespaces=false',
+      '--kube-api-qps=500',
+      '--kube-api-burst=1000',
+    ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   controller.stderr?.on('data', (chunk: Buffer) => {
@@ -58,7 +72,8 @@ try {
     const lines = text.split('\n');
     partialLine = lines.pop() ?? '';
     for (const line of lines) {
-      if (line.includes('"msg":"Reconcile finished"')) reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
+      if (line.includes('"msg":"Reconcile finished"'))
+        reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
       else logs = (logs + line + '\n').slice(-20_000);
     }
   });
@@ -67,7 +82,9 @@ try {
   const created = performance.now();
   for (let i = 0; i < count; i++) {
     await client.create<GitRepository>({
-      apiVersion: SourceApiVersion, kind: 'GitRepository', metadata: { name: `repo-${i}`, namespace },
+      apiVersion: SourceApiVersion,
+      kind: 'GitRepository',
+      metadata: { name: `repo-${i}`, namespace },
       spec: { url: server.urlOf(`repo-${i}`), interval: '1h', ref: { branch: 'main' } },
     });
   }
@@ -84,18 +101,35 @@ try {
     const requestsBefore = server.requests.length;
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    await Promise.all(Array.from({ length: count }, (_, i) =>
-      client.patch({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: `repo-${i}` }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge')));
-    await waitForAll((repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository), `handled ${token}`, began);
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        client.patch(
+          { apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: `repo-${i}` },
+          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+          'merge',
+        ),
+      ),
+    );
+    await waitForAll(
+      (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
+      `handled ${token}`,
+      began,
+    );
     cycleTimes.push(performance.now() - began);
     cycleReconciles.push(...reconcileSeconds.splice(0));
     const requests = server.requests.slice(requestsBefore);
     // Protocol v2 over HTTP: every git process opens with one GET of info/refs; ls-remote then POSTs once (ls-refs),
     // a fetch twice (ls-refs, fetch). So POSTs beyond the GETs are fetches, i.e. clones.
-    const gets = requests.filter((request) => request.method === 'GET' && request.path.endsWith('/info/refs?service=git-upload-pack')).length;
-    const posts = requests.filter((request) => request.method === 'POST' && request.path.endsWith('/git-upload-pack')).length;
+    const gets = requests.filter(
+      (request) => request.method === 'GET' && request.path.endsWith('/info/refs?service=git-upload-pack'),
+    ).length;
+    const posts = requests.filter(
+      (request) => request.method === 'POST' && request.path.endsWith('/git-upload-pack'),
+    ).length;
     perCycle.push({ lsRemotes: gets, clones: posts - gets });
-    console.log(`unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${gets} ls-remote, ${posts - gets} clones`);
+    console.log(
+      `unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${gets} ls-remote, ${posts - gets} clones`,
+    );
   }
   const peak = Math.max(peakAfterCreate, await peakRssMb(pid));
 
@@ -103,10 +137,18 @@ try {
   console.log(`${count} GitRepositories, each on its own repository (--concurrent=${concurrent}):`);
   console.log(`  creation to all Ready            ${seconds(firstReadyMs)}`);
   console.log(`  controller peak RSS              ${peak.toFixed(0)} MB`);
-  console.log(`  unchanged reconcile, per cycle   ${seconds(median(cycleTimes))} (median of ${cycles}; ${cycleTimes.map(seconds).join(', ')})`);
-  console.log(`  one reconcile, first (clone)      median ${seconds(median(firstReconciles) * 1000)} over ${firstReconciles.length}`);
-  console.log(`  one reconcile, unchanged         median ${seconds(median(cycleReconciles) * 1000)} over ${cycleReconciles.length}`);
-  console.log(`  clones in unchanged cycles       ${perCycle.reduce((sum, cycle) => sum + cycle.clones, 0)} (ls-remote per cycle: ${perCycle.map((cycle) => cycle.lsRemotes).join(', ')})`);
+  console.log(
+    `  unchanged reconcile, per cycle   ${seconds(median(cycleTimes))} (median of ${cycles}; ${cycleTimes.map(seconds).join(', ')})`,
+  );
+  console.log(
+    `  one reconcile, first (clone)      median ${seconds(median(firstReconciles) * 1000)} over ${firstReconciles.length}`,
+  );
+  console.log(
+    `  one reconcile, unchanged         median ${seconds(median(cycleReconciles) * 1000)} over ${cycleReconciles.length}`,
+  );
+  console.log(
+    `  clones in unchanged cycles       ${perCycle.reduce((sum, cycle) => sum + cycle.clones, 0)} (ls-remote per cycle: ${perCycle.map((cycle) => cycle.lsRemotes).join(', ')})`,
+  );
   if (perCycle.some((cycle) => cycle.clones !== 0)) {
     console.log('  FAILED: an unchanged repository was cloned again');
     failed = true;
@@ -122,7 +164,8 @@ try {
         lastReport = performance.now();
         console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
       }
-      if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
+      if (performance.now() - since > 600_000)
+        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
       await delay(250);
     }
   }
@@ -141,7 +184,10 @@ try {
 process.exit(failed ? 1 : 0);
 
 function isReady(repository: GitRepository): boolean {
-  return repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+  return (
+    repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ??
+    false
+  );
 }
 
 // VmHWM: the process's peak resident set so far.

@@ -28,7 +28,9 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(`helmcharts-${count}: packaging ${count} charts with helm, starting a control plane...`);
 const packagingStarted = performance.now();
-const repository = await startHelmRepository(Array.from({ length: count }, (_, i) => ({ name: `chart-${i}`, version: '1.0.0' })));
+const repository = await startHelmRepository(
+  Array.from({ length: count }, (_, i) => ({ name: `chart-${i}`, version: '1.0.0' })),
+);
 console.log(`  ${count} charts packaged and indexed by helm in ${seconds(performance.now() - packagingStarted)}`);
 const controlPlane = await startControlPlane();
 const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-bench-'));
@@ -48,9 +50,20 @@ try {
   const reconcileSeconds: number[] = [];
   controller = spawn(
     process.execPath,
-    [binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, `--storage-path=${storagePath}`, `--storage-addr=127.0.0.1:${storagePort}`,
-      `--storage-adv-addr=127.0.0.1:${storagePort}`, '--metrics-addr=0', '--health-addr=0', `--concurrent=${concurrent}`, '--log-level=debug',
-      '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000'],
+    [
+      binary,
+      `--kubeconfig=${controlPlane.kubeconfigPath}`,
+      `--storage-path=${storagePath}`,
+      `--storage-addr=127.0.0.1:${storagePort}`,
+      `--storage-adv-addr=127.0.0.1:${storagePort}`,
+      '--metrics-addr=0',
+      '--health-addr=0',
+      `--concurrent=${concurrent}`,
+      '--log-level=debug',
+      '--watch-all-namespaces=false',
+      '--kube-api-qps=500',
+      '--kube-api-burst=1000',
+    ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   controller.stderr?.on('data', (chunk: Buffer) => {
@@ -61,7 +74,8 @@ try {
       if (line.includes('"msg":"Parsed a Helm repository index"')) counters.parses++;
       else if (line.includes('"msg":"Stored a new chart"')) counters.stored++;
       else if (line.includes('"msg":"Reconcile finished"')) {
-        if (line.includes('"kind":"HelmChart"')) reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
+        if (line.includes('"kind":"HelmChart"'))
+          reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
       } else logs = (logs + line + '\n').slice(-20_000);
     }
   });
@@ -69,19 +83,31 @@ try {
 
   const created = performance.now();
   await client.create<HelmRepository>({
-    apiVersion: SourceApiVersion, kind: 'HelmRepository', metadata: { name: 'charts', namespace }, spec: { url: repository.url, interval: '1h' },
+    apiVersion: SourceApiVersion,
+    kind: 'HelmRepository',
+    metadata: { name: 'charts', namespace },
+    spec: { url: repository.url, interval: '1h' },
   });
   for (let i = 0; i < count; i++) {
     await client.create<HelmChart>({
-      apiVersion: SourceApiVersion, kind: 'HelmChart', metadata: { name: `chart-${i}`, namespace },
-      spec: { chart: `chart-${i}`, version: '*', interval: '1h', sourceRef: { kind: 'HelmRepository', name: 'charts' } },
+      apiVersion: SourceApiVersion,
+      kind: 'HelmChart',
+      metadata: { name: `chart-${i}`, namespace },
+      spec: {
+        chart: `chart-${i}`,
+        version: '*',
+        interval: '1h',
+        sourceRef: { kind: 'HelmRepository', name: 'charts' },
+      },
     });
   }
   await waitForAll((chart) => isReady(chart), 'Ready', created);
   const firstReadyMs = performance.now() - created;
   const first = { ...counters };
   const firstReconciles = reconcileSeconds.splice(0);
-  console.log(`all ${count} Ready in ${seconds(firstReadyMs)}; ${first.parses} index parse(s), ${first.stored} charts stored`);
+  console.log(
+    `all ${count} Ready in ${seconds(firstReadyMs)}; ${first.parses} index parse(s), ${first.stored} charts stored`,
+  );
 
   const cycleTimes: number[] = [];
   const cycleCounts: Array<{ parses: number; stored: number }> = [];
@@ -90,21 +116,42 @@ try {
     const before = { ...counters };
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    await Promise.all(Array.from({ length: count }, (_, i) =>
-      client.patch({ apiVersion: SourceApiVersion, kind: 'HelmChart', namespace, name: `chart-${i}` }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge')));
-    await waitForAll((chart) => chart.status?.lastHandledReconcileAt === token && isReady(chart), `handled ${token}`, began);
+    await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        client.patch(
+          { apiVersion: SourceApiVersion, kind: 'HelmChart', namespace, name: `chart-${i}` },
+          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+          'merge',
+        ),
+      ),
+    );
+    await waitForAll(
+      (chart) => chart.status?.lastHandledReconcileAt === token && isReady(chart),
+      `handled ${token}`,
+      began,
+    );
     cycleTimes.push(performance.now() - began);
     cycleReconciles.push(...reconcileSeconds.splice(0));
     cycleCounts.push({ parses: counters.parses - before.parses, stored: counters.stored - before.stored });
-    console.log(`unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${cycleCounts.at(-1)!.parses} parses, ${cycleCounts.at(-1)!.stored} charts stored`);
+    console.log(
+      `unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${cycleCounts.at(-1)!.parses} parses, ${cycleCounts.at(-1)!.stored} charts stored`,
+    );
   }
 
   // A new index revision (one chart gets 1.1.0) re-queues all 100 charts: one parse, one chart pulled.
   const beforeNewIndex = { ...counters };
   const newIndexBegan = performance.now();
   await repository.addCharts([{ name: 'chart-0', version: '1.1.0' }]);
-  await client.patch({ apiVersion: SourceApiVersion, kind: 'HelmRepository', namespace, name: 'charts' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `new-index-${Date.now()}` } } }, 'merge');
-  await waitForAll((chart) => isReady(chart) && (chart.metadata?.name !== 'chart-0' || chart.status?.artifact?.revision === '1.1.0'), 'chart-0 at 1.1.0', newIndexBegan);
+  await client.patch(
+    { apiVersion: SourceApiVersion, kind: 'HelmRepository', namespace, name: 'charts' },
+    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `new-index-${Date.now()}` } } },
+    'merge',
+  );
+  await waitForAll(
+    (chart) => isReady(chart) && (chart.metadata?.name !== 'chart-0' || chart.status?.artifact?.revision === '1.1.0'),
+    'chart-0 at 1.1.0',
+    newIndexBegan,
+  );
   // Every chart of the repository is re-queued by the new index; give them a moment to report, then count.
   await delay(2_000);
   const newIndex = { parses: counters.parses - beforeNewIndex.parses, stored: counters.stored - beforeNewIndex.stored };
@@ -113,14 +160,31 @@ try {
 
   console.log('');
   console.log(`${count} HelmCharts from one HelmRepository of ${count} charts (--concurrent=${concurrent}):`);
-  console.log(`  creation to all Ready            ${seconds(firstReadyMs)} (${first.parses} index parse(s), ${first.stored} charts pulled)`);
+  console.log(
+    `  creation to all Ready            ${seconds(firstReadyMs)} (${first.parses} index parse(s), ${first.stored} charts pulled)`,
+  );
   console.log(`  controller peak RSS              ${peak.toFixed(0)} MB`);
-  console.log(`  unchanged cycle (100 requests)   ${seconds(median(cycleTimes))} median of ${cycles} (${cycleTimes.map(seconds).join(', ')})`);
-  console.log(`  one reconcile, first (pull)      median ${seconds(median(firstReconciles) * 1000)} over ${firstReconciles.length}`);
-  console.log(`  one reconcile, unchanged         median ${seconds(median(cycleReconciles) * 1000)} over ${cycleReconciles.length}`);
-  console.log(`  parses / pulls, unchanged        ${cycleCounts.map((c) => `${c.parses}/${c.stored}`).join(', ')} (target 0/0)`);
-  console.log(`  new index revision               ${seconds(newIndexMs)} to chart-0 at 1.1.0; ${newIndex.parses} parse(s), ${newIndex.stored} chart(s) pulled (target 1/1)`);
-  if (first.parses > 1 || cycleCounts.some((c) => c.parses !== 0 || c.stored !== 0) || newIndex.parses !== 1 || newIndex.stored !== 1) {
+  console.log(
+    `  unchanged cycle (100 requests)   ${seconds(median(cycleTimes))} median of ${cycles} (${cycleTimes.map(seconds).join(', ')})`,
+  );
+  console.log(
+    `  one reconcile, first (pull)      median ${seconds(median(firstReconciles) * 1000)} over ${firstReconciles.length}`,
+  );
+  console.log(
+    `  one reconcile, unchanged         median ${seconds(median(cycleReconciles) * 1000)} over ${cycleReconciles.length}`,
+  );
+  console.log(
+    `  parses / pulls, unchanged        ${cycleCounts.map((c) => `${c.parses}/${c.stored}`).join(', ')} (target 0/0)`,
+  );
+  console.log(
+    `  new index revision               ${seconds(newIndexMs)} to chart-0 at 1.1.0; ${newIndex.parses} parse(s), ${newIndex.stored} chart(s) pulled (target 1/1)`,
+  );
+  if (
+    first.parses > 1 ||
+    cycleCounts.some((c) => c.parses !== 0 || c.stored !== 0) ||
+    newIndex.parses !== 1 ||
+    newIndex.stored !== 1
+  ) {
     console.log('  FAILED: the index was parsed more than once per revision, or an unchanged chart was pulled again');
     failed = true;
   }
@@ -135,7 +199,8 @@ try {
         lastReport = performance.now();
         console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
       }
-      if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
+      if (performance.now() - since > 600_000)
+        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
       await delay(250);
     }
   }
@@ -154,7 +219,9 @@ try {
 process.exit(failed ? 1 : 0);
 
 function isReady(chart: HelmChart): boolean {
-  return chart.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+  return (
+    chart.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false
+  );
 }
 
 // VmHWM: the process's peak resident set so far.

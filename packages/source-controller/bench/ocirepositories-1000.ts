@@ -41,13 +41,26 @@ try {
   const revisions: string[] = [];
   for (let start = 0; start < count; start += 20) {
     const batch = Array.from({ length: Math.min(20, count - start) }, (_, offset) => start + offset);
-    revisions.push(...(await Promise.all(batch.map((i) => pushArtifact(pusher, {
-      repository: `bench/app-${i}`, tag: 'v1.0.0',
-      files: { 'deploy/app.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-${i}\ndata:\n  index: "${i}"\n` },
-    })))).map((pushed) => pushed.revision));
+    revisions.push(
+      ...(
+        await Promise.all(
+          batch.map((i) =>
+            pushArtifact(pusher, {
+              repository: `bench/app-${i}`,
+              tag: 'v1.0.0',
+              files: {
+                'deploy/app.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-${i}\ndata:\n  index: "${i}"\n`,
+              },
+            }),
+          ),
+        )
+      ).map((pushed) => pushed.revision),
+    );
   }
   pusher.close();
-  console.log(`${count} artifacts pushed in ${seconds(performance.now() - pushStarted)}; starting bin/source-controller (--concurrent=${concurrent})`);
+  console.log(
+    `${count} artifacts pushed in ${seconds(performance.now() - pushStarted)}; starting bin/source-controller (--concurrent=${concurrent})`,
+  );
 
   const storagePort = await freePort();
   const metricsPort = await freePort();
@@ -56,9 +69,22 @@ try {
   controller = spawn(
     process.execPath,
     // as the Dockerfile runs it: 8 MiB semi-spaces
-    ['--max-semi-space-size=8', ...(process.argv.includes('--heap-snapshot') ? ['--heapsnapshot-signal=SIGUSR2'] : []), binary, `--kubeconfig=${controlPlane.kubeconfigPath}`, `--storage-path=${storagePath}`, `--storage-addr=127.0.0.1:${storagePort}`,
-      `--storage-adv-addr=127.0.0.1:${storagePort}`, `--metrics-addr=127.0.0.1:${metricsPort}`, '--health-addr=0', `--concurrent=${concurrent}`, '--log-level=info',
-      '--watch-all-namespaces=false', '--kube-api-qps=500', '--kube-api-burst=1000'],
+    [
+      '--max-semi-space-size=8',
+      ...(process.argv.includes('--heap-snapshot') ? ['--heapsnapshot-signal=SIGUSR2'] : []),
+      binary,
+      `--kubeconfig=${controlPlane.kubeconfigPath}`,
+      `--storage-path=${storagePath}`,
+      `--storage-addr=127.0.0.1:${storagePort}`,
+      `--storage-adv-addr=127.0.0.1:${storagePort}`,
+      `--metrics-addr=127.0.0.1:${metricsPort}`,
+      '--health-addr=0',
+      `--concurrent=${concurrent}`,
+      '--log-level=info',
+      '--watch-all-namespaces=false',
+      '--kube-api-qps=500',
+      '--kube-api-burst=1000',
+    ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   controller.stderr?.on('data', (chunk: Buffer) => {
@@ -72,16 +98,32 @@ try {
   const blobGetsBefore = await registryGets('/blobs/');
   const created = performance.now();
   for (let start = 0; start < count; start += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
-      client.create<OCIRepository>({
-        apiVersion: SourceApiVersion, kind: 'OCIRepository', metadata: { name: `app-${i}`, namespace },
-        spec: { url: `oci://${registry.host}/bench/app-${i}`, ref: { tag: 'v1.0.0' }, insecure: true, interval: '1h' },
-      })));
+    await Promise.all(
+      Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
+        client.create<OCIRepository>({
+          apiVersion: SourceApiVersion,
+          kind: 'OCIRepository',
+          metadata: { name: `app-${i}`, namespace },
+          spec: {
+            url: `oci://${registry.host}/bench/app-${i}`,
+            ref: { tag: 'v1.0.0' },
+            insecure: true,
+            interval: '1h',
+          },
+        }),
+      ),
+    );
   }
-  await waitForAll((repository, i) => isReady(repository) && repository.status?.artifact?.revision === revisions[i], 'Ready', created);
+  await waitForAll(
+    (repository, i) => isReady(repository) && repository.status?.artifact?.revision === revisions[i],
+    'Ready',
+    created,
+  );
   const firstReadyMs = performance.now() - created;
   const peakAfterCreate = await peakRssMb(pid);
-  console.log(`all ${count} Ready in ${seconds(firstReadyMs)} (${(await registryGets('/blobs/')) - blobGetsBefore} blob GETs)`);
+  console.log(
+    `all ${count} Ready in ${seconds(firstReadyMs)} (${(await registryGets('/blobs/')) - blobGetsBefore} blob GETs)`,
+  );
 
   if (process.argv.includes('--heap-snapshot')) {
     // node writes Heap.<date>.<pid>.heapsnapshot into the current directory
@@ -92,15 +134,29 @@ try {
   const cycleTimes: number[] = [];
   const perCycle: Array<{ blobGets: number; manifestGets: number; manifestHeads: number }> = [];
   for (let cycle = 1; cycle <= cycles; cycle++) {
-    const before = { blobGets: await registryGets('/blobs/'), manifestGets: await registryGets('/manifests/'), manifestHeads: await registryRequests('HEAD', '/manifests/') };
+    const before = {
+      blobGets: await registryGets('/blobs/'),
+      manifestGets: await registryGets('/manifests/'),
+      manifestHeads: await registryRequests('HEAD', '/manifests/'),
+    };
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
     for (let start = 0; start < count; start += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
-        client.patch({ apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name: `app-${i}` },
-          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge')));
+      await Promise.all(
+        Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
+          client.patch(
+            { apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name: `app-${i}` },
+            { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+            'merge',
+          ),
+        ),
+      );
     }
-    await waitForAll((repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository), `handled ${token}`, began);
+    await waitForAll(
+      (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
+      `handled ${token}`,
+      began,
+    );
     cycleTimes.push(performance.now() - began);
     const counts = {
       blobGets: (await registryGets('/blobs/')) - before.blobGets,
@@ -108,26 +164,42 @@ try {
       manifestHeads: (await registryRequests('HEAD', '/manifests/')) - before.manifestHeads,
     };
     perCycle.push(counts);
-    console.log(`unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${counts.manifestHeads} manifest HEADs, ${counts.manifestGets} manifest GETs, ${counts.blobGets} blob GETs`);
+    console.log(
+      `unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${counts.manifestHeads} manifest HEADs, ${counts.manifestGets} manifest GETs, ${counts.blobGets} blob GETs`,
+    );
   }
   const peak = Math.max(peakAfterCreate, await peakRssMb(pid));
   // what of the RSS is live JavaScript heap, as the controller's own /metrics reports it
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-  const gauge = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 1024 / 1024;
+  const gauge = (name: string): number =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN) / 1024 / 1024;
 
   console.log('');
   console.log(`${count} OCIRepositories, each its own artifact (--concurrent=${concurrent}):`);
   console.log(`  creation to all Ready            ${seconds(firstReadyMs)} (target 60 s; Flux publishes 85 s)`);
-  console.log(`  controller peak RSS              ${peak.toFixed(0)} MB (Flux publishes 67 MiB; node --max-semi-space-size=8)`);
-  console.log(`  controller heap at the end       ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} MB used of ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} MB, RSS now ${gauge('process_resident_memory_bytes').toFixed(0)} MB`);
-  if (cycles > 0) console.log(`  unchanged reconcile, per cycle   ${seconds(median(cycleTimes))} (median of ${cycles}; ${cycleTimes.map(seconds).join(', ')})`);
-  console.log(`  blob GETs in unchanged cycles    ${perCycle.reduce((sum, c) => sum + c.blobGets, 0)} (manifest GETs ${perCycle.reduce((sum, c) => sum + c.manifestGets, 0)}; target 0)`);
+  console.log(
+    `  controller peak RSS              ${peak.toFixed(0)} MB (Flux publishes 67 MiB; node --max-semi-space-size=8)`,
+  );
+  console.log(
+    `  controller heap at the end       ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} MB used of ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} MB, RSS now ${gauge('process_resident_memory_bytes').toFixed(0)} MB`,
+  );
+  if (cycles > 0)
+    console.log(
+      `  unchanged reconcile, per cycle   ${seconds(median(cycleTimes))} (median of ${cycles}; ${cycleTimes.map(seconds).join(', ')})`,
+    );
+  console.log(
+    `  blob GETs in unchanged cycles    ${perCycle.reduce((sum, c) => sum + c.blobGets, 0)} (manifest GETs ${perCycle.reduce((sum, c) => sum + c.manifestGets, 0)}; target 0)`,
+  );
   if (perCycle.some((c) => c.blobGets !== 0 || c.manifestGets !== 0)) {
     console.log('  FAILED: an unchanged artifact was downloaded again');
     failed = true;
   }
 
-  async function waitForAll(done: (repository: OCIRepository, index: number) => boolean, what: string, since: number): Promise<void> {
+  async function waitForAll(
+    done: (repository: OCIRepository, index: number) => boolean,
+    what: string,
+    since: number,
+  ): Promise<void> {
     let lastReport = 0;
     for (;;) {
       const { items } = await client.list<OCIRepository>(gvk, { namespace });
@@ -137,7 +209,8 @@ try {
         lastReport = performance.now();
         console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
       }
-      if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
+      if (performance.now() - since > 600_000)
+        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
       await delay(250);
     }
   }
@@ -156,7 +229,10 @@ try {
 process.exit(failed ? 1 : 0);
 
 function isReady(repository: OCIRepository): boolean {
-  return repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+  return (
+    repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ??
+    false
+  );
 }
 
 async function registryRequests(method: string, fragment: string): Promise<number> {

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 let counter = 0;
-async function makeTree(files: Record<string, string | Buffer>, options: { fileMode?: number; mtime?: Date } = {}): Promise<string> {
+async function makeTree(
+  files: Record<string, string | Buffer>,
+  options: { fileMode?: number; mtime?: Date } = {},
+): Promise<string> {
   const root = join(workDir, `tree-${counter++}`);
   await mkdir(root, { recursive: true });
   for (const [path, content] of Object.entries(files)) {
@@ -46,7 +49,9 @@ function extract(archive: string): string {
 }
 
 function listVerbose(archive: string): string[] {
-  return execFileSync('tar', ['--numeric-owner', '--full-time', '-tvzf', archive], { encoding: 'utf8' }).trim().split('\n');
+  return execFileSync('tar', ['--numeric-owner', '--full-time', '-tvzf', archive], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
 }
 
 const sampleFiles = {
@@ -74,7 +79,10 @@ describe('archiveDirectory', () => {
     const root = await makeTree({ 'a.txt': 'a\n', 'dir/b.yaml': 'b: 1\n', 'empty/': '' });
     const result = await archiveDirectory(root, outFile('golden'));
     // Pinned: a change here means artifacts built by different versions or machines would differ.
-    expect(result).toEqual({ digest: 'sha256:5be4f443f66858b64080be997e428a4f1b7affdd954d033c5d3e395e25daa3b5', size: 174 });
+    expect(result).toEqual({
+      digest: 'sha256:5be4f443f66858b64080be997e428a4f1b7affdd954d033c5d3e395e25daa3b5',
+      size: 174,
+    });
   });
 
   it('changes the digest when content changes', async () => {
@@ -165,7 +173,12 @@ describe('archiveDirectory', () => {
 
   it('leaves out .git at any depth and symlinks, never following them out of the tree', async () => {
     const outside = await makeTree({ 'secret.txt': 'do not ship' });
-    const root = await makeTree({ '.git/config': 'x', 'sub/.git': 'gitdir: ../.git/modules/sub', 'sub/a.yaml': 'a', 'real.yaml': 'r' });
+    const root = await makeTree({
+      '.git/config': 'x',
+      'sub/.git': 'gitdir: ../.git/modules/sub',
+      'sub/a.yaml': 'a',
+      'real.yaml': 'r',
+    });
     await symlink(join(outside, 'secret.txt'), join(root, 'escape.txt'));
     await symlink(outside, join(root, 'escape-dir'));
     await symlink('real.yaml', join(root, 'inside-link.yaml'));

@@ -30,13 +30,20 @@ const readChunkSize = 256 * 1024;
  * Archives `sourceDir` into `destinationFile`, written beside it under a temporary name and renamed into place,
  * so readers never see a partial archive. Symlinks are skipped, as Flux does: following one could leave the checkout.
  */
-export async function archiveDirectory(sourceDir: string, destinationFile: string, options: ArchiveOptions = {}): Promise<ArchiveResult> {
+export async function archiveDirectory(
+  sourceDir: string,
+  destinationFile: string,
+  options: ArchiveOptions = {},
+): Promise<ArchiveResult> {
   const sourceStat = await lstat(sourceDir).catch((error: unknown) => {
     throw new StorageError('archiving directory', sourceDir, error);
   });
   if (!sourceStat.isDirectory()) throw new StorageError('archiving directory', sourceDir, new Error('not a directory'));
 
-  const temporaryFile = join(dirname(destinationFile), `.${basename(destinationFile)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temporaryFile = join(
+    dirname(destinationFile),
+    `.${basename(destinationFile)}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   let output: FileHandle | undefined;
   try {
     output = await open(temporaryFile, 'wx', 0o644);
@@ -68,7 +75,11 @@ export async function archiveDirectory(sourceDir: string, destinationFile: strin
 }
 
 /** Depth-first, names in byte order, a directory before its content; one directory listing in memory at a time. */
-async function* walkTree(root: string, exclude: ArchiveExclude | undefined, relativeDir = ''): AsyncGenerator<TarEntry> {
+async function* walkTree(
+  root: string,
+  exclude: ArchiveExclude | undefined,
+  relativeDir = '',
+): AsyncGenerator<TarEntry> {
   const entries = await readdir(join(root, relativeDir), { withFileTypes: true });
   entries.sort((a, b) => compareNames(a.name, b.name));
   for (const entry of entries) {
@@ -95,7 +106,8 @@ async function copyFileContent(path: string, size: number, gzip: ReproducibleGzi
     while (position < size) {
       const buffer = Buffer.allocUnsafe(Math.min(readChunkSize, size - position));
       const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
-      if (bytesRead === 0) throw new Error(`'${path}' shrank while it was archived (expected ${size} bytes, read ${position})`);
+      if (bytesRead === 0)
+        throw new Error(`'${path}' shrank while it was archived (expected ${size} bytes, read ${position})`);
       await gzip.write(buffer.subarray(0, bytesRead));
       position += bytesRead;
     }

@@ -18,7 +18,9 @@ beforeAll(async () => {
   const source = join(root, 'source');
   await mkdir(source);
   await writeFile(join(source, 'app.yaml'), 'kind: ConfigMap\n'.repeat(1000));
-  artifact = await storage.archive({ kind: 'GitRepository', namespace: 'ns', name: 'repo' }, 'main@sha1:x', source, { fileName: 'abc.tar.gz' });
+  artifact = await storage.archive({ kind: 'GitRepository', namespace: 'ns', name: 'repo' }, 'main@sha1:x', source, {
+    fileName: 'abc.tar.gz',
+  });
   await storage.linkLatest(artifact);
   await writeFile(join(root, 'outside-secret.txt'), 'secret');
   await symlink(join(root, 'outside-secret.txt'), join(storagePath, 'gitrepository/ns/repo/escape.tar.gz'));
@@ -39,14 +41,22 @@ interface RawResponse {
 }
 
 // node:http keeps the path as written (fetch would normalize '..' away).
-function rawRequest(path: string, options: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+function rawRequest(
+  path: string,
+  options: { method?: string; headers?: Record<string, string> } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers: options.headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -91,7 +101,10 @@ describe('artifact server', () => {
     ['an encoded traversal', '/gitrepository/ns/repo/%2e%2e/%2e%2e/%2e%2e/%2e%2e/outside-secret.txt'],
     ['an encoded separator', '/gitrepository%2fns%2frepo%2fabc.tar.gz'],
     ['a symlink leaving the storage', '/gitrepository/ns/repo/escape.tar.gz'],
-    ['a file through a symlinked directory leaving the storage', '/gitrepository/ns/repo/escape-dir/outside-secret.txt'],
+    [
+      'a file through a symlinked directory leaving the storage',
+      '/gitrepository/ns/repo/escape-dir/outside-secret.txt',
+    ],
     ['a temporary file of a write under way', '/gitrepository/ns/repo/.abc.tar.gz.123.tmp'],
   ])('answers 404 for %s', async (_what, path) => {
     const response = await rawRequest(path);

@@ -65,7 +65,9 @@ export function parseListenAddress(address: string): { host: string | undefined;
 }
 
 /** The request handler alone, to mount in another server. */
-export function createArtifactHandler(storagePath: string): (request: IncomingMessage, response: ServerResponse) => void {
+export function createArtifactHandler(
+  storagePath: string,
+): (request: IncomingMessage, response: ServerResponse) => void {
   const digests = new DigestCache();
   let storageRoot: Promise<string> | undefined;
   return (request, response) => {
@@ -77,7 +79,12 @@ export function createArtifactHandler(storagePath: string): (request: IncomingMe
   };
 }
 
-async function serveArtifact(storageRoot: Promise<string>, digests: DigestCache, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serveArtifact(
+  storageRoot: Promise<string>,
+  digests: DigestCache,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('Allow', 'GET, HEAD');
     return sendStatus(response, 405);
@@ -126,7 +133,8 @@ function requestSegments(url: string): string[] | undefined {
       return undefined;
     }
     // Dot-files are temporary files of writes under way; '..' and encoded separators never name an artifact.
-    if (segment.startsWith('.') || segment.includes('/') || segment.includes('\\') || segment.includes('\0')) return undefined;
+    if (segment.startsWith('.') || segment.includes('/') || segment.includes('\\') || segment.includes('\0'))
+      return undefined;
     segments.push(segment);
   }
   return segments;
@@ -173,7 +181,10 @@ class DigestCache {
   private readonly entries = new Map<string, string>();
   private readonly limit = 4096;
 
-  async digestOf(file: FileHandle, stats: { ino: number; dev: number; size: number; mtimeMs: number }): Promise<string> {
+  async digestOf(
+    file: FileHandle,
+    stats: { ino: number; dev: number; size: number; mtimeMs: number },
+  ): Promise<string> {
     const key = `${stats.dev}:${stats.ino}:${stats.size}:${stats.mtimeMs}`;
     const cached = this.entries.get(key);
     if (cached) return cached;

@@ -12,7 +12,11 @@ export interface BucketAccess {
   tls?: HttpTls;
 }
 
-export async function resolveBucketAccess(client: KubeClient, namespace: string, spec: BucketSpec): Promise<BucketAccess> {
+export async function resolveBucketAccess(
+  client: KubeClient,
+  namespace: string,
+  spec: BucketSpec,
+): Promise<BucketAccess> {
   const access: BucketAccess = {};
   try {
     if (spec.secretRef?.name) {
@@ -20,7 +24,10 @@ export async function resolveBucketAccess(client: KubeClient, namespace: string,
       const accessKey = data.get('accesskey');
       const secretKey = data.get('secretkey');
       if (!accessKey || !secretKey) {
-        throw new SourceError('AuthenticationFailed', `invalid secret '${namespace}/${spec.secretRef.name}' (spec.secretRef): 'accesskey' and 'secretkey' must both be set`);
+        throw new SourceError(
+          'AuthenticationFailed',
+          `invalid secret '${namespace}/${spec.secretRef.name}' (spec.secretRef): 'accesskey' and 'secretkey' must both be set`,
+        );
       }
       access.credentials = { accessKey, secretKey };
     }
@@ -30,9 +37,16 @@ export async function resolveBucketAccess(client: KubeClient, namespace: string,
       const clientCert = data.get('tls.crt');
       const clientKey = data.get('tls.key');
       if (Boolean(clientCert) !== Boolean(clientKey)) {
-        throw new SourceError('AuthenticationFailed', `invalid secret '${namespace}/${spec.certSecretRef.name}' (spec.certSecretRef): 'tls.crt' and 'tls.key' must be given together`);
+        throw new SourceError(
+          'AuthenticationFailed',
+          `invalid secret '${namespace}/${spec.certSecretRef.name}' (spec.certSecretRef): 'tls.crt' and 'tls.key' must be given together`,
+        );
       }
-      access.tls = { ...(caCert ? { caCert } : {}), ...(clientCert ? { clientCert } : {}), ...(clientKey ? { clientKey } : {}) };
+      access.tls = {
+        ...(caCert ? { caCert } : {}),
+        ...(clientCert ? { clientCert } : {}),
+        ...(clientKey ? { clientKey } : {}),
+      };
     }
   } catch (error) {
     if (error instanceof SecretError) throw new SourceError('AuthenticationFailed', error.message);

@@ -18,7 +18,12 @@ export interface BucketController {
 
 export function setupBucketController(options: BucketControllerOptions): BucketController {
   const cache = watchSourceKind<Bucket>(options, bucketKind);
-  const reconciler = new BucketReconciler({ client: options.client, cache, storage: options.storage, events: options.events });
+  const reconciler = new BucketReconciler({
+    client: options.client,
+    cache,
+    storage: options.storage,
+    events: options.events,
+  });
   const controller = addSourceController(options, bucketKind, cache, reconciler.reconcile);
   return { controller, cache, reconciler };
 }

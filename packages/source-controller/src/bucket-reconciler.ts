@@ -56,16 +56,26 @@ export class BucketReconciler {
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
     const { client, cache, storage } = this.#options;
-    const prepared = await prepareSourceObject({ kind: bucketKind, client, cache, storage, isSuspended: (object) => Boolean(object.spec?.suspend) }, key, log);
+    const prepared = await prepareSourceObject(
+      { kind: bucketKind, client, cache, storage, isSuspended: (object) => Boolean(object.spec?.suspend) },
+      key,
+      log,
+    );
     if (!prepared) {
       this.#ignoreFiles.delete(`${key.namespace ?? ''}/${key.name}`);
       return {};
     }
     const { owner } = prepared;
-    const run = new SourceRun<Bucket>({ kind: bucketKind, statusPatcher: this.#statusPatcher, events: this.#options.events }, prepared.object, log);
+    const run = new SourceRun<Bucket>(
+      { kind: bucketKind, statusPatcher: this.#statusPatcher, events: this.#options.events },
+      prepared.object,
+      log,
+    );
     const plan = await run.step(ConditionType.FetchFailed, () => planBucket(prepared.object.spec));
     removeCondition(run.work, ConditionType.Stalled);
-    const access = await run.step(ConditionType.FetchFailed, () => resolveBucketAccess(client, owner.namespace, prepared.object.spec!));
+    const access = await run.step(ConditionType.FetchFailed, () =>
+      resolveBucketAccess(client, owner.namespace, prepared.object.spec!),
+    );
     const s3 = new S3Client({
       endpoint: plan.endpoint,
       region: plan.region,
@@ -80,26 +90,48 @@ export class BucketReconciler {
     removeCondition(run.work, ConditionType.FetchFailed);
 
     const previous = run.object.status?.artifact;
-    const unchanged = previous?.revision === index.revision && run.object.status?.observedIgnore === plan.ignore && (await storage.exists(previous));
+    const unchanged =
+      previous?.revision === index.revision &&
+      run.object.status?.observedIgnore === plan.ignore &&
+      (await storage.exists(previous));
     if (unchanged) {
       run.status.artifact = { ...previous, url: storage.artifactUrl(previous.path) };
     } else {
       if (previous && previous.revision !== index.revision) {
-        setCondition(run.work, { type: ConditionType.ArtifactOutdated, status: 'True', reason: Reason.NewRevision, message: `new upstream revision '${index.revision}'` });
+        setCondition(run.work, {
+          type: ConditionType.ArtifactOutdated,
+          status: 'True',
+          reason: Reason.NewRevision,
+          message: `new upstream revision '${index.revision}'`,
+        });
       }
       await this.#buildArtifact(run, s3, plan, owner, index);
     }
     const message = `stored artifact for revision '${index.revision}'`;
-    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed]) removeCondition(run.work, type);
-    setCondition(run.work, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message });
+    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed])
+      removeCondition(run.work, type);
+    setCondition(run.work, {
+      type: ConditionType.ArtifactInStorage,
+      status: 'True',
+      reason: Reason.Succeeded,
+      message,
+    });
     markReady(run.work, Reason.Succeeded, message);
     await run.finish();
     return { requeueAfter: plan.intervalMs };
   };
 
-  async #buildArtifact(run: SourceRun<Bucket>, s3: S3Client, plan: BucketPlan, owner: ArtifactOwner, index: BucketIndex): Promise<void> {
+  async #buildArtifact(
+    run: SourceRun<Bucket>,
+    s3: S3Client,
+    plan: BucketPlan,
+    owner: ArtifactOwner,
+    index: BucketIndex,
+  ): Promise<void> {
     const storage = this.#options.storage;
-    const work = await mkdtemp(join(this.#options.workDirectory ?? tmpdir(), `bucket-${owner.namespace}-${owner.name}-`));
+    const work = await mkdtemp(
+      join(this.#options.workDirectory ?? tmpdir(), `bucket-${owner.namespace}-${owner.name}-`),
+    );
     try {
       const root = join(work, 'objects');
       await mkdir(root, { recursive: true });
@@ -114,8 +146,15 @@ export class BucketReconciler {
       run.status.url = storage.artifactUrl(`${storage.artifactDirectory(owner)}/latest.tar.gz`);
       if (plan.ignore === undefined) delete run.status.observedIgnore;
       else run.status.observedIgnore = plan.ignore;
-      await run.event('Normal', 'NewArtifact', `stored artifact with ${index.objects.length} fetched files from '${plan.bucketName}' bucket`, artifact.revision);
-      await storage.collectGarbage(artifact).catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
+      await run.event(
+        'Normal',
+        'NewArtifact',
+        `stored artifact with ${index.objects.length} fetched files from '${plan.bucketName}' bucket`,
+        artifact.revision,
+      );
+      await storage
+        .collectGarbage(artifact)
+        .catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
     } finally {
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
     }
@@ -125,12 +164,20 @@ export class BucketReconciler {
     const queue = [...index.objects];
     const worker = async () => {
       for (let object = queue.shift(); object; object = queue.shift()) {
-        const path = resolveInside(root, object.key, 'BucketOperationFailed', `object key '${object.key}' of bucket '${plan.bucketName}' leaves the artifact root`);
+        const path = resolveInside(
+          root,
+          object.key,
+          'BucketOperationFailed',
+          `object key '${object.key}' of bucket '${plan.bucketName}' leaves the artifact root`,
+        );
         const body = await s3.getObject(plan.bucketName, object.key);
         this.downloads++;
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, body).catch((error: unknown) => {
-          throw new SourceError('BucketOperationFailed', `cannot write object '${object.key}' of bucket '${plan.bucketName}': ${(error as Error).message}`);
+          throw new SourceError(
+            'BucketOperationFailed',
+            `cannot write object '${object.key}' of bucket '${plan.bucketName}': ${(error as Error).message}`,
+          );
         });
       }
     };
@@ -138,11 +185,20 @@ export class BucketReconciler {
   }
 
   // Flux's rules: the bucket's root .sourceignore (when there is one) and spec.ignore, defaults otherwise.
-  async #ignoreMatcher(s3: S3Client, plan: BucketPlan, owner: ArtifactOwner, objects: readonly { key: string; etag: string }[]): Promise<IgnoreMatcher> {
+  async #ignoreMatcher(
+    s3: S3Client,
+    plan: BucketPlan,
+    owner: ArtifactOwner,
+    objects: readonly { key: string; etag: string }[],
+  ): Promise<IgnoreMatcher> {
     const cacheKey = `${owner.namespace}/${owner.name}`;
     // Under a prefix the root .sourceignore is not listed: a HEAD gives its ETag without downloading it.
     const listed = objects.find((object) => object.key === sourceIgnoreFileName);
-    const etag = listed ? listed.etag : plan.prefix ? await s3.headObject(plan.bucketName, sourceIgnoreFileName) : undefined;
+    const etag = listed
+      ? listed.etag
+      : plan.prefix
+        ? await s3.headObject(plan.bucketName, sourceIgnoreFileName)
+        : undefined;
     const file = etag === undefined ? undefined : { key: sourceIgnoreFileName, etag };
     const patterns = [];
     if (file) {

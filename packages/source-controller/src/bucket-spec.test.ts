@@ -5,12 +5,24 @@ import { planBucket } from './bucket-spec.ts';
 import { buildIgnoreMatcher } from './source-ignore.ts';
 import { parseIgnoreText } from './gitignore-pattern.ts';
 
-const spec = (extra: Partial<BucketSpec>): BucketSpec => ({ bucketName: 'b', endpoint: 'minio.example:9000', interval: '5m', ...extra });
+const spec = (extra: Partial<BucketSpec>): BucketSpec => ({
+  bucketName: 'b',
+  endpoint: 'minio.example:9000',
+  interval: '5m',
+  ...extra,
+});
 
 describe('planBucket', () => {
   it('reads host[:port] as https unless insecure, and defaults region and timeout', () => {
-    expect(planBucket(spec({}))).toMatchObject({ endpoint: 'https://minio.example:9000', region: 'us-east-1', timeoutMs: 60_000 });
-    expect(planBucket(spec({ insecure: true, region: 'eu-west-1' }))).toMatchObject({ endpoint: 'http://minio.example:9000', region: 'eu-west-1' });
+    expect(planBucket(spec({}))).toMatchObject({
+      endpoint: 'https://minio.example:9000',
+      region: 'us-east-1',
+      timeoutMs: 60_000,
+    });
+    expect(planBucket(spec({ insecure: true, region: 'eu-west-1' }))).toMatchObject({
+      endpoint: 'http://minio.example:9000',
+      region: 'eu-west-1',
+    });
   });
 
   it('stalls on what no retry fixes', () => {
@@ -33,8 +45,13 @@ describe('indexBucketObjects', () => {
     expect(index.objects.map((object) => object.key)).toEqual(['a.yaml', 'b.yaml']);
     expect(index.revision).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(indexBucketObjects([...objects].reverse(), buildIgnoreMatcher([])).revision).toBe(index.revision);
-    const changed = indexBucketObjects(objects.map((object) => (object.key === 'a.yaml' ? { ...object, etag: '9' } : object)), buildIgnoreMatcher([]));
+    const changed = indexBucketObjects(
+      objects.map((object) => (object.key === 'a.yaml' ? { ...object, etag: '9' } : object)),
+      buildIgnoreMatcher([]),
+    );
     expect(changed.revision).not.toBe(index.revision);
-    expect(indexBucketObjects(objects, buildIgnoreMatcher(parseIgnoreText('b.yaml'))).objects.map((object) => object.key)).toEqual(['a.yaml', 'img.png']);
+    expect(
+      indexBucketObjects(objects, buildIgnoreMatcher(parseIgnoreText('b.yaml'))).objects.map((object) => object.key),
+    ).toEqual(['a.yaml', 'img.png']);
   });
 });

@@ -25,8 +25,18 @@ export function planBucket(spec: BucketSpec | undefined): BucketPlan {
       { stalled: true },
     );
   }
-  if (spec.sts) throw new SourceError('InvalidProviderConfiguration', 'spec.sts is not supported by this controller yet: use spec.secretRef', { stalled: true });
-  if (spec.proxySecretRef) throw new SourceError('InvalidProviderConfiguration', 'spec.proxySecretRef is not supported for Buckets by this controller yet', { stalled: true });
+  if (spec.sts)
+    throw new SourceError(
+      'InvalidProviderConfiguration',
+      'spec.sts is not supported by this controller yet: use spec.secretRef',
+      { stalled: true },
+    );
+  if (spec.proxySecretRef)
+    throw new SourceError(
+      'InvalidProviderConfiguration',
+      'spec.proxySecretRef is not supported for Buckets by this controller yet',
+      { stalled: true },
+    );
   if (!spec.bucketName) throw new SourceError('InvalidSpec', 'spec.bucketName is empty', { stalled: true });
   return {
     bucketName: spec.bucketName,
@@ -50,10 +60,23 @@ function endpointUrl(endpoint: string | undefined, insecure: boolean): string {
     throw new SourceError('URLInvalid', `spec.endpoint '${endpoint}' is not a host[:port]`, { stalled: true });
   }
   if (url.protocol === 'http:' && !insecure) {
-    throw new SourceError('URLInvalid', `spec.endpoint '${endpoint}' is plain HTTP: set spec.insecure: true to allow it`, { stalled: true });
+    throw new SourceError(
+      'URLInvalid',
+      `spec.endpoint '${endpoint}' is plain HTTP: set spec.insecure: true to allow it`,
+      { stalled: true },
+    );
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password || (url.pathname !== '/' && url.pathname !== '')) {
-    throw new SourceError('URLInvalid', `spec.endpoint '${endpoint}' must be host[:port] (credentials go in spec.secretRef)`, { stalled: true });
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username ||
+    url.password ||
+    (url.pathname !== '/' && url.pathname !== '')
+  ) {
+    throw new SourceError(
+      'URLInvalid',
+      `spec.endpoint '${endpoint}' must be host[:port] (credentials go in spec.secretRef)`,
+      { stalled: true },
+    );
   }
   return `${url.protocol}//${url.host}`;
 }

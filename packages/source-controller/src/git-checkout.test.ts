@@ -5,7 +5,14 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { git, GitRepositories, type GitHttpServer, type GitSshServer, startGitHttpServer, startGitSshServer } from '@fluxion/testenv';
+import {
+  git,
+  GitRepositories,
+  type GitHttpServer,
+  type GitSshServer,
+  startGitHttpServer,
+  startGitSshServer,
+} from '@fluxion/testenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkoutGitRepository, type GitCheckoutOptions } from './git-checkout.ts';
 import { FetchError } from './fetch-error.ts';
@@ -65,8 +72,15 @@ interface CommandLineWatch {
 }
 
 /** Reads every process's /proc/<pid>/cmdline (readable by any user on the node) while a fetch that hangs runs. */
-async function watchCommandLines(fetch: Promise<unknown>, marker: string, secrets: readonly string[]): Promise<CommandLineWatch> {
-  const pending = fetch.then(() => undefined, (e: unknown) => e);
+async function watchCommandLines(
+  fetch: Promise<unknown>,
+  marker: string,
+  secrets: readonly string[],
+): Promise<CommandLineWatch> {
+  const pending = fetch.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   const leaked: string[] = [];
   let sawGit = false;
   const deadline = Date.now() + 2000;
@@ -123,13 +137,16 @@ describe('resolving refs as Flux does', () => {
 
   it('picks the highest tag matching a semver range, over tag and branch', async () => {
     const repo = newRepo();
-    repos.commit(repo.name, { 'v': '1.0.0' }, { tag: 'v1.0.0' });
-    const v12 = repos.commit(repo.name, { 'v': '1.2.0' }, { tag: 'v1.2.0' });
-    const v110 = repos.commit(repo.name, { 'v': '1.10.0' }, { tag: 'v1.10.0' });
-    repos.commit(repo.name, { 'v': '2.0.0' }, { tag: 'v2.0.0' });
-    repos.commit(repo.name, { 'v': '1.11.0-rc.1' }, { tag: 'v1.11.0-rc.1' });
+    repos.commit(repo.name, { v: '1.0.0' }, { tag: 'v1.0.0' });
+    const v12 = repos.commit(repo.name, { v: '1.2.0' }, { tag: 'v1.2.0' });
+    const v110 = repos.commit(repo.name, { v: '1.10.0' }, { tag: 'v1.10.0' });
+    repos.commit(repo.name, { v: '2.0.0' }, { tag: 'v2.0.0' });
+    repos.commit(repo.name, { v: '1.11.0-rc.1' }, { tag: 'v1.11.0-rc.1' });
     git(repos.pathOf(repo.name), ['tag', '-a', 'v1.3.0', '-m', 'annotated', v12]);
-    const { result, directory } = await checkout({ url: repo.url, ref: { semver: '^1.0', tag: 'v1.0.0', branch: 'main' } });
+    const { result, directory } = await checkout({
+      url: repo.url,
+      ref: { semver: '^1.0', tag: 'v1.0.0', branch: 'main' },
+    });
     expect(result).toMatchObject({ revision: `v1.10.0@sha1:${v110}` });
     expect(await readFile(join(directory, 'v'), 'utf8')).toBe('1.10.0');
     const narrower = await checkout({ url: repo.url, ref: { semver: '>=1.2.0 <1.4.0' } });
@@ -138,19 +155,22 @@ describe('resolving refs as Flux does', () => {
 
   it('checks out a ref by name, e.g. a pull request head', async () => {
     const repo = newRepo();
-    repos.commit(repo.name, { 'f': 'main' });
-    const pr = repos.commit(repo.name, { 'f': 'pr' }, { branch: 'pr-1' });
+    repos.commit(repo.name, { f: 'main' });
+    const pr = repos.commit(repo.name, { f: 'pr' }, { branch: 'pr-1' });
     git(repos.pathOf(repo.name), ['update-ref', 'refs/pull/1/head', pr]);
     repos.deleteBranch(repo.name, 'pr-1');
-    const { result, directory } = await checkout({ url: repo.url, ref: { name: 'refs/pull/1/head', semver: '*', branch: 'main' } });
+    const { result, directory } = await checkout({
+      url: repo.url,
+      ref: { name: 'refs/pull/1/head', semver: '*', branch: 'main' },
+    });
     expect(result).toMatchObject({ revision: `refs/pull/1/head@sha1:${pr}` });
     expect(await readFile(join(directory, 'f'), 'utf8')).toBe('pr');
   });
 
   it('checks out a commit that is not the tip, as sha1:<hex>', async () => {
     const repo = newRepo();
-    const first = repos.commit(repo.name, { 'c': 'first' });
-    repos.commit(repo.name, { 'c': 'second' });
+    const first = repos.commit(repo.name, { c: 'first' });
+    repos.commit(repo.name, { c: 'second' });
     const { result, directory } = await checkout({ url: repo.url, ref: { commit: first, name: 'refs/heads/main' } });
     expect(result).toMatchObject({ revision: `sha1:${first}`, commit: first });
     expect(await readFile(join(directory, 'c'), 'utf8')).toBe('first');
@@ -158,9 +178,9 @@ describe('resolving refs as Flux does', () => {
 
   it('checks out a commit within a branch as <branch>@sha1:<hex>, and refuses one outside it', async () => {
     const repo = newRepo();
-    const first = repos.commit(repo.name, { 'c': 'first' });
-    repos.commit(repo.name, { 'c': 'second' });
-    const other = repos.commit(repo.name, { 'c': 'other' }, { branch: 'other' });
+    const first = repos.commit(repo.name, { c: 'first' });
+    repos.commit(repo.name, { c: 'second' });
+    const other = repos.commit(repo.name, { c: 'other' }, { branch: 'other' });
     const { result, directory } = await checkout({ url: repo.url, ref: { branch: 'main', commit: first } });
     expect(result).toMatchObject({ revision: `main@sha1:${first}` });
     expect(await readFile(join(directory, 'c'), 'utf8')).toBe('first');
@@ -177,15 +197,19 @@ describe('changes on the remote', () => {
     const first = await checkout({ url: repo.url, ref: { branch: 'main' } });
     expect(first.result.revision).toBe(`main@sha1:${before}`);
     const after = repos.commit(repo.name, { 'g.yaml': 'rewritten' }, { force: true, remove: [] });
-    const second = await checkout({ url: repo.url, ref: { branch: 'main' }, lastObservedRevision: first.result.revision });
+    const second = await checkout({
+      url: repo.url,
+      ref: { branch: 'main' },
+      lastObservedRevision: first.result.revision,
+    });
     expect(second.result).toMatchObject({ changed: true, revision: `main@sha1:${after}` });
     expect(await listFiles(second.directory)).toEqual(['g.yaml']);
   });
 
   it('names a deleted branch and the URL', async () => {
     const repo = newRepo();
-    repos.commit(repo.name, { 'f': '1' });
-    repos.commit(repo.name, { 'f': '2' }, { branch: 'feature-x' });
+    repos.commit(repo.name, { f: '1' });
+    repos.commit(repo.name, { f: '2' }, { branch: 'feature-x' });
     await checkout({ url: repo.url, ref: { branch: 'feature-x' } });
     repos.deleteBranch(repo.name, 'feature-x');
     const error = await fetchFailure({ url: repo.url, ref: { branch: 'feature-x' } });
@@ -195,14 +219,14 @@ describe('changes on the remote', () => {
 
   it('names a missing tag', async () => {
     const repo = newRepo();
-    repos.commit(repo.name, { 'f': '1' }, { tag: 'v1.0.0' });
+    repos.commit(repo.name, { f: '1' }, { tag: 'v1.0.0' });
     const error = await fetchFailure({ url: repo.url, ref: { tag: 'v9.9.9' } });
     expect(error.message).toBe(`tag 'v9.9.9' not found on ${repo.url}`);
   });
 
   it('says when no tag matches the semver range', async () => {
     const repo = newRepo();
-    repos.commit(repo.name, { 'f': '1' }, { tag: 'v1.0.0' });
+    repos.commit(repo.name, { f: '1' }, { tag: 'v1.0.0' });
     const error = await fetchFailure({ url: repo.url, ref: { semver: '>=2.0.0' } });
     expect(error.message).toBe(`no tag on ${repo.url} matches semver range '>=2.0.0'`);
   });
@@ -218,7 +242,11 @@ describe('sparse checkout and submodules', () => {
   it('checks out only the given directories (and root files, as cone mode does)', async () => {
     const repo = newRepo();
     repos.commit(repo.name, { 'apps/a/x.yaml': 'a', 'apps/b/y.yaml': 'b', 'infra/z.yaml': 'z', 'README.md': 'r' });
-    const { directory } = await checkout({ url: repo.url, ref: { branch: 'main' }, sparseCheckout: ['apps/a', 'infra'] });
+    const { directory } = await checkout({
+      url: repo.url,
+      ref: { branch: 'main' },
+      sparseCheckout: ['apps/a', 'infra'],
+    });
     expect(await listFiles(directory)).toEqual(['README.md', 'apps/a/x.yaml', 'infra/z.yaml']);
   });
 
@@ -236,7 +264,12 @@ describe('sparse checkout and submodules', () => {
     const gitConfig = { 'protocol.file.allow': 'always' };
     const without = await checkout({ url: parent.url, ref: { branch: 'main' }, gitConfig });
     expect(existsSync(join(without.directory, 'vendor/lib/lib.yaml'))).toBe(false);
-    const withSubmodules = await checkout({ url: parent.url, ref: { branch: 'main' }, recurseSubmodules: true, gitConfig });
+    const withSubmodules = await checkout({
+      url: parent.url,
+      ref: { branch: 'main' },
+      recurseSubmodules: true,
+      gitConfig,
+    });
     expect(await readFile(join(withSubmodules.directory, 'vendor/lib/lib.yaml'), 'utf8')).toBe('library content');
   });
 });
@@ -258,7 +291,11 @@ describe('over HTTP with credentials', () => {
   it('fetches with basic auth passed through the environment', async () => {
     server.repositories.create('app');
     const sha = server.repositories.commit('app', { 'app.yaml': 'over http' });
-    const { result, directory } = await checkout({ url: server.urlOf('app'), ref: { branch: 'main' }, credentials: { kind: 'basic', username, password } });
+    const { result, directory } = await checkout({
+      url: server.urlOf('app'),
+      ref: { branch: 'main' },
+      credentials: { kind: 'basic', username, password },
+    });
     expect(result.revision).toBe(`main@sha1:${sha}`);
     expect(await readFile(join(directory, 'app.yaml'), 'utf8')).toBe('over http');
     // nothing of the credentials is stored in the checkout's config
@@ -268,15 +305,23 @@ describe('over HTTP with credentials', () => {
   it('fetches with a bearer token', async () => {
     bearerServer.repositories.create('app');
     const sha = bearerServer.repositories.commit('app', { 'app.yaml': 'bearer' });
-    const { result } = await checkout({ url: bearerServer.urlOf('app'), ref: { branch: 'main' }, credentials: { kind: 'bearer', bearerToken: 'tok-123456789' } });
+    const { result } = await checkout({
+      url: bearerServer.urlOf('app'),
+      ref: { branch: 'main' },
+      credentials: { kind: 'bearer', bearerToken: 'tok-123456789' },
+    });
     expect(result.revision).toBe(`main@sha1:${sha}`);
   });
 
   it('fails with AuthenticationFailed naming the host, never the password', async () => {
     server.repositories.create('private');
-    server.repositories.commit('private', { 'a': 'a' });
+    server.repositories.commit('private', { a: 'a' });
     const wrongPassword = 'wrong-pa55w0rd';
-    const error = await fetchFailure({ url: server.urlOf('private'), ref: { branch: 'main' }, credentials: { kind: 'basic', username, password: wrongPassword } });
+    const error = await fetchFailure({
+      url: server.urlOf('private'),
+      ref: { branch: 'main' },
+      credentials: { kind: 'basic', username, password: wrongPassword },
+    });
     expect(error.reason).toBe('AuthenticationFailed');
     expect(error.message).toContain(`authentication to 127.0.0.1:${server.port} failed`);
     expect(error.message).toContain(server.urlOf('private'));
@@ -293,11 +338,17 @@ describe('over HTTP with credentials', () => {
 
   it('does not clone when the remote revision equals the stored one (ls-remote only)', async () => {
     server.repositories.create('unchanged');
-    const sha = server.repositories.commit('unchanged', { 'a': 'a' });
+    const sha = server.repositories.commit('unchanged', { a: 'a' });
     const credentials = { kind: 'basic' as const, username, password };
     const directory = checkoutDir();
     const requestsBefore = server.requests.length;
-    const result = await checkoutGitRepository({ url: server.urlOf('unchanged'), ref: { branch: 'main' }, credentials, directory, lastObservedRevision: `main@sha1:${sha}` });
+    const result = await checkoutGitRepository({
+      url: server.urlOf('unchanged'),
+      ref: { branch: 'main' },
+      credentials,
+      directory,
+      lastObservedRevision: `main@sha1:${sha}`,
+    });
     expect(result).toEqual({ changed: false, revision: `main@sha1:${sha}` });
     expect(existsSync(directory)).toBe(false);
     // ls-remote is one ref advertisement (GET, plus one ls-refs POST under protocol v2); a fetch adds pack requests
@@ -305,43 +356,74 @@ describe('over HTTP with credentials', () => {
     expect(server.requests.length).toBeGreaterThan(requestsBefore);
     expect(posts(requestsBefore)).toBeLessThanOrEqual(1);
     // a legacy-form stored revision is understood too
-    const legacy = await checkoutGitRepository({ url: server.urlOf('unchanged'), ref: { branch: 'main' }, credentials, directory, lastObservedRevision: `main/${sha}` });
+    const legacy = await checkoutGitRepository({
+      url: server.urlOf('unchanged'),
+      ref: { branch: 'main' },
+      credentials,
+      directory,
+      lastObservedRevision: `main/${sha}`,
+    });
     expect(legacy.changed).toBe(false);
     // and a different stored revision does fetch
     const beforeFetch = server.requests.length;
-    const changed = await checkoutGitRepository({ url: server.urlOf('unchanged'), ref: { branch: 'main' }, credentials, directory, lastObservedRevision: `main@sha1:${'0'.repeat(40)}` });
+    const changed = await checkoutGitRepository({
+      url: server.urlOf('unchanged'),
+      ref: { branch: 'main' },
+      credentials,
+      directory,
+      lastObservedRevision: `main@sha1:${'0'.repeat(40)}`,
+    });
     expect(changed.changed).toBe(true);
     expect(posts(beforeFetch)).toBeGreaterThan(1);
   });
 
   it('kills a hanging git at spec.timeout, and keeps credentials off every command line', async () => {
     const { error, sawGit, leaked } = await watchCommandLines(
-      checkoutGitRepository({ url: server.hangingUrl, ref: { branch: 'main' }, credentials: { kind: 'basic', username, password }, timeoutMs: 3000, directory: checkoutDir() }),
+      checkoutGitRepository({
+        url: server.hangingUrl,
+        ref: { branch: 'main' },
+        credentials: { kind: 'basic', username, password },
+        timeoutMs: 3000,
+        directory: checkoutDir(),
+      }),
       '/hang/repository.git',
       [password, Buffer.from(`${username}:${password}`).toString('base64')],
     );
     expect(sawGit).toBe(true);
     expect(leaked).toEqual([]);
     expect(error).toBeInstanceOf(FetchError);
-    expect((error as FetchError).message).toBe(`listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`);
+    expect((error as FetchError).message).toBe(
+      `listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`,
+    );
   });
 
   it('credentials written into spec.url authenticate as a Secret would, and never reach a command line', async () => {
-    const withCredentials = (url: string) => url.replace('http://', `http://${username}:${encodeURIComponent(password)}@`);
+    const withCredentials = (url: string) =>
+      url.replace('http://', `http://${username}:${encodeURIComponent(password)}@`);
     server.repositories.create('url-auth');
     const sha = server.repositories.commit('url-auth', { 'u.yaml': 'credentials from the URL' });
-    const { result, directory } = await checkout({ url: withCredentials(server.urlOf('url-auth')), ref: { branch: 'main' } });
+    const { result, directory } = await checkout({
+      url: withCredentials(server.urlOf('url-auth')),
+      ref: { branch: 'main' },
+    });
     expect(result.revision).toBe(`main@sha1:${sha}`);
     expect(await readFile(join(directory, '.git/config'), 'utf8')).not.toContain(password);
 
     const { error, sawGit, leaked } = await watchCommandLines(
-      checkoutGitRepository({ url: withCredentials(server.hangingUrl), ref: { branch: 'main' }, timeoutMs: 3000, directory: checkoutDir() }),
+      checkoutGitRepository({
+        url: withCredentials(server.hangingUrl),
+        ref: { branch: 'main' },
+        timeoutMs: 3000,
+        directory: checkoutDir(),
+      }),
       '/hang/repository.git',
       [password, Buffer.from(`${username}:${password}`).toString('base64')],
     );
     expect(sawGit).toBe(true);
     expect(leaked).toEqual([]);
-    expect((error as FetchError).message).toBe(`listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`);
+    expect((error as FetchError).message).toBe(
+      `listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`,
+    );
   });
 });
 
@@ -367,18 +449,26 @@ describe('over SSH', () => {
     expect(await readFile(join(directory, 'ssh.yaml'), 'utf8')).toBe('over ssh');
   });
 
-  it('a passphrase written into spec.url unlocks the Secret\'s key, and never reaches a command line', async () => {
+  it("a passphrase written into spec.url unlocks the Secret's key, and never reaches a command line", async () => {
     const server = sshServer!;
     const passphrase = 'url-pa55phrase';
     const keyFile = join(workDir, `encrypted-identity-${counter++}`);
     await writeFile(keyFile, server.identity, { mode: 0o600 });
     execFileSync('ssh-keygen', ['-q', '-p', '-P', '', '-N', passphrase, '-f', keyFile]);
-    const credentials = { kind: 'ssh' as const, identity: await readFile(keyFile, 'utf8'), knownHosts: server.knownHosts };
+    const credentials = {
+      kind: 'ssh' as const,
+      identity: await readFile(keyFile, 'utf8'),
+      knownHosts: server.knownHosts,
+    };
     const withPassphrase = (url: string) => url.replace('@127.0.0.1:', `:${passphrase}@127.0.0.1:`);
 
     server.repositories.create('ssh-url');
     const sha = server.repositories.commit('ssh-url', { 'p.yaml': 'unlocked by the URL' });
-    const { result } = await checkout({ url: withPassphrase(server.urlOf('ssh-url')), ref: { branch: 'main' }, credentials });
+    const { result } = await checkout({
+      url: withPassphrase(server.urlOf('ssh-url')),
+      ref: { branch: 'main' },
+      credentials,
+    });
     expect(result.revision).toBe(`main@sha1:${sha}`);
 
     // a server that accepts the connection and never speaks keeps git and ssh running while we look
@@ -395,7 +485,9 @@ describe('over SSH', () => {
       );
       expect(sawGit).toBe(true);
       expect(leaked).toEqual([]);
-      expect((error as FetchError).message).toBe(`listing refs of branch 'main' from ssh://127.0.0.1:${port}/srv/hanging.git timed out after 3s (spec.timeout)`);
+      expect((error as FetchError).message).toBe(
+        `listing refs of branch 'main' from ssh://127.0.0.1:${port}/srv/hanging.git timed out after 3s (spec.timeout)`,
+      );
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
@@ -405,7 +497,7 @@ describe('over SSH', () => {
   it('refuses a host whose key is not the known one', async () => {
     const server = sshServer!;
     server.repositories.create('ssh-other');
-    server.repositories.commit('ssh-other', { 'a': 'a' });
+    server.repositories.commit('ssh-other', { a: 'a' });
     const error = await fetchFailure({
       url: server.urlOf('ssh-other'),
       ref: { branch: 'main' },

@@ -16,7 +16,14 @@ import {
   runGit,
   tlsFailureHeadline,
 } from '@fluxion/runtime';
-import { describeRefRequest, type GitRefRequest, type GitRepositoryRef, parseLsRemote, refRequestFromSpec, resolveRemoteRef } from './git-ref.ts';
+import {
+  describeRefRequest,
+  type GitRefRequest,
+  type GitRepositoryRef,
+  parseLsRemote,
+  refRequestFromSpec,
+  resolveRemoteRef,
+} from './git-ref.ts';
 import { FetchError } from './fetch-error.ts';
 import { formatGitRevision, isSameRevision } from './revision.ts';
 import { credentialsWithUrl, splitUrlCredentials } from './url-credentials.ts';
@@ -46,8 +53,7 @@ export interface GitCheckoutOptions {
 }
 
 export type GitCheckoutResult =
-  | { changed: false; revision: string }
-  | { changed: true; revision: string; commit: string; commitSubject: string };
+  { changed: false; revision: string } | { changed: true; revision: string; commit: string; commitSubject: string };
 
 export const defaultGitTimeoutMs = 60_000;
 /** Where the fetched branch or tag is kept in a checkout (for a tag, the tag object itself, for verify-tag). */
@@ -62,17 +68,32 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
   const fromUrl = splitUrlCredentials(options.url);
   const url = fromUrl.url;
   const transport = await Promise.resolve()
-    .then(() => prepareGitTransport(url, credentialsWithUrl(options.credentials, fromUrl), options.gitConfig, {
-      ...(options.tls ? { tls: options.tls } : {}),
-      ...(options.proxy ? { proxy: options.proxy } : {}),
-    }))
+    .then(() =>
+      prepareGitTransport(url, credentialsWithUrl(options.credentials, fromUrl), options.gitConfig, {
+        ...(options.tls ? { tls: options.tls } : {}),
+        ...(options.proxy ? { proxy: options.proxy } : {}),
+      }),
+    )
     .catch((error: unknown) => {
       throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
     });
-  const tls: GitTlsSettings = { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) };
-  const context: GitContext = { request, displayUrl, timeoutMs, deadline, env: transport.env, secrets: transport.secrets, tls };
+  const tls: GitTlsSettings = {
+    caCert: Boolean(options.tls?.caCert),
+    clientCertificate: Boolean(options.tls?.clientCert),
+  };
+  const context: GitContext = {
+    request,
+    displayUrl,
+    timeoutMs,
+    deadline,
+    env: transport.env,
+    secrets: transport.secrets,
+    tls,
+  };
   try {
-    const lsRemote = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], { maxOutputBytes: 64 * 1024 * 1024 });
+    const lsRemote = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], {
+      maxOutputBytes: 64 * 1024 * 1024,
+    });
     const resolved = resolveRemoteRef(request, parseLsRemote(lsRemote), displayUrl);
     if (resolved.revision !== '' && isSameRevision(options.lastObservedRevision, resolved.revision)) {
       return { changed: false, revision: resolved.revision };
@@ -83,7 +104,12 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
     await git(context, 'initializing a checkout of', ['init', '--quiet', cwd]);
     await git(context, 'configuring the remote of', ['remote', 'add', 'origin', url], { cwd });
     if (options.sparseCheckout && options.sparseCheckout.length > 0) {
-      await git(context, 'setting up sparse checkout of', ['sparse-checkout', 'set', '--cone', '--', ...options.sparseCheckout], { cwd });
+      await git(
+        context,
+        'setting up sparse checkout of',
+        ['sparse-checkout', 'set', '--cone', '--', ...options.sparseCheckout],
+        { cwd },
+      );
     }
     const target = await fetchTarget(context, request, resolved.fetchRef, resolved.commit, cwd);
     await git(context, 'checking out', ['checkout', '--quiet', '--detach', target], { cwd });
@@ -114,45 +140,91 @@ const listingRefs = 'listing refs of';
 // Ask only for the refs this request can use, so a repository with thousands of PR refs stays cheap.
 function lsRemotePatterns(request: GitRefRequest): string[] {
   switch (request.kind) {
-    case 'branch': return [`refs/heads/${request.branch}`];
-    case 'tag': return [`refs/tags/${request.tag}`, `refs/tags/${request.tag}^{}`];
-    case 'semver': return ['--', 'refs/tags/*'];
-    case 'name': return [request.name, `${request.name}^{}`];
-    case 'commit': return request.branch ? [`refs/heads/${request.branch}`] : ['HEAD'];
+    case 'branch':
+      return [`refs/heads/${request.branch}`];
+    case 'tag':
+      return [`refs/tags/${request.tag}`, `refs/tags/${request.tag}^{}`];
+    case 'semver':
+      return ['--', 'refs/tags/*'];
+    case 'name':
+      return [request.name, `${request.name}^{}`];
+    case 'commit':
+      return request.branch ? [`refs/heads/${request.branch}`] : ['HEAD'];
   }
 }
 
 // Returns what to check out: the fetched ref, or the commit itself.
-async function fetchTarget(context: GitContext, request: GitRefRequest, fetchRef: string | undefined, commit: string | undefined, cwd: string): Promise<string> {
+async function fetchTarget(
+  context: GitContext,
+  request: GitRefRequest,
+  fetchRef: string | undefined,
+  commit: string | undefined,
+  cwd: string,
+): Promise<string> {
   if (request.kind !== 'commit') {
-    await git(context, 'fetching', ['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', `+${fetchRef!}:${fetchedRefName}`], { cwd });
+    await git(
+      context,
+      'fetching',
+      ['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', `+${fetchRef!}:${fetchedRefName}`],
+      { cwd },
+    );
     return `${fetchedRefName}^{commit}`;
   }
   if (request.branch !== undefined) {
     // The commit must be in the branch: fetch the branch's history and look for it there.
-    await git(context, 'fetching', ['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${request.branch}:refs/fluxion/branch`], { cwd });
+    await git(
+      context,
+      'fetching',
+      ['fetch', '--quiet', '--no-tags', 'origin', `+refs/heads/${request.branch}:refs/fluxion/branch`],
+      { cwd },
+    );
     try {
-      await runGit(['merge-base', '--is-ancestor', `${request.commit}^{commit}`, 'refs/fluxion/branch'], { cwd, env: context.env, deadline: context.deadline });
+      await runGit(['merge-base', '--is-ancestor', `${request.commit}^{commit}`, 'refs/fluxion/branch'], {
+        cwd,
+        env: context.env,
+        deadline: context.deadline,
+      });
     } catch {
-      throw new FetchError('GitOperationFailed', `commit '${request.commit}' not found in branch '${request.branch}' of ${context.displayUrl}`);
+      throw new FetchError(
+        'GitOperationFailed',
+        `commit '${request.commit}' not found in branch '${request.branch}' of ${context.displayUrl}`,
+      );
     }
     return `${request.commit}^{commit}`;
   }
   if (commit !== undefined) {
     // Servers that allow fetching a commit by id spare a full clone.
-    const shallow = await runGit(['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', commit], { cwd, env: context.env, deadline: context.deadline }).then(() => true, () => false);
+    const shallow = await runGit(['fetch', '--quiet', '--depth=1', '--no-tags', 'origin', commit], {
+      cwd,
+      env: context.env,
+      deadline: context.deadline,
+    }).then(
+      () => true,
+      () => false,
+    );
     if (shallow) return `${commit}^{commit}`;
   }
-  await git(context, 'fetching', ['fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*'], { cwd });
+  await git(context, 'fetching', ['fetch', '--quiet', '--tags', 'origin', '+refs/heads/*:refs/remotes/origin/*'], {
+    cwd,
+  });
   try {
-    await runGit(['rev-parse', '--verify', '--quiet', `${request.commit}^{commit}`], { cwd, env: context.env, deadline: context.deadline });
+    await runGit(['rev-parse', '--verify', '--quiet', `${request.commit}^{commit}`], {
+      cwd,
+      env: context.env,
+      deadline: context.deadline,
+    });
   } catch {
     throw new FetchError('GitOperationFailed', `commit '${request.commit}' not found on ${context.displayUrl}`);
   }
   return `${request.commit}^{commit}`;
 }
 
-async function git(context: GitContext, step: string, args: string[], options: { cwd?: string; maxOutputBytes?: number } = {}): Promise<string> {
+async function git(
+  context: GitContext,
+  step: string,
+  args: string[],
+  options: { cwd?: string; maxOutputBytes?: number } = {},
+): Promise<string> {
   try {
     const { stdout } = await runGit(args, { ...options, env: context.env, deadline: context.deadline });
     return stdout;
@@ -165,21 +237,37 @@ function toFetchError(context: GitContext, step: string, error: unknown): FetchE
   if (error instanceof FetchError) return error;
   const what = `${describeRefRequest(context.request)} from ${context.displayUrl}`;
   if (!(error instanceof GitCommandError)) {
-    return new FetchError('GitOperationFailed', `${step} ${what} failed: ${redactText(error instanceof Error ? error.message : String(error), context.secrets)}`);
+    return new FetchError(
+      'GitOperationFailed',
+      `${step} ${what} failed: ${redactText(error instanceof Error ? error.message : String(error), context.secrets)}`,
+    );
   }
   if (error.timedOut) {
-    return new FetchError('GitOperationFailed', `${step} ${what} timed out after ${formatSeconds(context.timeoutMs)} (spec.timeout)`);
+    return new FetchError(
+      'GitOperationFailed',
+      `${step} ${what} timed out after ${formatSeconds(context.timeoutMs)} (spec.timeout)`,
+    );
   }
   const detail = redactText(lastGitLines(error.stderr), context.secrets);
-  const tls = recogniseTlsFailure(error.stderr, { url: context.displayUrl, firstRequest: step === listingRefs, settings: context.tls });
+  const tls = recogniseTlsFailure(error.stderr, {
+    url: context.displayUrl,
+    firstRequest: step === listingRefs,
+    settings: context.tls,
+  });
   if (tls) {
     // Like a refused SSH host key or a 401: what to fix is in the Secret, so it is an authentication failure.
     const cause = redactText(tls.cause, context.secrets);
-    return new FetchError('AuthenticationFailed', `${tlsFailureHeadline(tls.kind, hostOf(context.displayUrl))} while ${step} ${what}: ${cause} (${tls.hint})`);
+    return new FetchError(
+      'AuthenticationFailed',
+      `${tlsFailureHeadline(tls.kind, hostOf(context.displayUrl))} while ${step} ${what}: ${cause} (${tls.hint})`,
+    );
   }
   const refused = authenticationFailureLine(error.stderr);
   if (refused) {
-    return new FetchError('AuthenticationFailed', `authentication to ${hostOf(context.displayUrl)} failed while ${step} ${what}: ${redactText(refused, context.secrets)} (check the credentials in spec.secretRef)`);
+    return new FetchError(
+      'AuthenticationFailed',
+      `authentication to ${hostOf(context.displayUrl)} failed while ${step} ${what}: ${redactText(refused, context.secrets)} (check the credentials in spec.secretRef)`,
+    );
   }
   return new FetchError('GitOperationFailed', `${step} ${what} failed: ${detail}`);
 }

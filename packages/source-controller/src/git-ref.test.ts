@@ -13,25 +13,42 @@ describe('refRequestFromSpec', () => {
     [undefined, { kind: 'branch', branch: 'master' }],
     [{}, { kind: 'branch', branch: 'master' }],
     [{ branch: 'main' }, { kind: 'branch', branch: 'main' }],
-    [{ branch: 'main', tag: 'v1' }, { kind: 'tag', tag: 'v1' }],
-    [{ tag: 'v1', semver: '^1' }, { kind: 'semver', range: '^1' }],
-    [{ semver: '^1', name: 'refs/pull/1/head' }, { kind: 'name', name: 'refs/pull/1/head' }],
-    [{ name: 'refs/pull/1/head', commit: a }, { kind: 'commit', commit: a }],
-    [{ branch: 'main', commit: a }, { kind: 'commit', commit: a, branch: 'main' }],
+    [
+      { branch: 'main', tag: 'v1' },
+      { kind: 'tag', tag: 'v1' },
+    ],
+    [
+      { tag: 'v1', semver: '^1' },
+      { kind: 'semver', range: '^1' },
+    ],
+    [
+      { semver: '^1', name: 'refs/pull/1/head' },
+      { kind: 'name', name: 'refs/pull/1/head' },
+    ],
+    [
+      { name: 'refs/pull/1/head', commit: a },
+      { kind: 'commit', commit: a },
+    ],
+    [
+      { branch: 'main', commit: a },
+      { kind: 'commit', commit: a, branch: 'main' },
+    ],
   ])('%j -> %j', (ref, expected) => {
     expect(refRequestFromSpec(ref)).toEqual(expected);
   });
 });
 
 describe('resolveRemoteRef', () => {
-  const refs = parseLsRemote([
-    `${a}\tHEAD`,
-    `${a}\trefs/heads/main`,
-    `${b}\trefs/tags/v1.0.0`,
-    `${c}\trefs/tags/v1.0.0^{}`,
-    `${a}\trefs/tags/v1.1.0`,
-    `${b}\trefs/pull/7/head`,
-  ].join('\n'));
+  const refs = parseLsRemote(
+    [
+      `${a}\tHEAD`,
+      `${a}\trefs/heads/main`,
+      `${b}\trefs/tags/v1.0.0`,
+      `${c}\trefs/tags/v1.0.0^{}`,
+      `${a}\trefs/tags/v1.1.0`,
+      `${b}\trefs/pull/7/head`,
+    ].join('\n'),
+  );
   const url = 'https://git.example.com/org/repo.git';
 
   it('peels annotated tags to their commit', () => {
@@ -55,7 +72,10 @@ describe('resolveRemoteRef', () => {
     [{ kind: 'tag', tag: 'v9' } as const, `tag 'v9' not found on ${url}`],
     [{ kind: 'name', name: 'refs/pull/8/head' } as const, `ref 'refs/pull/8/head' not found on ${url}`],
     [{ kind: 'semver', range: '>=5' } as const, `no tag on ${url} matches semver range '>=5'`],
-    [{ kind: 'semver', range: '>=nope' } as const, "invalid semver range '>=nope': 'nope' is not a version (spec.ref.semver)"],
+    [
+      { kind: 'semver', range: '>=nope' } as const,
+      "invalid semver range '>=nope': 'nope' is not a version (spec.ref.semver)",
+    ],
     [{ kind: 'commit', commit: a, branch: 'gone' } as const, `branch 'gone' not found on ${url}`],
     [{ kind: 'commit', commit: 'xyz' } as const, "commit 'xyz' is not a hexadecimal commit id (spec.ref.commit)"],
   ])('%j fails: %s', (request, message) => {
@@ -66,7 +86,11 @@ describe('resolveRemoteRef', () => {
 
 describe('credentials', () => {
   it('puts HTTP credentials in GIT_CONFIG env scoped to the origin', async () => {
-    const transport = await prepareGitTransport('https://git.example.com:8443/org/repo.git', { kind: 'basic', username: 'u', password: 'p@ss' });
+    const transport = await prepareGitTransport('https://git.example.com:8443/org/repo.git', {
+      kind: 'basic',
+      username: 'u',
+      password: 'p@ss',
+    });
     expect(transport.env).toEqual({
       GIT_CONFIG_COUNT: '1',
       GIT_CONFIG_KEY_0: 'http.https://git.example.com:8443/.extraHeader',
@@ -76,9 +100,14 @@ describe('credentials', () => {
   });
 
   it('writes the SSH key 0600 beside a strict known_hosts, and removes them afterwards', async () => {
-    const transport = await prepareGitTransport('ssh://git@git.example.com/org/repo.git', { kind: 'ssh', identity: 'KEY', knownHosts: 'git.example.com ssh-ed25519 AAAA' });
+    const transport = await prepareGitTransport('ssh://git@git.example.com/org/repo.git', {
+      kind: 'ssh',
+      identity: 'KEY',
+      knownHosts: 'git.example.com ssh-ed25519 AAAA',
+    });
     const command = transport.env.GIT_SSH_COMMAND!;
-    for (const option of ['-o StrictHostKeyChecking=yes', '-o IdentitiesOnly=yes', '-o BatchMode=yes', '-F /dev/null']) expect(command).toContain(option);
+    for (const option of ['-o StrictHostKeyChecking=yes', '-o IdentitiesOnly=yes', '-o BatchMode=yes', '-F /dev/null'])
+      expect(command).toContain(option);
     const identity = /-i '([^']+)'/.exec(command)![1]!;
     const knownHosts = /UserKnownHostsFile='([^']+)'/.exec(command)![1]!;
     expect((await stat(identity)).mode & 0o777).toBe(0o600);
@@ -88,12 +117,18 @@ describe('credentials', () => {
   });
 
   it('refuses SSH credentials without known_hosts, and mismatched URL schemes', async () => {
-    await expect(prepareGitTransport('ssh://git@h/r.git', { kind: 'ssh', identity: 'K', knownHosts: ' ' })).rejects.toThrow(/no known_hosts/);
-    await expect(prepareGitTransport('ssh://git@h/r.git', { kind: 'basic', username: 'u', password: 'p' })).rejects.toThrow(/need an http\(s\) URL/);
+    await expect(
+      prepareGitTransport('ssh://git@h/r.git', { kind: 'ssh', identity: 'K', knownHosts: ' ' }),
+    ).rejects.toThrow(/no known_hosts/);
+    await expect(
+      prepareGitTransport('ssh://git@h/r.git', { kind: 'basic', username: 'u', password: 'p' }),
+    ).rejects.toThrow(/need an http\(s\) URL/);
   });
 
   it('redacts userinfo and secrets', () => {
     expect(redactUrl('https://user:pw@git.example.com/r.git')).toBe('https://git.example.com/r.git');
-    expect(redactText("fatal: unable to access 'https://user:pw@h/r.git/': token tok-1 rejected", ['tok-1'])).toBe("fatal: unable to access 'https://h/r.git/': token *** rejected");
+    expect(redactText("fatal: unable to access 'https://user:pw@h/r.git/': token tok-1 rejected", ['tok-1'])).toBe(
+      "fatal: unable to access 'https://h/r.git/': token *** rejected",
+    );
   });
 });

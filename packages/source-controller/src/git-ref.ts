@@ -19,7 +19,10 @@ export const defaultBranch = 'master';
 
 /** Applies Flux's precedence: commit > name > semver > tag > branch. */
 export function refRequestFromSpec(ref: GitRepositoryRef | undefined): GitRefRequest {
-  if (ref?.commit) return ref.branch ? { kind: 'commit', commit: ref.commit, branch: ref.branch } : { kind: 'commit', commit: ref.commit };
+  if (ref?.commit)
+    return ref.branch
+      ? { kind: 'commit', commit: ref.commit, branch: ref.branch }
+      : { kind: 'commit', commit: ref.commit };
   if (ref?.name) return { kind: 'name', name: ref.name };
   if (ref?.semver) return { kind: 'semver', range: ref.semver };
   if (ref?.tag) return { kind: 'tag', tag: ref.tag };
@@ -28,11 +31,16 @@ export function refRequestFromSpec(ref: GitRepositoryRef | undefined): GitRefReq
 
 export function describeRefRequest(request: GitRefRequest): string {
   switch (request.kind) {
-    case 'commit': return request.branch ? `commit '${request.commit}' on branch '${request.branch}'` : `commit '${request.commit}'`;
-    case 'name': return `ref '${request.name}'`;
-    case 'semver': return `semver range '${request.range}'`;
-    case 'tag': return `tag '${request.tag}'`;
-    case 'branch': return `branch '${request.branch}'`;
+    case 'commit':
+      return request.branch ? `commit '${request.commit}' on branch '${request.branch}'` : `commit '${request.commit}'`;
+    case 'name':
+      return `ref '${request.name}'`;
+    case 'semver':
+      return `semver range '${request.range}'`;
+    case 'tag':
+      return `tag '${request.tag}'`;
+    case 'branch':
+      return `branch '${request.branch}'`;
   }
 }
 
@@ -74,12 +82,22 @@ export function resolveRemoteRef(request: GitRefRequest, refs: RemoteRefs, displ
     case 'branch': {
       const commit = refs.get(`refs/heads/${request.branch}`);
       if (!commit) throw notFound(`branch '${request.branch}'`);
-      return { name: request.branch, revision: formatGitRevision(request.branch, commit), commit, fetchRef: `refs/heads/${request.branch}` };
+      return {
+        name: request.branch,
+        revision: formatGitRevision(request.branch, commit),
+        commit,
+        fetchRef: `refs/heads/${request.branch}`,
+      };
     }
     case 'tag': {
       const commit = refs.get(`refs/tags/${request.tag}`);
       if (!commit) throw notFound(`tag '${request.tag}'`);
-      return { name: request.tag, revision: formatGitRevision(request.tag, commit), commit, fetchRef: `refs/tags/${request.tag}` };
+      return {
+        name: request.tag,
+        revision: formatGitRevision(request.tag, commit),
+        commit,
+        fetchRef: `refs/tags/${request.tag}`,
+      };
     }
     case 'name': {
       const commit = refs.get(request.name);
@@ -91,24 +109,47 @@ export function resolveRemoteRef(request: GitRefRequest, refs: RemoteRefs, displ
       try {
         range = parseSemVerRange(request.range);
       } catch (error) {
-        if (error instanceof SemVerRangeError) throw new FetchError('GitOperationFailed', `${error.message} (spec.ref.semver)`);
+        if (error instanceof SemVerRangeError)
+          throw new FetchError('GitOperationFailed', `${error.message} (spec.ref.semver)`);
         throw error;
       }
-      const tags = [...refs.keys()].filter((name) => name.startsWith('refs/tags/')).map((name) => name.slice('refs/tags/'.length));
+      const tags = [...refs.keys()]
+        .filter((name) => name.startsWith('refs/tags/'))
+        .map((name) => name.slice('refs/tags/'.length));
       const best = highestSatisfyingTag(tags, range);
-      if (!best) throw new FetchError('GitOperationFailed', `no tag on ${displayUrl} matches semver range '${request.range}'`);
+      if (!best)
+        throw new FetchError('GitOperationFailed', `no tag on ${displayUrl} matches semver range '${request.range}'`);
       const commit = refs.get(`refs/tags/${best.tag}`)!;
-      return { name: best.tag, revision: formatGitRevision(best.tag, commit), commit, fetchRef: `refs/tags/${best.tag}` };
+      return {
+        name: best.tag,
+        revision: formatGitRevision(best.tag, commit),
+        commit,
+        fetchRef: `refs/tags/${best.tag}`,
+      };
     }
     case 'commit': {
       const commit = request.commit.toLowerCase();
-      if (!/^[0-9a-f]{4,64}$/.test(commit)) throw new FetchError('GitOperationFailed', `commit '${request.commit}' is not a hexadecimal commit id (spec.ref.commit)`);
+      if (!/^[0-9a-f]{4,64}$/.test(commit))
+        throw new FetchError(
+          'GitOperationFailed',
+          `commit '${request.commit}' is not a hexadecimal commit id (spec.ref.commit)`,
+        );
       const full = fullCommitPattern.test(commit) ? commit : undefined;
       if (request.branch !== undefined) {
         if (!refs.has(`refs/heads/${request.branch}`)) throw notFound(`branch '${request.branch}'`);
-        return { name: request.branch, revision: full ? formatGitRevision(request.branch, full) : '', commit: full, fetchRef: `refs/heads/${request.branch}` };
+        return {
+          name: request.branch,
+          revision: full ? formatGitRevision(request.branch, full) : '',
+          commit: full,
+          fetchRef: `refs/heads/${request.branch}`,
+        };
       }
-      return { name: undefined, revision: full ? formatGitRevision(undefined, full) : '', commit: full, fetchRef: undefined };
+      return {
+        name: undefined,
+        revision: full ? formatGitRevision(undefined, full) : '',
+        commit: full,
+        fetchRef: undefined,
+      };
     }
   }
 }

@@ -45,7 +45,13 @@ export function trustedKeysFrom(data: Map<string, string>, secretName: string): 
   const keys: TrustedKeys = { pgp: [], ssh: [] };
   for (const [name, value] of data) {
     if (name.endsWith('.asc') || value.includes('BEGIN PGP PUBLIC KEY BLOCK')) keys.pgp.push(value);
-    else keys.ssh.push(...value.split('\n').map((line) => line.trim()).filter((line) => sshKeyPattern.test(line)));
+    else
+      keys.ssh.push(
+        ...value
+          .split('\n')
+          .map((line) => line.trim())
+          .filter((line) => sshKeyPattern.test(line)),
+      );
   }
   if (keys.pgp.length === 0 && keys.ssh.length === 0) {
     throw new VerificationError(`the verification Secret '${secretName}' holds no OpenPGP (*.asc) or SSH public key`);
@@ -58,7 +64,9 @@ export async function verifyCheckout(options: VerifyCheckoutOptions): Promise<st
   const wantsTag = options.mode === 'Tag' || options.mode === 'TagAndHEAD';
   const wantsHead = options.mode === 'HEAD' || options.mode === 'TagAndHEAD';
   if (wantsTag && options.tag === undefined) {
-    throw new VerificationError(`spec.verify.mode '${options.mode}' verifies a tag, but spec.ref does not name a tag or semver range`);
+    throw new VerificationError(
+      `spec.verify.mode '${options.mode}' verifies a tag, but spec.ref does not name a tag or semver range`,
+    );
   }
   const home = await mkdtemp(join(tmpdir(), 'fluxion-verify-'));
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
@@ -66,7 +74,13 @@ export async function verifyCheckout(options: VerifyCheckoutOptions): Promise<st
     const env = await prepareVerifier(home, options.keys);
     const verified: string[] = [];
     if (wantsTag) {
-      await verifyObject(['verify-tag', options.tagRef ?? `refs/tags/${options.tag}`], `tag '${options.tag}'`, options.directory, env, deadline);
+      await verifyObject(
+        ['verify-tag', options.tagRef ?? `refs/tags/${options.tag}`],
+        `tag '${options.tag}'`,
+        options.directory,
+        env,
+        deadline,
+      );
       verified.push(`tag '${options.tag}'`);
     }
     if (wantsHead) {
@@ -75,7 +89,9 @@ export async function verifyCheckout(options: VerifyCheckoutOptions): Promise<st
     }
     return `verified signature of ${verified.join(' and ')}`;
   } finally {
-    await execFileAsync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home } }).catch(() => undefined);
+    await execFileAsync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: home } }).catch(
+      () => undefined,
+    );
     await rm(home, { recursive: true, force: true }).catch(() => undefined);
   }
 }
@@ -86,9 +102,14 @@ async function prepareVerifier(home: string, keys: TrustedKeys): Promise<Record<
     const file = join(home, `key-${index}.asc`);
     await writeFile(file, key);
     try {
-      await execFileAsync('gpg', ['--batch', '--quiet', '--import', file], { env: { ...process.env, GNUPGHOME: home }, timeout: 30_000 });
+      await execFileAsync('gpg', ['--batch', '--quiet', '--import', file], {
+        env: { ...process.env, GNUPGHOME: home },
+        timeout: 30_000,
+      });
     } catch (error) {
-      throw new VerificationError(`could not import OpenPGP key #${index + 1} of the verification Secret: ${lastLine((error as { stderr?: string }).stderr)}`);
+      throw new VerificationError(
+        `could not import OpenPGP key #${index + 1} of the verification Secret: ${lastLine((error as { stderr?: string }).stderr)}`,
+      );
     }
   }
   const allowedSigners = join(home, 'allowed_signers');
@@ -100,17 +121,31 @@ async function prepareVerifier(home: string, keys: TrustedKeys): Promise<Record<
   return env;
 }
 
-async function verifyObject(args: string[], what: string, cwd: string, env: Record<string, string>, deadline: number): Promise<void> {
+async function verifyObject(
+  args: string[],
+  what: string,
+  cwd: string,
+  env: Record<string, string>,
+  deadline: number,
+): Promise<void> {
   try {
     await runGit(args, { cwd, env, deadline });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    const detail = stderr.trim() === '' || /no signature found|cannot verify a non-tag object/i.test(stderr) ? 'it is not signed' : lastLine(stderr);
-    throw new VerificationError(`signature of ${what} could not be verified with the keys in spec.verify.secretRef: ${detail}`);
+    const detail =
+      stderr.trim() === '' || /no signature found|cannot verify a non-tag object/i.test(stderr)
+        ? 'it is not signed'
+        : lastLine(stderr);
+    throw new VerificationError(
+      `signature of ${what} could not be verified with the keys in spec.verify.secretRef: ${detail}`,
+    );
   }
 }
 
 function lastLine(text: string | undefined): string {
-  const lines = (text ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = (text ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.at(-1) ?? 'no output';
 }

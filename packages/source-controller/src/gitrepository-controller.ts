@@ -40,18 +40,26 @@ const includesIndex = 'included-repository';
 export function setupGitRepositoryController(options: GitRepositoryControllerOptions): GitRepositoryController {
   const { manager } = options;
   const log = manager.logger.child({ controller: 'gitrepository' });
-  const cache = new Reflector<GitRepository>(options.client, { group: SourceGroup, version: 'v1', kind: gitRepositoryKind }, {
-    namespace: options.namespace,
-    labelSelector: options.labelSelector,
-    onDiagnostic: (diagnostic) => {
-      if (diagnostic.type === 'error') log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, 'GitRepository watch failed');
-      else if (diagnostic.type === 'gone' || diagnostic.type === 'silent') log.info({ diagnostic: diagnostic.type }, 'GitRepository watch restarted');
+  const cache = new Reflector<GitRepository>(
+    options.client,
+    { group: SourceGroup, version: 'v1', kind: gitRepositoryKind },
+    {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      onDiagnostic: (diagnostic) => {
+        if (diagnostic.type === 'error')
+          log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, 'GitRepository watch failed');
+        else if (diagnostic.type === 'gone' || diagnostic.type === 'silent')
+          log.info({ diagnostic: diagnostic.type }, 'GitRepository watch restarted');
+      },
+      onHandlerError: (error) => log.error({ err: error }, 'GitRepository event handler failed'),
     },
-    onHandlerError: (error) => log.error({ err: error }, 'GitRepository event handler failed'),
-  });
+  );
   // Who includes whom, so a new artifact re-queues the repositories that copy it.
   cache.index(includesIndex, (repository) =>
-    (repository.spec?.include ?? []).map((include) => `${repository.metadata?.namespace ?? ''}/${include.repository.name}`),
+    (repository.spec?.include ?? []).map(
+      (include) => `${repository.metadata?.namespace ?? ''}/${include.repository.name}`,
+    ),
   );
 
   const reconciler = new GitRepositoryReconciler({
@@ -73,7 +81,8 @@ export function setupGitRepositoryController(options: GitRepositoryControllerOpt
   cache.onEvent((event) => {
     if (needsReconcile(event)) controller.enqueue(objectKey(event.object));
     if (artifactChanged(event)) {
-      for (const includer of cache.byIndex(includesIndex, objectKey(event.object))) controller.enqueue(objectKey(includer));
+      for (const includer of cache.byIndex(includesIndex, objectKey(event.object)))
+        controller.enqueue(objectKey(includer));
     }
   });
   manager.addRunnable({ name: 'gitrepository-cache', start: (signal) => cache.start(signal) });

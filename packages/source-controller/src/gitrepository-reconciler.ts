@@ -33,7 +33,13 @@ import { refRequestFromSpec } from './git-ref.ts';
 import { trustedKeysFrom, verifyCheckout, VerificationError } from './git-verify.ts';
 import { parseRevision } from './revision.ts';
 import { type GitRepositoryPlan, InvalidSpecError, validateGitRepositorySpec } from './gitrepository-spec.ts';
-import { copyIncludedArtifacts, type IncludedArtifact, IncludeError, resolveIncludes, sameIncludedArtifacts } from './include-artifacts.ts';
+import {
+  copyIncludedArtifacts,
+  type IncludedArtifact,
+  IncludeError,
+  resolveIncludes,
+  sameIncludedArtifacts,
+} from './include-artifacts.ts';
 import { loadIgnoreMatcher, SourceIgnoreError } from './source-ignore.ts';
 import { type Artifact, type ArtifactOwner, ArtifactStorage } from './storage.ts';
 import { StorageError } from './storage-error.ts';
@@ -141,7 +147,14 @@ export class GitRepositoryReconciler {
     return (await this.#statusPatcher.patch(object, status)).object;
   }
 
-  async recordEvent(object: GitRepository, type: 'Normal' | 'Warning', reason: string, message: string, log: Logger, revision?: string): Promise<void> {
+  async recordEvent(
+    object: GitRepository,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    log: Logger,
+    revision?: string,
+  ): Promise<void> {
     try {
       await this.#events.record({
         object: { ...object, apiVersion: SourceApiVersion, kind: gitRepositoryKind },
@@ -158,13 +171,21 @@ export class GitRepositoryReconciler {
   async #addFinalizer(object: GitRepository): Promise<GitRepository> {
     const finalizers = [...(object.metadata?.finalizers ?? []), SourceFinalizer];
     // resourceVersion makes it a compare-and-swap: a stale cache yields a conflict and a retry, never lost finalizers.
-    return this.#client.patch<GitRepository>(refOf(object), { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } }, 'merge');
+    return this.#client.patch<GitRepository>(
+      refOf(object),
+      { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } },
+      'merge',
+    );
   }
 
   async #removeFinalizer(object: GitRepository): Promise<void> {
     const finalizers = (object.metadata?.finalizers ?? []).filter((finalizer) => finalizer !== SourceFinalizer);
     try {
-      await this.#client.patch(refOf(object), { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } }, 'merge');
+      await this.#client.patch(
+        refOf(object),
+        { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } },
+        'merge',
+      );
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -210,18 +231,33 @@ class ReconcileRun {
       delete this.#status.sourceVerificationMode;
     }
 
-    const access = await this.#step(ConditionType.FetchFailed, () => this.#reconciler.resolveAccess(this.#object), SecretError);
+    const access = await this.#step(
+      ConditionType.FetchFailed,
+      () => this.#reconciler.resolveAccess(this.#object),
+      SecretError,
+    );
     const includes = await this.#step(
       ConditionType.IncludeUnavailable,
-      () => resolveIncludes(this.#reconciler.cache, this.#reconciler.storage, this.#owner.namespace, plan.include, this.#owner.name),
+      () =>
+        resolveIncludes(
+          this.#reconciler.cache,
+          this.#reconciler.storage,
+          this.#owner.namespace,
+          plan.include,
+          this.#owner.name,
+        ),
       IncludeError,
     );
     removeCondition(this.#work, ConditionType.IncludeUnavailable);
 
-    const checkoutRoot = await mkdtemp(join(this.#reconciler.workDirectory, `gitrepository-${this.#owner.namespace}-${this.#owner.name}-`));
+    const checkoutRoot = await mkdtemp(
+      join(this.#reconciler.workDirectory, `gitrepository-${this.#owner.namespace}-${this.#owner.name}-`),
+    );
     try {
       const directory = join(checkoutRoot, 'checkout');
-      const lastObservedRevision = (await this.#artifactMatchesSpec(plan, includes)) ? this.#object.status?.artifact?.revision : undefined;
+      const lastObservedRevision = (await this.#artifactMatchesSpec(plan, includes))
+        ? this.#object.status?.artifact?.revision
+        : undefined;
       const result = await this.#step(
         ConditionType.FetchFailed,
         () =>
@@ -241,8 +277,11 @@ class ReconcileRun {
       if (result.changed) {
         await this.#verifySignatures(plan, result, directory);
         await this.#buildArtifact(plan, includes, result, directory);
-      }
-      else this.#status.artifact = { ...this.#status.artifact!, url: this.#reconciler.storage.artifactUrl(this.#status.artifact!.path) };
+      } else
+        this.#status.artifact = {
+          ...this.#status.artifact!,
+          url: this.#reconciler.storage.artifactUrl(this.#status.artifact!.path),
+        };
     } finally {
       await rm(checkoutRoot, { recursive: true, force: true }).catch(() => undefined);
     }
@@ -250,19 +289,31 @@ class ReconcileRun {
     const message = `stored artifact for revision '${this.#status.artifact!.revision}'`;
     removeCondition(this.#work, ConditionType.ArtifactOutdated);
     removeCondition(this.#work, ConditionType.StorageOperationFailed);
-    setCondition(this.#work, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message });
+    setCondition(this.#work, {
+      type: ConditionType.ArtifactInStorage,
+      status: 'True',
+      reason: Reason.Succeeded,
+      message,
+    });
     markReady(this.#work, Reason.Succeeded, message);
     await this.#finish();
     return { requeueAfter: plan.intervalMs };
   }
 
   // Nothing unverified is stored: a bad or missing signature fails the reconcile and keeps the last artifact.
-  async #verifySignatures(plan: GitRepositoryPlan, result: Extract<GitCheckoutResult, { changed: true }>, directory: string): Promise<void> {
+  async #verifySignatures(
+    plan: GitRepositoryPlan,
+    result: Extract<GitCheckoutResult, { changed: true }>,
+    directory: string,
+  ): Promise<void> {
     const verify = plan.verify;
     if (!verify) return;
     try {
       const secretName = `${this.#owner.namespace}/${verify.secretName}`;
-      const keys = trustedKeysFrom(await this.#reconciler.readSecret(this.#owner.namespace, verify.secretName, 'spec.verify.secretRef'), secretName);
+      const keys = trustedKeysFrom(
+        await this.#reconciler.readSecret(this.#owner.namespace, verify.secretName, 'spec.verify.secretRef'),
+        secretName,
+      );
       const message = await verifyCheckout({
         directory,
         mode: verify.mode,
@@ -272,11 +323,21 @@ class ReconcileRun {
         commit: result.commit,
         timeoutMs: plan.timeoutMs,
       });
-      setCondition(this.#work, { type: ConditionType.SourceVerified, status: 'True', reason: Reason.Succeeded, message });
+      setCondition(this.#work, {
+        type: ConditionType.SourceVerified,
+        status: 'True',
+        reason: Reason.Succeeded,
+        message,
+      });
       this.#status.sourceVerificationMode = verify.mode;
     } catch (error) {
       if (!(error instanceof VerificationError || error instanceof SecretError)) throw error;
-      setCondition(this.#work, { type: ConditionType.SourceVerified, status: 'False', reason: error.reason, message: error.message });
+      setCondition(this.#work, {
+        type: ConditionType.SourceVerified,
+        status: 'False',
+        reason: error.reason,
+        message: error.message,
+      });
       markFailed(this.#work, error.reason, error.message);
       await this.#finish();
       await this.#reconciler.recordEvent(this.#object, 'Warning', error.reason, error.message, this.#log);
@@ -284,10 +345,20 @@ class ReconcileRun {
     }
   }
 
-  async #buildArtifact(plan: GitRepositoryPlan, includes: IncludedArtifact[], result: Extract<GitCheckoutResult, { changed: true }>, directory: string): Promise<void> {
+  async #buildArtifact(
+    plan: GitRepositoryPlan,
+    includes: IncludedArtifact[],
+    result: Extract<GitCheckoutResult, { changed: true }>,
+    directory: string,
+  ): Promise<void> {
     const previous = this.#object.status?.artifact;
     if (previous && previous.revision !== result.revision) {
-      setCondition(this.#work, { type: ConditionType.ArtifactOutdated, status: 'True', reason: Reason.NewRevision, message: `new upstream revision '${result.revision}'` });
+      setCondition(this.#work, {
+        type: ConditionType.ArtifactOutdated,
+        status: 'True',
+        reason: Reason.NewRevision,
+        message: `new upstream revision '${result.revision}'`,
+      });
     }
     const storage = this.#reconciler.storage;
     const artifact = await this.#step(
@@ -317,7 +388,14 @@ class ReconcileRun {
 
     if (previous?.revision !== artifact.revision) {
       this.#log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new artifact');
-      await this.#reconciler.recordEvent(this.#object, 'Normal', 'NewArtifact', `stored artifact for commit '${result.commitSubject}'`, this.#log, artifact.revision);
+      await this.#reconciler.recordEvent(
+        this.#object,
+        'Normal',
+        'NewArtifact',
+        `stored artifact for commit '${result.commitSubject}'`,
+        this.#log,
+        artifact.revision,
+      );
     }
     try {
       const deleted = await storage.collectGarbage(artifact);
@@ -338,7 +416,8 @@ class ReconcileRun {
       stableJson(status.observedInclude ?? []) === stableJson(plan.include) &&
       stableJson(status.observedSparseCheckout ?? null) === stableJson(plan.sparseCheckout ?? null) &&
       sameIncludedArtifacts(status.includedArtifacts ?? [], includes) &&
-      (!plan.verify || (status.sourceVerificationMode === plan.verify.mode && isTrue(this.#object, ConditionType.SourceVerified)))
+      (!plan.verify ||
+        (status.sourceVerificationMode === plan.verify.mode && isTrue(this.#object, ConditionType.SourceVerified)))
     );
   }
 
@@ -346,14 +425,22 @@ class ReconcileRun {
    * Runs one step; an expected failure becomes `<conditionType>=True` and Ready=False with its reason, is written
    * to status with a Warning event, and is rethrown for a retry with backoff. The last good artifact stays.
    */
-  async #step<T>(conditionType: string, action: () => Promise<T>, expected: ErrorClass | ErrorClass[], fallbackReason?: string): Promise<T> {
+  async #step<T>(
+    conditionType: string,
+    action: () => Promise<T>,
+    expected: ErrorClass | ErrorClass[],
+    fallbackReason?: string,
+  ): Promise<T> {
     try {
       return await action();
     } catch (error) {
       const classes = Array.isArray(expected) ? expected : [expected];
       if (!classes.some((errorClass) => error instanceof errorClass)) throw error;
       const failure = error as Error & { reason?: string };
-      const reason = fallbackReason && conditionType === ConditionType.StorageOperationFailed ? fallbackReason : (failure.reason ?? Reason.Failed);
+      const reason =
+        fallbackReason && conditionType === ConditionType.StorageOperationFailed
+          ? fallbackReason
+          : (failure.reason ?? Reason.Failed);
       setCondition(this.#work, { type: conditionType, status: 'True', reason, message: failure.message });
       markFailed(this.#work, reason, failure.message);
       await this.#finish();
@@ -380,11 +467,20 @@ function tagOf(plan: GitRepositoryPlan, revision: string): string | undefined {
   return undefined;
 }
 
-function setOrDelete<K extends keyof GitRepositoryStatus>(status: GitRepositoryStatus, key: K, value: GitRepositoryStatus[K] | undefined): void {
+function setOrDelete<K extends keyof GitRepositoryStatus>(
+  status: GitRepositoryStatus,
+  key: K,
+  value: GitRepositoryStatus[K] | undefined,
+): void {
   if (value === undefined) delete status[key];
   else status[key] = value;
 }
 
 function refOf(object: GitRepository): { apiVersion: string; kind: string; name: string; namespace: string } {
-  return { apiVersion: SourceApiVersion, kind: gitRepositoryKind, name: object.metadata?.name ?? '', namespace: object.metadata?.namespace ?? '' };
+  return {
+    apiVersion: SourceApiVersion,
+    kind: gitRepositoryKind,
+    name: object.metadata?.name ?? '',
+    namespace: object.metadata?.namespace ?? '',
+  };
 }

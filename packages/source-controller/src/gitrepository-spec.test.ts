@@ -53,11 +53,15 @@ describe('validateGitRepositorySpec', () => {
   it('stalls on durations that are not durations and on include paths that leave the artifact', () => {
     expect(rejection({ ...base, interval: 'soon' }).message).toMatch(/spec\.interval 'soon'/);
     expect(rejection({ ...base, timeout: '0s' }).message).toMatch(/spec\.timeout '0s'/);
-    expect(rejection({ ...base, include: [{ repository: { name: 'x' }, toPath: '../escape' }] }).message).toMatch(/spec\.include\[0\]\.toPath/);
+    expect(rejection({ ...base, include: [{ repository: { name: 'x' }, toPath: '../escape' }] }).message).toMatch(
+      /spec\.include\[0\]\.toPath/,
+    );
   });
 
   it("normalizes verify mode 'head' and its default to HEAD", () => {
-    expect(validateGitRepositorySpec({ ...base, verify: { mode: 'head', secretRef: { name: 'keys' } } }).verify).toEqual({ mode: 'HEAD', secretName: 'keys' });
+    expect(
+      validateGitRepositorySpec({ ...base, verify: { mode: 'head', secretRef: { name: 'keys' } } }).verify,
+    ).toEqual({ mode: 'HEAD', secretName: 'keys' });
     expect(validateGitRepositorySpec({ ...base, verify: { secretRef: { name: 'keys' } } }).verify?.mode).toBe('HEAD');
   });
 });

@@ -48,9 +48,15 @@ export function validateGitRepositorySpec(spec: GitRepositorySpec | undefined): 
   }
   const include = spec.include ?? [];
   for (const [index, entry] of include.entries()) {
-    for (const [field, value] of [['fromPath', entry.fromPath], ['toPath', entry.toPath]] as const) {
+    for (const [field, value] of [
+      ['fromPath', entry.fromPath],
+      ['toPath', entry.toPath],
+    ] as const) {
       if (value !== undefined && escapesRoot(value)) {
-        throw new InvalidSpecError('InvalidPath', `spec.include[${index}].${field} '${value}' must stay inside the artifact (no '..' segments)`);
+        throw new InvalidSpecError(
+          'InvalidPath',
+          `spec.include[${index}].${field} '${value}' must stay inside the artifact (no '..' segments)`,
+        );
       }
     }
   }
@@ -63,7 +69,12 @@ export function validateGitRepositorySpec(spec: GitRepositorySpec | undefined): 
     include,
     recurseSubmodules: spec.recurseSubmodules ?? false,
     sparseCheckout: spec.sparseCheckout && spec.sparseCheckout.length > 0 ? spec.sparseCheckout : undefined,
-    verify: spec.verify ? { mode: spec.verify.mode === 'head' || !spec.verify.mode ? 'HEAD' : spec.verify.mode, secretName: spec.verify.secretRef.name } : undefined,
+    verify: spec.verify
+      ? {
+          mode: spec.verify.mode === 'head' || !spec.verify.mode ? 'HEAD' : spec.verify.mode,
+          secretName: spec.verify.secretRef.name,
+        }
+      : undefined,
   };
 }
 
@@ -76,7 +87,10 @@ function validateUrl(url: string | undefined): string {
     throw new InvalidSpecError('URLInvalid', `spec.url '${redactUrl(url)}' is not a valid URL`);
   }
   if (!['http:', 'https:', 'ssh:'].includes(parsed.protocol)) {
-    throw new InvalidSpecError('URLInvalid', `spec.url '${redactUrl(url)}' has scheme '${parsed.protocol.slice(0, -1)}': only http, https and ssh are supported`);
+    throw new InvalidSpecError(
+      'URLInvalid',
+      `spec.url '${redactUrl(url)}' has scheme '${parsed.protocol.slice(0, -1)}': only http, https and ssh are supported`,
+    );
   }
   if (parsed.hostname === '') throw new InvalidSpecError('URLInvalid', `spec.url '${redactUrl(url)}' has no host`);
   return url;

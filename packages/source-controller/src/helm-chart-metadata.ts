@@ -13,12 +13,14 @@ export interface ChartMetadata {
 }
 
 export async function readChartMetadata(chartDirectory: string, where: string): Promise<ChartMetadata> {
-  const fail = (detail: string) => new SourceError('InvalidChartReference', `invalid chart reference: ${where}: ${detail}`, { stalled: false });
+  const fail = (detail: string) =>
+    new SourceError('InvalidChartReference', `invalid chart reference: ${where}: ${detail}`, { stalled: false });
   let text: string;
   try {
     text = await readFile(join(chartDirectory, 'Chart.yaml'), 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw fail('no Chart.yaml (is spec.chart the path of a chart directory?)');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw fail('no Chart.yaml (is spec.chart the path of a chart directory?)');
     throw fail(`cannot read Chart.yaml: ${(error as Error).message}`);
   }
   let document: unknown;
@@ -27,7 +29,8 @@ export async function readChartMetadata(chartDirectory: string, where: string): 
   } catch (error) {
     throw fail(`Chart.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
-  if (document === null || typeof document !== 'object' || Array.isArray(document)) throw fail('Chart.yaml is not a YAML mapping');
+  if (document === null || typeof document !== 'object' || Array.isArray(document))
+    throw fail('Chart.yaml is not a YAML mapping');
   const chart = document as Record<string, unknown>;
   if (typeof chart.name !== 'string' || chart.name === '') throw fail("Chart.yaml has no 'name'");
   if (typeof chart.version !== 'string' && typeof chart.version !== 'number') throw fail("Chart.yaml has no 'version'");

@@ -31,14 +31,25 @@ export async function pullChart(options: PullOptions): Promise<PulledChart> {
   const what = `chart '${entry.name}' version '${entry.version}'`;
   const repositoryUrl = (repository.spec?.url ?? '').replace(/\/+$/, '');
   const first = entry.urls?.[0];
-  if (!first) throw new SourceError('ChartPullError', `chart pull error: ${what} has no download URL in the index of ${options.where}`);
+  if (!first)
+    throw new SourceError(
+      'ChartPullError',
+      `chart pull error: ${what} has no download URL in the index of ${options.where}`,
+    );
   let url: URL;
   try {
     url = new URL(first, `${repositoryUrl}/`);
   } catch {
-    throw new SourceError('ChartPullError', `chart pull error: ${what} has an invalid URL '${redactUrl(first)}' in the index of ${options.where}`);
+    throw new SourceError(
+      'ChartPullError',
+      `chart pull error: ${what} has an invalid URL '${redactUrl(first)}' in the index of ${options.where}`,
+    );
   }
-  const access = await resolveHelmRepositoryAccess(options.client, repository.metadata?.namespace ?? '', repository.spec!);
+  const access = await resolveHelmRepositoryAccess(
+    options.client,
+    repository.metadata?.namespace ?? '',
+    repository.spec!,
+  );
   // Credentials go to another host only when the repository says so (passCredentials), as Helm and Flux do.
   const sameHost = url.host === new URL(repositoryUrl).host;
   const timeoutMs = repository.spec?.timeout ? duration(repository.spec.timeout, 'spec.timeout') : defaultHelmTimeoutMs;
@@ -58,7 +69,10 @@ export async function pullChart(options: PullOptions): Promise<PulledChart> {
   }
   const digest = createHash('sha256').update(body).digest('hex');
   if (typeof entry.digest === 'string' && entry.digest !== '' && entry.digest.replace(/^sha256:/, '') !== digest) {
-    throw new SourceError('ChartPullError', `chart pull error: ${what} from '${redactUrl(url.toString())}' has digest sha256:${digest}, the index says ${entry.digest}`);
+    throw new SourceError(
+      'ChartPullError',
+      `chart pull error: ${what} from '${redactUrl(url.toString())}' has digest sha256:${digest}, the index says ${entry.digest}`,
+    );
   }
   const file = join(options.directory, `${entry.name}-${entry.version}.tgz`);
   await writeFile(file, body);

@@ -29,12 +29,16 @@ describe('parseHelmIndex', () => {
   });
 
   it('gives one canonical form for reordered content', () => {
-    const reordered = index.replace('  nginx:\n  - version: 1.10\n', '').replace('entries:\n', 'entries:\n  nginx:\n  - version: 1.10\n');
+    const reordered = index
+      .replace('  nginx:\n  - version: 1.10\n', '')
+      .replace('entries:\n', 'entries:\n  nginx:\n  - version: 1.10\n');
     expect(stableJson(parseHelmIndex(reordered, 'x'))).toBe(stableJson(parseHelmIndex(index, 'x')));
   });
 
   it('names the source when the text is not an index', () => {
-    expect(() => parseHelmIndex('entries: [unclosed', 'http://charts/index.yaml')).toThrow(/'http:\/\/charts\/index.yaml': not valid YAML/);
+    expect(() => parseHelmIndex('entries: [unclosed', 'http://charts/index.yaml')).toThrow(
+      /'http:\/\/charts\/index.yaml': not valid YAML/,
+    );
     expect(() => parseHelmIndex('- a\n- b\n', 'u')).toThrow(/expected a YAML mapping/);
     expect(() => parseHelmIndex('entries: {}\n', 'u')).toThrow(/no API version/);
     expect(() => parseHelmIndex('apiVersion: v1\nentries: [1]\n', 'u')).toThrow(/'entries' is not a mapping/);
@@ -52,8 +56,12 @@ describe('findChartVersion', () => {
   });
 
   it('names the chart, the range and the repository when nothing matches', () => {
-    expect(() => findChartVersion(parsed, 'redis', '*', "HelmRepository 'ns/repo'")).toThrow("no chart named 'redis' in the index of HelmRepository 'ns/repo'");
-    expect(() => findChartVersion(parsed, 'podinfo', '>=8', 'repo')).toThrow(/no version of chart 'podinfo' matches '>=8' in the index of repo \(newest: 7.0.0-rc.1, 6.10.0/);
+    expect(() => findChartVersion(parsed, 'redis', '*', "HelmRepository 'ns/repo'")).toThrow(
+      "no chart named 'redis' in the index of HelmRepository 'ns/repo'",
+    );
+    expect(() => findChartVersion(parsed, 'podinfo', '>=8', 'repo')).toThrow(
+      /no version of chart 'podinfo' matches '>=8' in the index of repo \(newest: 7.0.0-rc.1, 6.10.0/,
+    );
     expect(() => findChartVersion(parsed, 'podinfo', '>>1', 'repo')).toThrow(/spec.version: invalid semver range/);
   });
 });

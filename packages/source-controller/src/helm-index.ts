@@ -1,7 +1,14 @@
 // A Helm repository index (`index.yaml`): parsed and checked, entries sorted newest first (so equal content gives an
 // equal digest however the server ordered it), and the chart version that best matches a semver range.
 import { parse as parseYaml } from 'yaml';
-import { compareSemVer, parseSemVer, parseSemVerRange, satisfies, type SemVer, SemVerRangeError } from '@fluxion/runtime';
+import {
+  compareSemVer,
+  parseSemVer,
+  parseSemVerRange,
+  satisfies,
+  type SemVer,
+  SemVerRangeError,
+} from '@fluxion/runtime';
 import { SourceError } from './source-error.ts';
 
 /** One version of one chart in an index, as Helm writes it (only the fields we use are typed). */
@@ -30,10 +37,16 @@ export function parseHelmIndex(text: string, source: string): HelmIndex {
     document = parseYaml(text, { schema: 'failsafe', maxAliasCount: 100, uniqueKeys: false });
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new SourceError('IndexationFailed', `failed to load Helm repository index from '${source}': not valid YAML: ${detail}`);
+    throw new SourceError(
+      'IndexationFailed',
+      `failed to load Helm repository index from '${source}': not valid YAML: ${detail}`,
+    );
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new SourceError('IndexationFailed', `failed to load Helm repository index from '${source}': expected a YAML mapping with 'apiVersion' and 'entries'`);
+    throw new SourceError(
+      'IndexationFailed',
+      `failed to load Helm repository index from '${source}': expected a YAML mapping with 'apiVersion' and 'entries'`,
+    );
   }
   const index = document as Record<string, unknown>;
   if (typeof index.apiVersion !== 'string' || index.apiVersion === '') {
@@ -41,19 +54,28 @@ export function parseHelmIndex(text: string, source: string): HelmIndex {
   }
   const entries = index.entries ?? {};
   if (entries === null || typeof entries !== 'object' || Array.isArray(entries)) {
-    throw new SourceError('IndexationFailed', `failed to load Helm repository index from '${source}': 'entries' is not a mapping of chart names`);
+    throw new SourceError(
+      'IndexationFailed',
+      `failed to load Helm repository index from '${source}': 'entries' is not a mapping of chart names`,
+    );
   }
   const sorted: Record<string, ChartVersionEntry[]> = {};
   for (const name of Object.keys(entries).sort()) {
     const versions = (entries as Record<string, unknown>)[name];
     if (!Array.isArray(versions)) {
-      throw new SourceError('IndexationFailed', `failed to load Helm repository index from '${source}': entries.${name} is not a list of chart versions`);
+      throw new SourceError(
+        'IndexationFailed',
+        `failed to load Helm repository index from '${source}': entries.${name} is not a list of chart versions`,
+      );
     }
     // Helm skips entries without a usable version rather than failing the whole index.
     const usable = versions.filter(
-      (entry): entry is ChartVersionEntry => entry !== null && typeof entry === 'object' && typeof (entry as ChartVersionEntry).version === 'string',
+      (entry): entry is ChartVersionEntry =>
+        entry !== null && typeof entry === 'object' && typeof (entry as ChartVersionEntry).version === 'string',
     );
-    sorted[name] = usable.map((entry) => ({ ...entry, name: typeof entry.name === 'string' ? entry.name : name })).sort(newestFirst);
+    sorted[name] = usable
+      .map((entry) => ({ ...entry, name: typeof entry.name === 'string' ? entry.name : name }))
+      .sort(newestFirst);
   }
   return { ...index, apiVersion: index.apiVersion, entries: sorted } as HelmIndex;
 }
@@ -71,7 +93,12 @@ function newestFirst(a: ChartVersionEntry, b: ChartVersionEntry): number {
  * The highest version of `chart` in the index within `range` (`*` when empty). Errors name the chart, the range
  * and where the index came from, and list a few of the versions there are.
  */
-export function findChartVersion(index: HelmIndex, chart: string, range: string | undefined, source: string): ChartVersionEntry {
+export function findChartVersion(
+  index: HelmIndex,
+  chart: string,
+  range: string | undefined,
+  source: string,
+): ChartVersionEntry {
   const versions = index.entries[chart];
   if (!versions || versions.length === 0) {
     throw new SourceError('InvalidChartReference', `no chart named '${chart}' in the index of ${source}`);
@@ -84,7 +111,9 @@ export function findChartVersion(index: HelmIndex, chart: string, range: string 
     parsedRange = parseSemVerRange(wanted);
   } catch (error) {
     if (error instanceof SemVerRangeError) {
-      throw new SourceError('InvalidChartReference', `spec.version: ${error.message} (chart '${chart}')`, { stalled: true });
+      throw new SourceError('InvalidChartReference', `spec.version: ${error.message} (chart '${chart}')`, {
+        stalled: true,
+      });
     }
     throw error;
   }
@@ -95,7 +124,10 @@ export function findChartVersion(index: HelmIndex, chart: string, range: string 
     if (!best || compareSemVer(version, best.version) > 0) best = { entry, version };
   }
   if (!best) {
-    const available = versions.slice(0, 5).map((entry) => entry.version).join(', ');
+    const available = versions
+      .slice(0, 5)
+      .map((entry) => entry.version)
+      .join(', ');
     throw new SourceError(
       'InvalidChartReference',
       `no version of chart '${chart}' matches '${wanted}' in the index of ${source} (newest: ${available}${versions.length > 5 ? ', ...' : ''})`,

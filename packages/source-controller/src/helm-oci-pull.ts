@@ -36,14 +36,20 @@ export function ociChartReference(url: string, chart: string): OciChartReference
 }
 
 /** The tag to pull: the exact version when spec.version is one, else the highest tag in the range. */
-export function selectChartTag(tags: readonly string[], range: string, where: string): { tag: string; version: string } {
+export function selectChartTag(
+  tags: readonly string[],
+  range: string,
+  where: string,
+): { tag: string; version: string } {
   const wanted = range.trim() || '*';
-  if (parseSemVer(wanted) && !/[*xX^~<>=| ,]/.test(wanted)) return { tag: wanted.replaceAll('+', '_'), version: wanted };
+  if (parseSemVer(wanted) && !/[*xX^~<>=| ,]/.test(wanted))
+    return { tag: wanted.replaceAll('+', '_'), version: wanted };
   let parsed;
   try {
     parsed = parseSemVerRange(wanted);
   } catch (error) {
-    if (error instanceof SemVerRangeError) throw new SourceError('InvalidChartReference', `spec.version: ${error.message}`, { stalled: true });
+    if (error instanceof SemVerRangeError)
+      throw new SourceError('InvalidChartReference', `spec.version: ${error.message}`, { stalled: true });
     throw error;
   }
   let best: { tag: string; version: string; parsed: NonNullable<ReturnType<typeof parseSemVer>> } | undefined;
@@ -53,11 +59,19 @@ export function selectChartTag(tags: readonly string[], range: string, where: st
     if (!semver || !satisfies(semver, parsed)) continue;
     if (!best || compareSemVer(semver, best.parsed) > 0) best = { tag, version, parsed: semver };
   }
-  if (!best) throw new SourceError('InvalidChartReference', `invalid chart reference: no tag of ${where} matches '${wanted}' (tags: ${tags.slice(-5).join(', ') || 'none'})`);
+  if (!best)
+    throw new SourceError(
+      'InvalidChartReference',
+      `invalid chart reference: no tag of ${where} matches '${wanted}' (tags: ${tags.slice(-5).join(', ') || 'none'})`,
+    );
   return { tag: best.tag, version: best.version };
 }
 
-export async function ociRegistryOptions(client: KubeClient, repository: HelmRepository, registry: string): Promise<RegistryClientOptions> {
+export async function ociRegistryOptions(
+  client: KubeClient,
+  repository: HelmRepository,
+  registry: string,
+): Promise<RegistryClientOptions> {
   const namespace = repository.metadata?.namespace ?? '';
   const spec = repository.spec!;
   const options: RegistryClientOptions = {
@@ -74,12 +88,18 @@ export async function ociRegistryOptions(client: KubeClient, repository: HelmRep
       const username = data.get('username');
       const password = data.get('password');
       if (dockerConfig !== undefined) {
-        const credentials = credentialsFor(parseDockerConfigJson(dockerConfig, `secret '${name}' (spec.secretRef)`), registry);
+        const credentials = credentialsFor(
+          parseDockerConfigJson(dockerConfig, `secret '${name}' (spec.secretRef)`),
+          registry,
+        );
         if (credentials) options.credentials = credentials;
       } else if (username && password) {
         options.credentials = { username, password };
       } else {
-        throw new SourceError('AuthenticationFailed', `invalid secret '${name}' (spec.secretRef): neither .dockerconfigjson nor username and password`);
+        throw new SourceError(
+          'AuthenticationFailed',
+          `invalid secret '${name}' (spec.secretRef): neither .dockerconfigjson nor username and password`,
+        );
       }
     }
     if (spec.certSecretRef?.name) {
@@ -90,7 +110,8 @@ export async function ociRegistryOptions(client: KubeClient, repository: HelmRep
       options.tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
     }
   } catch (error) {
-    if (error instanceof SecretError || error instanceof RegistryError) throw new SourceError('AuthenticationFailed', error.message);
+    if (error instanceof SecretError || error instanceof RegistryError)
+      throw new SourceError('AuthenticationFailed', error.message);
     throw error;
   }
   return options;
@@ -116,13 +137,22 @@ export async function pullOciChart(options: OciPullOptions): Promise<OciPullResu
   const where = `'oci://${reference.registry}/${reference.repository}'`;
   const registry = new RegistryClient(await ociRegistryOptions(options.client, options.repository, reference.registry));
   try {
-    const tags = parseSemVer(options.range) && !/[*xX^~<>=| ,]/.test(options.range) ? [] : await registry.listTags(reference.repository);
+    const tags =
+      parseSemVer(options.range) && !/[*xX^~<>=| ,]/.test(options.range)
+        ? []
+        : await registry.listTags(reference.repository);
     const { tag, version } = selectChartTag(tags, options.range, where);
     if (await options.upToDate(version)) return { version };
     const { manifest } = await registry.getManifest(reference.repository, tag);
-    const layer = 'layers' in manifest ? (manifest as ImageManifest).layers.find((candidate) => candidate.mediaType === helmChartLayerMediaType) : undefined;
+    const layer =
+      'layers' in manifest
+        ? (manifest as ImageManifest).layers.find((candidate) => candidate.mediaType === helmChartLayerMediaType)
+        : undefined;
     if (!layer) {
-      throw new SourceError('ChartPullError', `chart pull error: ${where}:${tag} is not a Helm chart (no layer of media type ${helmChartLayerMediaType})`);
+      throw new SourceError(
+        'ChartPullError',
+        `chart pull error: ${where}:${tag} is not a Helm chart (no layer of media type ${helmChartLayerMediaType})`,
+      );
     }
     const content = await registry.readBlob(reference.repository, layer.digest, { maxSize: options.maxBytes });
     const file = join(await options.directory(), `${options.chart}-${version}.tgz`);

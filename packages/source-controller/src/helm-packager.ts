@@ -13,10 +13,17 @@ import { SourceError } from './source-error.ts';
 
 const run = promisify(execFile);
 
-function runWithInput(file: string, args: string[], options: ExecFileOptions, input: string | undefined): Promise<unknown> {
+function runWithInput(
+  file: string,
+  args: string[],
+  options: ExecFileOptions,
+  input: string | undefined,
+): Promise<unknown> {
   if (input === undefined) return run(file, args, options);
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, options, (error, stdout, stderr) => (error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr })));
+    const child = execFile(file, args, options, (error, stdout, stderr) =>
+      error ? reject(Object.assign(error, { stderr })) : resolve({ stdout, stderr }),
+    );
     child.stdin?.end(input);
   });
 }
@@ -27,7 +34,8 @@ export const defaultHelmVersion = '4.3.2';
 export function findHelm(explicit?: string): string {
   if (explicit) return explicit;
   if (process.env.FLUXION_HELM) return process.env.FLUXION_HELM;
-  const cacheRoot = process.env.FLUXION_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fluxion');
+  const cacheRoot =
+    process.env.FLUXION_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'fluxion');
   const cached = join(cacheRoot, 'helm', `v${defaultHelmVersion}`, 'helm');
   try {
     accessSync(cached, constants.X_OK);
@@ -63,7 +71,13 @@ export async function packageChart(options: PackageOptions): Promise<string> {
   };
   if (await missingDependencies(options.chartDirectory, options.metadata)) {
     // `helm dependency build` only downloads from repositories it knows by name: register each HTTP(S) one.
-    const urls = [...new Set(options.metadata.dependencies.map((dependency) => dependency.repository ?? '').filter((url) => /^https?:\/\//.test(url)))];
+    const urls = [
+      ...new Set(
+        options.metadata.dependencies
+          .map((dependency) => dependency.repository ?? '')
+          .filter((url) => /^https?:\/\//.test(url)),
+      ),
+    ];
     for (const [position, url] of urls.entries()) {
       const args = ['repo', 'add', `dependency-${position}`, url];
       const access = await options.repositoryAccess?.(url);
@@ -76,7 +90,13 @@ export async function packageChart(options: PackageOptions): Promise<string> {
       if (access?.tls) args.push(...(await tlsFiles(options.workDirectory, position, access.tls)));
       await helm(options, args, env, 'DependencyBuildError', 'dependency build error', input);
     }
-    await helm(options, ['dependency', 'build', options.chartDirectory], env, 'DependencyBuildError', 'dependency build error');
+    await helm(
+      options,
+      ['dependency', 'build', options.chartDirectory],
+      env,
+      'DependencyBuildError',
+      'dependency build error',
+    );
   }
   await mkdir(options.destination, { recursive: true });
   const args = ['package', options.chartDirectory, '--destination', options.destination];
@@ -89,13 +109,19 @@ export async function packageChart(options: PackageOptions): Promise<string> {
 async function missingDependencies(chartDirectory: string, metadata: ChartMetadata): Promise<boolean> {
   if (metadata.dependencies.length === 0) return false;
   const vendored = await readdir(join(chartDirectory, 'charts')).catch(() => [] as string[]);
-  return metadata.dependencies.some((dependency) => !vendored.some((entry) => entry === dependency.name || entry.startsWith(`${dependency.name}-`)));
+  return metadata.dependencies.some(
+    (dependency) => !vendored.some((entry) => entry === dependency.name || entry.startsWith(`${dependency.name}-`)),
+  );
 }
 
 // helm reads TLS material from files: 0600 files in the work directory, removed with it.
 async function tlsFiles(workDirectory: string, position: number, tls: HttpTls): Promise<string[]> {
   const args: string[] = [];
-  for (const [flag, content, name] of [['--ca-file', tls.caCert, 'ca.crt'], ['--cert-file', tls.clientCert, 'tls.crt'], ['--key-file', tls.clientKey, 'tls.key']] as const) {
+  for (const [flag, content, name] of [
+    ['--ca-file', tls.caCert, 'ca.crt'],
+    ['--cert-file', tls.clientCert, 'tls.crt'],
+    ['--key-file', tls.clientKey, 'tls.key'],
+  ] as const) {
     if (!content) continue;
     const path = join(workDirectory, `dependency-${position}-${name}`);
     await writeFile(path, content, { mode: 0o600 });
@@ -104,15 +130,32 @@ async function tlsFiles(workDirectory: string, position: number, tls: HttpTls): 
   return args;
 }
 
-async function helm(options: PackageOptions, args: string[], env: NodeJS.ProcessEnv, reason: string, summary: string, input?: string): Promise<void> {
+async function helm(
+  options: PackageOptions,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  reason: string,
+  summary: string,
+  input?: string,
+): Promise<void> {
   try {
-    await runWithInput(options.helm, args, { env, cwd: options.workDirectory, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024 }, input);
+    await runWithInput(
+      options.helm,
+      args,
+      { env, cwd: options.workDirectory, timeout: options.timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      input,
+    );
   } catch (error) {
     const failure = error as NodeJS.ErrnoException & { stderr?: string; killed?: boolean };
     if (failure.code === 'ENOENT') {
-      throw new SourceError(reason, `${summary}: ${options.where}: no helm binary at '${options.helm}' (set --helm-path or FLUXION_HELM)`);
+      throw new SourceError(
+        reason,
+        `${summary}: ${options.where}: no helm binary at '${options.helm}' (set --helm-path or FLUXION_HELM)`,
+      );
     }
-    const detail = failure.killed ? `timed out after ${options.timeoutMs / 1000}s` : (failure.stderr || failure.message).trim().replaceAll(options.workDirectory, '.');
+    const detail = failure.killed
+      ? `timed out after ${options.timeoutMs / 1000}s`
+      : (failure.stderr || failure.message).trim().replaceAll(options.workDirectory, '.');
     throw new SourceError(reason, `${summary}: ${options.where}: ${detail}`);
   }
 }

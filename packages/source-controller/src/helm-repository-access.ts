@@ -13,7 +13,11 @@ export interface HelmRepositoryAccess {
   secretKeys?: string[];
 }
 
-export async function resolveHelmRepositoryAccess(client: KubeClient, namespace: string, spec: HelmRepositorySpec): Promise<HelmRepositoryAccess> {
+export async function resolveHelmRepositoryAccess(
+  client: KubeClient,
+  namespace: string,
+  spec: HelmRepositorySpec,
+): Promise<HelmRepositoryAccess> {
   const access: HelmRepositoryAccess = {};
   try {
     if (spec.secretRef?.name) {
@@ -24,7 +28,10 @@ export async function resolveHelmRepositoryAccess(client: KubeClient, namespace:
       const password = data.get('password');
       if (username !== undefined || password !== undefined) {
         if (!username || !password) {
-          throw new SourceError('AuthenticationFailed', `invalid secret '${name}' (spec.secretRef): 'username' and 'password' must both be set`);
+          throw new SourceError(
+            'AuthenticationFailed',
+            `invalid secret '${name}' (spec.secretRef): 'username' and 'password' must both be set`,
+          );
         }
         access.basicAuth = { username, password };
       }
@@ -35,7 +42,11 @@ export async function resolveHelmRepositoryAccess(client: KubeClient, namespace:
       const name = `${namespace}/${spec.certSecretRef.name}`;
       const data = await readSecret(client, namespace, spec.certSecretRef.name, 'spec.certSecretRef');
       const tls = tlsFrom(data, 'tls.crt', 'tls.key', 'ca.crt');
-      if (!tls) throw new SourceError('AuthenticationFailed', `invalid secret '${name}' (spec.certSecretRef): none of 'ca.crt', 'tls.crt', 'tls.key' is set`);
+      if (!tls)
+        throw new SourceError(
+          'AuthenticationFailed',
+          `invalid secret '${name}' (spec.certSecretRef): none of 'ca.crt', 'tls.crt', 'tls.key' is set`,
+        );
       access.tls = tls;
     }
   } catch (error) {
@@ -51,7 +62,10 @@ function tlsFrom(data: Map<string, string>, certKey: string, keyKey: string, caK
   const caCert = data.get(caKey);
   if (!clientCert && !clientKey && !caCert) return undefined;
   if (Boolean(clientCert) !== Boolean(clientKey)) {
-    throw new SourceError('AuthenticationFailed', `'${certKey}' and '${keyKey}' must be given together for a client certificate`);
+    throw new SourceError(
+      'AuthenticationFailed',
+      `'${certKey}' and '${keyKey}' must be given together for a client certificate`,
+    );
   }
   return { ...(caCert ? { caCert } : {}), ...(clientCert ? { clientCert } : {}), ...(clientKey ? { clientKey } : {}) };
 }

@@ -24,25 +24,46 @@ function isMap(value: unknown): value is Values {
  * Reads and merges `files` (paths relative to `root`). A missing file fails, naming it, unless `ignoreMissing`;
  * returns the merged YAML and the files actually used.
  */
-export async function mergeValuesFiles(root: string, files: readonly string[], ignoreMissing: boolean, where: string): Promise<{ yaml: string; used: string[] }> {
+export async function mergeValuesFiles(
+  root: string,
+  files: readonly string[],
+  ignoreMissing: boolean,
+  where: string,
+): Promise<{ yaml: string; used: string[] }> {
   let merged: Values = {};
   const used: string[] = [];
   for (const file of files) {
-    const path = resolveInside(root, file, 'ValuesFilesError', `values files merge error: spec.valuesFiles entry '${file}' leaves ${where}`);
+    const path = resolveInside(
+      root,
+      file,
+      'ValuesFilesError',
+      `values files merge error: spec.valuesFiles entry '${file}' leaves ${where}`,
+    );
     let text: string;
     try {
       text = await readFile(path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && ignoreMissing) continue;
-      throw new SourceError('ValuesFilesError', `values files merge error: no values file '${file}' in ${where}`, { stalled: true });
+      throw new SourceError('ValuesFilesError', `values files merge error: no values file '${file}' in ${where}`, {
+        stalled: true,
+      });
     }
     let document: unknown;
     try {
       document = parseYaml(text, { maxAliasCount: 100 }) ?? {};
     } catch (error) {
-      throw new SourceError('ValuesFilesError', `values files merge error: '${file}' in ${where} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { stalled: true });
+      throw new SourceError(
+        'ValuesFilesError',
+        `values files merge error: '${file}' in ${where} is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+        { stalled: true },
+      );
     }
-    if (!isMap(document)) throw new SourceError('ValuesFilesError', `values files merge error: '${file}' in ${where} is not a YAML mapping`, { stalled: true });
+    if (!isMap(document))
+      throw new SourceError(
+        'ValuesFilesError',
+        `values files merge error: '${file}' in ${where} is not a YAML mapping`,
+        { stalled: true },
+      );
     merged = mergeValues(merged, document);
     used.push(file);
   }

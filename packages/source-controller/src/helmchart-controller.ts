@@ -30,11 +30,18 @@ const sourceIndex = 'source';
 
 export function setupHelmChartController(options: HelmChartControllerOptions): HelmChartController {
   const cache = watchSourceKind<HelmChart>(options, helmChartKind);
-  cache.index(sourceIndex, (chart) => (chart.spec?.sourceRef ? [`${chart.spec.sourceRef.kind}/${chart.metadata?.namespace ?? ''}/${chart.spec.sourceRef.name}`] : []));
+  cache.index(sourceIndex, (chart) =>
+    chart.spec?.sourceRef
+      ? [`${chart.spec.sourceRef.kind}/${chart.metadata?.namespace ?? ''}/${chart.spec.sourceRef.name}`]
+      : [],
+  );
   const log = options.manager.logger.child({ controller: 'helmchart' });
-  const indexCache = options.indexCache ?? new HelmIndexCache({
-    onParse: (repository, digest) => log.debug({ helmRepository: repository, digest }, 'Parsed a Helm repository index'),
-  });
+  const indexCache =
+    options.indexCache ??
+    new HelmIndexCache({
+      onParse: (repository, digest) =>
+        log.debug({ helmRepository: repository, digest }, 'Parsed a Helm repository index'),
+    });
   const reconciler = new HelmChartReconciler({
     client: options.client,
     cache,
@@ -46,11 +53,14 @@ export function setupHelmChartController(options: HelmChartControllerOptions): H
     ...(options.chartMaxBytes ? { chartMaxBytes: options.chartMaxBytes } : {}),
   });
   const controller = addSourceController(options, helmChartKind, cache, reconciler.reconcile);
-  for (const [kind, sourceCache] of Object.entries(options.sources) as Array<[string, Reflector<SourceObject> | undefined]>) {
+  for (const [kind, sourceCache] of Object.entries(options.sources) as Array<
+    [string, Reflector<SourceObject> | undefined]
+  >) {
     sourceCache?.onEvent((event) => {
       if (kind === 'HelmRepository' && event.type === 'DELETED') indexCache.forget(objectKey(event.object));
       if (!artifactChanged(event)) return;
-      for (const chart of cache.byIndex(sourceIndex, `${kind}/${objectKey(event.object)}`)) controller.enqueue(objectKey(chart));
+      for (const chart of cache.byIndex(sourceIndex, `${kind}/${objectKey(event.object)}`))
+        controller.enqueue(objectKey(chart));
     });
   }
   return { controller, cache, reconciler };

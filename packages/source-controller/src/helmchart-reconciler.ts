@@ -6,7 +6,14 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type Bucket, type GitRepository, type HelmChart, type HelmRepository, ConditionType, Reason } from '@fluxion/api';
+import {
+  type Bucket,
+  type GitRepository,
+  type HelmChart,
+  type HelmRepository,
+  ConditionType,
+  Reason,
+} from '@fluxion/api';
 import {
   type EventRecorder,
   type KubeClient,
@@ -83,19 +90,31 @@ export class HelmChartReconciler {
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
     const { client, cache, storage } = this.#options;
-    const prepared = await prepareSourceObject({ kind: helmChartKind, client, cache, storage, isSuspended: (object) => Boolean(object.spec?.suspend) }, key, log);
+    const prepared = await prepareSourceObject(
+      { kind: helmChartKind, client, cache, storage, isSuspended: (object) => Boolean(object.spec?.suspend) },
+      key,
+      log,
+    );
     if (!prepared) return {};
-    const run = new SourceRun<HelmChart>({ kind: helmChartKind, statusPatcher: this.#statusPatcher, events: this.#options.events }, prepared.object, log);
+    const run = new SourceRun<HelmChart>(
+      { kind: helmChartKind, statusPatcher: this.#statusPatcher, events: this.#options.events },
+      prepared.object,
+      log,
+    );
     const plan = await run.step(ConditionType.BuildFailed, () => planHelmChart(prepared.object.spec));
     removeCondition(run.work, ConditionType.Stalled);
 
     const source = await run.step(ConditionType.FetchFailed, () => this.#source(plan, prepared.owner.namespace));
     removeCondition(run.work, ConditionType.FetchFailed);
     // Made on first use: an up-to-date chart from a HelmRepository touches no disk.
-    const work = new WorkDirectory(join(this.#options.workDirectory ?? tmpdir(), `helmchart-${prepared.owner.namespace}-${prepared.owner.name}-`));
+    const work = new WorkDirectory(
+      join(this.#options.workDirectory ?? tmpdir(), `helmchart-${prepared.owner.namespace}-${prepared.owner.name}-`),
+    );
     try {
       const build = await run.step(ConditionType.BuildFailed, () =>
-        source.kind === 'HelmRepository' ? this.#buildFromRepository(run, plan, source.object, work) : this.#buildFromArtifact(run, plan, source, work),
+        source.kind === 'HelmRepository'
+          ? this.#buildFromRepository(run, plan, source.object, work)
+          : this.#buildFromArtifact(run, plan, source, work),
       );
       removeCondition(run.work, ConditionType.BuildFailed);
       await this.#store(run, prepared.owner, source, build);
@@ -108,7 +127,11 @@ export class HelmChartReconciler {
   async #source(plan: HelmChartPlan, namespace: string): Promise<ResolvedSource> {
     const cache = this.#options.sources[plan.sourceKind];
     const where = `${plan.sourceKind} '${namespace}/${plan.sourceName}'`;
-    if (!cache) throw new SourceError('SourceUnavailable', `failed to get source: ${plan.sourceKind} sources are not watched by this controller`);
+    if (!cache)
+      throw new SourceError(
+        'SourceUnavailable',
+        `failed to get source: ${plan.sourceKind} sources are not watched by this controller`,
+      );
     const object = cache.get(namespace, plan.sourceName) as SourceObject | undefined;
     if (!object) throw new SourceError('SourceUnavailable', `failed to get source: ${where} not found`);
     if (plan.sourceKind === 'HelmRepository' && (object as HelmRepository).spec?.type === 'oci') {
@@ -116,33 +139,64 @@ export class HelmChartReconciler {
     }
     const artifact = object.status?.artifact;
     // A status may outlive a lost storage volume: the source must store its artifact again first.
-    if (!artifact || !(await this.#options.storage.exists(artifact))) throw new SourceError('NoSourceArtifact', `no artifact available for ${where}`);
+    if (!artifact || !(await this.#options.storage.exists(artifact)))
+      throw new SourceError('NoSourceArtifact', `no artifact available for ${where}`);
     return plan.sourceKind === 'HelmRepository'
       ? { kind: 'HelmRepository', object: object as HelmRepository, where }
       : { kind: plan.sourceKind, object, where, artifact: { ...artifact, digest: artifact.digest ?? '' } };
   }
 
-  async #buildFromRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: WorkDirectory): Promise<ChartBuild | undefined> {
+  async #buildFromRepository(
+    run: SourceRun<HelmChart>,
+    plan: HelmChartPlan,
+    repository: HelmRepository,
+    work: WorkDirectory,
+  ): Promise<ChartBuild | undefined> {
     const namespace = repository.metadata?.namespace ?? '';
     const where = `HelmRepository '${namespace}/${repository.metadata?.name}' (${repository.spec?.url})`;
     if (repository.spec?.type === 'oci') return this.#buildFromOciRepository(run, plan, repository, work);
     const artifact = repository.status!.artifact!;
-    const index = await this.indexCache.get(`${namespace}/${repository.metadata?.name}`, this.#options.storage.localPath(artifact.path), artifact.digest ?? artifact.revision, where);
+    const index = await this.indexCache.get(
+      `${namespace}/${repository.metadata?.name}`,
+      this.#options.storage.localPath(artifact.path),
+      artifact.digest ?? artifact.revision,
+      where,
+    );
     const entry = findChartVersion(index, plan.chart, plan.version, where);
     if (await this.#upToDate(run, entry.version)) return undefined;
     const directory = await work.path();
     const maxBytes = this.#options.chartMaxBytes ?? defaultHelmChartMaxBytes;
-    const pulled: PulledChart = await pullChart({ client: this.#options.client, repository, entry, directory, where, maxBytes });
-    if (plan.valuesFiles.length === 0) return { file: pulled.file, name: entry.name, version: entry.version, packaged: false, valuesFiles: [] };
+    const pulled: PulledChart = await pullChart({
+      client: this.#options.client,
+      repository,
+      entry,
+      directory,
+      where,
+      maxBytes,
+    });
+    if (plan.valuesFiles.length === 0)
+      return { file: pulled.file, name: entry.name, version: entry.version, packaged: false, valuesFiles: [] };
     return this.#repackageWithValues(plan, pulled.file, entry.name, entry.version, directory, where);
   }
 
   // Values files live in the chart: unpack, merge, and package it again under the same version.
-  async #repackageWithValues(plan: HelmChartPlan, file: string, name: string, version: string, work: string, where: string): Promise<ChartBuild> {
+  async #repackageWithValues(
+    plan: HelmChartPlan,
+    file: string,
+    name: string,
+    version: string,
+    work: string,
+    where: string,
+  ): Promise<ChartBuild> {
     const chartRoot = join(work, 'unpacked');
     await extract(file, chartRoot, where);
     const chartDirectory = join(chartRoot, name);
-    const merged = await mergeValuesFiles(chartDirectory, plan.valuesFiles, plan.ignoreMissingValuesFiles, `chart '${name}' version '${version}'`);
+    const merged = await mergeValuesFiles(
+      chartDirectory,
+      plan.valuesFiles,
+      plan.ignoreMissingValuesFiles,
+      `chart '${name}' version '${version}'`,
+    );
     await writeFile(join(chartDirectory, 'values.yaml'), merged.yaml);
     const metadata = await readChartMetadata(chartDirectory, `chart '${name}' from ${where}`);
     const packaged = await packageChart({
@@ -157,7 +211,12 @@ export class HelmChartReconciler {
     return { file: packaged, name: metadata.name, version: metadata.version, packaged: true, valuesFiles: merged.used };
   }
 
-  async #buildFromOciRepository(run: SourceRun<HelmChart>, plan: HelmChartPlan, repository: HelmRepository, work: WorkDirectory): Promise<ChartBuild | undefined> {
+  async #buildFromOciRepository(
+    run: SourceRun<HelmChart>,
+    plan: HelmChartPlan,
+    repository: HelmRepository,
+    work: WorkDirectory,
+  ): Promise<ChartBuild | undefined> {
     const pulled = await pullOciChart({
       client: this.#options.client,
       repository,
@@ -168,18 +227,39 @@ export class HelmChartReconciler {
       upToDate: (version) => this.#upToDate(run, version),
     });
     if (!pulled.file) return undefined;
-    if (plan.valuesFiles.length === 0) return { file: pulled.file, name: plan.chart, version: pulled.version, packaged: false, valuesFiles: [] };
-    return this.#repackageWithValues(plan, pulled.file, plan.chart, pulled.version, await work.path(), `OCI HelmRepository '${repository.spec?.url}'`);
+    if (plan.valuesFiles.length === 0)
+      return { file: pulled.file, name: plan.chart, version: pulled.version, packaged: false, valuesFiles: [] };
+    return this.#repackageWithValues(
+      plan,
+      pulled.file,
+      plan.chart,
+      pulled.version,
+      await work.path(),
+      `OCI HelmRepository '${repository.spec?.url}'`,
+    );
   }
 
-  async #buildFromArtifact(run: SourceRun<HelmChart>, plan: HelmChartPlan, source: ArtifactSource, workDirectory: WorkDirectory): Promise<ChartBuild | undefined> {
+  async #buildFromArtifact(
+    run: SourceRun<HelmChart>,
+    plan: HelmChartPlan,
+    source: ArtifactSource,
+    workDirectory: WorkDirectory,
+  ): Promise<ChartBuild | undefined> {
     const work = await workDirectory.path();
     const sourceRoot = join(work, 'source');
     await extract(this.#options.storage.localPath(source.artifact.path), sourceRoot, source.where);
-    const chartDirectory = resolveInside(sourceRoot, plan.chart, 'InvalidChartReference', `invalid chart reference: spec.chart '${plan.chart}' leaves the ${source.where} artifact`);
+    const chartDirectory = resolveInside(
+      sourceRoot,
+      plan.chart,
+      'InvalidChartReference',
+      `invalid chart reference: spec.chart '${plan.chart}' leaves the ${source.where} artifact`,
+    );
     const where = `chart '${plan.chart}' in ${source.where}`;
     const metadata = await readChartMetadata(chartDirectory, where);
-    const version = plan.reconcileStrategy === 'Revision' ? `${metadata.version}+${shortDigest(source.artifact.revision)}` : undefined;
+    const version =
+      plan.reconcileStrategy === 'Revision'
+        ? `${metadata.version}+${shortDigest(source.artifact.revision)}`
+        : undefined;
     // Under ChartVersion a new source revision with the same chart version is not packaged again, as in Flux.
     if (await this.#upToDate(run, version ?? metadata.version)) return undefined;
     let valuesFiles: string[] = [];
@@ -208,8 +288,12 @@ export class HelmChartReconciler {
   // As Flux: a dependency repository is reached with the credentials of the namespace's HelmRepository of that URL.
   async #dependencyAccess(namespace: string, url: string): Promise<HelmRepositoryAccess | undefined> {
     const normalize = (text: string) => text.replace(/\/+$/, '');
-    const repository = this.#options.sources.HelmRepository.list(namespace)
-      .find((candidate) => candidate.metadata?.namespace === namespace && candidate.spec?.type !== 'oci' && normalize(candidate.spec?.url ?? '') === normalize(url));
+    const repository = this.#options.sources.HelmRepository.list(namespace).find(
+      (candidate) =>
+        candidate.metadata?.namespace === namespace &&
+        candidate.spec?.type !== 'oci' &&
+        normalize(candidate.spec?.url ?? '') === normalize(url),
+    );
     if (!repository?.spec) return undefined;
     return resolveHelmRepositoryAccess(this.#options.client, namespace, repository.spec);
   }
@@ -223,11 +307,17 @@ export class HelmChartReconciler {
     return this.#options.storage.exists(artifact);
   }
 
-  async #store(run: SourceRun<HelmChart>, owner: ArtifactOwner, source: ResolvedSource, build: ChartBuild | undefined): Promise<void> {
+  async #store(
+    run: SourceRun<HelmChart>,
+    owner: ArtifactOwner,
+    source: ResolvedSource,
+    build: ChartBuild | undefined,
+  ): Promise<void> {
     const storage = this.#options.storage;
     const status = run.status;
     const previous = run.object.status?.artifact;
-    const sourceRevision = source.kind === 'HelmRepository' ? source.object.status?.artifact?.revision : source.artifact.revision;
+    const sourceRevision =
+      source.kind === 'HelmRepository' ? source.object.status?.artifact?.revision : source.artifact.revision;
     if (sourceRevision) status.observedSourceArtifactRevision = sourceRevision;
     let summary: string;
     let reason: string;
@@ -235,12 +325,19 @@ export class HelmChartReconciler {
       // Only an up-to-date artifact skips the build, so there is one.
       const kept = previous!;
       status.artifact = { ...kept, url: storage.artifactUrl(kept.path) };
-      const ready = run.object.status?.conditions?.find((condition) => condition.type === ConditionType.ArtifactInStorage);
+      const ready = run.object.status?.conditions?.find(
+        (condition) => condition.type === ConditionType.ArtifactInStorage,
+      );
       reason = ready?.reason ?? Reason.ChartPullSucceeded;
       summary = ready?.message ?? `pulled '${status.observedChartName}' chart with version '${kept.revision}'`;
     } else {
       const artifact = await run.step(ConditionType.StorageOperationFailed, () =>
-        storage.write(owner, build.version, `${build.name}-${build.version}.tgz`, Readable.from(createReadStream(build.file))),
+        storage.write(
+          owner,
+          build.version,
+          `${build.name}-${build.version}.tgz`,
+          Readable.from(createReadStream(build.file)),
+        ),
       );
       status.artifact = artifact;
       status.url = await run.step(ConditionType.StorageOperationFailed, () => storage.linkLatest(artifact));
@@ -254,10 +351,13 @@ export class HelmChartReconciler {
         await run.event('Normal', 'NewArtifact', summary, artifact.revision);
         run.log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new chart');
       }
-      await storage.collectGarbage(artifact).catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
+      await storage
+        .collectGarbage(artifact)
+        .catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
     }
     status.url ??= storage.artifactUrl(`${storage.artifactDirectory(owner)}/latest.tar.gz`);
-    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed]) removeCondition(run.work, type);
+    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed])
+      removeCondition(run.work, type);
     setCondition(run.work, { type: ConditionType.ArtifactInStorage, status: 'True', reason, message: summary });
     markReady(run.work, reason, summary);
     await run.finish();
@@ -285,7 +385,12 @@ class WorkDirectory {
   }
 }
 
-type ArtifactSource = { kind: 'GitRepository' | 'Bucket'; object: SourceObject; where: string; artifact: { path: string; revision: string; digest: string } };
+type ArtifactSource = {
+  kind: 'GitRepository' | 'Bucket';
+  object: SourceObject;
+  where: string;
+  artifact: { path: string; revision: string; digest: string };
+};
 type ResolvedSource = { kind: 'HelmRepository'; object: HelmRepository; where: string } | ArtifactSource;
 
 // The first 12 hex characters of a source revision's digest, as Flux appends to chart versions under Revision.
@@ -301,7 +406,11 @@ async function extract(archive: string, destination: string, where: string): Pro
   try {
     await extractTarGz(archive, destination);
   } catch (error) {
-    if (error instanceof TarExtractError) throw new SourceError('ChartPullError', `chart pull error: cannot unpack the artifact of ${where}: ${error.message}`);
+    if (error instanceof TarExtractError)
+      throw new SourceError(
+        'ChartPullError',
+        `chart pull error: cannot unpack the artifact of ${where}: ${error.message}`,
+      );
     throw error;
   }
 }

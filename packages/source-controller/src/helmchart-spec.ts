@@ -19,11 +19,19 @@ export function planHelmChart(spec: HelmChartSpec | undefined): HelmChartPlan {
   if (!spec.chart?.trim()) throw new SourceError('InvalidChartReference', 'spec.chart is empty', { stalled: true });
   const sourceKind = spec.sourceRef?.kind;
   if (sourceKind !== 'HelmRepository' && sourceKind !== 'GitRepository' && sourceKind !== 'Bucket') {
-    throw new SourceError('InvalidSpec', `spec.sourceRef.kind '${String(sourceKind)}' is not HelmRepository, GitRepository or Bucket`, { stalled: true });
+    throw new SourceError(
+      'InvalidSpec',
+      `spec.sourceRef.kind '${String(sourceKind)}' is not HelmRepository, GitRepository or Bucket`,
+      { stalled: true },
+    );
   }
   if (spec.verify) {
     // Never silently skipped: an unverified chart must not look verified.
-    throw new SourceError('VerificationError', `spec.verify (${spec.verify.provider}) is not supported by this controller yet: remove it to use the chart unverified`, { stalled: true });
+    throw new SourceError(
+      'VerificationError',
+      `spec.verify (${spec.verify.provider}) is not supported by this controller yet: remove it to use the chart unverified`,
+      { stalled: true },
+    );
   }
   return {
     chart: spec.chart.trim(),

@@ -55,12 +55,22 @@ export class HelmRepositoryReconciler {
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
     const prepared = await prepareSourceObject(
-      { kind: helmRepositoryKind, client: this.#options.client, cache: this.#options.cache, storage: this.#options.storage, isSuspended: (object) => Boolean(object.spec?.suspend) },
+      {
+        kind: helmRepositoryKind,
+        client: this.#options.client,
+        cache: this.#options.cache,
+        storage: this.#options.storage,
+        isSuspended: (object) => Boolean(object.spec?.suspend),
+      },
       key,
       log,
     );
     if (!prepared) return {};
-    const run = new SourceRun<HelmRepository>({ kind: helmRepositoryKind, statusPatcher: this.#statusPatcher, events: this.#options.events }, prepared.object, log);
+    const run = new SourceRun<HelmRepository>(
+      { kind: helmRepositoryKind, statusPatcher: this.#statusPatcher, events: this.#options.events },
+      prepared.object,
+      log,
+    );
     const plan = await run.step(ConditionType.FetchFailed, () => planHelmRepository(prepared.object.spec));
     removeCondition(run.work, ConditionType.Stalled);
     if (plan.type === 'oci') return this.#reconcileOci(run, prepared.owner, plan);
@@ -68,15 +78,26 @@ export class HelmRepositoryReconciler {
   };
 
   // No artifact: the object only carries the registry and its credentials for HelmCharts; the Secret must exist.
-  async #reconcileOci(run: SourceRun<HelmRepository>, owner: ArtifactOwner, plan: HelmRepositoryPlan): Promise<ReconcileResult> {
+  async #reconcileOci(
+    run: SourceRun<HelmRepository>,
+    owner: ArtifactOwner,
+    plan: HelmRepositoryPlan,
+  ): Promise<ReconcileResult> {
     // The Secret must be readable and hold registry credentials (.dockerconfigjson or username/password).
-    await run.step(ConditionType.FetchFailed, () => ociRegistryOptions(this.#options.client, run.object, ociChartReference(plan.url, '').registry));
+    await run.step(ConditionType.FetchFailed, () =>
+      ociRegistryOptions(this.#options.client, run.object, ociChartReference(plan.url, '').registry),
+    );
     if (run.status.artifact) {
       await this.#options.storage.removeAll(owner);
       delete run.status.artifact;
       delete run.status.url;
     }
-    for (const type of [ConditionType.FetchFailed, ConditionType.ArtifactInStorage, ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed]) {
+    for (const type of [
+      ConditionType.FetchFailed,
+      ConditionType.ArtifactInStorage,
+      ConditionType.ArtifactOutdated,
+      ConditionType.StorageOperationFailed,
+    ]) {
       removeCondition(run.work, type);
     }
     markReady(run.work, Reason.Succeeded, ociHelmRepositoryReadyMessage);
@@ -84,9 +105,15 @@ export class HelmRepositoryReconciler {
     return plan.intervalMs ? { requeueAfter: plan.intervalMs } : {};
   }
 
-  async #reconcileIndex(run: SourceRun<HelmRepository>, owner: ArtifactOwner, plan: HelmRepositoryPlan): Promise<ReconcileResult> {
+  async #reconcileIndex(
+    run: SourceRun<HelmRepository>,
+    owner: ArtifactOwner,
+    plan: HelmRepositoryPlan,
+  ): Promise<ReconcileResult> {
     const storage = this.#options.storage;
-    const access = await run.step(ConditionType.FetchFailed, () => resolveHelmRepositoryAccess(this.#options.client, owner.namespace, run.object.spec!));
+    const access = await run.step(ConditionType.FetchFailed, () =>
+      resolveHelmRepositoryAccess(this.#options.client, owner.namespace, run.object.spec!),
+    );
     const { body } = await run.step(ConditionType.FetchFailed, () =>
       download(plan.indexUrl, {
         timeoutMs: plan.timeoutMs,
@@ -97,7 +124,9 @@ export class HelmRepositoryReconciler {
         ...(access.tls ? { tls: access.tls } : {}),
       }),
     );
-    const index = await run.step(ConditionType.FetchFailed, () => parseHelmIndex(body.toString('utf8'), redactUrl(plan.indexUrl)));
+    const index = await run.step(ConditionType.FetchFailed, () =>
+      parseHelmIndex(body.toString('utf8'), redactUrl(plan.indexUrl)),
+    );
     removeCondition(run.work, ConditionType.FetchFailed);
 
     // Stored sorted as JSON (valid YAML): equal entries give an equal revision, and consumers parse it fast.
@@ -109,18 +138,40 @@ export class HelmRepositoryReconciler {
       run.status.artifact = { ...previous, url: storage.artifactUrl(previous.path) };
     } else {
       if (previous && previous.revision !== revision) {
-        setCondition(run.work, { type: ConditionType.ArtifactOutdated, status: 'True', reason: Reason.NewRevision, message: `new index revision '${revision}'` });
+        setCondition(run.work, {
+          type: ConditionType.ArtifactOutdated,
+          status: 'True',
+          reason: Reason.NewRevision,
+          message: `new index revision '${revision}'`,
+        });
       }
-      const artifact = await run.step(ConditionType.StorageOperationFailed, () => storage.write(owner, revision, `index-${hex}.yaml`, Readable.from([content])));
+      const artifact = await run.step(ConditionType.StorageOperationFailed, () =>
+        storage.write(owner, revision, `index-${hex}.yaml`, Readable.from([content])),
+      );
       run.status.artifact = artifact;
-      run.status.url = await run.step(ConditionType.StorageOperationFailed, () => storage.linkLatest(artifact, latestIndexLinkName));
-      await run.event('Normal', 'NewArtifact', `stored fetched index of size ${humanSize(content.length)} from '${redactUrl(plan.url)}'`, revision);
-      await storage.collectGarbage(artifact).catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
+      run.status.url = await run.step(ConditionType.StorageOperationFailed, () =>
+        storage.linkLatest(artifact, latestIndexLinkName),
+      );
+      await run.event(
+        'Normal',
+        'NewArtifact',
+        `stored fetched index of size ${humanSize(content.length)} from '${redactUrl(plan.url)}'`,
+        revision,
+      );
+      await storage
+        .collectGarbage(artifact)
+        .catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
     }
     run.status.url ??= storage.artifactUrl(`${storage.artifactDirectory(owner)}/${latestIndexLinkName}`);
     const message = `stored artifact: revision '${revision}'`;
-    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed]) removeCondition(run.work, type);
-    setCondition(run.work, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message });
+    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed])
+      removeCondition(run.work, type);
+    setCondition(run.work, {
+      type: ConditionType.ArtifactInStorage,
+      status: 'True',
+      reason: Reason.Succeeded,
+      message,
+    });
     markReady(run.work, Reason.Succeeded, message);
     await run.finish();
     return plan.intervalMs ? { requeueAfter: plan.intervalMs } : {};

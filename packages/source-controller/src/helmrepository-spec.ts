@@ -25,7 +25,11 @@ export function planHelmRepository(spec: HelmRepositorySpec | undefined): HelmRe
     throw new SourceError('URLInvalid', `spec.url '${redactUrl(spec.url)}' is not a valid URL`, { stalled: true });
   }
   if (type === 'oci' && parsed.protocol !== 'oci:') {
-    throw new SourceError('URLInvalid', `spec.url '${redactUrl(spec.url)}' must start with oci:// when spec.type is 'oci'`, { stalled: true });
+    throw new SourceError(
+      'URLInvalid',
+      `spec.url '${redactUrl(spec.url)}' must start with oci:// when spec.type is 'oci'`,
+      { stalled: true },
+    );
   }
   if (type === 'default' && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new SourceError(
@@ -35,7 +39,11 @@ export function planHelmRepository(spec: HelmRepositorySpec | undefined): HelmRe
     );
   }
   if (parsed.username !== '' || parsed.password !== '') {
-    throw new SourceError('URLInvalid', `spec.url '${redactUrl(spec.url)}' carries credentials: put them in spec.secretRef instead`, { stalled: true });
+    throw new SourceError(
+      'URLInvalid',
+      `spec.url '${redactUrl(spec.url)}' carries credentials: put them in spec.secretRef instead`,
+      { stalled: true },
+    );
   }
   const url = spec.url.replace(/\/+$/, '');
   return {

@@ -38,7 +38,11 @@ const defaultMaxBytes = 256 * 1024 * 1024;
 const maxRedirects = 5;
 
 /** GET (or HEAD) `url`; any status other than 2xx is an error unless `acceptStatus` allows it. */
-export async function download(url: string, options: DownloadOptions, acceptStatus: (status: number) => boolean = ok): Promise<DownloadResult> {
+export async function download(
+  url: string,
+  options: DownloadOptions,
+  acceptStatus: (status: number) => boolean = ok,
+): Promise<DownloadResult> {
   let current = url;
   for (let redirects = 0; ; redirects++) {
     const result = await requestOnce(current, options);
@@ -50,7 +54,10 @@ export async function download(url: string, options: DownloadOptions, acceptStat
     if (!acceptStatus(result.status)) {
       const reason = result.status === 401 || result.status === 403 ? 'AuthenticationFailed' : options.reason;
       const hint = result.status === 401 || result.status === 403 ? ' (check the credentials in spec.secretRef)' : '';
-      throw new SourceError(reason, `failed to fetch ${options.what} from '${redactUrl(current)}': HTTP ${result.status}${hint}`);
+      throw new SourceError(
+        reason,
+        `failed to fetch ${options.what} from '${redactUrl(current)}': HTTP ${result.status}${hint}`,
+      );
     }
     return result;
   }
@@ -65,11 +72,19 @@ function requestOnce(url: string, options: DownloadOptions): Promise<DownloadRes
   try {
     parsed = new URL(url);
   } catch {
-    return Promise.reject(new SourceError('URLInvalid', `invalid URL '${redactUrl(url)}' for ${options.what}`, { stalled: true }));
+    return Promise.reject(
+      new SourceError('URLInvalid', `invalid URL '${redactUrl(url)}' for ${options.what}`, { stalled: true }),
+    );
   }
   const isHttps = parsed.protocol === 'https:';
   if (!isHttps && parsed.protocol !== 'http:') {
-    return Promise.reject(new SourceError('URLInvalid', `unsupported scheme '${parsed.protocol}' in '${redactUrl(url)}' for ${options.what}`, { stalled: true }));
+    return Promise.reject(
+      new SourceError(
+        'URLInvalid',
+        `unsupported scheme '${parsed.protocol}' in '${redactUrl(url)}' for ${options.what}`,
+        { stalled: true },
+      ),
+    );
   }
   const headers: Record<string, string> = { 'User-Agent': 'fluxion-source-controller', ...options.headers };
   if (options.basicAuth) {
@@ -79,7 +94,8 @@ function requestOnce(url: string, options: DownloadOptions): Promise<DownloadRes
   const maxBytes = options.maxBytes ?? defaultMaxBytes;
   const shown = redactUrl(url);
   return new Promise((resolve, reject) => {
-    const fail = (detail: string) => reject(new SourceError(options.reason, `failed to fetch ${options.what} from '${shown}': ${detail}`));
+    const fail = (detail: string) =>
+      reject(new SourceError(options.reason, `failed to fetch ${options.what} from '${shown}': ${detail}`));
     const request = (isHttps ? httpsRequest : httpRequest)(
       parsed,
       {
@@ -102,7 +118,9 @@ function requestOnce(url: string, options: DownloadOptions): Promise<DownloadRes
           }
           chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
         response.on('error', (error) => fail(error.message));
       },
     );

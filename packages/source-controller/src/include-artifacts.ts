@@ -33,30 +33,53 @@ export async function resolveIncludes(
   for (const entry of includes) {
     const name = entry.repository.name;
     const included = cache.get(namespace, name);
-    if (!included) throw new IncludeError('NotFound', `could not get resource for include '${name}': GitRepository '${namespace}/${name}' not found`);
+    if (!included)
+      throw new IncludeError(
+        'NotFound',
+        `could not get resource for include '${name}': GitRepository '${namespace}/${name}' not found`,
+      );
     if (self !== undefined && reaches(cache, namespace, name, self, new Set())) {
-      throw new IncludeError('CircularInclude', `include '${name}' includes '${self}' back: circular includes never settle on one artifact`);
+      throw new IncludeError(
+        'CircularInclude',
+        `include '${name}' includes '${self}' back: circular includes never settle on one artifact`,
+      );
     }
     const artifact = included.status?.artifact;
-    if (!artifact || !(await storage.exists(artifact))) throw new IncludeError('NoArtifact', `no artifact available for include '${name}'`);
+    if (!artifact || !(await storage.exists(artifact)))
+      throw new IncludeError('NoArtifact', `no artifact available for include '${name}'`);
     resolved.push({ entry, artifact });
   }
   return resolved;
 }
 
 /** Extracts each included artifact's `fromPath` into `toPath` (default: the included repository's name). */
-export async function copyIncludedArtifacts(storage: ArtifactStorage, includes: readonly IncludedArtifact[], checkoutDir: string): Promise<void> {
+export async function copyIncludedArtifacts(
+  storage: ArtifactStorage,
+  includes: readonly IncludedArtifact[],
+  checkoutDir: string,
+): Promise<void> {
   for (const { entry, artifact } of includes) {
     const toPath = entry.toPath?.trim() || entry.repository.name;
     const destination = join(checkoutDir, ...toPath.split('/').filter((segment) => segment !== '' && segment !== '.'));
-    if (destination === checkoutDir) throw new IncludeError('CopyFailed', `include '${entry.repository.name}': toPath '${toPath}' would replace the whole checkout`);
+    if (destination === checkoutDir)
+      throw new IncludeError(
+        'CopyFailed',
+        `include '${entry.repository.name}': toPath '${toPath}' would replace the whole checkout`,
+      );
     try {
       // The include replaces whatever the repository itself has at toPath.
       await rm(destination, { recursive: true, force: true });
-      await extractTarGz(storage.localPath(artifact.path), destination, entry.fromPath ? { fromPath: entry.fromPath } : {});
+      await extractTarGz(
+        storage.localPath(artifact.path),
+        destination,
+        entry.fromPath ? { fromPath: entry.fromPath } : {},
+      );
     } catch (error) {
       const detail = error instanceof TarExtractError || error instanceof Error ? error.message : String(error);
-      throw new IncludeError('CopyFailed', `failed to copy include '${entry.repository.name}' to '${toPath}': ${detail}`);
+      throw new IncludeError(
+        'CopyFailed',
+        `failed to copy include '${entry.repository.name}' to '${toPath}': ${detail}`,
+      );
     }
   }
 }
@@ -64,10 +87,19 @@ export async function copyIncludedArtifacts(storage: ArtifactStorage, includes: 
 /** Whether the artifacts recorded in status are the ones the includes now point at. */
 export function sameIncludedArtifacts(observed: readonly Artifact[], includes: readonly IncludedArtifact[]): boolean {
   if (observed.length !== includes.length) return false;
-  return includes.every(({ artifact }, index) => observed[index]?.revision === artifact.revision && observed[index]?.digest === artifact.digest);
+  return includes.every(
+    ({ artifact }, index) =>
+      observed[index]?.revision === artifact.revision && observed[index]?.digest === artifact.digest,
+  );
 }
 
-function reaches(cache: Reflector<GitRepository>, namespace: string, from: string, target: string, seen: Set<string>): boolean {
+function reaches(
+  cache: Reflector<GitRepository>,
+  namespace: string,
+  from: string,
+  target: string,
+  seen: Set<string>,
+): boolean {
   if (from === target) return true;
   if (seen.has(from)) return false;
   seen.add(from);

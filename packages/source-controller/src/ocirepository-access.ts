@@ -18,14 +18,34 @@ interface ServiceAccountObject extends KubernetesObject {
   imagePullSecrets?: { name?: string }[];
 }
 
-export async function resolveRegistryAccess(client: KubeClient, namespace: string, plan: OCIRepositoryPlan): Promise<RegistryClientOptions> {
+export async function resolveRegistryAccess(
+  client: KubeClient,
+  namespace: string,
+  plan: OCIRepositoryPlan,
+): Promise<RegistryClientOptions> {
   const configs: DockerConfigAuths[] = [];
   if (plan.secretName) configs.push(await dockerConfigOf(client, namespace, plan.secretName, 'spec.secretRef'));
   if (plan.serviceAccountName) {
-    const account = await client.getIfExists<ServiceAccountObject>({ apiVersion: 'v1', kind: 'ServiceAccount', namespace, name: plan.serviceAccountName });
-    if (!account) throw new SecretError(`failed to get serviceaccount '${namespace}/${plan.serviceAccountName}' (spec.serviceAccountName): not found`);
+    const account = await client.getIfExists<ServiceAccountObject>({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      namespace,
+      name: plan.serviceAccountName,
+    });
+    if (!account)
+      throw new SecretError(
+        `failed to get serviceaccount '${namespace}/${plan.serviceAccountName}' (spec.serviceAccountName): not found`,
+      );
     for (const pullSecret of account.imagePullSecrets ?? []) {
-      if (pullSecret.name) configs.push(await dockerConfigOf(client, namespace, pullSecret.name, `imagePullSecrets of serviceaccount '${plan.serviceAccountName}'`));
+      if (pullSecret.name)
+        configs.push(
+          await dockerConfigOf(
+            client,
+            namespace,
+            pullSecret.name,
+            `imagePullSecrets of serviceaccount '${plan.serviceAccountName}'`,
+          ),
+        );
     }
   }
   const credentials = credentialsFor(mergeDockerConfigs(configs), plan.image.registry);
@@ -44,9 +64,14 @@ export async function resolveRegistryAccess(client: KubeClient, namespace: strin
     const cert = data.get('tls.crt');
     const key = data.get('tls.key');
     if ((cert && !key) || (key && !cert)) {
-      throw new SecretError(`invalid secret '${namespace}/${plan.certSecretName}' (spec.certSecretRef): tls.crt and tls.key must be set together`);
+      throw new SecretError(
+        `invalid secret '${namespace}/${plan.certSecretName}' (spec.certSecretRef): tls.crt and tls.key must be set together`,
+      );
     }
-    if (!ca && !cert) throw new SecretError(`invalid secret '${namespace}/${plan.certSecretName}' (spec.certSecretRef): neither ca.crt nor tls.crt/tls.key is set`);
+    if (!ca && !cert)
+      throw new SecretError(
+        `invalid secret '${namespace}/${plan.certSecretName}' (spec.certSecretRef): neither ca.crt nor tls.crt/tls.key is set`,
+      );
     options.tls = { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
   }
   if (plan.proxySecretName) options.proxy = await proxyOf(client, namespace, plan.proxySecretName);
@@ -57,15 +82,22 @@ export async function resolveRegistryAccess(client: KubeClient, namespace: strin
 async function proxyOf(client: KubeClient, namespace: string, name: string): Promise<string> {
   const data = await readSecret(client, namespace, name, 'spec.proxySecretRef');
   const address = data.get('address');
-  if (!address) throw new SecretError(`invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): key 'address' is missing`);
+  if (!address)
+    throw new SecretError(
+      `invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): key 'address' is missing`,
+    );
   let url: URL;
   try {
     url = new URL(address);
   } catch {
-    throw new SecretError(`invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): 'address' is not a URL such as http://proxy:3128`);
+    throw new SecretError(
+      `invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): 'address' is not a URL such as http://proxy:3128`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new SecretError(`invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): 'address' must be http:// or https://`);
+    throw new SecretError(
+      `invalid proxy secret '${namespace}/${name}' (spec.proxySecretRef): 'address' must be http:// or https://`,
+    );
   }
   const username = data.get('username');
   if (username) {
@@ -75,13 +107,24 @@ async function proxyOf(client: KubeClient, namespace: string, name: string): Pro
   return url.toString();
 }
 
-async function dockerConfigOf(client: KubeClient, namespace: string, name: string, field: string): Promise<DockerConfigAuths> {
+async function dockerConfigOf(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  field: string,
+): Promise<DockerConfigAuths> {
   const data = await readSecret(client, namespace, name, field);
   const content = data.get('.dockerconfigjson') ?? data.get('.dockercfg');
-  if (content === undefined) throw new SecretError(`invalid secret '${namespace}/${name}' (${field}): no .dockerconfigjson key (type kubernetes.io/dockerconfigjson)`);
+  if (content === undefined)
+    throw new SecretError(
+      `invalid secret '${namespace}/${name}' (${field}): no .dockerconfigjson key (type kubernetes.io/dockerconfigjson)`,
+    );
   try {
     // an old .dockercfg is the auths object itself
-    return parseDockerConfigJson(data.has('.dockerconfigjson') ? content : `{"auths":${content}}`, `secret '${namespace}/${name}' (${field})`);
+    return parseDockerConfigJson(
+      data.has('.dockerconfigjson') ? content : `{"auths":${content}}`,
+      `secret '${namespace}/${name}' (${field})`,
+    );
   } catch (error) {
     if (error instanceof RegistryError) throw new SecretError(error.message);
     throw error;

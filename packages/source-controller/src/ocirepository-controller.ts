@@ -37,15 +37,21 @@ export interface OCIRepositoryController {
 export function setupOCIRepositoryController(options: OCIRepositoryControllerOptions): OCIRepositoryController {
   const { manager } = options;
   const log = manager.logger.child({ controller: 'ocirepository' });
-  const cache = new Reflector<OCIRepository>(options.client, { group: SourceGroup, version: 'v1', kind: ociRepositoryKind }, {
-    namespace: options.namespace,
-    labelSelector: options.labelSelector,
-    onDiagnostic: (diagnostic) => {
-      if (diagnostic.type === 'error') log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, 'OCIRepository watch failed');
-      else if (diagnostic.type === 'gone' || diagnostic.type === 'silent') log.info({ diagnostic: diagnostic.type }, 'OCIRepository watch restarted');
+  const cache = new Reflector<OCIRepository>(
+    options.client,
+    { group: SourceGroup, version: 'v1', kind: ociRepositoryKind },
+    {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      onDiagnostic: (diagnostic) => {
+        if (diagnostic.type === 'error')
+          log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, 'OCIRepository watch failed');
+        else if (diagnostic.type === 'gone' || diagnostic.type === 'silent')
+          log.info({ diagnostic: diagnostic.type }, 'OCIRepository watch restarted');
+      },
+      onHandlerError: (error) => log.error({ err: error }, 'OCIRepository event handler failed'),
     },
-    onHandlerError: (error) => log.error({ err: error }, 'OCIRepository event handler failed'),
-  });
+  );
   const reconciler = new OCIRepositoryReconciler({
     client: options.client,
     cache,

@@ -41,7 +41,10 @@ export interface PullLimits {
   maxExtractedBytes: number;
 }
 
-export const defaultPullLimits: PullLimits = { maxLayerBytes: 512 * 1024 * 1024, maxExtractedBytes: 1024 * 1024 * 1024 };
+export const defaultPullLimits: PullLimits = {
+  maxLayerBytes: 512 * 1024 * 1024,
+  maxExtractedBytes: 1024 * 1024 * 1024,
+};
 
 /** The manifest digest the ref points at, from HEAD requests (and a tag list for semver): no blob is fetched. */
 export async function resolveArtifact(client: RegistryClient, plan: OCIRepositoryPlan): Promise<ResolvedArtifact> {
@@ -55,10 +58,15 @@ export async function resolveArtifact(client: RegistryClient, plan: OCIRepositor
     let tag: string;
     if (ref.kind === 'semver') {
       const tags = (await client.listTags(repository)).filter((candidate) => !ref.filter || ref.filter.test(candidate));
-      const best = highestSatisfyingTag(tags.filter((candidate) => parseSemVer(candidate) !== undefined), ref.range);
+      const best = highestSatisfyingTag(
+        tags.filter((candidate) => parseSemVer(candidate) !== undefined),
+        ref.range,
+      );
       if (!best) {
-        throw new OciPullError('OCIArtifactPullFailed',
-          `no tag of '${plan.url}' matches semver '${ref.source}'${ref.filter ? ` with filter '${ref.filter.source}'` : ''} (${tags.length} tags listed at ${client.urlOf(repository, 'tags')})`);
+        throw new OciPullError(
+          'OCIArtifactPullFailed',
+          `no tag of '${plan.url}' matches semver '${ref.source}'${ref.filter ? ` with filter '${ref.filter.source}'` : ''} (${tags.length} tags listed at ${client.urlOf(repository, 'tags')})`,
+        );
       }
       tag = best.tag;
     } else tag = ref.tag;
@@ -68,21 +76,35 @@ export async function resolveArtifact(client: RegistryClient, plan: OCIRepositor
 }
 
 /** Downloads the selected layer of the resolved manifest into `workDirectory` and extracts or keeps it. */
-export async function pullLayer(client: RegistryClient, plan: OCIRepositoryPlan, resolved: ResolvedArtifact, workDirectory: string, limits: PullLimits): Promise<PulledLayer> {
+export async function pullLayer(
+  client: RegistryClient,
+  plan: OCIRepositoryPlan,
+  resolved: ResolvedArtifact,
+  workDirectory: string,
+  limits: PullLimits,
+): Promise<PulledLayer> {
   const repository = plan.image.repository;
   const manifestUrl = client.urlOf(repository, 'manifests', resolved.digest);
-  const fetched = await registryStep(`failed to pull the manifest of '${resolved.revision}'`, () => client.getManifest(repository, resolved.digest));
+  const fetched = await registryStep(`failed to pull the manifest of '${resolved.revision}'`, () =>
+    client.getManifest(repository, resolved.digest),
+  );
   if (isImageIndex(fetched.manifest)) {
-    throw new OciPullError('OCIArtifactPullFailed',
-      `${manifestUrl}: unexpected media type '${fetched.descriptor.mediaType}': an image index, not an artifact manifest; point spec.ref at one of its manifests`);
+    throw new OciPullError(
+      'OCIArtifactPullFailed',
+      `${manifestUrl}: unexpected media type '${fetched.descriptor.mediaType}': an image index, not an artifact manifest; point spec.ref at one of its manifests`,
+    );
   }
   const manifest = fetched.manifest;
   const wanted = plan.layerSelector?.mediaType;
   const layer = wanted ? manifest.layers.find((candidate) => candidate.mediaType === wanted) : manifest.layers[0];
   if (!layer) {
     const found = manifest.layers.map((candidate) => candidate.mediaType).join(', ') || 'none';
-    throw new OciPullError('OCIArtifactLayerOperationFailed',
-      wanted ? `${manifestUrl}: no layer of media type '${wanted}' (spec.layerSelector.mediaType); the layers are: ${found}` : `${manifestUrl}: the artifact has no layers`);
+    throw new OciPullError(
+      'OCIArtifactLayerOperationFailed',
+      wanted
+        ? `${manifestUrl}: no layer of media type '${wanted}' (spec.layerSelector.mediaType); the layers are: ${found}`
+        : `${manifestUrl}: the artifact has no layers`,
+    );
   }
   const blobUrl = client.urlOf(repository, 'blobs', layer.digest);
   const layerFile = join(workDirectory, 'layer.tar.gz');
@@ -94,9 +116,14 @@ export async function pullLayer(client: RegistryClient, plan: OCIRepositoryPlan,
   if (operation === 'copy') return { path: layerFile, operation, manifest, layer };
   const directory = join(workDirectory, 'content');
   try {
-    await extractTarGz(layerFile, directory, { maxBytes: limits.maxExtractedBytes, refuseEscapingLinks: true, label: blobUrl });
+    await extractTarGz(layerFile, directory, {
+      maxBytes: limits.maxExtractedBytes,
+      refuseEscapingLinks: true,
+      label: blobUrl,
+    });
   } catch (error) {
-    if (error instanceof TarExtractError) throw new OciPullError('OCIArtifactLayerOperationFailed', `${error.message} (layer of '${resolved.revision}')`);
+    if (error instanceof TarExtractError)
+      throw new OciPullError('OCIArtifactLayerOperationFailed', `${error.message} (layer of '${resolved.revision}')`);
     throw error;
   }
   return { path: directory, operation, manifest, layer };
@@ -114,7 +141,10 @@ async function registryStep<T>(context: string, action: () => Promise<T>): Promi
     return await action();
   } catch (error) {
     if (error instanceof RegistryError) {
-      const reason = error.code === 'Unauthorized' || error.code === 'Denied' || error.code === 'Tls' ? 'AuthenticationFailed' : 'OCIArtifactPullFailed';
+      const reason =
+        error.code === 'Unauthorized' || error.code === 'Denied' || error.code === 'Tls'
+          ? 'AuthenticationFailed'
+          : 'OCIArtifactPullFailed';
       throw new OciPullError(reason, `${context}: ${error.message}`);
     }
     throw error;

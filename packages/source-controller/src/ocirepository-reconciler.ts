@@ -28,7 +28,14 @@ import { SecretError } from '@fluxion/runtime';
 import { InvalidSpecError } from './gitrepository-spec.ts';
 import { ReconcileFailure, revisionAnnotation } from './gitrepository-reconciler.ts';
 import { resolveRegistryAccess } from './ocirepository-access.ts';
-import { defaultPullLimits, OciPullError, pullLayer, resolveArtifact, type PullLimits, type ResolvedArtifact } from './ocirepository-pull.ts';
+import {
+  defaultPullLimits,
+  OciPullError,
+  pullLayer,
+  resolveArtifact,
+  type PullLimits,
+  type ResolvedArtifact,
+} from './ocirepository-pull.ts';
 import { type OCIRepositoryPlan, validateOCIRepositorySpec } from './ocirepository-spec.ts';
 import { loadIgnoreMatcher, SourceIgnoreError } from './source-ignore.ts';
 import { stableJson } from './stable-json.ts';
@@ -88,7 +95,10 @@ export class OCIRepositoryReconciler {
     if (cached.metadata?.deletionTimestamp) {
       if (cached.metadata.finalizers?.includes(SourceFinalizer)) {
         await this.#storage.removeAll(owner);
-        await this.#patchFinalizers(cached, (cached.metadata.finalizers ?? []).filter((finalizer) => finalizer !== SourceFinalizer));
+        await this.#patchFinalizers(
+          cached,
+          (cached.metadata.finalizers ?? []).filter((finalizer) => finalizer !== SourceFinalizer),
+        );
         log.info('Removed the artifacts and the finalizer of a deleted OCIRepository');
       }
       return {};
@@ -108,7 +118,14 @@ export class OCIRepositoryReconciler {
     return (await this.#statusPatcher.patch(object, status)).object;
   }
 
-  async recordEvent(object: OCIRepository, type: 'Normal' | 'Warning', reason: string, message: string, log: Logger, revision?: string): Promise<void> {
+  async recordEvent(
+    object: OCIRepository,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    log: Logger,
+    revision?: string,
+  ): Promise<void> {
     try {
       await this.#events.record({
         object: { ...object, apiVersion: SourceApiVersion, kind: ociRepositoryKind },
@@ -123,10 +140,19 @@ export class OCIRepositoryReconciler {
   }
 
   async #patchFinalizers(object: OCIRepository, finalizers: string[]): Promise<OCIRepository> {
-    const ref = { apiVersion: SourceApiVersion, kind: ociRepositoryKind, name: object.metadata?.name ?? '', namespace: object.metadata?.namespace ?? '' };
+    const ref = {
+      apiVersion: SourceApiVersion,
+      kind: ociRepositoryKind,
+      name: object.metadata?.name ?? '',
+      namespace: object.metadata?.namespace ?? '',
+    };
     try {
       // resourceVersion makes it a compare-and-swap: a stale cache yields a conflict and a retry.
-      return await this.#client.patch<OCIRepository>(ref, { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } }, 'merge');
+      return await this.#client.patch<OCIRepository>(
+        ref,
+        { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } },
+        'merge',
+      );
     } catch (error) {
       if (isNotFound(error)) return object;
       throw error;
@@ -168,15 +194,21 @@ class OciReconcileRun {
     removeCondition(this.#work, 'Stalled');
     removeCondition(this.#work, ConditionType.SourceVerified);
 
-    const access = await this.#step(ConditionType.FetchFailed,
-      () => resolveRegistryAccess(this.#reconciler.client, this.#owner.namespace, plan), SecretError);
+    const access = await this.#step(
+      ConditionType.FetchFailed,
+      () => resolveRegistryAccess(this.#reconciler.client, this.#owner.namespace, plan),
+      SecretError,
+    );
     const registry = new RegistryClient(access);
     try {
       const resolved = await this.#step(ConditionType.FetchFailed, () => resolveArtifact(registry, plan), OciPullError);
       if (await this.#artifactUpToDate(plan, resolved)) {
         // The digest is unchanged: nothing was downloaded, the stored artifact stands.
         removeCondition(this.#work, ConditionType.FetchFailed);
-        this.#status.artifact = { ...this.#status.artifact!, url: this.#reconciler.storage.artifactUrl(this.#status.artifact!.path) };
+        this.#status.artifact = {
+          ...this.#status.artifact!,
+          url: this.#reconciler.storage.artifactUrl(this.#status.artifact!.path),
+        };
         this.#status.url = this.#reconciler.storage.artifactUrl(this.#status.artifact.path);
       } else {
         await this.#pullAndStore(registry, plan, resolved);
@@ -188,7 +220,12 @@ class OciReconcileRun {
     const message = `stored artifact for digest '${this.#status.artifact!.revision}'`;
     removeCondition(this.#work, ConditionType.ArtifactOutdated);
     removeCondition(this.#work, ConditionType.StorageOperationFailed);
-    setCondition(this.#work, { type: ConditionType.ArtifactInStorage, status: 'True', reason: Reason.Succeeded, message });
+    setCondition(this.#work, {
+      type: ConditionType.ArtifactInStorage,
+      status: 'True',
+      reason: Reason.Succeeded,
+      message,
+    });
     markReady(this.#work, Reason.Succeeded, message);
     await this.#finish();
     return { requeueAfter: plan.intervalMs };
@@ -197,11 +234,22 @@ class OciReconcileRun {
   async #pullAndStore(registry: RegistryClient, plan: OCIRepositoryPlan, resolved: ResolvedArtifact): Promise<void> {
     const previous = this.#object.status?.artifact;
     if (previous && previous.revision !== resolved.revision) {
-      setCondition(this.#work, { type: ConditionType.ArtifactOutdated, status: 'True', reason: Reason.NewRevision, message: `new revision '${resolved.revision}' for '${plan.url}'` });
+      setCondition(this.#work, {
+        type: ConditionType.ArtifactOutdated,
+        status: 'True',
+        reason: Reason.NewRevision,
+        message: `new revision '${resolved.revision}' for '${plan.url}'`,
+      });
     }
-    const workDirectory = await mkdtemp(join(this.#reconciler.workDirectory, `ocirepository-${this.#owner.namespace}-${this.#owner.name}-`));
+    const workDirectory = await mkdtemp(
+      join(this.#reconciler.workDirectory, `ocirepository-${this.#owner.namespace}-${this.#owner.name}-`),
+    );
     try {
-      const pulled = await this.#step(ConditionType.FetchFailed, () => pullLayer(registry, plan, resolved, workDirectory, this.#reconciler.limits), OciPullError);
+      const pulled = await this.#step(
+        ConditionType.FetchFailed,
+        () => pullLayer(registry, plan, resolved, workDirectory, this.#reconciler.limits),
+        OciPullError,
+      );
       removeCondition(this.#work, ConditionType.FetchFailed);
       const storage = this.#reconciler.storage;
       const fileName = artifactFileName(resolved.digest, plan);
@@ -225,16 +273,32 @@ class OciReconcileRun {
         Reason.ArchiveOperationFailed,
       );
       const annotations = pulled.manifest.annotations;
-      this.#status.artifact = { ...artifact, ...(annotations && Object.keys(annotations).length > 0 ? { metadata: annotations } : {}) };
+      this.#status.artifact = {
+        ...artifact,
+        ...(annotations && Object.keys(annotations).length > 0 ? { metadata: annotations } : {}),
+      };
       this.#status.url = artifact.url;
       setOrDelete(this.#status, 'observedIgnore', plan.ignore);
-      setOrDelete(this.#status, 'observedLayerSelector', plan.layerSelector
-        ? { ...(plan.layerSelector.mediaType ? { mediaType: plan.layerSelector.mediaType } : {}), operation: plan.layerSelector.operation }
-        : undefined);
+      setOrDelete(
+        this.#status,
+        'observedLayerSelector',
+        plan.layerSelector
+          ? {
+              ...(plan.layerSelector.mediaType ? { mediaType: plan.layerSelector.mediaType } : {}),
+              operation: plan.layerSelector.operation,
+            }
+          : undefined,
+      );
       if (previous?.revision !== artifact.revision || previous?.digest !== artifact.digest) {
         this.#log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new artifact');
-        await this.#reconciler.recordEvent(this.#object, 'Normal', 'NewArtifact',
-          `stored artifact with revision '${artifact.revision}' from '${plan.url}'`, this.#log, artifact.revision);
+        await this.#reconciler.recordEvent(
+          this.#object,
+          'Normal',
+          'NewArtifact',
+          `stored artifact with revision '${artifact.revision}' from '${plan.url}'`,
+          this.#log,
+          artifact.revision,
+        );
       }
       try {
         await storage.collectGarbage(artifact);
@@ -252,12 +316,23 @@ class OciReconcileRun {
     if (!status?.artifact || status.artifact.revision !== resolved.revision) return false;
     if (!(await this.#reconciler.storage.exists(status.artifact))) return false;
     const observedSelector = status.observedLayerSelector
-      ? { mediaType: status.observedLayerSelector.mediaType, operation: status.observedLayerSelector.operation ?? 'extract' }
+      ? {
+          mediaType: status.observedLayerSelector.mediaType,
+          operation: status.observedLayerSelector.operation ?? 'extract',
+        }
       : undefined;
-    return status.observedIgnore === plan.ignore && stableJson(observedSelector ?? null) === stableJson(plan.layerSelector ?? null);
+    return (
+      status.observedIgnore === plan.ignore &&
+      stableJson(observedSelector ?? null) === stableJson(plan.layerSelector ?? null)
+    );
   }
 
-  async #step<T>(conditionType: string, action: () => Promise<T>, expected: ErrorClass | ErrorClass[], fallbackReason?: string): Promise<T> {
+  async #step<T>(
+    conditionType: string,
+    action: () => Promise<T>,
+    expected: ErrorClass | ErrorClass[],
+    fallbackReason?: string,
+  ): Promise<T> {
     try {
       return await action();
     } catch (error) {
@@ -269,7 +344,10 @@ class OciReconcileRun {
       markFailed(this.#work, reason, failure.message);
       if (this.#status.artifact) {
         // the last good artifact is still served; its URL follows the current storage address
-        this.#status.artifact = { ...this.#status.artifact, url: this.#reconciler.storage.artifactUrl(this.#status.artifact.path) };
+        this.#status.artifact = {
+          ...this.#status.artifact,
+          url: this.#reconciler.storage.artifactUrl(this.#status.artifact.path),
+        };
       }
       await this.#finish();
       await this.#reconciler.recordEvent(this.#object, 'Warning', reason, failure.message, this.#log);
@@ -295,7 +373,11 @@ export function artifactFileName(digest: string, plan: OCIRepositoryPlan): strin
   return `${hex}-${createHash('sha256').update(inputs).digest('hex').slice(0, 12)}.tar.gz`;
 }
 
-function setOrDelete<K extends keyof OCIRepositoryStatus>(status: OCIRepositoryStatus, key: K, value: OCIRepositoryStatus[K] | undefined): void {
+function setOrDelete<K extends keyof OCIRepositoryStatus>(
+  status: OCIRepositoryStatus,
+  key: K,
+  value: OCIRepositoryStatus[K] | undefined,
+): void {
   if (value === undefined) delete status[key];
   else status[key] = value;
 }

@@ -24,13 +24,21 @@ describe('validateOCIRepositorySpec', () => {
     expect(plan.timeoutMs).toBe(60_000);
     expect(plan.intervalMs).toBe(300_000);
     expect(plan.layerSelector).toBeUndefined();
-    expect(validateOCIRepositorySpec({ ...base, layerSelector: { mediaType: 'x' } }).layerSelector).toEqual({ mediaType: 'x', operation: 'extract' });
+    expect(validateOCIRepositorySpec({ ...base, layerSelector: { mediaType: 'x' } }).layerSelector).toEqual({
+      mediaType: 'x',
+      operation: 'extract',
+    });
   });
 
   it('gives digest precedence over semver over tag', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
-    expect(validateOCIRepositorySpec({ ...base, ref: { digest, semver: '1.x', tag: 'v1' } }).ref).toEqual({ kind: 'digest', digest });
-    expect(validateOCIRepositorySpec({ ...base, ref: { semver: '1.x', tag: 'v1', semverFilter: '^1' } }).ref).toMatchObject({ kind: 'semver', source: '1.x' });
+    expect(validateOCIRepositorySpec({ ...base, ref: { digest, semver: '1.x', tag: 'v1' } }).ref).toEqual({
+      kind: 'digest',
+      digest,
+    });
+    expect(
+      validateOCIRepositorySpec({ ...base, ref: { semver: '1.x', tag: 'v1', semverFilter: '^1' } }).ref,
+    ).toMatchObject({ kind: 'semver', source: '1.x' });
     expect(validateOCIRepositorySpec({ ...base, ref: { tag: 'v1' } }).ref).toEqual({ kind: 'tag', tag: 'v1' });
   });
 
@@ -51,7 +59,10 @@ describe('validateOCIRepositorySpec', () => {
     const digest = `sha256:${'b'.repeat(64)}`;
     expect(artifactFileName(digest, validateOCIRepositorySpec(base))).toBe(`${'b'.repeat(64)}.tar.gz`);
     const withIgnore = artifactFileName(digest, validateOCIRepositorySpec({ ...base, ignore: '*.md' }));
-    const withCopy = artifactFileName(digest, validateOCIRepositorySpec({ ...base, layerSelector: { operation: 'copy' } }));
+    const withCopy = artifactFileName(
+      digest,
+      validateOCIRepositorySpec({ ...base, layerSelector: { operation: 'copy' } }),
+    );
     expect(withIgnore).toMatch(new RegExp(`^${'b'.repeat(64)}-[a-f0-9]{12}\\.tar\\.gz$`));
     expect(withCopy).not.toBe(withIgnore);
   });

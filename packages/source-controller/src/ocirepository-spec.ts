@@ -29,7 +29,8 @@ export interface OCIRepositoryPlan {
 
 export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): OCIRepositoryPlan {
   if (!spec) throw new InvalidSpecError('InvalidSpec', 'spec is missing');
-  if (!spec.url?.startsWith('oci://')) throw new InvalidSpecError('URLInvalid', `spec.url '${spec.url ?? ''}' must start with oci://`);
+  if (!spec.url?.startsWith('oci://'))
+    throw new InvalidSpecError('URLInvalid', `spec.url '${spec.url ?? ''}' must start with oci://`);
   let image: ImageReference;
   try {
     image = parseImageReference(spec.url);
@@ -38,21 +39,31 @@ export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): 
     throw error;
   }
   if (image.tag || image.digest) {
-    throw new InvalidSpecError('URLInvalid', `spec.url '${spec.url}' must name a repository only; put the tag or digest in spec.ref`);
+    throw new InvalidSpecError(
+      'URLInvalid',
+      `spec.url '${spec.url}' must name a repository only; put the tag or digest in spec.ref`,
+    );
   }
   const provider = spec.provider ?? 'generic';
   if (provider !== 'generic') {
-    throw new InvalidSpecError('InvalidProviderConfiguration',
-      `spec.provider '${provider}' (cloud workload identity) is not supported yet; use provider 'generic' with spec.secretRef or spec.serviceAccountName`);
+    throw new InvalidSpecError(
+      'InvalidProviderConfiguration',
+      `spec.provider '${provider}' (cloud workload identity) is not supported yet; use provider 'generic' with spec.secretRef or spec.serviceAccountName`,
+    );
   }
   if (spec.verify) {
     // Never pull an artifact unverified when the user asked for verification.
-    throw new InvalidSpecError('VerificationError',
-      `spec.verify (provider '${spec.verify.provider ?? 'cosign'}') is not supported yet: signature verification is not built, so the artifact is not pulled; remove spec.verify to pull unverified`);
+    throw new InvalidSpecError(
+      'VerificationError',
+      `spec.verify (provider '${spec.verify.provider ?? 'cosign'}') is not supported yet: signature verification is not built, so the artifact is not pulled; remove spec.verify to pull unverified`,
+    );
   }
   const operation = spec.layerSelector?.operation ?? 'extract';
   if (operation !== 'extract' && operation !== 'copy') {
-    throw new InvalidSpecError('InvalidSpec', `spec.layerSelector.operation '${String(operation)}' must be extract or copy`);
+    throw new InvalidSpecError(
+      'InvalidSpec',
+      `spec.layerSelector.operation '${String(operation)}' must be extract or copy`,
+    );
   }
   return {
     url: spec.url,
@@ -74,7 +85,8 @@ export function validateOCIRepositorySpec(spec: OCIRepositorySpec | undefined): 
 function refRequest(spec: OCIRepositorySpec): OciRefRequest {
   const ref = spec.ref ?? {};
   if (ref.digest) {
-    if (!/^sha256:[a-f0-9]{64}$/.test(ref.digest)) throw new InvalidSpecError('InvalidSpec', `spec.ref.digest '${ref.digest}' is not sha256:<64 hex>`);
+    if (!/^sha256:[a-f0-9]{64}$/.test(ref.digest))
+      throw new InvalidSpecError('InvalidSpec', `spec.ref.digest '${ref.digest}' is not sha256:<64 hex>`);
     return { kind: 'digest', digest: ref.digest };
   }
   if (ref.semver) {
@@ -82,7 +94,8 @@ function refRequest(spec: OCIRepositorySpec): OciRefRequest {
     try {
       range = parseSemVerRange(ref.semver);
     } catch (error) {
-      if (error instanceof SemVerRangeError) throw new InvalidSpecError('InvalidSpec', `spec.ref.semver: ${error.message}`);
+      if (error instanceof SemVerRangeError)
+        throw new InvalidSpecError('InvalidSpec', `spec.ref.semver: ${error.message}`);
       throw error;
     }
     let filter: RegExp | undefined;
@@ -90,7 +103,10 @@ function refRequest(spec: OCIRepositorySpec): OciRefRequest {
       try {
         filter = new RegExp(ref.semverFilter);
       } catch {
-        throw new InvalidSpecError('InvalidSpec', `spec.ref.semverFilter '${ref.semverFilter}' is not a valid regular expression`);
+        throw new InvalidSpecError(
+          'InvalidSpec',
+          `spec.ref.semverFilter '${ref.semverFilter}' is not a valid regular expression`,
+        );
       }
     }
     return { kind: 'semver', range, source: ref.semver, filter };

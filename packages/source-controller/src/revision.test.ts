@@ -45,7 +45,12 @@ describe('parseRevision', () => {
 
 describe('formatRevision', () => {
   it('round-trips every form', () => {
-    for (const text of [`main@sha1:${sha1}`, `sha1:${sha1}`, `refs/pull/1/head@sha1:${sha1}`, `latest@sha256:${sha256}`]) {
+    for (const text of [
+      `main@sha1:${sha1}`,
+      `sha1:${sha1}`,
+      `refs/pull/1/head@sha1:${sha1}`,
+      `latest@sha256:${sha256}`,
+    ]) {
       expect(formatRevision(parseRevision(text))).toBe(text);
     }
   });

@@ -47,10 +47,16 @@ export function parseRevision(text: string): Revision {
   const hash = digest.slice(colon + 1);
   const expectedLength = hexLengthByAlgorithm[algorithm];
   if (expectedLength === undefined) {
-    throw new RevisionFormatError(text, `unknown digest algorithm '${algorithm}' (expected one of ${Object.keys(hexLengthByAlgorithm).join(', ')})`);
+    throw new RevisionFormatError(
+      text,
+      `unknown digest algorithm '${algorithm}' (expected one of ${Object.keys(hexLengthByAlgorithm).join(', ')})`,
+    );
   }
   if (hash.length !== expectedLength || !hexPattern.test(hash)) {
-    throw new RevisionFormatError(text, `'${hash}' is not a ${expectedLength}-character lowercase hex ${algorithm} digest`);
+    throw new RevisionFormatError(
+      text,
+      `'${hash}' is not a ${expectedLength}-character lowercase hex ${algorithm} digest`,
+    );
   }
   return name === undefined ? { algorithm, hash } : { name, algorithm, hash };
 }

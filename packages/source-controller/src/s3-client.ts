@@ -48,14 +48,22 @@ export class S3Client {
     const objects: S3Object[] = [];
     let token: string | undefined;
     do {
-      const query = new URLSearchParams({ 'list-type': '2', ...(prefix ? { prefix } : {}), ...(token ? { 'continuation-token': token } : {}) });
+      const query = new URLSearchParams({
+        'list-type': '2',
+        ...(prefix ? { prefix } : {}),
+        ...(token ? { 'continuation-token': token } : {}),
+      });
       const response = await this.#request('GET', bucket, '', query, `objects of bucket '${bucket}'`);
       this.#check(response, `objects of bucket '${bucket}'`, bucket);
       const xml = response.body.toString('utf8');
       for (const contents of xml.match(/<Contents>[\s\S]*?<\/Contents>/g) ?? []) {
         const key = xmlText(contents, 'Key');
         if (key === undefined) continue;
-        objects.push({ key, etag: (xmlText(contents, 'ETag') ?? '').replace(/^"|"$/g, ''), size: Number(xmlText(contents, 'Size') ?? 0) });
+        objects.push({
+          key,
+          etag: (xmlText(contents, 'ETag') ?? '').replace(/^"|"$/g, ''),
+          size: Number(xmlText(contents, 'Size') ?? 0),
+        });
       }
       token = xmlText(xml, 'IsTruncated') === 'true' ? xmlText(xml, 'NextContinuationToken') : undefined;
     } while (token);
@@ -76,35 +84,57 @@ export class S3Client {
     this.#check(response, what, bucket);
   }
 
-  async #request(method: 'GET' | 'HEAD' | 'PUT', bucket: string, key: string, query: URLSearchParams, what: string, body?: Buffer): Promise<DownloadResult> {
+  async #request(
+    method: 'GET' | 'HEAD' | 'PUT',
+    bucket: string,
+    key: string,
+    query: URLSearchParams,
+    what: string,
+    body?: Buffer,
+  ): Promise<DownloadResult> {
     const path = `/${encodeRfc3986(bucket)}${key ? `/${key.split('/').map(encodeRfc3986).join('/')}` : ''}`;
     const url = new URL(`${this.endpoint}${path}${query.size > 0 ? `?${query.toString()}` : ''}`);
     const payloadHash = body ? createHash('sha256').update(body).digest('hex') : emptyPayloadHash;
     const headers = this.#options.credentials
-      ? signS3Request({ method, url, region: this.#options.region, credentials: this.#options.credentials, payloadHash })
+      ? signS3Request({
+          method,
+          url,
+          region: this.#options.region,
+          credentials: this.#options.credentials,
+          payloadHash,
+        })
       : {};
     delete headers.host;
-    return download(url.toString(), {
-      method,
-      headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
-      ...(body ? { body } : {}),
-      timeoutMs: this.#options.timeoutMs,
-      reason,
-      what: `${what} at endpoint '${this.endpoint}'`,
-      ...(this.#options.tls ? { tls: this.#options.tls } : {}),
-    }, () => true);
+    return download(
+      url.toString(),
+      {
+        method,
+        headers: body ? { ...headers, 'content-length': String(body.length) } : headers,
+        ...(body ? { body } : {}),
+        timeoutMs: this.#options.timeoutMs,
+        reason,
+        what: `${what} at endpoint '${this.endpoint}'`,
+        ...(this.#options.tls ? { tls: this.#options.tls } : {}),
+      },
+      () => true,
+    );
   }
 
   #check(response: DownloadResult, what: string, bucket: string): void {
     if (response.status >= 200 && response.status < 300) return;
     const xml = response.body.toString('utf8');
     const code = xmlText(xml, 'Code') ?? `HTTP ${response.status}`;
-    if (code === 'NoSuchBucket') throw new SourceError(reason, `bucket '${bucket}' not found at endpoint '${this.endpoint}'`);
+    if (code === 'NoSuchBucket')
+      throw new SourceError(reason, `bucket '${bucket}' not found at endpoint '${this.endpoint}'`);
     const detail = xmlText(xml, 'Message');
-    const credentialsHint = ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied'].includes(code) || response.status === 403
-      ? ' (check accesskey and secretkey in spec.secretRef)'
-      : '';
-    throw new SourceError(reason, `failed to read ${what} at endpoint '${this.endpoint}': ${code}${detail ? `: ${detail}` : ''}${credentialsHint}`);
+    const credentialsHint =
+      ['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccessDenied'].includes(code) || response.status === 403
+        ? ' (check accesskey and secretkey in spec.secretRef)'
+        : '';
+    throw new SourceError(
+      reason,
+      `failed to read ${what} at endpoint '${this.endpoint}': ${code}${detail ? `: ${detail}` : ''}${credentialsHint}`,
+    );
   }
 }
 

@@ -21,11 +21,16 @@ export const emptyPayloadHash = createHash('sha256').update('').digest('hex');
 
 /** The headers to send: the signed ones plus Authorization. */
 export function signS3Request(input: SignInput): Record<string, string> {
-  const amzDate = (input.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = (input.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const date = amzDate.slice(0, 8);
   const payloadHash = input.payloadHash ?? emptyPayloadHash;
   const headers: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value.trim()])),
+    ...Object.fromEntries(
+      Object.entries(input.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value.trim()]),
+    ),
     host: input.url.host,
     'x-amz-content-sha256': payloadHash,
     'x-amz-date': amzDate,
@@ -53,12 +58,20 @@ export function signS3Request(input: SignInput): Record<string, string> {
 
 /** RFC 3986 encoding as S3 expects it: everything but unreserved characters escaped. */
 export function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 // The path is already encoded by URL; S3 wants each segment encoded exactly once, so decode and re-encode.
 function canonicalPath(pathname: string): string {
-  return pathname.split('/').map((segment) => encodeRfc3986(decodeURIComponent(segment))).join('/') || '/';
+  return (
+    pathname
+      .split('/')
+      .map((segment) => encodeRfc3986(decodeURIComponent(segment)))
+      .join('/') || '/'
+  );
 }
 
 function canonicalQuery(params: URLSearchParams): string {

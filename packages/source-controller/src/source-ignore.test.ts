@@ -170,7 +170,10 @@ describe('loading .sourceignore files and spec.ignore', () => {
 
   it("follows Flux's documented spec.ignore example", async () => {
     const dir = await tree({});
-    const matcher = await loadIgnoreMatcher(dir, '# exclude all\n/*\n# include deploy dir\n!/deploy\n/deploy/**/*.md\n/deploy/**/*.txt\n');
+    const matcher = await loadIgnoreMatcher(
+      dir,
+      '# exclude all\n/*\n# include deploy dir\n!/deploy\n/deploy/**/*.md\n/deploy/**/*.txt\n',
+    );
     expect(matcher.excludes('src/main.go', false)).toBe(true);
     expect(matcher.excludes('deploy', true)).toBe(false);
     expect(matcher.excludes('deploy/app.yaml', false)).toBe(false);

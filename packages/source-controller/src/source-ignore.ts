@@ -10,18 +10,36 @@ export const sourceIgnoreFileName = '.sourceignore';
 export const vcsExclusions = ['.git/', '.gitignore', '.gitmodules', '.gitattributes'];
 export const defaultExclusions = [
   // binary and media file extensions
-  '*.jpg', '*.jpeg', '*.gif', '*.png', '*.wmv', '*.flv', '*.tar.gz', '*.zip',
+  '*.jpg',
+  '*.jpeg',
+  '*.gif',
+  '*.png',
+  '*.wmv',
+  '*.flv',
+  '*.tar.gz',
+  '*.zip',
   // CI configuration
-  '.github/', '.circleci/', '.travis.yml', '.gitlab-ci.yml', 'appveyor.yml', '.drone.yml', 'cloudbuild.yaml',
-  'codeship-services.yml', 'codeship-steps.yml',
+  '.github/',
+  '.circleci/',
+  '.travis.yml',
+  '.gitlab-ci.yml',
+  'appveyor.yml',
+  '.drone.yml',
+  'cloudbuild.yaml',
+  'codeship-services.yml',
+  'codeship-steps.yml',
   // CLI configuration and Flux v1's config
-  '**/.goreleaser.yml', '**/.sops.yaml', '**/.flux.yaml',
+  '**/.goreleaser.yml',
+  '**/.sops.yaml',
+  '**/.flux.yaml',
 ];
 
 export class SourceIgnoreError extends Error {
   readonly reason = 'SourceIgnoreError';
   constructor(path: string, cause: unknown) {
-    super(`failed to load source ignore patterns from '${path}': ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `failed to load source ignore patterns from '${path}': ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = 'SourceIgnoreError';
   }
 }

@@ -34,7 +34,11 @@ export async function prepareSourceObject<T extends SourceObject>(
   if (cached.metadata?.deletionTimestamp) {
     if (cached.metadata.finalizers?.includes(SourceFinalizer)) {
       await options.storage.removeAll(owner);
-      await patchFinalizers(options, cached, (cached.metadata.finalizers ?? []).filter((name) => name !== SourceFinalizer));
+      await patchFinalizers(
+        options,
+        cached,
+        (cached.metadata.finalizers ?? []).filter((name) => name !== SourceFinalizer),
+      );
       log.info(`Removed the artifacts and the finalizer of a deleted ${options.kind}`);
     }
     return undefined;
@@ -49,7 +53,11 @@ export async function prepareSourceObject<T extends SourceObject>(
   return { object, owner };
 }
 
-async function patchFinalizers<T extends SourceObject>(options: SourceLifecycleOptions<T>, object: T, finalizers: string[]): Promise<T | undefined> {
+async function patchFinalizers<T extends SourceObject>(
+  options: SourceLifecycleOptions<T>,
+  object: T,
+  finalizers: string[],
+): Promise<T | undefined> {
   const ref = {
     apiVersion: SourceApiVersion,
     kind: options.kind,
@@ -58,7 +66,11 @@ async function patchFinalizers<T extends SourceObject>(options: SourceLifecycleO
   };
   try {
     // resourceVersion makes it a compare-and-swap: a stale cache yields a conflict and a retry, never lost finalizers.
-    return await options.client.patch<T>(ref, { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } }, 'merge');
+    return await options.client.patch<T>(
+      ref,
+      { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } },
+      'merge',
+    );
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

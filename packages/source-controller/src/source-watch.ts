@@ -28,15 +28,21 @@ export interface SourceWatchOptions {
 /** A Reflector for `kind` that logs its watch trouble; started and checked for readiness by the manager. */
 export function watchSourceKind<T extends SourceObject>(options: SourceWatchOptions, kind: string): Reflector<T> {
   const log = options.manager.logger.child({ controller: kind.toLowerCase() });
-  const cache = new Reflector<T>(options.client, { group: SourceGroup, version: 'v1', kind }, {
-    namespace: options.namespace,
-    labelSelector: options.labelSelector,
-    onDiagnostic: (diagnostic) => {
-      if (diagnostic.type === 'error') log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
-      else if (diagnostic.type === 'gone' || diagnostic.type === 'silent') log.info({ diagnostic: diagnostic.type }, `${kind} watch restarted`);
+  const cache = new Reflector<T>(
+    options.client,
+    { group: SourceGroup, version: 'v1', kind },
+    {
+      namespace: options.namespace,
+      labelSelector: options.labelSelector,
+      onDiagnostic: (diagnostic) => {
+        if (diagnostic.type === 'error')
+          log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
+        else if (diagnostic.type === 'gone' || diagnostic.type === 'silent')
+          log.info({ diagnostic: diagnostic.type }, `${kind} watch restarted`);
+      },
+      onHandlerError: (error) => log.error({ err: error }, `${kind} event handler failed`),
     },
-    onHandlerError: (error) => log.error({ err: error }, `${kind} event handler failed`),
-  });
+  );
   options.manager.addRunnable({ name: `${kind.toLowerCase()}-cache`, start: (signal) => cache.start(signal) });
   options.manager.health.addReadinessCheck(`${kind.toLowerCase()}-cache`, () => cache.assertSynced());
   return cache;

@@ -15,7 +15,11 @@ let root = '';
 let storage: ArtifactStorage;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'storage-test-'));
-  storage = new ArtifactStorage({ basePath: join(root, 'data'), advertisedAddress: 'source-controller.flux-system.svc.cluster.local.', now: () => fixedNow });
+  storage = new ArtifactStorage({
+    basePath: join(root, 'data'),
+    advertisedAddress: 'source-controller.flux-system.svc.cluster.local.',
+    now: () => fixedNow,
+  });
   await storage.ensureBasePath();
 });
 afterEach(async () => {
@@ -30,7 +34,9 @@ async function checkout(files: Record<string, string>): Promise<string> {
 
 describe('ArtifactStorage', () => {
   it('archives a checkout under <kind>/<namespace>/<name>/<file> and describes it for status', async () => {
-    const artifact = await storage.archive(owner, `main@sha1:${sha}`, await checkout({ 'app.yaml': 'a: 1\n' }), { fileName: `${sha}.tar.gz` });
+    const artifact = await storage.archive(owner, `main@sha1:${sha}`, await checkout({ 'app.yaml': 'a: 1\n' }), {
+      fileName: `${sha}.tar.gz`,
+    });
     expect(artifact).toEqual({
       path: `gitrepository/team-a/podinfo/${sha}.tar.gz`,
       url: `http://source-controller.flux-system.svc.cluster.local./gitrepository/team-a/podinfo/${sha}.tar.gz`,
@@ -49,7 +55,9 @@ describe('ArtifactStorage', () => {
   });
 
   it('detects a missing or altered artifact', async () => {
-    const artifact = await storage.archive(owner, `main@sha1:${sha}`, await checkout({ 'a.yaml': 'a' }), { fileName: 'x.tar.gz' });
+    const artifact = await storage.archive(owner, `main@sha1:${sha}`, await checkout({ 'a.yaml': 'a' }), {
+      fileName: 'x.tar.gz',
+    });
     await writeFile(join(root, 'data', artifact.path), 'tampered');
     expect(await storage.verify(artifact)).toBe(false);
     await rm(join(root, 'data', artifact.path));
@@ -58,7 +66,9 @@ describe('ArtifactStorage', () => {
 
   it('keeps a scheme given in the advertised address', () => {
     const https = new ArtifactStorage({ basePath: root, advertisedAddress: 'https://artifacts.example.com/' });
-    expect(https.artifactUrl('gitrepository/a/b/c.tar.gz')).toBe('https://artifacts.example.com/gitrepository/a/b/c.tar.gz');
+    expect(https.artifactUrl('gitrepository/a/b/c.tar.gz')).toBe(
+      'https://artifacts.example.com/gitrepository/a/b/c.tar.gz',
+    );
   });
 
   it('refuses paths and names that would leave the storage root', () => {
@@ -69,7 +79,12 @@ describe('ArtifactStorage', () => {
 
   it('writes a stream atomically with its digest', async () => {
     const content = Buffer.from('chart bytes '.repeat(10_000));
-    const artifact = await storage.write({ kind: 'HelmChart', namespace: 'ns', name: 'c' }, '1.0.0', 'c-1.0.0.tgz', Readable.from([content]));
+    const artifact = await storage.write(
+      { kind: 'HelmChart', namespace: 'ns', name: 'c' },
+      '1.0.0',
+      'c-1.0.0.tgz',
+      Readable.from([content]),
+    );
     expect(artifact.path).toBe('helmchart/ns/c/c-1.0.0.tgz');
     expect(artifact.digest).toBe(`sha256:${createHash('sha256').update(content).digest('hex')}`);
     expect(artifact.size).toBe(content.length);
@@ -78,7 +93,9 @@ describe('ArtifactStorage', () => {
   it('points latest.tar.gz at the newest artifact with a relative link', async () => {
     const first = await storage.archive(owner, 'r1', await checkout({ 'a.yaml': '1' }), { fileName: 'one.tar.gz' });
     const url = await storage.linkLatest(first);
-    expect(url).toBe('http://source-controller.flux-system.svc.cluster.local./gitrepository/team-a/podinfo/latest.tar.gz');
+    expect(url).toBe(
+      'http://source-controller.flux-system.svc.cluster.local./gitrepository/team-a/podinfo/latest.tar.gz',
+    );
     const link = join(root, 'data/gitrepository/team-a/podinfo/latest.tar.gz');
     expect(await readlink(link)).toBe('one.tar.gz');
     const second = await storage.archive(owner, 'r2', await checkout({ 'a.yaml': '2' }), { fileName: 'two.tar.gz' });
@@ -89,8 +106,8 @@ describe('ArtifactStorage', () => {
 
   it('removes every artifact of a deleted object and nothing else', async () => {
     const other = { ...owner, name: 'other' };
-    await storage.archive(owner, 'r', await checkout({ 'a': 'a' }), { fileName: 'a.tar.gz' });
-    const kept = await storage.archive(other, 'r', await checkout({ 'a': 'a' }), { fileName: 'a.tar.gz' });
+    await storage.archive(owner, 'r', await checkout({ a: 'a' }), { fileName: 'a.tar.gz' });
+    const kept = await storage.archive(other, 'r', await checkout({ a: 'a' }), { fileName: 'a.tar.gz' });
     expect(await storage.removeAll(owner)).toBe(join(root, 'data/gitrepository/team-a/podinfo'));
     await expect(stat(join(root, 'data/gitrepository/team-a/podinfo'))).rejects.toThrow();
     expect(await storage.exists(kept)).toBe(true);
@@ -100,7 +117,9 @@ describe('ArtifactStorage', () => {
   it('fails with StorageOperationFailed naming the path when the storage path is not writable', async () => {
     await writeFile(join(root, 'not-a-dir'), '');
     const broken = new ArtifactStorage({ basePath: join(root, 'not-a-dir'), advertisedAddress: 'x' });
-    const error = await broken.archive(owner, 'r', await checkout({ a: 'a' }), { fileName: 'a.tar.gz' }).catch((e: unknown) => e);
+    const error = await broken
+      .archive(owner, 'r', await checkout({ a: 'a' }), { fileName: 'a.tar.gz' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
     expect((error as StorageError).reason).toBe('StorageOperationFailed');
     expect((error as StorageError).message).toContain(join(root, 'not-a-dir'));
@@ -109,7 +128,9 @@ describe('ArtifactStorage', () => {
   it('explains a full disk', () => {
     const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     const error = new StorageError('writing artifact', '/data/gitrepository/a/b/c.tar.gz', full);
-    expect(error.message).toBe("writing artifact '/data/gitrepository/a/b/c.tar.gz' failed: no space left on the storage volume (free space or enlarge the volume behind --storage-path)");
+    expect(error.message).toBe(
+      "writing artifact '/data/gitrepository/a/b/c.tar.gz' failed: no space left on the storage volume (free space or enlarge the volume behind --storage-path)",
+    );
     expect(error.code).toBe('ENOSPC');
   });
 });
@@ -142,11 +163,29 @@ describe('garbage collection', () => {
   });
 
   it('honours --artifact-retention-records and leaves links and fresh temporary files alone', async () => {
-    const keepFive = new ArtifactStorage({ basePath: join(root, 'data'), advertisedAddress: 'x', retentionRecords: 5, retentionTtlMs: 3_600_000, now: () => fixedNow });
-    await files({ 'a.tar.gz': 50, 'b.tar.gz': 40, 'current.tar.gz': 10, '.x.tar.gz.1.tmp': 5, '.y.tar.gz.2.tmp': 7200 });
+    const keepFive = new ArtifactStorage({
+      basePath: join(root, 'data'),
+      advertisedAddress: 'x',
+      retentionRecords: 5,
+      retentionTtlMs: 3_600_000,
+      now: () => fixedNow,
+    });
+    await files({
+      'a.tar.gz': 50,
+      'b.tar.gz': 40,
+      'current.tar.gz': 10,
+      '.x.tar.gz.1.tmp': 5,
+      '.y.tar.gz.2.tmp': 7200,
+    });
     await storage.linkLatest({ path: 'gitrepository/team-a/podinfo/current.tar.gz' });
     await keepFive.collectGarbage({ path: 'gitrepository/team-a/podinfo/current.tar.gz' });
-    expect((await readdir(dir())).sort()).toEqual(['.x.tar.gz.1.tmp', 'a.tar.gz', 'b.tar.gz', 'current.tar.gz', 'latest.tar.gz']);
+    expect((await readdir(dir())).sort()).toEqual([
+      '.x.tar.gz.1.tmp',
+      'a.tar.gz',
+      'b.tar.gz',
+      'current.tar.gz',
+      'latest.tar.gz',
+    ]);
   });
 
   it('does nothing for an object without artifacts', async () => {

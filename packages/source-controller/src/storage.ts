@@ -14,7 +14,9 @@ import { StorageError } from './storage-error.ts';
  * `status.artifact` as the CRD defines it, with every field this store always fills required:
  * `path` is relative to the storage root (`gitrepository/<namespace>/<name>/<file>`), `lastUpdateTime` RFC 3339.
  */
-export type Artifact = Required<Pick<StatusArtifact, 'path' | 'url' | 'revision' | 'digest' | 'lastUpdateTime' | 'size'>>;
+export type Artifact = Required<
+  Pick<StatusArtifact, 'path' | 'url' | 'revision' | 'digest' | 'lastUpdateTime' | 'size'>
+>;
 
 /** The object an artifact belongs to; `kind` is lowercased in paths (`GitRepository` → `gitrepository`). */
 export interface ArtifactOwner {
@@ -63,7 +65,9 @@ export class ArtifactStorage {
   }
 
   artifactDirectory(owner: ArtifactOwner): string {
-    return [owner.kind.toLowerCase(), owner.namespace, owner.name].map((segment) => checkSegment(segment, 'owner')).join('/');
+    return [owner.kind.toLowerCase(), owner.namespace, owner.name]
+      .map((segment) => checkSegment(segment, 'owner'))
+      .join('/');
   }
 
   artifactPath(owner: ArtifactOwner, fileName: string): string {
@@ -81,21 +85,37 @@ export class ArtifactStorage {
   }
 
   artifactUrl(artifactPath: string): string {
-    const base = /^https?:\/\//.test(this.advertisedAddress) ? this.advertisedAddress : `http://${this.advertisedAddress}`;
+    const base = /^https?:\/\//.test(this.advertisedAddress)
+      ? this.advertisedAddress
+      : `http://${this.advertisedAddress}`;
     return `${base}/${artifactPath.replace(/^\/+/, '')}`;
   }
 
   /** Archives a checkout as `<hash-or-name>.tar.gz` for `revision` and returns the artifact to record in status. */
-  async archive(owner: ArtifactOwner, revision: string, sourceDir: string, options: { fileName: string; exclude?: ArchiveExclude }): Promise<Artifact> {
+  async archive(
+    owner: ArtifactOwner,
+    revision: string,
+    sourceDir: string,
+    options: { fileName: string; exclude?: ArchiveExclude },
+  ): Promise<Artifact> {
     const path = this.artifactPath(owner, options.fileName);
     const local = this.localPath(path);
     await this.makeDirectory(owner);
-    const { digest, size } = await archiveDirectory(sourceDir, local, options.exclude ? { exclude: options.exclude } : {});
+    const { digest, size } = await archiveDirectory(
+      sourceDir,
+      local,
+      options.exclude ? { exclude: options.exclude } : {},
+    );
     return this.describe(path, revision, digest, size);
   }
 
   /** Stores a stream (a chart, an OCI layer, ...) atomically and returns its artifact. */
-  async write(owner: ArtifactOwner, revision: string, fileName: string, content: Readable | AsyncIterable<Uint8Array>): Promise<Artifact> {
+  async write(
+    owner: ArtifactOwner,
+    revision: string,
+    fileName: string,
+    content: Readable | AsyncIterable<Uint8Array>,
+  ): Promise<Artifact> {
     const path = this.artifactPath(owner, fileName);
     const local = this.localPath(path);
     await this.makeDirectory(owner);
@@ -207,7 +227,10 @@ export class ArtifactStorage {
   /** Removes every artifact of an object (on deletion); returns the directory removed, if there was one. */
   async removeAll(owner: ArtifactOwner): Promise<string | undefined> {
     const directory = this.localPath(this.artifactDirectory(owner));
-    const existed = await lstat(directory).then(() => true, () => false);
+    const existed = await lstat(directory).then(
+      () => true,
+      () => false,
+    );
     try {
       await rm(directory, { recursive: true, force: true });
     } catch (error) {
@@ -229,7 +252,9 @@ export class ArtifactStorage {
       url: this.artifactUrl(path),
       revision,
       digest,
-      lastUpdateTime: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      lastUpdateTime: this.now()
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
       size,
     };
   }

@@ -28,14 +28,19 @@ afterAll(async () => {
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1)).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+    .sort();
 }
 
 describe('extractTarGz', () => {
   it('extracts every file of an artifact, long PAX names and executable bits included', async () => {
     const destination = join(work, 'all');
     expect(await extractTarGz(archive, destination)).toBe(4);
-    expect(await filesUnder(destination)).toEqual(['README.md', 'deploy/apps/app.yaml', 'deploy/run.sh', longName].sort());
+    expect(await filesUnder(destination)).toEqual(
+      ['README.md', 'deploy/apps/app.yaml', 'deploy/run.sh', longName].sort(),
+    );
     expect(await readFile(join(destination, longName), 'utf8')).toBe('long');
     expect((await stat(join(destination, 'deploy', 'run.sh'))).mode & 0o111).not.toBe(0);
   });

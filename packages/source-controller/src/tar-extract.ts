@@ -26,7 +26,11 @@ export class TarExtractError extends Error {
 }
 
 /** Returns how many files were written. */
-export async function extractTarGz(archive: string, destination: string, options: ExtractOptions = {}): Promise<number> {
+export async function extractTarGz(
+  archive: string,
+  destination: string,
+  options: ExtractOptions = {},
+): Promise<number> {
   const prefix = normalizeArchivePath(options.fromPath ?? '');
   const label = options.label ?? archive;
   if (prefix === undefined) throw new TarExtractError(label, `fromPath '${options.fromPath}' leaves the archive`);
@@ -60,7 +64,10 @@ export async function extractTarGz(archive: string, destination: string, options
       if ((typeflag === '0' || typeflag === '\0') && target !== undefined && target !== '') {
         totalBytes += size;
         if (options.maxBytes !== undefined && totalBytes > options.maxBytes) {
-          throw new TarExtractError(label, `it unpacks past the size limit of ${options.maxBytes} bytes (at '${rawName}')`);
+          throw new TarExtractError(
+            label,
+            `it unpacks past the size limit of ${options.maxBytes} bytes (at '${rawName}')`,
+          );
         }
         const path = join(destination, ...target.split('/'));
         await mkdir(join(path, '..'), { recursive: true });
@@ -75,7 +82,8 @@ export async function extractTarGz(archive: string, destination: string, options
         files++;
         continue;
       }
-      if (typeflag === '5' && target !== undefined) await mkdir(join(destination, ...target.split('/').filter(Boolean)), { recursive: true });
+      if (typeflag === '5' && target !== undefined)
+        await mkdir(join(destination, ...target.split('/').filter(Boolean)), { recursive: true });
       // Anything else (links, devices, other directories' files) is skipped.
       await reader.skip(size + padding(size));
     }

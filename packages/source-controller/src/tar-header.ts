@@ -33,7 +33,13 @@ export function encodeEntryHeader(entry: TarEntry): Buffer {
   });
   if (paxRecords.length === 0) return header;
   const paxData = encodePaxRecords(paxRecords);
-  const paxHeader = encodeUstarBlock({ name: paxHeaderName, prefix: '', mode: 0o644, size: paxData.length, typeflag: 'x' });
+  const paxHeader = encodeUstarBlock({
+    name: paxHeaderName,
+    prefix: '',
+    mode: 0o644,
+    size: paxData.length,
+    typeflag: 'x',
+  });
   return Buffer.concat([paxHeader, paxData, Buffer.alloc(paddingFor(paxData.length)), header]);
 }
 

@@ -44,7 +44,10 @@ export function splitUrlCredentials(url: string): UrlWithoutCredentials {
  * The credentials to fetch with, as Flux combines them: the Secret's username and password first, each one missing
  * taken from the URL; a bearer token ignores the URL; for SSH, a password in the URL is the key's passphrase.
  */
-export function credentialsWithUrl(secret: GitCredentials | undefined, fromUrl: UrlWithoutCredentials): GitCredentials | undefined {
+export function credentialsWithUrl(
+  secret: GitCredentials | undefined,
+  fromUrl: UrlWithoutCredentials,
+): GitCredentials | undefined {
   const { username, password } = fromUrl;
   if (username === undefined && password === undefined) return secret;
   if (fromUrl.url.startsWith('ssh:')) {
@@ -54,7 +57,9 @@ export function credentialsWithUrl(secret: GitCredentials | undefined, fromUrl: 
   if (secret?.kind === 'bearer' || secret?.kind === 'ssh') return secret;
   const merged = { username: secret?.username || username || '', password: secret?.password || password || '' };
   if (merged.username === '') {
-    throw new UrlCredentialsError(`spec.url '${fromUrl.url}' has a password but no username: put both in the Secret named by spec.secretRef`);
+    throw new UrlCredentialsError(
+      `spec.url '${fromUrl.url}' has a password but no username: put both in the Secret named by spec.secretRef`,
+    );
   }
   return { kind: 'basic', ...merged };
 }

@@ -64,13 +64,23 @@ describe('ignore rules', () => {
     await createGitRepository(harness, 'ignored', { url: server.urlOf('ignored'), ref: { branch: 'main' }, ignore });
     const repository = await waitForReady(harness, 'ignored');
     // User rules replace the defaults, so logo.png stays; spec.ignore re-includes README.md.
-    expect(filesInArchive(await download(repository.status!.artifact!.url))).toEqual(['.sourceignore', 'README.md', 'deploy/.sourceignore', 'deploy/app.yaml', 'logo.png']);
+    expect(filesInArchive(await download(repository.status!.artifact!.url))).toEqual([
+      '.sourceignore',
+      'README.md',
+      'deploy/.sourceignore',
+      'deploy/app.yaml',
+      'logo.png',
+    ]);
     expect(repository.status?.observedIgnore).toBe(ignore);
   });
 
   it('rebuilds the artifact when spec.ignore changes, though the commit did not', async () => {
     const before = await getGitRepository(harness, 'defaults');
-    await harness.client.patch(gitRepositoryRef(harness.namespace, 'defaults'), { spec: { ignore: '*.png\n' } }, 'merge');
+    await harness.client.patch(
+      gitRepositoryRef(harness.namespace, 'defaults'),
+      { spec: { ignore: '*.png\n' } },
+      'merge',
+    );
     const after = await eventually(async () => {
       const repository = await waitForReady(harness, 'defaults');
       expect(repository.status?.observedIgnore).toBe('*.png\n');
@@ -122,7 +132,11 @@ describe('include', () => {
   it('reports an include that does not exist, and recovers once it does', async () => {
     server.repositories.create('waiting');
     server.repositories.commit('waiting', { 'w.yaml': 'w' });
-    await createGitRepository(harness, 'waiting', { url: server.urlOf('waiting'), ref: { branch: 'main' }, include: [{ repository: { name: 'later' } }] });
+    await createGitRepository(harness, 'waiting', {
+      url: server.urlOf('waiting'),
+      ref: { branch: 'main' },
+      include: [{ repository: { name: 'later' } }],
+    });
     const failed = await waitForNotReady(harness, 'waiting', /could not get resource for include 'later'/);
     expect(conditionOf(failed, 'IncludeUnavailable')).toMatchObject({ status: 'True', reason: 'NotFound' });
 

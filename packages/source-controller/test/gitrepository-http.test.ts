@@ -38,9 +38,17 @@ afterAll(async () => {
 describe('GitRepository over HTTP', () => {
   it('fetches with basic auth and serves an artifact whose digest matches status', async () => {
     basicServer.repositories.create('podinfo');
-    const commit = basicServer.repositories.commit('podinfo', { 'deploy/app.yaml': 'kind: ConfigMap\n', 'README.md': 'hello' }, { message: 'Add the app' });
+    const commit = basicServer.repositories.commit(
+      'podinfo',
+      { 'deploy/app.yaml': 'kind: ConfigMap\n', 'README.md': 'hello' },
+      { message: 'Add the app' },
+    );
     await createSecret(harness, 'basic-auth', { username: 'flux', password });
-    await createGitRepository(harness, 'podinfo', { url: basicServer.urlOf('podinfo'), ref: { branch: 'main' }, secretRef: { name: 'basic-auth' } });
+    await createGitRepository(harness, 'podinfo', {
+      url: basicServer.urlOf('podinfo'),
+      ref: { branch: 'main' },
+      secretRef: { name: 'basic-auth' },
+    });
 
     const repository = await waitForReady(harness, 'podinfo');
     const artifact = repository.status!.artifact!;
@@ -48,7 +56,10 @@ describe('GitRepository over HTTP', () => {
     expect(artifact.path).toBe(`gitrepository/${harness.namespace}/podinfo/${commit}.tar.gz`);
     expect(artifact.url).toBe(`${harness.artifactServer.url}/${artifact.path}`);
     expect(artifact.lastUpdateTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(conditionOf(repository, 'Ready')).toMatchObject({ reason: 'Succeeded', message: `stored artifact for revision 'main@sha1:${commit}'` });
+    expect(conditionOf(repository, 'Ready')).toMatchObject({
+      reason: 'Succeeded',
+      message: `stored artifact for revision 'main@sha1:${commit}'`,
+    });
     expect(conditionOf(repository, 'ArtifactInStorage')).toMatchObject({ status: 'True', reason: 'Succeeded' });
     expect(repository.metadata?.finalizers).toContain('finalizers.fluxcd.io');
 
@@ -58,7 +69,9 @@ describe('GitRepository over HTTP', () => {
     expect(filesInArchive(tarball)).toEqual(['README.md', 'deploy/app.yaml']);
     expect(fileInArchive(tarball, 'deploy/app.yaml')).toBe('kind: ConfigMap\n');
     // The stable `latest` link serves the same bytes.
-    expect(sha256(await download(`${harness.artifactServer.url}/gitrepository/${harness.namespace}/podinfo/latest.tar.gz`))).toBe(artifact.digest);
+    expect(
+      sha256(await download(`${harness.artifactServer.url}/gitrepository/${harness.namespace}/podinfo/latest.tar.gz`)),
+    ).toBe(artifact.digest);
 
     const events = await eventually(async () => {
       const found = (await eventsOf(harness, 'podinfo')).filter((event) => event.reason === 'NewArtifact');
@@ -73,7 +86,11 @@ describe('GitRepository over HTTP', () => {
     bearerServer.repositories.create('bearer');
     const commit = bearerServer.repositories.commit('bearer', { 'a.yaml': 'a: 1\n' });
     await createSecret(harness, 'bearer-auth', { bearerToken: token });
-    await createGitRepository(harness, 'bearer', { url: bearerServer.urlOf('bearer'), ref: { branch: 'main' }, secretRef: { name: 'bearer-auth' } });
+    await createGitRepository(harness, 'bearer', {
+      url: bearerServer.urlOf('bearer'),
+      ref: { branch: 'main' },
+      secretRef: { name: 'bearer-auth' },
+    });
     await waitForReady(harness, 'bearer', `main@sha1:${commit}`);
   });
 
@@ -82,10 +99,18 @@ describe('GitRepository over HTTP', () => {
     basicServer.repositories.commit('private', { 'a.yaml': 'a: 1\n' });
     const wrongPassword = 'wrong-Passw0rd-also-secret';
     await createSecret(harness, 'wrong-auth', { username: 'flux', password: wrongPassword });
-    await createGitRepository(harness, 'private', { url: basicServer.urlOf('private'), ref: { branch: 'main' }, secretRef: { name: 'wrong-auth' } });
+    await createGitRepository(harness, 'private', {
+      url: basicServer.urlOf('private'),
+      ref: { branch: 'main' },
+      secretRef: { name: 'wrong-auth' },
+    });
 
     const host = new URL(basicServer.url).host;
-    const repository = await waitForNotReady(harness, 'private', new RegExp(`authentication to ${host.replace(/\./g, '\\.')} failed`));
+    const repository = await waitForNotReady(
+      harness,
+      'private',
+      new RegExp(`authentication to ${host.replace(/\./g, '\\.')} failed`),
+    );
     expect(conditionOf(repository, 'FetchFailed')).toMatchObject({ status: 'True', reason: 'AuthenticationFailed' });
     expect(conditionOf(repository, 'Reconciling')).toMatchObject({ status: 'True', reason: 'ProgressingWithRetry' });
     expect(repository.status?.artifact).toBeUndefined();
@@ -122,8 +147,15 @@ describe('GitRepository over HTTP', () => {
 
   it('names a missing Secret', async () => {
     basicServer.repositories.create('no-secret');
-    await createGitRepository(harness, 'no-secret', { url: basicServer.urlOf('no-secret'), secretRef: { name: 'does-not-exist' } });
-    const repository = await waitForNotReady(harness, 'no-secret', new RegExp(`secret '${harness.namespace}/does-not-exist'`));
+    await createGitRepository(harness, 'no-secret', {
+      url: basicServer.urlOf('no-secret'),
+      secretRef: { name: 'does-not-exist' },
+    });
+    const repository = await waitForNotReady(
+      harness,
+      'no-secret',
+      new RegExp(`secret '${harness.namespace}/does-not-exist'`),
+    );
     expect(conditionOf(repository, 'FetchFailed')?.reason).toBe('AuthenticationFailed');
   });
 
@@ -155,6 +187,9 @@ describe('GitRepository over HTTP', () => {
   it('stalls on a provider that needs a cloud, saying why', async () => {
     await createGitRepository(harness, 'azure', { url: basicServer.urlOf('podinfo'), provider: 'azure' });
     const repository = await waitForNotReady(harness, 'azure', /spec\.provider 'azure' needs Azure workload identity/);
-    expect(conditionOf(repository, 'Stalled')).toMatchObject({ status: 'True', reason: 'InvalidProviderConfiguration' });
+    expect(conditionOf(repository, 'Stalled')).toMatchObject({
+      status: 'True',
+      reason: 'InvalidProviderConfiguration',
+    });
   });
 });

@@ -62,7 +62,11 @@ describe('GitRepository lifecycle', () => {
   it('leaves a suspended GitRepository alone until it is resumed', async () => {
     server.repositories.create('paused');
     const commit = server.repositories.commit('paused', { 'p.yaml': 'p' });
-    await createGitRepository(harness, 'paused', { url: server.urlOf('paused'), ref: { branch: 'main' }, suspend: true });
+    await createGitRepository(harness, 'paused', {
+      url: server.urlOf('paused'),
+      ref: { branch: 'main' },
+      suspend: true,
+    });
     // A repository created after it is Ready, so the queue has moved past the suspended one.
     await createGitRepository(harness, 'after-paused', { url: server.urlOf('paused'), ref: { branch: 'main' } });
     await waitForReady(harness, 'after-paused');
@@ -75,7 +79,11 @@ describe('GitRepository lifecycle', () => {
   it('fetches new commits at every spec.interval, without being asked', async () => {
     server.repositories.create('polled');
     server.repositories.commit('polled', { 'v.txt': '1' });
-    await createGitRepository(harness, 'polled', { url: server.urlOf('polled'), ref: { branch: 'main' }, interval: '1s' });
+    await createGitRepository(harness, 'polled', {
+      url: server.urlOf('polled'),
+      ref: { branch: 'main' },
+      interval: '1s',
+    });
     await waitForReady(harness, 'polled');
     const next = server.repositories.commit('polled', { 'v.txt': '2' });
     await waitForReady(harness, 'polled', `main@sha1:${next}`);
@@ -84,7 +92,11 @@ describe('GitRepository lifecycle', () => {
   it('checks out only the sparseCheckout directories', async () => {
     server.repositories.create('sparse');
     server.repositories.commit('sparse', { 'apps/a.yaml': 'a', 'infra/i.yaml': 'i', 'root.yaml': 'r' });
-    await createGitRepository(harness, 'sparse', { url: server.urlOf('sparse'), ref: { branch: 'main' }, sparseCheckout: ['apps'] });
+    await createGitRepository(harness, 'sparse', {
+      url: server.urlOf('sparse'),
+      ref: { branch: 'main' },
+      sparseCheckout: ['apps'],
+    });
     const repository = await waitForReady(harness, 'sparse');
     expect(filesInArchive(await download(repository.status!.artifact!.url))).toEqual(['apps/a.yaml', 'root.yaml']);
     expect(repository.status?.observedSparseCheckout).toEqual(['apps']);
@@ -99,7 +111,15 @@ describe('GitRepository lifecycle', () => {
     try {
       git(work, ['clone', '--quiet', server.repositories.pathOf('parent'), '.']);
       // Added from disk (the server runs in this process, and these git calls block it), then pointed at its HTTP URL.
-      git(work, ['-c', 'protocol.file.allow=always', 'submodule', '--quiet', 'add', server.repositories.pathOf('child'), 'vendor/child']);
+      git(work, [
+        '-c',
+        'protocol.file.allow=always',
+        'submodule',
+        '--quiet',
+        'add',
+        server.repositories.pathOf('child'),
+        'vendor/child',
+      ]);
       git(work, ['config', '-f', '.gitmodules', 'submodule.vendor/child.url', server.urlOf('child')]);
       git(work, ['add', '.gitmodules']);
       git(work, ['commit', '--quiet', '-m', 'Add the child submodule']);
@@ -107,7 +127,11 @@ describe('GitRepository lifecycle', () => {
     } finally {
       await rm(work, { recursive: true, force: true });
     }
-    await createGitRepository(harness, 'parent', { url: server.urlOf('parent'), ref: { branch: 'main' }, recurseSubmodules: true });
+    await createGitRepository(harness, 'parent', {
+      url: server.urlOf('parent'),
+      ref: { branch: 'main' },
+      recurseSubmodules: true,
+    });
     const repository = await waitForReady(harness, 'parent');
     const tarball = await download(repository.status!.artifact!.url);
     expect(filesInArchive(tarball)).toEqual(['parent.yaml', 'vendor/child/child.yaml']);
@@ -119,7 +143,11 @@ describe('GitRepository lifecycle', () => {
     server.repositories.create('via-proxy');
     const commit = server.repositories.commit('via-proxy', { 'x.yaml': 'x' });
     await createSecret(harness, 'proxy', { address: proxyUrl, username: 'proxy-user', password: proxyPassword });
-    await createGitRepository(harness, 'via-proxy', { url: server.urlOf('via-proxy'), ref: { branch: 'main' }, proxySecretRef: { name: 'proxy' } });
+    await createGitRepository(harness, 'via-proxy', {
+      url: server.urlOf('via-proxy'),
+      ref: { branch: 'main' },
+      proxySecretRef: { name: 'proxy' },
+    });
     await waitForReady(harness, 'via-proxy', `main@sha1:${commit}`);
     expect(proxied.some((url) => url.startsWith(`${server.urlOf('via-proxy')}/info/refs`))).toBe(true);
     expect(harness.logs.join('\n')).not.toContain(proxyPassword);
@@ -133,8 +161,15 @@ describe('GitRepository lifecycle', () => {
     await mkdir(harness.storage.localPath(`gitrepository/${harness.namespace}`), { recursive: true });
     await writeFile(blocker, 'not a directory');
     await createGitRepository(harness, 'blocked', { url: server.urlOf('blocked'), ref: { branch: 'main' } });
-    const failed = await waitForNotReady(harness, 'blocked', new RegExp(`'${blocker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' failed`));
-    expect(conditionOf(failed, 'StorageOperationFailed')).toMatchObject({ status: 'True', reason: 'ArchiveOperationFailed' });
+    const failed = await waitForNotReady(
+      harness,
+      'blocked',
+      new RegExp(`'${blocker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}' failed`),
+    );
+    expect(conditionOf(failed, 'StorageOperationFailed')).toMatchObject({
+      status: 'True',
+      reason: 'ArchiveOperationFailed',
+    });
 
     await rm(blocker);
     const ready = await waitForReady(harness, 'blocked');

@@ -54,7 +54,10 @@ describe('refs', () => {
     const first = server.repositories.commit('commits', { 'v.txt': 'first' });
     const second = server.repositories.commit('commits', { 'v.txt': 'second' });
     await createGitRepository(harness, 'by-commit', { url: server.urlOf('commits'), ref: { commit: first } });
-    await createGitRepository(harness, 'by-commit-on-branch', { url: server.urlOf('commits'), ref: { branch: 'main', commit: first } });
+    await createGitRepository(harness, 'by-commit-on-branch', {
+      url: server.urlOf('commits'),
+      ref: { branch: 'main', commit: first },
+    });
     await createGitRepository(harness, 'by-name', { url: server.urlOf('commits'), ref: { name: 'refs/heads/main' } });
     const byCommit = await waitForReady(harness, 'by-commit', `sha1:${first}`);
     expect(fileInArchive(await download(byCommit.status!.artifact!.url), 'v.txt')).toBe('first');
@@ -125,14 +128,21 @@ describe('a remote that moves', () => {
       checked.add(artifact.revision);
       const commit = artifact.revision.split(':')[1]!;
       // The archive holds exactly the commit its revision names.
-      const expected = execFileSync('git', ['show', `${commit}:version.txt`], { cwd: server.repositories.pathOf('busy'), encoding: 'utf8' });
+      const expected = execFileSync('git', ['show', `${commit}:version.txt`], {
+        cwd: server.repositories.pathOf('busy'),
+        encoding: 'utf8',
+      });
       expect(fileInArchive(tarball, 'version.txt')).toBe(expected);
       expect(sha256(tarball)).toBe(artifact.digest);
     };
     for (let version = 1; version <= 8; version++) {
       server.repositories.commit('busy', { 'version.txt': String(version) });
       const token = `busy-${version}`;
-      await harness.client.patch(gitRepositoryRef(harness.namespace, 'busy'), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+      await harness.client.patch(
+        gitRepositoryRef(harness.namespace, 'busy'),
+        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+        'merge',
+      );
       await checkArtifact();
     }
     const head = server.repositories.head('busy');

@@ -29,7 +29,19 @@ async function pushChart(name: string, version: string): Promise<Buffer> {
   await writeChart(chartDirectory, { name, version });
   await runHelm(['package', chartDirectory, '--destination', work], work);
   const packaged = join(work, `${name}-${version}.tgz`);
-  await runHelm(['push', packaged, `oci://${registry.host}/charts`, '--plain-http', '--username', auth.username, '--password', auth.password], work);
+  await runHelm(
+    [
+      'push',
+      packaged,
+      `oci://${registry.host}/charts`,
+      '--plain-http',
+      '--username',
+      auth.username,
+      '--password',
+      auth.password,
+    ],
+    work,
+  );
   const { readFile } = await import('node:fs/promises');
   return readFile(packaged);
 }
@@ -39,9 +51,17 @@ beforeAll(async () => {
   registry = await startOciRegistry({ auth });
   work = await mkdtemp(join(tmpdir(), 'helm-oci-'));
   for (const version of ['1.0.0', '1.1.0', '2.0.0']) await pushChart('podinfo', version);
-  const dockerConfig = JSON.stringify({ auths: { [registry.host]: { username: auth.username, password: auth.password } } });
+  const dockerConfig = JSON.stringify({
+    auths: { [registry.host]: { username: auth.username, password: auth.password } },
+  });
   await createSecret(harness, 'regcred', { '.dockerconfigjson': dockerConfig }, 'kubernetes.io/dockerconfigjson');
-  await createSource(harness, 'HelmRepository', 'oci', { url: `oci://${registry.host}/charts`, type: 'oci', insecure: true, interval: '10m', secretRef: { name: 'regcred' } });
+  await createSource(harness, 'HelmRepository', 'oci', {
+    url: `oci://${registry.host}/charts`,
+    type: 'oci',
+    insecure: true,
+    interval: '10m',
+    secretRef: { name: 'regcred' },
+  });
   await waitForReady(harness, 'HelmRepository', 'oci');
 }, 180_000);
 
@@ -71,14 +91,36 @@ describe('HelmChart from an OCI HelmRepository', () => {
 
   it('names the chart reference when no tag is in range, credentials are missing, or the tag is no chart', async () => {
     await createSource(harness, kind, 'oci-none', ociChart({ version: '>=3.0.0' }));
-    await waitForNotReady(harness, kind, 'oci-none', new RegExp(`no tag of 'oci://${registry.host}/charts/podinfo' matches '>=3.0.0'`));
+    await waitForNotReady(
+      harness,
+      kind,
+      'oci-none',
+      new RegExp(`no tag of 'oci://${registry.host}/charts/podinfo' matches '>=3.0.0'`),
+    );
 
-    await createSource(harness, 'HelmRepository', 'oci-anon', { url: `oci://${registry.host}/charts`, type: 'oci', insecure: true, interval: '10m' });
-    await createSource(harness, kind, 'oci-anon', { ...ociChart(), sourceRef: { kind: 'HelmRepository', name: 'oci-anon' } });
-    const refused = await waitForNotReady<HelmChart>(harness, kind, 'oci-anon', new RegExp(`oci://${registry.host}/charts/podinfo`));
+    await createSource(harness, 'HelmRepository', 'oci-anon', {
+      url: `oci://${registry.host}/charts`,
+      type: 'oci',
+      insecure: true,
+      interval: '10m',
+    });
+    await createSource(harness, kind, 'oci-anon', {
+      ...ociChart(),
+      sourceRef: { kind: 'HelmRepository', name: 'oci-anon' },
+    });
+    const refused = await waitForNotReady<HelmChart>(
+      harness,
+      kind,
+      'oci-anon',
+      new RegExp(`oci://${registry.host}/charts/podinfo`),
+    );
     expect(conditionOf(refused, 'BuildFailed')!.reason).toBe('AuthenticationFailed');
 
-    const pusher = new RegistryClient({ registry: registry.host, insecure: true, credentials: { username: auth.username, password: auth.password } });
+    const pusher = new RegistryClient({
+      registry: registry.host,
+      insecure: true,
+      credentials: { username: auth.username, password: auth.password },
+    });
     await pushArtifact(pusher, { repository: 'charts/notachart', tag: '1.0.0', files: { 'a.yaml': 'a: 1\n' } });
     pusher.close();
     await createSource(harness, kind, 'oci-notchart', ociChart({ chart: 'notachart' }));

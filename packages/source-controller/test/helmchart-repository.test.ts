@@ -60,7 +60,10 @@ describe('HelmChart from a HelmRepository', () => {
     expect(artifact.revision).toBe('6.1.0');
     expect(artifact.path).toBe(`helmchart/${harness.namespace}/latest/podinfo-6.1.0.tgz`);
     expect(await download(artifact.url)).toEqual(await repository.packagedChart('podinfo', '6.1.0'));
-    expect(conditionOf(ready, 'Ready')).toMatchObject({ reason: 'ChartPullSucceeded', message: "pulled 'podinfo' chart with version '6.1.0'" });
+    expect(conditionOf(ready, 'Ready')).toMatchObject({
+      reason: 'ChartPullSucceeded',
+      message: "pulled 'podinfo' chart with version '6.1.0'",
+    });
     expect(conditionOf(ready, 'ArtifactInStorage')!.status).toBe('True');
     expect(ready.status!.observedChartName).toBe('podinfo');
     expect(ready.status!.observedSourceArtifactRevision).toMatch(/^sha256:/);
@@ -82,7 +85,15 @@ describe('HelmChart from a HelmRepository', () => {
   });
 
   it('merges values files in order into the packaged chart', async () => {
-    await createSource(harness, kind, 'values', chartSpec('webapp', { valuesFiles: ['values.yaml', 'values-prod.yaml', 'values-missing.yaml'], ignoreMissingValuesFiles: true }));
+    await createSource(
+      harness,
+      kind,
+      'values',
+      chartSpec('webapp', {
+        valuesFiles: ['values.yaml', 'values-prod.yaml', 'values-missing.yaml'],
+        ignoreMissingValuesFiles: true,
+      }),
+    );
     const ready = await waitForReady<HelmChart>(harness, kind, 'values');
     expect(ready.status!.artifact!.revision).toBe('1.0.0');
     expect(ready.status!.observedValuesFiles).toEqual(['values.yaml', 'values-prod.yaml']);
@@ -93,38 +104,74 @@ describe('HelmChart from a HelmRepository', () => {
     expect(values).toMatch(/pullPolicy: Always/);
 
     await createSource(harness, kind, 'values-strict', chartSpec('webapp', { valuesFiles: ['values-missing.yaml'] }));
-    const failed = await waitForNotReady<HelmChart>(harness, kind, 'values-strict', /no values file 'values-missing.yaml' in chart 'webapp' version '1.0.0'/);
+    const failed = await waitForNotReady<HelmChart>(
+      harness,
+      kind,
+      'values-strict',
+      /no values file 'values-missing.yaml' in chart 'webapp' version '1.0.0'/,
+    );
     expect(conditionOf(failed, 'BuildFailed')!.reason).toBe('ValuesFilesError');
     expect(conditionOf(failed, 'Stalled')!.status).toBe('True');
   });
 
   it('names the chart, range and repository when there is no such chart or no version in range', async () => {
     await createSource(harness, kind, 'nochart', chartSpec('nginx'));
-    const missing = await waitForNotReady<HelmChart>(harness, kind, 'nochart', /no chart named 'nginx' in the index of HelmRepository '.*\/charts' \(http:\/\/127\.0\.0\.1:\d+\)/);
+    const missing = await waitForNotReady<HelmChart>(
+      harness,
+      kind,
+      'nochart',
+      /no chart named 'nginx' in the index of HelmRepository '.*\/charts' \(http:\/\/127\.0\.0\.1:\d+\)/,
+    );
     expect(conditionOf(missing, 'BuildFailed')!.reason).toBe('InvalidChartReference');
     await createSource(harness, kind, 'norange', chartSpec('podinfo', { version: '>=9.0.0' }));
-    await waitForNotReady(harness, kind, 'norange', /no version of chart 'podinfo' matches '>=9.0.0' .*newest: 7\.0\.0-rc\.1, 6\.1\.0/);
-    await createSource(harness, kind, 'nosource', { ...chartSpec('podinfo'), sourceRef: { kind: 'HelmRepository', name: 'absent' } });
-    const noSource = await waitForNotReady<HelmChart>(harness, kind, 'nosource', /HelmRepository '.*\/absent' not found/);
+    await waitForNotReady(
+      harness,
+      kind,
+      'norange',
+      /no version of chart 'podinfo' matches '>=9.0.0' .*newest: 7\.0\.0-rc\.1, 6\.1\.0/,
+    );
+    await createSource(harness, kind, 'nosource', {
+      ...chartSpec('podinfo'),
+      sourceRef: { kind: 'HelmRepository', name: 'absent' },
+    });
+    const noSource = await waitForNotReady<HelmChart>(
+      harness,
+      kind,
+      'nosource',
+      /HelmRepository '.*\/absent' not found/,
+    );
     expect(conditionOf(noSource, 'FetchFailed')!.reason).toBe('SourceUnavailable');
   });
 
   it('keeps the last chart when the version goes out of reach, and recovers', async () => {
     await createSource(harness, kind, 'kept', chartSpec('podinfo', { version: '6.0.0' }));
     const good = await waitForReady<HelmChart>(harness, kind, 'kept');
-    await harness.client.patch({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind, namespace: harness.namespace, name: 'kept' }, { spec: { version: '5.x' } }, 'merge');
+    await harness.client.patch(
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind, namespace: harness.namespace, name: 'kept' },
+      { spec: { version: '5.x' } },
+      'merge',
+    );
     const failed = await waitForNotReady<HelmChart>(harness, kind, 'kept', /matches '5\.x'/);
     expect(failed.status!.artifact).toEqual(good.status!.artifact);
     expect((await download(good.status!.artifact!.url)).length).toBeGreaterThan(0);
   });
 
   it('pulls with the repository credentials, never logging them', async () => {
-    const guarded = await startHelmRepository([{ name: 'secret-chart', version: '0.1.0' }], { auth: { username: 'helm', password: 'chart-pass-never-shown' } });
+    const guarded = await startHelmRepository([{ name: 'secret-chart', version: '0.1.0' }], {
+      auth: { username: 'helm', password: 'chart-pass-never-shown' },
+    });
     try {
       await createSecret(harness, 'helm-creds', { username: 'helm', password: 'chart-pass-never-shown' });
-      await createSource(harness, 'HelmRepository', 'guarded', { url: guarded.url, interval: '10m', secretRef: { name: 'helm-creds' } });
+      await createSource(harness, 'HelmRepository', 'guarded', {
+        url: guarded.url,
+        interval: '10m',
+        secretRef: { name: 'helm-creds' },
+      });
       await waitForReady(harness, 'HelmRepository', 'guarded');
-      await createSource(harness, kind, 'guarded', { ...chartSpec('secret-chart'), sourceRef: { kind: 'HelmRepository', name: 'guarded' } });
+      await createSource(harness, kind, 'guarded', {
+        ...chartSpec('secret-chart'),
+        sourceRef: { kind: 'HelmRepository', name: 'guarded' },
+      });
       await waitForReady(harness, kind, 'guarded');
       expect(harness.logs.join('')).not.toContain('chart-pass-never-shown');
     } finally {
@@ -140,8 +187,16 @@ describe('HelmChart from a HelmRepository', () => {
       await tampered.writeIndex(index.replace(/digest: [0-9a-f]{64}/, `digest: ${'0'.repeat(64)}`));
       await createSource(harness, 'HelmRepository', 'tampered', { url: tampered.url, interval: '10m' });
       await waitForReady(harness, 'HelmRepository', 'tampered');
-      await createSource(harness, kind, 'tampered', { ...chartSpec('tampered'), sourceRef: { kind: 'HelmRepository', name: 'tampered' } });
-      const failed = await waitForNotReady<HelmChart>(harness, kind, 'tampered', /chart 'tampered' version '1\.0\.0' from '.*tampered-1\.0\.0\.tgz' has digest sha256:[0-9a-f]{64}, the index says 0{64}/);
+      await createSource(harness, kind, 'tampered', {
+        ...chartSpec('tampered'),
+        sourceRef: { kind: 'HelmRepository', name: 'tampered' },
+      });
+      const failed = await waitForNotReady<HelmChart>(
+        harness,
+        kind,
+        'tampered',
+        /chart 'tampered' version '1\.0\.0' from '.*tampered-1\.0\.0\.tgz' has digest sha256:[0-9a-f]{64}, the index says 0{64}/,
+      );
       expect(conditionOf(failed, 'BuildFailed')!.reason).toBe('ChartPullError');
       expect(failed.status!.artifact).toBeUndefined();
     } finally {
@@ -162,7 +217,12 @@ describe('HelmChart from a HelmRepository', () => {
   it('removes the chart artifact when deleted', async () => {
     await createSource(harness, kind, 'doomed', chartSpec('podinfo'));
     const ready = await waitForReady<HelmChart>(harness, kind, 'doomed');
-    await harness.client.deleteIfExists({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind, namespace: harness.namespace, name: 'doomed' });
+    await harness.client.deleteIfExists({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind,
+      namespace: harness.namespace,
+      name: 'doomed',
+    });
     await eventually(async () => {
       if (await harness.storage.exists(ready.status!.artifact!)) throw new Error('chart still stored');
     });

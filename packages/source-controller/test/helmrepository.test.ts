@@ -62,13 +62,22 @@ describe('HelmRepository', () => {
 
     await repository.addCharts([{ name: 'podinfo', version: '6.2.0' }]);
     await requestReconcile(harness, kind, 'repo');
-    const updated = await waitForReady<HelmRepository>(harness, kind, 'repo', (object) => object.status?.artifact?.revision !== artifact.revision);
-    const newIndex = JSON.parse((await download(updated.status!.artifact!.url)).toString('utf8')) as { entries: Record<string, Array<{ version: string }>> };
+    const updated = await waitForReady<HelmRepository>(
+      harness,
+      kind,
+      'repo',
+      (object) => object.status?.artifact?.revision !== artifact.revision,
+    );
+    const newIndex = JSON.parse((await download(updated.status!.artifact!.url)).toString('utf8')) as {
+      entries: Record<string, Array<{ version: string }>>;
+    };
     expect(newIndex.entries.podinfo![0]!.version).toBe('6.2.0');
   });
 
   it('authenticates with basic auth from secretRef and never shows the password', async () => {
-    const guarded = await startHelmRepository([{ name: 'private', version: '0.1.0' }], { auth: { username: 'fluxuser', password: 's3cr3t-pass' } });
+    const guarded = await startHelmRepository([{ name: 'private', version: '0.1.0' }], {
+      auth: { username: 'fluxuser', password: 's3cr3t-pass' },
+    });
     try {
       await createSource(harness, kind, 'guarded-anon', { url: guarded.url, interval: '10m' });
       const refused = await waitForNotReady<HelmRepository>(harness, kind, 'guarded-anon', /HTTP 401/);
@@ -76,18 +85,33 @@ describe('HelmRepository', () => {
       expect(conditionOf(refused, 'Ready')!.message).toContain(`${guarded.url}/index.yaml`);
 
       await createSecret(harness, 'wrong-creds', { username: 'fluxuser', password: 'wrong-pass' });
-      await createSource(harness, kind, 'guarded-wrong', { url: guarded.url, interval: '10m', secretRef: { name: 'wrong-creds' } });
+      await createSource(harness, kind, 'guarded-wrong', {
+        url: guarded.url,
+        interval: '10m',
+        secretRef: { name: 'wrong-creds' },
+      });
       await waitForNotReady(harness, kind, 'guarded-wrong', /HTTP 401 \(check the credentials in spec.secretRef\)/);
 
       await createSecret(harness, 'creds', { username: 'fluxuser', password: 's3cr3t-pass' });
       await createSource(harness, kind, 'guarded', { url: guarded.url, interval: '10m', secretRef: { name: 'creds' } });
       await waitForReady(harness, kind, 'guarded');
 
-      await createSource(harness, kind, 'guarded-missing', { url: guarded.url, interval: '10m', secretRef: { name: 'nope' } });
-      await waitForNotReady(harness, kind, 'guarded-missing', /secret '.*\/nope' \(spec\.secretRef\): secret not found/);
+      await createSource(harness, kind, 'guarded-missing', {
+        url: guarded.url,
+        interval: '10m',
+        secretRef: { name: 'nope' },
+      });
+      await waitForNotReady(
+        harness,
+        kind,
+        'guarded-missing',
+        /secret '.*\/nope' \(spec\.secretRef\): secret not found/,
+      );
 
-      const everything = JSON.stringify(await Promise.all(['guarded', 'guarded-wrong'].map((name) => getSource(harness, kind, name))))
-        + JSON.stringify(await eventsOf(harness, 'guarded-wrong')) + harness.logs.join('');
+      const everything =
+        JSON.stringify(await Promise.all(['guarded', 'guarded-wrong'].map((name) => getSource(harness, kind, name)))) +
+        JSON.stringify(await eventsOf(harness, 'guarded-wrong')) +
+        harness.logs.join('');
       expect(everything).not.toContain('s3cr3t-pass');
       expect(everything).not.toContain('wrong-pass');
     } finally {
@@ -97,7 +121,9 @@ describe('HelmRepository', () => {
 
   it('trusts the CA in certSecretRef for an HTTPS repository', async () => {
     const certificates = await createTestCertificates();
-    const secure = await startHelmRepository([{ name: 'secure', version: '1.0.0' }], { tls: { cert: certificates.serverCert, key: certificates.serverKey } });
+    const secure = await startHelmRepository([{ name: 'secure', version: '1.0.0' }], {
+      tls: { cert: certificates.serverCert, key: certificates.serverKey },
+    });
     try {
       await createSource(harness, kind, 'tls-untrusted', { url: secure.url, interval: '10m' });
       await waitForNotReady(harness, kind, 'tls-untrusted', /not trusted.*ca\.crt of spec\.certSecretRef/);
@@ -131,7 +157,12 @@ describe('HelmRepository', () => {
     try {
       await huge.writeIndex(`apiVersion: v1\nentries: {}\n# ${'x'.repeat(1_100_000)}\n`);
       await createSource(harness, kind, 'huge', { url: huge.url, interval: '10m' });
-      await waitForNotReady(harness, kind, 'huge', new RegExp(`Helm repository index from '${huge.url}/index.yaml': larger than the limit of 1048576 bytes`));
+      await waitForNotReady(
+        harness,
+        kind,
+        'huge',
+        new RegExp(`Helm repository index from '${huge.url}/index.yaml': larger than the limit of 1048576 bytes`),
+      );
     } finally {
       await huge.stop();
     }
@@ -151,16 +182,39 @@ describe('HelmRepository', () => {
   });
 
   it('type oci: Ready with no artifact, and a missing Secret is named', async () => {
-    await createSource(harness, kind, 'oci', { url: 'oci://registry.example.com/charts', type: 'oci', interval: '10m' });
+    await createSource(harness, kind, 'oci', {
+      url: 'oci://registry.example.com/charts',
+      type: 'oci',
+      interval: '10m',
+    });
     const ready = await waitForReady<HelmRepository>(harness, kind, 'oci');
     expect(conditionOf(ready, 'Ready')!.message).toBe('Helm repository is ready');
     expect(ready.status!.artifact).toBeUndefined();
-    await createSource(harness, kind, 'oci-secret', { url: 'oci://registry.example.com/charts', type: 'oci', interval: '10m', secretRef: { name: 'regcred' } });
+    await createSource(harness, kind, 'oci-secret', {
+      url: 'oci://registry.example.com/charts',
+      type: 'oci',
+      interval: '10m',
+      secretRef: { name: 'regcred' },
+    });
     await waitForNotReady(harness, kind, 'oci-secret', /secret '.*\/regcred' \(spec\.secretRef\): secret not found/);
     await createSecret(harness, 'not-registry-creds', { token: 'abc' });
-    await createSource(harness, kind, 'oci-junk', { url: 'oci://registry.example.com/charts', type: 'oci', interval: '10m', secretRef: { name: 'not-registry-creds' } });
-    await waitForNotReady(harness, kind, 'oci-junk', /secret '.*\/not-registry-creds' \(spec\.secretRef\): neither \.dockerconfigjson nor username and password/);
-    await createSource(harness, kind, 'oci-wrong-url', { url: 'https://registry.example.com/charts', type: 'oci', interval: '10m' });
+    await createSource(harness, kind, 'oci-junk', {
+      url: 'oci://registry.example.com/charts',
+      type: 'oci',
+      interval: '10m',
+      secretRef: { name: 'not-registry-creds' },
+    });
+    await waitForNotReady(
+      harness,
+      kind,
+      'oci-junk',
+      /secret '.*\/not-registry-creds' \(spec\.secretRef\): neither \.dockerconfigjson nor username and password/,
+    );
+    await createSource(harness, kind, 'oci-wrong-url', {
+      url: 'https://registry.example.com/charts',
+      type: 'oci',
+      interval: '10m',
+    });
     const stalled = await waitForNotReady<HelmRepository>(harness, kind, 'oci-wrong-url', /must start with oci:\/\//);
     expect(conditionOf(stalled, 'Stalled')!.status).toBe('True');
   });
@@ -169,7 +223,12 @@ describe('HelmRepository', () => {
     await createSource(harness, kind, 'doomed', { url: repository.url, interval: '10m' });
     const ready = await waitForReady<HelmRepository>(harness, kind, 'doomed');
     expect(await harness.storage.exists(ready.status!.artifact!)).toBe(true);
-    await harness.client.deleteIfExists({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind, namespace: harness.namespace, name: 'doomed' });
+    await harness.client.deleteIfExists({
+      apiVersion: 'source.toolkit.fluxcd.io/v1',
+      kind,
+      namespace: harness.namespace,
+      name: 'doomed',
+    });
     await eventually(async () => {
       if (await harness.storage.exists(ready.status!.artifact!)) throw new Error('artifact still stored');
     });

@@ -64,8 +64,17 @@ afterAll(async () => {
 describe('bin/source-controller', () => {
   it('reconciles a GitRepository, serves its artifact, shows in kubectl, removes it on deletion, and stops cleanly on SIGTERM', async () => {
     server.repositories.create('e2e');
-    const commit = server.repositories.commit('e2e', { 'deploy/app.yaml': 'kind: Namespace\n' }, { message: 'First deploy' });
-    await client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'git-auth', namespace }, stringData: { username: 'flux', password } } as never);
+    const commit = server.repositories.commit(
+      'e2e',
+      { 'deploy/app.yaml': 'kind: Namespace\n' },
+      { message: 'First deploy' },
+    );
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'git-auth', namespace },
+      stringData: { username: 'flux', password },
+    } as never);
     await client.create<GitRepository>({
       apiVersion: SourceApiVersion,
       kind: 'GitRepository',
@@ -73,12 +82,20 @@ describe('bin/source-controller', () => {
       spec: { url: server.urlOf('e2e'), interval: '1m', ref: { branch: 'main' }, secretRef: { name: 'git-auth' } },
     });
 
-    const repository = await eventually(async () => {
-      const found = await client.get<GitRepository>({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: 'e2e' });
-      const ready = found.status?.conditions?.find((condition) => condition.type === 'Ready');
-      if (ready?.status !== 'True') throw new Error(`not Ready: ${JSON.stringify(found.status)}\n${output}`);
-      return found;
-    }, { timeoutMs: 90_000 });
+    const repository = await eventually(
+      async () => {
+        const found = await client.get<GitRepository>({
+          apiVersion: SourceApiVersion,
+          kind: 'GitRepository',
+          namespace,
+          name: 'e2e',
+        });
+        const ready = found.status?.conditions?.find((condition) => condition.type === 'Ready');
+        if (ready?.status !== 'True') throw new Error(`not Ready: ${JSON.stringify(found.status)}\n${output}`);
+        return found;
+      },
+      { timeoutMs: 90_000 },
+    );
     const artifact = repository.status!.artifact!;
     expect(artifact.revision).toBe(`main@sha1:${commit}`);
     expect(artifact.url).toBe(`http://127.0.0.1:${storagePort}/gitrepository/${namespace}/e2e/${commit}.tar.gz`);
@@ -86,15 +103,23 @@ describe('bin/source-controller', () => {
     expect(sha256(tarball)).toBe(artifact.digest);
     expect(fileInArchive(tarball, 'deploy/app.yaml')).toBe('kind: Namespace\n');
 
-    const table = execFileSync('kubectl', ['--kubeconfig', kubeconfigPath, 'get', 'gitrepositories', '-n', namespace], { encoding: 'utf8' });
+    const table = execFileSync('kubectl', ['--kubeconfig', kubeconfigPath, 'get', 'gitrepositories', '-n', namespace], {
+      encoding: 'utf8',
+    });
     const [header, row] = table.trim().split('\n');
     expect(header!.split(/\s{2,}/)).toEqual(['NAME', 'URL', 'AGE', 'READY', 'STATUS']);
-    expect(row).toMatch(new RegExp(`^e2e\\s+${server.urlOf('e2e').replace(/[.]/g, '\\.')}\\s+\\S+\\s+True\\s+stored artifact for revision 'main@sha1:${commit}'$`));
+    expect(row).toMatch(
+      new RegExp(
+        `^e2e\\s+${server.urlOf('e2e').replace(/[.]/g, '\\.')}\\s+\\S+\\s+True\\s+stored artifact for revision 'main@sha1:${commit}'$`,
+      ),
+    );
 
     // Deleting it removes its artifacts (the finalizer), served no more.
     await client.delete({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: 'e2e' });
     await eventually(async () => {
-      expect(await client.getIfExists({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: 'e2e' })).toBeUndefined();
+      expect(
+        await client.getIfExists({ apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: 'e2e' }),
+      ).toBeUndefined();
     });
     expect((await fetch(artifact.url)).status).toBe(404);
     expect(existsSync(join(storagePath, 'gitrepository', namespace, 'e2e'))).toBe(false);

@@ -26,7 +26,11 @@ const core = await measure(false);
 const full = await measure(true);
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 console.log('\ncontrol plane start to /readyz ok (binaries cached), median of', runs);
-console.log(`  core (etcd + kube-apiserver):                       ${seconds(median(core.start))}   (min ${seconds(Math.min(...core.start))}, max ${seconds(Math.max(...core.start))})`);
-console.log(`  full (+ controller-manager, scheduler, kwok, node): ${seconds(median(full.start))}   (min ${seconds(Math.min(...full.start))}, max ${seconds(Math.max(...full.start))})`);
+console.log(
+  `  core (etcd + kube-apiserver):                       ${seconds(median(core.start))}   (min ${seconds(Math.min(...core.start))}, max ${seconds(Math.max(...core.start))})`,
+);
+console.log(
+  `  full (+ controller-manager, scheduler, kwok, node): ${seconds(median(full.start))}   (min ${seconds(Math.min(...full.start))}, max ${seconds(Math.max(...full.start))})`,
+);
 console.log(`  per-test-file set-up (client + namespace):          ${median(core.namespace).toFixed(0)} ms`);
 console.log(`  target: under 10 s median -> ${median(full.start) < 10_000 ? 'met' : 'NOT met'}`);

@@ -8,12 +8,7 @@ import { TestEnvError } from './errors.ts';
 export const KUBE_VERSION = process.env.FLUXION_KUBE_VERSION ?? '1.36.3';
 
 export type BinaryName =
-  | 'etcd'
-  | 'kube-apiserver'
-  | 'kube-controller-manager'
-  | 'kube-scheduler'
-  | 'kwok'
-  | NodeBinaryName;
+  'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok' | NodeBinaryName;
 /** A real node's binaries, built by the same script with --node. */
 export type NodeBinaryName = 'kubelet' | 'kube-proxy' | 'coredns';
 const NODE_BINARIES: readonly string[] = ['kubelet', 'kube-proxy', 'coredns'] satisfies NodeBinaryName[];
@@ -69,7 +64,9 @@ export function requireBinaries<T extends BinaryName>(names: readonly T[]): Reco
       `missing control-plane binaries: ${missing.join(', ')}. ` +
         `Build them once with '${BUILD_SCRIPT}${forNode ? ' --node' : ''}' (needs Go; run by 'make kube-binaries'), ` +
         `or set KUBEBUILDER_ASSETS to a folder holding them, or put them on PATH. ` +
-        `Looked in: ${candidateDirs().filter((d) => !d.startsWith('/usr') && !d.startsWith('/bin')).join(', ')} and PATH.`,
+        `Looked in: ${candidateDirs()
+          .filter((d) => !d.startsWith('/usr') && !d.startsWith('/bin'))
+          .join(', ')} and PATH.`,
     );
   }
   return found;

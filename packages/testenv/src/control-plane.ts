@@ -56,7 +56,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const children: Child[] = [];
   const track = (child: Child): Child => {
     children.push(child);
-    recordOwner(stateDir, children.map((c) => c.pid ?? 0).filter((pid) => pid > 0));
+    recordOwner(
+      stateDir,
+      children.map((c) => c.pid ?? 0).filter((pid) => pid > 0),
+    );
     return child;
   };
   const killAll = (): void => {

@@ -25,7 +25,12 @@ export async function eventually<T>(check: () => T | Promise<T>, options: PollOp
 }
 
 /** Value style: retries until `check` returns something other than undefined or false, naming `what` on timeout. */
-export async function pollUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 200): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  intervalMs = 200,
+): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -38,7 +43,12 @@ export async function pollUntil<T>(what: string, check: () => Promise<T | undefi
       last = error;
     }
     if (performance.now() > deadline) {
-      const detail = last instanceof Error ? `; last error: ${last.message}` : last === undefined ? '' : `; last: ${JSON.stringify(last)}`;
+      const detail =
+        last instanceof Error
+          ? `; last error: ${last.message}`
+          : last === undefined
+            ? ''
+            : `; last: ${JSON.stringify(last)}`;
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     }
     await delay(intervalMs);

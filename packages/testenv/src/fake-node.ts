@@ -34,5 +34,7 @@ export async function startFakeNode(kubeconfigPath: string, timeoutMs: number): 
     if (ready?.status === 'True') return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new TestEnvError(`node ${FAKE_NODE_NAME} did not become Ready within ${timeoutMs} ms: is kwok running (see kwok.log in the state dir)?`);
+  throw new TestEnvError(
+    `node ${FAKE_NODE_NAME} did not become Ready within ${timeoutMs} ms: is kwok running (see kwok.log in the state dir)?`,
+  );
 }

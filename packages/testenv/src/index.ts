@@ -1,6 +1,12 @@
 // testenv: a real Kubernetes control plane and real fixture servers, for tests, benchmarks and the demo.
 export { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
-export { useTestNamespace, sharedKubeconfigPath, deleteRunNamespaces, KUBECONFIG_ENV, type TestNamespace } from './test-namespace.ts';
+export {
+  useTestNamespace,
+  sharedKubeconfigPath,
+  deleteRunNamespaces,
+  KUBECONFIG_ENV,
+  type TestNamespace,
+} from './test-namespace.ts';
 export { findBinary, requireBinaries, buildCacheDir, KUBE_VERSION, BUILD_SCRIPT } from './binaries.ts';
 export { TestEnvError } from './errors.ts';
 export { freePort } from './ports.ts';
@@ -9,7 +15,12 @@ export { eventually, pollUntil, StopPolling, type PollOptions } from './eventual
 export { isProcessAlive } from './state-dir.ts';
 export { FAKE_NODE_NAME } from './fake-node.ts';
 export { REAL_NODE_NAME, type RealNode } from './real-node.ts';
-export { startGitHttpServer, type GitHttpServer, type GitHttpsServer, type GitHttpServerOptions } from './fixtures/git-http-server.ts';
+export {
+  startGitHttpServer,
+  type GitHttpServer,
+  type GitHttpsServer,
+  type GitHttpServerOptions,
+} from './fixtures/git-http-server.ts';
 export { createTestCertificates, type TestCertificates } from './fixtures/test-certificates.ts';
 export { startGitSshServer, type GitSshServer } from './fixtures/git-ssh-server.ts';
 export { GitRepositories, git, type CommitOptions } from './fixtures/git-repositories.ts';
@@ -20,9 +31,21 @@ export { startWebhookSink, type WebhookSink, type RecordedRequest } from './fixt
 export { startHttpProxy, type HttpProxy } from './fixtures/http-proxy.ts';
 export { startNatsServer, type NatsServer } from './fixtures/nats-server.ts';
 export type { RunningServer, HttpCredentials } from './fixtures/http-listen.ts';
-export { startHelmRepository, writeChart, type HelmRepositoryFixture, type HelmChartSource, type HelmRepositoryFixtureOptions } from './fixtures/helm-repository.ts';
+export {
+  startHelmRepository,
+  writeChart,
+  type HelmRepositoryFixture,
+  type HelmChartSource,
+  type HelmRepositoryFixtureOptions,
+} from './fixtures/helm-repository.ts';
 export { findHelmBinary, runHelm } from './fixtures/helm-binary.ts';
-export { startS3Server, findS3ServerBinary, VERSITYGW_VERSION, type S3Server, type S3ServerOptions } from './fixtures/s3-server.ts';
+export {
+  startS3Server,
+  findS3ServerBinary,
+  VERSITYGW_VERSION,
+  type S3Server,
+  type S3ServerOptions,
+} from './fixtures/s3-server.ts';
 export {
   pushArtifact,
   fluxConfigMediaType,

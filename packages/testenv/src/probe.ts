@@ -68,5 +68,7 @@ export async function waitForPort(port: number, child: Child, timeoutMs: number)
     if (open) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new TestEnvError(`${child.name} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms (log: ${child.logFile})`);
+  throw new TestEnvError(
+    `${child.name} did not listen on 127.0.0.1:${port} within ${timeoutMs} ms (log: ${child.logFile})`,
+  );
 }

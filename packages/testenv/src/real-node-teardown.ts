@@ -24,7 +24,10 @@ export function tearDownRealNode(stateDir: string): void {
   const dir = nodeDir(stateDir);
   if (!existsSync(dir)) return;
   let facts: Partial<TeardownFacts> = {};
-  quietly('read teardown facts', () => (facts = JSON.parse(readFileSync(join(dir, 'teardown.json'), 'utf8')) as TeardownFacts));
+  quietly(
+    'read teardown facts',
+    () => (facts = JSON.parse(readFileSync(join(dir, 'teardown.json'), 'utf8')) as TeardownFacts),
+  );
   const { kubeProxy, bridge } = facts;
   removeContainers(join(dir, 'runc', 'k8s.io'));
   killProcessesMentioning(join(dir, 'containerd.sock'));
@@ -61,7 +64,9 @@ function removeCniNatRules(network: string): void {
 function removeContainers(runcRoot: string): void {
   if (!existsSync(runcRoot)) return;
   for (const id of readdirSync(runcRoot)) {
-    quietly(`runc delete ${id}`, () => execFileSync('runc', ['--root', runcRoot, 'delete', '--force', id], { stdio: 'ignore' }));
+    quietly(`runc delete ${id}`, () =>
+      execFileSync('runc', ['--root', runcRoot, 'delete', '--force', id], { stdio: 'ignore' }),
+    );
   }
 }
 

@@ -81,7 +81,12 @@ export async function startRealNode(options: RealNodeOptions): Promise<RealNode>
   for (const [path, content] of Object.entries(files.contents)) writeFileSync(path, content);
 
   const containerd = track(
-    new Child({ name: 'containerd', command: 'containerd', args: [`--config=${files.containerdConfig}`], logFile: join(dir, 'containerd.log') }),
+    new Child({
+      name: 'containerd',
+      command: 'containerd',
+      args: [`--config=${files.containerdConfig}`],
+      logFile: join(dir, 'containerd.log'),
+    }),
   );
   await waitForSocket(files.containerdSocket, containerd, timeoutMs);
   importIntoContainerd(files.containerdSocket, ensurePauseImage(), dir);
@@ -136,21 +141,31 @@ async function drainNode(kubeconfigPath: string, socket: string): Promise<void> 
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const pods = await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${REAL_NODE_NAME}` }).catch(() => undefined);
+  const pods = await core
+    .listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${REAL_NODE_NAME}` })
+    .catch(() => undefined);
   await Promise.all(
     (pods?.items ?? []).map((pod) =>
       core
-        .deleteNamespacedPod({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? '', gracePeriodSeconds: 0 })
+        .deleteNamespacedPod({
+          name: pod.metadata?.name ?? '',
+          namespace: pod.metadata?.namespace ?? '',
+          gracePeriodSeconds: 0,
+        })
         .catch(() => undefined),
     ),
   );
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && runningSandboxes(socket) > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+  while (Date.now() < deadline && runningSandboxes(socket) > 0)
+    await new Promise((resolve) => setTimeout(resolve, 250));
 }
 
 function runningSandboxes(socket: string): number {
   try {
-    return execFileSync('ctr', ['--address', socket, '-n', 'k8s.io', 'tasks', 'ls', '-q'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+    return execFileSync('ctr', ['--address', socket, '-n', 'k8s.io', 'tasks', 'ls', '-q'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean).length;
   } catch {
     return 0;
   }
@@ -182,7 +197,9 @@ async function waitForSocket(path: string, child: Child, timeoutMs: number): Pro
 
 /** runc's default spec without rlimits: setrlimit is refused in this kind of sandbox. */
 function baseRuntimeSpec(): string {
-  const spec = JSON.parse(execFileSync('ctr', ['oci', 'spec'], { encoding: 'utf8' })) as { process?: { rlimits?: unknown } };
+  const spec = JSON.parse(execFileSync('ctr', ['oci', 'spec'], { encoding: 'utf8' })) as {
+    process?: { rlimits?: unknown };
+  };
   delete spec.process?.rlimits;
   return JSON.stringify(spec);
 }
@@ -210,7 +227,10 @@ function ensurePauseImage(): string {
       'int main(void) { signal(SIGINT, quit); signal(SIGTERM, quit); for (;;) pause(); }\n',
   );
   execFileSync('gcc', ['-Os', '-static', '-s', '-o', join(work, 'pause'), join(work, 'pause.c')]);
-  writeFileSync(join(work, 'Containerfile'), 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n');
+  writeFileSync(
+    join(work, 'Containerfile'),
+    'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n',
+  );
   podman(['build', '--quiet', '-t', PAUSE_IMAGE, work]);
   execFileSync('rm', ['-rf', work]);
   return PAUSE_IMAGE;
@@ -219,8 +239,12 @@ function ensurePauseImage(): string {
 function importIntoContainerd(socket: string, image: string, dir: string): void {
   const archive = join(dir, 'image.tar');
   podman(['save', '--format', 'oci-archive', '-o', archive, image]);
-  execFileSync('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'import', '--base-name', image.split(':')[0] ?? image, archive], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'ctr',
+    ['--address', socket, '-n', 'k8s.io', 'images', 'import', '--base-name', image.split(':')[0] ?? image, archive],
+    {
+      stdio: 'ignore',
+    },
+  );
   execFileSync('rm', ['-f', archive]);
 }

@@ -7,9 +7,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { deleteRunNamespaces, pollUntil, startControlPlane, useTestNamespace, type TestNamespace } from '../src/index.ts';
+import {
+  deleteRunNamespaces,
+  pollUntil,
+  startControlPlane,
+  useTestNamespace,
+  type TestNamespace,
+} from '../src/index.ts';
 import { cleanStaleState } from '../src/state-dir.ts';
-
 
 describe('the shared control plane', () => {
   let env: TestNamespace;
@@ -49,7 +54,10 @@ describe('the shared control plane', () => {
         spec: {
           replicas: 2,
           selector: { matchLabels: { app: 'web' } },
-          template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'web', image: 'nginx:1.27' }] },
+          },
         },
       },
     });
@@ -69,7 +77,9 @@ describe('a private control plane', () => {
       const core = controlPlane.kubeConfig().makeApiClient(CoreV1Api);
       await core.createNamespace({ body: { metadata: { name: 'before-restart' } } });
       await controlPlane.restartApiServer();
-      const namespace = await pollUntil('namespace after restart', () => core.readNamespace({ name: 'before-restart' }));
+      const namespace = await pollUntil('namespace after restart', () =>
+        core.readNamespace({ name: 'before-restart' }),
+      );
       expect(namespace.metadata?.name).toBe('before-restart');
       expect(readFileSync(controlPlane.kubeconfigPath, 'utf8')).toContain('certificate-authority-data');
     } finally {
@@ -83,7 +93,9 @@ describe('a private control plane', () => {
     try {
       expect(first.server).not.toBe(second.server);
       const namespaces = await Promise.all(
-        [first, second].map(async (cp) => (await cp.kubeConfig().makeApiClient(CoreV1Api).listNamespace()).items.length),
+        [first, second].map(
+          async (cp) => (await cp.kubeConfig().makeApiClient(CoreV1Api).listNamespace()).items.length,
+        ),
       );
       expect(namespaces.every((count) => count >= 1)).toBe(true);
     } finally {
@@ -93,7 +105,9 @@ describe('a private control plane', () => {
 
   it('names a binary that will not start and quotes its output, instead of hanging', async () => {
     const assets = mkdtempSync(join(tmpdir(), 'broken-assets-'));
-    writeFileSync(join(assets, 'etcd'), '#!/bin/sh\necho "etcdmain: data dir is not writable" >&2\nexit 3\n', { mode: 0o755 });
+    writeFileSync(join(assets, 'etcd'), '#!/bin/sh\necho "etcdmain: data dir is not writable" >&2\nexit 3\n', {
+      mode: 0o755,
+    });
     writeFileSync(join(assets, 'kube-apiserver'), '#!/bin/sh\nexit 1\n', { mode: 0o755 });
     const saved = process.env.KUBEBUILDER_ASSETS;
     process.env.KUBEBUILDER_ASSETS = assets;
@@ -110,7 +124,9 @@ describe('a private control plane', () => {
   it('cleans up the processes of a killed run on the next start', async () => {
     const script = join(fileURLToPath(import.meta.url), '../fixtures/start-and-hang.ts');
     const victim = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const firstLine = await new Promise<string>((resolve) => createInterface({ input: victim.stdout }).once('line', resolve));
+    const firstLine = await new Promise<string>((resolve) =>
+      createInterface({ input: victim.stdout }).once('line', resolve),
+    );
     const { stateDir } = JSON.parse(firstLine) as { stateDir: string };
     const owner = JSON.parse(readFileSync(join(stateDir, 'owner.json'), 'utf8')) as { childPids: number[] };
     expect(owner.childPids.length).toBe(2);

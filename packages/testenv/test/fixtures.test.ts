@@ -26,7 +26,9 @@ const execFileAsync = promisify(execFile);
 async function clone(url: string, env: NodeJS.ProcessEnv = {}): Promise<{ ok: boolean; output: string; dir: string }> {
   const dir = mkdtempSync(join(scratch, 'clone-'));
   try {
-    await execFileAsync('git', ['clone', '--quiet', url, dir], { env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env } });
+    await execFileAsync('git', ['clone', '--quiet', url, dir], {
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...env },
+    });
     return { ok: true, output: '', dir };
   } catch (error) {
     return { ok: false, output: String((error as { stderr?: string }).stderr ?? error), dir };
@@ -130,7 +132,11 @@ describe('OCI registry', () => {
       expect(start.status).toBe(202);
       const location = new URL(start.headers.get('location') ?? '', registry.url);
       location.searchParams.set('digest', digest);
-      const put = await fetch(location, { method: 'PUT', body: blob, headers: { 'content-type': 'application/octet-stream' } });
+      const put = await fetch(location, {
+        method: 'PUT',
+        body: blob,
+        headers: { 'content-type': 'application/octet-stream' },
+      });
       expect(put.status).toBe(201);
       const got = await fetch(`${registry.url}/v2/demo/app/blobs/${digest}`);
       expect(Buffer.from(await got.arrayBuffer()).toString()).toBe('fluxion artifact');
@@ -152,7 +158,9 @@ describe('static HTTP server', () => {
       const ok = await fetch(`${server.url}/index.yaml`, { headers: { authorization } });
       expect(await ok.text()).toContain('entries');
       expect((await fetch(`${server.url}/missing.tgz`, { headers: { authorization } })).status).toBe(404);
-      expect((await fetch(`${server.url}/..%2f..%2fetc%2fpasswd`, { headers: { authorization } })).status).not.toBe(200);
+      expect((await fetch(`${server.url}/..%2f..%2fetc%2fpasswd`, { headers: { authorization } })).status).not.toBe(
+        200,
+      );
     } finally {
       await server.stop();
     }
@@ -196,7 +204,12 @@ describe('NATS server', () => {
 
 describe('git over HTTPS', () => {
   // GIT_SSL_CAINFO (set on some machines) would override http.sslCAInfo: these clones trust only what they are given.
-  const withoutAmbientCa = { GIT_SSL_CAINFO: undefined, GIT_SSL_CAPATH: undefined, GIT_SSL_CERT: undefined, GIT_SSL_KEY: undefined };
+  const withoutAmbientCa = {
+    GIT_SSL_CAINFO: undefined,
+    GIT_SSL_CAPATH: undefined,
+    GIT_SSL_CERT: undefined,
+    GIT_SSL_KEY: undefined,
+  };
   const pemFile = (name: string, pem: string): string => {
     const file = join(mkdtempSync(join(scratch, 'pem-')), name);
     writeFileSync(file, pem, { mode: 0o600 });
@@ -231,7 +244,10 @@ describe('git over HTTPS', () => {
       const { stdout: head } = await execFileAsync('git', ['rev-parse', 'HEAD'], { cwd: trusted.dir });
       expect(head.trim()).toBe(sha);
       // The certificate names localhost too (subjectAltName), not only 127.0.0.1.
-      const byName = await clone(server.urlOf('secure').replace('127.0.0.1', 'localhost'), gitConfig({ 'http.sslCAInfo': caFile }));
+      const byName = await clone(
+        server.urlOf('secure').replace('127.0.0.1', 'localhost'),
+        gitConfig({ 'http.sslCAInfo': caFile }),
+      );
       expect(byName.output).toBe('');
     } finally {
       await server.stop();
@@ -249,22 +265,30 @@ describe('git over HTTPS', () => {
       const noCertificate = await clone(server.urlOf('mtls'), gitConfig({ 'http.sslCAInfo': caFile }));
       expect(noCertificate.ok).toBe(false);
       // Refused in the TLS layer: git reports the alert or the dropped connection, depending on timing.
-      expect(noCertificate.output).toMatch(/alert|handshake|non-properly terminated|reset by peer|broken pipe|getpeername|empty reply/i);
+      expect(noCertificate.output).toMatch(
+        /alert|handshake|non-properly terminated|reset by peer|broken pipe|getpeername|empty reply/i,
+      );
       expect(server.requests).toEqual([]);
 
-      const foreignCertificate = await clone(server.urlOf('mtls'), gitConfig({
-        'http.sslCAInfo': caFile,
-        'http.sslCert': pemFile('tls.crt', stranger.clientCert),
-        'http.sslKey': pemFile('tls.key', stranger.clientKey),
-      }));
+      const foreignCertificate = await clone(
+        server.urlOf('mtls'),
+        gitConfig({
+          'http.sslCAInfo': caFile,
+          'http.sslCert': pemFile('tls.crt', stranger.clientCert),
+          'http.sslKey': pemFile('tls.key', stranger.clientKey),
+        }),
+      );
       expect(foreignCertificate.ok).toBe(false);
       expect(server.requests).toEqual([]);
 
-      const withCertificate = await clone(server.urlOf('mtls'), gitConfig({
-        'http.sslCAInfo': caFile,
-        'http.sslCert': pemFile('tls.crt', server.clientCert),
-        'http.sslKey': pemFile('tls.key', server.clientKey),
-      }));
+      const withCertificate = await clone(
+        server.urlOf('mtls'),
+        gitConfig({
+          'http.sslCAInfo': caFile,
+          'http.sslCert': pemFile('tls.crt', server.clientCert),
+          'http.sslKey': pemFile('tls.key', server.clientKey),
+        }),
+      );
       expect(withCertificate.output).toBe('');
       expect(readFileSync(join(withCertificate.dir, 'a.txt'), 'utf8')).toBe('mutual\n');
     } finally {
@@ -272,11 +296,17 @@ describe('git over HTTPS', () => {
     }
   });
 
-  it('makes a new CA each time, so one server does not trust another one\'s certificates', async () => {
+  it("makes a new CA each time, so one server does not trust another one's certificates", async () => {
     const [first, second] = await Promise.all([createTestCertificates(), createTestCertificates()]);
     expect(first.caCert).not.toBe(second.caCert);
-    const { stdout } = await execFileAsync('openssl', ['verify', '-CAfile', pemFile('ca.crt', first.caCert), pemFile('client.crt', second.clientCert)])
-      .catch((error: { stdout?: string; stderr?: string }) => ({ stdout: `${error.stdout ?? ''}${error.stderr ?? ''}` }));
+    const { stdout } = await execFileAsync('openssl', [
+      'verify',
+      '-CAfile',
+      pemFile('ca.crt', first.caCert),
+      pemFile('client.crt', second.clientCert),
+    ]).catch((error: { stdout?: string; stderr?: string }) => ({
+      stdout: `${error.stdout ?? ''}${error.stderr ?? ''}`,
+    }));
     expect(stdout).toMatch(/unable to get local issuer certificate|verification failed/);
   });
 });

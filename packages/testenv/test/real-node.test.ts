@@ -53,56 +53,71 @@ describe('a real node', () => {
     if (!stopped) await cp?.stop();
   }, 120_000);
 
-
   it('joins the cluster and becomes Ready next to the fake node', { timeout: 180_000 }, async () => {
-    const node = await pollUntil('real node Ready', async () => {
-      const found = await core.readNode({ name: REAL_NODE_NAME }).catch(() => undefined);
-      return found?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? found : undefined;
-    }, 120_000);
+    const node = await pollUntil(
+      'real node Ready',
+      async () => {
+        const found = await core.readNode({ name: REAL_NODE_NAME }).catch(() => undefined);
+        return found?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True' ? found : undefined;
+      },
+      120_000,
+    );
     expect(node.status?.nodeInfo?.kubeletVersion).toBe('v1.36.3');
     expect(node.status?.nodeInfo?.containerRuntimeVersion).toMatch(/^containerd:\/\//);
   });
 
-  it('runs a pod from a local image that reaches the API server and a Service by name', { timeout: 300_000 }, async () => {
-    await pollUntil('default ServiceAccount', async () =>
-      core.readNamespacedServiceAccount({ name: 'default', namespace }).catch(() => undefined),
-    );
-    await core.createNamespacedService({
-      namespace,
-      body: {
-        metadata: { name: 'echo' },
-        spec: { selector: { app: 'echo' }, ports: [{ port: 8080, targetPort: 8080 }] },
-      },
-    });
-    await core.createNamespacedPod({
-      namespace,
-      body: {
-        metadata: { name: 'echo', labels: { app: 'echo' } },
-        spec: {
-          nodeSelector: { 'kubernetes.io/hostname': REAL_NODE_NAME },
-          containers: [
-            {
-              name: 'probe',
-              image: BASE_IMAGE,
-              imagePullPolicy: 'Never',
-              command: ['node', '-e', probeScript],
-              securityContext: { readOnlyRootFilesystem: true, runAsUser: 65534, allowPrivilegeEscalation: false },
-            },
-          ],
+  it(
+    'runs a pod from a local image that reaches the API server and a Service by name',
+    { timeout: 300_000 },
+    async () => {
+      await pollUntil('default ServiceAccount', async () =>
+        core.readNamespacedServiceAccount({ name: 'default', namespace }).catch(() => undefined),
+      );
+      await core.createNamespacedService({
+        namespace,
+        body: {
+          metadata: { name: 'echo' },
+          spec: { selector: { app: 'echo' }, ports: [{ port: 8080, targetPort: 8080 }] },
         },
-      },
-    });
-    const pod = await pollUntil('probe pod Running with an IP', async () => {
-      const found = await core.readNamespacedPod({ name: 'echo', namespace });
-      return found.status?.phase === 'Running' && found.status.podIP ? found : undefined;
-    }, 120_000);
-    expect(pod.spec?.nodeName).toBe(REAL_NODE_NAME);
-    const log = await pollUntil('probe ok in the pod log', async () => {
-      const text = await core.readNamespacedPodLog({ name: 'echo', namespace });
-      return text.includes('probe ok') ? text : undefined;
-    }, 120_000);
-    expect(log).toMatch(/probe ok dns=10\.96\.0\.1 api=v1\.36\.3 service=pong/);
-  });
+      });
+      await core.createNamespacedPod({
+        namespace,
+        body: {
+          metadata: { name: 'echo', labels: { app: 'echo' } },
+          spec: {
+            nodeSelector: { 'kubernetes.io/hostname': REAL_NODE_NAME },
+            containers: [
+              {
+                name: 'probe',
+                image: BASE_IMAGE,
+                imagePullPolicy: 'Never',
+                command: ['node', '-e', probeScript],
+                securityContext: { readOnlyRootFilesystem: true, runAsUser: 65534, allowPrivilegeEscalation: false },
+              },
+            ],
+          },
+        },
+      });
+      const pod = await pollUntil(
+        'probe pod Running with an IP',
+        async () => {
+          const found = await core.readNamespacedPod({ name: 'echo', namespace });
+          return found.status?.phase === 'Running' && found.status.podIP ? found : undefined;
+        },
+        120_000,
+      );
+      expect(pod.spec?.nodeName).toBe(REAL_NODE_NAME);
+      const log = await pollUntil(
+        'probe ok in the pod log',
+        async () => {
+          const text = await core.readNamespacedPodLog({ name: 'echo', namespace });
+          return text.includes('probe ok') ? text : undefined;
+        },
+        120_000,
+      );
+      expect(log).toMatch(/probe ok dns=10\.96\.0\.1 api=v1\.36\.3 service=pong/);
+    },
+  );
 
   it('lets kubectl exec into the pod', () => {
     const out = execFileSync(

@@ -7,7 +7,8 @@ import { buildLocally, loadKustomization } from '../local-build.ts';
 
 export async function run(context: CommandContext): Promise<number> {
   const name = context.args[0];
-  if (!name && !stringFlag(context.flags, 'kustomization-file')) throw new UsageError('name the Kustomization: fluxion build ks <name>');
+  if (!name && !stringFlag(context.flags, 'kustomization-file'))
+    throw new UsageError('name the Kustomization: fluxion build ks <name>');
   const cluster = context.cluster();
   const installed = await context.installedKinds();
   const kustomization = await loadKustomization(cluster, installed, name ?? '', context.flags);

@@ -8,12 +8,21 @@ const sourceKinds = ['GitRepository', 'OCIRepository', 'Bucket'];
 
 export async function run(context: CommandContext): Promise<number> {
   const name = context.args[0];
-  if (!name) throw new UsageError('name the Kustomization: fluxion create kustomization <name> --source GitRepository/<name>');
+  if (!name)
+    throw new UsageError('name the Kustomization: fluxion create kustomization <name> --source GitRepository/<name>');
   const source = stringFlag(context.flags, 'source');
-  if (!source) throw new UsageError('--source is required: GitRepository/<name>, OCIRepository/<name> or Bucket/<name>, optionally .<namespace>');
+  if (!source)
+    throw new UsageError(
+      '--source is required: GitRepository/<name>, OCIRepository/<name> or Bucket/<name>, optionally .<namespace>',
+    );
   const match = /^(?:([A-Za-z]+)\/)?([a-z0-9][a-z0-9.-]*?)(?:\.([a-z0-9-]+))?$/.exec(source);
-  const kind = sourceKinds.find((candidate) => candidate.toLowerCase() === (match?.[1] ?? 'GitRepository').toLowerCase());
-  if (!match || !kind) throw new UsageError(`--source: "${source}" is not <Kind>/<name>[.<namespace>] with Kind one of ${sourceKinds.join(', ')}`);
+  const kind = sourceKinds.find(
+    (candidate) => candidate.toLowerCase() === (match?.[1] ?? 'GitRepository').toLowerCase(),
+  );
+  if (!match || !kind)
+    throw new UsageError(
+      `--source: "${source}" is not <Kind>/<name>[.<namespace>] with Kind one of ${sourceKinds.join(', ')}`,
+    );
   const namespace = namespaceFor(context);
   const targetNamespace = stringFlag(context.flags, 'target-namespace');
   const dependsOn = listFlag(context.flags, 'depends-on').map((entry) => {

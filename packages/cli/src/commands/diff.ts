@@ -12,7 +12,8 @@ const fieldManager = 'kustomize-controller';
 
 export async function run(context: CommandContext): Promise<number> {
   const name = context.args[0];
-  if (!name && !stringFlag(context.flags, 'kustomization-file')) throw new UsageError('name the Kustomization: fluxion diff ks <name> [--path dir | --revision ref]');
+  if (!name && !stringFlag(context.flags, 'kustomization-file'))
+    throw new UsageError('name the Kustomization: fluxion diff ks <name> [--path dir | --revision ref]');
   const path = stringFlag(context.flags, 'path');
   const revision = stringFlag(context.flags, 'revision');
   if (path && revision) throw new UsageError('give --path or --revision, not both');
@@ -21,16 +22,27 @@ export async function run(context: CommandContext): Promise<number> {
   const kustomization = await loadKustomization(cluster, installed, name ?? '', context.flags);
   const built = await buildLocally(cluster, installed, kustomization, { path, revision });
   const t = context.terminal;
-  const defaultNamespace = (kustomization.spec?.['targetNamespace'] as string | undefined) ?? kustomization.metadata?.namespace ?? cluster.namespace;
+  const defaultNamespace =
+    (kustomization.spec?.['targetNamespace'] as string | undefined) ??
+    kustomization.metadata?.namespace ??
+    cluster.namespace;
   let changes = 0;
   const seen = new Set<string>();
   for (const object of built.objects) {
-    const resource = await cluster.client.resourceFor({ ...splitApiVersion(object.apiVersion ?? ''), kind: object.kind ?? '' });
+    const resource = await cluster.client.resourceFor({
+      ...splitApiVersion(object.apiVersion ?? ''),
+      kind: object.kind ?? '',
+    });
     const namespace = resource.namespaced ? (object.metadata?.namespace ?? defaultNamespace) : undefined;
     const target: KObject = { ...object, metadata: { ...object.metadata, ...(namespace ? { namespace } : {}) } };
     const subject = `${object.kind}/${namespace ? `${namespace}/` : ''}${object.metadata?.name ?? ''}`;
     seen.add(`${namespace ?? ''}_${object.metadata?.name}_${resource.group}_${object.kind}`);
-    const ref = { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', name: object.metadata?.name ?? '', namespace };
+    const ref = {
+      apiVersion: object.apiVersion ?? '',
+      kind: object.kind ?? '',
+      name: object.metadata?.name ?? '',
+      namespace,
+    };
     const live = await cluster.client.getIfExists(ref);
     const applied = await cluster.client.apply(target as never, { fieldManager, force: true, dryRun: true });
     if (!live) {
@@ -38,7 +50,11 @@ export async function run(context: CommandContext): Promise<number> {
       t.out(`${t.green('►')} ${subject} created\n`);
       continue;
     }
-    const diff = diffObjects(live as unknown as Record<string, unknown>, applied as unknown as Record<string, unknown>, subject);
+    const diff = diffObjects(
+      live as unknown as Record<string, unknown>,
+      applied as unknown as Record<string, unknown>,
+      subject,
+    );
     if (!diff) continue;
     changes++;
     t.out(`${t.yellow('►')} ${subject} drifted\n${colourDiff(diff, t)}`);
@@ -50,27 +66,46 @@ export async function run(context: CommandContext): Promise<number> {
       const identity = parseInventoryEntry(entry);
       try {
         const apiVersion = identity.group ? `${identity.group}/${entry.v}` : entry.v;
-        await cluster.client.get({ apiVersion, kind: identity.kind, name: identity.name, namespace: identity.namespace || undefined });
+        await cluster.client.get({
+          apiVersion,
+          kind: identity.kind,
+          name: identity.name,
+          namespace: identity.namespace || undefined,
+        });
       } catch (error) {
         if (isNotFound(error)) continue;
         throw error;
       }
       changes++;
-      t.out(`${t.red('►')} ${identity.kind}/${identity.namespace ? `${identity.namespace}/` : ''}${identity.name} deleted\n`);
+      t.out(
+        `${t.red('►')} ${identity.kind}/${identity.namespace ? `${identity.namespace}/` : ''}${identity.name} deleted\n`,
+      );
     }
   }
-  t.err(changes ? `${changes} object${changes === 1 ? '' : 's'} would change (${built.origin})\n` : `✔ no changes (${built.origin})\n`);
+  t.err(
+    changes
+      ? `${changes} object${changes === 1 ? '' : 's'} would change (${built.origin})\n`
+      : `✔ no changes (${built.origin})\n`,
+  );
   return changes ? 1 : 0;
 }
 
 function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.indexOf('/');
-  return slash === -1 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  return slash === -1
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
 }
 
 function colourDiff(diff: string, t: Terminal): string {
   return diff
     .split('\n')
-    .map((line) => (line.startsWith('+') && !line.startsWith('+++') ? t.green(line) : line.startsWith('-') && !line.startsWith('---') ? t.red(line) : line))
+    .map((line) =>
+      line.startsWith('+') && !line.startsWith('+++')
+        ? t.green(line)
+        : line.startsWith('-') && !line.startsWith('---')
+          ? t.red(line)
+          : line,
+    )
     .join('\n');
 }

@@ -49,13 +49,25 @@ export async function run(context: CommandContext): Promise<number> {
     `${event.involvedObject?.kind ?? ''}/${event.involvedObject?.name ?? ''}`,
     (event.message ?? '').replaceAll('\n', ' '),
   ];
-  const headers = [...(namespace === undefined ? ['NAMESPACE'] : []), 'LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE'];
+  const headers = [
+    ...(namespace === undefined ? ['NAMESPACE'] : []),
+    'LAST SEEN',
+    'TYPE',
+    'REASON',
+    'OBJECT',
+    'MESSAGE',
+  ];
 
   if (booleanFlag(context.flags, 'watch')) {
     const widths = [...(namespace === undefined ? [16] : []), 9, 7, 24, 40];
     context.terminal.out(renderRow(widths, headers));
-    for await (const event of watcher<KubeEvent & { metadata: object }>(cluster.client, eventGvk, { namespace, fieldSelector, signal: context.signal })) {
-      if ((event.type === 'InitApply' || event.type === 'Apply') && wanted(event.object)) context.terminal.out(renderRow(widths, row(event.object)));
+    for await (const event of watcher<KubeEvent & { metadata: object }>(cluster.client, eventGvk, {
+      namespace,
+      fieldSelector,
+      signal: context.signal,
+    })) {
+      if ((event.type === 'InitApply' || event.type === 'Apply') && wanted(event.object))
+        context.terminal.out(renderRow(widths, row(event.object)));
     }
     return 0;
   }

@@ -8,13 +8,17 @@ const droppedAnnotations = ['kubectl.kubernetes.io/last-applied-configuration', 
 
 export async function run(context: CommandContext): Promise<number> {
   const { objects } = await selectObjects(context, 'export');
-  const exported = [...objects].sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '')).map(exportable);
+  const exported = [...objects]
+    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
+    .map(exportable);
   context.terminal.out(yamlDocuments(exported));
   return 0;
 }
 
 export function exportable(object: FluxObject): object {
-  const annotations = Object.fromEntries(Object.entries(object.metadata?.annotations ?? {}).filter(([key]) => !droppedAnnotations.includes(key)));
+  const annotations = Object.fromEntries(
+    Object.entries(object.metadata?.annotations ?? {}).filter(([key]) => !droppedAnnotations.includes(key)),
+  );
   const labels = object.metadata?.labels ?? {};
   return {
     apiVersion: object.apiVersion,

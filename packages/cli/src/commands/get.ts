@@ -22,19 +22,24 @@ export async function run(context: CommandContext): Promise<number> {
   const installed = await context.installedKinds();
   const kinds = selection.many ? installed.filter(selection.kinds) : [installed.require(selection.kinds[0]!)];
   const names = selection.rest;
-  if (names.length && selection.many) throw new UsageError('names can be given for one kind only, e.g. fluxion get ks podinfo');
+  if (names.length && selection.many)
+    throw new UsageError('names can be given for one kind only, e.g. fluxion get ks podinfo');
   const namespace = cluster.allNamespaces ? undefined : cluster.namespace;
   const statusSelector = parseStatusSelector(stringFlag(context.flags, 'status-selector'));
   if (booleanFlag(context.flags, 'watch')) return watch(context, kinds, namespace, names, selection.many);
 
-  const listings: Listing[] = await Promise.all(kinds.map(async (kind) => ({ kind, objects: await listKind(cluster, kind, namespace) })));
+  const listings: Listing[] = await Promise.all(
+    kinds.map(async (kind) => ({ kind, objects: await listKind(cluster, kind, namespace) })),
+  );
   for (const listing of listings) {
     if (names.length) {
       const missing = names.filter((name) => !listing.objects.some((object) => object.metadata?.name === name));
-      if (missing[0] !== undefined) throw await notFoundError(cluster, listing.kind, missing[0], namespace ?? cluster.namespace);
+      if (missing[0] !== undefined)
+        throw await notFoundError(cluster, listing.kind, missing[0], namespace ?? cluster.namespace);
       listing.objects = listing.objects.filter((object) => names.includes(object.metadata?.name ?? ''));
     }
-    if (statusSelector) listing.objects = listing.objects.filter((object) => readyView(object).ready === statusSelector);
+    if (statusSelector)
+      listing.objects = listing.objects.filter((object) => readyView(object).ready === statusSelector);
   }
   const everything = listings.flatMap((listing) => listing.objects);
   if (context.output !== 'table') {
@@ -48,7 +53,14 @@ export async function run(context: CommandContext): Promise<number> {
     return 0;
   }
   context.terminal.out(
-    printed.map((listing) => renderTable(headersFor(listing.kind, namespace === undefined), rowsFor(listing, namespace === undefined, selection.many, context.terminal))).join('\n'),
+    printed
+      .map((listing) =>
+        renderTable(
+          headersFor(listing.kind, namespace === undefined),
+          rowsFor(listing, namespace === undefined, selection.many, context.terminal),
+        ),
+      )
+      .join('\n'),
   );
   return 0;
 }
@@ -56,7 +68,8 @@ export async function run(context: CommandContext): Promise<number> {
 function parseStatusSelector(text: string | undefined): 'True' | 'False' | 'Unknown' | undefined {
   if (!text) return undefined;
   const match = /^ready=(true|false|unknown)$/i.exec(text);
-  if (!match) throw new UsageError(`--status-selector: expected ready=true, ready=false or ready=unknown, got "${text}"`);
+  if (!match)
+    throw new UsageError(`--status-selector: expected ready=true, ready=false or ready=unknown, got "${text}"`);
   const value = (match[1] as string).toLowerCase();
   return value === 'true' ? 'True' : value === 'false' ? 'False' : 'Unknown';
 }
@@ -66,18 +79,40 @@ function hasRevision(kind: ServedKind): boolean {
 }
 
 function headersFor(kind: ServedKind, allNamespaces: boolean): string[] {
-  return [...(allNamespaces ? ['NAMESPACE'] : []), 'NAME', ...(hasRevision(kind) ? ['REVISION'] : []), 'SUSPENDED', 'READY', 'MESSAGE'];
+  return [
+    ...(allNamespaces ? ['NAMESPACE'] : []),
+    'NAME',
+    ...(hasRevision(kind) ? ['REVISION'] : []),
+    'SUSPENDED',
+    'READY',
+    'MESSAGE',
+  ];
 }
 
 function rowsFor(listing: Listing, allNamespaces: boolean, prefixKind: boolean, terminal: Terminal): string[][] {
   return [...listing.objects]
-    .sort((a, b) => (a.metadata?.namespace ?? '').localeCompare(b.metadata?.namespace ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
+    .sort(
+      (a, b) =>
+        (a.metadata?.namespace ?? '').localeCompare(b.metadata?.namespace ?? '') ||
+        (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''),
+    )
     .map((object) => rowOf(listing.kind, object, allNamespaces, prefixKind, terminal));
 }
 
-function rowOf(kind: ServedKind, object: FluxObject, allNamespaces: boolean, prefixKind: boolean, terminal: Terminal): string[] {
+function rowOf(
+  kind: ServedKind,
+  object: FluxObject,
+  allNamespaces: boolean,
+  prefixKind: boolean,
+  terminal: Terminal,
+): string[] {
   const view = readyView(object);
-  const ready = view.ready === 'True' ? terminal.green('True') : view.ready === 'False' ? terminal.red('False') : terminal.yellow('Unknown');
+  const ready =
+    view.ready === 'True'
+      ? terminal.green('True')
+      : view.ready === 'False'
+        ? terminal.red('False')
+        : terminal.yellow('Unknown');
   const name = `${prefixKind ? `${kind.kind.toLowerCase()}/` : ''}${object.metadata?.name ?? ''}`;
   return [
     ...(allNamespaces ? [object.metadata?.namespace ?? ''] : []),
@@ -90,12 +125,20 @@ function rowOf(kind: ServedKind, object: FluxObject, allNamespaces: boolean, pre
 }
 
 /** Prints the current table, then one row each time an object changes, until Ctrl-C. */
-async function watch(context: CommandContext, kinds: ServedKind[], namespace: string | undefined, names: string[], many: boolean): Promise<number> {
+async function watch(
+  context: CommandContext,
+  kinds: ServedKind[],
+  namespace: string | undefined,
+  names: string[],
+  many: boolean,
+): Promise<number> {
   const cluster = context.cluster();
   const allNamespaces = namespace === undefined;
   const lastRow = new Map<string, string>();
   let headerPrinted = false;
-  const widths = [allNamespaces ? 20 : undefined, many ? 40 : 24, 52, 9, 7].filter((width): width is number => width !== undefined);
+  const widths = [allNamespaces ? 20 : undefined, many ? 40 : 24, 52, 9, 7].filter(
+    (width): width is number => width !== undefined,
+  );
   const printRow = (kind: ServedKind, object: FluxObject): void => {
     if (names.length && !names.includes(object.metadata?.name ?? '')) return;
     const key = `${kind.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
@@ -113,7 +156,10 @@ async function watch(context: CommandContext, kinds: ServedKind[], namespace: st
   await Promise.all(
     kinds.map(async (kind) => {
       try {
-        for await (const event of watcher<FluxObject & { metadata: object }>(cluster.client, gvkOfKind(kind), { namespace, signal: context.signal })) {
+        for await (const event of watcher<FluxObject & { metadata: object }>(cluster.client, gvkOfKind(kind), {
+          namespace,
+          signal: context.signal,
+        })) {
           if (event.type === 'InitApply' || event.type === 'Apply') printRow(kind, event.object);
         }
       } catch (error) {

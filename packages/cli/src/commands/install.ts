@@ -22,16 +22,26 @@ const defaultChart = join(import.meta.dirname, '..', '..', '..', '..', 'charts',
 
 export async function run(context: CommandContext): Promise<number> {
   const chart = stringFlag(context.flags, 'chart') ?? defaultChart;
-  if (!existsSync(join(chart, 'Chart.yaml'))) throw new CliError(`no Helm chart at ${chart}; pass the charts/fluxion directory with --chart`);
+  if (!existsSync(join(chart, 'Chart.yaml')))
+    throw new CliError(`no Helm chart at ${chart}; pass the charts/fluxion directory with --chart`);
   const values = readFileSync(join(chart, 'values.yaml'), 'utf8');
-  const built = Object.keys(valuesKeys).filter((component) => new RegExp(`^${valuesKeys[component]}:\\n  enabled: true`, 'm').test(values));
+  const built = Object.keys(valuesKeys).filter((component) =>
+    new RegExp(`^${valuesKeys[component]}:\\n  enabled: true`, 'm').test(values),
+  );
   const requested = listFlag(context.flags, 'components');
   const components = requested.length ? requested : built;
   for (const component of components) {
-    if (!valuesKeys[component]) throw new UsageError(`--components: unknown component "${component}"${didYouMean(component, Object.keys(valuesKeys))}`);
+    if (!valuesKeys[component])
+      throw new UsageError(
+        `--components: unknown component "${component}"${didYouMean(component, Object.keys(valuesKeys))}`,
+      );
   }
-  const namespace = typeof context.flags['namespace'] === 'string' ? (context.flags['namespace'] as string) : 'flux-system';
-  const sets = Object.entries(valuesKeys).flatMap(([component, key]) => ['--set', `${key}.enabled=${components.includes(component)}`]);
+  const namespace =
+    typeof context.flags['namespace'] === 'string' ? (context.flags['namespace'] as string) : 'flux-system';
+  const sets = Object.entries(valuesKeys).flatMap(([component, key]) => [
+    '--set',
+    `${key}.enabled=${components.includes(component)}`,
+  ]);
   const helm = findHelm();
   const exportOnly = booleanFlag(context.flags, 'export');
   const kubeconfig = stringFlag(context.flags, 'kubeconfig') ?? process.env['KUBECONFIG'];
@@ -39,15 +49,27 @@ export async function run(context: CommandContext): Promise<number> {
   const args = exportOnly
     ? ['template', 'fluxion', chart, '--namespace', namespace, ...sets]
     : [
-        'upgrade', 'fluxion', chart, '--install', '--namespace', namespace, '--create-namespace', '--wait=false', ...sets,
+        'upgrade',
+        'fluxion',
+        chart,
+        '--install',
+        '--namespace',
+        namespace,
+        '--create-namespace',
+        '--wait=false',
+        ...sets,
         ...(kubeconfig ? ['--kubeconfig', kubeconfig] : []),
         ...(contextName ? ['--kube-context', contextName] : []),
       ];
-  if (!exportOnly) context.terminal.err(`► installing Fluxion (${components.join(', ')}) into namespace ${namespace}\n`);
+  if (!exportOnly)
+    context.terminal.err(`► installing Fluxion (${components.join(', ')}) into namespace ${namespace}\n`);
   try {
     const { stdout } = await exec(helm, args, { maxBuffer: 64 * 1024 * 1024 });
     if (exportOnly) context.terminal.out(stdout);
-    else context.terminal.out(`${context.terminal.green('✔')} installed: ${components.map((component) => `${component}-controller`).join(', ')}; run fluxion check\n`);
+    else
+      context.terminal.out(
+        `${context.terminal.green('✔')} installed: ${components.map((component) => `${component}-controller`).join(', ')}; run fluxion check\n`,
+      );
     return 0;
   } catch (error) {
     const stderr = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
@@ -57,8 +79,13 @@ export async function run(context: CommandContext): Promise<number> {
 
 /** FLUXION_HELM, the cache `make setup` fills, or helm on PATH. */
 function findHelm(): string {
-  const cacheRoot = process.env['FLUXION_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'fluxion');
-  const candidates = [process.env['FLUXION_HELM'], join(cacheRoot, 'helm', 'v4.3.2', 'helm'), ...(process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'helm'))];
+  const cacheRoot =
+    process.env['FLUXION_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'fluxion');
+  const candidates = [
+    process.env['FLUXION_HELM'],
+    join(cacheRoot, 'helm', 'v4.3.2', 'helm'),
+    ...(process.env['PATH'] ?? '').split(':').map((dir) => join(dir, 'helm')),
+  ];
   for (const candidate of candidates) {
     if (!candidate) continue;
     try {
@@ -68,5 +95,7 @@ function findHelm(): string {
       // next
     }
   }
-  throw new CliError('helm not found: set FLUXION_HELM, put helm v4 on PATH, or run make setup (it builds helm into ~/.cache/fluxion)');
+  throw new CliError(
+    'helm not found: set FLUXION_HELM, put helm v4 on PATH, or run make setup (it builds helm into ~/.cache/fluxion)',
+  );
 }

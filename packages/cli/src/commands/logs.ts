@@ -19,7 +19,14 @@ interface LogLine {
   error?: string;
 }
 
-const pinoLevels: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const pinoLevels: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 export async function run(context: CommandContext): Promise<number> {
   const kind = stringFlag(context.flags, 'kind');
@@ -28,7 +35,10 @@ export async function run(context: CommandContext): Promise<number> {
   const tailText = stringFlag(context.flags, 'tail');
   const tail = tailText === undefined ? undefined : Number.parseInt(tailText, 10);
   if (tail !== undefined && !(tail >= 0)) throw new UsageError(`--tail: "${tailText}" is not a number of lines`);
-  const namespace = typeof context.flags['namespace'] === 'string' && !context.flags['all-namespaces'] ? (context.flags['namespace'] as string) : undefined;
+  const namespace =
+    typeof context.flags['namespace'] === 'string' && !context.flags['all-namespaces']
+      ? (context.flags['namespace'] as string)
+      : undefined;
 
   const texts: string[] = [];
   const files = listFlag(context.flags, 'log-file');
@@ -44,13 +54,16 @@ export async function run(context: CommandContext): Promise<number> {
     (!level || levelOf(line) === level);
   let printed = 0;
   const lines = texts.flatMap((text) => text.split('\n').filter(Boolean));
-  const parsed = lines.map((raw) => ({ raw, line: parseLine(raw) })).filter((entry) => entry.line && wanted(entry.line));
+  const parsed = lines
+    .map((raw) => ({ raw, line: parseLine(raw) }))
+    .filter((entry) => entry.line && wanted(entry.line));
   const shown = tail !== undefined && files.length ? parsed.slice(-tail) : parsed;
   for (const { raw, line } of shown) {
     printed++;
     context.terminal.out(context.output === 'json' ? `${raw}\n` : `${format(line!, context)}\n`);
   }
-  if (printed === 0) context.terminal.err(`no log lines matched${kind || name ? ` ${kind ?? ''}${name ? ` ${name}` : ''}` : ''}\n`);
+  if (printed === 0)
+    context.terminal.err(`no log lines matched${kind || name ? ` ${kind ?? ''}${name ? ` ${name}` : ''}` : ''}\n`);
   return 0;
 }
 
@@ -71,8 +84,15 @@ function format(line: LogLine, context: CommandContext): string {
   const time = line.ts ?? line.time;
   const when = typeof time === 'number' ? new Date(time).toISOString() : (time ?? '');
   const level = levelOf(line);
-  const painted = level === 'error' || level === 'fatal' ? context.terminal.red(level) : level === 'warn' ? context.terminal.yellow(level) : level;
-  const subject = line.kind ? `${line.kind}/${line.namespace ? `${line.namespace}/` : ''}${line.name ?? ''}` : (line.controller ?? '');
+  const painted =
+    level === 'error' || level === 'fatal'
+      ? context.terminal.red(level)
+      : level === 'warn'
+        ? context.terminal.yellow(level)
+        : level;
+  const subject = line.kind
+    ? `${line.kind}/${line.namespace ? `${line.namespace}/` : ''}${line.name ?? ''}`
+    : (line.controller ?? '');
   const error = line.err?.message ?? line.error;
   return `${when} ${painted} ${subject} ${line.msg ?? ''}${error ? `: ${error}` : ''}`;
 }
@@ -82,18 +102,27 @@ async function podLogs(context: CommandContext, tail: number | undefined): Promi
   const cluster = context.cluster();
   const deployments = await findControllerDeployments(cluster.client, undefined);
   if (deployments.length === 0) {
-    throw new UsageError('no controller Deployments found in the cluster; for controllers run as processes, pass their log files with --log-file');
+    throw new UsageError(
+      'no controller Deployments found in the cluster; for controllers run as processes, pass their log files with --log-file',
+    );
   }
   const texts: string[] = [];
   for (const deployment of deployments) {
-    const selector = Object.entries(deployment.selector).map(([key, value]) => `${key}=${value}`).join(',');
-    const { items } = await cluster.client.list({ group: '', version: 'v1', kind: 'Pod' }, { namespace: deployment.namespace, labelSelector: selector });
+    const selector = Object.entries(deployment.selector)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',');
+    const { items } = await cluster.client.list(
+      { group: '', version: 'v1', kind: 'Pod' },
+      { namespace: deployment.namespace, labelSelector: selector },
+    );
     for (const pod of items) {
       const path = `/api/v1/namespaces/${deployment.namespace}/pods/${pod.metadata?.name}/log`;
       try {
         texts.push(await cluster.client.transport.requestText({ method: 'GET', path, query: { tailLines: tail } }));
       } catch (error) {
-        context.terminal.err(`! ${deployment.controller}: no logs from pod ${pod.metadata?.name}: ${(error as Error).message}\n`);
+        context.terminal.err(
+          `! ${deployment.controller}: no logs from pod ${pod.metadata?.name}: ${(error as Error).message}\n`,
+        );
       }
     }
   }

@@ -14,7 +14,8 @@ const exec = promisify(execFile);
 
 export async function run(context: CommandContext): Promise<number> {
   const url = context.args[0];
-  if (!url) throw new UsageError('give the artifact: fluxion pull artifact oci://<registry>/<repository>:<tag> --output <dir>');
+  if (!url)
+    throw new UsageError('give the artifact: fluxion pull artifact oci://<registry>/<repository>:<tag> --output <dir>');
   const output = stringFlag(context.flags, 'output');
   if (!output) throw new UsageError('--output is required: where to unpack the artifact');
   const reference = withDefaultTag(parseImageReference(url));
@@ -31,7 +32,9 @@ export async function run(context: CommandContext): Promise<number> {
     mkdirSync(output, { recursive: true });
     // GNU tar refuses members with `..` and strips leading `/`; owners are not restored
     await exec('tar', ['-xzf', tarball, '-C', output, '--no-same-owner', '--no-same-permissions']);
-    context.terminal.out(`${context.terminal.green('✔')} pulled ${reference.registry}/${reference.repository}:${tagOrDigest}@${fetched.descriptor.digest} into ${output}\n`);
+    context.terminal.out(
+      `${context.terminal.green('✔')} pulled ${reference.registry}/${reference.repository}:${tagOrDigest}@${fetched.descriptor.digest} into ${output}\n`,
+    );
     return 0;
   } catch (error) {
     if (isRegistryError(error)) throw new CliError(error.message);

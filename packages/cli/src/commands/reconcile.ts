@@ -15,7 +15,8 @@ export async function run(context: CommandContext): Promise<number> {
   const cluster = context.cluster();
   const installed = await context.installedKinds();
   const kind = installed.require(selection.kinds[0]!);
-  if (!kind.reconcilable) throw new UsageError(`${kind.kind} is reconciled on every change; there is nothing to request`);
+  if (!kind.reconcilable)
+    throw new UsageError(`${kind.kind} is reconciled on every change; there is nothing to request`);
   parseDurationFlag('timeout', stringFlag(context.flags, 'timeout') ?? '5m'); // a bad --timeout fails before anything is changed
   const namespace = cluster.namespace;
   const object = await getFluxObject(cluster, kind, name, namespace);
@@ -29,11 +30,18 @@ export async function run(context: CommandContext): Promise<number> {
   return reconcileOne(context, kind, name, namespace);
 }
 
-async function reconcileOne(context: CommandContext, kind: ServedKind, name: string, namespace: string): Promise<number> {
+async function reconcileOne(
+  context: CommandContext,
+  kind: ServedKind,
+  name: string,
+  namespace: string,
+): Promise<number> {
   const cluster = context.cluster();
   const object = await getFluxObject(cluster, kind, name, namespace);
   if (object.spec?.['suspend'] === true) {
-    throw new FailedError(`${kind.kind} ${namespace}/${name} is suspended; run: fluxion resume ${kind.kind.toLowerCase()} ${name} -n ${namespace}`);
+    throw new FailedError(
+      `${kind.kind} ${namespace}/${name} is suspended; run: fluxion resume ${kind.kind.toLowerCase()} ${name} -n ${namespace}`,
+    );
   }
   context.terminal.err(`► annotating ${kind.kind} ${namespace}/${name}\n`);
   const requestedAt = await requestReconcile(cluster, kind, name, namespace);
@@ -41,10 +49,14 @@ async function reconcileOne(context: CommandContext, kind: ServedKind, name: str
 }
 
 /** spec.sourceRef of a Kustomization, or the chart's source of a HelmRelease. */
-function sourceOf(object: FluxObject, installed: InstalledKinds): { kind: ServedKind; name: string; namespace?: string } | undefined {
+function sourceOf(
+  object: FluxObject,
+  installed: InstalledKinds,
+): { kind: ServedKind; name: string; namespace?: string } | undefined {
   const spec = object.spec ?? {};
   const chartSpec = (spec['chart'] as { spec?: { sourceRef?: unknown } } | undefined)?.spec;
-  const ref = (spec['sourceRef'] ?? chartSpec?.sourceRef ?? spec['chartRef']) as { kind?: string; name?: string; namespace?: string } | undefined;
+  const ref = (spec['sourceRef'] ?? chartSpec?.sourceRef ?? spec['chartRef']) as
+    { kind?: string; name?: string; namespace?: string } | undefined;
   if (!ref?.kind || !ref.name) return undefined;
   const fluxKind = findKindByName(ref.kind);
   if (!fluxKind) return undefined;

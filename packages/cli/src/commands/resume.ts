@@ -23,6 +23,7 @@ export async function run(context: CommandContext): Promise<number> {
   }
   if (!booleanFlag(context.flags, 'wait')) return 0;
   let failed = false;
-  for (const request of requests) failed = (await awaitOutcome(context, kind, request.name, request.namespace, request.requestedAt)) !== 0 || failed;
+  for (const request of requests)
+    failed = (await awaitOutcome(context, kind, request.name, request.namespace, request.requestedAt)) !== 0 || failed;
   return failed ? 1 : 0;
 }

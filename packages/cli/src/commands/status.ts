@@ -25,9 +25,12 @@ export async function run(context: CommandContext): Promise<number> {
   const installed = await context.installedKinds();
   const kinds = [...installed.served.values()];
   const namespace = typeof context.flags['namespace'] === 'string' ? cluster.namespace : undefined;
-  const lists = await Promise.all(kinds.map(async (kind) => ({ kind, objects: await listKind(cluster, kind, namespace) })));
+  const lists = await Promise.all(
+    kinds.map(async (kind) => ({ kind, objects: await listKind(cluster, kind, namespace) })),
+  );
   const findings = lists.flatMap(({ kind, objects }) => objects.map((object) => findingOf(kind, object)));
-  const by = (state: Finding['state']): Finding[] => findings.filter((finding) => finding.state === state).sort(rootCausesFirst);
+  const by = (state: Finding['state']): Finding[] =>
+    findings.filter((finding) => finding.state === state).sort(rootCausesFirst);
   const failing = by('failing');
   const progressing = by('progressing');
   const suspended = by('suspended');
@@ -45,14 +48,21 @@ export async function run(context: CommandContext): Promise<number> {
       attemptedRevision: finding.attemptedRevision,
       commands: finding.commands,
     });
-    const summary = { failing: failing.map(plain), progressing: progressing.map(plain), suspended: suspended.map(plain), ready: readyCount };
+    const summary = {
+      failing: failing.map(plain),
+      progressing: progressing.map(plain),
+      suspended: suspended.map(plain),
+      ready: readyCount,
+    };
     context.terminal.out(renderObjects([summary], context.output, false));
     return failing.length ? 1 : 0;
   }
 
   const t = context.terminal;
   const where = namespace ? `namespace ${namespace}` : 'all namespaces';
-  t.out(`${t.bold('Fluxion status')}  context ${cluster.config.contextName} (${cluster.config.server}), ${where}, ${new Date().toISOString().slice(0, 19)}Z\n`);
+  t.out(
+    `${t.bold('Fluxion status')}  context ${cluster.config.contextName} (${cluster.config.server}), ${where}, ${new Date().toISOString().slice(0, 19)}Z\n`,
+  );
   const headline = [
     failing.length ? t.red(`${failing.length} failing`) : t.green('nothing failing'),
     progressing.length ? t.yellow(`${progressing.length} in progress`) : '',
@@ -70,11 +80,20 @@ export async function run(context: CommandContext): Promise<number> {
 
 function findingOf(kind: ServedKind, object: FluxObject): Finding {
   const view = readyView(object);
-  const state = view.suspended ? 'suspended' : view.ready === 'False' ? 'failing' : view.ready === 'Unknown' || view.stale ? 'progressing' : 'ready';
+  const state = view.suspended
+    ? 'suspended'
+    : view.ready === 'False'
+      ? 'failing'
+      : view.ready === 'Unknown' || view.stale
+        ? 'progressing'
+        : 'ready';
   const name = object.metadata?.name ?? '';
   const namespace = object.metadata?.namespace ?? '';
   const word = canonicalName(kind).replace('kustomization', 'ks').replace('helmrelease', 'hr');
-  const attempted = typeof object.status?.['lastAttemptedRevision'] === 'string' ? (object.status['lastAttemptedRevision'] as string) : '';
+  const attempted =
+    typeof object.status?.['lastAttemptedRevision'] === 'string'
+      ? (object.status['lastAttemptedRevision'] as string)
+      : '';
   const commands =
     state === 'suspended'
       ? [`fluxion resume ${word} ${name} -n ${namespace}`]
@@ -82,7 +101,11 @@ function findingOf(kind: ServedKind, object: FluxObject): Finding {
           `fluxion events ${word} ${name} -n ${namespace}`,
           ...(kind.kind === 'Kustomization' ? [`fluxion tree ks ${name} -n ${namespace}`] : []),
           `fluxion logs --kind ${kind.kind} --name ${name} -n ${namespace}`,
-          ...(kind.reconcilable ? [`fluxion reconcile ${word} ${name} -n ${namespace}${kind.kind === 'Kustomization' || kind.kind === 'HelmRelease' ? ' --with-source' : ''}`] : []),
+          ...(kind.reconcilable
+            ? [
+                `fluxion reconcile ${word} ${name} -n ${namespace}${kind.kind === 'Kustomization' || kind.kind === 'HelmRelease' ? ' --with-source' : ''}`,
+              ]
+            : []),
         ];
   const stalled = conditionOf(object, 'Stalled');
   return {
@@ -92,7 +115,10 @@ function findingOf(kind: ServedKind, object: FluxObject): Finding {
     reason: stalled?.status === 'True' ? `${view.reason} (stalled: ${stalled.reason ?? ''})` : view.reason,
     message: view.message,
     since: view.since,
-    lastGoodRevision: kind.kind === 'Kustomization' ? ((object.status?.['lastAppliedRevision'] as string | undefined) ?? '') : revisionOf(object),
+    lastGoodRevision:
+      kind.kind === 'Kustomization'
+        ? ((object.status?.['lastAppliedRevision'] as string | undefined) ?? '')
+        : revisionOf(object),
     attemptedRevision: attempted,
     commands,
   };
@@ -100,7 +126,8 @@ function findingOf(kind: ServedKind, object: FluxObject): Finding {
 
 /** Sources first (a broken source breaks what uses it), then the longest-failing. */
 function rootCausesFirst(a: Finding, b: Finding): number {
-  const tier = (finding: Finding): number => (finding.kind.controller === 'source-controller' ? 0 : finding.reason === 'DependencyNotReady' ? 2 : 1);
+  const tier = (finding: Finding): number =>
+    finding.kind.controller === 'source-controller' ? 0 : finding.reason === 'DependencyNotReady' ? 2 : 1;
   return tier(a) - tier(b) || (a.since ?? '').localeCompare(b.since ?? '');
 }
 
@@ -115,7 +142,10 @@ function section(t: Terminal, title: string, findings: Finding[], mark: string):
       if (finding.reason) t.out(`    reason:     ${finding.reason}\n`);
       if (finding.message) t.out(`    message:    ${finding.message.replaceAll('\n', '\n                ')}\n`);
     }
-    const trying = finding.attemptedRevision && finding.attemptedRevision !== finding.lastGoodRevision ? `  (trying ${finding.attemptedRevision})` : '';
+    const trying =
+      finding.attemptedRevision && finding.attemptedRevision !== finding.lastGoodRevision
+        ? `  (trying ${finding.attemptedRevision})`
+        : '';
     t.out(`    last good:  ${finding.lastGoodRevision || 'none yet'}${trying}\n`);
     t.out(`    next:       ${finding.commands.join('\n                ')}\n`);
   }

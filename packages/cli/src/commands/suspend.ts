@@ -9,7 +9,9 @@ export async function run(context: CommandContext): Promise<number> {
   if (!kind.suspendable) throw new UsageError(`${kind.kind} cannot be suspended`);
   for (const object of objects) {
     await setSuspended(context.cluster(), kind, object, true);
-    context.terminal.out(`${context.terminal.green('✔')} ${kind.kind} ${object.metadata?.namespace}/${object.metadata?.name} suspended\n`);
+    context.terminal.out(
+      `${context.terminal.green('✔')} ${kind.kind} ${object.metadata?.namespace}/${object.metadata?.name} suspended\n`,
+    );
   }
   return 0;
 }

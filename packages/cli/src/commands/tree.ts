@@ -45,14 +45,27 @@ function label(node: TreeNode): string {
   return node.namespace ? `${node.kind}/${node.namespace}/${node.name}` : `${node.kind}/${node.name}`;
 }
 
-async function expand(context: CommandContext, kind: ServedKind, object: FluxObject, seen: Set<string>): Promise<TreeNode> {
-  const node: TreeNode = { kind: 'Kustomization', namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '', children: [] };
+async function expand(
+  context: CommandContext,
+  kind: ServedKind,
+  object: FluxObject,
+  seen: Set<string>,
+): Promise<TreeNode> {
+  const node: TreeNode = {
+    kind: 'Kustomization',
+    namespace: object.metadata?.namespace ?? '',
+    name: object.metadata?.name ?? '',
+    children: [],
+  };
   seen.add(`${node.namespace}/${node.name}`);
   const inventory = object.status?.['inventory'] as { entries?: Array<{ id: string; v: string }> } | undefined;
   for (const entry of inventory?.entries ?? []) {
     const identity = parseInventoryEntry(entry);
     const child: TreeNode = { kind: identity.kind, namespace: identity.namespace, name: identity.name, children: [] };
-    const nested = identity.kind === 'Kustomization' && identity.group === kind.group && !seen.has(`${identity.namespace}/${identity.name}`);
+    const nested =
+      identity.kind === 'Kustomization' &&
+      identity.group === kind.group &&
+      !seen.has(`${identity.namespace}/${identity.name}`);
     if (nested) {
       try {
         const nestedObject = await getFluxObject(context.cluster(), kind, identity.name, identity.namespace);

@@ -9,7 +9,10 @@ export async function run(context: CommandContext): Promise<number> {
   const versions: Record<string, string> = { fluxion: cliVersion };
   if (!booleanFlag(context.flags, 'client')) {
     const cluster = context.cluster();
-    const server = await cluster.client.transport.requestJson<{ gitVersion?: string }>({ method: 'GET', path: '/version' });
+    const server = await cluster.client.transport.requestJson<{ gitVersion?: string }>({
+      method: 'GET',
+      path: '/version',
+    });
     versions['kubernetes'] = server.gitVersion ?? 'unknown';
     const namespace = typeof context.flags['namespace'] === 'string' ? cluster.namespace : undefined;
     for (const deployment of await findControllerDeployments(cluster.client, namespace)) {

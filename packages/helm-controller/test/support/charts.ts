@@ -70,15 +70,28 @@ export async function packageChart(options: ChartOptions): Promise<Buffer> {
   try {
     const chartDir = join(dir, name);
     await mkdir(join(chartDir, 'templates'), { recursive: true });
-    await writeFile(join(chartDir, 'Chart.yaml'), `apiVersion: v2\nname: ${name}\nversion: ${options.version}\nappVersion: "1.0.${options.version.split('.')[1] ?? 0}"\ntype: application\n${options.kubeVersion ? `kubeVersion: "${options.kubeVersion}"\n` : ''}`);
-    await writeFile(join(chartDir, 'values.yaml'), options.values ?? 'replicaCount: 0\nmessage: hello\nimage: registry.example.invalid/app:1.0\n');
+    await writeFile(
+      join(chartDir, 'Chart.yaml'),
+      `apiVersion: v2\nname: ${name}\nversion: ${options.version}\nappVersion: "1.0.${options.version.split('.')[1] ?? 0}"\ntype: application\n${options.kubeVersion ? `kubeVersion: "${options.kubeVersion}"\n` : ''}`,
+    );
+    await writeFile(
+      join(chartDir, 'values.yaml'),
+      options.values ?? 'replicaCount: 0\nmessage: hello\nimage: registry.example.invalid/app:1.0\n',
+    );
     if (options.schema) await writeFile(join(chartDir, 'values.schema.json'), JSON.stringify(options.schema, null, 2));
     const templates = { ...(options.bare ? {} : defaultTemplates), ...(options.templates ?? {}) };
     for (const [file, text] of Object.entries(templates)) {
       await mkdir(dirname(join(chartDir, 'templates', file)), { recursive: true });
       await writeFile(join(chartDir, 'templates', file), text);
     }
-    await run(findHelmBinary(), ['package', chartDir, '--destination', dir], { env: { ...process.env, HELM_CACHE_HOME: join(dir, '.h'), HELM_CONFIG_HOME: join(dir, '.h'), HELM_DATA_HOME: join(dir, '.h') } });
+    await run(findHelmBinary(), ['package', chartDir, '--destination', dir], {
+      env: {
+        ...process.env,
+        HELM_CACHE_HOME: join(dir, '.h'),
+        HELM_CONFIG_HOME: join(dir, '.h'),
+        HELM_DATA_HOME: join(dir, '.h'),
+      },
+    });
     return await readFile(join(dir, `${name}-${options.version}.tgz`));
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -8,7 +8,16 @@ import { promisify } from 'node:util';
 import type { HelmRelease, HelmReleaseSpec } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
-import { findHelmBinary, pollUntil, sha256Digest, sharedKubeconfigPath, startStaticServer, useTestNamespace, type RunningServer, type TestNamespace } from '@fluxion/testenv';
+import {
+  findHelmBinary,
+  pollUntil,
+  sha256Digest,
+  sharedKubeconfigPath,
+  startStaticServer,
+  useTestNamespace,
+  type RunningServer,
+  type TestNamespace,
+} from '@fluxion/testenv';
 import { setupHelmReleaseController, type HelmReleaseControllerHandle } from '../../src/helmrelease-controller.ts';
 import { packageChart, type ChartOptions } from './charts.ts';
 
@@ -33,7 +42,10 @@ export interface HelmEnv {
   stop(): Promise<void>;
 }
 
-export async function startHelmEnv(prefix: string, controllerOptions: { concurrency?: number; defaultServiceAccount?: string } = {}): Promise<HelmEnv> {
+export async function startHelmEnv(
+  prefix: string,
+  controllerOptions: { concurrency?: number; defaultServiceAccount?: string } = {},
+): Promise<HelmEnv> {
   const env = await useTestNamespace(prefix);
   const ns = env.namespace;
   await installCrds(env.kubeConfig);
@@ -41,7 +53,10 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
   const artifactDir = await mkdtemp(join(tmpdir(), 'hc-artifacts-'));
   const helmHome = await mkdtemp(join(tmpdir(), 'hc-helm-home-'));
   const server: RunningServer = await startStaticServer(artifactDir);
-  const logger = createLogger({ level: process.env['HC_TEST_LOG'] ? 'debug' : ('silent' as 'error'), encoding: 'json' });
+  const logger = createLogger({
+    level: process.env['HC_TEST_LOG'] ? 'debug' : ('silent' as 'error'),
+    encoding: 'json',
+  });
   const manager = new Manager({ name: 'helm-controller-test', logger, metricsAddress: '0', healthAddress: '0' });
   const handle = setupHelmReleaseController(manager, {
     client,
@@ -61,19 +76,47 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
   });
   await manager.start();
   let counter = 0;
-  const helmEnv = { ...process.env, KUBECONFIG: sharedKubeconfigPath(), HELM_CACHE_HOME: join(helmHome, 'cli'), HELM_CONFIG_HOME: join(helmHome, 'cli'), HELM_DATA_HOME: join(helmHome, 'cli') };
-  const publishArtifactOf = async (helmChart: { namespace: string; name: string }, chart: ChartOptions, kind = 'HelmChart') => {
+  const helmEnv = {
+    ...process.env,
+    KUBECONFIG: sharedKubeconfigPath(),
+    HELM_CACHE_HOME: join(helmHome, 'cli'),
+    HELM_CONFIG_HOME: join(helmHome, 'cli'),
+    HELM_DATA_HOME: join(helmHome, 'cli'),
+  };
+  const publishArtifactOf = async (
+    helmChart: { namespace: string; name: string },
+    chart: ChartOptions,
+    kind = 'HelmChart',
+  ) => {
     const archive = await packageChart(chart);
     const file = `${helmChart.name}-${chart.version}-${counter++}.tgz`;
     await writeFile(join(artifactDir, file), archive);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const artifact = { path: `helmchart/${helmChart.namespace}/${helmChart.name}/${file}`, url: `${server.url}/${file}`, revision: chart.version, digest: sha256Digest(archive), lastUpdateTime: now, size: archive.length };
+    const artifact = {
+      path: `helmchart/${helmChart.namespace}/${helmChart.name}/${file}`,
+      url: `${server.url}/${file}`,
+      revision: chart.version,
+      digest: sha256Digest(archive),
+      lastUpdateTime: now,
+      size: archive.length,
+    };
     await client.apply(
       {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind,
         metadata: { name: helmChart.name, namespace: helmChart.namespace },
-        status: { artifact, conditions: [{ type: 'Ready', status: 'True', reason: 'ChartPullSucceeded', message: `pulled '${chart.name ?? 'small'}' chart with version '${chart.version}'`, lastTransitionTime: now }] },
+        status: {
+          artifact,
+          conditions: [
+            {
+              type: 'Ready',
+              status: 'True',
+              reason: 'ChartPullSucceeded',
+              message: `pulled '${chart.name ?? 'small'}' chart with version '${chart.version}'`,
+              lastTransitionTime: now,
+            },
+          ],
+        },
       },
       { fieldManager: 'source-controller', force: true, subresource: 'status' },
     );
@@ -85,7 +128,17 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
     handle,
     async publishChart(name, chart) {
       await client.apply(
-        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmChart', metadata: { name, namespace: ns }, spec: { chart: chart.name ?? 'small', version: '*', sourceRef: { kind: 'HelmRepository', name: 'charts' }, interval: '1h' } },
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'HelmChart',
+          metadata: { name, namespace: ns },
+          spec: {
+            chart: chart.name ?? 'small',
+            version: '*',
+            sourceRef: { kind: 'HelmRepository', name: 'charts' },
+            interval: '1h',
+          },
+        },
         { fieldManager: 'test', force: true },
       );
       await publishArtifactOf({ namespace: ns, name }, chart);
@@ -93,20 +146,39 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
     },
     publishArtifactOf,
     async publishSource(kind, name, chart) {
-      const spec = kind === 'OCIRepository' ? { interval: '1h', url: 'oci://registry.example.invalid/charts/small' } : {};
-      await client.apply({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind, metadata: { name, namespace: ns }, spec }, { fieldManager: 'test', force: true });
+      const spec =
+        kind === 'OCIRepository' ? { interval: '1h', url: 'oci://registry.example.invalid/charts/small' } : {};
+      await client.apply(
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind, metadata: { name, namespace: ns }, spec },
+        { fieldManager: 'test', force: true },
+      );
       await publishArtifactOf({ namespace: ns, name }, chart, kind);
     },
     async applyRelease(name, spec) {
       await client.apply(
-        { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name, namespace: ns }, spec: { interval: '10m', ...spec } },
+        {
+          apiVersion: 'helm.toolkit.fluxcd.io/v2',
+          kind: 'HelmRelease',
+          metadata: { name, namespace: ns },
+          spec: { interval: '10m', ...spec },
+        },
         { fieldManager: 'test', force: true },
       );
     },
-    getRelease: (name) => client.getIfExists<HelmRelease>({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: ns, name }),
+    getRelease: (name) =>
+      client.getIfExists<HelmRelease>({
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        namespace: ns,
+        name,
+      }),
     async requestReconcile(name, annotation = 'reconcile.fluxcd.io/requestedAt') {
       const value = `${new Date().toISOString()}-${counter++}`;
-      await client.patch({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: ns, name }, { metadata: { annotations: { [annotation]: value } } }, 'merge');
+      await client.patch(
+        { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: ns, name },
+        { metadata: { annotations: { [annotation]: value } } },
+        'merge',
+      );
       return value;
     },
     async helm(...args) {
@@ -114,9 +186,31 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
       return stdout;
     },
     async stop() {
-      const { items } = await client.list<HelmRelease>({ group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' }, { namespace: ns });
-      await Promise.all(items.map((item) => client.deleteIfExists({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: ns, name: item.metadata?.name ?? '' })));
-      await pollUntil('the HelmReleases finalized', async () => (await client.list({ group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' }, { namespace: ns })).items.length === 0, 60_000).catch(() => undefined);
+      const { items } = await client.list<HelmRelease>(
+        { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
+        { namespace: ns },
+      );
+      await Promise.all(
+        items.map((item) =>
+          client.deleteIfExists({
+            apiVersion: 'helm.toolkit.fluxcd.io/v2',
+            kind: 'HelmRelease',
+            namespace: ns,
+            name: item.metadata?.name ?? '',
+          }),
+        ),
+      );
+      await pollUntil(
+        'the HelmReleases finalized',
+        async () =>
+          (
+            await client.list(
+              { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
+              { namespace: ns },
+            )
+          ).items.length === 0,
+        60_000,
+      ).catch(() => undefined);
       await manager.stop();
       await server.stop();
       await rm(artifactDir, { recursive: true, force: true });
@@ -125,7 +219,10 @@ export async function startHelmEnv(prefix: string, controllerOptions: { concurre
   };
 }
 
-export function conditionOf(hr: HelmRelease | undefined, type: string): { status: string; reason: string; message: string } | undefined {
+export function conditionOf(
+  hr: HelmRelease | undefined,
+  type: string,
+): { status: string; reason: string; message: string } | undefined {
   return hr?.status?.conditions?.find((condition) => condition.type === type);
 }
 

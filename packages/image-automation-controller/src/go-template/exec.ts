@@ -22,7 +22,11 @@ const maxOutput = 64 * 1024;
 const maxRangeSteps = 100_000;
 
 /** Parses and runs `template` with `data` as dot; errors are TemplateErrors naming the line. */
-export function renderGoTemplate(template: string, data: unknown, functions: Record<string, TemplateFunction> = templateFunctions): string {
+export function renderGoTemplate(
+  template: string,
+  data: unknown,
+  functions: Record<string, TemplateFunction> = templateFunctions,
+): string {
   const nodes = parseTemplate(template);
   const output: string[] = [];
   const counter = { size: 0, steps: 0 };
@@ -31,7 +35,13 @@ export function renderGoTemplate(template: string, data: unknown, functions: Rec
   return output.join('');
 }
 
-function run(nodes: TemplateNode[], scope: Scope, output: string[], counter: { size: number; steps: number }, functions: Record<string, TemplateFunction>): void {
+function run(
+  nodes: TemplateNode[],
+  scope: Scope,
+  output: string[],
+  counter: { size: number; steps: number },
+  functions: Record<string, TemplateFunction>,
+): void {
   for (const node of nodes) {
     if (node.kind === 'text') {
       write(output, counter, node.text);
@@ -47,7 +57,11 @@ function run(nodes: TemplateNode[], scope: Scope, output: string[], counter: { s
       case 'if':
       case 'with': {
         const value = evaluatePipeline(node.pipeline, at, functions);
-        const inner: Scope = { ...at, dot: node.kind === 'with' ? value : at.dot, variables: [...at.variables, new Map()] };
+        const inner: Scope = {
+          ...at,
+          dot: node.kind === 'with' ? value : at.dot,
+          variables: [...at.variables, new Map()],
+        };
         if (isTrue(value)) run(node.then, inner, output, counter, functions);
         else run(node.otherwise, { ...at, variables: [...at.variables, new Map()] }, output, counter, functions);
         break;
@@ -62,13 +76,20 @@ function run(nodes: TemplateNode[], scope: Scope, output: string[], counter: { s
   }
 }
 
-function runRange(node: Extract<TemplateNode, { kind: 'range' }>, scope: Scope, output: string[], counter: { size: number; steps: number }, functions: Record<string, TemplateFunction>): void {
+function runRange(
+  node: Extract<TemplateNode, { kind: 'range' }>,
+  scope: Scope,
+  output: string[],
+  counter: { size: number; steps: number },
+  functions: Record<string, TemplateFunction>,
+): void {
   const pipeline: Pipeline = { ...node.pipeline, variables: [] };
   const collection = evaluatePipeline(pipeline, scope, functions);
   let items: Array<[unknown, unknown]>;
   if (Array.isArray(collection)) items = collection.map((item, index) => [index, item]);
   else if (collection instanceof Map) items = sortedEntries(collection);
-  else if (typeof collection === 'number' && Number.isInteger(collection)) items = Array.from({ length: Math.max(0, collection) }, (_, index) => [index, index]);
+  else if (typeof collection === 'number' && Number.isInteger(collection))
+    items = Array.from({ length: Math.max(0, collection) }, (_, index) => [index, index]);
   else if (collection === undefined || collection === null) items = [];
   else throw new TemplateError(`line ${node.line}: range can't iterate over ${formatValue(collection)}`);
   if (items.length === 0) {
@@ -120,20 +141,32 @@ function evaluatePipeline(pipeline: Pipeline, scope: Scope, functions: Record<st
   return result;
 }
 
-function evaluateCommand(command: Argument[], scope: Scope, functions: Record<string, TemplateFunction>, piped: unknown[]): unknown {
+function evaluateCommand(
+  command: Argument[],
+  scope: Scope,
+  functions: Record<string, TemplateFunction>,
+  piped: unknown[],
+): unknown {
   const [head, ...rest] = command;
   if (head?.kind === 'function') {
-    if (head.name === 'and' || head.name === 'or') return shortCircuit(head.name, [...rest.map((argument) => () => evaluateArgument(argument, scope, functions)), ...piped.map((value) => () => value)]);
+    if (head.name === 'and' || head.name === 'or')
+      return shortCircuit(head.name, [
+        ...rest.map((argument) => () => evaluateArgument(argument, scope, functions)),
+        ...piped.map((value) => () => value),
+      ]);
     const fn = functions[head.name];
     if (!fn) throw new TemplateError(`line ${scope.line}: function "${head.name}" not defined`);
     const args = [...rest.map((argument) => evaluateArgument(argument, scope, functions)), ...piped];
     try {
       return fn(...args);
     } catch (error) {
-      throw new TemplateError(`line ${scope.line}: error calling ${head.name}: ${error instanceof Error ? error.message : String(error)}`);
+      throw new TemplateError(
+        `line ${scope.line}: error calling ${head.name}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
-  if (command.length > 1 || piped.length > 0) throw new TemplateError(`line ${scope.line}: can't give arguments to a non-function`);
+  if (command.length > 1 || piped.length > 0)
+    throw new TemplateError(`line ${scope.line}: can't give arguments to a non-function`);
   return evaluateArgument(head!, scope, functions);
 }
 
@@ -148,9 +181,12 @@ function shortCircuit(kind: 'and' | 'or', thunks: Array<() => unknown>): unknown
 
 function evaluateArgument(argument: Argument, scope: Scope, functions: Record<string, TemplateFunction>): unknown {
   switch (argument.kind) {
-    case 'literal': return argument.value;
-    case 'dot': return scope.dot;
-    case 'field': return walk(scope.dot, argument.names, scope);
+    case 'literal':
+      return argument.value;
+    case 'dot':
+      return scope.dot;
+    case 'field':
+      return walk(scope.dot, argument.names, scope);
     case 'variable': {
       const frame = [...scope.variables].reverse().find((variables) => variables.has(argument.name));
       if (!frame) throw new TemplateError(`line ${scope.line}: undefined variable ${argument.name}`);
@@ -161,7 +197,8 @@ function evaluateArgument(argument: Argument, scope: Scope, functions: Record<st
       if (!fn) throw new TemplateError(`line ${scope.line}: function "${argument.name}" not defined`);
       return fn();
     }
-    case 'pipeline': return walk(evaluatePipeline(argument.pipeline, scope, functions), argument.names, scope);
+    case 'pipeline':
+      return walk(evaluatePipeline(argument.pipeline, scope, functions), argument.names, scope);
   }
 }
 

@@ -8,11 +8,17 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return `[${value.map(formatNested).join(' ')}]`;
-  if (value instanceof Map) return `map[${sortedEntries(value).map(([key, item]) => `${formatNested(key)}:${formatNested(item)}`).join(' ')}]`;
+  if (value instanceof Map)
+    return `map[${sortedEntries(value)
+      .map(([key, item]) => `${formatNested(key)}:${formatNested(item)}`)
+      .join(' ')}]`;
   if (typeof value === 'object') {
     const stringer = (value as { String?: unknown }).String;
     if (typeof stringer === 'function') return String(stringer.call(value));
-    return `{${Object.values(value).filter((item) => typeof item !== 'function').map(formatNested).join(' ')}}`;
+    return `{${Object.values(value)
+      .filter((item) => typeof item !== 'function')
+      .map(formatNested)
+      .join(' ')}}`;
   }
   return String(value);
 }

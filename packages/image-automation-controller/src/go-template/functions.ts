@@ -27,11 +27,12 @@ const builtins: Record<string, TemplateFunction> = {
     if (length === undefined) throw new Error(`len of ${text(value)}`);
     return length;
   },
-  index: (collection, ...keys) => keys.reduce((value: unknown, key) => {
-    if (value instanceof Map) return value.get(key);
-    if (Array.isArray(value) || typeof value === 'string') return value[integer(key)];
-    return undefined;
-  }, collection),
+  index: (collection, ...keys) =>
+    keys.reduce((value: unknown, key) => {
+      if (value instanceof Map) return value.get(key);
+      if (Array.isArray(value) || typeof value === 'string') return value[integer(key)];
+      return undefined;
+    }, collection),
   slice: (value, start, end) => {
     if (typeof value !== 'string' && !Array.isArray(value)) throw new Error(`can't slice ${text(value)}`);
     return value.slice(start === undefined ? 0 : integer(start), end === undefined ? undefined : integer(end));
@@ -46,7 +47,11 @@ const builtins: Record<string, TemplateFunction> = {
   gt: (a, b) => compare(a, b) > 0,
   ge: (a, b) => compare(a, b) >= 0,
   urlquery: (...args) => encodeURIComponent(args.map(text).join('')),
-  html: (...args) => args.map(text).join('').replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`),
+  html: (...args) =>
+    args
+      .map(text)
+      .join('')
+      .replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`),
   js: (...args) => JSON.stringify(args.map(text).join('')).slice(1, -1),
 };
 
@@ -56,8 +61,12 @@ const sprig: Record<string, TemplateFunction> = {
   title: (value) => text(value).replace(/\b\p{L}/gu, (char) => char.toUpperCase()),
   trim: (value) => text(value).trim(),
   trimAll: (cut, value) => trimChars(text(value), text(cut)),
-  trimPrefix: (prefix, value) => (text(value).startsWith(text(prefix)) ? text(value).slice(text(prefix).length) : text(value)),
-  trimSuffix: (suffix, value) => (text(suffix) !== '' && text(value).endsWith(text(suffix)) ? text(value).slice(0, -text(suffix).length) : text(value)),
+  trimPrefix: (prefix, value) =>
+    text(value).startsWith(text(prefix)) ? text(value).slice(text(prefix).length) : text(value),
+  trimSuffix: (suffix, value) =>
+    text(suffix) !== '' && text(value).endsWith(text(suffix))
+      ? text(value).slice(0, -text(suffix).length)
+      : text(value),
   replace: (old, replacement, value) => text(value).split(text(old)).join(text(replacement)),
   contains: (part, value) => text(value).includes(text(part)),
   hasPrefix: (prefix, value) => text(value).startsWith(text(prefix)),
@@ -71,9 +80,21 @@ const sprig: Record<string, TemplateFunction> = {
   nospace: (value) => text(value).replace(/\s+/g, ''),
   quote: (...values) => values.map((value) => JSON.stringify(text(value))).join(' '),
   squote: (...values) => values.map((value) => `'${text(value)}'`).join(' '),
-  cat: (...values) => values.filter((value) => value !== undefined && value !== null).map(text).join(' '),
-  indent: (count, value) => text(value).split('\n').map((line) => ' '.repeat(integer(count)) + line).join('\n'),
-  nindent: (count, value) => `\n${text(value).split('\n').map((line) => ' '.repeat(integer(count)) + line).join('\n')}`,
+  cat: (...values) =>
+    values
+      .filter((value) => value !== undefined && value !== null)
+      .map(text)
+      .join(' '),
+  indent: (count, value) =>
+    text(value)
+      .split('\n')
+      .map((line) => ' '.repeat(integer(count)) + line)
+      .join('\n'),
+  nindent: (count, value) =>
+    `\n${text(value)
+      .split('\n')
+      .map((line) => ' '.repeat(integer(count)) + line)
+      .join('\n')}`,
   toString: (value: unknown) => text(value),
   default: (fallback, value) => (isTrue(value) ? value : fallback),
   empty: (value) => !isTrue(value),
@@ -130,25 +151,38 @@ function goPrint(args: unknown[]): string {
 /** fmt.Sprintf for the verbs messages use: %s %v %d %q %t %x %X %%, with an optional width. */
 export function sprintf(format: string, args: unknown[]): string {
   let next = 0;
-  return format.replace(/%([-+ 0#]*)(\d*)([a-zA-Z%])/g, (whole, flags: string, width: string, verb: string) => {
-    if (verb === '%') return '%';
-    if (next >= args.length) return `%!${verb}(MISSING)`;
-    const arg = args[next++];
-    let out: string;
-    switch (verb) {
-      case 's': case 'v': out = text(arg); break;
-      case 'd': out = String(integer(arg)); break;
-      case 'q': out = JSON.stringify(text(arg)); break;
-      case 't': out = String(isTrue(arg)); break;
-      case 'x': case 'X': {
-        out = typeof arg === 'number' ? arg.toString(16) : Buffer.from(text(arg)).toString('hex');
-        if (verb === 'X') out = out.toUpperCase();
-        break;
+  return (
+    format.replace(/%([-+ 0#]*)(\d*)([a-zA-Z%])/g, (whole, flags: string, width: string, verb: string) => {
+      if (verb === '%') return '%';
+      if (next >= args.length) return `%!${verb}(MISSING)`;
+      const arg = args[next++];
+      let out: string;
+      switch (verb) {
+        case 's':
+        case 'v':
+          out = text(arg);
+          break;
+        case 'd':
+          out = String(integer(arg));
+          break;
+        case 'q':
+          out = JSON.stringify(text(arg));
+          break;
+        case 't':
+          out = String(isTrue(arg));
+          break;
+        case 'x':
+        case 'X': {
+          out = typeof arg === 'number' ? arg.toString(16) : Buffer.from(text(arg)).toString('hex');
+          if (verb === 'X') out = out.toUpperCase();
+          break;
+        }
+        default:
+          return `%!${verb}(${text(arg)})`;
       }
-      default: return `%!${verb}(${text(arg)})`;
-    }
-    const size = Number(width || 0);
-    if (out.length >= size) return out;
-    return flags.includes('-') ? out.padEnd(size) : out.padStart(size, flags.includes('0') ? '0' : ' ');
-  }) + (next < args.length ? `%!(EXTRA ${args.slice(next).map(text).join(', ')})` : '');
+      const size = Number(width || 0);
+      if (out.length >= size) return out;
+      return flags.includes('-') ? out.padEnd(size) : out.padStart(size, flags.includes('0') ? '0' : ' ');
+    }) + (next < args.length ? `%!(EXTRA ${args.slice(next).map(text).join(', ')})` : '')
+  );
 }

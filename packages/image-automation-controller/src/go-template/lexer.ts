@@ -29,7 +29,8 @@ export function splitTemplate(template: string): Piece[] {
     if (close < 0) throw new TemplateError(`line ${lineAt(template, open)}: unclosed action`);
     const trimAfter = close > open + 2 && /\s-$/.test(template.slice(close - 2, close));
     const source = template.slice(open + (trimBefore ? 3 : 2), trimAfter ? close - 1 : close).trim();
-    if (!(source.startsWith('/*') && source.endsWith('*/'))) pieces.push({ kind: 'action', source, line: lineAt(template, open) });
+    if (!(source.startsWith('/*') && source.endsWith('*/')))
+      pieces.push({ kind: 'action', source, line: lineAt(template, open) });
     trimNext = trimAfter;
     position = close + 2;
   }
@@ -144,7 +145,12 @@ export function tokenize(source: string, line: number): Token[] {
 
 function unquote(raw: string, fail: (what: string) => Error): string {
   try {
-    return JSON.parse(raw.replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b')) as string;
+    return JSON.parse(
+      raw
+        .replace(/\\x([0-9a-fA-F]{2})/g, '\\u00$1')
+        .replace(/\\a/g, '\\u0007')
+        .replace(/\\v/g, '\\u000b'),
+    ) as string;
   } catch {
     throw fail(`bad string ${raw}`);
   }

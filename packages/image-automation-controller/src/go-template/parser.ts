@@ -57,7 +57,8 @@ function parseList(pieces: Piece[], state: { index: number }, stops: string[]): 
       case 'range': {
         const pipeline = parsePipeline(tokenize(rest, piece.line), piece.line, true);
         const body = parseList(pieces, state, ['else', 'end']);
-        const otherwise = closeBlock(pieces, state, piece.line, 'range') === 'else' ? parseElse(pieces, state, piece.line) : [];
+        const otherwise =
+          closeBlock(pieces, state, piece.line, 'range') === 'else' ? parseElse(pieces, state, piece.line) : [];
         nodes.push({ kind: 'range', pipeline, body, otherwise, line: piece.line });
         break;
       }
@@ -73,13 +74,23 @@ function parseList(pieces: Piece[], state: { index: number }, stops: string[]): 
       case 'block':
         throw new TemplateError(`line ${piece.line}: {{${keyword}}} is not supported in commit message templates`);
       default:
-        nodes.push({ kind: 'output', pipeline: parsePipeline(tokenize(piece.source, piece.line), piece.line, false), line: piece.line });
+        nodes.push({
+          kind: 'output',
+          pipeline: parsePipeline(tokenize(piece.source, piece.line), piece.line, false),
+          line: piece.line,
+        });
     }
   }
   return nodes;
 }
 
-function parseConditional(kind: 'if' | 'with', source: string, line: number, pieces: Piece[], state: { index: number }): TemplateNode {
+function parseConditional(
+  kind: 'if' | 'with',
+  source: string,
+  line: number,
+  pieces: Piece[],
+  state: { index: number },
+): TemplateNode {
   const pipeline = parsePipeline(tokenize(source, line), line, false);
   const then = parseList(pieces, state, ['else', 'end']);
   let otherwise: TemplateNode[] = [];
@@ -87,7 +98,9 @@ function parseConditional(kind: 'if' | 'with', source: string, line: number, pie
     const elsePiece = pieces[state.index - 1] as Extract<Piece, { kind: 'action' }>;
     const chained = /^else\s+(if|with)\b(.*)$/s.exec(elsePiece.source);
     // `{{else if x}}` is an if nested in the else branch, sharing its {{end}}.
-    otherwise = chained ? [parseConditional(chained[1] as 'if' | 'with', chained[2]!, elsePiece.line, pieces, state)] : parseElse(pieces, state, line);
+    otherwise = chained
+      ? [parseConditional(chained[1] as 'if' | 'with', chained[2]!, elsePiece.line, pieces, state)]
+      : parseElse(pieces, state, line);
   }
   return { kind, pipeline, then, otherwise, line };
 }
@@ -108,12 +121,22 @@ function closeBlock(pieces: Piece[], state: { index: number }, line: number, wha
 
 function parsePipeline(tokens: Token[], line: number, allowTwoVariables: boolean): Pipeline {
   const pipeline: Pipeline = { variables: [], assign: false, commands: [] };
-  const declaration = tokens.findIndex((token) => token.kind === 'punct' && (token.value === ':=' || token.value === '='));
+  const declaration = tokens.findIndex(
+    (token) => token.kind === 'punct' && (token.value === ':=' || token.value === '='),
+  );
   let position = 0;
-  if (declaration > 0 && tokens.slice(0, declaration).every((token) => token.kind === 'variable' || (token.kind === 'punct' && token.value === ','))) {
-    pipeline.variables = tokens.slice(0, declaration).flatMap((token) => (token.kind === 'variable' ? [token.name] : []));
+  if (
+    declaration > 0 &&
+    tokens
+      .slice(0, declaration)
+      .every((token) => token.kind === 'variable' || (token.kind === 'punct' && token.value === ','))
+  ) {
+    pipeline.variables = tokens
+      .slice(0, declaration)
+      .flatMap((token) => (token.kind === 'variable' ? [token.name] : []));
     pipeline.assign = (tokens[declaration] as { value: string }).value === '=';
-    if (pipeline.variables.length > (allowTwoVariables ? 2 : 1)) throw new TemplateError(`line ${line}: too many variables`);
+    if (pipeline.variables.length > (allowTwoVariables ? 2 : 1))
+      throw new TemplateError(`line ${line}: too many variables`);
     position = declaration + 1;
   }
   const state = { position };
@@ -145,13 +168,28 @@ function parseCommands(tokens: Token[], state: { position: number }, line: numbe
       continue;
     }
     switch (token.kind) {
-      case 'field': current.push({ kind: 'field', names: token.names }); break;
-      case 'variable': current.push({ kind: 'variable', name: token.name, names: token.names }); break;
-      case 'dot': current.push({ kind: 'dot' }); break;
-      case 'identifier': current.push({ kind: 'function', name: token.name }); break;
-      case 'string': case 'number': case 'bool': current.push({ kind: 'literal', value: token.value }); break;
-      case 'nil': current.push({ kind: 'literal', value: undefined }); break;
-      case 'chain': throw new TemplateError(`line ${line}: unexpected .${token.names.join('.')}`);
+      case 'field':
+        current.push({ kind: 'field', names: token.names });
+        break;
+      case 'variable':
+        current.push({ kind: 'variable', name: token.name, names: token.names });
+        break;
+      case 'dot':
+        current.push({ kind: 'dot' });
+        break;
+      case 'identifier':
+        current.push({ kind: 'function', name: token.name });
+        break;
+      case 'string':
+      case 'number':
+      case 'bool':
+        current.push({ kind: 'literal', value: token.value });
+        break;
+      case 'nil':
+        current.push({ kind: 'literal', value: undefined });
+        break;
+      case 'chain':
+        throw new TemplateError(`line ${line}: unexpected .${token.names.join('.')}`);
     }
   }
   if (nested) throw new TemplateError(`line ${line}: unclosed '('`);

@@ -63,7 +63,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
 // A new process, as far as the controller can tell: a new manager, caches and an empty tag store.
 function startController(client: KubeClient, namespace: string, options: HarnessOptions) {
-  const manager = new Manager({ name: 'image-reflector-test', logger: silentLogger(), metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
+  const manager = new Manager({
+    name: 'image-reflector-test',
+    logger: silentLogger(),
+    metricsAddress: '0',
+    healthAddress: '0',
+    gracefulShutdownMs: 5_000,
+  });
   const registry = new OciImageRegistry({ maxRetryAfterMs: 5_000, ...options.registry });
   const reflector = setupImageReflector({
     manager,
@@ -82,11 +88,24 @@ function startController(client: KubeClient, namespace: string, options: Harness
   return { manager, registry, reflector };
 }
 
-export function imageRepository(namespace: string, name: string, spec: Partial<NonNullable<ImageRepository['spec']>> & { image: string }): ImageRepository {
-  return { apiVersion: ImageApiVersion, kind: 'ImageRepository', metadata: { name, namespace }, spec: { interval: '10m', ...spec } };
+export function imageRepository(
+  namespace: string,
+  name: string,
+  spec: Partial<NonNullable<ImageRepository['spec']>> & { image: string },
+): ImageRepository {
+  return {
+    apiVersion: ImageApiVersion,
+    kind: 'ImageRepository',
+    metadata: { name, namespace },
+    spec: { interval: '10m', ...spec },
+  };
 }
 
-export function imagePolicy(namespace: string, name: string, spec: Partial<NonNullable<ImagePolicy['spec']>> & { imageRepositoryRef: { name: string; namespace?: string } }): ImagePolicy {
+export function imagePolicy(
+  namespace: string,
+  name: string,
+  spec: Partial<NonNullable<ImagePolicy['spec']>> & { imageRepositoryRef: { name: string; namespace?: string } },
+): ImagePolicy {
   return {
     apiVersion: ImageApiVersion,
     kind: 'ImagePolicy',
@@ -99,7 +118,12 @@ export const repositoryGvk = { group: ImageGroup, version: 'v1', kind: 'ImageRep
 export const policyGvk = { group: ImageGroup, version: 'v1', kind: 'ImagePolicy' };
 
 export async function readRepository(harness: Harness, name: string): Promise<ImageRepository> {
-  return harness.client.get<ImageRepository>({ apiVersion: ImageApiVersion, kind: 'ImageRepository', namespace: harness.namespace, name });
+  return harness.client.get<ImageRepository>({
+    apiVersion: ImageApiVersion,
+    kind: 'ImageRepository',
+    namespace: harness.namespace,
+    name,
+  });
 }
 
 export async function readPolicy(harness: Harness, name: string, namespace = harness.namespace): Promise<ImagePolicy> {
@@ -108,7 +132,9 @@ export async function readPolicy(harness: Harness, name: string, namespace = har
 
 type Ready = { status: string; reason: string; message: string };
 
-export function readyOf(object: { status?: { conditions?: { type: string; status: string; reason: string; message: string }[] } }): Ready | undefined {
+export function readyOf(object: {
+  status?: { conditions?: { type: string; status: string; reason: string; message: string }[] };
+}): Ready | undefined {
   const ready = object.status?.conditions?.find((condition) => condition.type === 'Ready');
   return ready && { status: ready.status, reason: ready.reason, message: ready.message };
 }
@@ -120,27 +146,40 @@ export async function waitForReady<T extends ImageRepository | ImagePolicy>(
   what: string,
   timeoutMs = 30_000,
 ): Promise<T> {
-  return pollUntil(what, async () => {
-    const object = await read();
-    const ready = readyOf(object);
-    return ready && test(ready) ? object : undefined;
-  }, timeoutMs);
+  return pollUntil(
+    what,
+    async () => {
+      const object = await read();
+      const ready = readyOf(object);
+      return ready && test(ready) ? object : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export async function eventsOf(harness: Harness, name: string): Promise<CoreV1Event[]> {
-  const { items } = await harness.client.list<CoreV1Event>({ group: '', version: 'v1', kind: 'Event' }, { namespace: harness.namespace });
+  const { items } = await harness.client.list<CoreV1Event>(
+    { group: '', version: 'v1', kind: 'Event' },
+    { namespace: harness.namespace },
+  );
   return items.filter((event) => event.involvedObject.name === name);
 }
 
 /** Pushes one small image to `repository` and tags it with each tag; returns the manifest digest. */
-export async function pushImage(options: RegistryClientOptions, repository: string, tags: readonly string[], content = 'layer'): Promise<string> {
+export async function pushImage(
+  options: RegistryClientOptions,
+  repository: string,
+  tags: readonly string[],
+  content = 'layer',
+): Promise<string> {
   const client = new RegistryClient(options);
   try {
     const config = await client.pushBlob(repository, Buffer.from('{}'), ociMediaTypes.ociEmptyConfig);
     const layer = await client.pushBlob(repository, Buffer.from(content), ociMediaTypes.ociLayerTarGzip);
     const manifest = { schemaVersion: 2 as const, mediaType: ociMediaTypes.ociImageManifest, config, layers: [layer] };
     let digest = '';
-    for (const tag of tags) digest = (await client.pushManifest(repository, tag, manifest, ociMediaTypes.ociImageManifest)).digest;
+    for (const tag of tags)
+      digest = (await client.pushManifest(repository, tag, manifest, ociMediaTypes.ociImageManifest)).digest;
     return digest;
   } finally {
     client.close();
@@ -148,7 +187,13 @@ export async function pushImage(options: RegistryClientOptions, repository: stri
 }
 
 /** A kubernetes.io/dockerconfigjson Secret with one login. */
-export function dockerConfigSecret(namespace: string, name: string, registry: string, username: string, password: string): object {
+export function dockerConfigSecret(
+  namespace: string,
+  name: string,
+  registry: string,
+  username: string,
+  password: string,
+): object {
   const auth = Buffer.from(`${username}:${password}`).toString('base64');
   return {
     apiVersion: 'v1',

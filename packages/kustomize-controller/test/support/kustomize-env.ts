@@ -8,8 +8,20 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization, KustomizationSpec } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
-import { startStaticServer, useTestNamespace, type RunningServer, type TestNamespace, pollUntil, sha256Digest, tarGz, filesToEntries } from '@fluxion/testenv';
-import { setupKustomizationController, type KustomizationControllerHandle } from '../../src/kustomization-controller.ts';
+import {
+  startStaticServer,
+  useTestNamespace,
+  type RunningServer,
+  type TestNamespace,
+  pollUntil,
+  sha256Digest,
+  tarGz,
+  filesToEntries,
+} from '@fluxion/testenv';
+import {
+  setupKustomizationController,
+  type KustomizationControllerHandle,
+} from '../../src/kustomization-controller.ts';
 
 /** A test namespace with a fake source (tarballs over HTTP, a GitRepository status we write) and no controller. */
 export interface SourceFixture {
@@ -34,10 +46,16 @@ export interface KustomizeEnv extends SourceFixture {
 }
 
 /** The fixture and a kustomize-controller running in this process, watching only the test namespace. */
-export async function startKustomizeEnv(prefix: string, controllerOptions: { concurrency?: number } = {}): Promise<KustomizeEnv> {
+export async function startKustomizeEnv(
+  prefix: string,
+  controllerOptions: { concurrency?: number } = {},
+): Promise<KustomizeEnv> {
   const fixture = await startSourceFixture(prefix);
   const { ns, client } = fixture;
-  const logger = createLogger({ level: process.env['KC_TEST_LOG'] ? 'debug' : 'silent' as 'error', encoding: 'json' });
+  const logger = createLogger({
+    level: process.env['KC_TEST_LOG'] ? 'debug' : ('silent' as 'error'),
+    encoding: 'json',
+  });
   const manager = new Manager({ name: 'kustomize-controller-test', logger, metricsAddress: '0', healthAddress: '0' });
   const handle = setupKustomizationController(manager, {
     client,
@@ -72,9 +90,16 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
   const client = createClient({ kubeConfig: env.kubeConfig, qps: 500, burst: 1000 });
   const artifactDir = await mkdtemp(join(tmpdir(), 'kc-artifacts-'));
   const server: RunningServer = await startStaticServer(artifactDir);
-  const gitRepository = (name: string) => ({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name, namespace: ns } });
+  const gitRepository = (name: string) => ({
+    apiVersion: 'source.toolkit.fluxcd.io/v1',
+    kind: 'GitRepository',
+    metadata: { name, namespace: ns },
+  });
   const createSource = async (name: string) => {
-    await client.apply({ ...gitRepository(name), spec: { url: `https://git.example.invalid/${name}`, interval: '1h' } }, { fieldManager: 'test', force: true });
+    await client.apply(
+      { ...gitRepository(name), spec: { url: `https://git.example.invalid/${name}`, interval: '1h' } },
+      { fieldManager: 'test', force: true },
+    );
   };
   let counter = 0;
   return {
@@ -98,7 +123,21 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
         size: archive.length,
       };
       await client.apply(
-        { ...gitRepository(source), status: { artifact, conditions: [{ type: 'Ready', status: 'True', reason: 'Succeeded', message: `stored artifact for revision '${revision}'`, lastTransitionTime: artifact.lastUpdateTime }] } },
+        {
+          ...gitRepository(source),
+          status: {
+            artifact,
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'True',
+                reason: 'Succeeded',
+                message: `stored artifact for revision '${revision}'`,
+                lastTransitionTime: artifact.lastUpdateTime,
+              },
+            ],
+          },
+        },
         { fieldManager: 'source-controller', force: true, subresource: 'status' },
       );
       return revision;
@@ -115,7 +154,13 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
         { fieldManager: 'test', force: true },
       );
     },
-    getKustomization: (name) => client.getIfExists<Kustomization>({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name }),
+    getKustomization: (name) =>
+      client.getIfExists<Kustomization>({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        namespace: ns,
+        name,
+      }),
     get: (apiVersion, kind, name) => client.getIfExists({ apiVersion, kind, name, namespace: ns }),
     async requestReconcile(name) {
       await client.patch(
@@ -126,9 +171,30 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
     },
     async stop() {
       // Kustomizations carry our finalizer: delete them while the controller still runs, or the namespace never goes
-      const { items } = await client.list<Kustomization>({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace: ns });
-      await Promise.all(items.map((item) => client.deleteIfExists({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name: item.metadata?.name ?? '' })));
-      await eventually('the Kustomizations finalized', async () => (await client.list({ group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' }, { namespace: ns })).items.length === 0).catch(() => undefined);
+      const { items } = await client.list<Kustomization>(
+        { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
+        { namespace: ns },
+      );
+      await Promise.all(
+        items.map((item) =>
+          client.deleteIfExists({
+            apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+            kind: 'Kustomization',
+            namespace: ns,
+            name: item.metadata?.name ?? '',
+          }),
+        ),
+      );
+      await eventually(
+        'the Kustomizations finalized',
+        async () =>
+          (
+            await client.list(
+              { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
+              { namespace: ns },
+            )
+          ).items.length === 0,
+      ).catch(() => undefined);
       await server.stop();
       await rm(artifactDir, { recursive: true, force: true });
     },
@@ -138,14 +204,27 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
 /** Polls until `check` returns a value other than undefined/false (testenv's pollUntil). */
 export const eventually = pollUntil;
 
-export function readyOf(kustomization: Kustomization | undefined): { status: string; reason: string; message: string } | undefined {
+export function readyOf(
+  kustomization: Kustomization | undefined,
+): { status: string; reason: string; message: string } | undefined {
   return kustomization?.status?.conditions?.find((condition) => condition.type === 'Ready');
 }
 
 export const configMapYaml = (name: string, data: Record<string, string>, annotations: Record<string, string> = {}) =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${Object.keys(annotations).length ? `  annotations:\n${Object.entries(annotations).map(([k, v]) => `    ${k}: "${v}"`).join('\n')}\n` : ''}data:\n${Object.entries(data).map(([k, v]) => `  ${k}: "${v}"`).join('\n')}\n`;
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${
+    Object.keys(annotations).length
+      ? `  annotations:\n${Object.entries(annotations)
+          .map(([k, v]) => `    ${k}: "${v}"`)
+          .join('\n')}\n`
+      : ''
+  }data:\n${Object.entries(data)
+    .map(([k, v]) => `  ${k}: "${v}"`)
+    .join('\n')}\n`;
 
-export const deploymentYaml = (name: string, options: { replicas?: number; image?: string; nodeSelector?: Record<string, string>; containerName?: string } = {}) => `apiVersion: apps/v1
+export const deploymentYaml = (
+  name: string,
+  options: { replicas?: number; image?: string; nodeSelector?: Record<string, string>; containerName?: string } = {},
+) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: ${name}
@@ -158,7 +237,13 @@ ${options.replicas === undefined ? '' : `  replicas: ${options.replicas}\n`}  se
       labels:
         app: ${name}
     spec:
-${options.nodeSelector ? `      nodeSelector:\n${Object.entries(options.nodeSelector).map(([k, v]) => `        ${k}: "${v}"`).join('\n')}\n` : ''}      containers:
+${
+  options.nodeSelector
+    ? `      nodeSelector:\n${Object.entries(options.nodeSelector)
+        .map(([k, v]) => `        ${k}: "${v}"`)
+        .join('\n')}\n`
+    : ''
+}      containers:
       - name: ${options.containerName ?? 'app'}
         image: ${options.image ?? 'nginx:1.27'}
 `;

@@ -37,7 +37,12 @@ export interface PgpKey {
 /** A passwordless OpenPGP key made by GnuPG in a home of its own. */
 export function pgpKey(type: 'default' | 'rsa3072' = 'default'): PgpKey {
   const gnupgHome = mkdtempSync(join(tmpdir(), 'kc-gnupg-'));
-  const gpg = (args: string[]) => execFileSync('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { env: { ...process.env, GNUPGHOME: gnupgHome }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const gpg = (args: string[]) =>
+    execFileSync('gpg', ['--batch', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
+      env: { ...process.env, GNUPGHOME: gnupgHome },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   gpg(['--quick-gen-key', 'Fluxion Test <test@fluxion.invalid>', type, 'default', 'never']);
   const listing = gpg(['--with-colons', '--list-secret-keys']);
   const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(listing)?.[1] ?? '';
@@ -48,7 +53,10 @@ export function pgpKey(type: 'default' | 'rsa3072' = 'default'): PgpKey {
     gnupgHome,
     dispose() {
       try {
-        execFileSync('gpgconf', ['--kill', 'gpg-agent'], { env: { ...process.env, GNUPGHOME: gnupgHome }, stdio: 'ignore' });
+        execFileSync('gpgconf', ['--kill', 'gpg-agent'], {
+          env: { ...process.env, GNUPGHOME: gnupgHome },
+          stdio: 'ignore',
+        });
       } catch {
         // no agent was started
       }

@@ -18,7 +18,14 @@ function kindFromTypeName(typeName: string): string {
   return last.slice(last.lastIndexOf('.') + 1);
 }
 
-function collect(config: TransformerConfig, kind: string, definitions: Record<string, Definition>, typeName: string, path: string[], seen: Set<string>): void {
+function collect(
+  config: TransformerConfig,
+  kind: string,
+  definitions: Record<string, Definition>,
+  typeName: string,
+  path: string[],
+  seen: Set<string>,
+): void {
   const definition = definitions[typeName];
   if (!definition || seen.has(typeName)) return;
   seen.add(typeName);
@@ -30,7 +37,10 @@ function collect(config: TransformerConfig, kind: string, definitions: Record<st
     const version = property['x-kubernetes-object-ref-api-version'];
     const referralKind = property['x-kubernetes-object-ref-kind'];
     if (typeof version === 'string' && typeof referralKind === 'string') {
-      const nameKey = typeof property['x-kubernetes-object-ref-name-key'] === 'string' ? property['x-kubernetes-object-ref-name-key'] : 'name';
+      const nameKey =
+        typeof property['x-kubernetes-object-ref-name-key'] === 'string'
+          ? property['x-kubernetes-object-ref-name-key']
+          : 'name';
       config.nameReference.push({ referral: { kind: referralKind, version }, referrers: [spec([...here, nameKey])] });
     }
     if (typeof property.$ref === 'string') collect(config, kind, definitions, property.$ref, here, seen);
@@ -44,10 +54,15 @@ export async function loadCrdConfig(loader: Loader, paths: string[]): Promise<Tr
     const { path: file, text } = await loader.readFile(path);
     const parsed = parseYamlDocument(text, file);
     const valid =
-      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) &&
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
       Object.values(parsed).every((value) => typeof value === 'object' && value !== null && !Array.isArray(value));
     if (!valid) {
-      throw new KustomizeError(`loading CRDs [${paths.join(' ')}]: unable to parse open API definition from '${path}'`, file);
+      throw new KustomizeError(
+        `loading CRDs [${paths.join(' ')}]: unable to parse open API definition from '${path}'`,
+        file,
+      );
     }
     const definitions = parsed as Record<string, Definition>;
     const more = emptyTransformerConfig();

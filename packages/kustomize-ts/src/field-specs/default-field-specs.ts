@@ -18,13 +18,24 @@ const templated = (kind: string): PodSpecHolder => ({ kind, prefix: 'spec/templa
 
 /** Kinds whose pod spec may name ConfigMaps and Secrets. */
 const CONFIG_HOLDERS: PodSpecHolder[] = [
-  POD, POD_TEMPLATE, templated('Deployment'), templated('ReplicaSet'), templated('DaemonSet'),
-  templated('StatefulSet'), templated('Job'), CRON_JOB,
+  POD,
+  POD_TEMPLATE,
+  templated('Deployment'),
+  templated('ReplicaSet'),
+  templated('DaemonSet'),
+  templated('StatefulSet'),
+  templated('Job'),
+  CRON_JOB,
 ];
 /** Kinds whose pod spec may name ServiceAccounts, PVCs and PriorityClasses. */
 const WORKLOAD_HOLDERS: PodSpecHolder[] = [
-  { kind: 'Pod', prefix: 'spec' }, templated('StatefulSet'), templated('Deployment'),
-  templated('ReplicationController'), CRON_JOB, templated('Job'), templated('DaemonSet'),
+  { kind: 'Pod', prefix: 'spec' },
+  templated('StatefulSet'),
+  templated('Deployment'),
+  templated('ReplicationController'),
+  CRON_JOB,
+  templated('Job'),
+  templated('DaemonSet'),
 ];
 
 function inPodSpecs(holders: PodSpecHolder[], relativePaths: string[]): FieldSpec[] {
@@ -84,7 +95,10 @@ export const NAME_REFERENCE_RULES: NameReferenceRule[] = [
       spec('StorageClass', 'parameters/secretRef'),
       spec('Role', 'rules/resourceNames'),
       spec('ClusterRole', 'rules/resourceNames'),
-      spec('Service', 'spec/template/spec/containers/env/valueFrom/secretKeyRef/name', { group: 'serving.knative.dev', version: 'v1' }),
+      spec('Service', 'spec/template/spec/containers/env/valueFrom/secretKeyRef/name', {
+        group: 'serving.knative.dev',
+        version: 'v1',
+      }),
       spec('PersistentVolume', 'spec/azureFile/secretName'),
     ],
   },
@@ -97,7 +111,9 @@ export const NAME_REFERENCE_RULES: NameReferenceRule[] = [
       spec('Ingress', 'spec/rules/http/paths/backend/service/name'),
       spec('Ingress', 'spec/defaultBackend/service/name'),
       spec('APIService', 'spec/service/name', { group: 'apiregistration.k8s.io' }),
-      spec('ValidatingWebhookConfiguration', 'webhooks/clientConfig/service', { group: 'admissionregistration.k8s.io' }),
+      spec('ValidatingWebhookConfiguration', 'webhooks/clientConfig/service', {
+        group: 'admissionregistration.k8s.io',
+      }),
       spec('MutatingWebhookConfiguration', 'webhooks/clientConfig/service', { group: 'admissionregistration.k8s.io' }),
       spec('HTTPRoute', 'spec/rules/backendRefs/name'),
     ],
@@ -220,7 +236,9 @@ export const NAMESPACE_FIELD_SPECS: FieldSpec[] = [
   spec('RoleBinding', 'subjects[]/namespace'),
   spec('ClusterRoleBinding', 'subjects[]/namespace'),
   created('spec/service/namespace', 'APIService', { group: 'apiregistration.k8s.io' }),
-  spec('CustomResourceDefinition', 'spec/conversion/webhook/clientConfig/service/namespace', { group: 'apiextensions.k8s.io' }),
+  spec('CustomResourceDefinition', 'spec/conversion/webhook/clientConfig/service/namespace', {
+    group: 'apiextensions.k8s.io',
+  }),
 ];
 
 /** namePrefix/nameSuffix apply to metadata/name of everything but these. */
@@ -239,6 +257,9 @@ export const IMAGE_FIELD_SPECS: FieldSpec[] = [
   created('spec/template/spec/volumes[]/image/reference'),
 ];
 
-export const REPLICA_FIELD_SPECS: FieldSpec[] = ['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet'].map(
-  (kind) => created('spec/replicas', kind),
-);
+export const REPLICA_FIELD_SPECS: FieldSpec[] = [
+  'Deployment',
+  'ReplicationController',
+  'ReplicaSet',
+  'StatefulSet',
+].map((kind) => created('spec/replicas', kind));

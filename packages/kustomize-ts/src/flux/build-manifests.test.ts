@@ -38,8 +38,13 @@ describe('findOrGenerateKustomization', () => {
   });
 
   it('names the file and line of a manifest that is not YAML', async () => {
-    const fs = memoryFileSystem({ 'repo/apps/ok.yaml': configMap('ok'), 'repo/apps/bad.yaml': 'kind: ConfigMap\nmetadata:\n  name: [unclosed\n' });
-    await expect(findOrGenerateKustomization(fs, '/repo/apps', '/repo')).rejects.toThrow(/^failed to decode Kubernetes YAML from apps\/bad\.yaml: line \d+: Flow sequence/);
+    const fs = memoryFileSystem({
+      'repo/apps/ok.yaml': configMap('ok'),
+      'repo/apps/bad.yaml': 'kind: ConfigMap\nmetadata:\n  name: [unclosed\n',
+    });
+    await expect(findOrGenerateKustomization(fs, '/repo/apps', '/repo')).rejects.toThrow(
+      /^failed to decode Kubernetes YAML from apps\/bad\.yaml: line \d+: Flow sequence/,
+    );
   });
 
   it('uses the existing kustomization file', async () => {
@@ -53,14 +58,24 @@ describe('applyOverrides', () => {
   const exists = async () => true;
   it('sets namespace, prefix and suffix, appends patches and components, and replaces images by name', async () => {
     const result = await applyOverrides(
-      { resources: ['a.yaml'], images: [{ name: 'nginx', newTag: '1' }, { name: 'redis', newTag: '6' }], patches: [{ path: 'p.yaml' }] },
+      {
+        resources: ['a.yaml'],
+        images: [
+          { name: 'nginx', newTag: '1' },
+          { name: 'redis', newTag: '6' },
+        ],
+        patches: [{ path: 'p.yaml' }],
+      },
       {
         targetNamespace: 'prod',
         namePrefix: 'p-',
         nameSuffix: '-s',
         patches: [{ patch: 'x', target: { kind: 'Deployment', name: '' } }],
         components: ['../c'.replace('../', './')],
-        images: [{ name: 'nginx', newTag: '2' }, { name: 'busybox', digest: 'sha256:abc' }],
+        images: [
+          { name: 'nginx', newTag: '2' },
+          { name: 'busybox', digest: 'sha256:abc' },
+        ],
       },
       exists,
     );
@@ -71,13 +86,23 @@ describe('applyOverrides', () => {
       nameSuffix: '-s',
       patches: [{ path: 'p.yaml' }, { patch: 'x', target: { kind: 'Deployment' } }],
       components: ['./c'],
-      images: [{ name: 'nginx', newTag: '2' }, { name: 'redis', newTag: '6' }, { name: 'busybox', digest: 'sha256:abc' }],
+      images: [
+        { name: 'nginx', newTag: '2' },
+        { name: 'redis', newTag: '6' },
+        { name: 'busybox', digest: 'sha256:abc' },
+      ],
     });
   });
 
   it('refuses a component that is not local, and skips a missing one when asked to', async () => {
-    await expect(applyOverrides({ resources: ['a'] }, { components: ['../outside'] }, exists)).rejects.toThrow("component path '../outside' must be local and relative");
-    const result = await applyOverrides({ resources: ['a'] }, { components: ['./gone'], ignoreMissingComponents: true }, async () => false);
+    await expect(applyOverrides({ resources: ['a'] }, { components: ['../outside'] }, exists)).rejects.toThrow(
+      "component path '../outside' must be local and relative",
+    );
+    const result = await applyOverrides(
+      { resources: ['a'] },
+      { components: ['./gone'], ignoreMissingComponents: true },
+      async () => false,
+    );
     expect(result['components']).toBeUndefined();
   });
 });
@@ -91,13 +116,21 @@ describe('buildManifests', () => {
       allowRemoteBases: false,
       spec: { targetNamespace: 'shop', namePrefix: 'dev-', images: [{ name: 'nginx', newTag: '1.28' }] },
     });
-    expect(objects.map((object) => `${object.kind}/${object.metadata?.namespace}/${object.metadata?.name}`)).toEqual(['ConfigMap/shop/dev-settings', 'Deployment/shop/dev-web']);
+    expect(objects.map((object) => `${object.kind}/${object.metadata?.namespace}/${object.metadata?.name}`)).toEqual([
+      'ConfigMap/shop/dev-settings',
+      'Deployment/shop/dev-web',
+    ]);
     expect(JSON.stringify(objects[1])).toContain('nginx:1.28');
   });
 
   it('reports broken YAML as BuildFailed naming the file and line, relative to the artifact', async () => {
-    const fs = memoryFileSystem({ 'art/kustomization.yaml': 'resources: [cm.yaml]\n', 'art/cm.yaml': 'kind: ConfigMap\ndata:\n  k: [unclosed\n' });
-    const error = await buildManifests('/art', { fs, path: undefined, allowRemoteBases: false, spec: {} }).catch((e: unknown) => e);
+    const fs = memoryFileSystem({
+      'art/kustomization.yaml': 'resources: [cm.yaml]\n',
+      'art/cm.yaml': 'kind: ConfigMap\ndata:\n  k: [unclosed\n',
+    });
+    const error = await buildManifests('/art', { fs, path: undefined, allowRemoteBases: false, spec: {} }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(BuildError);
     expect((error as BuildError).reason).toBe('BuildFailed');
     expect((error as Error).message).toMatch(/cm\.yaml/);
@@ -106,22 +139,38 @@ describe('buildManifests', () => {
   });
 
   it('refuses a path that does not exist or leaves the artifact, and anything loaded from outside it', async () => {
-    const fs = memoryFileSystem({ 'art/apps/kustomization.yaml': 'resources: [../../secret.yaml]\n', 'secret.yaml': configMap('s') });
-    await expect(buildManifests('/art', { fs, path: './nope', allowRemoteBases: false, spec: {} })).rejects.toThrow("kustomization path not found: './nope'");
-    await expect(buildManifests('/art', { fs, path: '../', allowRemoteBases: false, spec: {} })).rejects.toThrow('outside the artifact');
-    await expect(buildManifests('/art', { fs, path: './apps', allowRemoteBases: false, spec: {} })).rejects.toThrow(/not in or below the root/);
+    const fs = memoryFileSystem({
+      'art/apps/kustomization.yaml': 'resources: [../../secret.yaml]\n',
+      'secret.yaml': configMap('s'),
+    });
+    await expect(buildManifests('/art', { fs, path: './nope', allowRemoteBases: false, spec: {} })).rejects.toThrow(
+      "kustomization path not found: './nope'",
+    );
+    await expect(buildManifests('/art', { fs, path: '../', allowRemoteBases: false, spec: {} })).rejects.toThrow(
+      'outside the artifact',
+    );
+    await expect(buildManifests('/art', { fs, path: './apps', allowRemoteBases: false, spec: {} })).rejects.toThrow(
+      /not in or below the root/,
+    );
   });
 
   it('refuses remote bases when they are not allowed', async () => {
-    const fs = memoryFileSystem({ 'art/kustomization.yaml': 'resources:\n- https://github.com/org/repo//deploy?ref=v1\n' });
-    await expect(buildManifests('/art', { fs, path: undefined, allowRemoteBases: false, spec: {} })).rejects.toThrow(/remote bases are not allowed/);
+    const fs = memoryFileSystem({
+      'art/kustomization.yaml': 'resources:\n- https://github.com/org/repo//deploy?ref=v1\n',
+    });
+    await expect(buildManifests('/art', { fs, path: undefined, allowRemoteBases: false, spec: {} })).rejects.toThrow(
+      /remote bases are not allowed/,
+    );
   });
 });
 
 describe('decrypted sources', () => {
   it('a build error never quotes a line of a decrypted file', () => {
     const decrypted = new Map([['/a/deploy/app.env', 'DB_PASSWORD=s3cr3t-value\nDB_USER=admin\n']]);
-    const message = withoutPlaintext('in deploy/kustomization.yaml: invalid line "DB_PASSWORD=s3cr3t-value" in app.env', decrypted);
+    const message = withoutPlaintext(
+      'in deploy/kustomization.yaml: invalid line "DB_PASSWORD=s3cr3t-value" in app.env',
+      decrypted,
+    );
     expect(message).toBe('in deploy/kustomization.yaml: invalid line "[decrypted content]" in app.env');
   });
 });

@@ -37,20 +37,34 @@ export async function buildManifests(root: string, options: BuildManifestsOption
   const fs = options.fs ?? diskFileSystem();
   const relativePath = options.path ?? './';
   const dir = posix.resolve(root, relativePath);
-  if (dir !== root && !dir.startsWith(`${root}/`)) throw new BuildError(`kustomization path '${relativePath}' is outside the artifact`, 'ArtifactFailed');
-  if ((await fs.kindOf(dir)) !== 'directory') throw new BuildError(`kustomization path not found: '${relativePath}' is not a directory in the artifact`, 'ArtifactFailed');
+  if (dir !== root && !dir.startsWith(`${root}/`))
+    throw new BuildError(`kustomization path '${relativePath}' is outside the artifact`, 'ArtifactFailed');
+  if ((await fs.kindOf(dir)) !== 'directory')
+    throw new BuildError(
+      `kustomization path not found: '${relativePath}' is not a directory in the artifact`,
+      'ArtifactFailed',
+    );
   let decrypted: ReadonlyMap<string, string> | undefined;
   try {
     const kustomization = await findOrGenerateKustomization(fs, dir, root);
-    const document = await applyOverrides(kustomization.document, options.spec, async (component) => (await fs.kindOf(posix.resolve(dir, component))) !== undefined, {
-      generated: kustomization.generated,
-    });
+    const document = await applyOverrides(
+      kustomization.document,
+      options.spec,
+      async (component) => (await fs.kindOf(posix.resolve(dir, component))) !== undefined,
+      {
+        generated: kustomization.generated,
+      },
+    );
     const rewritten = overlayFileSystem(fs, new Map([[kustomization.path, stringify(document)]]));
     decrypted = await options.decryptSources?.(rewritten, dir);
     const overlay = decrypted?.size ? overlayFileSystem(rewritten, decrypted) : rewritten;
     return await build(dir, { fs: overlay, root, loadRestrictor: 'none', allowRemoteBases: options.allowRemoteBases });
   } catch (error) {
-    if (error instanceof KustomizeError || error instanceof GenerateKustomizationError || error instanceof OverrideError) {
+    if (
+      error instanceof KustomizeError ||
+      error instanceof GenerateKustomizationError ||
+      error instanceof OverrideError
+    ) {
       throw new BuildError(withoutPlaintext(relativeToRoot(error.message, root), decrypted));
     }
     throw error;
@@ -61,7 +75,10 @@ export async function buildManifests(root: string, options: BuildManifestsOption
 export function withoutPlaintext(message: string, decrypted: ReadonlyMap<string, string> | undefined): string {
   let scrubbed = message;
   for (const text of decrypted?.values() ?? []) {
-    for (const line of text.split('\n').map((item) => item.trim()).filter((item) => item.length >= 3)) {
+    for (const line of text
+      .split('\n')
+      .map((item) => item.trim())
+      .filter((item) => item.length >= 3)) {
       scrubbed = scrubbed.replaceAll(line, '[decrypted content]');
     }
   }

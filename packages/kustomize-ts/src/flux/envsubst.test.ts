@@ -37,7 +37,9 @@ describe('envsubst', () => {
 
   it('supports case, length, substring, prefix/suffix removal and replacement', () => {
     expect(strict('${NAME^} ${NAME^^} ${#REGION} ${REGION:3} ${REGION:0:2}')).toBe('Web WEB 9 west-1 eu');
-    expect(strict('${PATH_VAR#*/} ${PATH_VAR##*/} ${PATH_VAR%.*} ${PATH_VAR%%.*}')).toBe('b/c.tar.gz c.tar.gz a/b/c.tar a/b/c');
+    expect(strict('${PATH_VAR#*/} ${PATH_VAR##*/} ${PATH_VAR%.*} ${PATH_VAR%%.*}')).toBe(
+      'b/c.tar.gz c.tar.gz a/b/c.tar a/b/c',
+    );
     expect(strict('${REGION/-/_} ${REGION//-/_}')).toBe('eu_west-1 eu_west_1');
   });
 

@@ -38,7 +38,8 @@ export function envsubst(text: string, lookup: Lookup, options: EnvsubstOptions)
       index = dollar + 2;
     } else if (next === '{') {
       const close = matchingBrace(text, dollar + 1);
-      if (close === -1) throw new EnvsubstError(`unclosed variable expression starting at "${text.slice(dollar, dollar + 20)}"`);
+      if (close === -1)
+        throw new EnvsubstError(`unclosed variable expression starting at "${text.slice(dollar, dollar + 20)}"`);
       output += expandExpression(text.slice(dollar + 2, close), lookup, options);
       index = close + 1;
     } else if (next !== undefined && (nameStart.test(next) || /[0-9]/.test(next))) {
@@ -71,7 +72,8 @@ function valueOf(name: string, lookup: Lookup, options: EnvsubstOptions): string
 }
 
 function expandExpression(expression: string, lookup: Lookup, options: EnvsubstOptions): string {
-  if (expression.startsWith('#') && expression.length > 1) return String(valueOf(expression.slice(1), lookup, options).length);
+  if (expression.startsWith('#') && expression.length > 1)
+    return String(valueOf(expression.slice(1), lookup, options).length);
   let end = 0;
   while (end < expression.length && namePart.test(expression[end] ?? '')) end++;
   const name = expression.slice(0, end);
@@ -101,7 +103,10 @@ function expandExpression(expression: string, lookup: Lookup, options: EnvsubstO
 }
 
 function globToRegExp(pattern: string, greedy: boolean): string {
-  return pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('?', '.').replaceAll('*', greedy ? '.*' : '.*?');
+  return pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replaceAll('?', '.')
+    .replaceAll('*', greedy ? '.*' : '.*?');
 }
 
 function removePrefix(value: string, pattern: string, longest: boolean): string {
@@ -111,7 +116,11 @@ function removePrefix(value: string, pattern: string, longest: boolean): string 
 
 function removeSuffix(value: string, pattern: string, longest: boolean): string {
   // the shortest suffix is found by trying the latest start first
-  for (let start = longest ? 0 : value.length; longest ? start <= value.length : start >= 0; start += longest ? 1 : -1) {
+  for (
+    let start = longest ? 0 : value.length;
+    longest ? start <= value.length : start >= 0;
+    start += longest ? 1 : -1
+  ) {
     if (new RegExp(`^${globToRegExp(pattern, true)}$`, 's').test(value.slice(start))) return value.slice(0, start);
   }
   return value;

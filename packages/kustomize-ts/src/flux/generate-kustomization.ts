@@ -22,7 +22,11 @@ export interface KustomizationFile {
 }
 
 /** The kustomization file of `dir` if it has one, else a generated one listing its manifests. */
-export async function findOrGenerateKustomization(fs: FileSystem, dir: string, displayRoot: string = dir): Promise<KustomizationFile> {
+export async function findOrGenerateKustomization(
+  fs: FileSystem,
+  dir: string,
+  displayRoot: string = dir,
+): Promise<KustomizationFile> {
   const existing = await findKustomizationFile(fs, dir);
   if (existing) {
     const text = await fs.readFile(existing);
@@ -68,10 +72,15 @@ async function scanManifests(fs: FileSystem, base: string, dir: string, displayR
 function assertKubernetesYaml(text: string, displayPath: string): void {
   for (const document of parseAllDocuments(text)) {
     const error = document.errors[0];
-    if (error) throw new GenerateKustomizationError(`failed to decode Kubernetes YAML from ${displayPath}: ${yamlErrorText(error)}`);
+    if (error)
+      throw new GenerateKustomizationError(
+        `failed to decode Kubernetes YAML from ${displayPath}: ${yamlErrorText(error)}`,
+      );
     const value: unknown = document.toJS();
     if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
-      throw new GenerateKustomizationError(`failed to decode Kubernetes YAML from ${displayPath}: a document is not a mapping`);
+      throw new GenerateKustomizationError(
+        `failed to decode Kubernetes YAML from ${displayPath}: a document is not a mapping`,
+      );
     }
   }
 }
@@ -82,11 +91,14 @@ function parseKustomizationText(text: string, displayPath: string): Record<strin
   const error = first?.errors[0];
   if (error) throw new GenerateKustomizationError(`${displayPath}: ${yamlErrorText(error)}`);
   const value: unknown = first?.toJS() ?? {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new GenerateKustomizationError(`${displayPath}: not a YAML mapping`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new GenerateKustomizationError(`${displayPath}: not a YAML mapping`);
   return value as Record<string, unknown>;
 }
 
 function yamlErrorText(error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
   const firstLine = error.message.split('\n')[0] ?? error.message;
-  return error.linePos ? `line ${error.linePos[0].line}: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}` : firstLine;
+  return error.linePos
+    ? `line ${error.linePos[0].line}: ${firstLine.replace(/ at line \d+, column \d+:?$/, '')}`
+    : firstLine;
 }

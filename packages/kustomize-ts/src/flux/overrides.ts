@@ -23,7 +23,9 @@ export interface OverrideSpec {
   namePrefix?: string | undefined;
   nameSuffix?: string | undefined;
   patches?: Array<{ patch: string; target?: PatchTarget | undefined }> | undefined;
-  images?: Array<{ name: string; newName?: string | undefined; newTag?: string | undefined; digest?: string | undefined }> | undefined;
+  images?:
+    | Array<{ name: string; newName?: string | undefined; newTag?: string | undefined; digest?: string | undefined }>
+    | undefined;
   components?: string[] | undefined;
   ignoreMissingComponents?: boolean | undefined;
 }
@@ -40,7 +42,12 @@ export async function applyOverrides(
 ): Promise<Record<string, unknown>> {
   const result: Record<string, unknown> = structuredClone(kustomization) as Record<string, unknown>;
   // kustomize refuses a kustomization with nothing in it; build metadata makes an empty one valid
-  if (!options.generated && isEmptyList(result['resources']) && isEmptyList(result['components']) && !result['buildMetadata']) {
+  if (
+    !options.generated &&
+    isEmptyList(result['resources']) &&
+    isEmptyList(result['components']) &&
+    !result['buildMetadata']
+  ) {
     if (!hasAnyBuildInput(result)) result['buildMetadata'] = ['originAnnotations'];
   }
   if (spec.targetNamespace) result['namespace'] = spec.targetNamespace;
@@ -48,13 +55,15 @@ export async function applyOverrides(
   if (spec.nameSuffix) result['nameSuffix'] = spec.nameSuffix;
   if (spec.patches?.length) {
     const patches = listOf(result['patches']);
-    for (const patch of spec.patches) patches.push(patch.target ? { patch: patch.patch, target: withoutEmpty(patch.target) } : { patch: patch.patch });
+    for (const patch of spec.patches)
+      patches.push(patch.target ? { patch: patch.patch, target: withoutEmpty(patch.target) } : { patch: patch.patch });
     result['patches'] = patches;
   }
   if (spec.components?.length) {
     const components = listOf(result['components']);
     for (const component of spec.components) {
-      if (!isLocalRelativePath(component)) throw new OverrideError(`component path '${component}' must be local and relative`);
+      if (!isLocalRelativePath(component))
+        throw new OverrideError(`component path '${component}' must be local and relative`);
       if (spec.ignoreMissingComponents && !(await componentExists(component))) continue;
       components.push(component);
     }
@@ -63,7 +72,12 @@ export async function applyOverrides(
   if (spec.images?.length) {
     const images = listOf(result['images']) as Array<Record<string, unknown>>;
     for (const image of spec.images) {
-      const replacement = withoutEmpty({ name: image.name, newName: image.newName, newTag: image.newTag, digest: image.digest });
+      const replacement = withoutEmpty({
+        name: image.name,
+        newName: image.newName,
+        newTag: image.newTag,
+        digest: image.digest,
+      });
       const index = images.findIndex((existing) => existing['name'] === image.name);
       if (index >= 0) images[index] = replacement;
       else images.push(replacement);
@@ -74,7 +88,12 @@ export async function applyOverrides(
 }
 
 export function isLocalRelativePath(path: string): boolean {
-  return !path.startsWith('/') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(path) && !path.split('/').includes('..') && !/^(github\.com|gitlab\.com|bitbucket\.org)\//.test(path);
+  return (
+    !path.startsWith('/') &&
+    !/^[a-z][a-z0-9+.-]*:\/\//i.test(path) &&
+    !path.split('/').includes('..') &&
+    !/^(github\.com|gitlab\.com|bitbucket\.org)\//.test(path)
+  );
 }
 
 function listOf(value: unknown): unknown[] {
@@ -91,5 +110,7 @@ function hasAnyBuildInput(document: Record<string, unknown>): boolean {
 }
 
 function withoutEmpty<T extends object>(object: T): Partial<T> {
-  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined && value !== '')) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(object).filter(([, value]) => value !== undefined && value !== ''),
+  ) as Partial<T>;
 }

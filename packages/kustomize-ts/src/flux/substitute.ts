@@ -32,7 +32,10 @@ export function objectSubject(object: KObject): string {
 
 /** True when the object opts out with the substitute annotation or label set to `disabled`. */
 export function isSubstitutionDisabled(object: KObject): boolean {
-  return object.metadata?.annotations?.[SubstituteAnnotation] === 'disabled' || object.metadata?.labels?.[SubstituteAnnotation] === 'disabled';
+  return (
+    object.metadata?.annotations?.[SubstituteAnnotation] === 'disabled' ||
+    object.metadata?.labels?.[SubstituteAnnotation] === 'disabled'
+  );
 }
 
 /** Checks the variable names and removes newlines from values, as Flux does; later maps win over earlier ones. */
@@ -40,7 +43,8 @@ export function mergeVariables(...sources: ReadonlyArray<Readonly<Record<string,
   const variables = new Map<string, string>();
   for (const source of sources) {
     for (const [name, value] of Object.entries(source)) {
-      if (!variableNamePattern.test(name)) throw new SubstitutionError(`'${name}' var name is invalid, must match '${variableNamePatternText}'`);
+      if (!variableNamePattern.test(name))
+        throw new SubstitutionError(`'${name}' var name is invalid, must match '${variableNamePatternText}'`);
       variables.set(name, value.replaceAll('\n', ''));
     }
   }
@@ -48,7 +52,11 @@ export function mergeVariables(...sources: ReadonlyArray<Readonly<Record<string,
 }
 
 /** Returns new objects with every variable expanded; objects that opt out are returned unchanged. */
-export function substituteVariables(objects: readonly KObject[], variables: ReadonlyMap<string, string>, options: SubstituteOptions): KObject[] {
+export function substituteVariables(
+  objects: readonly KObject[],
+  variables: ReadonlyMap<string, string>,
+  options: SubstituteOptions,
+): KObject[] {
   return objects.map((object) => {
     if (isSubstitutionDisabled(object)) return object;
     const text = stringify(object, { lineWidth: 0 });
@@ -57,14 +65,20 @@ export function substituteVariables(objects: readonly KObject[], variables: Read
     try {
       expanded = envsubst(text, (name) => variables.get(name), { strict: options.strict });
     } catch (error) {
-      if (error instanceof EnvsubstError) throw new SubstitutionError(`variable substitution failed for ${objectSubject(object)}: ${error.message}`, error.variable);
+      if (error instanceof EnvsubstError)
+        throw new SubstitutionError(
+          `variable substitution failed for ${objectSubject(object)}: ${error.message}`,
+          error.variable,
+        );
       throw error;
     }
     const documents = parseAllDocuments(expanded);
     const first = documents[0];
     if (documents.length !== 1 || !first || first.errors.length > 0) {
       const reason = first?.errors[0]?.message.split('\n')[0] ?? 'the result is not one YAML document';
-      throw new SubstitutionError(`variable substitution for ${objectSubject(object)} produced invalid YAML: ${reason}`);
+      throw new SubstitutionError(
+        `variable substitution for ${objectSubject(object)} produced invalid YAML: ${reason}`,
+      );
     }
     return first.toJS() as KObject;
   });

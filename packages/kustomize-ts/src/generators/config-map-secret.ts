@@ -6,7 +6,10 @@ import type { GeneratorArgs, GeneratorOptions, KObject, SecretGeneratorArgs } fr
 import { collectKeyValues } from './key-value-sources.ts';
 
 /** Global generatorOptions folded into an entry's own options; on a clash the entry's own value wins. */
-export function mergeGeneratorOptions(local: GeneratorOptions | undefined, global: GeneratorOptions | undefined): GeneratorOptions {
+export function mergeGeneratorOptions(
+  local: GeneratorOptions | undefined,
+  global: GeneratorOptions | undefined,
+): GeneratorOptions {
   const merged: GeneratorOptions = { ...(local ?? {}) };
   if (!global) return merged;
   merged.labels = { ...(global.labels ?? {}), ...(local?.labels ?? {}) };
@@ -23,7 +26,9 @@ async function dataOf(args: GeneratorArgs, loader: Loader, kind: string): Promis
   const binary: Record<string, Uint8Array> = {};
   for (const { key, value, bytes } of await collectKeyValues(args, loader)) {
     if (key in data || key in binary) {
-      throw new KustomizeError(`${kind} ${args.name ?? ''}: cannot add key ${key}, another key by that name already exists`);
+      throw new KustomizeError(
+        `${kind} ${args.name ?? ''}: cannot add key ${key}, another key by that name already exists`,
+      );
     }
     if (bytes) binary[key] = bytes;
     else data[key] = value;
@@ -46,7 +51,8 @@ function baseObject(kind: string, args: GeneratorArgs, options: GeneratorOptions
   const metadata: Record<string, unknown> = { name: args.name };
   if (args.namespace) metadata.namespace = args.namespace;
   if (options.labels && Object.keys(options.labels).length > 0) metadata.labels = { ...options.labels };
-  if (options.annotations && Object.keys(options.annotations).length > 0) metadata.annotations = { ...options.annotations };
+  if (options.annotations && Object.keys(options.annotations).length > 0)
+    metadata.annotations = { ...options.annotations };
   return { apiVersion: 'v1', kind, metadata };
 }
 
@@ -55,23 +61,34 @@ function toResource(object: KObject, args: GeneratorArgs, options: GeneratorOpti
   const resource = makeResource(object);
   // kustomize reads an unknown behavior (`merg`) as none given: the generator creates.
   const behavior = args.behavior;
-  resource.behavior = behavior === 'create' || behavior === 'merge' || behavior === 'replace' ? behavior : 'unspecified';
+  resource.behavior =
+    behavior === 'create' || behavior === 'merge' || behavior === 'replace' ? behavior : 'unspecified';
   resource.needsHashSuffix = !options.disableNameSuffixHash;
   return resource;
 }
 
-export async function generateConfigMap(args: GeneratorArgs, global: GeneratorOptions | undefined, loader: Loader): Promise<Resource> {
+export async function generateConfigMap(
+  args: GeneratorArgs,
+  global: GeneratorOptions | undefined,
+  loader: Loader,
+): Promise<Resource> {
   const options = mergeGeneratorOptions(args.options, global);
   const object = baseObject('ConfigMap', args, options);
   const { data, binary } = await dataOf(args, loader, 'ConfigMap');
   if (Object.keys(data).length > 0) object.data = data;
   if (Object.keys(binary).length > 0) {
-    object.binaryData = Object.fromEntries(Object.entries(binary).map(([key, bytes]) => [key, Buffer.from(bytes).toString('base64')]));
+    object.binaryData = Object.fromEntries(
+      Object.entries(binary).map(([key, bytes]) => [key, Buffer.from(bytes).toString('base64')]),
+    );
   }
   return toResource(object, args, options);
 }
 
-export async function generateSecret(args: SecretGeneratorArgs, global: GeneratorOptions | undefined, loader: Loader): Promise<Resource> {
+export async function generateSecret(
+  args: SecretGeneratorArgs,
+  global: GeneratorOptions | undefined,
+  loader: Loader,
+): Promise<Resource> {
   const options = mergeGeneratorOptions(args.options, global);
   const object = baseObject('Secret', args, options);
   object.type = args.type || 'Opaque';

@@ -10,10 +10,13 @@ function record(value: unknown): Record<string, unknown> {
 
 export function mergeGenerated(resMap: ResMap, generated: Resource): void {
   const id = currentId(generated);
-  const behavior = generated.behavior === undefined || generated.behavior === 'unspecified' ? 'create' : generated.behavior;
+  const behavior =
+    generated.behavior === undefined || generated.behavior === 'unspecified' ? 'create' : generated.behavior;
   const matches = resMap.matchingAnyId(id);
   if (matches.length > 1) {
-    throw new KustomizeError(`found multiple objects ${matches.map((r) => formatId(currentId(r))).join(', ')} that could be merged with ${formatId(id)}`);
+    throw new KustomizeError(
+      `found multiple objects ${matches.map((r) => formatId(currentId(r))).join(', ')} that could be merged with ${formatId(id)}`,
+    );
   }
   const old = matches[0];
   if (!old) {
@@ -44,7 +47,8 @@ export function mergeGenerated(resMap: ResMap, generated: Resource): void {
       const combined = { ...record(old.object[field]), ...record(merged.object[field]) };
       if (Object.keys(combined).length > 0) merged.object[field] = combined;
     }
-    if (merged.object.kind === 'ConfigMap' && merged.object.binaryData) merged.object.binaryData = reencodeBinary(record(merged.object.binaryData));
+    if (merged.object.kind === 'ConfigMap' && merged.object.binaryData)
+      merged.object.binaryData = reencodeBinary(record(merged.object.binaryData));
   }
   merged.previousIds = old.previousIds;
   merged.prefixes = old.prefixes;

@@ -5,20 +5,28 @@ import { encodeHashSuffix, hashInput, nameHash } from './name-hash.ts';
 describe('nameHash', () => {
   it('gives the suffix kustomize gives a generated ConfigMap', () => {
     // configMapGenerator: name cfg, literals [A=1, B=2] -> cfg-66h9cbh964
-    expect(nameHash({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { A: '1', B: '2' } })).toBe('66h9cbh964');
+    expect(nameHash({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { A: '1', B: '2' } })).toBe(
+      '66h9cbh964',
+    );
     // an empty configMapGenerator entry -> cfg-6ct58987ht
     expect(nameHash({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' } })).toBe('6ct58987ht');
   });
 
   it('does not depend on the name, labels or key order, as in kustomize', () => {
-    const a = nameHash({ kind: 'ConfigMap', metadata: { name: 'p-cfg', labels: { app: 'web' } }, data: { B: 'hello world', A: '1' } });
+    const a = nameHash({
+      kind: 'ConfigMap',
+      metadata: { name: 'p-cfg', labels: { app: 'web' } },
+      data: { B: 'hello world', A: '1' },
+    });
     const b = nameHash({ kind: 'ConfigMap', metadata: { name: 'other' }, data: { A: '1', B: 'hello world' } });
     expect(a).toBe(b);
   });
 
   it('hashes a Secret with its type and data', () => {
     // secretGenerator: literals [pw=new] (type Opaque) -> ...-k8ftdg6hg4
-    expect(nameHash({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'sec' }, data: { pw: 'bmV3' } })).toBe('k8ftdg6hg4');
+    expect(
+      nameHash({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: 'sec' }, data: { pw: 'bmV3' } }),
+    ).toBe('k8ftdg6hg4');
   });
 
   it('encodes Go JSON with sorted keys and escaped HTML characters', () => {

@@ -4,7 +4,12 @@ import { KustomizeError } from '../errors.ts';
 import type { Loader } from '../loader.ts';
 import type { Kustomization } from '../types.ts';
 import { parseYamlDocument } from '../yaml/parse-documents.ts';
-import { ENTRY_FIELDS, KUSTOMIZATION_FIELDS, KUSTOMIZATION_FILE_NAMES, UNSUPPORTED_FIELDS } from './kustomization-fields.ts';
+import {
+  ENTRY_FIELDS,
+  KUSTOMIZATION_FIELDS,
+  KUSTOMIZATION_FILE_NAMES,
+  UNSUPPORTED_FIELDS,
+} from './kustomization-fields.ts';
 
 export type LoadedKustomization = {
   kustomization: Kustomization;
@@ -24,7 +29,8 @@ export async function loadKustomization(loader: Loader): Promise<LoadedKustomiza
       loader.root,
     );
   }
-  if (present.length > 1) throw new KustomizeError(`Found multiple kustomization files under: ${loader.root}`, loader.root);
+  if (present.length > 1)
+    throw new KustomizeError(`Found multiple kustomization files under: ${loader.root}`, loader.root);
   const fileName = present[0] as string;
   const path = posix.join(loader.root, fileName);
   const text = await loader.fs.readFile(path);
@@ -58,9 +64,21 @@ function checkFields(input: Record<string, unknown>, path: string): Kustomizatio
     // A custom schema would change strategic merge keys; refuse rather than merge differently from kustomize.
     throw new KustomizeError(`not supported: openapi.path (in ${path})`, path);
   }
-  for (const field of ['resources', 'bases', 'components', 'crds', 'configurations', 'patchesStrategicMerge', 'buildMetadata']) {
+  for (const field of [
+    'resources',
+    'bases',
+    'components',
+    'crds',
+    'configurations',
+    'patchesStrategicMerge',
+    'buildMetadata',
+  ]) {
     const value = raw[field];
-    if (value !== undefined && value !== null && (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))) {
+    if (
+      value !== undefined &&
+      value !== null &&
+      (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+    ) {
       throw new KustomizeError(`invalid Kustomization: field "${field}" must be a list of strings in ${path}`, path);
     }
   }

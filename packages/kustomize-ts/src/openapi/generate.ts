@@ -93,7 +93,8 @@ export function buildMergeSchema(swagger: Swagger, source: string): MergeSchemaD
     const strategy = schema['x-kubernetes-patch-strategy'];
     if (strategy) {
       node.s = strategy;
-      const keys = schema['x-kubernetes-list-map-keys'] ??
+      const keys =
+        schema['x-kubernetes-list-map-keys'] ??
         (schema['x-kubernetes-patch-merge-key'] ? [schema['x-kubernetes-patch-merge-key']] : undefined);
       if (keys) node.k = keys;
     }

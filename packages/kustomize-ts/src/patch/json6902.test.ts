@@ -81,9 +81,21 @@ spec:
   });
 
   it('counts negative indices from the end', () => {
-    expect(argsAfter('[{op: add, path: /spec/template/spec/containers/0/args/-1, value: neg}]')).toEqual(['x', 'y', 'neg']);
-    expect(argsAfter('[{op: add, path: /spec/template/spec/containers/0/args/-2, value: neg}]')).toEqual(['x', 'neg', 'y']);
-    expect(argsAfter('[{op: add, path: /spec/template/spec/containers/0/args/-3, value: neg}]')).toEqual(['neg', 'x', 'y']);
+    expect(argsAfter('[{op: add, path: /spec/template/spec/containers/0/args/-1, value: neg}]')).toEqual([
+      'x',
+      'y',
+      'neg',
+    ]);
+    expect(argsAfter('[{op: add, path: /spec/template/spec/containers/0/args/-2, value: neg}]')).toEqual([
+      'x',
+      'neg',
+      'y',
+    ]);
+    expect(argsAfter('[{op: add, path: /spec/template/spec/containers/0/args/-3, value: neg}]')).toEqual([
+      'neg',
+      'x',
+      'y',
+    ]);
     expect(argsAfter('[{op: remove, path: /spec/template/spec/containers/0/args/-2}]')).toEqual(['y']);
     expect(argsAfter('[{op: replace, path: /spec/template/spec/containers/0/args/-1, value: R}]')).toEqual(['x', 'R']);
   });
@@ -101,22 +113,47 @@ spec:
   });
 
   it.each([
-    ['replace under a missing path', '[{op: replace, path: /spec/nope/x, value: 1}]',
-      'patch.yaml: replace operation does not apply: doc is missing path: /spec/nope/x: missing value'],
-    ['remove of a missing key', '[{op: remove, path: /spec/nope}]',
-      "patch.yaml: error in remove for path: '/spec/nope': Unable to remove nonexistent key: nope: missing value"],
-    ['add under a missing path', '[{op: add, path: /spec/nope/x, value: 1}]',
-      'patch.yaml: add operation does not apply: doc is missing path: "/spec/nope/x": missing value'],
-    ['a failed test', '[{op: test, path: /spec/replicas, value: 2}]',
-      'patch.yaml: testing value /spec/replicas failed: test failed'],
-    ['add past the end of a list', '[{op: add, path: /spec/template/spec/containers/5, value: {}}]',
-      "patch.yaml: error in add for path: '/spec/template/spec/containers/5': Unable to access invalid index: 5: invalid index referenced"],
+    [
+      'replace under a missing path',
+      '[{op: replace, path: /spec/nope/x, value: 1}]',
+      'patch.yaml: replace operation does not apply: doc is missing path: /spec/nope/x: missing value',
+    ],
+    [
+      'remove of a missing key',
+      '[{op: remove, path: /spec/nope}]',
+      "patch.yaml: error in remove for path: '/spec/nope': Unable to remove nonexistent key: nope: missing value",
+    ],
+    [
+      'add under a missing path',
+      '[{op: add, path: /spec/nope/x, value: 1}]',
+      'patch.yaml: add operation does not apply: doc is missing path: "/spec/nope/x": missing value',
+    ],
+    [
+      'a failed test',
+      '[{op: test, path: /spec/replicas, value: 2}]',
+      'patch.yaml: testing value /spec/replicas failed: test failed',
+    ],
+    [
+      'add past the end of a list',
+      '[{op: add, path: /spec/template/spec/containers/5, value: {}}]',
+      "patch.yaml: error in add for path: '/spec/template/spec/containers/5': Unable to access invalid index: 5: invalid index referenced",
+    ],
     ['an unknown op', '[{op: frob, path: /spec/replicas}]', 'patch.yaml: Unexpected kind: frob'],
-    ['move from a missing key', '[{op: move, from: /spec/nope, path: /spec/x}]',
-      "patch.yaml: error in move for path: 'nope': Unable to remove nonexistent key: nope: missing value"],
-    ['replace past the end of a list', '[{op: replace, path: /spec/template/spec/containers/3, value: {}}]',
-      'patch.yaml: replace operation does not apply: doc is missing key: /spec/template/spec/containers/3: missing value'],
-    ['an operation without a path', '[{op: add, value: 1}]', 'patch.yaml: add operation failed to decode path: missing value'],
+    [
+      'move from a missing key',
+      '[{op: move, from: /spec/nope, path: /spec/x}]',
+      "patch.yaml: error in move for path: 'nope': Unable to remove nonexistent key: nope: missing value",
+    ],
+    [
+      'replace past the end of a list',
+      '[{op: replace, path: /spec/template/spec/containers/3, value: {}}]',
+      'patch.yaml: replace operation does not apply: doc is missing key: /spec/template/spec/containers/3: missing value',
+    ],
+    [
+      'an operation without a path',
+      '[{op: add, value: 1}]',
+      'patch.yaml: add operation failed to decode path: missing value',
+    ],
   ])('fails on %s, naming the patch and the path', (_title, operations, message) => {
     expect(() => patched(operations)).toThrow(message);
   });

@@ -70,7 +70,8 @@ function applyOperation(document: { root: unknown }, operation: Operation): void
 
 function pathOf(operation: Operation, field: 'path' | 'from'): string {
   const value = operation[field];
-  if (typeof value !== 'string') throw new JsonPatchFailure(`${operation.op} operation failed to decode ${field}: missing value`);
+  if (typeof value !== 'string')
+    throw new JsonPatchFailure(`${operation.op} operation failed to decode ${field}: missing value`);
   return value;
 }
 
@@ -111,12 +112,15 @@ function arrayIndex(token: string): number | undefined {
 }
 
 function invalidIndex(op: string, pointer: string, token: string): JsonPatchFailure {
-  return new JsonPatchFailure(`error in ${op} for path: '${pointer}': Unable to access invalid index: ${token}: invalid index referenced`);
+  return new JsonPatchFailure(
+    `error in ${op} for path: '${pointer}': Unable to access invalid index: ${token}: invalid index referenced`,
+  );
 }
 
 function add(document: { root: unknown }, pointer: string, value: unknown): void {
   const location = parentOf(document, pointer);
-  if (!location) throw new JsonPatchFailure(`add operation does not apply: doc is missing path: "${pointer}": missing value`);
+  if (!location)
+    throw new JsonPatchFailure(`add operation does not apply: doc is missing path: "${pointer}": missing value`);
   const { parent, key } = location;
   if (!Array.isArray(parent)) {
     parent[key] = value;
@@ -136,13 +140,16 @@ function add(document: { root: unknown }, pointer: string, value: unknown): void
 
 function remove(document: { root: unknown }, pointer: string, op: 'remove' | 'move'): unknown {
   const location = parentOf(document, pointer);
-  if (!location) throw new JsonPatchFailure(`${op} operation does not apply: doc is missing path: "${pointer}": missing value`);
+  if (!location)
+    throw new JsonPatchFailure(`${op} operation does not apply: doc is missing path: "${pointer}": missing value`);
   const { parent, key } = location;
   // The library names the whole path for remove, only the key for move.
   const shown = op === 'remove' ? pointer : key;
   if (!Array.isArray(parent)) {
     if (!(key in parent)) {
-      throw new JsonPatchFailure(`error in ${op} for path: '${shown}': Unable to remove nonexistent key: ${key}: missing value`);
+      throw new JsonPatchFailure(
+        `error in ${op} for path: '${shown}': Unable to remove nonexistent key: ${key}: missing value`,
+      );
     }
     const removed = parent[key];
     delete parent[key];
@@ -158,7 +165,8 @@ function remove(document: { root: unknown }, pointer: string, op: 'remove' | 'mo
 
 function replace(document: { root: unknown }, pointer: string, value: unknown): void {
   const location = parentOf(document, pointer);
-  if (!location) throw new JsonPatchFailure(`replace operation does not apply: doc is missing path: ${pointer}: missing value`);
+  if (!location)
+    throw new JsonPatchFailure(`replace operation does not apply: doc is missing path: ${pointer}: missing value`);
   const { parent, key } = location;
   if (!Array.isArray(parent)) {
     parent[key] = value;
@@ -175,7 +183,8 @@ function replace(document: { root: unknown }, pointer: string, value: unknown): 
 function read(document: { root: unknown }, pointer: string, op: string): unknown {
   if (pointer === '') return document.root;
   const location = parentOf(document, pointer);
-  if (!location) throw new JsonPatchFailure(`${op} operation does not apply: doc is missing from path: ${pointer}: missing value`);
+  if (!location)
+    throw new JsonPatchFailure(`${op} operation does not apply: doc is missing from path: ${pointer}: missing value`);
   const { parent, key } = location;
   if (!Array.isArray(parent)) return parent[key];
   const index = arrayIndex(key);
@@ -187,7 +196,11 @@ function read(document: { root: unknown }, pointer: string, op: string): unknown
 function normalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(normalize);
   if (isMap(value)) {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, normalize(value[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, normalize(value[key])]),
+    );
   }
   return value;
 }

@@ -19,7 +19,9 @@ function fieldMatches(element: unknown, name: string, expected: string): boolean
 }
 
 function wrongKind(expected: string, element: unknown): PatchError {
-  return new PatchError(`wrong node kind: expected ${expected} but got ${nodeKind(element)}: node contents:\n${stringify(element)}`);
+  return new PatchError(
+    `wrong node kind: expected ${expected} but got ${nodeKind(element)}: node contents:\n${stringify(element)}`,
+  );
 }
 
 /**
@@ -74,8 +76,7 @@ export function findElement(list: unknown, keys: string[], values: string[]): un
   }
   return list.find(
     (element) =>
-      isMap(element) &&
-      keys.every((key, index) => key in element && scalarText(element[key]) === values[index]),
+      isMap(element) && keys.every((key, index) => key in element && scalarText(element[key]) === values[index]),
   );
 }
 

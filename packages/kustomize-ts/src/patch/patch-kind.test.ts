@@ -4,10 +4,14 @@ import { parsePatch } from './patch-kind.ts';
 
 describe('parsePatch', () => {
   it('reads YAML objects, one per document, as a strategic merge patch', () => {
-    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n';
+    const text =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n';
     const parsed = parsePatch(text, 'patch.yaml');
     expect(parsed.kind).toBe('strategic-merge');
-    expect(parsed.kind === 'strategic-merge' && parsed.patches.map((patch) => patch.kind)).toEqual(['Deployment', 'Service']);
+    expect(parsed.kind === 'strategic-merge' && parsed.patches.map((patch) => patch.kind)).toEqual([
+      'Deployment',
+      'Service',
+    ]);
   });
 
   it('reads a YAML list as JSON 6902 operations', () => {
@@ -50,6 +54,10 @@ describe('parsePatch', () => {
 
   it('types strategic merge patch values as go-yaml v3 does (yes is a string, dates become RFC 3339)', () => {
     const parsed = parsePatch('kind: ConfigMap\nmetadata: {name: a}\ndata2: {a: yes, c: 010, d: 2001-12-14}\n', 'p');
-    expect(parsed.kind === 'strategic-merge' && parsed.patches[0]?.['data2']).toEqual({ a: 'yes', c: 8, d: '2001-12-14T00:00:00Z' });
+    expect(parsed.kind === 'strategic-merge' && parsed.patches[0]?.['data2']).toEqual({
+      a: 'yes',
+      c: 8,
+      d: '2001-12-14T00:00:00Z',
+    });
   });
 });

@@ -5,9 +5,7 @@ import { documentValue, parseYamlStream, type YamlDocument } from '../yaml/parse
 import { PatchError } from './patch-error.ts';
 import { isMap } from './yaml-nodes.ts';
 
-export type ParsedPatch =
-  | { kind: 'strategic-merge'; patches: KObject[] }
-  | { kind: 'json6902'; operations: unknown[] };
+export type ParsedPatch = { kind: 'strategic-merge'; patches: KObject[] } | { kind: 'json6902'; operations: unknown[] };
 
 type Attempt<T> = { ok: true; value: T } | { ok: false };
 
@@ -54,7 +52,9 @@ function readStrategicMerge(documents: YamlDocument[], source: string): Attempt<
 /** JSON text is read as JSON; anything else as YAML turned into JSON (its first document only, go-yaml v2 typing). */
 function readOperations(text: string, documents: YamlDocument[], source: string): Attempt<unknown[]> {
   const [first] = documents;
-  const value = attempt(() => (text.startsWith('[') ? JSON.parse(text) : first ? documentValue(first, source, 'yaml11') : null));
+  const value = attempt(() =>
+    text.startsWith('[') ? JSON.parse(text) : first ? documentValue(first, source, 'yaml11') : null,
+  );
   if (!value.ok) return value;
   if (value.value === null || value.value === undefined) return { ok: true, value: [] };
   return Array.isArray(value.value) ? { ok: true, value: value.value } : { ok: false };

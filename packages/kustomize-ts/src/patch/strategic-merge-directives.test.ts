@@ -197,7 +197,8 @@ $patch: delete
 `,
   },
   {
-    title: 'replaces and deletes maps with $patch, clears a map with null, replaces unmerged lists, merges volumeMounts by mountPath and adds new lists',
+    title:
+      'replaces and deletes maps with $patch, clears a map with null, replaces unmerged lists, merges volumeMounts by mountPath and adds new lists',
     resource: `
 apiVersion: apps/v1
 kind: Deployment

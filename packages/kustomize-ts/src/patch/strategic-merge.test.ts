@@ -65,7 +65,8 @@ spec:
 `,
   },
   {
-    title: 'replaces lists wholesale in a kind without schema, but merges an embedded object that has its own apiVersion/kind',
+    title:
+      'replaces lists wholesale in a kind without schema, but merges an embedded object that has its own apiVersion/kind',
     resource: `
 apiVersion: example.com/v1
 kind: Foo
@@ -512,7 +513,9 @@ describe('applyStrategicMergePatch', () => {
 
   it('leaves its arguments untouched', () => {
     const resource = parse(sharedDeployment) as KObject;
-    const patch = parse('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  finalizers: [z]\n') as KObject;
+    const patch = parse(
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n  finalizers: [z]\n',
+    ) as KObject;
     const before = structuredClone([resource, patch]);
     applyStrategicMergePatch(resource, patch);
     expect([resource, patch]).toEqual(before);

@@ -62,7 +62,9 @@ function splitListEntry(part: string): [string, string] {
 }
 
 function wrongKind(expected: string, value: unknown): PatchError {
-  return new PatchError(`wrong node kind: expected ${expected} but got ${nodeKind(value)}: node contents:\n${stringify(value)}`);
+  return new PatchError(
+    `wrong node kind: expected ${expected} but got ${nodeKind(value)}: node contents:\n${stringify(value)}`,
+  );
 }
 
 /** kyaml's Lookup (used for replacement sources): exact `[k=v]` matches, `-` is the last element. */
@@ -79,7 +81,9 @@ export function lookupField(root: unknown, parts: string[]): unknown {
       const [name, value] = splitListEntry(part);
       if (!Array.isArray(current)) throw wrongKind('SequenceNode', current);
       current = current.find((element) =>
-        name === '' ? scalarText(element) === value : isMap(element) && name in element && scalarText(element[name]) === value,
+        name === ''
+          ? scalarText(element) === value
+          : isMap(element) && name in element && scalarText(element[name]) === value,
       );
     } else {
       if (!isMap(current)) throw wrongKind('MappingNode', current);

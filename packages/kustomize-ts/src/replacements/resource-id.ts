@@ -6,7 +6,6 @@ export type ResourceId = { group: string; version: string; kind: string; name: s
 
 export type IdSelector = { group?: string; version?: string; kind?: string; name?: string; namespace?: string };
 
-
 export function splitApiVersion(apiVersion: string | undefined): { group: string; version: string } {
   const value = apiVersion ?? '';
   const slash = value.lastIndexOf('/');

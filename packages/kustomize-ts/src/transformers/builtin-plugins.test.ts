@@ -80,7 +80,8 @@ spec:
   it('generates from builtin generator configs, hashed and prefixed', async () => {
     const fs = memoryFileSystem({
       '/app/kustomization.yaml': 'namePrefix: p-\ngenerators:\n- gen.yaml\n',
-      '/app/gen.yaml': 'apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: fromplugin\n  namespace: nsx\nliterals:\n- A=1\n',
+      '/app/gen.yaml':
+        'apiVersion: builtin\nkind: ConfigMapGenerator\nmetadata:\n  name: fromplugin\n  namespace: nsx\nliterals:\n- A=1\n',
     });
     expect(await buildToYaml('/app', { fs })).toBe(
       'apiVersion: v1\ndata:\n  A: "1"\nkind: ConfigMap\nmetadata:\n  name: p-fromplugin-89g4tffbfk\n  namespace: nsx\n',
@@ -92,6 +93,8 @@ spec:
       '/app/kustomization.yaml': 'transformers:\n- t.yaml\n',
       '/app/t.yaml': 'apiVersion: example.com/v1\nkind: MyPlugin\nmetadata:\n  name: x\n',
     });
-    await expect(buildToYaml('/app', { fs })).rejects.toThrow('not supported: transformers plugin example.com/v1/MyPlugin');
+    await expect(buildToYaml('/app', { fs })).rejects.toThrow(
+      'not supported: transformers plugin example.com/v1/MyPlugin',
+    );
   });
 });

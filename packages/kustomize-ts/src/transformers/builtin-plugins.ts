@@ -22,7 +22,8 @@ function isBuiltin(config: PluginConfig): boolean {
 
 function stringMap(value: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [key, item] of Object.entries((value ?? {}) as Record<string, unknown>)) result[key] = item === null ? '' : String(item);
+  for (const [key, item] of Object.entries((value ?? {}) as Record<string, unknown>))
+    result[key] = item === null ? '' : String(item);
   return result;
 }
 
@@ -37,7 +38,11 @@ export type DirectoryBuilder = (loader: Loader, path: string) => Promise<KObject
  * Reads the plugin configs an entry holds: inline YAML, a file of one or more documents, or a kustomization
  * directory whose output is the configs (kustomize accumulates these entries as it does resources).
  */
-export async function loadPluginConfigs(loader: Loader, entries: string[], buildDirectory?: DirectoryBuilder): Promise<PluginConfig[]> {
+export async function loadPluginConfigs(
+  loader: Loader,
+  entries: string[],
+  buildDirectory?: DirectoryBuilder,
+): Promise<PluginConfig[]> {
   return (await loadPluginConfigSources(loader, entries, buildDirectory)).map(({ config }) => config);
 }
 
@@ -50,7 +55,10 @@ export async function loadPluginConfigSources(
   const configs: { config: PluginConfig; file?: string }[] = [];
   for (const entry of entries) {
     const inline = entry.includes('\n') || /^\s*apiVersion:/.test(entry);
-    const isDirectory = !inline && buildDirectory !== undefined && (await loader.fs.kindOf(posix.resolve(loader.root, entry))) === 'directory';
+    const isDirectory =
+      !inline &&
+      buildDirectory !== undefined &&
+      (await loader.fs.kindOf(posix.resolve(loader.root, entry))) === 'directory';
     let documents: unknown[];
     if (inline) documents = parseYamlDocuments(entry, '[inline transformer]');
     else if (isDirectory && buildDirectory) documents = await buildDirectory(loader, entry);
@@ -60,7 +68,9 @@ export async function loadPluginConfigSources(
         throw new KustomizeError(`transformer config ${entry} is not an object`);
       }
       const file = inline || isDirectory ? undefined : posix.resolve(loader.root, entry);
-      configs.push(file === undefined ? { config: document as PluginConfig } : { config: document as PluginConfig, file });
+      configs.push(
+        file === undefined ? { config: document as PluginConfig } : { config: document as PluginConfig, file },
+      );
     }
   }
   return configs;
@@ -74,14 +84,22 @@ async function readFileDocuments(loader: Loader, path: string): Promise<unknown[
 export async function runBuiltinPlugin(config: PluginConfig, resMap: ResMap, loader: Loader): Promise<void> {
   const kind = config.kind ?? '';
   if (!isBuiltin(config)) {
-    throw new KustomizeError(`not supported: transformers plugin ${config.apiVersion ?? ''}/${kind} (only builtin transformer configs are supported)`);
+    throw new KustomizeError(
+      `not supported: transformers plugin ${config.apiVersion ?? ''}/${kind} (only builtin transformer configs are supported)`,
+    );
   }
   const resources = resMap.resources;
   switch (kind) {
     case 'PrefixSuffixTransformer':
     case 'PrefixTransformer':
     case 'SuffixTransformer':
-      return applyNamePrefixSuffix(resources, String(config.prefix ?? ''), String(config.suffix ?? ''), fieldSpecs(config), true);
+      return applyNamePrefixSuffix(
+        resources,
+        String(config.prefix ?? ''),
+        String(config.suffix ?? ''),
+        fieldSpecs(config),
+        true,
+      );
     case 'LabelTransformer':
       return setMapEntries(resources, stringMap(config.labels), fieldSpecs(config));
     case 'AnnotationsTransformer':

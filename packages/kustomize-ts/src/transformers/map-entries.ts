@@ -16,9 +16,12 @@ export function setMapEntries(resources: Resource[], entries: Record<string, str
           parent[key] = map;
         }
         if (typeof map !== 'object' || Array.isArray(map)) {
-          throw new KustomizeError(`expected a map at ${spec.path} in ${resource.object.kind ?? ''} ${String(resource.object.metadata?.name ?? '')}`);
+          throw new KustomizeError(
+            `expected a map at ${spec.path} in ${resource.object.kind ?? ''} ${String(resource.object.metadata?.name ?? '')}`,
+          );
         }
-        for (const [name, value] of Object.entries(entries)) (map as Record<string, unknown>)[name] = String(value ?? '');
+        for (const [name, value] of Object.entries(entries))
+          (map as Record<string, unknown>)[name] = String(value ?? '');
       });
     }
   }

@@ -19,7 +19,8 @@ export function applyNamePrefixSuffix(
   for (const resource of resources) {
     const object = resource.object;
     if (NAME_PREFIX_SKIPPED.some((spec) => fieldSpecApplies(spec, object))) continue;
-    const renamesName = !onlyGiven || extraFieldSpecs.some((spec) => spec.path === 'metadata/name' && fieldSpecApplies(spec, object));
+    const renamesName =
+      !onlyGiven || extraFieldSpecs.some((spec) => spec.path === 'metadata/name' && fieldSpecApplies(spec, object));
     const metadata = object.metadata ?? {};
     if (renamesName && typeof metadata.name === 'string') {
       rememberCurrentId(resource);

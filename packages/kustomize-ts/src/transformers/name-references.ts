@@ -46,17 +46,21 @@ function candidatesFor(name: string, referrer: Resource, referrals: Referrals): 
 function narrow(candidates: Resource[], referrer: Resource, name: string, withNamespace = false): Resource | undefined {
   if (candidates.length <= 1) return candidates[0];
   const referrerId = currentId(referrer);
-  const sameNamespace = candidates.filter((resource) => effectiveNamespace(currentId(resource)) === effectiveNamespace(referrerId));
+  const sameNamespace = candidates.filter(
+    (resource) => effectiveNamespace(currentId(resource)) === effectiveNamespace(referrerId),
+  );
   if (sameNamespace.length === 1) return sameNamespace[0];
   let pool = sameNamespace.length > 0 ? sameNamespace : candidates;
   // As kustomize: those sharing the referrer's outer prefixes or suffixes, then if still several, both.
   pool = pool.filter((resource) => affixesMatch(resource, referrer, true));
   if (pool.length > 1) pool = pool.filter((resource) => affixesMatch(resource, referrer, false));
   if (pool.length <= 1) return pool[0];
-  const names = new Set(pool.map((resource) => {
-    const id = currentId(resource);
-    return withNamespace ? `${id.namespace}/${id.name}` : id.name;
-  }));
+  const names = new Set(
+    pool.map((resource) => {
+      const id = currentId(resource);
+      return withNamespace ? `${id.namespace}/${id.name}` : id.name;
+    }),
+  );
   if (names.size === 1) return pool[0];
   throw new KustomizeError(
     `found multiple possible referrals for name '${name}' in ${formatId(referrerId)}: ${pool.map((r) => formatId(currentId(r))).join(', ')}`,
@@ -84,7 +88,12 @@ function renameScalar(value: unknown, referrer: Resource, referrals: Referrals):
 }
 
 /** A `{name, namespace}` reference (webhook service, RBAC subject): both follow the referral. */
-function renameObjectReference(reference: Record<string, unknown>, referrer: Resource, referrals: Referrals, kind: string): void {
+function renameObjectReference(
+  reference: Record<string, unknown>,
+  referrer: Resource,
+  referrals: Referrals,
+  kind: string,
+): void {
   if (kind === 'ServiceAccount' && reference.kind !== undefined && reference.kind !== 'ServiceAccount') return;
   const name = reference.name;
   if (typeof name !== 'string') return;
@@ -114,7 +123,9 @@ function checkRoleBindingSubjects(resource: Resource): void {
     if (typeof subject !== 'object' || subject === null || !('namespace' in subject)) continue;
     const { kind, namespace } = subject as Record<string, unknown>;
     if (kind === 'ServiceAccount' && typeof namespace !== 'string') {
-      throw new KustomizeError(`Invalid Input: namespace is blank for resource "${formatId(currentId(resource))}" (its subject ServiceAccount)`);
+      throw new KustomizeError(
+        `Invalid Input: namespace is blank for resource "${formatId(currentId(resource))}" (its subject ServiceAccount)`,
+      );
     }
   }
 }

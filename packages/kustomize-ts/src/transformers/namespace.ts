@@ -9,7 +9,12 @@ import type { FieldSpec } from '../types.ts';
 const HANDLED_SEPARATELY = new Set(['metadata/namespace', 'subjects[]/namespace', 'subjects/namespace']);
 
 /** `unsetOnly` (NamespaceTransformer plugin option) leaves resources that already have a namespace alone. */
-export function applyNamespace(resources: Resource[], namespace: string, fieldSpecs: FieldSpec[], unsetOnly = false): void {
+export function applyNamespace(
+  resources: Resource[],
+  namespace: string,
+  fieldSpecs: FieldSpec[],
+  unsetOnly = false,
+): void {
   for (const resource of resources) {
     const id = currentId(resource);
     const object = resource.object;
@@ -19,7 +24,8 @@ export function applyNamespace(resources: Resource[], namespace: string, fieldSp
     if ((object.kind === 'RoleBinding' || object.kind === 'ClusterRoleBinding') && Array.isArray(object.subjects)) {
       for (const subject of object.subjects) {
         // Only subjects naming the default ServiceAccount follow the namespace; others name accounts elsewhere.
-        if (isRecord(subject) && subject.kind === 'ServiceAccount' && subject.name === 'default') subject.namespace = namespace;
+        if (isRecord(subject) && subject.kind === 'ServiceAccount' && subject.name === 'default')
+          subject.namespace = namespace;
       }
     }
     for (const spec of fieldSpecs) {

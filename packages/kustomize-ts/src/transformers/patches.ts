@@ -16,9 +16,12 @@ function looksInline(entry: string): boolean {
   return entry.includes('\n') || /^\s*[[{]/.test(entry) || /:\s/.test(entry);
 }
 
-async function loadPatchText(loader: Loader, spec: { path?: string; patch?: string }): Promise<{ text: string; source: string }> {
+async function loadPatchText(
+  loader: Loader,
+  spec: { path?: string; patch?: string },
+): Promise<{ text: string; source: string }> {
   if (spec.patch !== undefined && spec.patch !== null && spec.patch !== '') {
-    if (spec.path) throw new KustomizeError('patch and path can\'t be set at the same time');
+    if (spec.path) throw new KustomizeError("patch and path can't be set at the same time");
     return { text: String(spec.patch), source: `[patch: ${JSON.stringify(String(spec.patch))}]` };
   }
   if (!spec.path) throw new KustomizeError('must specify one of patch and path in a patch entry');
@@ -51,7 +54,13 @@ function soleTargetOf(resMap: ResMap, patch: KObject, source: string): Resource 
   throw new KustomizeError(`${problem} for Id ${formatId(id)}; failed to find unique target for patch ${source}`);
 }
 
-function applyStrategicTo(resMap: ResMap, resource: Resource, patch: KObject, options: PatchOptions, byTarget = false): void {
+function applyStrategicTo(
+  resMap: ResMap,
+  resource: Resource,
+  patch: KObject,
+  options: PatchOptions,
+  byTarget = false,
+): void {
   const before = currentId(resource);
   const apiVersion = resource.object.apiVersion;
   if (options.allowNameChange || options.allowKindChange) rememberCurrentId(resource);
@@ -98,7 +107,8 @@ function applyLoaded(resMap: ResMap, loaded: LoadedPatch, target: Target | undef
       applyStrategicTo(resMap, soleTargetOf(resMap, patch, source), patch, options);
       continue;
     }
-    for (const resource of selectResources(resMap.resources, target)) applyStrategicTo(resMap, resource, patch, options, true);
+    for (const resource of selectResources(resMap.resources, target))
+      applyStrategicTo(resMap, resource, patch, options, true);
   }
 }
 
@@ -114,7 +124,8 @@ export async function applyPatchesStrategicMerge(resMap: ResMap, loader: Loader,
       source = `[path: "${entry}"]`;
     }
     const parsed = parseOrWrap(text, source);
-    if (parsed.kind !== 'strategic-merge') throw new KustomizeError(`patchesStrategicMerge entry ${source} is not a strategic merge patch`);
+    if (parsed.kind !== 'strategic-merge')
+      throw new KustomizeError(`patchesStrategicMerge entry ${source} is not a strategic merge patch`);
     applyLoaded(resMap, { parsed, source }, undefined, {});
   }
 }
@@ -131,7 +142,8 @@ export async function applyPatchesJson6902(resMap: ResMap, loader: Loader, specs
     if (!spec.target) throw new KustomizeError('must specify the target field in patchesJson6902');
     const { text, source } = await loadPatchText(loader, spec);
     const parsed = parseOrWrap(text, source);
-    if (parsed.kind !== 'json6902') throw new KustomizeError(`patchesJson6902 entry ${source} is not a list of JSON patch operations`);
+    if (parsed.kind !== 'json6902')
+      throw new KustomizeError(`patchesJson6902 entry ${source} is not a list of JSON patch operations`);
     applyLoaded(resMap, { parsed, source }, spec.target, {});
   }
 }

@@ -21,11 +21,16 @@ function withBuildAnnotations(resources: Resource[], action: (objects: KObject[]
   }
 }
 
-export async function applyReplacementSpecs(resources: Resource[], loader: Loader, specs: ReplacementSpec[]): Promise<void> {
+export async function applyReplacementSpecs(
+  resources: Resource[],
+  loader: Loader,
+  specs: ReplacementSpec[],
+): Promise<void> {
   const replacements: Replacement[] = [];
   for (const spec of specs) {
     if (spec.path) {
-      if (spec.source || spec.targets?.length) throw new KustomizeError('cannot specify both path and inline replacement');
+      if (spec.source || spec.targets?.length)
+        throw new KustomizeError('cannot specify both path and inline replacement');
       const { path, text } = await loader.readFile(spec.path);
       for (const document of parseYamlDocuments(text, path)) {
         replacements.push(...((Array.isArray(document) ? document : [document]) as Replacement[]));

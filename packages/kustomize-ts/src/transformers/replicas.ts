@@ -19,7 +19,9 @@ export function applyReplicas(resources: Resource[], replicas: Replica[], fieldS
     }
     // A name that matches nothing with a replica count is a mistake kustomize refuses, not a no-op.
     if (!found) {
-      const gvks = fieldSpecs.map((spec) => `${spec.kind || '[noKind]'}.${spec.version || '[noVer]'}.${spec.group || '[noGrp]'}`);
+      const gvks = fieldSpecs.map(
+        (spec) => `${spec.kind || '[noKind]'}.${spec.version || '[noVer]'}.${spec.group || '[noGrp]'}`,
+      );
       throw new KustomizeError(
         `replicas: resource with name ${replica.name} does not match a config with the following GVK [${gvks.join(' ')}]`,
       );

@@ -1,7 +1,12 @@
 // Reads YAML text into plain JS values typed as kustomize's decoders type them, with errors naming file and line.
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, visit, type Document, type Node as YamlNode } from 'yaml';
 import { KustomizeError } from '../errors.ts';
-import { parseGoInteger, parseYamlTimestamp, resolvePlainScalar, resolveYaml11PlainScalar } from './resolve-plain-scalar.ts';
+import {
+  parseGoInteger,
+  parseYamlTimestamp,
+  resolvePlainScalar,
+  resolveYaml11PlainScalar,
+} from './resolve-plain-scalar.ts';
 
 const TAG_PREFIX = 'tag:yaml.org,2002:';
 
@@ -28,7 +33,8 @@ export function documentError(document: YamlDocument, file: string): KustomizeEr
   const where = line === undefined ? '' : `line ${line}: `;
   const duplicate = firstError.code === 'DUPLICATE_KEY' ? duplicateKey(document) : undefined;
   // go-yaml v3's wording, which names the key.
-  const message = duplicate === undefined ? firstLine(firstError.message) : `mapping key "${duplicate}" already defined`;
+  const message =
+    duplicate === undefined ? firstLine(firstError.message) : `mapping key "${duplicate}" already defined`;
   return new KustomizeError(`MalformedYAMLError: yaml: ${where}${message} in File: ${file}`, file);
 }
 

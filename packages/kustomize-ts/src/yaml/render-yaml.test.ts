@@ -14,7 +14,25 @@ describe('renderYamlDocument', () => {
   });
 
   it('quotes strings that would read back as other types, and those with indicators', () => {
-    const values = ['on', '~', '1e3', '0x1F', '2024-01-01', 'yes', 'n', '', 'b: c', '*x', '-', ' lead', "'q'", 'tab\tx', 'a:b', 'a#b', 'uni é'];
+    const values = [
+      'on',
+      '~',
+      '1e3',
+      '0x1F',
+      '2024-01-01',
+      'yes',
+      'n',
+      '',
+      'b: c',
+      '*x',
+      '-',
+      ' lead',
+      "'q'",
+      'tab\tx',
+      'a:b',
+      'a#b',
+      'uni é',
+    ];
     const text = renderYamlDocument({ v: values });
     expect(text).toBe(
       [
@@ -71,7 +89,8 @@ describe('renderYamlDocument', () => {
 
 describe('numbers and untyped scalars', () => {
   it('reads scalars as kustomize reads them and prints them as it prints them', () => {
-    const input = 'a: 010\nb: 0o17\nc: 0x1F\nd: 1e3\ne: 1.5\nf: 2024-01-01\ng: 1_000\nh: ~\nm: yes\nn: 0b101\np: 1.0e+2\ns: 1e21\nt: 1e-7\nw: 2001-12-14t21:59:43.10-05:00\nx: !!str 12\nzc: 3.0\nze: 0.000001\n';
+    const input =
+      'a: 010\nb: 0o17\nc: 0x1F\nd: 1e3\ne: 1.5\nf: 2024-01-01\ng: 1_000\nh: ~\nm: yes\nn: 0b101\np: 1.0e+2\ns: 1e21\nt: 1e-7\nw: 2001-12-14t21:59:43.10-05:00\nx: !!str 12\nzc: 3.0\nze: 0.000001\n';
     expect(roundTrip(input)).toBe(
       'a: 8\nb: 15\nc: 31\nd: 1000\ne: 1.5\nf: "2024-01-01T00:00:00Z"\ng: 1000\nh: null\nm: "yes"\n"n": 5\np: 100\ns: 1e+21\nt: 1e-07\nw: "2001-12-14T21:59:43.1-05:00"\nx: "12"\nzc: 3\nze: 1e-06\n',
     );

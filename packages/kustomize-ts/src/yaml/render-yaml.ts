@@ -117,7 +117,13 @@ type FoldRules = {
 };
 
 /** The emitter's writing loop: breaks the line at a single space once past 80 columns, where the style allows. */
-function writeFolded(text: string, indent: number, startColumn: number, allowBreaks: boolean, rules: FoldRules): string {
+function writeFolded(
+  text: string,
+  indent: number,
+  startColumn: number,
+  allowBreaks: boolean,
+  rules: FoldRules,
+): string {
   const chars = Array.from(text);
   let out = '';
   let column = startColumn;
@@ -163,8 +169,21 @@ function writeSingleQuoted(text: string, indent: number, startColumn: number, al
 }
 
 const NAMED_ESCAPES: Record<number, string> = {
-  0x00: '0', 0x07: 'a', 0x08: 'b', 0x09: 't', 0x0a: 'n', 0x0b: 'v', 0x0c: 'f', 0x0d: 'r',
-  0x1b: 'e', 0x22: '"', 0x5c: '\\', 0x85: 'N', 0xa0: '_', 0x2028: 'L', 0x2029: 'P',
+  0x00: '0',
+  0x07: 'a',
+  0x08: 'b',
+  0x09: 't',
+  0x0a: 'n',
+  0x0b: 'v',
+  0x0c: 'f',
+  0x0d: 'r',
+  0x1b: 'e',
+  0x22: '"',
+  0x5c: '\\',
+  0x85: 'N',
+  0xa0: '_',
+  0x2028: 'L',
+  0x2029: 'P',
 };
 
 function escapeCodePoint(codePoint: number): string {

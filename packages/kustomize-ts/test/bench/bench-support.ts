@@ -12,14 +12,17 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? Number.NaN) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /** `--runs N` on the command line, else the default. */
 export function runsFromArgs(defaultRuns: number): number {
   const index = process.argv.indexOf('--runs');
   const value = index >= 0 ? Number(process.argv[index + 1]) : defaultRuns;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--runs needs a positive integer, got ${process.argv[index + 1]}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--runs needs a positive integer, got ${process.argv[index + 1]}`);
   return value;
 }
 
@@ -35,7 +38,14 @@ export function writeFile(root: string, relativePath: string, content: string): 
 }
 
 /** `cpuMs` (user + system) is the steadier figure on a shared machine, where wall time depends on the other load. */
-export type TimedRun = { status: number | null; stdout: string; stderr: string; wallMs: number; cpuMs: number; peakRssKiB: number };
+export type TimedRun = {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+  cpuMs: number;
+  peakRssKiB: number;
+};
 
 /** Runs a command under /usr/bin/time to learn its peak RSS (largest process in the tree), timing it from here. */
 export function runTimed(command: string, args: string[], cwd: string): TimedRun {
@@ -55,7 +65,14 @@ export function runTimed(command: string, args: string[], cwd: string): TimedRun
   const [rss, user, system] = (readFileSync(timeReport, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
   remove();
   const cpuMs = ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, wallMs, cpuMs, peakRssKiB: rss ?? Number.NaN };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    wallMs,
+    cpuMs,
+    peakRssKiB: rss ?? Number.NaN,
+  };
 }
 
 export function kubectlKustomizeArgs(dir: string): { command: string; args: string[] } {

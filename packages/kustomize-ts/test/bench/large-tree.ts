@@ -35,7 +35,8 @@ try {
     const peakRssKiB: number[] = [];
     for (let run = 0; run < runs; run++) {
       const result = runTimed(contender.command, contender.args, root);
-      if (result.status !== 0) throw new Error(`${contender.label} failed (exit ${result.status}): ${result.stderr.slice(0, 2000)}`);
+      if (result.status !== 0)
+        throw new Error(`${contender.label} failed (exit ${result.status}): ${result.stderr.slice(0, 2000)}`);
       wallMs.push(result.wallMs);
       cpuMs.push(result.cpuMs);
       peakRssKiB.push(result.peakRssKiB);
@@ -44,18 +45,24 @@ try {
     }
     medians.push(median(wallMs));
     cpuMedians.push(median(cpuMs));
-    rows.push([contender.label, formatMs(median(wallMs)), formatMs(median(cpuMs)), formatMiB(median(peakRssKiB)), formatMiB(Math.max(...peakRssKiB))]);
+    rows.push([
+      contender.label,
+      formatMs(median(wallMs)),
+      formatMs(median(cpuMs)),
+      formatMiB(median(peakRssKiB)),
+      formatMiB(Math.max(...peakRssKiB)),
+    ]);
   }
   const objectsOut = (outputs[1] ?? '').split('\n---\n').length;
-  printTable(`${objectCount} base objects, 3 overlay layers (${objectsOut} objects out), median of ${runs}, process start included`, [
-    'build',
-    'median time',
-    'median cpu (user+sys)',
-    'median peak RSS',
-    'max peak RSS',
-  ], rows);
+  printTable(
+    `${objectCount} base objects, 3 overlay layers (${objectsOut} objects out), median of ${runs}, process start included`,
+    ['build', 'median time', 'median cpu (user+sys)', 'median peak RSS', 'max peak RSS'],
+    rows,
+  );
   const ratio = (medians[1] ?? Number.NaN) / (medians[0] ?? Number.NaN);
-  console.log(`ratio kustomize / kustomize-ts: ${ratio.toFixed(2)} (kustomize-ts is ${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`})`);
+  console.log(
+    `ratio kustomize / kustomize-ts: ${ratio.toFixed(2)} (kustomize-ts is ${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`})`,
+  );
   const cpuRatio = (cpuMedians[1] ?? Number.NaN) / (cpuMedians[0] ?? Number.NaN);
   console.log(`cpu ratio kustomize / kustomize-ts: ${cpuRatio.toFixed(2)}`);
   console.log(`output identical to kustomize: ${outputs[0] === outputs[1] ? 'yes' : 'NO'}`);

@@ -28,14 +28,27 @@ try {
     progress(`building ${objectCount} objects with kustomize (minutes)`);
     const result = runTimed(kustomize.command, kustomize.args, root);
     if (result.status !== 0) throw new Error(`kustomize failed: ${result.stderr.slice(0, 2000)}`);
-    rows.push([`${kustomize.command} ${kustomize.args[0]} (process)`, formatMs(result.wallMs), formatMs(result.cpuMs), formatMiB(result.peakRssKiB), '-']);
+    rows.push([
+      `${kustomize.command} ${kustomize.args[0]} (process)`,
+      formatMs(result.wallMs),
+      formatMs(result.cpuMs),
+      formatMiB(result.peakRssKiB),
+      '-',
+    ]);
     reference = result.stdout;
   }
 
   progress(`building ${objectCount} objects with bin/kustomize-ts`);
   const executable = runTimed(kustomizeTsExecutable, ['build', top], root);
-  if (executable.status !== 0) throw new Error(`bin/kustomize-ts failed (exit ${executable.status}): ${executable.stderr.slice(0, 2000)}`);
-  rows.push(['bin/kustomize-ts build (process)', formatMs(executable.wallMs), formatMs(executable.cpuMs), formatMiB(executable.peakRssKiB), '-']);
+  if (executable.status !== 0)
+    throw new Error(`bin/kustomize-ts failed (exit ${executable.status}): ${executable.stderr.slice(0, 2000)}`);
+  rows.push([
+    'bin/kustomize-ts build (process)',
+    formatMs(executable.wallMs),
+    formatMs(executable.cpuMs),
+    formatMiB(executable.peakRssKiB),
+    '-',
+  ]);
 
   progress(`building ${objectCount} objects in process`);
   const rssBeforeKiB = process.resourceUsage().maxRSS;
@@ -55,9 +68,16 @@ try {
     formatMiB((heapAfter - heapBefore) / 1024),
   ]);
 
-  printTable(`memory for ${objectCount} base objects under 2 overlay layers`, ['build', 'time', 'cpu (user+sys)', 'peak RSS', 'heap growth'], rows);
-  console.log(`output size: ${formatMiB(Buffer.byteLength(output) / 1024)}, executable and in-process output equal: ${executable.stdout === output ? 'yes' : 'NO'}`);
-  if (reference === undefined) console.log('kustomize not run (pass --with-kustomize to compare; it takes minutes at this size)');
+  printTable(
+    `memory for ${objectCount} base objects under 2 overlay layers`,
+    ['build', 'time', 'cpu (user+sys)', 'peak RSS', 'heap growth'],
+    rows,
+  );
+  console.log(
+    `output size: ${formatMiB(Buffer.byteLength(output) / 1024)}, executable and in-process output equal: ${executable.stdout === output ? 'yes' : 'NO'}`,
+  );
+  if (reference === undefined)
+    console.log('kustomize not run (pass --with-kustomize to compare; it takes minutes at this size)');
   else console.log(`output identical to kustomize: ${output === reference ? 'yes' : 'NO'}`);
 } finally {
   remove();

@@ -63,12 +63,28 @@ images:
 
   const oursMedian = median(inProcessMs);
   const kustomizeMedian = median(kustomizeMs);
-  printTable(`small overlay: 10 base objects + patch + generator + images, median of ${runs}`, ['build', 'median', 'min', 'max'], [
-    ['kustomize-ts buildToYaml (in process)', formatMs(oursMedian), formatMs(Math.min(...inProcessMs)), formatMs(Math.max(...inProcessMs))],
-    [`${kustomize.command} ${kustomize.args[0]} (process)`, formatMs(kustomizeMedian), formatMs(Math.min(...kustomizeMs)), formatMs(Math.max(...kustomizeMs))],
-  ]);
+  printTable(
+    `small overlay: 10 base objects + patch + generator + images, median of ${runs}`,
+    ['build', 'median', 'min', 'max'],
+    [
+      [
+        'kustomize-ts buildToYaml (in process)',
+        formatMs(oursMedian),
+        formatMs(Math.min(...inProcessMs)),
+        formatMs(Math.max(...inProcessMs)),
+      ],
+      [
+        `${kustomize.command} ${kustomize.args[0]} (process)`,
+        formatMs(kustomizeMedian),
+        formatMs(Math.min(...kustomizeMs)),
+        formatMs(Math.max(...kustomizeMs)),
+      ],
+    ],
+  );
   const ratio = kustomizeMedian / oursMedian;
-  console.log(`ratio kustomize / kustomize-ts: ${ratio.toFixed(2)} (kustomize-ts is ${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`})`);
+  console.log(
+    `ratio kustomize / kustomize-ts: ${ratio.toFixed(2)} (kustomize-ts is ${ratio >= 1 ? `${ratio.toFixed(1)}x faster` : `${(1 / ratio).toFixed(1)}x slower`})`,
+  );
   console.log(`output identical to kustomize: ${ours === reference.stdout ? 'yes' : 'NO'}`);
 } finally {
   remove();

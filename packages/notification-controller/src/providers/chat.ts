@@ -16,8 +16,22 @@ export function shownMetadata(event: FluxEvent): [string, string][] {
   return Object.entries(event.metadata ?? {}).filter(([key]) => key !== 'token');
 }
 
-function send(settings: ProviderSettings, address: string, payload: unknown, headers: Record<string, string>, signal: AbortSignal, method?: 'PUT'): Promise<void> {
-  return postJson(address, payload, { headers: { ...headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal, ...(method ? { method } : {}) }).then(() => undefined);
+function send(
+  settings: ProviderSettings,
+  address: string,
+  payload: unknown,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  method?: 'PUT',
+): Promise<void> {
+  return postJson(address, payload, {
+    headers: { ...headers, ...settings.headers },
+    timeoutMs: settings.timeoutMs,
+    tls: settings.tls,
+    proxy: settings.proxy,
+    signal,
+    ...(method ? { method } : {}),
+  }).then(() => undefined);
 }
 
 const notifier = (post: Notifier['post']): Notifier => ({ post });
@@ -26,11 +40,18 @@ const notifier = (post: Notifier['post']): Notifier => ({ post });
 export const discordNotifier = (settings: ProviderSettings): Notifier =>
   notifier((event, signal) => {
     const address = settings.address.replace(/\/+$/, '');
-    return send(settings, address.endsWith('/slack') ? address : `${address}/slack`, slackPayload(event, settings), {}, signal);
+    return send(
+      settings,
+      address.endsWith('/slack') ? address : `${address}/slack`,
+      slackPayload(event, settings),
+      {},
+      signal,
+    );
   });
 
 /** Rocket.Chat incoming webhooks take Slack's payload. */
-export const rocketNotifier = (settings: ProviderSettings): Notifier => notifier((event, signal) => send(settings, settings.address, slackPayload(event, settings), {}, signal));
+export const rocketNotifier = (settings: ProviderSettings): Notifier =>
+  notifier((event, signal) => send(settings, settings.address, slackPayload(event, settings), {}, signal));
 
 /** Microsoft Teams through a Workflows webhook: a message carrying an Adaptive Card. */
 export function msteamsPayload(event: FluxEvent): unknown {
@@ -45,7 +66,13 @@ export function msteamsPayload(event: FluxEvent): unknown {
           type: 'AdaptiveCard',
           version: '1.4',
           body: [
-            { type: 'TextBlock', text: objectTitle(event), weight: 'bolder', size: 'medium', color: event.severity === 'error' ? 'attention' : 'good' },
+            {
+              type: 'TextBlock',
+              text: objectTitle(event),
+              weight: 'bolder',
+              size: 'medium',
+              color: event.severity === 'error' ? 'attention' : 'good',
+            },
             { type: 'TextBlock', text: event.message, wrap: true },
             ...(facts.length > 0 ? [{ type: 'FactSet', facts }] : []),
           ],
@@ -54,7 +81,8 @@ export function msteamsPayload(event: FluxEvent): unknown {
     ],
   };
 }
-export const msteamsNotifier = (settings: ProviderSettings): Notifier => notifier((event, signal) => send(settings, settings.address, msteamsPayload(event), {}, signal));
+export const msteamsNotifier = (settings: ProviderSettings): Notifier =>
+  notifier((event, signal) => send(settings, settings.address, msteamsPayload(event), {}, signal));
 
 /** Google Chat webhooks: a card with the object as header, the message and one key/value per metadata entry. */
 export const googlechatNotifier = (settings: ProviderSettings): Notifier =>
@@ -70,7 +98,15 @@ export const googlechatNotifier = (settings: ProviderSettings): Notifier =>
               header: { title: objectTitle(event), subtitle: event.severity === 'error' ? 'error' : 'info' },
               sections: [
                 { widgets: [{ textParagraph: { text: event.message } }] },
-                ...(shownMetadata(event).length > 0 ? [{ widgets: shownMetadata(event).map(([label, text]) => ({ decoratedText: { topLabel: label, text } })) }] : []),
+                ...(shownMetadata(event).length > 0
+                  ? [
+                      {
+                        widgets: shownMetadata(event).map(([label, text]) => ({
+                          decoratedText: { topLabel: label, text },
+                        })),
+                      },
+                    ]
+                  : []),
               ],
             },
           },
@@ -83,7 +119,11 @@ export const googlechatNotifier = (settings: ProviderSettings): Notifier =>
 
 function markdownText(event: FluxEvent): string {
   const icon = event.severity === 'error' ? '🚨' : '💫';
-  const lines = [`${icon} **${objectTitle(event)}**`, event.message, ...shownMetadata(event).map(([key, value]) => `- **${key}**: ${value}`)];
+  const lines = [
+    `${icon} **${objectTitle(event)}**`,
+    event.message,
+    ...shownMetadata(event).map(([key, value]) => `- **${key}**: ${value}`),
+  ];
   return lines.join('\n');
 }
 
@@ -91,24 +131,48 @@ function markdownText(event: FluxEvent): string {
 export const webexNotifier = (settings: ProviderSettings): Notifier =>
   notifier((event, signal) => {
     if (!settings.channel) throw new DeliveryError('spec.channel (the Webex room id) is empty', { retryable: false });
-    return send(settings, settings.address, { roomId: settings.channel, markdown: markdownText(event) }, { authorization: `Bearer ${settings.token}` }, signal);
+    return send(
+      settings,
+      settings.address,
+      { roomId: settings.channel, markdown: markdownText(event) },
+      { authorization: `Bearer ${settings.token}` },
+      signal,
+    );
   });
 
 /** Telegram: the bot API's sendMessage; the token is in the path (never logged), channel is the chat id. */
 export const telegramNotifier = (settings: ProviderSettings): Notifier =>
   notifier((event, signal) => {
-    if (!settings.token) throw new DeliveryError('the Secret has no token (the Telegram bot token)', { retryable: false });
+    if (!settings.token)
+      throw new DeliveryError('the Secret has no token (the Telegram bot token)', { retryable: false });
     const base = (settings.address || 'https://api.telegram.org').replace(/\/+$/, '');
-    return send(settings, `${base}/bot${settings.token}/sendMessage`, { chat_id: settings.channel, text: markdownText(event).replace(/\*\*/g, '*'), parse_mode: 'Markdown' }, {}, signal);
+    return send(
+      settings,
+      `${base}/bot${settings.token}/sendMessage`,
+      { chat_id: settings.channel, text: markdownText(event).replace(/\*\*/g, '*'), parse_mode: 'Markdown' },
+      {},
+      signal,
+    );
   });
 
 /** Matrix: an m.room.message PUT to the room (channel) with the access token; the transaction id makes retries idempotent. */
 export const matrixNotifier = (settings: ProviderSettings): Notifier =>
   notifier((event, signal) => {
     if (!settings.channel) throw new DeliveryError('spec.channel (the Matrix room id) is empty', { retryable: false });
-    const transaction = `${Date.parse(event.timestamp) || Date.now()}-${event.involvedObject.name}-${event.reason}`.replace(/[^A-Za-z0-9._-]/g, '_');
+    const transaction =
+      `${Date.parse(event.timestamp) || Date.now()}-${event.involvedObject.name}-${event.reason}`.replace(
+        /[^A-Za-z0-9._-]/g,
+        '_',
+      );
     const address = `${settings.address.replace(/\/+$/, '')}/_matrix/client/v3/rooms/${encodeURIComponent(settings.channel)}/send/m.room.message/${transaction}`;
-    return send(settings, address, { msgtype: 'm.text', body: markdownText(event).replace(/\*\*/g, '') }, { authorization: `Bearer ${settings.token}` }, signal, 'PUT');
+    return send(
+      settings,
+      address,
+      { msgtype: 'm.text', body: markdownText(event).replace(/\*\*/g, '') },
+      { authorization: `Bearer ${settings.token}` },
+      signal,
+      'PUT',
+    );
   });
 
 /** Lark: an interactive card, green or red. */
@@ -121,8 +185,19 @@ export const larkNotifier = (settings: ProviderSettings): Notifier =>
         msg_type: 'interactive',
         card: {
           config: { wide_screen_mode: true },
-          header: { title: { tag: 'plain_text', content: objectTitle(event) }, template: event.severity === 'error' ? 'red' : 'green' },
-          elements: [{ tag: 'div', text: { tag: 'lark_md', content: [event.message, ...shownMetadata(event).map(([k, v]) => `**${k}**: ${v}`)].join('\n') } }],
+          header: {
+            title: { tag: 'plain_text', content: objectTitle(event) },
+            template: event.severity === 'error' ? 'red' : 'green',
+          },
+          elements: [
+            {
+              tag: 'div',
+              text: {
+                tag: 'lark_md',
+                content: [event.message, ...shownMetadata(event).map(([k, v]) => `**${k}**: ${v}`)].join('\n'),
+              },
+            },
+          ],
         },
       },
       {},

@@ -28,10 +28,18 @@ function repositoryOf(address: string, type: string): Repository {
   try {
     url = new URL(address);
   } catch {
-    throw new DeliveryError(`the address is not a repository URL (${type} needs e.g. https://host/owner/repo)`, { retryable: false });
+    throw new DeliveryError(`the address is not a repository URL (${type} needs e.g. https://host/owner/repo)`, {
+      retryable: false,
+    });
   }
-  const path = url.pathname.replace(/\.git$/, '').split('/').filter(Boolean);
-  if (path.length < 2) throw new DeliveryError(`the address names no owner/repository (${type} needs e.g. https://host/owner/repo)`, { retryable: false });
+  const path = url.pathname
+    .replace(/\.git$/, '')
+    .split('/')
+    .filter(Boolean);
+  if (path.length < 2)
+    throw new DeliveryError(`the address names no owner/repository (${type} needs e.g. https://host/owner/repo)`, {
+      retryable: false,
+    });
   return { origin: url.origin, host: url.host, path };
 }
 
@@ -39,30 +47,55 @@ function description(event: FluxEvent, limit = 140): string {
   return event.message.length > limit ? `${event.message.slice(0, limit - 3)}...` : event.message;
 }
 
-type StatusRequest = (event: FluxEvent, sha: string, settings: ProviderSettings, repository: Repository) => { address: string; payload: unknown; headers: Record<string, string> };
+type StatusRequest = (
+  event: FluxEvent,
+  sha: string,
+  settings: ProviderSettings,
+  repository: Repository,
+) => { address: string; payload: unknown; headers: Record<string, string> };
 
 const statusRequests: Record<string, StatusRequest> = {
   github: (event, sha, settings, { origin, host, path }) => ({
     address: `${host === 'github.com' ? 'https://api.github.com' : `${origin}/api/v3`}/repos/${path.slice(0, 2).join('/')}/statuses/${sha}`,
-    payload: { state: event.severity === 'error' ? 'failure' : 'success', context: statusId(event, settings), description: description(event) },
+    payload: {
+      state: event.severity === 'error' ? 'failure' : 'success',
+      context: statusId(event, settings),
+      description: description(event),
+    },
     headers: { authorization: `Bearer ${settings.token}`, accept: 'application/vnd.github+json' },
   }),
   gitlab: (event, sha, settings, { origin, path }) => ({
     address: `${origin}/api/v4/projects/${encodeURIComponent(path.join('/'))}/statuses/${sha}`,
-    payload: { state: event.severity === 'error' ? 'failed' : 'success', name: statusId(event, settings), description: description(event, 255) },
+    payload: {
+      state: event.severity === 'error' ? 'failed' : 'success',
+      name: statusId(event, settings),
+      description: description(event, 255),
+    },
     headers: { 'PRIVATE-TOKEN': settings.token },
   }),
   gitea: (event, sha, settings, { origin, path }) => ({
     address: `${origin}/api/v1/repos/${path.slice(0, 2).join('/')}/statuses/${sha}`,
-    payload: { state: event.severity === 'error' ? 'failure' : 'success', context: statusId(event, settings), description: description(event) },
+    payload: {
+      state: event.severity === 'error' ? 'failure' : 'success',
+      context: statusId(event, settings),
+      description: description(event),
+    },
     headers: { authorization: `token ${settings.token}` },
   }),
   bitbucket: (event, sha, settings, { origin, host, path }) => {
     // the token is `<username>:<app password>`, as Flux reads it
-    const [username = settings.username, password = settings.password] = settings.token.includes(':') ? settings.token.split(':', 2) : [];
+    const [username = settings.username, password = settings.password] = settings.token.includes(':')
+      ? settings.token.split(':', 2)
+      : [];
     return {
       address: `${host === 'bitbucket.org' ? 'https://api.bitbucket.org' : origin}/2.0/repositories/${path.slice(0, 2).join('/')}/commit/${sha}/statuses/build`,
-      payload: { state: event.severity === 'error' ? 'FAILED' : 'SUCCESSFUL', key: statusId(event, settings).slice(0, 40), name: statusId(event, settings), description: description(event), url: `${origin}/${path.join('/')}` },
+      payload: {
+        state: event.severity === 'error' ? 'FAILED' : 'SUCCESSFUL',
+        key: statusId(event, settings).slice(0, 40),
+        name: statusId(event, settings),
+        description: description(event),
+        url: `${origin}/${path.join('/')}`,
+      },
       headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
     };
   },
@@ -71,17 +104,30 @@ const statusRequests: Record<string, StatusRequest> = {
     const [project, repo] = path[0] === 'scm' ? path.slice(1, 3) : path.slice(0, 2);
     return {
       address: `${origin}/rest/api/latest/projects/${project}/repos/${repo}/commits/${sha}/builds`,
-      payload: { state: event.severity === 'error' ? 'FAILED' : 'SUCCESSFUL', key: statusId(event, settings), name: statusId(event, settings), description: description(event), url: `${origin}/${path.join('/')}` },
-      headers: settings.token ? { authorization: `Bearer ${settings.token}` } : { authorization: `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}` },
+      payload: {
+        state: event.severity === 'error' ? 'FAILED' : 'SUCCESSFUL',
+        key: statusId(event, settings),
+        name: statusId(event, settings),
+        description: description(event),
+        url: `${origin}/${path.join('/')}`,
+      },
+      headers: settings.token
+        ? { authorization: `Bearer ${settings.token}` }
+        : { authorization: `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}` },
     };
   },
   azuredevops: (event, sha, settings, { origin, path }) => {
     // https://dev.azure.com/<org>/<project>/_git/<repo>
     const git = path.indexOf('_git');
-    const [organization, project, repo] = git >= 2 ? [path[git - 2], path[git - 1], path[git + 1]] : [path[0], path[1], path[2]];
+    const [organization, project, repo] =
+      git >= 2 ? [path[git - 2], path[git - 1], path[git + 1]] : [path[0], path[1], path[2]];
     return {
       address: `${origin}/${organization}/${project}/_apis/git/repositories/${repo}/commits/${sha}/statuses?api-version=6.0`,
-      payload: { state: event.severity === 'error' ? 'failed' : 'succeeded', description: description(event), context: { genre: 'fluxcd', name: statusId(event, settings) } },
+      payload: {
+        state: event.severity === 'error' ? 'failed' : 'succeeded',
+        description: description(event),
+        context: { genre: 'fluxcd', name: statusId(event, settings) },
+      },
       headers: { authorization: `Basic ${Buffer.from(`:${settings.token}`).toString('base64')}` },
     };
   },
@@ -97,7 +143,13 @@ export function commitStatusNotifier(settings: ProviderSettings): Notifier {
       // events without a Git commit (an OCI digest, no revision) have no status to set
       if (!sha) return;
       const request = build(event, sha, settings, repository);
-      await postJson(request.address, request.payload, { headers: { ...request.headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal });
+      await postJson(request.address, request.payload, {
+        headers: { ...request.headers, ...settings.headers },
+        timeoutMs: settings.timeoutMs,
+        tls: settings.tls,
+        proxy: settings.proxy,
+        signal,
+      });
     },
   };
 }
@@ -111,12 +163,21 @@ export function githubDispatchNotifier(settings: ProviderSettings): Notifier {
   return {
     post: async (event, signal) => {
       const object = event.involvedObject;
-      await postJson(address, { event_type: `${object.kind}/${object.name}.${object.namespace}`, client_payload: event }, {
-        headers: { authorization: `Bearer ${settings.token}`, accept: 'application/vnd.github+json', ...settings.headers },
-        timeoutMs: settings.timeoutMs,
-        tls: settings.tls, proxy: settings.proxy,
-        signal,
-      });
+      await postJson(
+        address,
+        { event_type: `${object.kind}/${object.name}.${object.namespace}`, client_payload: event },
+        {
+          headers: {
+            authorization: `Bearer ${settings.token}`,
+            accept: 'application/vnd.github+json',
+            ...settings.headers,
+          },
+          timeoutMs: settings.timeoutMs,
+          tls: settings.tls,
+          proxy: settings.proxy,
+          signal,
+        },
+      );
     },
   };
 }

@@ -15,7 +15,12 @@ export function genericNotifier(settings: ProviderSettings, signed: boolean): No
         ...settings.headers,
       };
       if (signed) headers['X-Signature'] = `sha256=${createHmac('sha256', settings.token).update(body).digest('hex')}`;
-      await post(settings.address, body, headers, { timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal });
+      await post(settings.address, body, headers, {
+        timeoutMs: settings.timeoutMs,
+        tls: settings.tls,
+        proxy: settings.proxy,
+        signal,
+      });
     },
   };
 }

@@ -27,7 +27,12 @@ export async function postJson(address: string, payload: unknown, options: PostO
   return post(address, body, { 'content-type': 'application/json', ...options.headers }, options);
 }
 
-export async function post(address: string, body: string | Buffer, headers: Record<string, string>, options: PostOptions): Promise<PostResult> {
+export async function post(
+  address: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+  options: PostOptions,
+): Promise<PostResult> {
   let url: URL;
   try {
     url = new URL(address);
@@ -56,7 +61,12 @@ export async function post(address: string, body: string | Buffer, headers: Reco
       target.url,
       {
         method: options.method ?? 'POST',
-        headers: { 'user-agent': 'fluxion-notification-controller', ...headers, ...target.headers, 'content-length': String(Buffer.byteLength(body)) },
+        headers: {
+          'user-agent': 'fluxion-notification-controller',
+          ...headers,
+          ...target.headers,
+          'content-length': String(Buffer.byteLength(body)),
+        },
         ...target.options,
       },
       (res: IncomingMessage) => {
@@ -71,9 +81,18 @@ export async function post(address: string, body: string | Buffer, headers: Reco
           const answer = Buffer.concat(chunks).toString('utf8');
           if (status >= 200 && status < 300) return finish(() => resolve({ status, body: answer }));
           const retryable = status >= 500 || status === 429 || status === 408;
-          finish(() => reject(new DeliveryError(`${where} answered ${status}${answer ? `: ${oneLine(answer)}` : ''}`, { retryable, status })));
+          finish(() =>
+            reject(
+              new DeliveryError(`${where} answered ${status}${answer ? `: ${oneLine(answer)}` : ''}`, {
+                retryable,
+                status,
+              }),
+            ),
+          );
         });
-        res.on('error', (error) => finish(() => reject(new DeliveryError(`${where}: ${error.message}`, { retryable: true, cause: error }))));
+        res.on('error', (error) =>
+          finish(() => reject(new DeliveryError(`${where}: ${error.message}`, { retryable: true, cause: error }))),
+        );
       },
     );
     const timer = setTimeout(() => {
@@ -84,9 +103,23 @@ export async function post(address: string, body: string | Buffer, headers: Reco
     options.signal?.addEventListener('abort', onAbort, { once: true });
     req.on('error', (error: Error & { code?: string }) => {
       if (timedOut) {
-        finish(() => reject(new DeliveryError(`${where} did not answer within ${options.timeoutMs} ms`, { retryable: true, cause: error })));
+        finish(() =>
+          reject(
+            new DeliveryError(`${where} did not answer within ${options.timeoutMs} ms`, {
+              retryable: true,
+              cause: error,
+            }),
+          ),
+        );
       } else {
-        finish(() => reject(new DeliveryError(`${where}: ${error.code ?? error.message}`, { retryable: !options.signal?.aborted, cause: error })));
+        finish(() =>
+          reject(
+            new DeliveryError(`${where}: ${error.code ?? error.message}`, {
+              retryable: !options.signal?.aborted,
+              cause: error,
+            }),
+          ),
+        );
       }
     });
     if (options.signal?.aborted) req.destroy();
@@ -107,7 +140,8 @@ function parseProxy(address: string): Proxy | DeliveryError {
   } catch {
     return new DeliveryError('the proxy address is not a valid URL', { retryable: false });
   }
-  if (url.protocol !== 'http:') return new DeliveryError(`the proxy scheme ${url.protocol} is not http`, { retryable: false });
+  if (url.protocol !== 'http:')
+    return new DeliveryError(`the proxy scheme ${url.protocol} is not http`, { retryable: false });
   const authorization = url.username
     ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`
     : undefined;
@@ -123,7 +157,8 @@ interface Target {
 
 function proxyTarget(url: URL, proxy: Proxy | undefined, tunnel: Socket | undefined, tls: PostOptions['tls']): Target {
   const tlsOptions = url.protocol === 'https:' && tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {};
-  if (!proxy) return { request: url.protocol === 'https:' ? httpsRequest : httpRequest, url, headers: {}, options: tlsOptions };
+  if (!proxy)
+    return { request: url.protocol === 'https:' ? httpsRequest : httpRequest, url, headers: {}, options: tlsOptions };
   if (tunnel) {
     const socket = tlsConnect({ socket: tunnel, servername: url.hostname, ...tlsOptions });
     return { request: httpsRequest, url, headers: {}, options: { createConnection: () => socket } };
@@ -146,7 +181,10 @@ function openTunnel(proxy: Proxy, url: URL, timeoutMs: number): Promise<Socket> 
       port: proxy.port,
       method: 'CONNECT',
       path: `${url.hostname}:${url.port || 443}`,
-      headers: { host: `${url.hostname}:${url.port || 443}`, ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}) },
+      headers: {
+        host: `${url.hostname}:${url.port || 443}`,
+        ...(proxy.authorization ? { 'proxy-authorization': proxy.authorization } : {}),
+      },
     });
     const timer = setTimeout(() => req.destroy(new Error(`did not open a tunnel within ${timeoutMs} ms`)), timeoutMs);
     req.on('connect', (res: IncomingMessage, socket: Socket) => {

@@ -5,13 +5,26 @@ import { objectTitle, shownMetadata } from './chat.ts';
 import { postJson } from './http-post.ts';
 import type { Notifier, ProviderSettings } from './notifier.ts';
 
-function send(settings: ProviderSettings, address: string, payload: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<void> {
-  return postJson(address, payload, { headers: { ...headers, ...settings.headers }, timeoutMs: settings.timeoutMs, tls: settings.tls, proxy: settings.proxy, signal }).then(() => undefined);
+function send(
+  settings: ProviderSettings,
+  address: string,
+  payload: unknown,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  return postJson(address, payload, {
+    headers: { ...headers, ...settings.headers },
+    timeoutMs: settings.timeoutMs,
+    tls: settings.tls,
+    proxy: settings.proxy,
+    signal,
+  }).then(() => undefined);
 }
 
 function authorization(settings: ProviderSettings): Record<string, string> {
   if (settings.token) return { authorization: `Bearer ${settings.token}` };
-  if (settings.username) return { authorization: `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}` };
+  if (settings.username)
+    return { authorization: `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}` };
   return {};
 }
 
@@ -19,8 +32,22 @@ function authorization(settings: ProviderSettings): Record<string, string> {
 export const grafanaNotifier = (settings: ProviderSettings): Notifier => ({
   post: (event, signal) => {
     const object = event.involvedObject;
-    const tags = ['flux', event.reportingController, object.kind, object.name, object.namespace, event.reason, ...shownMetadata(event).map(([k, v]) => `${k}: ${v}`)];
-    return send(settings, settings.address, { time: Date.parse(event.timestamp) || Date.now(), text: `${objectTitle(event)}: ${event.message}`, tags }, authorization(settings), signal);
+    const tags = [
+      'flux',
+      event.reportingController,
+      object.kind,
+      object.name,
+      object.namespace,
+      event.reason,
+      ...shownMetadata(event).map(([k, v]) => `${k}: ${v}`),
+    ];
+    return send(
+      settings,
+      settings.address,
+      { time: Date.parse(event.timestamp) || Date.now(), text: `${objectTitle(event)}: ${event.message}`, tags },
+      authorization(settings),
+      signal,
+    );
   },
 });
 
@@ -30,14 +57,23 @@ export function alertmanagerPayload(event: FluxEvent): unknown {
   const { summary, ...metadata } = Object.fromEntries(shownMetadata(event));
   return [
     {
-      labels: { alertname: `Flux${object.kind}${event.reason}`, severity: event.severity, reason: event.reason, kind: object.kind, name: object.name, namespace: object.namespace, ...metadata },
+      labels: {
+        alertname: `Flux${object.kind}${event.reason}`,
+        severity: event.severity,
+        reason: event.reason,
+        kind: object.kind,
+        name: object.name,
+        namespace: object.namespace,
+        ...metadata,
+      },
       annotations: { message: event.message, ...(summary ? { summary } : {}) },
       startsAt: event.timestamp,
     },
   ];
 }
 export const alertmanagerNotifier = (settings: ProviderSettings): Notifier => ({
-  post: (event, signal) => send(settings, settings.address, alertmanagerPayload(event), authorization(settings), signal),
+  post: (event, signal) =>
+    send(settings, settings.address, alertmanagerPayload(event), authorization(settings), signal),
 });
 
 /** Opsgenie's alerts API with the GenieKey. */
@@ -46,7 +82,12 @@ export const opsgenieNotifier = (settings: ProviderSettings): Notifier => ({
     send(
       settings,
       settings.address,
-      { message: objectTitle(event), description: event.message, details: Object.fromEntries(shownMetadata(event)), tags: ['flux', event.severity] },
+      {
+        message: objectTitle(event),
+        description: event.message,
+        details: Object.fromEntries(shownMetadata(event)),
+        tags: ['flux', event.severity],
+      },
       { authorization: `GenieKey ${settings.token}` },
       signal,
     ),
@@ -72,18 +113,38 @@ export function pagerdutyPayload(event: FluxEvent, routingKey: string): unknown 
   };
 }
 export const pagerdutyNotifier = (settings: ProviderSettings): Notifier => ({
-  post: (event, signal) => send(settings, settings.address || 'https://events.pagerduty.com/v2/enqueue', pagerdutyPayload(event, settings.channel), {}, signal),
+  post: (event, signal) =>
+    send(
+      settings,
+      settings.address || 'https://events.pagerduty.com/v2/enqueue',
+      pagerdutyPayload(event, settings.channel),
+      {},
+      signal,
+    ),
 });
 
 /** Datadog's events API with the API key; address is the site, e.g. https://api.datadoghq.eu. */
 export const datadogNotifier = (settings: ProviderSettings): Notifier => ({
   post: (event, signal) => {
     const object = event.involvedObject;
-    const tags = [`flux_reporting_controller:${event.reportingController}`, `flux_reason:${event.reason}`, `kind:${object.kind}`, `name:${object.name}`, `namespace:${object.namespace}`, ...shownMetadata(event).map(([k, v]) => `${k}:${v}`)];
+    const tags = [
+      `flux_reporting_controller:${event.reportingController}`,
+      `flux_reason:${event.reason}`,
+      `kind:${object.kind}`,
+      `name:${object.name}`,
+      `namespace:${object.namespace}`,
+      ...shownMetadata(event).map(([k, v]) => `${k}:${v}`),
+    ];
     return send(
       settings,
       `${settings.address.replace(/\/+$/, '')}/api/v1/events`,
-      { title: objectTitle(event), text: event.message, alert_type: event.severity === 'error' ? 'error' : 'info', source_type_name: 'fluxcd', tags },
+      {
+        title: objectTitle(event),
+        text: event.message,
+        alert_type: event.severity === 'error' ? 'error' : 'info',
+        source_type_name: 'fluxcd',
+        tags,
+      },
       { 'DD-API-KEY': settings.token },
       signal,
     );

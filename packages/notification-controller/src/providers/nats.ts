@@ -9,15 +9,22 @@ export function natsNotifier(settings: ProviderSettings): Notifier {
   const server = serverName(settings.address);
   const connected = (): Promise<NatsConnection> => {
     // loaded on first use: a controller without a NATS Provider does not carry the client (about 20 MiB)
-    connection ??= import('nats').then(({ connect }) => connect({
-      servers: settings.address,
-      timeout: settings.timeoutMs,
-      ...(settings.username ? { user: settings.username, pass: settings.password } : {}),
-      ...(settings.token && !settings.username ? { token: settings.token } : {}),
-    })).catch((error: unknown) => {
-      connection = undefined;
-      throw new DeliveryError(`NATS server ${server}: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });
-    });
+    connection ??= import('nats')
+      .then(({ connect }) =>
+        connect({
+          servers: settings.address,
+          timeout: settings.timeoutMs,
+          ...(settings.username ? { user: settings.username, pass: settings.password } : {}),
+          ...(settings.token && !settings.username ? { token: settings.token } : {}),
+        }),
+      )
+      .catch((error: unknown) => {
+        connection = undefined;
+        throw new DeliveryError(`NATS server ${server}: ${error instanceof Error ? error.message : String(error)}`, {
+          retryable: true,
+          cause: error,
+        });
+      });
     return connection;
   };
   return {
@@ -31,7 +38,10 @@ export function natsNotifier(settings: ProviderSettings): Notifier {
       nc.publish(settings.channel, JSON.stringify(event));
       // flush makes the server's acceptance (or the connection's failure) part of this delivery
       await nc.flush().catch((error: unknown) => {
-        throw new DeliveryError(`NATS server ${server}: ${error instanceof Error ? error.message : String(error)}`, { retryable: true, cause: error });
+        throw new DeliveryError(`NATS server ${server}: ${error instanceof Error ? error.message : String(error)}`, {
+          retryable: true,
+          cause: error,
+        });
       });
     },
     async close(): Promise<void> {

@@ -1,8 +1,23 @@
 // The Notifier for a Provider's type; a type not built yet is a ProviderConfigError naming it.
-import { discordNotifier, googlechatNotifier, larkNotifier, matrixNotifier, msteamsNotifier, rocketNotifier, telegramNotifier, webexNotifier } from './chat.ts';
+import {
+  discordNotifier,
+  googlechatNotifier,
+  larkNotifier,
+  matrixNotifier,
+  msteamsNotifier,
+  rocketNotifier,
+  telegramNotifier,
+  webexNotifier,
+} from './chat.ts';
 import { commitStatusNotifier, commitStatusTypes, githubDispatchNotifier } from './commit-status.ts';
 import { genericNotifier } from './generic.ts';
-import { alertmanagerNotifier, datadogNotifier, grafanaNotifier, opsgenieNotifier, pagerdutyNotifier } from './incident.ts';
+import {
+  alertmanagerNotifier,
+  datadogNotifier,
+  grafanaNotifier,
+  opsgenieNotifier,
+  pagerdutyNotifier,
+} from './incident.ts';
 import { natsNotifier } from './nats.ts';
 import type { Notifier, ProviderSettings } from './notifier.ts';
 import { ProviderConfigError } from './provider-settings.ts';
@@ -34,7 +49,10 @@ const builders: Record<string, NotifierBuilder> = {
 
 export function notifierFor(settings: ProviderSettings): Notifier | ProviderConfigError {
   const build = builders[settings.type];
-  if (!build) return new ProviderConfigError(`spec.type ${settings.type} is not supported by Fluxion yet (supported: ${supportedProviderTypes().join(', ')})`);
+  if (!build)
+    return new ProviderConfigError(
+      `spec.type ${settings.type} is not supported by Fluxion yet (supported: ${supportedProviderTypes().join(', ')})`,
+    );
   try {
     return build(settings);
   } catch (error) {
@@ -46,4 +64,3 @@ export function notifierFor(settings: ProviderSettings): Notifier | ProviderConf
 export function supportedProviderTypes(): string[] {
   return Object.keys(builders).sort();
 }
-

@@ -16,7 +16,10 @@ export type SecretReader = (namespace: string, name: string) => Promise<V1Secret
 /** Flux's default when spec.timeout is empty. */
 export const defaultProviderTimeoutMs = 15_000;
 
-export async function providerSettings(provider: Provider, readSecret: SecretReader): Promise<ProviderSettings | ProviderConfigError> {
+export async function providerSettings(
+  provider: Provider,
+  readSecret: SecretReader,
+): Promise<ProviderSettings | ProviderConfigError> {
   const spec = provider.spec;
   const namespace = provider.metadata?.namespace ?? '';
   if (!spec) return new ProviderConfigError('spec is missing');
@@ -50,11 +53,14 @@ export async function providerSettings(provider: Provider, readSecret: SecretRea
     if (data['proxy'] !== undefined) settings.proxy = data['proxy'].trim();
     if (data['headers'] !== undefined) {
       const headers = parseHeaders(data['headers']);
-      if (headers instanceof ProviderConfigError) return new ProviderConfigError(`Secret ${namespace}/${spec.secretRef.name} key headers: ${headers.message}`);
+      if (headers instanceof ProviderConfigError)
+        return new ProviderConfigError(`Secret ${namespace}/${spec.secretRef.name} key headers: ${headers.message}`);
       settings.headers = headers;
     }
     if (spec.type === 'generic-hmac' && !settings.token) {
-      return new ProviderConfigError(`Secret ${namespace}/${spec.secretRef.name} has no key token (the generic-hmac signing key)`);
+      return new ProviderConfigError(
+        `Secret ${namespace}/${spec.secretRef.name} has no key token (the generic-hmac signing key)`,
+      );
     }
   } else if (spec.type === 'generic-hmac') {
     return new ProviderConfigError('spec.secretRef is required for generic-hmac (its token is the signing key)');
@@ -66,17 +72,25 @@ export async function providerSettings(provider: Provider, readSecret: SecretRea
     if (ca) settings.tls.ca = ca;
     if (data['tls.crt'] || data['tls.key']) {
       if (!data['tls.crt'] || !data['tls.key']) {
-        return new ProviderConfigError(`Secret ${namespace}/${spec.certSecretRef.name} has ${data['tls.crt'] ? 'tls.crt without tls.key' : 'tls.key without tls.crt'}`);
+        return new ProviderConfigError(
+          `Secret ${namespace}/${spec.certSecretRef.name} has ${data['tls.crt'] ? 'tls.crt without tls.key' : 'tls.key without tls.crt'}`,
+        );
       }
       settings.tls.cert = data['tls.crt'];
       settings.tls.key = data['tls.key'];
     }
-    if (!ca && !settings.tls.cert) return new ProviderConfigError(`Secret ${namespace}/${spec.certSecretRef.name} has no key ca.crt nor tls.crt/tls.key`);
+    if (!ca && !settings.tls.cert)
+      return new ProviderConfigError(
+        `Secret ${namespace}/${spec.certSecretRef.name} has no key ca.crt nor tls.crt/tls.key`,
+      );
   }
   if (spec.proxySecretRef) {
     const data = await secretData(readSecret, namespace, spec.proxySecretRef.name);
     if (data instanceof ProviderConfigError) return data;
-    if (!data['address']) return new ProviderConfigError(`Secret ${namespace}/${spec.proxySecretRef.name} has no key address (the proxy URL)`);
+    if (!data['address'])
+      return new ProviderConfigError(
+        `Secret ${namespace}/${spec.proxySecretRef.name} has no key address (the proxy URL)`,
+      );
     try {
       const proxy = new URL(data['address'].trim());
       if (data['username']) {
@@ -90,13 +104,18 @@ export async function providerSettings(provider: Provider, readSecret: SecretRea
   }
   if (!settings.address && needsAddress(spec.type)) {
     return new ProviderConfigError(
-      spec.secretRef ? `no address: spec.address is empty and Secret ${namespace}/${spec.secretRef.name} has no key address` : 'no address: spec.address is empty and no secretRef gives one',
+      spec.secretRef
+        ? `no address: spec.address is empty and Secret ${namespace}/${spec.secretRef.name} has no key address`
+        : 'no address: spec.address is empty and no secretRef gives one',
     );
   }
   const addressProblem = settings.address ? invalidAddress(spec.type, settings.address) : undefined;
   if (addressProblem) {
     // the address itself is not repeated: a webhook URL is a credential
-    const where = spec.secretRef && settings.address !== (spec.address ?? '') ? `Secret ${namespace}/${spec.secretRef.name} key address` : 'spec.address';
+    const where =
+      spec.secretRef && settings.address !== (spec.address ?? '')
+        ? `Secret ${namespace}/${spec.secretRef.name} key address`
+        : 'spec.address';
     return new ProviderConfigError(`${where} ${addressProblem}`);
   }
   return settings;
@@ -113,11 +132,16 @@ function invalidAddress(type: string, address: string): string | undefined {
   return schemes.includes(url.protocol) ? undefined : `has the scheme ${url.protocol}, not ${schemes.join(' or ')}`;
 }
 
-async function secretData(readSecret: SecretReader, namespace: string, name: string): Promise<Record<string, string> | ProviderConfigError> {
+async function secretData(
+  readSecret: SecretReader,
+  namespace: string,
+  name: string,
+): Promise<Record<string, string> | ProviderConfigError> {
   const secret = await readSecret(namespace, name);
   if (!secret) return new ProviderConfigError(`Secret ${namespace}/${name} not found`);
   const data: Record<string, string> = {};
-  for (const [key, value] of Object.entries(secret.data ?? {})) data[key] = Buffer.from(value, 'base64').toString('utf8');
+  for (const [key, value] of Object.entries(secret.data ?? {}))
+    data[key] = Buffer.from(value, 'base64').toString('utf8');
   for (const [key, value] of Object.entries(secret.stringData ?? {})) data[key] = value;
   return data;
 }
@@ -126,10 +150,13 @@ function parseHeaders(text: string): Record<string, string> | ProviderConfigErro
   try {
     const parsed: unknown = parseYaml(text);
     if (parsed === null || parsed === undefined) return {};
-    if (typeof parsed !== 'object' || Array.isArray(parsed)) return new ProviderConfigError('expected a map of header names to values');
+    if (typeof parsed !== 'object' || Array.isArray(parsed))
+      return new ProviderConfigError('expected a map of header names to values');
     return Object.fromEntries(Object.entries(parsed).map(([key, value]) => [key, String(value)]));
   } catch (error) {
-    return new ProviderConfigError(`not YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    return new ProviderConfigError(
+      `not YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
   }
 }
 

@@ -16,7 +16,12 @@ afterAll(async () => {
 });
 
 const event: FluxEvent = {
-  involvedObject: { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'web', namespace: 'apps' },
+  involvedObject: {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    name: 'web',
+    namespace: 'apps',
+  },
   severity: 'error',
   timestamp: '2026-01-01T10:00:00Z',
   message: 'Health check failed after 5m: Deployment/apps/web not ready',
@@ -26,7 +31,20 @@ const event: FluxEvent = {
 };
 
 function settings(type: string, overrides: Partial<ProviderSettings> = {}): ProviderSettings {
-  return { type, uid: '4f1c2a9e-1111-2222-3333-444455556666', address: `${sink.url}/${type}`, channel: '', username: '', token: '', password: '', headers: {}, proxy: '', timeoutMs: 5_000, tls: {}, ...overrides };
+  return {
+    type,
+    uid: '4f1c2a9e-1111-2222-3333-444455556666',
+    address: `${sink.url}/${type}`,
+    channel: '',
+    username: '',
+    token: '',
+    password: '',
+    headers: {},
+    proxy: '',
+    timeoutMs: 5_000,
+    tls: {},
+    ...overrides,
+  };
 }
 
 function notifier(s: ProviderSettings): Notifier {
@@ -52,7 +70,9 @@ describe('generic', () => {
 describe('generic-hmac', () => {
   it('signs the body with the token: X-Signature: sha256=<hex>', async () => {
     const request = await posted('/generic-hmac', settings('generic-hmac', { token: 's3cret' }));
-    expect(request.headers['x-signature']).toBe(`sha256=${createHmac('sha256', 's3cret').update(request.body).digest('hex')}`);
+    expect(request.headers['x-signature']).toBe(
+      `sha256=${createHmac('sha256', 's3cret').update(request.body).digest('hex')}`,
+    );
   });
 });
 
@@ -79,7 +99,10 @@ describe('slack', () => {
   });
 
   it('uses the bot token for chat.postMessage', async () => {
-    const request = await posted('/slack-bot', settings('slack', { address: `${sink.url}/slack-bot`, token: 'xoxb-1', channel: 'general' }));
+    const request = await posted(
+      '/slack-bot',
+      settings('slack', { address: `${sink.url}/slack-bot`, token: 'xoxb-1', channel: 'general' }),
+    );
     expect(request.headers['authorization']).toBe('Bearer xoxb-1');
   });
 });
@@ -88,7 +111,9 @@ describe('failures', () => {
   it('a 5xx is retryable and names only scheme and host, never the webhook path', async () => {
     sink.respondWith = 503;
     try {
-      const error = await notifier(settings('slack', { address: `${sink.url}/services/T000/B000/XXXXSECRET` })).post(event, AbortSignal.timeout(5_000)).catch((e: unknown) => e);
+      const error = await notifier(settings('slack', { address: `${sink.url}/services/T000/B000/XXXXSECRET` }))
+        .post(event, AbortSignal.timeout(5_000))
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeliveryError);
       expect((error as DeliveryError).retryable).toBe(true);
       expect((error as DeliveryError).message).toBe(`${sink.url} answered 503`);
@@ -100,7 +125,9 @@ describe('failures', () => {
   it('a 4xx is not retried', async () => {
     sink.respondWith = 400;
     try {
-      const error = (await notifier(settings('generic')).post(event, AbortSignal.timeout(5_000)).catch((e: unknown) => e)) as DeliveryError;
+      const error = (await notifier(settings('generic'))
+        .post(event, AbortSignal.timeout(5_000))
+        .catch((e: unknown) => e)) as DeliveryError;
       expect(error.retryable).toBe(false);
     } finally {
       sink.respondWith = 200;
@@ -108,14 +135,29 @@ describe('failures', () => {
   });
 
   it('an unsupported type is a configuration error naming it', () => {
-    expect((notifierFor(settings('pigeon')) as ProviderConfigError).message).toMatch(/^spec.type pigeon is not supported by Fluxion yet/);
+    expect((notifierFor(settings('pigeon')) as ProviderConfigError).message).toMatch(
+      /^spec.type pigeon is not supported by Fluxion yet/,
+    );
   });
 });
 
 describe('chat and incident providers, in the shape each service documents', () => {
-  const cases: { type: string; overrides?: Partial<ProviderSettings>; path: (s: ProviderSettings) => string; check: (body: any, headers: Record<string, unknown>, method: string) => void }[] = [
-    { type: 'discord', path: () => '/discord/slack', check: (body) => expect(body.attachments[0]).toMatchObject({ color: 'danger', text: event.message }) },
-    { type: 'rocket', path: () => '/rocket', check: (body) => expect(body.attachments[0].author_name).toBe('kustomization/web.apps') },
+  const cases: {
+    type: string;
+    overrides?: Partial<ProviderSettings>;
+    path: (s: ProviderSettings) => string;
+    check: (body: any, headers: Record<string, unknown>, method: string) => void;
+  }[] = [
+    {
+      type: 'discord',
+      path: () => '/discord/slack',
+      check: (body) => expect(body.attachments[0]).toMatchObject({ color: 'danger', text: event.message }),
+    },
+    {
+      type: 'rocket',
+      path: () => '/rocket',
+      check: (body) => expect(body.attachments[0].author_name).toBe('kustomization/web.apps'),
+    },
     {
       type: 'msteams',
       path: () => '/msteams',
@@ -126,7 +168,11 @@ describe('chat and incident providers, in the shape each service documents', () 
         expect(card.content.body[2].facts).toContainEqual({ title: 'revision', value: event.metadata!['revision'] });
       },
     },
-    { type: 'googlechat', path: () => '/googlechat', check: (body) => expect(body.cardsV2[0].card.sections[0].widgets[0].textParagraph.text).toBe(event.message) },
+    {
+      type: 'googlechat',
+      path: () => '/googlechat',
+      check: (body) => expect(body.cardsV2[0].card.sections[0].widgets[0].textParagraph.text).toBe(event.message),
+    },
     {
       type: 'webex',
       overrides: { channel: 'room-1', token: 'webex-token' },
@@ -159,23 +205,48 @@ describe('chat and incident providers, in the shape each service documents', () 
       overrides: { username: 'admin', password: 'pw' },
       path: () => '/grafana',
       check: (body, headers) => {
-        expect(body.tags).toEqual(expect.arrayContaining(['flux', 'kustomize-controller', 'Kustomization', 'web', 'apps', 'HealthCheckFailed']));
+        expect(body.tags).toEqual(
+          expect.arrayContaining(['flux', 'kustomize-controller', 'Kustomization', 'web', 'apps', 'HealthCheckFailed']),
+        );
         expect(headers['authorization']).toBe(`Basic ${Buffer.from('admin:pw').toString('base64')}`);
       },
     },
     {
       type: 'alertmanager',
       path: () => '/alertmanager',
-      check: (body) => expect(body[0]).toMatchObject({ labels: { alertname: 'FluxKustomizationHealthCheckFailed', severity: 'error', namespace: 'apps' }, annotations: { message: event.message, summary: 'prod' } }),
+      check: (body) =>
+        expect(body[0]).toMatchObject({
+          labels: { alertname: 'FluxKustomizationHealthCheckFailed', severity: 'error', namespace: 'apps' },
+          annotations: { message: event.message, summary: 'prod' },
+        }),
     },
-    { type: 'opsgenie', overrides: { token: 'genie' }, path: () => '/opsgenie', check: (body, headers) => (expect(body.description).toBe(event.message), expect(headers['authorization']).toBe('GenieKey genie')) },
+    {
+      type: 'opsgenie',
+      overrides: { token: 'genie' },
+      path: () => '/opsgenie',
+      check: (body, headers) => (
+        expect(body.description).toBe(event.message),
+        expect(headers['authorization']).toBe('GenieKey genie')
+      ),
+    },
     {
       type: 'pagerduty',
       overrides: { channel: 'routing-key' },
       path: () => '/pagerduty',
-      check: (body) => expect(body).toMatchObject({ routing_key: 'routing-key', event_action: 'trigger', dedup_key: 'Kustomization/apps/web', payload: { severity: 'error', class: 'HealthCheckFailed' } }),
+      check: (body) =>
+        expect(body).toMatchObject({
+          routing_key: 'routing-key',
+          event_action: 'trigger',
+          dedup_key: 'Kustomization/apps/web',
+          payload: { severity: 'error', class: 'HealthCheckFailed' },
+        }),
     },
-    { type: 'datadog', overrides: { token: 'dd' }, path: () => '/datadog/api/v1/events', check: (body, headers) => (expect(body.alert_type).toBe('error'), expect(headers['dd-api-key']).toBe('dd')) },
+    {
+      type: 'datadog',
+      overrides: { token: 'dd' },
+      path: () => '/datadog/api/v1/events',
+      check: (body, headers) => (expect(body.alert_type).toBe('error'), expect(headers['dd-api-key']).toBe('dd')),
+    },
   ];
   for (const { type, overrides, path, check } of cases) {
     it(type, async () => {
@@ -190,13 +261,49 @@ describe('chat and incident providers, in the shape each service documents', () 
 describe('commit statuses from the revision in the event', () => {
   const sha = '0123456789abcdef0123456789abcdef01234567';
   const cases: { type: string; address: string; path: string; state: (body: any) => unknown; auth: string }[] = [
-    { type: 'github', address: '/org/repo', path: `/api/v3/repos/org/repo/statuses/${sha}`, state: (b) => [b.state, b.context], auth: 'Bearer tok' },
-    { type: 'gitlab', address: '/group/sub/project.git', path: `/api/v4/projects/group%2Fsub%2Fproject/statuses/${sha}`, state: (b) => [b.state, b.name], auth: '' },
-    { type: 'gitea', address: '/org/repo', path: `/api/v1/repos/org/repo/statuses/${sha}`, state: (b) => [b.state, b.context], auth: 'token tok' },
-    { type: 'bitbucketserver', address: '/scm/proj/repo.git', path: `/rest/api/latest/projects/proj/repos/repo/commits/${sha}/builds`, state: (b) => [b.state, b.key], auth: 'Bearer tok' },
-    { type: 'azuredevops', address: '/org/project/_git/repo', path: `/org/project/_apis/git/repositories/repo/commits/${sha}/statuses?api-version=6.0`, state: (b) => [b.state, b.context.name], auth: `Basic ${Buffer.from(':tok').toString('base64')}` },
+    {
+      type: 'github',
+      address: '/org/repo',
+      path: `/api/v3/repos/org/repo/statuses/${sha}`,
+      state: (b) => [b.state, b.context],
+      auth: 'Bearer tok',
+    },
+    {
+      type: 'gitlab',
+      address: '/group/sub/project.git',
+      path: `/api/v4/projects/group%2Fsub%2Fproject/statuses/${sha}`,
+      state: (b) => [b.state, b.name],
+      auth: '',
+    },
+    {
+      type: 'gitea',
+      address: '/org/repo',
+      path: `/api/v1/repos/org/repo/statuses/${sha}`,
+      state: (b) => [b.state, b.context],
+      auth: 'token tok',
+    },
+    {
+      type: 'bitbucketserver',
+      address: '/scm/proj/repo.git',
+      path: `/rest/api/latest/projects/proj/repos/repo/commits/${sha}/builds`,
+      state: (b) => [b.state, b.key],
+      auth: 'Bearer tok',
+    },
+    {
+      type: 'azuredevops',
+      address: '/org/project/_git/repo',
+      path: `/org/project/_apis/git/repositories/repo/commits/${sha}/statuses?api-version=6.0`,
+      state: (b) => [b.state, b.context.name],
+      auth: `Basic ${Buffer.from(':tok').toString('base64')}`,
+    },
   ];
-  const states: Record<string, [string, string]> = { github: ['failure', 'success'], gitlab: ['failed', 'success'], gitea: ['failure', 'success'], bitbucketserver: ['FAILED', 'SUCCESSFUL'], azuredevops: ['failed', 'succeeded'] };
+  const states: Record<string, [string, string]> = {
+    github: ['failure', 'success'],
+    gitlab: ['failed', 'success'],
+    gitea: ['failure', 'success'],
+    bitbucketserver: ['FAILED', 'SUCCESSFUL'],
+    azuredevops: ['failed', 'succeeded'],
+  };
   for (const { type, address, path, state, auth } of cases) {
     it(`${type}: failure, then success, keyed kind/name/provider`, async () => {
       const n = notifier(settings(type, { address: `${sink.url}${address}`, token: 'tok' }));
@@ -205,7 +312,9 @@ describe('commit statuses from the revision in the event', () => {
       await n.post({ ...event, severity: 'info', message: 'Applied revision' }, AbortSignal.timeout(5_000));
       const sent = sink.requests.slice(before);
       expect(sent.map((r) => r.path)).toEqual([path, path]);
-      expect(sent.map((r) => state(JSON.parse(r.body)))).toEqual(states[type]!.map((s) => [s, 'kustomization/web/4f1c2a9e']));
+      expect(sent.map((r) => state(JSON.parse(r.body)))).toEqual(
+        states[type]!.map((s) => [s, 'kustomization/web/4f1c2a9e']),
+      );
       if (auth) expect(sent[0]!.headers['authorization']).toBe(auth);
       else expect(sent[0]!.headers['private-token']).toBe('tok');
     });
@@ -213,13 +322,21 @@ describe('commit statuses from the revision in the event', () => {
 
   it('skips events without a Git commit, and refuses an address without a repository', async () => {
     const before = sink.requests.length;
-    await notifier(settings('github', { address: `${sink.url}/org/repo` })).post({ ...event, metadata: { revision: 'latest@sha256:abc' } }, AbortSignal.timeout(5_000));
+    await notifier(settings('github', { address: `${sink.url}/org/repo` })).post(
+      { ...event, metadata: { revision: 'latest@sha256:abc' } },
+      AbortSignal.timeout(5_000),
+    );
     expect(sink.requests.length).toBe(before);
-    expect((notifierFor(settings('github', { address: `${sink.url}/` })) as ProviderConfigError).message).toMatch(/^spec.address: the address names no owner\/repository/);
+    expect((notifierFor(settings('github', { address: `${sink.url}/` })) as ProviderConfigError).message).toMatch(
+      /^spec.address: the address names no owner\/repository/,
+    );
   });
 
   it('githubdispatch sends a repository_dispatch with the event as client_payload', async () => {
-    await notifier(settings('githubdispatch', { address: `${sink.url}/org/repo`, token: 'tok' })).post(event, AbortSignal.timeout(5_000));
+    await notifier(settings('githubdispatch', { address: `${sink.url}/org/repo`, token: 'tok' })).post(
+      event,
+      AbortSignal.timeout(5_000),
+    );
     const request = await sink.waitFor((r) => r.path === '/api/v3/repos/org/repo/dispatches');
     expect(JSON.parse(request.body)).toEqual({ event_type: 'Kustomization/web.apps', client_payload: event });
   });

@@ -35,10 +35,14 @@ beforeAll(async () => {
   tlsUrl = `https://127.0.0.1:${await listen(tlsServer)}`;
   proxy = createServer((req, res) => {
     seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers['proxy-authorization'] });
-    const forward = httpRequest(req.url ?? '', { method: req.method, headers: req.headers }, (answer: IncomingMessage) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      req.url ?? '',
+      { method: req.method, headers: req.headers },
+      (answer: IncomingMessage) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     req.pipe(forward);
   });
   proxy.on('connect', (req: IncomingMessage, client: Socket) => {
@@ -70,11 +74,19 @@ describe('proxies', () => {
     await postJson(`${sink.url}/via-proxy`, { hello: 'proxy' }, { timeoutMs: 5_000, proxy: proxyUrl });
     const received = await sink.waitFor((request) => request.path === '/via-proxy');
     expect(received.body).toBe('{"hello":"proxy"}');
-    expect(seen).toContainEqual({ method: 'POST', url: `${sink.url}/via-proxy`, authorization: `Basic ${Buffer.from('user:p@ss').toString('base64')}` });
+    expect(seen).toContainEqual({
+      method: 'POST',
+      url: `${sink.url}/via-proxy`,
+      authorization: `Basic ${Buffer.from('user:p@ss').toString('base64')}`,
+    });
   });
 
   it('tunnels an https delivery through CONNECT, trusting the Provider CA', async () => {
-    await postJson(`${tlsUrl}/hook`, { hello: 'tls' }, { timeoutMs: 5_000, proxy: proxyUrl, tls: { ca: certificates.caCert } });
+    await postJson(
+      `${tlsUrl}/hook`,
+      { hello: 'tls' },
+      { timeoutMs: 5_000, proxy: proxyUrl, tls: { ca: certificates.caCert } },
+    );
     expect(tlsBodies).toContain('{"hello":"tls"}');
     expect(seen.some((entry) => entry.method === 'CONNECT' && entry.url === tlsUrl.replace('https://', ''))).toBe(true);
   });
@@ -82,9 +94,15 @@ describe('proxies', () => {
   it('a refused tunnel is a DeliveryError naming the proxy, not the target path', async () => {
     refuseConnect = true;
     try {
-      const error = await postJson(`${tlsUrl}/secret-path`, {}, { timeoutMs: 5_000, proxy: proxyUrl, tls: { ca: certificates.caCert } }).catch((e: unknown) => e);
+      const error = await postJson(
+        `${tlsUrl}/secret-path`,
+        {},
+        { timeoutMs: 5_000, proxy: proxyUrl, tls: { ca: certificates.caCert } },
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DeliveryError);
-      expect((error as DeliveryError).message).toBe(`proxy ${proxyUrl.replace('user:p%40ss@', '')} refused the tunnel with 407`);
+      expect((error as DeliveryError).message).toBe(
+        `proxy ${proxyUrl.replace('user:p%40ss@', '')} refused the tunnel with 407`,
+      );
       expect((error as DeliveryError).retryable).toBe(false);
     } finally {
       refuseConnect = false;

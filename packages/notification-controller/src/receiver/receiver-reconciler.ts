@@ -43,7 +43,9 @@ export class ReceiverReconciler {
       log.debug('Receiver is suspended');
       return {};
     }
-    const next = { metadata: receiver.metadata, status: structuredClone(receiver.status ?? {}) } as Receiver & { status: NonNullable<Receiver['status']> };
+    const next = { metadata: receiver.metadata, status: structuredClone(receiver.status ?? {}) } as Receiver & {
+      status: NonNullable<Receiver['status']>;
+    };
     const token = await receiverToken(client, receiver);
     if (token instanceof ReceiverTokenError) {
       markFailed(next, token.reason, token.message);

@@ -25,7 +25,9 @@ export function receiverHandler(options: ReceiverServerOptions) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const answer = (status: number, text: string): void => {
-      res.writeHead(status, { 'content-type': 'text/plain', ...(status === 413 ? { connection: 'close' } : {}) }).end(`${text}\n`);
+      res
+        .writeHead(status, { 'content-type': 'text/plain', ...(status === 413 ? { connection: 'close' } : {}) })
+        .end(`${text}\n`);
     };
     // paths are logged by their first characters only: the whole path is as good as the token for a generic Receiver
     const shortPath = path.length > 18 ? `${path.slice(0, 18)}...` : path;
@@ -50,12 +52,22 @@ export function receiverHandler(options: ReceiverServerOptions) {
     }
     const token = await receiverToken(options.client, receiver).catch((error: unknown) => error as Error);
     if (token instanceof Error) {
-      log.warn({ reason: token instanceof ReceiverTokenError ? token.message : 'the API server could not be asked' }, 'Receiver call refused: no token');
+      log.warn(
+        { reason: token instanceof ReceiverTokenError ? token.message : 'the API server could not be asked' },
+        'Receiver call refused: no token',
+      );
       return answer(token instanceof ReceiverTokenError ? 404 : 503, 'not found');
     }
     // the token was rotated since status.webhookPath was written: the old path is dead
-    if (webhookPath(token, receiver.metadata?.name ?? '', receiver.metadata?.namespace ?? '') !== path) return answer(404, 'not found');
-    const verdict = verifyReceiverCall({ type: receiver.spec?.type ?? '', headers: req.headers, body, token, events: receiver.spec?.events ?? [] });
+    if (webhookPath(token, receiver.metadata?.name ?? '', receiver.metadata?.namespace ?? '') !== path)
+      return answer(404, 'not found');
+    const verdict = verifyReceiverCall({
+      type: receiver.spec?.type ?? '',
+      headers: req.headers,
+      body,
+      token,
+      events: receiver.spec?.events ?? [],
+    });
     if (verdict.kind === 'reject') {
       log.info({ reason: verdict.message }, 'Receiver call refused');
       return answer(verdict.status, verdict.message);
@@ -64,10 +76,14 @@ export function receiverHandler(options: ReceiverServerOptions) {
       log.debug({ reason: verdict.message }, 'Receiver call ignored');
       return answer(200, verdict.message);
     }
-    const result = await requestReconcile(options.client, receiver, { noCrossNamespaceRefs: options.noCrossNamespaceRefs });
-    for (const failure of result.failures) log.warn({ event: verdict.event }, `Reconcile request failed for ${failure}`);
+    const result = await requestReconcile(options.client, receiver, {
+      noCrossNamespaceRefs: options.noCrossNamespaceRefs,
+    });
+    for (const failure of result.failures)
+      log.warn({ event: verdict.event }, `Reconcile request failed for ${failure}`);
     log.info({ event: verdict.event, annotated: result.annotated }, 'Reconcile requested');
-    if (result.annotated.length === 0 && result.failures.length > 0) return answer(500, `no target could be annotated: ${result.failures.join('; ')}`);
+    if (result.annotated.length === 0 && result.failures.length > 0)
+      return answer(500, `no target could be annotated: ${result.failures.join('; ')}`);
     return answer(200, `reconcile requested for ${result.annotated.length} object(s)`);
   };
 }

@@ -29,7 +29,9 @@ export function verifyReceiverCall(call: ReceiverCall): Verdict {
     case 'generic-hmac': {
       const signature = header('X-Signature');
       if (!signature) return unauthorized('the X-Signature header is missing');
-      return hmacMatches(signature, call.body, call.token) ? { kind: 'accept', event: undefined } : unauthorized('the X-Signature does not match');
+      return hmacMatches(signature, call.body, call.token)
+        ? { kind: 'accept', event: undefined }
+        : unauthorized('the X-Signature does not match');
     }
     case 'github': {
       const signature = header('X-Hub-Signature-256') ?? header('X-Hub-Signature');
@@ -54,13 +56,17 @@ export function verifyReceiverCall(call: ReceiverCall): Verdict {
     case 'harbor': {
       const authorization = header('Authorization');
       if (!authorization) return unauthorized('the Authorization header is missing');
-      return equalSecrets(authorization, call.token) ? { kind: 'accept', event: undefined } : unauthorized('the Authorization header does not match');
+      return equalSecrets(authorization, call.token)
+        ? { kind: 'accept', event: undefined }
+        : unauthorized('the Authorization header does not match');
     }
     case 'nexus': {
       const signature = header('X-Nexus-Webhook-Signature');
       if (!signature) return unauthorized('the X-Nexus-Webhook-Signature header is missing');
       const expected = createHmac('sha1', call.token).update(call.body).digest('hex');
-      return equalSecrets(signature, expected) ? { kind: 'accept', event: undefined } : unauthorized('the X-Nexus-Webhook-Signature does not match');
+      return equalSecrets(signature, expected)
+        ? { kind: 'accept', event: undefined }
+        : unauthorized('the X-Nexus-Webhook-Signature does not match');
     }
     case 'cdevents':
       return filtered(header('Ce-Type'), call.events);

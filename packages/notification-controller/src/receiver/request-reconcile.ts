@@ -14,7 +14,11 @@ export interface ReconcileRequestResult {
   failures: string[];
 }
 
-export async function requestReconcile(client: KubeClient, receiver: Receiver, options: { noCrossNamespaceRefs: boolean; now?: Date }): Promise<ReconcileRequestResult> {
+export async function requestReconcile(
+  client: KubeClient,
+  receiver: Receiver,
+  options: { noCrossNamespaceRefs: boolean; now?: Date },
+): Promise<ReconcileRequestResult> {
   const requestedAt = (options.now ?? new Date()).toISOString();
   const receiverNamespace = receiver.metadata?.namespace ?? '';
   const result: ReconcileRequestResult = { annotated: [], failures: [] };
@@ -32,22 +36,36 @@ export async function requestReconcile(client: KubeClient, receiver: Receiver, o
     }
     try {
       for (const name of await targetNames(client, resource, apiVersion, namespace)) {
-        await client.patch({ apiVersion, kind: resource.kind, namespace, name }, { metadata: { annotations: { [ReconcileRequestAnnotation]: requestedAt } } }, 'merge');
+        await client.patch(
+          { apiVersion, kind: resource.kind, namespace, name },
+          { metadata: { annotations: { [ReconcileRequestAnnotation]: requestedAt } } },
+          'merge',
+        );
         result.annotated.push(`${resource.kind} ${namespace}/${name}`);
       }
     } catch (error) {
-      result.failures.push(`${label}: ${isNotFound(error) ? 'not found' : error instanceof Error ? error.message : String(error)}`);
+      result.failures.push(
+        `${label}: ${isNotFound(error) ? 'not found' : error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return result;
 }
 
-async function targetNames(client: KubeClient, resource: CrossNamespaceObjectReference, apiVersion: string, namespace: string): Promise<string[]> {
+async function targetNames(
+  client: KubeClient,
+  resource: CrossNamespaceObjectReference,
+  apiVersion: string,
+  namespace: string,
+): Promise<string[]> {
   if (resource.name !== '*') return [resource.name];
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   const labelSelector = Object.entries(resource.matchLabels ?? {})
     .map(([key, value]) => `${key}=${value}`)
     .join(',');
-  const listed = await client.list<KubernetesObject>({ group: group ?? '', version: version ?? '', kind: resource.kind }, { namespace, ...(labelSelector ? { labelSelector } : {}) });
+  const listed = await client.list<KubernetesObject>(
+    { group: group ?? '', version: version ?? '', kind: resource.kind },
+    { namespace, ...(labelSelector ? { labelSelector } : {}) },
+  );
   return listed.items.map((item) => item.metadata?.name ?? '').filter(Boolean);
 }

@@ -2,5 +2,7 @@
 import { createHash } from 'node:crypto';
 
 export function webhookPath(token: string, name: string, namespace: string): string {
-  return `/hook/${createHash('sha256').update(token + name + namespace).digest('hex')}`;
+  return `/hook/${createHash('sha256')
+    .update(token + name + namespace)
+    .digest('hex')}`;
 }

@@ -4,7 +4,11 @@ import { installCrds, type Alert, type Provider, type Receiver } from '@fluxion/
 import { createClient, createLogger, EventRecorder, type KubeClient, Manager } from '@fluxion/runtime';
 import { sharedKubeconfigPath, useTestNamespace } from '@fluxion/testenv';
 import type { CoreV1Event, KubernetesObject } from '@kubernetes/client-node';
-import { setupNotificationController, type NotificationController, type NotificationControllerOptions } from '../../src/notification-controller.ts';
+import {
+  setupNotificationController,
+  type NotificationController,
+  type NotificationControllerOptions,
+} from '../../src/notification-controller.ts';
 
 export interface Harness {
   namespace: string;
@@ -20,7 +24,10 @@ export interface Harness {
   restart(): Promise<void>;
 }
 
-export async function startHarness(overrides: Partial<NotificationControllerOptions> = {}, existingNamespace?: string): Promise<Harness> {
+export async function startHarness(
+  overrides: Partial<NotificationControllerOptions> = {},
+  existingNamespace?: string,
+): Promise<Harness> {
   const env = existingNamespace ? undefined : await useTestNamespace('nc');
   const namespace = existingNamespace ?? env!.namespace;
   if (env) await installCrds(env.kubeConfig);
@@ -30,7 +37,13 @@ export async function startHarness(overrides: Partial<NotificationControllerOpti
   let controller: NotificationController;
   const start = async (): Promise<void> => {
     const logger = createLogger({ level: 'debug', destination: { write: (line: string) => logs.push(line) } });
-    manager = new Manager({ name: 'notification-controller-test', logger, metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
+    manager = new Manager({
+      name: 'notification-controller-test',
+      logger,
+      metricsAddress: '0',
+      healthAddress: '0',
+      gracefulShutdownMs: 5_000,
+    });
     controller = await setupNotificationController({
       manager,
       client,
@@ -47,7 +60,11 @@ export async function startHarness(overrides: Partial<NotificationControllerOpti
       ...overrides,
     });
     await manager.start();
-    await Promise.all([controller.alerts.hasSynced(), controller.providers.hasSynced(), controller.receivers.hasSynced()]);
+    await Promise.all([
+      controller.alerts.hasSynced(),
+      controller.providers.hasSynced(),
+      controller.receivers.hasSynced(),
+    ]);
   };
   await start();
   const harness: Harness = {
@@ -69,18 +86,37 @@ export async function startHarness(overrides: Partial<NotificationControllerOpti
 }
 
 export function provider(namespace: string, name: string, spec: NonNullable<Provider['spec']>): Provider {
-  return { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Provider', metadata: { name, namespace }, spec };
+  return {
+    apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+    kind: 'Provider',
+    metadata: { name, namespace },
+    spec,
+  };
 }
 
-export function alert(namespace: string, name: string, spec: NonNullable<Alert['spec']>, annotations?: Record<string, string>): Alert {
-  return { apiVersion: 'notification.toolkit.fluxcd.io/v1beta3', kind: 'Alert', metadata: { name, namespace, ...(annotations ? { annotations } : {}) }, spec };
+export function alert(
+  namespace: string,
+  name: string,
+  spec: NonNullable<Alert['spec']>,
+  annotations?: Record<string, string>,
+): Alert {
+  return {
+    apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+    kind: 'Alert',
+    metadata: { name, namespace, ...(annotations ? { annotations } : {}) },
+    spec,
+  };
 }
 
 export function receiver(namespace: string, name: string, spec: NonNullable<Receiver['spec']>): Receiver {
   return { apiVersion: 'notification.toolkit.fluxcd.io/v1', kind: 'Receiver', metadata: { name, namespace }, spec };
 }
 
-export function secret(namespace: string, name: string, stringData: Record<string, string>): KubernetesObject & { stringData: Record<string, string> } {
+export function secret(
+  namespace: string,
+  name: string,
+  stringData: Record<string, string>,
+): KubernetesObject & { stringData: Record<string, string> } {
   return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData };
 }
 
@@ -88,6 +124,8 @@ export function secret(namespace: string, name: string, stringData: Record<strin
 export async function warningsOn(client: KubeClient, namespace: string, kind: string, name: string): Promise<string[]> {
   const { items } = await client.list<CoreV1Event>({ group: '', version: 'v1', kind: 'Event' }, { namespace });
   return items
-    .filter((event) => event.type === 'Warning' && event.involvedObject.kind === kind && event.involvedObject.name === name)
+    .filter(
+      (event) => event.type === 'Warning' && event.involvedObject.kind === kind && event.involvedObject.name === name,
+    )
     .map((event) => event.message ?? '');
 }

@@ -44,7 +44,21 @@ function baseEnvironment(): Record<string, string> {
     GIT_CONFIG_GLOBAL: '/dev/null',
     LC_ALL: 'C',
   };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'ALL_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'all_proxy', 'SSL_CERT_FILE', 'SSL_CERT_DIR']) {
+  for (const name of [
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'HTTPS_PROXY',
+    'HTTP_PROXY',
+    'NO_PROXY',
+    'ALL_PROXY',
+    'https_proxy',
+    'http_proxy',
+    'no_proxy',
+    'all_proxy',
+    'SSL_CERT_FILE',
+    'SSL_CERT_DIR',
+  ]) {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
@@ -71,10 +85,16 @@ export function runGit(args: readonly string[], options: GitCommandOptions = {})
       }
     };
     const remaining = options.deadline === undefined ? undefined : options.deadline - Date.now();
-    const timer = remaining === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      killGroup();
-    }, Math.max(0, remaining));
+    const timer =
+      remaining === undefined
+        ? undefined
+        : setTimeout(
+            () => {
+              timedOut = true;
+              killGroup();
+            },
+            Math.max(0, remaining),
+          );
     child.stdout.on('data', (chunk: Buffer) => {
       stdoutBytes += chunk.length;
       if (options.maxOutputBytes === undefined || stdoutBytes <= options.maxOutputBytes) stdout.push(chunk);

@@ -23,6 +23,9 @@ export function authenticationFailureLine(stderr: string): string | undefined {
 
 /** git's last three meaningful lines (hints dropped), joined; what a failure message shows. */
 export function lastGitLines(stderr: string): string {
-  const lines = stderr.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('hint:'));
+  const lines = stderr
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('hint:'));
   return lines.slice(-3).join('; ') || 'no output from git';
 }

@@ -38,23 +38,38 @@ export async function resolveGitAccess(
   if (refs.proxySecretRef?.name) {
     const data = await readSecret(client, namespace, refs.proxySecretRef.name, 'spec.proxySecretRef');
     const address = data.get('address');
-    if (!address) throw new SecretError(`invalid proxy secret '${namespace}/${refs.proxySecretRef.name}': key 'address' is missing`);
-    access.proxy = { address, ...optional('username', data.get('username')), ...optional('password', data.get('password')) };
+    if (!address)
+      throw new SecretError(
+        `invalid proxy secret '${namespace}/${refs.proxySecretRef.name}': key 'address' is missing`,
+      );
+    access.proxy = {
+      address,
+      ...optional('username', data.get('username')),
+      ...optional('password', data.get('password')),
+    };
   }
   return access;
 }
 
 /** A Secret's data, decoded; a missing Secret is a SecretError naming it and the field that refers to it. */
-export async function readSecret(client: KubeClient, namespace: string, name: string, field: string): Promise<Map<string, string>> {
+export async function readSecret(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  field: string,
+): Promise<Map<string, string>> {
   let secret: SecretObject | undefined;
   try {
     secret = await client.getIfExists<SecretObject>({ apiVersion: 'v1', kind: 'Secret', namespace, name });
   } catch (error) {
-    throw new SecretError(`failed to get secret '${namespace}/${name}' (${field}): ${error instanceof Error ? error.message : String(error)}`);
+    throw new SecretError(
+      `failed to get secret '${namespace}/${name}' (${field}): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   if (!secret) throw new SecretError(`failed to get secret '${namespace}/${name}' (${field}): secret not found`);
   const data = new Map<string, string>();
-  for (const [key, value] of Object.entries(secret.data ?? {})) data.set(key, Buffer.from(value, 'base64').toString('utf8'));
+  for (const [key, value] of Object.entries(secret.data ?? {}))
+    data.set(key, Buffer.from(value, 'base64').toString('utf8'));
   return data;
 }
 
@@ -62,7 +77,12 @@ export async function readSecret(client: KubeClient, namespace: string, name: st
 function credentialsFrom(data: Map<string, string>, secretName: string): GitCredentials | undefined {
   const identity = data.get('identity');
   if (identity) {
-    return { kind: 'ssh', identity, knownHosts: data.get('known_hosts') ?? '', ...optional('password', data.get('password')) };
+    return {
+      kind: 'ssh',
+      identity,
+      knownHosts: data.get('known_hosts') ?? '',
+      ...optional('password', data.get('password')),
+    };
   }
   const bearerToken = data.get('bearerToken');
   if (bearerToken) return { kind: 'bearer', bearerToken };

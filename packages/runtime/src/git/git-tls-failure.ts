@@ -21,9 +21,12 @@ export type TlsFailureKind = 'untrusted-server' | 'refused-by-server' | 'unusabl
 /** The start of a message about `host`, by kind of failure. */
 export function tlsFailureHeadline(kind: TlsFailureKind, host: string): string {
   switch (kind) {
-    case 'untrusted-server': return `TLS certificate of ${host} could not be verified`;
-    case 'refused-by-server': return `${host} refused the TLS connection`;
-    case 'unusable-client-certificate': return `the client certificate for ${host} could not be used`;
+    case 'untrusted-server':
+      return `TLS certificate of ${host} could not be verified`;
+    case 'refused-by-server':
+      return `${host} refused the TLS connection`;
+    case 'unusable-client-certificate':
+      return `the client certificate for ${host} could not be used`;
   }
 }
 
@@ -59,25 +62,36 @@ const droppedAfterHandshake = [
 
 const closedDuringHandshake = 'the server closed the connection during the TLS handshake';
 
-const problemLoadingClientCertificate = /could not load PEM client certificate|unable to set private key file|error reading X\.509 key or certificate file|unable to use client certificate/i;
+const problemLoadingClientCertificate =
+  /could not load PEM client certificate|unable to set private key file|error reading X\.509 key or certificate file|unable to use client certificate/i;
 
 // mkdtemp adds six characters to the prefix.
 const keyFilePath = new RegExp(`\\S*/${keyDirectoryPrefix}[A-Za-z0-9]{6}/([\\w.]+)`, 'g');
 
-export function recogniseTlsFailure(stderr: string, context: { url: string; firstRequest: boolean; settings: GitTlsSettings }): TlsFailure | undefined {
+export function recogniseTlsFailure(
+  stderr: string,
+  context: { url: string; firstRequest: boolean; settings: GitTlsSettings },
+): TlsFailure | undefined {
   if (!context.url.startsWith('https:')) return undefined;
-  const lines = stderr.split('\n').map((line) => tidy(line, context.url)).filter((line) => line !== '');
+  const lines = stderr
+    .split('\n')
+    .map((line) => tidy(line, context.url))
+    .filter((line) => line !== '');
   const find = (patterns: RegExp[]) => lines.find((line) => patterns.some((pattern) => pattern.test(line)));
 
   const badClientCertificate = lines.find((line) => problemLoadingClientCertificate.test(line));
   if (badClientCertificate) {
-    return { kind: 'unusable-client-certificate', cause: badClientCertificate, hint: 'tls.crt and tls.key in the Secret in spec.secretRef must be a PEM certificate and the unencrypted private key that belongs to it' };
+    return {
+      kind: 'unusable-client-certificate',
+      cause: badClientCertificate,
+      hint: 'tls.crt and tls.key in the Secret in spec.secretRef must be a PEM certificate and the unencrypted private key that belongs to it',
+    };
   }
   const untrusted = find(untrustedServer);
   if (untrusted) {
     const hint = context.settings.caCert
-      ? 'is ca.crt in the Secret in spec.secretRef the CA that signed the server\'s certificate?'
-      : 'put the CA that signed the server\'s certificate in ca.crt of the Secret in spec.secretRef';
+      ? "is ca.crt in the Secret in spec.secretRef the CA that signed the server's certificate?"
+      : "put the CA that signed the server's certificate in ca.crt of the Secret in spec.secretRef";
     return { kind: 'untrusted-server', cause: untrusted, hint };
   }
   const refused = find(refusedByServer) ?? (context.firstRequest ? find(droppedAfterHandshake) : undefined);
@@ -87,7 +101,8 @@ export function recogniseTlsFailure(stderr: string, context: { url: string; firs
       : 'the server may require a client certificate: put it in tls.crt and tls.key of the Secret in spec.secretRef';
     // Which of these lines git prints depends on timing; one wording keeps the condition stable across retries,
     // unless the line names the alert the server sent (OpenSSL builds do), which says more.
-    const cause = /alert [a-z]/i.test(refused) && !/fatal alert has been received/i.test(refused) ? refused : closedDuringHandshake;
+    const cause =
+      /alert [a-z]/i.test(refused) && !/fatal alert has been received/i.test(refused) ? refused : closedDuringHandshake;
     return { kind: 'refused-by-server', cause, hint };
   }
   return undefined;

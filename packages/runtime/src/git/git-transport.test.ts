@@ -11,7 +11,8 @@ const clientKey = '-----BEGIN PRIVATE KEY-----\nCLIENTKEYMATERIAL\n-----END PRIV
 
 function gitConfigOf(env: Record<string, string>): Map<string, string> {
   const config = new Map<string, string>();
-  for (let index = 0; index < Number(env.GIT_CONFIG_COUNT); index++) config.set(env[`GIT_CONFIG_KEY_${index}`]!, env[`GIT_CONFIG_VALUE_${index}`]!);
+  for (let index = 0; index < Number(env.GIT_CONFIG_COUNT); index++)
+    config.set(env[`GIT_CONFIG_KEY_${index}`]!, env[`GIT_CONFIG_VALUE_${index}`]!);
   return config;
 }
 
@@ -56,7 +57,11 @@ describe('prepareGitTransport with TLS material', () => {
   });
 
   it('refuses TLS material on a plain http URL and a certificate without its key', async () => {
-    await expect(prepareGitTransport('http://git.example.com/repo.git', undefined, {}, { tls: { caCert } })).rejects.toThrow(/needs an https URL, not 'http:\/\/git\.example\.com\/repo\.git'/);
-    await expect(prepareGitTransport(url, undefined, {}, { tls: { clientCert } })).rejects.toThrow(/must hold both tls\.crt and tls\.key/);
+    await expect(
+      prepareGitTransport('http://git.example.com/repo.git', undefined, {}, { tls: { caCert } }),
+    ).rejects.toThrow(/needs an https URL, not 'http:\/\/git\.example\.com\/repo\.git'/);
+    await expect(prepareGitTransport(url, undefined, {}, { tls: { clientCert } })).rejects.toThrow(
+      /must hold both tls\.crt and tls\.key/,
+    );
   });
 });

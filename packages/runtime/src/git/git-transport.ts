@@ -69,35 +69,51 @@ export async function prepareGitTransport(
   const tls = extras.tls;
   if (tls && (tls.caCert || tls.clientCert || tls.clientKey)) {
     const origin = httpOrigin(url);
-    if (!origin?.startsWith('https:')) throw new GitCredentialsError(`TLS material (ca.crt, tls.crt, tls.key) needs an https URL, not '${redactUrl(url)}'`);
-    if (Boolean(tls.clientCert) !== Boolean(tls.clientKey)) throw new GitCredentialsError(`the Secret for ${redactUrl(url)} must hold both tls.crt and tls.key, or neither`);
+    if (!origin?.startsWith('https:'))
+      throw new GitCredentialsError(
+        `TLS material (ca.crt, tls.crt, tls.key) needs an https URL, not '${redactUrl(url)}'`,
+      );
+    if (Boolean(tls.clientCert) !== Boolean(tls.clientKey))
+      throw new GitCredentialsError(`the Secret for ${redactUrl(url)} must hold both tls.crt and tls.key, or neither`);
     const directory = await materialDirectory();
     // Files, scoped to the repository's origin, as git's http.* settings take only paths.
     if (tls.caCert) {
       // git's sslCAInfo replaces the system's trust; Flux adds ca.crt to it, so the file holds both.
-      await writeFile(join(directory, 'ca.crt'), `${await systemCaBundle()}${withTrailingNewline(tls.caCert)}`, { mode: 0o600 });
+      await writeFile(join(directory, 'ca.crt'), `${await systemCaBundle()}${withTrailingNewline(tls.caCert)}`, {
+        mode: 0o600,
+      });
       config.push([`http.${origin}/.sslCAInfo`, join(directory, 'ca.crt')]);
     }
     if (tls.clientCert && tls.clientKey) {
       await writeFile(join(directory, 'tls.crt'), withTrailingNewline(tls.clientCert), { mode: 0o600 });
       await writeFile(join(directory, 'tls.key'), withTrailingNewline(tls.clientKey), { mode: 0o600 });
-      config.push([`http.${origin}/.sslCert`, join(directory, 'tls.crt')], [`http.${origin}/.sslKey`, join(directory, 'tls.key')]);
+      config.push(
+        [`http.${origin}/.sslCert`, join(directory, 'tls.crt')],
+        [`http.${origin}/.sslKey`, join(directory, 'tls.key')],
+      );
     }
   }
 
   if (extras.proxy) {
     const proxy = proxyUrl(extras.proxy);
-    if (!httpOrigin(url)) throw new GitCredentialsError(`a proxy (spec.proxySecretRef) works only with http(s) URLs, not '${redactUrl(url)}'`);
+    if (!httpOrigin(url))
+      throw new GitCredentialsError(
+        `a proxy (spec.proxySecretRef) works only with http(s) URLs, not '${redactUrl(url)}'`,
+      );
     config.push(['http.proxy', proxy]);
     if (extras.proxy.password) secrets.push(extras.proxy.password, encodeURIComponent(extras.proxy.password));
   }
 
   if (credentials?.kind === 'basic' || credentials?.kind === 'bearer') {
     const origin = httpOrigin(url);
-    if (!origin) throw new GitCredentialsError(`${credentials.kind === 'basic' ? 'username/password' : 'bearer token'} credentials need an http(s) URL, not '${redactUrl(url)}'`);
-    const value = credentials.kind === 'basic'
-      ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
-      : `Bearer ${credentials.bearerToken}`;
+    if (!origin)
+      throw new GitCredentialsError(
+        `${credentials.kind === 'basic' ? 'username/password' : 'bearer token'} credentials need an http(s) URL, not '${redactUrl(url)}'`,
+      );
+    const value =
+      credentials.kind === 'basic'
+        ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+        : `Bearer ${credentials.bearerToken}`;
     // Scoped to the repository's origin so submodules on other hosts never receive it.
     config.push([`http.${origin}/.extraHeader`, `Authorization: ${value}`]);
     secrets.push(value, value.split(' ')[1]!);
@@ -106,8 +122,12 @@ export async function prepareGitTransport(
   }
 
   if (credentials?.kind === 'ssh') {
-    if (!/^ssh:\/\//.test(url)) throw new GitCredentialsError(`SSH credentials need an ssh:// URL, not '${redactUrl(url)}'`);
-    if (credentials.knownHosts.trim() === '') throw new GitCredentialsError(`the Secret for ${redactUrl(url)} has no known_hosts: host key verification cannot be skipped`);
+    if (!/^ssh:\/\//.test(url))
+      throw new GitCredentialsError(`SSH credentials need an ssh:// URL, not '${redactUrl(url)}'`);
+    if (credentials.knownHosts.trim() === '')
+      throw new GitCredentialsError(
+        `the Secret for ${redactUrl(url)} has no known_hosts: host key verification cannot be skipped`,
+      );
     const keyDir = await materialDirectory();
     const identityFile = join(keyDir, 'identity');
     const knownHostsFile = join(keyDir, 'known_hosts');
@@ -154,7 +174,11 @@ export async function prepareGitTransport(
 }
 
 // Where distributions keep the system's trusted CAs (Debian/Alpine, RHEL, others), after an explicit SSL_CERT_FILE.
-const systemCaBundlePaths = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem'];
+const systemCaBundlePaths = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/cert.pem',
+];
 
 /** The system's CA bundle as PEM, or '' where there is none (e.g. a distroless image). */
 export async function systemCaBundle(environment: NodeJS.ProcessEnv = process.env): Promise<string> {
@@ -171,7 +195,9 @@ function proxyUrl(proxy: GitProxy): string {
   try {
     parsed = new URL(proxy.address);
   } catch {
-    throw new GitCredentialsError(`the proxy address '${redactUrl(proxy.address)}' in spec.proxySecretRef is not a URL`);
+    throw new GitCredentialsError(
+      `the proxy address '${redactUrl(proxy.address)}' in spec.proxySecretRef is not a URL`,
+    );
   }
   if (proxy.username) parsed.username = proxy.username;
   if (proxy.password) parsed.password = proxy.password;

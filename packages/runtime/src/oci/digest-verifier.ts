@@ -9,7 +9,8 @@ export function digestOf(content: Buffer | string, algorithm = 'sha256'): string
 
 export function algorithmOf(digest: string, url: string): string {
   const algorithm = digest.split(':')[0] ?? '';
-  if (algorithm !== 'sha256' && algorithm !== 'sha512') throw new RegistryError('Protocol', `${url}: unsupported digest algorithm in '${digest}'`, { url });
+  if (algorithm !== 'sha256' && algorithm !== 'sha512')
+    throw new RegistryError('Protocol', `${url}: unsupported digest algorithm in '${digest}'`, { url });
   return algorithm;
 }
 
@@ -31,7 +32,11 @@ export class DigestVerifier extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.size += chunk.length;
     if (this.size > this.maxSize) {
-      callback(new RegistryError('TooLarge', `${this.url}: the blob is larger than the limit of ${this.maxSize} bytes`, { url: this.url }));
+      callback(
+        new RegistryError('TooLarge', `${this.url}: the blob is larger than the limit of ${this.maxSize} bytes`, {
+          url: this.url,
+        }),
+      );
       return;
     }
     this.hash.update(chunk);
@@ -41,7 +46,11 @@ export class DigestVerifier extends Transform {
   override _flush(callback: TransformCallback): void {
     const actual = `${this.expected.split(':')[0]}:${this.hash.digest('hex')}`;
     if (actual !== this.expected) {
-      callback(new RegistryError('DigestMismatch', `${this.url}: content digest ${actual} does not match ${this.expected}`, { url: this.url }));
+      callback(
+        new RegistryError('DigestMismatch', `${this.url}: content digest ${actual} does not match ${this.expected}`, {
+          url: this.url,
+        }),
+      );
       return;
     }
     callback();

@@ -5,14 +5,17 @@ const auth = (user: string, password: string) => Buffer.from(`${user}:${password
 
 describe('parseDockerConfigJson', () => {
   it('reads auth (base64) and username/password entries under any key spelling', () => {
-    const config = parseDockerConfigJson(JSON.stringify({
-      auths: {
-        'https://index.docker.io/v1/': { auth: auth('hub', 'p:ss') },
-        'ghcr.io': { username: 'gh', password: 'token' },
-        'http://127.0.0.1:5000/v2/': { auth: auth('local', 'pw') },
-        'empty.example': {},
-      },
-    }), 'Secret default/creds');
+    const config = parseDockerConfigJson(
+      JSON.stringify({
+        auths: {
+          'https://index.docker.io/v1/': { auth: auth('hub', 'p:ss') },
+          'ghcr.io': { username: 'gh', password: 'token' },
+          'http://127.0.0.1:5000/v2/': { auth: auth('local', 'pw') },
+          'empty.example': {},
+        },
+      }),
+      'Secret default/creds',
+    );
     expect(credentialsFor(config, 'docker.io')).toEqual({ username: 'hub', password: 'p:ss' });
     expect(credentialsFor(config, 'ghcr.io')).toEqual({ username: 'gh', password: 'token' });
     expect(credentialsFor(config, '127.0.0.1:5000')).toEqual({ username: 'local', password: 'pw' });
@@ -20,8 +23,12 @@ describe('parseDockerConfigJson', () => {
   });
 
   it('names the Secret and never echoes its content when it is broken', () => {
-    expect(() => parseDockerConfigJson('{"auths": {"x": {"auth": "', 'Secret ns/creds')).toThrow('Secret ns/creds: .dockerconfigjson is not valid JSON');
-    expect(() => parseDockerConfigJson('{}', 'Secret ns/creds')).toThrow("Secret ns/creds: .dockerconfigjson has no 'auths' object");
+    expect(() => parseDockerConfigJson('{"auths": {"x": {"auth": "', 'Secret ns/creds')).toThrow(
+      'Secret ns/creds: .dockerconfigjson is not valid JSON',
+    );
+    expect(() => parseDockerConfigJson('{}', 'Secret ns/creds')).toThrow(
+      "Secret ns/creds: .dockerconfigjson has no 'auths' object",
+    );
     const secret = Buffer.from('no-colon-secret').toString('base64');
     try {
       parseDockerConfigJson(JSON.stringify({ auths: { 'ghcr.io': { auth: secret } } }), 'Secret ns/creds');
@@ -34,7 +41,10 @@ describe('parseDockerConfigJson', () => {
 
   it('merges configs with the first one winning', () => {
     const first = parseDockerConfigJson(JSON.stringify({ auths: { 'ghcr.io': { auth: auth('a', '1') } } }), 's1');
-    const second = parseDockerConfigJson(JSON.stringify({ auths: { 'ghcr.io': { auth: auth('b', '2') }, 'quay.io': { auth: auth('q', '3') } } }), 's2');
+    const second = parseDockerConfigJson(
+      JSON.stringify({ auths: { 'ghcr.io': { auth: auth('b', '2') }, 'quay.io': { auth: auth('q', '3') } } }),
+      's2',
+    );
     const merged = mergeDockerConfigs([first, second]);
     expect(credentialsFor(merged, 'ghcr.io')?.username).toBe('a');
     expect(credentialsFor(merged, 'quay.io')?.username).toBe('q');

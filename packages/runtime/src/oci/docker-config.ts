@@ -15,7 +15,8 @@ export function normalizeRegistryKey(key: string): string {
   let host = key.trim().replace(/^[a-z]+:\/\//i, '');
   host = host.split('/')[0] ?? host;
   host = host.toLowerCase();
-  if (host === 'index.docker.io' || host === 'registry-1.docker.io' || host === 'registry.hub.docker.com') return dockerHubRegistry;
+  if (host === 'index.docker.io' || host === 'registry-1.docker.io' || host === 'registry.hub.docker.com')
+    return dockerHubRegistry;
   return host;
 }
 
@@ -31,9 +32,11 @@ export function parseDockerConfigJson(content: string | Uint8Array, source: stri
   } catch {
     throw new RegistryError('InvalidCredentials', `${source}: .dockerconfigjson is not valid JSON`);
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new RegistryError('InvalidCredentials', `${source}: .dockerconfigjson is not a JSON object`);
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new RegistryError('InvalidCredentials', `${source}: .dockerconfigjson is not a JSON object`);
   const auths = (parsed as { auths?: unknown }).auths;
-  if (typeof auths !== 'object' || auths === null) throw new RegistryError('InvalidCredentials', `${source}: .dockerconfigjson has no 'auths' object`);
+  if (typeof auths !== 'object' || auths === null)
+    throw new RegistryError('InvalidCredentials', `${source}: .dockerconfigjson has no 'auths' object`);
   const result = new Map<string, RegistryCredentials>();
   for (const [key, entry] of Object.entries(auths as Record<string, unknown>)) {
     if (typeof entry !== 'object' || entry === null) continue;
@@ -43,7 +46,11 @@ export function parseDockerConfigJson(content: string | Uint8Array, source: stri
     if (typeof fields['auth'] === 'string' && fields['auth'] !== '') {
       const decoded = Buffer.from(fields['auth'], 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
-      if (colon < 0) throw new RegistryError('InvalidCredentials', `${source}: the 'auth' of registry '${key}' is not base64 of user:password`);
+      if (colon < 0)
+        throw new RegistryError(
+          'InvalidCredentials',
+          `${source}: the 'auth' of registry '${key}' is not base64 of user:password`,
+        );
       username = decoded.slice(0, colon);
       password = decoded.slice(colon + 1);
     }
@@ -61,6 +68,7 @@ export function credentialsFor(auths: DockerConfigAuths, registry: string): Regi
 /** Merges several configs (a Secret and a ServiceAccount's imagePullSecrets); earlier ones win. */
 export function mergeDockerConfigs(configs: readonly DockerConfigAuths[]): DockerConfigAuths {
   const merged = new Map<string, RegistryCredentials>();
-  for (const config of configs) for (const [host, credentials] of config) if (!merged.has(host)) merged.set(host, credentials);
+  for (const config of configs)
+    for (const [host, credentials] of config) if (!merged.has(host)) merged.set(host, credentials);
   return merged;
 }

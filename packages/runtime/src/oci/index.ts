@@ -1,5 +1,12 @@
 // The OCI registry client: references, credentials, manifests, tags and blobs; it knows nothing of GitOps.
-export { parseImageReference, withDefaultTag, formatImageReference, apiHostOf, dockerHubRegistry, dockerHubApiHost } from './reference.ts';
+export {
+  parseImageReference,
+  withDefaultTag,
+  formatImageReference,
+  apiHostOf,
+  dockerHubRegistry,
+  dockerHubApiHost,
+} from './reference.ts';
 export type { ImageReference } from './reference.ts';
 export { parseDockerConfigJson, credentialsFor, mergeDockerConfigs, normalizeRegistryKey } from './docker-config.ts';
 export type { RegistryCredentials, DockerConfigAuths } from './docker-config.ts';

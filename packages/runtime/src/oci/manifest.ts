@@ -41,14 +41,20 @@ export function parseManifest(bytes: Buffer, mediaType: string, url: string): Ma
   } catch {
     throw new RegistryError('Protocol', `${url}: the manifest is not JSON`, { url });
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new RegistryError('Protocol', `${url}: the manifest is not a JSON object`, { url });
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new RegistryError('Protocol', `${url}: the manifest is not a JSON object`, { url });
   const declared = (parsed as { mediaType?: unknown }).mediaType;
   const type = mediaType || (typeof declared === 'string' ? declared : '');
   if (!manifestMediaTypes.includes(type)) {
-    throw new RegistryError('UnsupportedMediaType', `${url}: unexpected manifest media type '${type || 'none'}' (want ${manifestMediaTypes.join(', ')})`, { url });
+    throw new RegistryError(
+      'UnsupportedMediaType',
+      `${url}: unexpected manifest media type '${type || 'none'}' (want ${manifestMediaTypes.join(', ')})`,
+      { url },
+    );
   }
   if (isIndexMediaType(type)) {
-    if (!Array.isArray((parsed as ImageIndex).manifests)) throw new RegistryError('Protocol', `${url}: the index has no 'manifests' list`, { url });
+    if (!Array.isArray((parsed as ImageIndex).manifests))
+      throw new RegistryError('Protocol', `${url}: the index has no 'manifests' list`, { url });
   } else if (!Array.isArray((parsed as ImageManifest).layers) || typeof (parsed as ImageManifest).config !== 'object') {
     throw new RegistryError('Protocol', `${url}: the manifest has no 'config' and 'layers'`, { url });
   }

@@ -8,7 +8,12 @@ export const ociEmptyConfig = 'application/vnd.oci.empty.v1+json';
 export const ociLayerTarGzip = 'application/vnd.oci.image.layer.v1.tar+gzip';
 export const dockerLayerTarGzip = 'application/vnd.docker.image.rootfs.diff.tar.gzip';
 
-export const manifestMediaTypes: readonly string[] = [ociImageManifest, dockerManifest, ociImageIndex, dockerManifestList];
+export const manifestMediaTypes: readonly string[] = [
+  ociImageManifest,
+  dockerManifest,
+  ociImageIndex,
+  dockerManifestList,
+];
 export const indexMediaTypes: readonly string[] = [ociImageIndex, dockerManifestList];
 
 export function isIndexMediaType(mediaType: string): boolean {

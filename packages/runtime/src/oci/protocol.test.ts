@@ -11,10 +11,18 @@ import { parseWwwAuthenticate } from './www-authenticate.ts';
 
 describe('registry protocol pieces', () => {
   it('parses Bearer and Basic challenges', () => {
-    expect(parseWwwAuthenticate('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push"')).toEqual({
-      scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a/b:pull,push' },
+    expect(
+      parseWwwAuthenticate(
+        'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push"',
+      ),
+    ).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a/b:pull,push' },
     });
-    expect(parseWwwAuthenticate('Basic realm="Registry Realm"')).toEqual({ scheme: 'basic', params: { realm: 'Registry Realm' } });
+    expect(parseWwwAuthenticate('Basic realm="Registry Realm"')).toEqual({
+      scheme: 'basic',
+      params: { realm: 'Registry Realm' },
+    });
     expect(parseWwwAuthenticate(undefined)).toBeUndefined();
   });
 
@@ -36,13 +44,19 @@ describe('registry protocol pieces', () => {
     expect(() => parseManifest(body, 'application/vnd.example.thing+json', 'https://r/v2/a/manifests/v1')).toThrow(
       "https://r/v2/a/manifests/v1: unexpected manifest media type 'application/vnd.example.thing+json'",
     );
-    expect(() => parseManifest(Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json', 'u')).toThrow("no 'config' and 'layers'");
+    expect(() => parseManifest(Buffer.from('{}'), 'application/vnd.oci.image.manifest.v1+json', 'u')).toThrow(
+      "no 'config' and 'layers'",
+    );
   });
 
   it('streams content through only when the digest matches and the size is within the limit', async () => {
     const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
     await pipeline(Readable.from([Buffer.from('abc')]), new DigestVerifier(digestOf('abc'), 10, 'u'), sink());
-    await expect(pipeline(Readable.from([Buffer.from('abd')]), new DigestVerifier(digestOf('abc'), 10, 'u'), sink())).rejects.toThrow('does not match');
-    await expect(pipeline(Readable.from([Buffer.from('abcdef')]), new DigestVerifier(digestOf('abcdef'), 3, 'u'), sink())).rejects.toThrow('larger than the limit of 3 bytes');
+    await expect(
+      pipeline(Readable.from([Buffer.from('abd')]), new DigestVerifier(digestOf('abc'), 10, 'u'), sink()),
+    ).rejects.toThrow('does not match');
+    await expect(
+      pipeline(Readable.from([Buffer.from('abcdef')]), new DigestVerifier(digestOf('abcdef'), 3, 'u'), sink()),
+    ).rejects.toThrow('larger than the limit of 3 bytes');
   });
 });

@@ -59,7 +59,8 @@ export function parseImageReference(input: string): ImageReference {
   }
   if (registry === 'index.docker.io') registry = dockerHubRegistry;
   if (registry === dockerHubRegistry && !repository.includes('/')) repository = `library/${repository}`;
-  if (!repositoryPattern.test(repository)) fail(`'${repository}' is not a valid repository name (lowercase, digits, separators)`);
+  if (!repositoryPattern.test(repository))
+    fail(`'${repository}' is not a valid repository name (lowercase, digits, separators)`);
   return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 

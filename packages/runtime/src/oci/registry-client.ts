@@ -41,7 +41,10 @@ export class RegistryClient {
   async headManifest(repository: string, reference: string): Promise<Descriptor> {
     const url = this.urlOf(repository, 'manifests', reference);
     const response = await this.transport.send({
-      method: 'HEAD', path: `/v2/${repository}/manifests/${reference}`, scope: pullScope(repository), headers: { Accept: acceptManifests },
+      method: 'HEAD',
+      path: `/v2/${repository}/manifests/${reference}`,
+      scope: pullScope(repository),
+      headers: { Accept: acceptManifests },
     });
     await drain(response);
     const digest = headerOf(response.headers['docker-content-digest']);
@@ -49,7 +52,11 @@ export class RegistryClient {
     // Some registries omit the digest on HEAD; the caller still needs one, so fall back to the GET.
     if (!digest) return (await this.getManifest(repository, reference)).descriptor;
     if (!manifestMediaTypes.includes(mediaType)) {
-      throw new RegistryError('UnsupportedMediaType', `${url}: unexpected manifest media type '${mediaType || 'none'}'`, { url });
+      throw new RegistryError(
+        'UnsupportedMediaType',
+        `${url}: unexpected manifest media type '${mediaType || 'none'}'`,
+        { url },
+      );
     }
     if (reference.includes(':') && digest !== reference) {
       throw new RegistryError('DigestMismatch', `${url}: the registry answered digest ${digest}`, { url });
@@ -58,23 +65,41 @@ export class RegistryClient {
   }
 
   /** The manifest (image or index), its digest checked against the reference or the registry's header. */
-  async getManifest(repository: string, reference: string, options: { maxSize?: number } = {}): Promise<FetchedManifest> {
+  async getManifest(
+    repository: string,
+    reference: string,
+    options: { maxSize?: number } = {},
+  ): Promise<FetchedManifest> {
     const url = this.urlOf(repository, 'manifests', reference);
     const response = await this.transport.send({
-      method: 'GET', path: `/v2/${repository}/manifests/${reference}`, scope: pullScope(repository), headers: { Accept: acceptManifests },
+      method: 'GET',
+      path: `/v2/${repository}/manifests/${reference}`,
+      scope: pullScope(repository),
+      headers: { Accept: acceptManifests },
     });
     const limit = options.maxSize ?? defaultManifestLimit;
     const bytes = await readLimited(response, limit + 1);
-    if (bytes.length > limit) throw new RegistryError('TooLarge', `${url}: the manifest is larger than ${limit} bytes`, { url });
+    if (bytes.length > limit)
+      throw new RegistryError('TooLarge', `${url}: the manifest is larger than ${limit} bytes`, { url });
     const mediaType = (headerOf(response.headers['content-type']) ?? '').split(';')[0]!.trim();
     const headerDigest = headerOf(response.headers['docker-content-digest']);
     const expected = reference.includes(':') ? reference : headerDigest;
     const digest = digestOf(bytes, expected ? algorithmOf(expected, url) : 'sha256');
     if (expected && digest !== expected) {
-      throw new RegistryError('DigestMismatch', `${url}: manifest digest ${digest} does not match ${expected}`, { url });
+      throw new RegistryError('DigestMismatch', `${url}: manifest digest ${digest} does not match ${expected}`, {
+        url,
+      });
     }
-    const manifest = parseManifest(bytes, manifestMediaTypes.includes(mediaType) ? mediaType : (mediaType === 'application/json' ? '' : mediaType), url);
-    return { descriptor: { mediaType: mediaType || manifest.mediaType || '', digest, size: bytes.length }, manifest, bytes };
+    const manifest = parseManifest(
+      bytes,
+      manifestMediaTypes.includes(mediaType) ? mediaType : mediaType === 'application/json' ? '' : mediaType,
+      url,
+    );
+    return {
+      descriptor: { mediaType: mediaType || manifest.mediaType || '', digest, size: bytes.length },
+      manifest,
+      bytes,
+    };
   }
 
   /** Every tag, following the registry's `Link: <…>; rel="next"` pages. */
@@ -82,13 +107,20 @@ export class RegistryClient {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repository}/tags/list${options.pageSize ? `?n=${options.pageSize}` : ''}`;
     for (let page = 0; path && page < 10_000; page++) {
-      const response = await this.transport.send({ method: 'GET', path, scope: pullScope(repository), headers: { Accept: 'application/json' } });
+      const response = await this.transport.send({
+        method: 'GET',
+        path,
+        scope: pullScope(repository),
+        headers: { Accept: 'application/json' },
+      });
       const body = await readLimited(response, 16 * 1024 * 1024);
       let parsed: { tags?: unknown };
       try {
         parsed = JSON.parse(body.toString('utf8')) as { tags?: unknown };
       } catch {
-        throw new RegistryError('Protocol', `${this.urlOf(repository, 'tags')}: the tag list is not JSON`, { url: this.urlOf(repository, 'tags') });
+        throw new RegistryError('Protocol', `${this.urlOf(repository, 'tags')}: the tag list is not JSON`, {
+          url: this.urlOf(repository, 'tags'),
+        });
       }
       if (Array.isArray(parsed.tags)) for (const tag of parsed.tags) if (typeof tag === 'string') tags.push(tag);
       path = nextLink(headerOf(response.headers['link']));
@@ -104,11 +136,17 @@ export class RegistryClient {
     const url = this.urlOf(repository, 'blobs', digest);
     algorithmOf(digest, url);
     const maxSize = options.maxSize ?? Number.MAX_SAFE_INTEGER;
-    const response = await this.transport.send({ method: 'GET', path: `/v2/${repository}/blobs/${digest}`, scope: pullScope(repository) });
+    const response = await this.transport.send({
+      method: 'GET',
+      path: `/v2/${repository}/blobs/${digest}`,
+      scope: pullScope(repository),
+    });
     const declared = Number(headerOf(response.headers['content-length']) ?? -1);
     if (declared > maxSize) {
       response.destroy();
-      throw new RegistryError('TooLarge', `${url}: the blob is ${declared} bytes, over the limit of ${maxSize}`, { url });
+      throw new RegistryError('TooLarge', `${url}: the blob is ${declared} bytes, over the limit of ${maxSize}`, {
+        url,
+      });
     }
     const verifier = new DigestVerifier(digest, maxSize, url);
     response.on('error', (error) => verifier.destroy(this.transport.failure('GET', new URL(url), error)));
@@ -126,7 +164,11 @@ export class RegistryClient {
 
   async blobExists(repository: string, digest: string): Promise<boolean> {
     try {
-      const response = await this.transport.send({ method: 'HEAD', path: `/v2/${repository}/blobs/${digest}`, scope: pullScope(repository) });
+      const response = await this.transport.send({
+        method: 'HEAD',
+        path: `/v2/${repository}/blobs/${digest}`,
+        scope: pullScope(repository),
+      });
       await drain(response);
       return true;
     } catch (error) {
@@ -144,21 +186,37 @@ export class RegistryClient {
     const started = await this.transport.send({ method: 'POST', path: `/v2/${repository}/blobs/uploads/`, scope });
     await drain(started);
     const location = headerOf(started.headers['location']);
-    if (!location) throw new RegistryError('Protocol', `${this.urlOf(repository, 'blobs', 'uploads/')}: no upload Location`, { url: this.urlOf(repository, 'blobs', 'uploads/') });
+    if (!location)
+      throw new RegistryError('Protocol', `${this.urlOf(repository, 'blobs', 'uploads/')}: no upload Location`, {
+        url: this.urlOf(repository, 'blobs', 'uploads/'),
+      });
     const uploadUrl = new URL(location, this.transport.baseUrl);
     uploadUrl.searchParams.set('digest', digest);
     const done = await this.transport.send({
-      method: 'PUT', path: uploadUrl.toString(), scope, body: content, headers: { 'Content-Type': 'application/octet-stream' },
+      method: 'PUT',
+      path: uploadUrl.toString(),
+      scope,
+      body: content,
+      headers: { 'Content-Type': 'application/octet-stream' },
     });
     await drain(done);
     return descriptor;
   }
 
   /** Puts a manifest under a tag (or its digest); returns its descriptor. */
-  async pushManifest(repository: string, reference: string, manifest: Manifest | Buffer, mediaType: string): Promise<Descriptor> {
+  async pushManifest(
+    repository: string,
+    reference: string,
+    manifest: Manifest | Buffer,
+    mediaType: string,
+  ): Promise<Descriptor> {
     const bytes = Buffer.isBuffer(manifest) ? manifest : Buffer.from(JSON.stringify(manifest));
     const response = await this.transport.send({
-      method: 'PUT', path: `/v2/${repository}/manifests/${reference}`, scope: pushScope(repository), body: bytes, headers: { 'Content-Type': mediaType },
+      method: 'PUT',
+      path: `/v2/${repository}/manifests/${reference}`,
+      scope: pushScope(repository),
+      body: bytes,
+      headers: { 'Content-Type': mediaType },
     });
     await drain(response);
     return { mediaType, digest: digestOf(bytes), size: bytes.length };

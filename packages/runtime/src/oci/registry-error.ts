@@ -21,7 +21,11 @@ export class RegistryError extends Error {
   readonly url: string | undefined;
   readonly status: number | undefined;
 
-  constructor(code: RegistryErrorCode, message: string, details: { url?: string; status?: number; cause?: unknown } = {}) {
+  constructor(
+    code: RegistryErrorCode,
+    message: string,
+    details: { url?: string; status?: number; cause?: unknown } = {},
+  ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.code = code;
     this.url = details.url;

@@ -70,7 +70,9 @@ export class RegistryTransport {
     this.registry = options.registry;
     this.baseUrl = `${options.insecure ? 'http' : 'https'}://${apiHostOf(options.registry)}`;
     // node's own proxy support (Agent proxyEnv): absolute-URI requests for http, CONNECT tunnels for https
-    const proxied = options.proxy ? ({ proxyEnv: { HTTP_PROXY: options.proxy, HTTPS_PROXY: options.proxy } } as http.AgentOptions) : {};
+    const proxied = options.proxy
+      ? ({ proxyEnv: { HTTP_PROXY: options.proxy, HTTPS_PROXY: options.proxy } } as http.AgentOptions)
+      : {};
     this.agent = options.insecure
       ? new http.Agent({ keepAlive: true, maxSockets: 16, ...proxied })
       : new https.Agent({
@@ -113,7 +115,10 @@ export class RegistryTransport {
         authorization = await this.answerChallenge(challenge, request.scope, url);
         continue;
       }
-      if ((status === 429 || (status === 503 && header(response, 'retry-after'))) && retries < (this.options.maxRetries ?? 3)) {
+      if (
+        (status === 429 || (status === 503 && header(response, 'retry-after'))) &&
+        retries < (this.options.maxRetries ?? 3)
+      ) {
         const waitMs = retryAfterMs(header(response, 'retry-after'), this.options.maxRetryAfterMs ?? 30_000, retries);
         await drain(response);
         retries++;
@@ -125,7 +130,11 @@ export class RegistryTransport {
       if (status >= 300 && status < 400 && status !== 304 && (request.method === 'GET' || request.method === 'HEAD')) {
         const location = header(response, 'location');
         await drain(response);
-        if (!location || ++redirects > maxRedirects) throw new RegistryError('Protocol', `${request.method} ${String(url)}: too many redirects`, { url: String(url), status });
+        if (!location || ++redirects > maxRedirects)
+          throw new RegistryError('Protocol', `${request.method} ${String(url)}: too many redirects`, {
+            url: String(url),
+            status,
+          });
         const next = new URL(location, url);
         // Blob storage (S3, a CDN) gets a pre-signed URL; our registry credentials must not follow it there.
         if (next.host !== url.host) authorization = undefined;
@@ -137,11 +146,16 @@ export class RegistryTransport {
     }
   }
 
-  private sendOnce(request: RegistryRequest, url: URL, authorization: string | undefined): Promise<http.IncomingMessage> {
+  private sendOnce(
+    request: RegistryRequest,
+    url: URL,
+    authorization: string | undefined,
+  ): Promise<http.IncomingMessage> {
     const headers: Record<string, string> = { 'User-Agent': this.options.userAgent ?? 'fluxion', ...request.headers };
     if (authorization) headers['Authorization'] = authorization;
     if (request.body) headers['Content-Length'] = String(request.body.length);
-    else if (request.method === 'PUT' || request.method === 'POST' || request.method === 'PATCH') headers['Content-Length'] = '0';
+    else if (request.method === 'PUT' || request.method === 'POST' || request.method === 'PATCH')
+      headers['Content-Length'] = '0';
     const timeoutMs = this.options.timeoutMs ?? 30_000;
     const transport = url.protocol === 'http:' ? http : https;
     // Our keep-alive agent (and TLS material) is for this registry only; a redirect elsewhere gets a plain one.
@@ -149,7 +163,12 @@ export class RegistryTransport {
     return new Promise((resolve, reject) => {
       const req = transport.request(
         url,
-        { method: request.method, headers, ...(agent ? { agent } : {}), ...(this.options.signal ? { signal: this.options.signal } : {}) },
+        {
+          method: request.method,
+          headers,
+          ...(agent ? { agent } : {}),
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        },
         resolve,
       );
       req.on('error', (error) => reject(this.failure(request.method, url, error)));
@@ -164,7 +183,10 @@ export class RegistryTransport {
     const signal = this.options.signal;
     if (signal?.aborted) {
       const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
-      return new RegistryError('Unreachable', `${method} ${url.origin}${url.pathname}: stopped: ${why}`, { url: `${url.origin}${url.pathname}`, cause: error });
+      return new RegistryError('Unreachable', `${method} ${url.origin}${url.pathname}: stopped: ${why}`, {
+        url: `${url.origin}${url.pathname}`,
+        cause: error,
+      });
     }
     return networkError(method, url, error);
   }
@@ -194,30 +216,45 @@ export class RegistryTransport {
         this.pendingTokens.delete(tokenScope);
       }
     }
-    throw unauthorized(url, `the registry answered 401 with no usable challenge (${challenge?.scheme ?? 'no WWW-Authenticate header'})`);
+    throw unauthorized(
+      url,
+      `the registry answered 401 with no usable challenge (${challenge?.scheme ?? 'no WWW-Authenticate header'})`,
+    );
   }
 
   private async fetchToken(challenge: AuthChallenge, scope: string): Promise<string> {
     const realm = new URL(challenge.params['realm']!);
     if (challenge.params['service']) realm.searchParams.set('service', challenge.params['service']);
     for (const part of scope.split(' ')) if (part) realm.searchParams.append('scope', part);
-    const headers: Record<string, string> = { 'User-Agent': this.options.userAgent ?? 'fluxion', Accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'User-Agent': this.options.userAgent ?? 'fluxion',
+      Accept: 'application/json',
+    };
     if (this.options.credentials) headers['Authorization'] = basicHeader(this.options.credentials);
     const transport = realm.protocol === 'http:' ? http : https;
     const agent = this.agentFor(realm);
     const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const req = transport.request(realm, { method: 'GET', headers, ...(agent ? { agent } : {}) }, resolve);
       req.on('error', (error) => reject(networkError('GET', realm, error)));
-      req.setTimeout(this.options.timeoutMs ?? 30_000, () => req.destroy(new Error('no answer from the token endpoint')));
+      req.setTimeout(this.options.timeoutMs ?? 30_000, () =>
+        req.destroy(new Error('no answer from the token endpoint')),
+      );
       req.end();
     });
     const body = await readLimited(response, maxErrorBody);
     const tokenUrl = `${realm.origin}${realm.pathname}`;
     if (response.statusCode === 401 || response.statusCode === 403) {
-      throw new RegistryError('Unauthorized', `token endpoint ${tokenUrl} refused the credentials for ${this.registry} (HTTP ${response.statusCode})`, { url: tokenUrl, status: response.statusCode });
+      throw new RegistryError(
+        'Unauthorized',
+        `token endpoint ${tokenUrl} refused the credentials for ${this.registry} (HTTP ${response.statusCode})`,
+        { url: tokenUrl, status: response.statusCode },
+      );
     }
     if ((response.statusCode ?? 0) >= 300) {
-      throw new RegistryError('Protocol', `token endpoint ${tokenUrl} answered HTTP ${response.statusCode}`, { url: tokenUrl, status: response.statusCode });
+      throw new RegistryError('Protocol', `token endpoint ${tokenUrl} answered HTTP ${response.statusCode}`, {
+        url: tokenUrl,
+        status: response.statusCode,
+      });
     }
     let parsed: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
@@ -225,8 +262,14 @@ export class RegistryTransport {
     } catch {
       throw new RegistryError('Protocol', `token endpoint ${tokenUrl} answered with no JSON token`, { url: tokenUrl });
     }
-    const token = typeof parsed.token === 'string' ? parsed.token : typeof parsed.access_token === 'string' ? parsed.access_token : '';
-    if (!token) throw new RegistryError('Protocol', `token endpoint ${tokenUrl} answered with no token`, { url: tokenUrl });
+    const token =
+      typeof parsed.token === 'string'
+        ? parsed.token
+        : typeof parsed.access_token === 'string'
+          ? parsed.access_token
+          : '';
+    if (!token)
+      throw new RegistryError('Protocol', `token endpoint ${tokenUrl} answered with no token`, { url: tokenUrl });
     const expiresInSeconds = typeof parsed.expires_in === 'number' && parsed.expires_in > 0 ? parsed.expires_in : 60;
     // A little early, so a token does not expire between the check and the request.
     this.tokens.set(scope, { token, expiresAt: Date.now() + Math.max(expiresInSeconds - 5, 1) * 1000 });
@@ -244,7 +287,10 @@ function header(response: http.IncomingMessage, name: string): string | undefine
 }
 
 function unauthorized(url: URL, why: string): RegistryError {
-  return new RegistryError('Unauthorized', `${url.origin}${url.pathname}: ${why}`, { url: `${url.origin}${url.pathname}`, status: 401 });
+  return new RegistryError('Unauthorized', `${url.origin}${url.pathname}: ${why}`, {
+    url: `${url.origin}${url.pathname}`,
+    status: 401,
+  });
 }
 
 /** Retry-After in seconds or as an HTTP date; without one, a short exponential wait. */
@@ -259,10 +305,14 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason as Error);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -290,7 +340,13 @@ export async function readLimited(response: http.IncomingMessage, limit: number)
   return Buffer.concat(chunks);
 }
 
-const statusCodes: Record<number, RegistryErrorCode> = { 401: 'Unauthorized', 403: 'Denied', 404: 'NotFound', 429: 'TooManyRequests', 415: 'UnsupportedMediaType' };
+const statusCodes: Record<number, RegistryErrorCode> = {
+  401: 'Unauthorized',
+  403: 'Denied',
+  404: 'NotFound',
+  429: 'TooManyRequests',
+  415: 'UnsupportedMediaType',
+};
 
 async function errorFrom(method: string, url: URL, response: http.IncomingMessage): Promise<RegistryError> {
   const status = response.statusCode ?? 0;
@@ -305,19 +361,31 @@ async function errorFrom(method: string, url: URL, response: http.IncomingMessag
   }
   const where = `${url.origin}${url.pathname}`;
   const code = statusCodes[status] ?? 'Protocol';
-  return new RegistryError(code, `${method} ${where}: HTTP ${status}${detail ? ` (${detail})` : ''}`, { url: where, status });
+  return new RegistryError(code, `${method} ${where}: HTTP ${status}${detail ? ` (${detail})` : ''}`, {
+    url: where,
+    status,
+  });
 }
 
 const tlsErrorCodes = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'ERR_SSL_WRONG_VERSION_NUMBER', 'EPROTO',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
 ]);
 
 function networkError(method: string, url: URL, error: Error): RegistryError {
   const where = `${url.origin}${url.pathname}`;
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (tlsErrorCodes.has(code) || /certificate|ssl|tls|handshake/i.test(error.message)) {
-    return new RegistryError('Tls', `${method} ${where}: TLS failed (${code || error.message})`, { url: where, cause: error });
+    return new RegistryError('Tls', `${method} ${where}: TLS failed (${code || error.message})`, {
+      url: where,
+      cause: error,
+    });
   }
   return new RegistryError('Unreachable', `${method} ${where}: ${code || error.message}`, { url: where, cause: error });
 }

@@ -76,13 +76,22 @@ export class ResourceManager {
       const crds = stageObjects.filter(isCustomResourceDefinition);
       if (crds.length > 0) {
         // the kinds those CRDs define must be found by the next stage
-        await waitForCrdsEstablished(this.client, crds.map(refOf), options.crdEstablishedTimeoutMs ?? 60_000, options.signal);
+        await waitForCrdsEstablished(
+          this.client,
+          crds.map(refOf),
+          options.crdEstablishedTimeoutMs ?? 60_000,
+          options.signal,
+        );
       }
     }
     return changeSet;
   }
 
-  private async applyStage(objects: readonly KubernetesObject[], options: ApplyAllOptions, changeSet: ChangeSet): Promise<ChangeSetEntry[]> {
+  private async applyStage(
+    objects: readonly KubernetesObject[],
+    options: ApplyAllOptions,
+    changeSet: ChangeSet,
+  ): Promise<ChangeSetEntry[]> {
     const rejected: RejectedObject[] = [];
     const reject = (object: KubernetesObject, error: unknown): undefined => {
       rejected.push({ subject: objectLabel(object), message: describeError(error) });
@@ -120,13 +129,18 @@ export class ResourceManager {
   }
 
   /** Dry-runs the apply against the live object; throws what the API server said. Writes nothing. */
-  private async plan({ object, resource }: ResolvedObject, live: KubernetesObject | undefined, options: ApplyAllOptions): Promise<PlannedObject> {
+  private async plan(
+    { object, resource }: ResolvedObject,
+    live: KubernetesObject | undefined,
+    options: ApplyAllOptions,
+  ): Promise<PlannedObject> {
     const identity = identityOf(object);
     try {
       const dryRun = await this.dryRunApply(object);
       return { object, identity, resource, live, dryRun, recreate: false };
     } catch (error) {
-      if (options.force && live && isImmutableFieldError(error)) return { object, identity, resource, live, dryRun: undefined, recreate: true };
+      if (options.force && live && isImmutableFieldError(error))
+        return { object, identity, resource, live, dryRun: undefined, recreate: true };
       throw error;
     }
   }
@@ -147,7 +161,8 @@ export class ResourceManager {
       live = await this.takeOverFieldManagers(live);
       dryRun = await this.dryRunApply(object);
     }
-    if (dryRun && !hasDrifted(live, dryRun, { ignoreStatus: plan.resource.hasStatus })) return changeSetEntry(identity, 'unchanged');
+    if (dryRun && !hasDrifted(live, dryRun, { ignoreStatus: plan.resource.hasStatus }))
+      return changeSetEntry(identity, 'unchanged');
     await this.apply(object);
     return changeSetEntry(identity, 'configured');
   }
@@ -179,11 +194,25 @@ export class ResourceManager {
 }
 
 /** The object as it will be sent: namespace defaulted or dropped, server-owned metadata removed. */
-function normalize(manifest: KubernetesObject, resource: ApiResource, defaultNamespace: string | undefined): KubernetesObject {
-  const { resourceVersion: _rv, uid: _uid, managedFields: _mf, creationTimestamp: _ct, generation: _gen, ...metadata } = manifest.metadata ?? {};
+function normalize(
+  manifest: KubernetesObject,
+  resource: ApiResource,
+  defaultNamespace: string | undefined,
+): KubernetesObject {
+  const {
+    resourceVersion: _rv,
+    uid: _uid,
+    managedFields: _mf,
+    creationTimestamp: _ct,
+    generation: _gen,
+    ...metadata
+  } = manifest.metadata ?? {};
   if (resource.namespaced) {
     const namespace = metadata.namespace || defaultNamespace;
-    if (!namespace) throw new InvalidObjectError(`${objectLabel(manifest)}: ${resource.kind} is namespaced, but the object names no namespace and no default was given`);
+    if (!namespace)
+      throw new InvalidObjectError(
+        `${objectLabel(manifest)}: ${resource.kind} is namespaced, but the object names no namespace and no default was given`,
+      );
     metadata.namespace = namespace;
   } else {
     delete metadata.namespace;

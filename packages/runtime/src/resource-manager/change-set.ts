@@ -27,7 +27,9 @@ export function identityOf(object: KubernetesObject): ObjectIdentity {
 }
 
 export function subjectOf(identity: Pick<ObjectIdentity, 'kind' | 'namespace' | 'name'>): string {
-  return identity.namespace ? `${identity.kind}/${identity.namespace}/${identity.name}` : `${identity.kind}/${identity.name}`;
+  return identity.namespace
+    ? `${identity.kind}/${identity.namespace}/${identity.name}`
+    : `${identity.kind}/${identity.name}`;
 }
 
 export function changeSetEntry(identity: ObjectIdentity, action: ChangeSetAction, note?: string): ChangeSetEntry {

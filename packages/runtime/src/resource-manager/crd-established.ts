@@ -10,16 +10,27 @@ export class CrdNotEstablishedError extends Error {
 }
 
 /** Established, and their kinds served by discovery (which follows Established by a moment). */
-export async function waitForCrdsEstablished(client: KubeClient, refs: readonly ObjectRef[], timeoutMs: number, signal?: AbortSignal): Promise<void> {
+export async function waitForCrdsEstablished(
+  client: KubeClient,
+  refs: readonly ObjectRef[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   let pending = [...refs];
   for (;;) {
-    const states = await Promise.all(pending.map(async (ref) => ({ ref, crd: await client.getIfExists<V1CustomResourceDefinition>(ref) })));
-    const ready = await Promise.all(states.map(async ({ crd }) => isEstablished(crd) && crd !== undefined && (await isDiscoverable(client, crd))));
+    const states = await Promise.all(
+      pending.map(async (ref) => ({ ref, crd: await client.getIfExists<V1CustomResourceDefinition>(ref) })),
+    );
+    const ready = await Promise.all(
+      states.map(async ({ crd }) => isEstablished(crd) && crd !== undefined && (await isDiscoverable(client, crd))),
+    );
     pending = states.filter((_, i) => !ready[i]).map(({ ref }) => ref);
     if (pending.length === 0) return;
     if (performance.now() > deadline) {
-      throw new CrdNotEstablishedError(`CustomResourceDefinitions not Established after ${timeoutMs / 1000}s: ${pending.map((ref) => ref.name).join(', ')}`);
+      throw new CrdNotEstablishedError(
+        `CustomResourceDefinitions not Established after ${timeoutMs / 1000}s: ${pending.map((ref) => ref.name).join(', ')}`,
+      );
     }
     signal?.throwIfAborted();
     await sleep(200, signal);
@@ -27,7 +38,10 @@ export async function waitForCrdsEstablished(client: KubeClient, refs: readonly 
 }
 
 function isEstablished(crd: V1CustomResourceDefinition | undefined): boolean {
-  return crd?.status?.conditions?.some((condition) => condition.type === 'Established' && condition.status === 'True') ?? false;
+  return (
+    crd?.status?.conditions?.some((condition) => condition.type === 'Established' && condition.status === 'True') ??
+    false
+  );
 }
 
 async function isDiscoverable(client: KubeClient, crd: V1CustomResourceDefinition): Promise<boolean> {

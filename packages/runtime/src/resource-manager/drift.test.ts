@@ -3,7 +3,8 @@ import { hasDrifted } from './drift.ts';
 
 describe('drift', () => {
   const live = {
-    apiVersion: 'v1', kind: 'ConfigMap',
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
     metadata: { name: 'c', namespace: 'n', resourceVersion: '1', managedFields: [{ manager: 'a' }] },
     data: { key: 'value' },
   };

@@ -5,7 +5,10 @@ import { isDeepStrictEqual } from 'node:util';
 /** Fields the API server changes on every write or that say nothing about what was declared. */
 const bookkeepingMetadata = ['managedFields', 'resourceVersion', 'generation'] as const;
 
-export function withoutBookkeeping(object: KubernetesObject, options: { ignoreStatus: boolean }): Record<string, unknown> {
+export function withoutBookkeeping(
+  object: KubernetesObject,
+  options: { ignoreStatus: boolean },
+): Record<string, unknown> {
   const { metadata, ...rest } = object as KubernetesObject & Record<string, unknown>;
   const meta: Record<string, unknown> = { ...(metadata as Record<string, unknown> | undefined) };
   for (const field of bookkeepingMetadata) delete meta[field];
@@ -16,6 +19,10 @@ export function withoutBookkeeping(object: KubernetesObject, options: { ignoreSt
 }
 
 /** True when applying would change the live object. */
-export function hasDrifted(live: KubernetesObject, dryRun: KubernetesObject, options: { ignoreStatus: boolean }): boolean {
+export function hasDrifted(
+  live: KubernetesObject,
+  dryRun: KubernetesObject,
+  options: { ignoreStatus: boolean },
+): boolean {
   return !isDeepStrictEqual(withoutBookkeeping(live, options), withoutBookkeeping(dryRun, options));
 }

@@ -19,14 +19,17 @@ export function defaultTakeOverManagers(ourManager: string): FieldManagerMatch[]
 }
 
 export type JsonPatchOperation =
-  | { op: 'test'; path: string; value: unknown }
-  | { op: 'replace'; path: string; value: unknown };
+  { op: 'test'; path: string; value: unknown } | { op: 'replace'; path: string; value: unknown };
 
 /**
  * A JSON patch that renames the matching managedFields entries to `ourManager` (operation Apply), merging
  * their field sets into ours; `undefined` when nothing matches. Guarded by resourceVersion.
  */
-export function takeOverFieldManagersPatch(live: KubernetesObject, managers: readonly FieldManagerMatch[], ourManager: string): JsonPatchOperation[] | undefined {
+export function takeOverFieldManagersPatch(
+  live: KubernetesObject,
+  managers: readonly FieldManagerMatch[],
+  ourManager: string,
+): JsonPatchOperation[] | undefined {
   const entries = live.metadata?.managedFields ?? [];
   const isTakenOver = (entry: V1ManagedFieldsEntry): boolean =>
     !entry.subresource &&

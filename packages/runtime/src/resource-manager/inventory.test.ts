@@ -14,10 +14,19 @@ describe('inventory ids', () => {
   });
 
   it('round-trips RBAC names with colons and dotted groups', () => {
-    const id = formatInventoryId({ namespace: '', name: 'system:flux:reader', group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' });
+    const id = formatInventoryId({
+      namespace: '',
+      name: 'system:flux:reader',
+      group: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+    });
     expect(id).toBe('_system__flux__reader_rbac.authorization.k8s.io_ClusterRole');
     expect(parseInventoryEntry({ id, v: 'v1' })).toEqual({
-      namespace: '', name: 'system:flux:reader', group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', version: 'v1',
+      namespace: '',
+      name: 'system:flux:reader',
+      group: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      version: 'v1',
     });
   });
 
@@ -26,7 +35,10 @@ describe('inventory ids', () => {
   });
 
   it('stale entries are those gone from the new set; a version change is not a removal', () => {
-    const previous = [{ id: 'a_x__ConfigMap', v: 'v1' }, { id: 'a_y_apps_Deployment', v: 'v1beta1' }];
+    const previous = [
+      { id: 'a_x__ConfigMap', v: 'v1' },
+      { id: 'a_y_apps_Deployment', v: 'v1beta1' },
+    ];
     const current = [{ id: 'a_y_apps_Deployment', v: 'v1' }];
     expect(staleEntries(previous, current)).toEqual([{ id: 'a_x__ConfigMap', v: 'v1' }]);
   });

@@ -23,7 +23,8 @@ export function parseInventoryEntry(entry: InventoryEntry): ObjectIdentity {
   const first = entry.id.indexOf('_');
   const last = entry.id.lastIndexOf('_');
   const beforeLast = entry.id.lastIndexOf('_', last - 1);
-  if (first === -1 || beforeLast <= first) throw new InventoryIdError(`inventory id "${entry.id}" is not <namespace>_<name>_<group>_<kind>`);
+  if (first === -1 || beforeLast <= first)
+    throw new InventoryIdError(`inventory id "${entry.id}" is not <namespace>_<name>_<group>_<kind>`);
   return {
     namespace: entry.id.slice(0, first),
     name: entry.id.slice(first + 1, beforeLast).replaceAll('__', ':'),
@@ -36,7 +37,12 @@ export function parseInventoryEntry(entry: InventoryEntry): ObjectIdentity {
 export function inventoryEntryOf(object: KubernetesObject): InventoryEntry {
   const gvk = gvkOf(object);
   return {
-    id: formatInventoryId({ namespace: object.metadata?.namespace ?? '', name: object.metadata?.name ?? '', group: gvk.group, kind: gvk.kind }),
+    id: formatInventoryId({
+      namespace: object.metadata?.namespace ?? '',
+      name: object.metadata?.name ?? '',
+      group: gvk.group,
+      kind: gvk.kind,
+    }),
     v: gvk.version,
   };
 }
@@ -48,7 +54,10 @@ export function inventoryOf(objects: readonly KubernetesObject[]): InventoryEntr
 }
 
 /** What the previous inventory had and the new one does not: the objects to prune. A version change is not removal. */
-export function staleEntries(previous: readonly InventoryEntry[], current: readonly InventoryEntry[]): InventoryEntry[] {
+export function staleEntries(
+  previous: readonly InventoryEntry[],
+  current: readonly InventoryEntry[],
+): InventoryEntry[] {
   const currentIds = new Set(current.map((entry) => entry.id));
   return previous.filter((entry) => !currentIds.has(entry.id));
 }

@@ -14,7 +14,11 @@ export interface ResolvedObject {
 }
 
 /** The live object for each input (same order), `undefined` where none exists, or the error reading it. */
-export async function readLiveObjects(client: KubeClient, objects: readonly ResolvedObject[], concurrency: number): Promise<Array<KubernetesObject | undefined | Error>> {
+export async function readLiveObjects(
+  client: KubeClient,
+  objects: readonly ResolvedObject[],
+  concurrency: number,
+): Promise<Array<KubernetesObject | undefined | Error>> {
   const groups = new Map<string, ResolvedObject[]>();
   for (const entry of objects) {
     const key = groupKey(entry);
@@ -22,20 +26,24 @@ export async function readLiveObjects(client: KubeClient, objects: readonly Reso
   }
   const listed = new Map<string, Map<string, KubernetesObject>>();
   await Promise.all(
-    [...groups].filter(([, members]) => members.length >= listThreshold).map(async ([key, members]) => {
-      const { resource, object } = members[0] as ResolvedObject;
-      try {
-        const { items } = await client.list(resource, { namespace: object.metadata?.namespace });
-        listed.set(key, new Map(items.map((item) => [item.metadata?.name ?? '', item])));
-      } catch {
-        // e.g. an impersonated account may get but not list: fall back to one GET per object
-      }
-    }),
+    [...groups]
+      .filter(([, members]) => members.length >= listThreshold)
+      .map(async ([key, members]) => {
+        const { resource, object } = members[0] as ResolvedObject;
+        try {
+          const { items } = await client.list(resource, { namespace: object.metadata?.namespace });
+          listed.set(key, new Map(items.map((item) => [item.metadata?.name ?? '', item])));
+        } catch {
+          // e.g. an impersonated account may get but not list: fall back to one GET per object
+        }
+      }),
   );
   return mapConcurrent(objects, concurrency, async (entry) => {
     const byName = listed.get(groupKey(entry));
     if (byName) return byName.get(entry.object.metadata?.name ?? '');
-    return client.getIfExists(refOf(entry.object)).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    return client
+      .getIfExists(refOf(entry.object))
+      .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
   });
 }
 

@@ -31,7 +31,11 @@ export interface PruneOptions {
  * Deletes the objects of `stale` (use `staleEntries(previous, current)`), namespaced objects first and
  * Namespaces/CRDs last. Objects already gone are left out of the change set.
  */
-export async function prune(client: KubeClient, stale: readonly InventoryEntry[], options: PruneOptions = {}): Promise<ChangeSet> {
+export async function prune(
+  client: KubeClient,
+  stale: readonly InventoryEntry[],
+  options: PruneOptions = {},
+): Promise<ChangeSet> {
   const changeSet = new ChangeSet();
   const identities = stale.map(parseInventoryEntry);
   const reverseStage = (identity: ObjectIdentity): number =>
@@ -50,8 +54,17 @@ export async function prune(client: KubeClient, stale: readonly InventoryEntry[]
   return changeSet;
 }
 
-async function pruneOne(client: KubeClient, identity: ObjectIdentity, options: PruneOptions): Promise<ChangeSetEntry | undefined> {
-  const ref: ObjectRef = { apiVersion: formatApiVersion(identity), kind: identity.kind, name: identity.name, namespace: identity.namespace || undefined };
+async function pruneOne(
+  client: KubeClient,
+  identity: ObjectIdentity,
+  options: PruneOptions,
+): Promise<ChangeSetEntry | undefined> {
+  const ref: ObjectRef = {
+    apiVersion: formatApiVersion(identity),
+    kind: identity.kind,
+    name: identity.name,
+    namespace: identity.namespace || undefined,
+  };
   let live: KubernetesObject | undefined;
   try {
     live = await client.getIfExists(ref);
@@ -82,12 +95,16 @@ function protection(live: KubernetesObject, options: PruneOptions): string | und
   const kept = options.keep?.(live);
   if (kept) return kept;
   const annotations = live.metadata?.annotations ?? {};
-  if (options.pruneDisabledAnnotation && annotations[options.pruneDisabledAnnotation] === (options.pruneDisabledValue ?? 'disabled')) {
+  if (
+    options.pruneDisabledAnnotation &&
+    annotations[options.pruneDisabledAnnotation] === (options.pruneDisabledValue ?? 'disabled')
+  ) {
     return `annotated ${options.pruneDisabledAnnotation}: ${options.pruneDisabledValue ?? 'disabled'}`;
   }
   const labels = live.metadata?.labels ?? {};
   for (const [key, value] of Object.entries(options.ownerLabels ?? {})) {
-    if (labels[key] !== value) return `owned by someone else: label ${key} is ${labels[key] === undefined ? 'missing' : `"${labels[key]}"`}, not "${value}"`;
+    if (labels[key] !== value)
+      return `owned by someone else: label ${key} is ${labels[key] === undefined ? 'missing' : `"${labels[key]}"`}, not "${value}"`;
   }
   return undefined;
 }

@@ -23,12 +23,17 @@ export function stageOf(object: KubernetesObject): Stage {
 }
 
 /** The objects of each stage, in stage order, each keeping its input order. Empty stages are left out. */
-export function splitIntoStages<T extends KubernetesObject>(objects: readonly T[]): Array<{ stage: Stage; objects: T[] }> {
+export function splitIntoStages<T extends KubernetesObject>(
+  objects: readonly T[],
+): Array<{ stage: Stage; objects: T[] }> {
   return stageOrder
     .map((stage) => ({ stage, objects: objects.filter((object) => stageOf(object) === stage) }))
     .filter((group) => group.objects.length > 0);
 }
 
 export function isCustomResourceDefinition(object: KubernetesObject): boolean {
-  return object.kind === 'CustomResourceDefinition' && parseApiVersion(object.apiVersion ?? '').group === 'apiextensions.k8s.io';
+  return (
+    object.kind === 'CustomResourceDefinition' &&
+    parseApiVersion(object.apiVersion ?? '').group === 'apiextensions.k8s.io'
+  );
 }

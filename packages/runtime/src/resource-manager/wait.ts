@@ -25,11 +25,18 @@ export interface ObjectStatus {
 }
 
 /** Resolves with the final statuses when all are Current; rejects with a message naming each one that is not. */
-export async function waitForCurrent(client: KubeClient, refs: readonly ObjectRef[], options: WaitOptions): Promise<ObjectStatus[]> {
+export async function waitForCurrent(
+  client: KubeClient,
+  refs: readonly ObjectRef[],
+  options: WaitOptions,
+): Promise<ObjectStatus[]> {
   const deadline = performance.now() + options.timeoutMs;
   const intervalMs = options.intervalMs ?? 2_000;
   for (;;) {
-    if (options.signal?.aborted) throw new WaitCancelledError(`wait for ${refs.length} objects cancelled: ${String(options.signal.reason ?? 'aborted')}`);
+    if (options.signal?.aborted)
+      throw new WaitCancelledError(
+        `wait for ${refs.length} objects cancelled: ${String(options.signal.reason ?? 'aborted')}`,
+      );
     const statuses = await Promise.all(refs.map((ref) => statusOf(client, ref)));
     options.onProgress?.(statuses);
     const notCurrent = statuses.filter((entry) => entry.status.status !== 'Current');

@@ -32,10 +32,20 @@ export async function startHarness(): Promise<Harness> {
   const client = createClient({ kubeConfig: env.kubeConfig });
   const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-storage-'));
   const artifactServer = await startArtifactServer({ storagePath, address: '127.0.0.1:0' });
-  const storage = new ArtifactStorage({ basePath: storagePath, advertisedAddress: artifactServer.url, retentionTtlMs: 60_000 });
+  const storage = new ArtifactStorage({
+    basePath: storagePath,
+    advertisedAddress: artifactServer.url,
+    retentionTtlMs: 60_000,
+  });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => logs.push(line) } });
-  const manager = new Manager({ name: 'source-controller-test', logger, metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
+  const manager = new Manager({
+    name: 'source-controller-test',
+    logger,
+    metricsAddress: '0',
+    healthAddress: '0',
+    gracefulShutdownMs: 5_000,
+  });
   const controller = setupGitRepositoryController({
     manager,
     client,
@@ -60,10 +70,16 @@ export async function startHarness(): Promise<Harness> {
       // Delete what the test left while the controller still runs, so finalizers do not pin the namespace.
       const gvk = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
       const { items } = await client.list<GitRepository>(gvk, { namespace: env.namespace });
-      await Promise.all(items.map((item) => client.deleteIfExists(gitRepositoryRef(env.namespace, item.metadata!.name!))));
-      await eventually(async () => {
-        if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0) throw new Error('GitRepositories still being deleted');
-      }, { timeoutMs: 30_000 }).catch(() => undefined);
+      await Promise.all(
+        items.map((item) => client.deleteIfExists(gitRepositoryRef(env.namespace, item.metadata!.name!))),
+      );
+      await eventually(
+        async () => {
+          if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0)
+            throw new Error('GitRepositories still being deleted');
+        },
+        { timeoutMs: 30_000 },
+      ).catch(() => undefined);
       await manager.stop();
       await artifactServer.close();
       await rm(storagePath, { recursive: true, force: true });
@@ -75,7 +91,11 @@ export function gitRepositoryRef(namespace: string, name: string) {
   return { apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name };
 }
 
-export async function createGitRepository(harness: Harness, name: string, spec: Partial<GitRepositorySpec> & { url: string }): Promise<GitRepository> {
+export async function createGitRepository(
+  harness: Harness,
+  name: string,
+  spec: Partial<GitRepositorySpec> & { url: string },
+): Promise<GitRepository> {
   return harness.client.create<GitRepository>({
     apiVersion: SourceApiVersion,
     kind: 'GitRepository',
@@ -85,7 +105,12 @@ export async function createGitRepository(harness: Harness, name: string, spec: 
 }
 
 export async function createSecret(harness: Harness, name: string, stringData: Record<string, string>): Promise<void> {
-  await harness.client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: harness.namespace }, stringData } as never);
+  await harness.client.create({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: harness.namespace },
+    stringData,
+  } as never);
 }
 
 export async function getGitRepository(harness: Harness, name: string): Promise<GitRepository> {
@@ -116,10 +141,15 @@ export async function waitForReady(harness: Harness, name: string, revision?: st
 /** Sets reconcile.fluxcd.io/requestedAt and waits until the controller reports it handled. */
 export async function requestReconcile(harness: Harness, name: string): Promise<GitRepository> {
   const token = `${Date.now()}-${Math.random()}`;
-  await harness.client.patch(gitRepositoryRef(harness.namespace, name), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+  await harness.client.patch(
+    gitRepositoryRef(harness.namespace, name),
+    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+    'merge',
+  );
   return eventually(async () => {
     const repository = await getGitRepository(harness, name);
-    if (repository.status?.lastHandledReconcileAt !== token) throw new Error(`${name}: reconcile request ${token} not handled yet`);
+    if (repository.status?.lastHandledReconcileAt !== token)
+      throw new Error(`${name}: reconcile request ${token} not handled yet`);
     return repository;
   });
 }
@@ -130,17 +160,22 @@ export async function waitForNotReady(harness: Harness, name: string, message: R
     const repository = await getGitRepository(harness, name);
     const ready = conditionOf(repository, 'Ready');
     if (ready?.status !== 'False' || !message.test(ready.message)) {
-      throw new Error(`${name}: expected Ready=False matching ${message}, got ${JSON.stringify(repository.status?.conditions ?? [])}`);
+      throw new Error(
+        `${name}: expected Ready=False matching ${message}, got ${JSON.stringify(repository.status?.conditions ?? [])}`,
+      );
     }
     return repository;
   });
 }
 
 export async function eventsOf(harness: Harness, name: string): Promise<CoreV1Event[]> {
-  const { items } = await harness.client.list<CoreV1Event>({ group: '', version: 'v1', kind: 'Event' }, {
-    namespace: harness.namespace,
-    fieldSelector: `involvedObject.name=${name}`,
-  });
+  const { items } = await harness.client.list<CoreV1Event>(
+    { group: '', version: 'v1', kind: 'Event' },
+    {
+      namespace: harness.namespace,
+      fieldSelector: `involvedObject.name=${name}`,
+    },
+  );
   return items;
 }
 

@@ -30,10 +30,20 @@ export async function startOciHarness(limits?: PullLimits): Promise<OciHarness> 
   const client = createClient({ kubeConfig: env.kubeConfig });
   const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-oci-storage-'));
   const artifactServer = await startArtifactServer({ storagePath, address: '127.0.0.1:0' });
-  const storage = new ArtifactStorage({ basePath: storagePath, advertisedAddress: artifactServer.url, retentionTtlMs: 60_000 });
+  const storage = new ArtifactStorage({
+    basePath: storagePath,
+    advertisedAddress: artifactServer.url,
+    retentionTtlMs: 60_000,
+  });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => logs.push(line) } });
-  const manager = new Manager({ name: 'source-controller-oci-test', logger, metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
+  const manager = new Manager({
+    name: 'source-controller-oci-test',
+    logger,
+    metricsAddress: '0',
+    healthAddress: '0',
+    gracefulShutdownMs: 5_000,
+  });
   const controller = setupOCIRepositoryController({
     manager,
     client,
@@ -55,10 +65,16 @@ export async function startOciHarness(limits?: PullLimits): Promise<OciHarness> 
     logs,
     stop: async () => {
       const { items } = await client.list<OCIRepository>(gvk, { namespace: env.namespace });
-      await Promise.all(items.map((item) => client.deleteIfExists(ociRepositoryRef(env.namespace, item.metadata!.name!))));
-      await eventually(async () => {
-        if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0) throw new Error('OCIRepositories still being deleted');
-      }, { timeoutMs: 30_000 }).catch(() => undefined);
+      await Promise.all(
+        items.map((item) => client.deleteIfExists(ociRepositoryRef(env.namespace, item.metadata!.name!))),
+      );
+      await eventually(
+        async () => {
+          if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0)
+            throw new Error('OCIRepositories still being deleted');
+        },
+        { timeoutMs: 30_000 },
+      ).catch(() => undefined);
       await manager.stop();
       await artifactServer.close();
       await rm(storagePath, { recursive: true, force: true });
@@ -70,7 +86,11 @@ export function ociRepositoryRef(namespace: string, name: string) {
   return { apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name };
 }
 
-export async function createOCIRepository(harness: OciHarness, name: string, spec: Partial<OCIRepositorySpec> & { url: string }): Promise<OCIRepository> {
+export async function createOCIRepository(
+  harness: OciHarness,
+  name: string,
+  spec: Partial<OCIRepositorySpec> & { url: string },
+): Promise<OCIRepository> {
   return harness.client.create<OCIRepository>({
     apiVersion: SourceApiVersion,
     kind: 'OCIRepository',
@@ -102,12 +122,23 @@ export async function waitForOciReady(harness: OciHarness, name: string, revisio
 }
 
 /** Waits until `type` (Ready by default) is `status` on the current generation with a message matching `message`. */
-export async function waitForCondition(harness: OciHarness, name: string, message: RegExp, options: { type?: string; status?: string } = {}): Promise<OCIRepository> {
+export async function waitForCondition(
+  harness: OciHarness,
+  name: string,
+  message: RegExp,
+  options: { type?: string; status?: string } = {},
+): Promise<OCIRepository> {
   return eventually(async () => {
     const repository = await getOCIRepository(harness, name);
     const condition = conditionOf(repository, options.type ?? 'Ready');
-    if (condition?.status !== (options.status ?? 'False') || !message.test(condition.message) || repository.status?.observedGeneration !== repository.metadata?.generation) {
-      throw new Error(`${name}: expected ${options.type ?? 'Ready'}=${options.status ?? 'False'} matching ${message}, got ${JSON.stringify(repository.status?.conditions ?? [])}`);
+    if (
+      condition?.status !== (options.status ?? 'False') ||
+      !message.test(condition.message) ||
+      repository.status?.observedGeneration !== repository.metadata?.generation
+    ) {
+      throw new Error(
+        `${name}: expected ${options.type ?? 'Ready'}=${options.status ?? 'False'} matching ${message}, got ${JSON.stringify(repository.status?.conditions ?? [])}`,
+      );
     }
     return repository;
   });
@@ -115,17 +146,24 @@ export async function waitForCondition(harness: OciHarness, name: string, messag
 
 export async function requestOciReconcile(harness: OciHarness, name: string): Promise<OCIRepository> {
   const token = `${Date.now()}-${Math.random()}`;
-  await harness.client.patch(ociRepositoryRef(harness.namespace, name), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+  await harness.client.patch(
+    ociRepositoryRef(harness.namespace, name),
+    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+    'merge',
+  );
   return eventually(async () => {
     const repository = await getOCIRepository(harness, name);
-    if (repository.status?.lastHandledReconcileAt !== token) throw new Error(`${name}: reconcile request ${token} not handled yet`);
+    if (repository.status?.lastHandledReconcileAt !== token)
+      throw new Error(`${name}: reconcile request ${token} not handled yet`);
     return repository;
   });
 }
 
 /** How many requests of `method` for paths containing `fragment` the registry logged (its access log). */
 export function registryRequests(logFile: string, method: string, fragment: string): number {
-  return readFileSync(logFile, 'utf8').split('\n').filter((line) => line.includes(`"${method} `) && line.includes(fragment)).length;
+  return readFileSync(logFile, 'utf8')
+    .split('\n')
+    .filter((line) => line.includes(`"${method} `) && line.includes(fragment)).length;
 }
 
 export function dockerConfigJson(host: string, username: string, password: string): string {

@@ -35,12 +35,31 @@ export async function startSourcesHarness(): Promise<SourcesHarness> {
   const client = createClient({ kubeConfig: env.kubeConfig });
   const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-storage-'));
   const artifactServer = await startArtifactServer({ storagePath, address: '127.0.0.1:0' });
-  const storage = new ArtifactStorage({ basePath: storagePath, advertisedAddress: artifactServer.url, retentionTtlMs: 60_000 });
+  const storage = new ArtifactStorage({
+    basePath: storagePath,
+    advertisedAddress: artifactServer.url,
+    retentionTtlMs: 60_000,
+  });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => logs.push(line) } });
-  const manager = new Manager({ name: 'source-controller-test', logger, metricsAddress: '0', healthAddress: '0', gracefulShutdownMs: 5_000 });
+  const manager = new Manager({
+    name: 'source-controller-test',
+    logger,
+    metricsAddress: '0',
+    healthAddress: '0',
+    gracefulShutdownMs: 5_000,
+  });
   const events = new EventRecorder(client, { reportingController: 'source-controller' });
-  const common = { manager, client, storage, events, namespace: env.namespace, concurrency: 4, minRetryDelayMs: 250, maxRetryDelayMs: 3_000 };
+  const common = {
+    manager,
+    client,
+    storage,
+    events,
+    namespace: env.namespace,
+    concurrency: 4,
+    minRetryDelayMs: 250,
+    maxRetryDelayMs: 3_000,
+  };
   const gitRepositories = setupGitRepositoryController(common);
   // A 1 MiB index limit (--helm-index-max-size), so the limit is testable without a huge index.
   const helmRepositories = setupHelmRepositoryController({ ...common, indexMaxBytes: 1024 * 1024 });
@@ -63,11 +82,19 @@ export async function startSourcesHarness(): Promise<SourcesHarness> {
       // Delete what the test left while the controllers still run, so finalizers do not pin the namespace.
       for (const kind of kinds) {
         const gvk = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind };
-        const { items } = await client.list<SourceObject>(gvk, { namespace: env.namespace }).catch(() => ({ items: [] as SourceObject[] }));
-        await Promise.all(items.map((item) => client.deleteIfExists(sourceRef(kind, env.namespace, item.metadata!.name!))));
-        await eventually(async () => {
-          if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0) throw new Error(`${kind}s still being deleted`);
-        }, { timeoutMs: 30_000 }).catch(() => undefined);
+        const { items } = await client
+          .list<SourceObject>(gvk, { namespace: env.namespace })
+          .catch(() => ({ items: [] as SourceObject[] }));
+        await Promise.all(
+          items.map((item) => client.deleteIfExists(sourceRef(kind, env.namespace, item.metadata!.name!))),
+        );
+        await eventually(
+          async () => {
+            if ((await client.list(gvk, { namespace: env.namespace })).items.length > 0)
+              throw new Error(`${kind}s still being deleted`);
+          },
+          { timeoutMs: 30_000 },
+        ).catch(() => undefined);
       }
       await manager.stop();
       await artifactServer.close();
@@ -80,16 +107,41 @@ export function sourceRef(kind: string, namespace: string, name: string) {
   return { apiVersion: SourceApiVersion, kind, namespace, name };
 }
 
-export async function createSource<T extends SourceObject>(harness: SourcesHarness, kind: string, name: string, spec: Record<string, unknown>): Promise<T> {
-  return harness.client.create<T>({ apiVersion: SourceApiVersion, kind, metadata: { name, namespace: harness.namespace }, spec } as unknown as T);
+export async function createSource<T extends SourceObject>(
+  harness: SourcesHarness,
+  kind: string,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<T> {
+  return harness.client.create<T>({
+    apiVersion: SourceApiVersion,
+    kind,
+    metadata: { name, namespace: harness.namespace },
+    spec,
+  } as unknown as T);
 }
 
-export async function getSource<T extends SourceObject>(harness: SourcesHarness, kind: string, name: string): Promise<T> {
+export async function getSource<T extends SourceObject>(
+  harness: SourcesHarness,
+  kind: string,
+  name: string,
+): Promise<T> {
   return harness.client.get<T>(sourceRef(kind, harness.namespace, name));
 }
 
-export async function createSecret(harness: SourcesHarness, name: string, stringData: Record<string, string>, type?: string): Promise<void> {
-  await harness.client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: harness.namespace }, stringData, ...(type ? { type } : {}) } as never);
+export async function createSecret(
+  harness: SourcesHarness,
+  name: string,
+  stringData: Record<string, string>,
+  type?: string,
+): Promise<void> {
+  await harness.client.create({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: harness.namespace },
+    stringData,
+    ...(type ? { type } : {}),
+  } as never);
 }
 
 export function conditionOf(object: SourceObject, type: string) {
@@ -97,11 +149,20 @@ export function conditionOf(object: SourceObject, type: string) {
 }
 
 /** Waits for Ready=True on the current generation, and for `accept` (e.g. a revision) when given. */
-export async function waitForReady<T extends SourceObject>(harness: SourcesHarness, kind: string, name: string, accept?: (object: T) => boolean): Promise<T> {
+export async function waitForReady<T extends SourceObject>(
+  harness: SourcesHarness,
+  kind: string,
+  name: string,
+  accept?: (object: T) => boolean,
+): Promise<T> {
   return eventually(async () => {
     const object = await getSource<T>(harness, kind, name);
     const ready = conditionOf(object, 'Ready');
-    if (ready?.status !== 'True' || object.status?.observedGeneration !== object.metadata?.generation || (accept && !accept(object))) {
+    if (
+      ready?.status !== 'True' ||
+      object.status?.observedGeneration !== object.metadata?.generation ||
+      (accept && !accept(object))
+    ) {
       throw new Error(`${kind} ${name} is not Ready yet: ${JSON.stringify(object.status ?? {})}`);
     }
     return object;
@@ -109,33 +170,52 @@ export async function waitForReady<T extends SourceObject>(harness: SourcesHarne
 }
 
 /** Waits until Ready is False with a message matching `message`. */
-export async function waitForNotReady<T extends SourceObject>(harness: SourcesHarness, kind: string, name: string, message: RegExp): Promise<T> {
+export async function waitForNotReady<T extends SourceObject>(
+  harness: SourcesHarness,
+  kind: string,
+  name: string,
+  message: RegExp,
+): Promise<T> {
   return eventually(async () => {
     const object = await getSource<T>(harness, kind, name);
     const ready = conditionOf(object, 'Ready');
     if (ready?.status !== 'False' || !message.test(ready.message)) {
-      throw new Error(`${kind} ${name}: expected Ready=False matching ${message}, got ${JSON.stringify(object.status?.conditions ?? [])}`);
+      throw new Error(
+        `${kind} ${name}: expected Ready=False matching ${message}, got ${JSON.stringify(object.status?.conditions ?? [])}`,
+      );
     }
     return object;
   });
 }
 
 /** Sets reconcile.fluxcd.io/requestedAt and waits until the controller reports it handled. */
-export async function requestReconcile<T extends SourceObject>(harness: SourcesHarness, kind: string, name: string): Promise<T> {
+export async function requestReconcile<T extends SourceObject>(
+  harness: SourcesHarness,
+  kind: string,
+  name: string,
+): Promise<T> {
   const token = `${Date.now()}-${Math.random()}`;
-  await harness.client.patch(sourceRef(kind, harness.namespace, name), { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, 'merge');
+  await harness.client.patch(
+    sourceRef(kind, harness.namespace, name),
+    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+    'merge',
+  );
   return eventually(async () => {
     const object = await getSource<T>(harness, kind, name);
-    if (object.status?.lastHandledReconcileAt !== token) throw new Error(`${name}: reconcile request ${token} not handled yet`);
+    if (object.status?.lastHandledReconcileAt !== token)
+      throw new Error(`${name}: reconcile request ${token} not handled yet`);
     return object;
   });
 }
 
 export async function eventsOf(harness: SourcesHarness, name: string): Promise<CoreV1Event[]> {
-  const { items } = await harness.client.list<CoreV1Event>({ group: '', version: 'v1', kind: 'Event' }, {
-    namespace: harness.namespace,
-    fieldSelector: `involvedObject.name=${name}`,
-  });
+  const { items } = await harness.client.list<CoreV1Event>(
+    { group: '', version: 'v1', kind: 'Event' },
+    {
+      namespace: harness.namespace,
+      fieldSelector: `involvedObject.name=${name}`,
+    },
+  );
   return items;
 }
 

@@ -55,12 +55,28 @@ async function up(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   rmSync(recordFile, { force: true });
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', '--dir', dir, ...(full ? [] : ['--core-only']), ...(withNode ? ['--node'] : []), ...(importImages ? [] : ['--no-images'])], {
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      fileURLToPath(import.meta.url),
+      'serve',
+      '--dir',
+      dir,
+      ...(full ? [] : ['--core-only']),
+      ...(withNode ? ['--node'] : []),
+      ...(importImages ? [] : ['--no-images']),
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
   child.unref();
-  const parts = withNode ? ' (etcd, kube-apiserver, controller-manager, scheduler, kwok, and a real node)' : full ? ' (etcd, kube-apiserver, controller-manager, scheduler, kwok)' : '';
+  const parts = withNode
+    ? ' (etcd, kube-apiserver, controller-manager, scheduler, kwok, and a real node)'
+    : full
+      ? ' (etcd, kube-apiserver, controller-manager, scheduler, kwok)'
+      : '';
   process.stdout.write(`starting control plane${parts} `);
   const deadline = Date.now() + (withNode ? 300_000 : 120_000);
   while (Date.now() < deadline) {
@@ -69,8 +85,11 @@ async function up(): Promise<void> {
       const nodeReady = record.nodeReadyInMs ? `, node Ready in ${(record.nodeReadyInMs / 1000).toFixed(1)} s` : '';
       console.log(`\nready in ${(record.startedInMs / 1000).toFixed(1)} s${nodeReady} at ${record.server}`);
       if (record.node) {
-        console.log(`real node ${record.node.name} at ${record.node.hostIp}; pods land on it with nodeSelector kubernetes.io/hostname: ${record.node.name}`);
-        const images = record.node.images.length > 0 ? record.node.images.join(', ') : 'none (build them with `make images`)';
+        console.log(
+          `real node ${record.node.name} at ${record.node.hostIp}; pods land on it with nodeSelector kubernetes.io/hostname: ${record.node.name}`,
+        );
+        const images =
+          record.node.images.length > 0 ? record.node.images.join(', ') : 'none (build them with `make images`)';
         console.log(`images imported into its containerd (imagePullPolicy: Never finds them): ${images}`);
       }
       console.log(`kubeconfig: ${record.kubeconfig}\ntry: kubectl --kubeconfig ${record.kubeconfig} get --raw /readyz`);
@@ -86,7 +105,12 @@ async function up(): Promise<void> {
 
 async function serve(): Promise<void> {
   const started = Date.now();
-  const controlPlane = await startControlPlane({ full, node: withNode, kubeconfigPath: kubeconfig, startTimeoutMs: 180_000 });
+  const controlPlane = await startControlPlane({
+    full,
+    node: withNode,
+    kubeconfigPath: kubeconfig,
+    startTimeoutMs: 180_000,
+  });
   const startedInMs = Date.now() - started;
   let node: ClusterRecord['node'];
   let nodeReadyInMs: number | undefined;
@@ -96,7 +120,12 @@ async function serve(): Promise<void> {
     const importing = Date.now();
     const images = importImages ? controllerImages() : [];
     for (const image of images) controlPlane.realNode.importImage(image);
-    node = { name: controlPlane.realNode.name, hostIp: controlPlane.realNode.hostIp, images, importedInMs: Date.now() - importing };
+    node = {
+      name: controlPlane.realNode.name,
+      hostIp: controlPlane.realNode.hostIp,
+      images,
+      importedInMs: Date.now() - importing,
+    };
   }
   const record: ClusterRecord = {
     pid: process.pid,
@@ -139,7 +168,8 @@ async function waitForNodeReady(kubeConfig: KubeConfig, name: string): Promise<v
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     const node = await core.readNode({ name }).catch(() => undefined);
-    if (node?.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True')) return;
+    if (node?.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'))
+      return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`node ${name} did not become Ready within 120 s; see the kubelet log in the state directory`);
@@ -161,7 +191,11 @@ function isAlive(pid: number | undefined): boolean {
 
 function status(): void {
   const record = readRecord();
-  console.log(record ? `running at ${record.server} (pid ${record.pid}), kubeconfig ${record.kubeconfig}` : 'no control plane running');
+  console.log(
+    record
+      ? `running at ${record.server} (pid ${record.pid}), kubeconfig ${record.kubeconfig}`
+      : 'no control plane running',
+  );
   if (!record && existsSync(logFile)) console.log(`last log: ${logFile}`);
 }
 
