@@ -1,7 +1,7 @@
 // Generated from crds/source.toolkit.fluxcd.io/helmcharts.yaml by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 import type { V1ListMeta, V1ObjectMeta } from '@kubernetes/client-node';
-import type { Artifact, Condition, OCIRepositoryVerification } from './shared.ts';
+import type { Artifact, Condition, LocalObjectReference, OIDCIdentityMatch } from './shared.ts';
 
 /** HelmChart makes one version of a Helm chart available in the cluster as a packaged chart artifact. */
 export interface HelmChart {
@@ -56,7 +56,7 @@ export interface HelmChartSpec {
   /** Stops reconciliation until set back to false. */
   suspend?: boolean;
   /** Signature verification of the chart; only for OCI HelmRepository sources. */
-  verify?: OCIRepositoryVerification;
+  verify?: HelmChartVerification;
 }
 
 /** The source in this namespace the chart comes from. */
@@ -67,6 +67,19 @@ export interface LocalHelmChartSourceReference {
   kind: 'HelmRepository' | 'GitRepository' | 'Bucket';
   /** Name of the referent. */
   name: string;
+}
+
+/** Signature verification of the chart; only for OCI HelmRepository sources. */
+export interface HelmChartVerification {
+  /**
+   * The signing technology.
+   * @default "cosign"
+   */
+  provider: 'cosign' | 'notation';
+  /** Secret with the trusted public keys. */
+  secretRef?: LocalObjectReference;
+  /** For keyless cosign signatures, the identities to accept; any match is enough. */
+  matchOIDCIdentity?: OIDCIdentityMatch[];
 }
 
 /** What the controller last observed and produced. */

@@ -1,7 +1,7 @@
 // Generated from crds/source.toolkit.fluxcd.io/ocirepositories.yaml by packages/api/scripts/generate-models.ts. Do not edit:
 // change the CRD, then run `node packages/api/scripts/generate-models.ts`.
 import type { V1ListMeta, V1ObjectMeta } from '@kubernetes/client-node';
-import type { Artifact, Condition, LocalObjectReference, OCIRepositoryVerification } from './shared.ts';
+import type { Artifact, Condition, LocalObjectReference, OIDCIdentityMatch } from './shared.ts';
 
 /** OCIRepository makes the content of an OCI artifact in a container registry available in the cluster as an artifact. */
 export interface OCIRepository {
@@ -87,6 +87,21 @@ export interface OCILayerSelector {
   mediaType?: string;
   /** extract (the default) unpacks the layer into storage; copy stores the compressed layer as is. */
   operation?: 'extract' | 'copy';
+}
+
+/** Signature verification of the artifact. */
+export interface OCIRepositoryVerification {
+  /**
+   * The signing technology.
+   * @default "cosign"
+   */
+  provider: 'cosign' | 'notation';
+  /** Secret with the trusted public keys. */
+  secretRef?: LocalObjectReference;
+  /** For keyless cosign signatures, the identities to accept; any match is enough. */
+  matchOIDCIdentity?: OIDCIdentityMatch[];
+  /** Secret with a Sigstore trusted_root.json, for self-hosted Sigstore infrastructure. */
+  trustedRootSecretRef?: LocalObjectReference;
 }
 
 /** What the controller last observed and produced. */

@@ -211,20 +211,6 @@ export interface Artifact {
   metadata?: Record<string, string>;
 }
 
-export interface OCIRepositoryVerification {
-  /**
-   * The signing technology.
-   * @default "cosign"
-   */
-  provider: 'cosign' | 'notation';
-  /** Secret with the trusted public keys. */
-  secretRef?: LocalObjectReference;
-  /** For keyless cosign signatures, the identities to accept; any match is enough. */
-  matchOIDCIdentity?: OIDCIdentityMatch[];
-  /** Secret with a Sigstore trusted_root.json, for self-hosted Sigstore infrastructure. */
-  trustedRootSecretRef?: LocalObjectReference;
-}
-
 /** Issuer and subject patterns of an accepted signing identity. */
 export interface OIDCIdentityMatch {
   /** Regular expression (Go syntax) for the OIDC issuer in the signing certificate. */
