@@ -47,15 +47,22 @@ build_one() {
       const from = r.Old.Version ? `${r.Old.Path} ${r.Old.Version}` : r.Old.Path;
       console.log(`replace ${from} => ${r.New.Path} ${r.New.Version}`);
     }')
-  printf 'module fluxion.local/flux-%s\n\ngo %s\n\nrequire %s %s\n\n%s\n' \
-    "$name" "$go_version" "$module" "$version" "$replaces" > "$work/go.mod"
+  # Versions the module proxy does not serve, swapped for the nearest it does (FLUXION_FLUX_EXTRA_REPLACES adds more,
+  # one "replace a vX => b vY" per line); each is printed, as the binary is then not exactly upstream's.
+  local extra="${FLUXION_FLUX_EXTRA_REPLACES:-}"
+  [ "$name" = source-controller ] \
+    && extra+=$'\n''replace github.com/fluxcd/pkg/artifact v0.18.3 => github.com/fluxcd/pkg/artifact v0.18.0'
+  [ -n "${extra//[[:space:]]/}" ] && say "$name: replacing what the proxy lacks:$(printf '%s' "$extra" | sed 's/^/ /')"
+  printf 'module fluxion.local/flux-%s\n\ngo %s\n\nrequire %s %s\n\n%s\n%s\n' \
+    "$name" "$go_version" "$module" "$version" "$replaces" "$extra" > "$work/go.mod"
   # tools.go keeps the requirement through `go mod tidy`; its build tag keeps it out of the build itself.
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$module" > "$work/tools.go"
   say "building $name $version with $(go version | cut -d' ' -f3); the first time this downloads modules and compiles for minutes"
   ( while sleep 60; do say "still building $name ($(( $(date +%s) - started ))s so far)"; done ) &
   local heartbeat=$!
   local ok=1
-  ( cd "$work" && nice -n 10 go mod tidy >&2 \
+  # tidy -e: test-only dependencies of the controller's own packages need not resolve for the binary to build
+  ( cd "$work" && nice -n 10 go mod tidy -e >&2 \
       && nice -n 10 go build -trimpath -ldflags "-s -w" -o "$work/$name" "$module" >&2 ) || ok=0
   kill "$heartbeat" 2>/dev/null || true
   if [ $ok = 0 ]; then
