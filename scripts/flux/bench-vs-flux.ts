@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { filesToEntries, freePort, startControlPlane, startGitHttpServer, startStaticServer, tarGz } from '@fluxion/testenv';
-import { createClient, type KubeClient } from '../../packages/runtime/src/index.ts';
+import { createClient } from '../../packages/runtime/src/index.ts';
 import { AuditCounts, auditFlags, describePerObject, total, WRITE_VERBS, writeAuditPolicy } from './audit-counts.ts';
 import { emptyNamespace, mapLimit, percentile, swapCrds, until } from './cluster-steps.ts';
 import { assertRunning, buildFlux, crdsFor, fluxCanRun, startController, type ControllerName, type FluxBuild, type RunningController, type Side } from './controllers.ts';
