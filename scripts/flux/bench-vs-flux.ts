@@ -271,7 +271,9 @@ const stopAll = async () => {
   await controlPlane.stop();
   rmSync(work, { recursive: true, force: true });
 };
-process.once('SIGINT', () => void stopAll().finally(() => process.exit(130)));
+// Interrupted or not, the run leaves no controller and no control plane behind.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+process.once('exit', () => running?.process.kill('SIGKILL'));
 
 let status = 0;
 try {
