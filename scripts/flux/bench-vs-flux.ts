@@ -229,6 +229,7 @@ function record(shape: string, side: Side, phase: Phase, objects: number): Recor
   row['API requests per object'] = total(phase.requests) / objects;
   row['API writes per object'] = total(phase.requests, (verb) => WRITE_VERBS.has(verb)) / objects;
   row['requests (top, per object)'] = describePerObject(phase.requests, objects, 4);
+  log(`${side}, ${shape}: ${phase.seconds.toFixed(1)} s, CPU ${phase.cpu.toFixed(1)} s, peak RSS ${phase.peakMiB.toFixed(0)} MiB, ${(total(phase.requests) / objects).toFixed(1)} requests per object`);
   return row;
 }
 
@@ -266,13 +267,39 @@ async function color(name: string): Promise<string | undefined> {
   return configMap?.data?.['color'];
 }
 
+/** Prints the tables (and with --write-docs writes them), also for an interrupted run: what was measured so far. */
+function printReport(interrupted = false): void {
+  const shapes: Shape[] = Object.entries(results).map(([title, bySide]) => ({
+    title,
+    rows: [...new Set([...Object.keys(bySide.fluxion), ...Object.keys(bySide.flux)])].map((metric): Row => ({ metric, fluxion: bySide.fluxion[metric], flux: bySide.flux[metric] })),
+  }));
+  const report = renderReport({
+    started,
+    command: `node scripts/flux/bench-vs-flux.ts ${process.argv.slice(2).join(' ')}`.trim(),
+    loads,
+    flags: `--concurrent=${values.concurrent} (kustomize), --concurrent=${values['source-concurrent']} (source), --kube-api-qps=${values.qps}, --kube-api-burst=${values.burst}`,
+    shapes,
+    failures: interrupted ? [...failures, 'interrupted: the shapes after the last table did not run'] : failures,
+  });
+  console.log(report);
+  if (values['write-docs']) {
+    updateBenchmarksDoc(join(import.meta.dirname, '../../docs/benchmarks.md'), report);
+    log('tables written to docs/benchmarks.md');
+  }
+}
+
 const stopAll = async () => {
   await running?.stop();
   await controlPlane.stop();
   rmSync(work, { recursive: true, force: true });
 };
 // Interrupted or not, the run leaves no controller and no control plane behind.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    printReport(true);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
 process.once('exit', () => running?.process.kill('SIGKILL'));
 
 let status = 0;
@@ -297,21 +324,5 @@ try {
   await stopAll();
 }
 
-const shapes: Shape[] = Object.entries(results).map(([title, bySide]) => ({
-  title,
-  rows: [...new Set([...Object.keys(bySide.fluxion), ...Object.keys(bySide.flux)])].map((metric): Row => ({ metric, fluxion: bySide.fluxion[metric], flux: bySide.flux[metric] })),
-}));
-const report = renderReport({
-  started,
-  command: `node scripts/flux/bench-vs-flux.ts ${process.argv.slice(2).join(' ')}`.trim(),
-  loads,
-  flags: `--concurrent=${values.concurrent} (kustomize), --concurrent=${values['source-concurrent']} (source), --kube-api-qps=${values.qps}, --kube-api-burst=${values.burst}`,
-  shapes,
-  failures,
-});
-console.log(report);
-if (values['write-docs']) {
-  updateBenchmarksDoc(join(import.meta.dirname, '../../docs/benchmarks.md'), report);
-  log('tables written to docs/benchmarks.md');
-}
+printReport();
 process.exit(status);
