@@ -288,14 +288,19 @@ function printReport(interrupted = false): void {
   }
 }
 
-const stopAll = async () => {
-  await running?.stop();
-  await controlPlane.stop();
-  rmSync(work, { recursive: true, force: true });
-};
+// Once only: an interrupt and the main flow's `finally` both wait for the same stop, so neither exits half-way.
+let stopping: Promise<void> | undefined;
+let interrupted = false;
+const stopAll = (): Promise<void> =>
+  (stopping ??= (async () => {
+    await running?.stop();
+    await controlPlane.stop();
+    rmSync(work, { recursive: true, force: true });
+  })());
 // Interrupted or not, the run leaves no controller and no control plane behind.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     printReport(true);
     void stopAll().finally(() => process.exit(130));
   });
@@ -324,5 +329,8 @@ try {
   await stopAll();
 }
 
-printReport();
-process.exit(status);
+// interrupted: the signal handler reports and exits once the stop is done
+if (!interrupted) {
+  printReport();
+  process.exit(status);
+}
