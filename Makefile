@@ -7,8 +7,8 @@ export FLUXION_CACHE
 MAKE_STARTED := $(shell date +%s)
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli typecheck lint fmt test test-unit test-cluster \
-        bench demo demo-down cluster cluster-down clean
+.PHONY: help setup toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli flux-controllers typecheck lint fmt \
+        test test-unit test-cluster bench bench-vs-flux demo demo-down cluster cluster-down clean
 
 help: ## list the targets (this text)
 	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)$$/\1\t\2/' | \
@@ -72,6 +72,13 @@ test-cluster: setup ## only the tests against a real control plane
 
 bench: setup ## run the benchmarks and print their figures (node scripts/bench.ts WORD picks some)
 	node scripts/bench.ts
+
+flux-controllers: ## build Flux's kustomize-controller and source-controller (v1.9.6) from their Go modules, for bench-vs-flux
+	@bash scripts/flux/build-flux-controllers.sh >/dev/null
+
+# BENCH_VS_FLUX_ARGS='--count=100' picks a smaller scale; `make bench` also runs it once Flux's binaries are built.
+bench-vs-flux: setup flux-controllers ## Fluxion's and Flux's controllers side by side on one control plane; tables into docs/benchmarks.md
+	node scripts/flux/bench-vs-flux.ts --write-docs $(BENCH_VS_FLUX_ARGS)
 
 cluster: setup ## start a control plane in the background (.fluxion/kubeconfig); NODE=1 adds a real node with the images
 	@node packages/testenv/bin/cluster up $(if $(NODE),--node)

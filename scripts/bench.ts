@@ -2,6 +2,7 @@
 // A benchmark is a plain script in packages/<pkg>/bench/ (or kustomize-ts/test/bench/) that prints a summary.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -17,6 +18,15 @@ const scripts = benchDirs
       .map((f) => join(dir, f)),
   )
   .filter((script) => only.length === 0 || only.some((word) => script.includes(word)));
+
+// bench-vs-flux runs too once Flux's controllers are built (`make flux-controllers`); it does not build them itself here.
+const cache =
+  process.env['FLUXION_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'fluxion');
+const fluxBuilt = ['kustomize-controller', 'source-controller'].every((name) =>
+  existsSync(join(cache, 'flux-controllers', name, 'v1.9.6', name)),
+);
+const vsFlux = join(root, 'scripts/flux/bench-vs-flux.ts');
+if (fluxBuilt && (only.length === 0 || only.some((word) => vsFlux.includes(word)))) scripts.push(vsFlux);
 
 const results: Array<{ script: string; seconds: number; ok: boolean }> = [];
 for (const script of scripts) {

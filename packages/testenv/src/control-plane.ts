@@ -27,6 +27,8 @@ export interface ControlPlaneOptions {
   kubeconfigPath?: string;
   /** How long each component may take to answer. */
   startTimeoutMs?: number;
+  /** More kube-apiserver flags, after the defaults (a benchmark's audit log: `--audit-policy-file`, `--audit-log-path`). */
+  extraApiServerArgs?: readonly string[];
 }
 
 export interface ControlPlane {
@@ -119,6 +121,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ...(full ? [] : ['--disable-admission-plugins=ServiceAccount']),
       ...(withNode ? ['--kubelet-preferred-address-types=InternalIP'] : ['--endpoint-reconciler-type=none']),
       '--enable-priority-and-fairness=false',
+      ...(options.extraApiServerArgs ?? []),
     ];
     let apiServer = track(newApiServer(bins['kube-apiserver'], apiServerArgs, stateDir));
     const readyz = { headers: { authorization: `Bearer ${token}` }, timeoutMs };

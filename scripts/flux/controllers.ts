@@ -1,0 +1,152 @@
+// The two sides of bench-vs-flux: how to start each controller (Fluxion's bin, Flux's Go binary built by
+// build-flux-controllers.sh) with the same flags where both have them, and where each side's CRDs come from.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { loadCrdFile, loadCrds } from '../../packages/api/src/crd-files.ts';
+
+export type Side = 'fluxion' | 'flux';
+export type ControllerName = 'kustomize-controller' | 'source-controller';
+
+const root = join(import.meta.dirname, '../..');
+
+export interface FluxBuild {
+  binaries: Partial<Record<ControllerName, string>>;
+  /** config/crd/bases of both controllers' modules: Flux's kustomize-controller also watches source kinds. */
+  crdDirs: string[];
+  /** Why some of Flux's side cannot run. */
+  failures: string[];
+}
+
+export const FLUX_CONTROLLERS_VERSION = process.env['FLUXION_FLUX_CONTROLLERS_VERSION'] ?? '1.9.6';
+
+/** Builds (or finds in the cache) Flux's controllers; a failure is reported, not thrown: the bench goes on with ours. */
+export function buildFlux(names: readonly ControllerName[]): FluxBuild {
+  const build: FluxBuild = { binaries: {}, crdDirs: [], failures: [] };
+  for (const name of names) {
+    const run = spawnSync('bash', [join(import.meta.dirname, 'build-flux-controllers.sh'), name], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const binary = run.stdout.trim().split('\n').at(-1)?.split(' ')[1];
+    if (run.status === 0 && binary) build.binaries[name] = binary;
+    else
+      build.failures.push(
+        `Flux's ${name} did not build: ${run.stderr
+          .trim()
+          .split('\n')
+          .filter((line) => !line.startsWith('go: downloading'))
+          .slice(-6)
+          .join(' / ')}`,
+      );
+  }
+  for (const name of ['kustomize-controller', 'source-controller']) {
+    const download = spawnSync(
+      'go',
+      ['mod', 'download', '-json', `github.com/fluxcd/${name}@v${FLUX_CONTROLLERS_VERSION}`],
+      { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } },
+    );
+    const dir = download.status === 0 ? (JSON.parse(download.stdout) as { Dir?: string }).Dir : undefined;
+    if (dir) build.crdDirs.push(join(dir, 'config/crd/bases'));
+    else build.failures.push(`Flux's CRDs: go mod download of ${name} failed: ${download.stderr.trim()}`);
+  }
+  return build;
+}
+
+/** Whether Flux's side of a shape can run: its binary built and both modules' CRDs at hand. */
+export const fluxCanRun = (flux: FluxBuild, name: ControllerName): boolean =>
+  Boolean(flux.binaries[name]) && flux.crdDirs.length === 2;
+
+/** Fluxion's CRDs (packages/api/crds) or Flux's (from the controllers' module zips), as objects to apply. */
+export function crdsFor(side: Side, flux: FluxBuild): KubernetesObject[] {
+  if (side === 'fluxion') return loadCrds() as unknown as KubernetesObject[];
+  // parsed as plain YAML (client-node's loader renames `enum` and `default`, which the API server then refuses)
+  return flux.crdDirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((file) => file.endsWith('.yaml'))
+      .map((file) => loadCrdFile(join(dir, file)) as unknown as KubernetesObject),
+  );
+}
+
+export interface ControllerOptions {
+  kubeconfigPath: string;
+  concurrent: number;
+  qps: number;
+  burst: number;
+  /** source-controller only: where artifacts go and the port they are served on. */
+  storage?: { path: string; port: number };
+}
+
+export interface RunningController {
+  readonly pid: number;
+  readonly process: ChildProcess;
+  /** The last lines it wrote, for a failure message. */
+  logTail(): string;
+  stop(): Promise<void>;
+}
+
+export function startController(
+  side: Side,
+  name: ControllerName,
+  flux: FluxBuild,
+  options: ControllerOptions,
+): RunningController {
+  const shared = [
+    `--concurrent=${options.concurrent}`,
+    `--kube-api-qps=${options.qps}`,
+    `--kube-api-burst=${options.burst}`,
+    '--metrics-addr=0',
+    '--health-addr=0',
+    '--enable-leader-election=false',
+    '--log-level=error',
+  ];
+  const storage = options.storage
+    ? [
+        `--storage-path=${options.storage.path}`,
+        `--storage-addr=127.0.0.1:${options.storage.port}`,
+        `--storage-adv-addr=127.0.0.1:${options.storage.port}`,
+      ]
+    : [];
+  const [command, args] =
+    side === 'fluxion'
+      ? // the Node flags the image's entrypoint gives the controller
+        [
+          process.execPath,
+          ['--max-semi-space-size=8', join(root, 'packages', name, 'bin', name), ...shared, ...storage],
+        ]
+      : [flux.binaries[name] ?? '', [...shared, ...storage]];
+  // Both take the kubeconfig from KUBECONFIG (Flux's controllers have no --kubeconfig flag).
+  const child = spawn(command, args, {
+    env: { ...process.env, KUBECONFIG: options.kubeconfigPath, RUNTIME_NAMESPACE: 'bench' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-4000);
+  });
+  return {
+    pid: child.pid ?? 0,
+    process: child,
+    logTail: () => tail,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      if ((await Promise.race([exited.then(() => true), delay(15_000).then(() => false)])) === false) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/** Throws with the controller's last words if it has exited. */
+export function assertRunning(controller: RunningController, what: string): void {
+  if (controller.process.exitCode !== null || controller.process.signalCode !== null) {
+    throw new Error(
+      `${what} exited (${controller.process.exitCode ?? controller.process.signalCode}):\n${controller.logTail()}`,
+    );
+  }
+}
