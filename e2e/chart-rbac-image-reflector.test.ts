@@ -40,6 +40,8 @@ describe('the chart RBAC of image-reflector-controller, used by the controller i
         installCRDs: 'false',
         'sourceController.enabled': 'false',
         'kustomizeController.enabled': 'false',
+        'helmController.enabled': 'false',
+        'notificationController.enabled': 'false',
         'imageReflectorController.enabled': 'true',
         'imageReflectorController.watchAllNamespaces': 'false',
       },
