@@ -3,7 +3,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GitRepositories, pollUntil } from '@fluxion/testenv';
+import { GitRepositories, pollUntil, startWebhookSink } from '@fluxion/testenv';
 import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
 import { startControllerProcess } from '../e2e/support/controller-process.ts';
 import { apply, conditionOf, connect, read, requestReconcile, type Cluster } from '../e2e/support/kube.ts';
@@ -71,7 +71,7 @@ const gitUrl = `${gitServer.url}/fleet.git`;
 info(`${gitUrl} at ${head.slice(0, 7)}: infra/, apps/podinfo/base, apps/podinfo/overlays/{dev,staging,prod}`);
 
 // 3. The controllers, each its own process, as a cluster would run them.
-step(3, 'source-controller and kustomize-controller, each in its own process');
+step(3, 'source-, kustomize- and notification-controller, each in its own process');
 await apply(cluster, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }]);
 execFileSync(process.execPath, [join(root, 'packages/api/scripts/install-crds.ts'), kubeconfigPath], {
   stdio: 'inherit',
@@ -94,8 +94,45 @@ const kustomize = await startControllerProcess('kustomize-controller', {
   logFile: join(logs, 'kustomize-controller.log'),
   detached: true,
 });
-writeFileSync(join(stateDir, 'demo.json'), JSON.stringify({ pids: [source.pid, kustomize.pid, gitServer.pid] }));
-info(`source-controller pid ${source.pid}, kustomize-controller pid ${kustomize.pid}; logs in ${logs}`);
+const receiverPort = storagePort + 500;
+const notification = await startControllerProcess('notification-controller', {
+  kubeconfigPath,
+  logFile: join(logs, 'notification-controller.log'),
+  detached: true,
+  args: ['--events-addr=127.0.0.1:0', `--receiverAddr=127.0.0.1:${receiverPort}`],
+});
+const pids = [source.pid, kustomize.pid, notification.pid, gitServer.pid];
+writeFileSync(join(stateDir, 'demo.json'), JSON.stringify({ pids }));
+info(
+  `source-controller pid ${source.pid}, kustomize-controller pid ${kustomize.pid}, notification-controller pid ${notification.pid}`,
+);
+info(`logs in ${logs}`);
+// A Slack-format sink stands in for a Slack channel; a Receiver stands in for the git host's push webhook.
+const slack = await startWebhookSink();
+await apply(cluster, notificationObjects(NAMESPACE, slack.url));
+const hookPath = await pollUntil('Receiver fleet-push Ready', async () => {
+  const receiver = await read<KubernetesObject & { status?: { webhookPath?: string } }>(
+    cluster,
+    'notification.toolkit.fluxcd.io/v1',
+    'Receiver',
+    'fleet-push',
+    NAMESPACE,
+  );
+  return conditionOf(receiver, 'Ready')?.status === 'True' ? receiver?.status?.webhookPath : undefined;
+});
+const receiverUrl = `http://127.0.0.1:${receiverPort}${hookPath}`;
+info(`alerts go to a Slack-format webhook at ${slack.url}; the git host's push webhook is ${receiverUrl}`);
+let alertsShown = 0;
+/** Prints the Slack messages that arrived since the last call, once the expected text is among them. */
+const showAlerts = async (waitFor: RegExp): Promise<void> => {
+  await slack.waitFor((request) => waitFor.test(request.body), 30_000).catch(() => undefined);
+  for (const request of slack.requests.slice(alertsShown)) {
+    const attachment = (JSON.parse(request.body) as { attachments?: SlackAttachment[] }).attachments?.[0];
+    const text = (attachment?.text ?? '').split('\n')[0] ?? '';
+    info(`slack <- [${attachment?.color === 'danger' ? 'error' : 'info'}] ${attachment?.author_name ?? '?'}: ${text}`);
+  }
+  alertsShown = slack.requests.length;
+};
 
 // 4. The first sync.
 step(4, 'first sync: one GitRepository, infra, and podinfo in dev, staging and prod (which depend on infra)');
@@ -104,6 +141,7 @@ await apply(cluster, [sops.keySecret(NAMESPACE)]);
 await apply(cluster, fleetSyncObjects(NAMESPACE, gitUrl, { infraSpec: sops.infraSpec }));
 await waitForRevision(cluster, head, 'all Kustomizations Ready at the first commit');
 info(`first sync done in ${since(firstSync)}`);
+await showAlerts(/kustomization\/podinfo-prod/);
 const credentials = await read<KubernetesObject & { data?: Record<string, string> }>(
   cluster,
   'v1',
@@ -150,12 +188,14 @@ head = repositories.commit(
   { 'apps/podinfo/overlays/prod/kustomization.yaml': prodOverlay('6.5.1') },
   { message: 'prod: podinfo 6.5.1' },
 );
-await notifyPush(cluster);
+await notifyPush();
 await timed(`6.5.1 rolled out in apps-prod (${head.slice(0, 7)})`, () => waitForImage(cluster, '6.5.1'));
+await showAlerts(new RegExp(head.slice(0, 12)));
 head = repositories.revertLast('fleet');
 info(`git revert pushed (${head.slice(0, 7)})`);
-await notifyPush(cluster);
+await notifyPush();
 await timed('rolled back to 6.5.0', () => waitForImage(cluster, '6.5.0'));
+await showAlerts(new RegExp(head.slice(0, 12)));
 
 // 7. A file removed from git is pruned from the cluster.
 step(7, 'apps/podinfo/base/feature-flags.yaml removed from git');
@@ -164,7 +204,7 @@ head = repositories.commit(
   { 'apps/podinfo/base/kustomization.yaml': baseKustomization(false) },
   { remove: ['apps/podinfo/base/feature-flags.yaml'], message: 'podinfo: drop the feature flags ConfigMap' },
 );
-await notifyPush(cluster);
+await notifyPush();
 await timed('ConfigMap podinfo-feature-flags pruned from apps-dev, apps-staging and apps-prod', () =>
   pollUntil('feature flags pruned', async () => {
     const left = await Promise.all(
@@ -178,7 +218,7 @@ await waitForRevision(cluster, head, 'all Kustomizations at the last commit');
 // 8. Where things stand.
 step(8, 'summary');
 await printTable(cluster);
-console.log(`\nDemo done in ${since(started)}. The cluster keeps running, with both controllers and the git server:`);
+console.log(`\nDemo done in ${since(started)}. The cluster keeps running, with the controllers and the git server:`);
 console.log(`  kubectl --kubeconfig ${kubeconfigPath} get gitrepositories,kustomizations -A`);
 console.log(`  logs: ${logs}`);
 console.log('  make demo-down   stops everything');
@@ -188,9 +228,60 @@ async function deployment(cluster: Cluster, namespace: string): Promise<V1Deploy
   return read<V1Deployment>(cluster, 'apps/v1', 'Deployment', 'podinfo', namespace);
 }
 
-/** What a git host's webhook to a Receiver does: ask source-controller to fetch now. */
-async function notifyPush(cluster: Cluster): Promise<void> {
-  await requestReconcile(cluster, SOURCE_API, 'GitRepository', 'fleet', NAMESPACE);
+/** The git host's push webhook, sent to the Receiver: it asks source-controller to fetch now. */
+async function notifyPush(): Promise<void> {
+  const answer = await fetch(receiverUrl, { method: 'POST', body: '{}' });
+  if (!answer.ok) throw new Error(`the Receiver answered ${answer.status}: ${await answer.text()}`);
+}
+
+interface SlackAttachment {
+  color?: string;
+  author_name?: string;
+  text?: string;
+}
+
+/** A Slack Provider and an Alert for every source and Kustomization, and a generic Receiver for pushes. */
+function notificationObjects(namespace: string, slackUrl: string): object[] {
+  const v1beta3 = 'notification.toolkit.fluxcd.io/v1beta3';
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'slack-webhook', namespace },
+      stringData: { address: slackUrl },
+    },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'push-token', namespace },
+      stringData: { token: 'demo-token' },
+    },
+    {
+      apiVersion: v1beta3,
+      kind: 'Provider',
+      metadata: { name: 'slack', namespace },
+      spec: { type: 'slack', channel: 'deploys', secretRef: { name: 'slack-webhook' } },
+    },
+    {
+      apiVersion: v1beta3,
+      kind: 'Alert',
+      metadata: { name: 'deploys', namespace },
+      spec: {
+        providerRef: { name: 'slack' },
+        eventSources: [{ kind: 'Kustomization', name: '*' }],
+      },
+    },
+    {
+      apiVersion: 'notification.toolkit.fluxcd.io/v1',
+      kind: 'Receiver',
+      metadata: { name: 'fleet-push', namespace },
+      spec: {
+        type: 'generic',
+        secretRef: { name: 'push-token' },
+        resources: [{ kind: 'GitRepository', name: 'fleet' }],
+      },
+    },
+  ];
 }
 
 async function waitForImage(cluster: Cluster, tag: string): Promise<void> {
