@@ -3,6 +3,8 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startControlPlane, type ControlPlane } from './control-plane.ts';
 
 /** `--name=value` from the command line, as a number; `fallback` when not given. */
 export function numberFlag(name: string, fallback: number): number {
@@ -31,7 +33,9 @@ export async function peakRssMiB(pid: number): Promise<number> {
 export function isReady(object: {
   status?: { conditions?: ReadonlyArray<{ type: string; status: string }> | undefined } | undefined;
 }): boolean {
-  return object.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false;
+  return (
+    object.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false
+  );
 }
 
 /** Calls `onLine` with each whole line the stream writes. */
@@ -79,7 +83,8 @@ export async function waitForAll<T>({ list, count, done, what, since, log }: Wai
       lastReport = performance.now();
       console.log(`  ${finished}/${count} ${what} after ${formatSeconds(performance.now() - since)}`);
     }
-    if (performance.now() - since > 600_000) throw new Error(`timed out waiting for ${what}; controller log tail:\n${log}`);
+    if (performance.now() - since > 600_000)
+      throw new Error(`timed out waiting for ${what}; controller log tail:\n${log}`);
     await delay(250);
   }
 }
@@ -89,6 +94,26 @@ export async function stopProcess(child: ChildProcess | undefined): Promise<void
   if (!child || child.exitCode !== null) return;
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
+}
+
+export interface BenchCluster {
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  /** Started for the benchmark, to stop at its end; undefined on a cluster given by kubeconfig. */
+  controlPlane: ControlPlane | undefined;
+}
+
+/** The cluster a scale benchmark runs on: the one `kubeconfigPath` names, else a full control plane of its own. */
+export async function benchCluster(kubeconfigPath: string | undefined): Promise<BenchCluster> {
+  let controlPlane: ControlPlane | undefined;
+  if (!kubeconfigPath) {
+    progress('starting a control plane (full mode)...');
+    controlPlane = await startControlPlane({ full: true });
+    kubeconfigPath = controlPlane.kubeconfigPath;
+  }
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfigPath);
+  return { kubeconfigPath, kubeConfig, controlPlane };
 }
 
 /** Runs `work` on every item, at most `limit` at a time. */

@@ -23,6 +23,8 @@ export {
   waitForAll,
   stopProcess,
   mapLimit,
+  benchCluster,
+  type BenchCluster,
   type WaitForAllOptions,
 } from './bench-support.ts';
 export { isProcessAlive } from './state-dir.ts';
