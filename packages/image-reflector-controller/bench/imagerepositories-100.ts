@@ -91,7 +91,7 @@ try {
     ).length;
     if (rescanned === count) break;
     if (performance.now() - rescanStarted > (intervalSeconds * 3 + 60) * 1000)
-      throw new Error(`only ${rescanned}/${count} rescanned; log tail:\n${logs}`);
+      throw new Error(`only ${rescanned}/${count} rescanned; log tail:\n${logs.text}`);
     await delay(500);
   }
   // Let the last scans finish writing, if they were going to.

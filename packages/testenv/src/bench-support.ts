@@ -50,14 +50,14 @@ export function forEachLine(stream: Readable | null | undefined, onLine: (line: 
 
 /** The last 20,000 characters of a controller's log, for the message when a benchmark times out. */
 export class LogTail {
-  private text = '';
+  private tail = '';
 
   append(line: string): void {
-    this.text = (this.text + line + '\n').slice(-20_000);
+    this.tail = (this.tail + line + '\n').slice(-20_000);
   }
 
-  toString(): string {
-    return this.text;
+  get text(): string {
+    return this.tail;
   }
 }
 
@@ -84,7 +84,7 @@ export async function waitForAll<T>({ list, count, done, what, since, log }: Wai
       console.log(`  ${finished}/${count} ${what} after ${formatSeconds(performance.now() - since)}`);
     }
     if (performance.now() - since > 600_000)
-      throw new Error(`timed out waiting for ${what}; controller log tail:\n${log}`);
+      throw new Error(`timed out waiting for ${what}; controller log tail:\n${log.text}`);
     await delay(250);
   }
 }
