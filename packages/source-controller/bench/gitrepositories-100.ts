@@ -13,11 +13,14 @@ import {
   forEachLine,
   formatSeconds as seconds,
   freePort,
+  inBatches,
   isReady,
+  isReadyAfterRequest,
   LogTail,
   median,
   numberFlag,
   peakRssMiB,
+  reconcileRequest,
   startControlPlane,
   startGitHttpServer,
   stopProcess,
@@ -102,20 +105,14 @@ try {
     const requestsBefore = server.requests.length;
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        client.patch(
-          { apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: `repo-${i}` },
-          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-          'merge',
-        ),
+    await inBatches(count, (i) =>
+      client.patch(
+        { apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: `repo-${i}` },
+        reconcileRequest(token),
+        'merge',
       ),
     );
-    await waitForAll(
-      (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
-      `handled ${token}`,
-      began,
-    );
+    await waitForAll((repository) => isReadyAfterRequest(repository, token), `handled ${token}`, began);
     cycleTimes.push(performance.now() - began);
     cycleReconciles.push(...reconcileSeconds.splice(0));
     const requests = server.requests.slice(requestsBefore);

@@ -16,11 +16,14 @@ import {
   forEachLine,
   formatSeconds as seconds,
   freePort,
+  inBatches,
   isReady,
+  isReadyAfterRequest,
   LogTail,
   median,
   numberFlag,
   peakRssMiB,
+  reconcileRequest,
   startControlPlane,
   startHelmRepository,
   stopProcess,
@@ -118,20 +121,14 @@ try {
     const before = { ...counters };
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        client.patch(
-          { apiVersion: SourceApiVersion, kind: 'HelmChart', namespace, name: `chart-${i}` },
-          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-          'merge',
-        ),
+    await inBatches(count, (i) =>
+      client.patch(
+        { apiVersion: SourceApiVersion, kind: 'HelmChart', namespace, name: `chart-${i}` },
+        reconcileRequest(token),
+        'merge',
       ),
     );
-    await waitForAll(
-      (chart) => chart.status?.lastHandledReconcileAt === token && isReady(chart),
-      `handled ${token}`,
-      began,
-    );
+    await waitForAll((chart) => isReadyAfterRequest(chart, token), `handled ${token}`, began);
     cycleTimes.push(performance.now() - began);
     cycleReconciles.push(...reconcileSeconds.splice(0));
     cycleCounts.push({ parses: counters.parses - before.parses, stored: counters.stored - before.stored });
@@ -146,7 +143,7 @@ try {
   await repository.addCharts([{ name: 'chart-0', version: '1.1.0' }]);
   await client.patch(
     { apiVersion: SourceApiVersion, kind: 'HelmRepository', namespace, name: 'charts' },
-    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `new-index-${Date.now()}` } } },
+    reconcileRequest(`new-index-${Date.now()}`),
     'merge',
   );
   await waitForAll(

@@ -15,11 +15,14 @@ import {
   forEachLine,
   formatSeconds as seconds,
   freePort,
+  inBatches,
   isReady,
+  isReadyAfterRequest,
   LogTail,
   median,
   numberFlag,
   peakRssMiB,
+  reconcileRequest,
   pushArtifact,
   startControlPlane,
   startOciRegistry,
@@ -100,23 +103,17 @@ try {
 
   const blobGetsBefore = await registryGets('/blobs/');
   const created = performance.now();
-  for (let start = 0; start < count; start += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
-        client.create<OCIRepository>({
-          apiVersion: SourceApiVersion,
-          kind: 'OCIRepository',
-          metadata: { name: `app-${i}`, namespace },
-          spec: {
-            url: `oci://${registry.host}/bench/app-${i}`,
-            ref: { tag: 'v1.0.0' },
-            insecure: true,
-            interval: '1h',
-          },
-        }),
-      ),
-    );
-  }
+  await inBatches(
+    count,
+    (i) =>
+      client.create<OCIRepository>({
+        apiVersion: SourceApiVersion,
+        kind: 'OCIRepository',
+        metadata: { name: `app-${i}`, namespace },
+        spec: { url: `oci://${registry.host}/bench/app-${i}`, ref: { tag: 'v1.0.0' }, insecure: true, interval: '1h' },
+      }),
+    50,
+  );
   await waitForAll(
     (repository, i) => isReady(repository) && repository.status?.artifact?.revision === revisions[i],
     'Ready',
@@ -144,22 +141,17 @@ try {
     };
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    for (let start = 0; start < count; start += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
-          client.patch(
-            { apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name: `app-${i}` },
-            { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-            'merge',
-          ),
+    await inBatches(
+      count,
+      (i) =>
+        client.patch(
+          { apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name: `app-${i}` },
+          reconcileRequest(token),
+          'merge',
         ),
-      );
-    }
-    await waitForAll(
-      (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
-      `handled ${token}`,
-      began,
+      50,
     );
+    await waitForAll((repository) => isReadyAfterRequest(repository, token), `handled ${token}`, began);
     cycleTimes.push(performance.now() - began);
     const counts = {
       blobGets: (await registryGets('/blobs/')) - before.blobGets,

@@ -89,6 +89,31 @@ export async function waitForAll<T>({ list, count, done, what, since, log }: Wai
   }
 }
 
+/** The merge patch that asks a controller to reconcile the object now; `token` names the request. */
+export function reconcileRequest(token: string): { metadata: { annotations: Record<string, string> } } {
+  return { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } };
+}
+
+/** Whether the object has handled the reconcile request `token` and is Ready. */
+export function isReadyAfterRequest(
+  object: Parameters<typeof isReady>[0] & { status?: { lastHandledReconcileAt?: string | undefined } | undefined },
+  token: string,
+): boolean {
+  return object.status?.lastHandledReconcileAt === token && isReady(object);
+}
+
+/** Runs `work` for each index below `count`, `batchSize` at once, one batch after the other (all at once by default). */
+export async function inBatches(
+  count: number,
+  work: (index: number) => Promise<unknown>,
+  batchSize = count,
+): Promise<void> {
+  for (let start = 0; start < count; start += batchSize) {
+    const batch = Array.from({ length: Math.min(batchSize, count - start) }, (_, offset) => start + offset);
+    await Promise.all(batch.map(work));
+  }
+}
+
 /** Sends SIGTERM to a process still running and waits for it to exit. */
 export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null) return;
