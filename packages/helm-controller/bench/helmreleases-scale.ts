@@ -18,6 +18,7 @@ import {
   mapLimit,
   pollUntil,
   progress,
+  reconcileRequest,
   sha256Digest,
   startStaticServer,
 } from '@fluxion/testenv';
@@ -146,7 +147,7 @@ async function main(): Promise<void> {
     await mapLimit(names, 32, (name) =>
       client.patch(
         { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace, name },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
+        reconcileRequest(requestedAt),
         'merge',
       ),
     );

@@ -20,6 +20,7 @@ import {
   mapLimit,
   peakRssMiB,
   progress,
+  reconcileRequest,
   sha256Digest,
   startStaticServer,
   tarGz,
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
     await mapLimit(names, 32, (name) =>
       client.patch(
         { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
+        reconcileRequest(requestedAt),
         'merge',
       ),
     );
