@@ -8,17 +8,19 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { HelmRelease } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
 import {
+  benchCluster,
   findHelmBinary,
+  isReady,
+  mapLimit,
   pollUntil,
+  progress,
+  reconcileRequest,
   sha256Digest,
-  startControlPlane,
   startStaticServer,
-  type ControlPlane,
 } from '@fluxion/testenv';
 import { packageChart } from '../test/support/charts.ts';
 
@@ -32,20 +34,11 @@ const { values } = parseArgs({
 });
 const count = Number(values.count);
 const namespace = 'bench';
-const progress = (text: string) => process.stderr.write(`\r\x1b[K${text}`);
 const clockTicks = 100;
 
 async function main(): Promise<void> {
-  let controlPlane: ControlPlane | undefined;
-  let kubeconfigPath = values.kubeconfig;
-  if (!kubeconfigPath) {
-    progress('starting a control plane (full mode)...');
-    controlPlane = await startControlPlane({ full: true });
-    kubeconfigPath = controlPlane.kubeconfigPath;
-  }
+  const { kubeconfigPath, kubeConfig, controlPlane } = await benchCluster(values.kubeconfig);
   const client = createClient({ kubeconfigPath, qps: 1000, burst: 2000 });
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(kubeconfigPath);
   await installCrds(kubeConfig);
   await client.apply(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
@@ -154,7 +147,7 @@ async function main(): Promise<void> {
     await mapLimit(names, 32, (name) =>
       client.patch(
         { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace, name },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
+        reconcileRequest(requestedAt),
         'merge',
       ),
     );
@@ -264,10 +257,6 @@ async function listReleases(client: KubeClient): Promise<HelmRelease[]> {
   ).items;
 }
 
-function isReady(hr: HelmRelease): boolean {
-  return Boolean(hr.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'));
-}
-
 async function helmSecretNames(client: KubeClient): Promise<Set<string>> {
   const { items } = await client.list(
     { group: '', version: 'v1', kind: 'Secret' },
@@ -287,15 +276,6 @@ async function objectResourceVersions(client: KubeClient): Promise<Map<string, s
     for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
   }
   return versions;
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
 }
 
 await main();

@@ -4,27 +4,30 @@
 // and the writes it caused (ImageRepository updates and Events; target 0 writes).
 // Run: node packages/image-reflector-controller/bench/imagerepositories-100.ts [--count=100] [--tags=1000] [--concurrent=4]
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type ImageRepository, ImageApiVersion, ImageGroup, installCrds } from '@fluxion/api';
 import { createClient } from '@fluxion/runtime';
-import { startControlPlane } from '@fluxion/testenv';
+import {
+  forEachLine,
+  formatSeconds as seconds,
+  LogTail,
+  numberFlag,
+  peakRssMiB,
+  startControlPlane,
+  stopProcess,
+  waitForAll as waitForAllObjects,
+} from '@fluxion/testenv';
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { startTagServer } from './tag-server-support.ts';
 
-const flag = (name: string, fallback: number): number => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.split('=')[1]) : fallback;
-};
-const count = flag('count', 100);
-const tagCount = flag('tags', 1000);
-const concurrent = flag('concurrent', 4);
+const count = numberFlag('count', 100);
+const tagCount = numberFlag('tags', 1000);
+const concurrent = numberFlag('concurrent', 4);
 const intervalSeconds = 30;
 const namespace = 'bench';
 const binary = fileURLToPath(new URL('../bin/image-reflector-controller', import.meta.url));
 const gvk = { group: ImageGroup, version: 'v1', kind: 'ImageRepository' };
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(`imagerepositories-${count}: starting a control plane and a tag server...`);
 const controlPlane = await startControlPlane();
@@ -42,7 +45,7 @@ try {
       Array.from({ length: tagCount }, (_, t) => `${Math.floor(t / 100)}.${t % 100}.${i}`),
     );
   }
-  let logs = '';
+  const logs = new LogTail();
   controller = spawn(
     process.execPath,
     [
@@ -58,7 +61,7 @@ try {
     ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  controller.stderr?.on('data', (chunk: Buffer) => void (logs = (logs + chunk.toString()).slice(-20_000)));
+  forEachLine(controller.stderr, (line) => logs.append(line));
   const pid = controller.pid!;
   console.log(
     `${count} repositories of ${tagCount} tags served; bin/image-reflector-controller started (--concurrent=${concurrent})`,
@@ -88,7 +91,7 @@ try {
     ).length;
     if (rescanned === count) break;
     if (performance.now() - rescanStarted > (intervalSeconds * 3 + 60) * 1000)
-      throw new Error(`only ${rescanned}/${count} rescanned; log tail:\n${logs}`);
+      throw new Error(`only ${rescanned}/${count} rescanned; log tail:\n${logs.text}`);
     await delay(500);
   }
   // Let the last scans finish writing, if they were going to.
@@ -99,7 +102,7 @@ try {
     ([name, version]) => before.resourceVersions.get(name) !== version,
   ).length;
   const events = after.events - before.events;
-  const peak = await peakRssMb(pid);
+  const peak = await peakRssMiB(pid);
 
   console.log('');
   console.log(`${count} ImageRepositories x ${tagCount} tags (pages of 100, --concurrent=${concurrent}):`);
@@ -129,35 +132,15 @@ try {
     what: string,
     since: number,
   ): Promise<void> {
-    let lastReport = 0;
-    for (;;) {
-      const { items } = await client.list<ImageRepository>(gvk, { namespace });
-      const finished = items.filter(done).length;
-      if (finished === count) return;
-      if (performance.now() - lastReport > 5_000) {
-        lastReport = performance.now();
-        console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
-      }
-      if (performance.now() - since > 600_000)
-        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
-      await delay(250);
-    }
+    const list = async () => (await client.list<ImageRepository>(gvk, { namespace })).items;
+    await waitForAllObjects({ list, count, done, what, since, log: logs });
   }
 } catch (error) {
   console.error(error);
   failed = true;
 } finally {
-  if (controller && controller.exitCode === null) {
-    controller.kill('SIGTERM');
-    await new Promise((resolve) => controller!.once('exit', resolve));
-  }
+  await stopProcess(controller);
   await tagServer.stop();
   await controlPlane.stop();
 }
 process.exit(failed ? 1 : 0);
-
-// VmHWM: the process's peak resident set so far.
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-}

@@ -9,17 +9,21 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Kustomization } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
 import {
+  benchCluster,
   filesToEntries,
+  isReady,
+  mapLimit,
+  peakRssMiB,
+  progress,
+  reconcileRequest,
   sha256Digest,
-  startControlPlane,
   startStaticServer,
   tarGz,
-  type ControlPlane,
 } from '@fluxion/testenv';
 
 const { values } = parseArgs({
@@ -35,7 +39,6 @@ const { values } = parseArgs({
 });
 const count = Number(values.count);
 const namespace = 'bench';
-const progress = (text: string) => process.stderr.write(`\r\x1b[K${text}`);
 
 const manifests = (color: string): Record<string, string> => ({
   'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
@@ -47,17 +50,8 @@ const manifests = (color: string): Record<string, string> => ({
 });
 
 async function main(): Promise<void> {
-  let controlPlane: ControlPlane | undefined;
-  let kubeconfigPath = values.kubeconfig;
-  if (!kubeconfigPath) {
-    progress('starting a control plane (full mode)...');
-    controlPlane = await startControlPlane({ full: true });
-    kubeconfigPath = controlPlane.kubeconfigPath;
-  }
+  const { kubeconfigPath, kubeConfig, controlPlane } = await benchCluster(values.kubeconfig);
   const client = createClient({ kubeconfigPath, qps: 1000, burst: 2000 });
-  // installCrds takes client-node's KubeConfig (the benchmark may load it; the controller does not)
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(kubeconfigPath);
   await installCrds(kubeConfig);
   await client.apply(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
@@ -173,7 +167,7 @@ async function main(): Promise<void> {
     await mapLimit(names, 32, (name) =>
       client.patch(
         { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name },
-        { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
+        reconcileRequest(requestedAt),
         'merge',
       ),
     );
@@ -303,12 +297,7 @@ function describeRequests(counts: Map<string, number>, perCount: number): string
 }
 
 function isReadyAt(kustomization: Kustomization, revision: string): boolean {
-  return (
-    kustomization.status?.lastAppliedRevision === revision &&
-    Boolean(
-      kustomization.status.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True'),
-    )
-  );
+  return kustomization.status?.lastAppliedRevision === revision && isReady(kustomization);
 }
 
 async function listKustomizations(client: KubeClient): Promise<Kustomization[]> {
@@ -344,28 +333,12 @@ async function configMapColor(client: KubeClient, name: string): Promise<string 
   return configMap?.data?.['color'];
 }
 
-/** VmHWM: the process's peak resident set size. */
-async function peakRssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kib = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kib / 1024;
-}
-
 async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 1000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('benchmark step timed out');
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-}
-
-async function mapLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
 }
 
 function percentile(sorted: readonly number[], fraction: number): number {

@@ -3,26 +3,36 @@
 // the controller's peak RSS, and then reconciles the same 100 unchanged again (no clone expected) a few times.
 // Run: node packages/source-controller/bench/gitrepositories-100.ts [--count=100] [--cycles=3] [--concurrent=4]
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type GitRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient } from '@fluxion/runtime';
-import { freePort, median, startControlPlane, startGitHttpServer } from '@fluxion/testenv';
+import {
+  forEachLine,
+  formatSeconds as seconds,
+  freePort,
+  inBatches,
+  isReady,
+  isReadyAfterRequest,
+  LogTail,
+  median,
+  numberFlag,
+  peakRssMiB,
+  reconcileRequest,
+  startControlPlane,
+  startGitHttpServer,
+  stopProcess,
+  waitForAll as waitForAllObjects,
+} from '@fluxion/testenv';
 
-const flag = (name: string, fallback: number): number => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.split('=')[1]) : fallback;
-};
-const count = flag('count', 100);
-const cycles = flag('cycles', 3);
-const concurrent = flag('concurrent', 4);
+const count = numberFlag('count', 100);
+const cycles = numberFlag('cycles', 3);
+const concurrent = numberFlag('concurrent', 4);
 const namespace = 'bench';
 const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
 const gvk = { group: SourceGroup, version: 'v1', kind: 'GitRepository' };
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(`gitrepositories-${count}: starting a control plane and a git server...`);
 const controlPlane = await startControlPlane();
@@ -45,8 +55,7 @@ try {
   console.log(`${count} repositories committed; starting bin/source-controller (--concurrent=${concurrent})`);
 
   const storagePort = await freePort();
-  let logs = '';
-  let partialLine = '';
+  const logs = new LogTail();
   // Reconcile durations as the controller itself measures them (its debug line per reconcile).
   const reconcileSeconds: number[] = [];
   controller = spawn(
@@ -67,15 +76,10 @@ try {
     ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  controller.stderr?.on('data', (chunk: Buffer) => {
-    const text = partialLine + chunk.toString();
-    const lines = text.split('\n');
-    partialLine = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.includes('"msg":"Reconcile finished"'))
-        reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
-      else logs = (logs + line + '\n').slice(-20_000);
-    }
+  forEachLine(controller.stderr, (line) => {
+    if (line.includes('"msg":"Reconcile finished"'))
+      reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
+    else logs.append(line);
   });
   const pid = controller.pid!;
 
@@ -91,7 +95,7 @@ try {
   await waitForAll((repository) => isReady(repository), 'Ready', created);
   const firstReconciles = reconcileSeconds.splice(0);
   const firstReadyMs = performance.now() - created;
-  const peakAfterCreate = await peakRssMb(pid);
+  const peakAfterCreate = await peakRssMiB(pid);
   console.log(`all ${count} Ready in ${seconds(firstReadyMs)}`);
 
   const cycleTimes: number[] = [];
@@ -101,20 +105,14 @@ try {
     const requestsBefore = server.requests.length;
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        client.patch(
-          { apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: `repo-${i}` },
-          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-          'merge',
-        ),
+    await inBatches(count, (i) =>
+      client.patch(
+        { apiVersion: SourceApiVersion, kind: 'GitRepository', namespace, name: `repo-${i}` },
+        reconcileRequest(token),
+        'merge',
       ),
     );
-    await waitForAll(
-      (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
-      `handled ${token}`,
-      began,
-    );
+    await waitForAll((repository) => isReadyAfterRequest(repository, token), `handled ${token}`, began);
     cycleTimes.push(performance.now() - began);
     cycleReconciles.push(...reconcileSeconds.splice(0));
     const requests = server.requests.slice(requestsBefore);
@@ -131,7 +129,7 @@ try {
       `unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${gets} ls-remote, ${posts - gets} clones`,
     );
   }
-  const peak = Math.max(peakAfterCreate, await peakRssMb(pid));
+  const peak = Math.max(peakAfterCreate, await peakRssMiB(pid));
 
   console.log('');
   console.log(`${count} GitRepositories, each on its own repository (--concurrent=${concurrent}):`);
@@ -155,44 +153,16 @@ try {
   }
 
   async function waitForAll(done: (repository: GitRepository) => boolean, what: string, since: number): Promise<void> {
-    let lastReport = 0;
-    for (;;) {
-      const { items } = await client.list<GitRepository>(gvk, { namespace });
-      const finished = items.filter(done).length;
-      if (finished === count) return;
-      if (performance.now() - lastReport > 5_000) {
-        lastReport = performance.now();
-        console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
-      }
-      if (performance.now() - since > 600_000)
-        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
-      await delay(250);
-    }
+    const list = async () => (await client.list<GitRepository>(gvk, { namespace })).items;
+    await waitForAllObjects({ list, count, done, what, since, log: logs });
   }
 } catch (error) {
   console.error(error);
   failed = true;
 } finally {
-  if (controller && controller.exitCode === null) {
-    controller.kill('SIGTERM');
-    await new Promise((resolve) => controller!.once('exit', resolve));
-  }
+  await stopProcess(controller);
   await server.stop();
   await controlPlane.stop();
   await rm(storagePath, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
-
-function isReady(repository: GitRepository): boolean {
-  return (
-    repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ??
-    false
-  );
-}
-
-// VmHWM: the process's peak resident set so far.
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return kilobytes / 1024;
-}

@@ -5,26 +5,37 @@
 // chart must download that chart only.
 // Run: node packages/source-controller/bench/helmcharts-100.ts [--count=100] [--cycles=3] [--concurrent=4]
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type HelmChart, type HelmRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient } from '@fluxion/runtime';
-import { freePort, median, startControlPlane, startHelmRepository } from '@fluxion/testenv';
+import {
+  forEachLine,
+  formatSeconds as seconds,
+  freePort,
+  inBatches,
+  isReady,
+  isReadyAfterRequest,
+  LogTail,
+  median,
+  numberFlag,
+  peakRssMiB,
+  reconcileRequest,
+  startControlPlane,
+  startHelmRepository,
+  stopProcess,
+  waitForAll as waitForAllObjects,
+} from '@fluxion/testenv';
 
-const flag = (name: string, fallback: number): number => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.split('=')[1]) : fallback;
-};
-const count = flag('count', 100);
-const cycles = flag('cycles', 3);
-const concurrent = flag('concurrent', 4);
+const count = numberFlag('count', 100);
+const cycles = numberFlag('cycles', 3);
+const concurrent = numberFlag('concurrent', 4);
 const namespace = 'bench';
 const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
 const chartGvk = { group: SourceGroup, version: 'v1', kind: 'HelmChart' };
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(`helmcharts-${count}: packaging ${count} charts with helm, starting a control plane...`);
 const packagingStarted = performance.now();
@@ -43,8 +54,7 @@ try {
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
 
   const storagePort = await freePort();
-  let logs = '';
-  let partialLine = '';
+  const logs = new LogTail();
   const counters = { parses: 0, stored: 0 };
   // HelmChart reconcile durations as the controller itself measures them (its debug line per reconcile).
   const reconcileSeconds: number[] = [];
@@ -66,18 +76,13 @@ try {
     ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  controller.stderr?.on('data', (chunk: Buffer) => {
-    const text = partialLine + chunk.toString();
-    const lines = text.split('\n');
-    partialLine = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.includes('"msg":"Parsed a Helm repository index"')) counters.parses++;
-      else if (line.includes('"msg":"Stored a new chart"')) counters.stored++;
-      else if (line.includes('"msg":"Reconcile finished"')) {
-        if (line.includes('"kind":"HelmChart"'))
-          reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
-      } else logs = (logs + line + '\n').slice(-20_000);
-    }
+  forEachLine(controller.stderr, (line) => {
+    if (line.includes('"msg":"Parsed a Helm repository index"')) counters.parses++;
+    else if (line.includes('"msg":"Stored a new chart"')) counters.stored++;
+    else if (line.includes('"msg":"Reconcile finished"')) {
+      if (line.includes('"kind":"HelmChart"'))
+        reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
+    } else logs.append(line);
   });
   const pid = controller.pid!;
 
@@ -116,20 +121,14 @@ try {
     const before = { ...counters };
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    await Promise.all(
-      Array.from({ length: count }, (_, i) =>
-        client.patch(
-          { apiVersion: SourceApiVersion, kind: 'HelmChart', namespace, name: `chart-${i}` },
-          { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-          'merge',
-        ),
+    await inBatches(count, (i) =>
+      client.patch(
+        { apiVersion: SourceApiVersion, kind: 'HelmChart', namespace, name: `chart-${i}` },
+        reconcileRequest(token),
+        'merge',
       ),
     );
-    await waitForAll(
-      (chart) => chart.status?.lastHandledReconcileAt === token && isReady(chart),
-      `handled ${token}`,
-      began,
-    );
+    await waitForAll((chart) => isReadyAfterRequest(chart, token), `handled ${token}`, began);
     cycleTimes.push(performance.now() - began);
     cycleReconciles.push(...reconcileSeconds.splice(0));
     cycleCounts.push({ parses: counters.parses - before.parses, stored: counters.stored - before.stored });
@@ -144,7 +143,7 @@ try {
   await repository.addCharts([{ name: 'chart-0', version: '1.1.0' }]);
   await client.patch(
     { apiVersion: SourceApiVersion, kind: 'HelmRepository', namespace, name: 'charts' },
-    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': `new-index-${Date.now()}` } } },
+    reconcileRequest(`new-index-${Date.now()}`),
     'merge',
   );
   await waitForAll(
@@ -156,7 +155,7 @@ try {
   await delay(2_000);
   const newIndex = { parses: counters.parses - beforeNewIndex.parses, stored: counters.stored - beforeNewIndex.stored };
   const newIndexMs = performance.now() - newIndexBegan - 2_000;
-  const peak = await peakRssMb(pid);
+  const peak = await peakRssMiB(pid);
 
   console.log('');
   console.log(`${count} HelmCharts from one HelmRepository of ${count} charts (--concurrent=${concurrent}):`);
@@ -190,43 +189,16 @@ try {
   }
 
   async function waitForAll(done: (chart: HelmChart) => boolean, what: string, since: number): Promise<void> {
-    let lastReport = 0;
-    for (;;) {
-      const { items } = await client.list<HelmChart>(chartGvk, { namespace });
-      const finished = items.filter(done).length;
-      if (finished === count) return;
-      if (performance.now() - lastReport > 5_000) {
-        lastReport = performance.now();
-        console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
-      }
-      if (performance.now() - since > 600_000)
-        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
-      await delay(250);
-    }
+    const list = async () => (await client.list<HelmChart>(chartGvk, { namespace })).items;
+    await waitForAllObjects({ list, count, done, what, since, log: logs });
   }
 } catch (error) {
   console.error(error);
   failed = true;
 } finally {
-  if (controller && controller.exitCode === null) {
-    controller.kill('SIGTERM');
-    await new Promise((resolve) => controller!.once('exit', resolve));
-  }
+  await stopProcess(controller);
   await repository.stop();
   await controlPlane.stop();
   await rm(storagePath, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
-
-function isReady(chart: HelmChart): boolean {
-  return (
-    chart.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? false
-  );
-}
-
-// VmHWM: the process's peak resident set so far.
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return kilobytes / 1024;
-}

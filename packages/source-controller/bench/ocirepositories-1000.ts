@@ -11,19 +11,31 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { type OCIRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient, RegistryClient } from '@fluxion/runtime';
-import { freePort, median, pushArtifact, startControlPlane, startOciRegistry } from '@fluxion/testenv';
+import {
+  forEachLine,
+  formatSeconds as seconds,
+  freePort,
+  inBatches,
+  isReady,
+  isReadyAfterRequest,
+  LogTail,
+  median,
+  numberFlag,
+  peakRssMiB,
+  reconcileRequest,
+  pushArtifact,
+  startControlPlane,
+  startOciRegistry,
+  stopProcess,
+  waitForAll as waitForAllObjects,
+} from '@fluxion/testenv';
 
-const flag = (name: string, fallback: number): number => {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.split('=')[1]) : fallback;
-};
-const count = flag('count', 1000);
-const cycles = flag('cycles', 2);
-const concurrent = flag('concurrent', 10);
+const count = numberFlag('count', 1000);
+const cycles = numberFlag('cycles', 2);
+const concurrent = numberFlag('concurrent', 10);
 const namespace = 'bench';
 const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
 const gvk = { group: SourceGroup, version: 'v1', kind: 'OCIRepository' };
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 console.log(`ocirepositories-${count}: starting a control plane and a registry...`);
 const controlPlane = await startControlPlane();
@@ -64,8 +76,7 @@ try {
 
   const storagePort = await freePort();
   const metricsPort = await freePort();
-  let logs = '';
-  let partialLine = '';
+  const logs = new LogTail();
   controller = spawn(
     process.execPath,
     // as the Dockerfile runs it: 8 MiB semi-spaces
@@ -87,40 +98,29 @@ try {
     ],
     { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  controller.stderr?.on('data', (chunk: Buffer) => {
-    const text = partialLine + chunk.toString();
-    const lines = text.split('\n');
-    partialLine = lines.pop() ?? '';
-    for (const line of lines) logs = (logs + line + '\n').slice(-20_000);
-  });
+  forEachLine(controller.stderr, (line) => logs.append(line));
   const pid = controller.pid!;
 
   const blobGetsBefore = await registryGets('/blobs/');
   const created = performance.now();
-  for (let start = 0; start < count; start += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
-        client.create<OCIRepository>({
-          apiVersion: SourceApiVersion,
-          kind: 'OCIRepository',
-          metadata: { name: `app-${i}`, namespace },
-          spec: {
-            url: `oci://${registry.host}/bench/app-${i}`,
-            ref: { tag: 'v1.0.0' },
-            insecure: true,
-            interval: '1h',
-          },
-        }),
-      ),
-    );
-  }
+  await inBatches(
+    count,
+    (i) =>
+      client.create<OCIRepository>({
+        apiVersion: SourceApiVersion,
+        kind: 'OCIRepository',
+        metadata: { name: `app-${i}`, namespace },
+        spec: { url: `oci://${registry.host}/bench/app-${i}`, ref: { tag: 'v1.0.0' }, insecure: true, interval: '1h' },
+      }),
+    50,
+  );
   await waitForAll(
     (repository, i) => isReady(repository) && repository.status?.artifact?.revision === revisions[i],
     'Ready',
     created,
   );
   const firstReadyMs = performance.now() - created;
-  const peakAfterCreate = await peakRssMb(pid);
+  const peakAfterCreate = await peakRssMiB(pid);
   console.log(
     `all ${count} Ready in ${seconds(firstReadyMs)} (${(await registryGets('/blobs/')) - blobGetsBefore} blob GETs)`,
   );
@@ -141,22 +141,17 @@ try {
     };
     const token = `bench-cycle-${cycle}-${Date.now()}`;
     const began = performance.now();
-    for (let start = 0; start < count; start += 50) {
-      await Promise.all(
-        Array.from({ length: Math.min(50, count - start) }, (_, offset) => start + offset).map((i) =>
-          client.patch(
-            { apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name: `app-${i}` },
-            { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-            'merge',
-          ),
+    await inBatches(
+      count,
+      (i) =>
+        client.patch(
+          { apiVersion: SourceApiVersion, kind: 'OCIRepository', namespace, name: `app-${i}` },
+          reconcileRequest(token),
+          'merge',
         ),
-      );
-    }
-    await waitForAll(
-      (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
-      `handled ${token}`,
-      began,
+      50,
     );
+    await waitForAll((repository) => isReadyAfterRequest(repository, token), `handled ${token}`, began);
     cycleTimes.push(performance.now() - began);
     const counts = {
       blobGets: (await registryGets('/blobs/')) - before.blobGets,
@@ -168,7 +163,7 @@ try {
       `unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${counts.manifestHeads} manifest HEADs, ${counts.manifestGets} manifest GETs, ${counts.blobGets} blob GETs`,
     );
   }
-  const peak = Math.max(peakAfterCreate, await peakRssMb(pid));
+  const peak = Math.max(peakAfterCreate, await peakRssMiB(pid));
   // what of the RSS is live JavaScript heap, as the controller's own /metrics reports it
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   const gauge = (name: string): number =>
@@ -200,40 +195,20 @@ try {
     what: string,
     since: number,
   ): Promise<void> {
-    let lastReport = 0;
-    for (;;) {
-      const { items } = await client.list<OCIRepository>(gvk, { namespace });
-      const finished = items.filter((item) => done(item, Number(item.metadata?.name?.slice('app-'.length)))).length;
-      if (finished === count) return;
-      if (performance.now() - lastReport > 5_000) {
-        lastReport = performance.now();
-        console.log(`  ${finished}/${count} ${what} after ${seconds(performance.now() - since)}`);
-      }
-      if (performance.now() - since > 600_000)
-        throw new Error(`timed out waiting for ${what}; controller log tail:\n${logs}`);
-      await delay(250);
-    }
+    const list = async () => (await client.list<OCIRepository>(gvk, { namespace })).items;
+    const doneAt = (item: OCIRepository) => done(item, Number(item.metadata?.name?.slice('app-'.length)));
+    await waitForAllObjects({ list, count, done: doneAt, what, since, log: logs });
   }
 } catch (error) {
   console.error(error);
   failed = true;
 } finally {
-  if (controller && controller.exitCode === null) {
-    controller.kill('SIGTERM');
-    await new Promise((resolve) => controller!.once('exit', resolve));
-  }
+  await stopProcess(controller);
   await registry.stop();
   await controlPlane.stop();
   await rm(storagePath, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
-
-function isReady(repository: OCIRepository): boolean {
-  return (
-    repository.status?.conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ??
-    false
-  );
-}
 
 async function registryRequests(method: string, fragment: string): Promise<number> {
   const log = await readFile(registry.logFile, 'utf8');
@@ -244,11 +219,4 @@ async function registryRequests(method: string, fragment: string): Promise<numbe
 
 function registryGets(fragment: string): Promise<number> {
   return registryRequests('GET', fragment);
-}
-
-// VmHWM: the process's peak resident set so far.
-async function peakRssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kilobytes = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
-  return kilobytes / 1024;
 }

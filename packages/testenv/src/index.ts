@@ -12,6 +12,24 @@ export { TestEnvError } from './errors.ts';
 export { freePort } from './ports.ts';
 export { median } from './median.ts';
 export { eventually, pollUntil, StopPolling, type PollOptions } from './eventually.ts';
+export {
+  numberFlag,
+  formatSeconds,
+  progress,
+  peakRssMiB,
+  isReady,
+  forEachLine,
+  LogTail,
+  waitForAll,
+  stopProcess,
+  mapLimit,
+  reconcileRequest,
+  isReadyAfterRequest,
+  inBatches,
+  benchCluster,
+  type BenchCluster,
+  type WaitForAllOptions,
+} from './bench-support.ts';
 export { isProcessAlive } from './state-dir.ts';
 export { FAKE_NODE_NAME } from './fake-node.ts';
 export { REAL_NODE_NAME, type RealNode } from './real-node.ts';
