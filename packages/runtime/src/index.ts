@@ -1,32 +1,9 @@
 // --- cluster-facing half: client, watch cache, status, events, resource manager ---
-export {
-  KubeApiError,
-  isApiError,
-  isNotFound,
-  isConflict,
-  isAlreadyExists,
-  isInvalid,
-  isGone,
-  isTransient,
-} from './api-error.ts';
-export { ApiDiscovery, NoKindMatchError } from './api-discovery.ts';
-export { KubeClient, createClient, clientFromFlags, clientFromKubeconfigString, refOf } from './client.ts';
-export type {
-  ClientOptions,
-  ObjectRef,
-  PatchType,
-  Subresource,
-  WriteOptions,
-  ApplyOptions,
-  ListOptions,
-  ListResult,
-  WatchOptions,
-  DeleteOptions,
-} from './client.ts';
-export { loadKubeConfig, kubeConfigFromString, KubeConfigError } from './kube-config.ts';
-export type { LoadKubeConfigOptions } from './kube-config.ts';
+// the cluster client alone, also served as @fluxion/runtime/client so a command-line tool starts fast
+export * from './client-entry.ts';
+export { clientFromFlags, clientFromKubeconfigString } from './client.ts';
+export { kubeConfigFromString } from './kube-config.ts';
 export type { KubeconfigPolicy } from './kubeconfig-rest-config.ts';
-export { RestConfig } from './rest-config.ts';
 export type { RestConfigInit, RequestSettings, TlsSettings, Credentials, CredentialSource } from './rest-config.ts';
 export { toRestConfig } from './client-node-kube-config.ts';
 export type { KubeConfigSource, ClientNodeKubeConfigLike } from './client-node-kube-config.ts';
