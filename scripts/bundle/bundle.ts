@@ -2,7 +2,7 @@
 // packages/<pkg>/dist/<name>.mjs, with every dependency inside it. The repository keeps running the sources (bin/*,
 // tests); only what ships is bundled. Usage: node scripts/bundle/bundle.ts [pkg ...]   (default: every entry)
 // Prints one line per bundle: its path and size.
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { bundleEntries, type BundleEntry } from './entries.ts';
@@ -33,7 +33,7 @@ export function bundlePath(entry: BundleEntry): string {
 export async function bundle(entry: BundleEntry): Promise<string> {
   const from = join(repoRoot, 'packages', entry.pkg, entry.from);
   const outfile = bundlePath(entry);
-  await build({
+  const result = await build({
     stdin: { contents: entrySource(from), resolveDir: dirname(from), sourcefile: from, loader: 'ts' },
     bundle: true,
     platform: 'node',
@@ -48,7 +48,15 @@ export async function bundle(entry: BundleEntry): Promise<string> {
     mainFields: ['module', 'main'],
     legalComments: 'eof',
     logLevel: 'warning',
+    write: false,
   });
+  // written aside and renamed into place: a test running the bundle while another rebuilds it never reads half a file
+  mkdirSync(dirname(outfile), { recursive: true });
+  for (const file of result.outputFiles) {
+    const aside = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(aside, file.contents);
+    renameSync(aside, file.path);
+  }
   return outfile;
 }
 
