@@ -21,6 +21,7 @@ import { bundleEntries } from '../scripts/bundle/entries.ts';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
 import { fleetRepositoryFiles, fleetSyncObjects } from './support/sample-repository.ts';
+import { PLATFORM_TOKEN, sopsFleet, type SopsFleet } from './support/sops-fleet.ts';
 
 const run = promisify(execFile);
 const entryOf = (name: string) => bundleEntries.find((entry) => entry.name === name)!;
@@ -84,6 +85,7 @@ describe('the shipped bundles', () => {
     let env: TestNamespace;
     let cluster: Cluster;
     let git: GitHttpServer;
+    let sops: SopsFleet;
     const running: ControllerProcess[] = [];
 
     beforeAll(async () => {
@@ -92,7 +94,8 @@ describe('the shipped bundles', () => {
       await installCrds(env.kubeConfig);
       git = await startGitHttpServer();
       git.repositories.create('fleet');
-      git.repositories.commit('fleet', fleetRepositoryFiles());
+      sops = await sopsFleet();
+      git.repositories.commit('fleet', fleetRepositoryFiles({ infraExtras: sops.infraExtras }));
       for (const name of ['source-controller', 'kustomize-controller'] as const satisfies ControllerName[]) {
         running.push(
           await startControllerProcess(name, {
@@ -116,8 +119,9 @@ describe('the shipped bundles', () => {
       await git?.stop();
     });
 
-    it('sync a Git repository to the cluster', async () => {
-      await apply(cluster, fleetSyncObjects(env.namespace, git.urlOf('fleet')));
+    it('sync a Git repository to the cluster: an age-encrypted Secret decrypted, a CEL health check judged', async () => {
+      await apply(cluster, [sops.keySecret(env.namespace)]);
+      await apply(cluster, fleetSyncObjects(env.namespace, git.urlOf('fleet'), { infraSpec: sops.infraSpec }));
       const ready = await pollUntil(
         'Kustomization infra Ready',
         async () => {
@@ -129,6 +133,11 @@ describe('the shipped bundles', () => {
       expect(ready?.message).toMatch(/^Applied revision: main@sha1:[0-9a-f]{40}$/);
       const settings = await read(cluster, 'v1', 'ConfigMap', 'platform-settings', 'platform');
       expect((settings as { data?: Record<string, string> }).data?.region).toBe('local');
+      const secret = await read(cluster, 'v1', 'Secret', 'platform-credentials', 'platform');
+      const token = (secret as { data?: Record<string, string> }).data?.['api-token'] ?? '';
+      expect(Buffer.from(token, 'base64').toString()).toBe(PLATFORM_TOKEN);
+      const infra = await read(cluster, 'kustomize.toolkit.fluxcd.io/v1', 'Kustomization', 'infra', env.namespace);
+      expect(conditionOf(infra, 'Healthy')?.status).toBe('True');
     });
   });
 });
