@@ -3,12 +3,16 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundle } from './bundle.ts';
-import { bundleEntries, shippedFiles } from './entries.ts';
+import { bundleEntries, shippedFiles, type BundleEntry } from './entries.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-export async function layOutImageApp(pkg: string, appDir: string): Promise<void> {
-  const entries = bundleEntries.filter((entry) => entry.pkg === pkg);
+export async function layOutImageApp(
+  pkg: string,
+  appDir: string,
+  allEntries: readonly BundleEntry[] = bundleEntries,
+): Promise<void> {
+  const entries = allEntries.filter((entry) => entry.pkg === pkg);
   if (!entries.length) throw new Error(`no bundle entry for ${pkg} in scripts/bundle/entries.ts`);
   rmSync(appDir, { recursive: true, force: true });
   mkdirSync(join(appDir, 'dist'), { recursive: true });
