@@ -19,7 +19,7 @@ const launcher = `#!/usr/bin/env node
 var version = process.versions.node.split('.').map(Number);
 var minimum = '${cliMinimumNode}'.split('.').map(Number);
 if (version[0] < minimum[0] || (version[0] === minimum[0] && version[1] < minimum[1])) {
-  process.stderr.write('fluxion: needs Node.js ${cliMinimumNode} or newer; this is Node.js ' + process.version + '\\n');
+  process.stderr.write('fluxion: needs Node.js ${cliMinimumNode} or newer; this is Node.js ' + process.versions.node + '\\n');
   process.exit(2);
 }
 import('../dist/fluxion.mjs');

@@ -1,7 +1,7 @@
 // The CLI installs on its own: `make cli-package`'s tarball, installed with `npm install --prefix` (offline: the bundle
 // has every dependency inside), runs from the installed bin on Node 24 and on the machine's older Node where there is
 // one, against a real control plane, with no checkout around it.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -93,6 +93,15 @@ describe('the CLI as an npm package', () => {
     expect(files).toMatch(/^\.\/dist\/fluxion\.mjs$/m);
     expect(files).toMatch(/^\.\/chart\/Chart\.yaml$/m);
     expect(files).not.toMatch(/\.ts$/m);
+  });
+
+  it('refuses, in one line and exit 2, a Node older than 20.11 (this Node made to report 18.20.0)', () => {
+    const bin = join(installed, 'node_modules', '@fluxion', 'cli', 'bin', 'fluxion.mjs');
+    const pretend = 'data:text/javascript,Object.defineProperty(process.versions, "node", { value: "18.20.0" })';
+    const result = spawnSync(process.execPath, ['--import', pretend, bin, '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('fluxion: needs Node.js 20.11 or newer; this is Node.js 18.20.0\n');
   });
 
   for (const node of nodes()) {
