@@ -1,7 +1,8 @@
 // The bundles that ship (scripts/bundle: one ESM file per program, what the images and the CLI's npm package run)
-// start and work: each answers --help, helm-controller's post-renderer renders, and source- and kustomize-controller
-// run from their bundles sync a Git repository to a real control plane. A dependency that breaks when bundled (a file
-// found next to its module, a dynamic import, a require of a built-in) fails here.
+// start and work: each answers --help, helm-controller's post-renderer renders, and source-, kustomize- and
+// helm-controller run from their bundles sync a Git repository and install a HelmRelease on a real control plane.
+// A dependency that breaks when bundled (a file found next to its module, a dynamic import, a require of a
+// built-in) fails here.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,8 +10,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { installCrds } from '@fluxion/api';
 import {
+  findHelmBinary,
   pollUntil,
   startGitHttpServer,
+  startHelmRepository,
+  type HelmRepositoryFixture,
   useTestNamespace,
   type GitHttpServer,
   type TestNamespace,
@@ -18,6 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundle, bundlePath } from '../scripts/bundle/bundle.ts';
 import { bundleEntries } from '../scripts/bundle/entries.ts';
+import { layOutImageApp } from '../scripts/bundle/image-app.ts';
 import { startControllerProcess, type ControllerName, type ControllerProcess } from './support/controller-process.ts';
 import { apply, conditionOf, connect, read, type Cluster } from './support/kube.ts';
 import { fleetRepositoryFiles, fleetSyncObjects } from './support/sample-repository.ts';
@@ -81,11 +86,12 @@ describe('the shipped bundles', () => {
     expect((await run(process.execPath, [cli, 'version', '--client'])).stdout).toMatch(/\d+\.\d+\.\d+/);
   });
 
-  describe('source- and kustomize-controller from their bundles', () => {
+  describe('source-, kustomize- and helm-controller from their bundles', () => {
     let env: TestNamespace;
     let cluster: Cluster;
     let git: GitHttpServer;
     let sops: SopsFleet;
+    let charts: HelmRepositoryFixture;
     const running: ControllerProcess[] = [];
 
     beforeAll(async () => {
@@ -96,19 +102,30 @@ describe('the shipped bundles', () => {
       git.repositories.create('fleet');
       sops = await sopsFleet();
       git.repositories.commit('fleet', fleetRepositoryFiles({ infraExtras: sops.infraExtras }));
-      for (const name of ['source-controller', 'kustomize-controller'] as const satisfies ControllerName[]) {
+      charts = await startHelmRepository([{ name: 'web', version: '1.0.0', values: 'message: from-the-chart\n' }]);
+      const helmPath = findHelmBinary();
+      const argsOf: Record<string, string[]> = {
+        'source-controller': [
+          '--storage-addr=127.0.0.1:0',
+          `--storage-path=${join(scratch, 'artifacts')}`,
+          `--helm-path=${helmPath}`,
+        ],
+        'kustomize-controller': [],
+        'helm-controller': [`--helm-path=${helmPath}`, `--helm-home=${join(scratch, 'helm-home')}`],
+      };
+      // helm-controller runs from its image's layout (its bundles, and the plugin pointed at the post-renderer's)
+      const helmApp = join(scratch, 'helm-controller-app');
+      await layOutImageApp('helm-controller', helmApp);
+      const programOf = (name: string) =>
+        name === 'helm-controller' ? join(helmApp, 'dist', 'helm-controller.mjs') : bundlePath(entryOf(name));
+      for (const [name, args] of Object.entries(argsOf)) {
         running.push(
-          await startControllerProcess(name, {
+          await startControllerProcess(name as ControllerName, {
             kubeconfigPath: env.kubeconfigPath,
             logFile: join(scratch, `${name}.log`),
-            program: bundlePath(entryOf(name)),
+            program: programOf(name),
             env: { RUNTIME_NAMESPACE: env.namespace },
-            args: [
-              '--watch-all-namespaces=false',
-              ...(name === 'source-controller'
-                ? ['--storage-addr=127.0.0.1:0', `--storage-path=${join(scratch, 'artifacts')}`]
-                : []),
-            ],
+            args: ['--watch-all-namespaces=false', ...args],
           }),
         );
       }
@@ -117,6 +134,56 @@ describe('the shipped bundles', () => {
     afterAll(async () => {
       for (const controller of running) await controller.stop();
       await git?.stop();
+      await charts?.stop();
+    });
+
+    it("install a HelmRelease through helm and the post-renderer plugin, which runs the post-renderer's bundle", async () => {
+      await apply(cluster, [
+        {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'HelmRepository',
+          metadata: { name: 'charts', namespace: env.namespace },
+          spec: { interval: '10m', url: charts.url },
+        },
+        {
+          apiVersion: 'helm.toolkit.fluxcd.io/v2',
+          kind: 'HelmRelease',
+          metadata: { name: 'web', namespace: env.namespace },
+          spec: {
+            interval: '10m',
+            chart: { spec: { chart: 'web', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts' } } },
+            postRenderers: [
+              {
+                kustomize: {
+                  patches: [
+                    {
+                      target: { kind: 'ConfigMap', name: 'web' },
+                      patch:
+                        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n  annotations:\n    post-rendered: "yes"\n',
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+      ]);
+      const ready = await pollUntil(
+        'HelmRelease web Ready',
+        async () => {
+          const release = await read(cluster, 'helm.toolkit.fluxcd.io/v2', 'HelmRelease', 'web', env.namespace);
+          return conditionOf(release, 'Ready')?.status === 'True' ? conditionOf(release, 'Ready') : undefined;
+        },
+        120_000,
+      );
+      expect(ready?.message).toMatch(/succeeded/);
+      const configMap = (await read(cluster, 'v1', 'ConfigMap', 'web', env.namespace)) as {
+        metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+        data?: Record<string, string>;
+      };
+      expect(configMap.data?.message).toBe('from-the-chart');
+      expect(configMap.metadata?.annotations?.['post-rendered']).toBe('yes');
+      expect(configMap.metadata?.labels?.['helm.toolkit.fluxcd.io/name']).toBe('web');
     });
 
     it('sync a Git repository to the cluster: an age-encrypted Secret decrypted, a CEL health check judged', async () => {
