@@ -7,7 +7,7 @@ export FLUXION_CACHE
 MAKE_STARTED := $(shell date +%s)
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup go-tools toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli flux-controllers typecheck lint fmt \
+.PHONY: help setup go-tools toolchain deps kube-binaries helm sops s3-server system-packages images cli-package bundles flux-cli flux-controllers typecheck lint fmt \
         test test-unit test-cluster bench bench-vs-flux demo demo-down cluster cluster-down clean
 
 help: ## list the targets (this text)
@@ -46,6 +46,13 @@ system-packages: ## install the Debian packages the fixture servers and tests us
 # One image per controller (podman, from a Debian base made here and the toolchain's Node 24); prints their sizes.
 images: deps system-packages ## build one image per controller with podman, and print their sizes
 	@bash scripts/images/build-images.sh
+
+# One ESM file per shipped program (scripts/bundle/entries.ts), into packages/<pkg>/dist; the repository runs the sources.
+bundles: deps ## bundle each controller and the CLI into packages/<pkg>/dist/*.mjs (what the images ship)
+	@node scripts/bundle/bundle.ts
+
+cli-package: deps ## the CLI as an npm tarball that installs on its own (.cache/cli-package/fluxion-cli-<version>.tgz)
+	@node scripts/bundle/cli-package.ts
 
 flux-cli: ## build the real flux CLI (v2.9.5) from its Go module, for the e2e tests that drive Fluxion with it
 	@bash packages/cli/scripts/install-flux-cli.sh >/dev/null

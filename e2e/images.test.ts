@@ -1,7 +1,7 @@
 // The controllers run from their images as the chart runs them: user 65534, a read-only root, only the mounted
 // volumes writable, the kubeconfig from a file; and they do the GitOps loop from there.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installCrds } from '@fluxion/api';
@@ -28,9 +28,9 @@ const version = /^appVersion: "?([^"\n]+)"?$/m.exec(
 )?.[1];
 const imageOf = (name: ControllerName) => `localhost/fluxion/${name}:${version ?? 'unknown'}`;
 
-function podman(args: string[]): string {
+function podman(args: string[], input?: string): string {
   const env = { ...process.env, CONTAINERS_CONF: join(repoRoot, 'scripts/images/containers.conf') };
-  return execFileSync('podman', [...podmanFlags, ...args], { env, encoding: 'utf8' });
+  return execFileSync('podman', [...podmanFlags, ...args], { env, encoding: 'utf8', ...(input ? { input } : {}) });
 }
 
 function imageExists(image: string): boolean {
@@ -95,17 +95,48 @@ describe('controller images', () => {
     if (scratch && !process.env.FLUXION_KEEP_SCRATCH) rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('run as user 65534 from a production tree: no tests, benches or dev dependencies inside', () => {
+  it('run as user 65534 from their bundle alone: no sources, node_modules, tests or benches inside', () => {
     for (const name of ['source-controller', 'kustomize-controller'] as const) {
       expect(podman(['image', 'inspect', '--format', '{{.Config.User}}', imageOf(name)]).trim()).toBe('65534:65534');
+      const entrypoint = podman(['image', 'inspect', '--format', '{{json .Config.Entrypoint}}', imageOf(name)]);
+      expect(JSON.parse(entrypoint)).toContain(`/app/dist/${name}.mjs`);
       const files = podman(['run', '--rm', '--network=none', '--entrypoint', 'node', imageOf(name), '-e', listFiles]);
-      expect(files).toContain(`/app/bin/${name}`);
-      const ours = files.split('\n').filter((file) => !file.startsWith('/app/node_modules/'));
-      expect(ours.filter((file) => /\.test\.ts$|\/test\/|\/bench\//.test(file))).toEqual([]);
-      expect(files).not.toMatch(
-        /^\/app\/node_modules\/(@kubernetes\/client-node|vitest|typescript|@fluxion\/testenv)\//m,
-      );
+      expect(files.trim().split('\n')).toEqual([`/app/dist/${name}.mjs`]);
     }
+  });
+
+  it("helm-controller's image runs the post-renderer plugin helm calls, and the plugin runs its bundle", () => {
+    expect(imageExists(imageOf('helm-controller')), `${imageOf('helm-controller')} is missing: run make images`).toBe(
+      true,
+    );
+    const specDir = mkdtempSync(join(scratch, 'post-render-'));
+    chmodSync(specDir, 0o755);
+    const spec = {
+      originLabels: { 'helm.toolkit.fluxcd.io/name': 'web', 'helm.toolkit.fluxcd.io/namespace': 'apps' },
+      postRenderers: [{ kustomize: { images: [{ name: 'nginx', newTag: '1.27' }] } }],
+    };
+    writeFileSync(join(specDir, 'spec.json'), JSON.stringify(spec), { mode: 0o644 });
+    const rendered =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n' +
+      '      containers: [{name: web, image: "nginx:1.25"}]\n';
+    const plugin = '/app/helm-plugins/fluxion-post-renderer/post-render';
+    const output = podman(
+      [
+        'run',
+        '--rm',
+        '-i',
+        '--network=none',
+        '--read-only',
+        `--volume=${specDir}:/spec:ro`,
+        '--entrypoint',
+        plugin,
+        imageOf('helm-controller'),
+        '/spec/spec.json',
+      ],
+      rendered,
+    );
+    expect(output).toContain('image: nginx:1.27');
+    expect(output).toContain('helm.toolkit.fluxcd.io/name: web');
   });
 
   it('sync a Git repository to the cluster from inside the images', async () => {

@@ -69,6 +69,8 @@ export async function startControllerProcess(
     detached?: boolean;
     /** Run the controller from this image with podman, as the chart runs it, instead of from the sources. */
     container?: ContainerOptions;
+    /** Run this file with Node instead of the bin (e.g. the shipped bundle, dist/<name>.mjs), as the image does. */
+    program?: string;
     /** The probe to wait for: `readyz` (default), or `healthz` for a controller that is not expected to get ready. */
     waitFor?: 'readyz' | 'healthz';
   },
@@ -87,7 +89,9 @@ export async function startControllerProcess(
         'podman',
         [...podmanFlags, ...containerRunArgs(options.container, options.kubeconfigPath, options.env ?? {}), ...args],
       ]
-    : [process.execPath, [controllerBinary(name), ...args]];
+    : options.program
+      ? [process.execPath, ['--max-semi-space-size=8', options.program, ...args]]
+      : [process.execPath, [controllerBinary(name), ...args]];
   const child = spawn(command, commandArgs, {
     env: { ...process.env, ...options.env, KUBECONFIG: options.kubeconfigPath, CONTAINERS_CONF: containersConf },
     stdio: ['ignore', log, log],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make images`: one image per controller that has a Dockerfile, built with podman from the two base images
-# (build-base.sh) and the controller's production tree (`pnpm deploy --prod`: no dev dependencies, tests or benches).
+# (build-base.sh) and the controller's bundles (scripts/bundle: no node_modules, sources, tests or benches).
 # Usage: build-images.sh [controller ...]   (default: every packages/*-controller with a Dockerfile).
 # Prints one line per image: name, size.
 set -euo pipefail
@@ -25,31 +25,14 @@ if [ ${#controllers[@]} -eq 0 ]; then
   for dockerfile in "$root"/packages/*-controller/Dockerfile; do controllers+=("$(basename "$(dirname "$dockerfile")")"); done
 fi
 
-# Node strips TypeScript types only outside node_modules, so the workspace packages (our sources) move out of it into
-# /app/workspace, leaving symlinks (Node follows them to the real path); third-party dependencies resolve from
-# /app/node_modules, flat (hoisted). Tests, benches and scripts stay in the repository.
-arrange_context() {
-  local context=$1 pkg name
-  mkdir -p "$context/workspace"
-  for pkg in "$context"/node_modules/@fluxion/* "$context/node_modules/kustomize-ts"; do
-    [ -d "$pkg" ] && [ ! -L "$pkg" ] || continue
-    name=$(basename "$pkg")
-    mv "$pkg" "$context/workspace/$name"
-    ln -s "$(realpath --relative-to="$(dirname "$pkg")" "$context/workspace/$name")" "$pkg"
-  done
-  for pkg in "$context" "$context"/workspace/*; do rm -rf "$pkg"/{test,bench,scripts,README.md,Dockerfile}; done
-  rm -f "$context"/{pnpm-lock.yaml,pnpm-workspace.yaml}
-  find "$context" -name '*.test.ts' -delete
-}
-
 for controller in "${controllers[@]}"; do
   dockerfile="$root/packages/$controller/Dockerfile"
   [ -f "$dockerfile" ] || die "no Dockerfile for $controller at $dockerfile"
   base=$(sed -n 's/^# fluxion-base: *//p' "$dockerfile")
   context="$root/.cache/images/$controller"
   rm -rf "$context"
-  (cd "$root" && pnpm --filter "@fluxion/$controller" deploy --prod --config.node-linker=hoisted --reporter=silent "$context/app" >&2)
-  arrange_context "$context/app"
+  # the controller's bundles (one ESM file per program, every dependency inside) and the files they read at run time
+  node "$root/scripts/bundle/image-app.ts" "$controller" "$context/app" >&2
   # binaries the controller runs besides git (helm), from the cache the Makefile fills, into the context's tools/
   for tool in $(sed -n 's/^# fluxion-tools: *//p' "$dockerfile"); do
     mkdir -p "$context/tools"

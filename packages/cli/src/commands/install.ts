@@ -18,7 +18,10 @@ const valuesKeys: Record<string, string> = {
   'image-reflector': 'imageReflectorController',
   'image-automation': 'imageAutomationController',
 };
-const defaultChart = join(import.meta.dirname, '..', '..', '..', '..', 'charts', 'fluxion');
+const repoChart = join(import.meta.dirname, '..', '..', '..', '..', 'charts', 'fluxion');
+// the CLI's npm package carries the chart in chart/, beside the bundle's dist/
+const packagedChart = join(import.meta.dirname, '..', 'chart');
+const defaultChart = existsSync(join(packagedChart, 'Chart.yaml')) ? packagedChart : repoChart;
 
 export async function run(context: CommandContext): Promise<number> {
   const chart = stringFlag(context.flags, 'chart') ?? defaultChart;
