@@ -122,6 +122,8 @@ export async function providerSettings(
 }
 
 function invalidAddress(type: string, address: string): string | undefined {
+  // a project id (googlepubsub), an Event Hub name or connection string (azureeventhub): checked by their notifier
+  if (!needsAddress(type)) return undefined;
   let url: URL;
   try {
     url = new URL(address);
