@@ -38,6 +38,10 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
     true,
     "Read the toolkit controllers' Kubernetes Events (in addition to the event API).",
   ),
+  'gcr-jwks-url': stringFlag(
+    'https://www.googleapis.com/oauth2/v3/certs',
+    "Where gcr Receivers read Google's public keys to check the ID token of a Pub/Sub push.",
+  ),
   'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs turning experimental features on or off.'),
   kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
 });
@@ -89,6 +93,7 @@ async function run(): Promise<number> {
     checkpoint: { namespace, name: flags['events-checkpoint'] },
     watchKubernetesEvents: flags['watch-kubernetes-events'],
     concurrency: options.concurrency,
+    gcrJwksUrl: flags['gcr-jwks-url'],
   });
   return manager.run();
 }
