@@ -36,6 +36,11 @@ export async function providerSettings(
     timeoutMs: defaultProviderTimeoutMs,
     tls: {},
   };
+  // a named ServiceAccount's cloud identity (token exchange) is not built: say so rather than act as another identity
+  if (spec.serviceAccountName)
+    return new ProviderConfigError(
+      `spec.serviceAccountName ${spec.serviceAccountName}: workload identity is not supported by Fluxion yet; give the credentials in the Secret of spec.secretRef`,
+    );
   if (spec.timeout) {
     try {
       settings.timeoutMs = parseGoDuration(spec.timeout);
