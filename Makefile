@@ -7,14 +7,19 @@ export FLUXION_CACHE
 MAKE_STARTED := $(shell date +%s)
 export PATH := $(FLUXION_CACHE)/toolchain/bin:/usr/local/go/bin:$(PATH)
 
-.PHONY: help setup toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli flux-controllers typecheck lint fmt \
+.PHONY: help setup go-tools toolchain deps kube-binaries helm sops s3-server system-packages images flux-cli flux-controllers typecheck lint fmt \
         test test-unit test-cluster bench bench-vs-flux demo demo-down cluster cluster-down clean
 
 help: ## list the targets (this text)
 	@grep -E '^[a-z][a-z0-9-]*:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## (.*)$$/\1\t\2/' | \
 	  while IFS=$$'\t' read -r target text; do printf 'make %-16s %s\n' "$$target" "$$text"; done
 
-setup: toolchain deps kube-binaries helm sops s3-server system-packages flux-cli ## install everything the other targets need (skips what is there)
+setup: toolchain deps system-packages ## install everything the other targets need (skips what is there)
+	@$(MAKE) --no-print-directory -j5 --output-sync=target go-tools
+
+# The one-time Go builds run side by side: on a fresh machine their module downloads and links overlap the others'
+# compiles. Each writes only its own cache folder, and Go's module cache is safe for concurrent builds.
+go-tools: kube-binaries helm sops s3-server flux-cli
 
 toolchain: ## Node 24 and pnpm into the cache (from the npm registry)
 	@bash scripts/bootstrap-toolchain.sh >/dev/null

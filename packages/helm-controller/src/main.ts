@@ -2,18 +2,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createClient,
-  createLogger,
   durationFlag,
   FlagError,
   FlagSet,
   intFlag,
-  loadKubeConfig,
-  Manager,
-  parseFlagsOrExit,
+  runControllerMain,
   runtimeFlags,
-  runtimeNamespace,
-  runtimeOptionsFromFlags,
   stringFlag,
 } from '@fluxion/runtime';
 import { ControllerName, setupHelmReleaseController } from './helmrelease-controller.ts';
@@ -57,46 +51,31 @@ export function parseFeatureGates(text: string): Record<string, boolean> {
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const flags = parseFlagsOrExit(helmControllerFlags, argv);
-  const runtime = runtimeOptionsFromFlags(flags);
-  parseFeatureGates(flags['feature-gates']);
-  const logger = createLogger({
-    level: runtime.logLevel,
-    encoding: runtime.logEncoding,
-    base: { controller: ControllerName },
-  });
-  const kubeConfig = loadKubeConfig();
-  const client = createClient({
-    kubeConfig,
-    qps: runtime.kubeApiQps,
-    burst: runtime.kubeApiBurst,
-    userAgent: ControllerName,
-  });
-  const manager = new Manager({
+  return runControllerMain({
     name: ControllerName,
-    logger,
-    kubeConfig,
-    metricsAddress: runtime.metricsAddress,
-    healthAddress: runtime.healthAddress,
-    leaderElection: runtime.leaderElection,
+    flagSet: helmControllerFlags,
+    argv,
+    nameOnLogLines: true,
+    wire: ({ flags, runtime, logger, client, manager, watch }) => {
+      parseFeatureGates(flags['feature-gates']);
+      setupHelmReleaseController(manager, {
+        client,
+        logger,
+        concurrency: runtime.concurrency,
+        minRetryDelayMs: runtime.minRetryDelayMs,
+        maxRetryDelayMs: runtime.maxRetryDelayMs,
+        requeueDependencyMs: runtime.requeueDependencyMs,
+        defaultServiceAccount: runtime.defaultServiceAccount,
+        noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
+        helmPath: flags['helm-path'],
+        helmHome: flags['helm-home'],
+        helmConcurrency: flags['helm-concurrency'],
+        healthPollIntervalMs: flags['health-poll-interval'],
+        artifactFetchRetries: flags['artifact-fetch-retries'],
+        namespace: watch.namespace,
+        labelSelector: watch.labelSelector,
+      });
+      logger.info({ concurrency: runtime.concurrency, helm: flags['helm-path'] }, 'Starting helm-controller');
+    },
   });
-  setupHelmReleaseController(manager, {
-    client,
-    logger,
-    concurrency: runtime.concurrency,
-    minRetryDelayMs: runtime.minRetryDelayMs,
-    maxRetryDelayMs: runtime.maxRetryDelayMs,
-    requeueDependencyMs: runtime.requeueDependencyMs,
-    defaultServiceAccount: runtime.defaultServiceAccount,
-    noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
-    helmPath: flags['helm-path'],
-    helmHome: flags['helm-home'],
-    helmConcurrency: flags['helm-concurrency'],
-    healthPollIntervalMs: flags['health-poll-interval'],
-    artifactFetchRetries: flags['artifact-fetch-retries'],
-    namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
-    labelSelector: runtime.watchLabelSelector || undefined,
-  });
-  logger.info({ concurrency: runtime.concurrency, helm: flags['helm-path'] }, 'Starting helm-controller');
-  return manager.run();
 }

@@ -2,18 +2,12 @@
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import {
-  createClient,
-  createLogger,
-  EventRecorder,
   FlagError,
   FlagSet,
   intFlag,
-  loadKubeConfig,
-  Manager,
-  parseFlagsOrExit,
+  kubeconfigFlag,
+  runControllerMain,
   runtimeFlags,
-  runtimeNamespace,
-  runtimeOptionsFromFlags,
   stringFlag,
 } from '@fluxion/runtime';
 import { setupImageUpdateAutomationController } from './imageupdateautomation-controller.ts';
@@ -28,7 +22,7 @@ export const imageAutomationFlags = new FlagSet(controllerName, {
     '',
     'A comma-separated list of key=value pairs for features: GitForcePushBranch (only false: pushes are never forced), GitShallowClone, GitAllBranchReferences.',
   ),
-  kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+  kubeconfig: kubeconfigFlag,
 });
 
 const knownGates = new Set([
@@ -54,46 +48,26 @@ export function checkFeatureGates(text: string): void {
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const flags = parseFlagsOrExit(imageAutomationFlags, argv);
-  const runtime = runtimeOptionsFromFlags(flags);
-  checkFeatureGates(flags['feature-gates']);
-  const logger = createLogger({
-    level: runtime.logLevel,
-    encoding: runtime.logEncoding,
-    base: { controller: controllerName },
+  return runControllerMain({
+    name: controllerName,
+    flagSet: imageAutomationFlags,
+    argv,
+    nameOnLogLines: true,
+    wire: async ({ flags, runtime, client, manager, events, watch }) => {
+      checkFeatureGates(flags['feature-gates']);
+      // Clones and key files need a writable temp directory, even on a read-only root filesystem (TMPDIR).
+      await mkdir(tmpdir(), { recursive: true });
+      setupImageUpdateAutomationController({
+        manager,
+        client,
+        events,
+        namespace: watch.namespace,
+        labelSelector: watch.labelSelector,
+        noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
+        concurrency: runtime.concurrency,
+        minRetryDelayMs: runtime.minRetryDelayMs,
+        maxRetryDelayMs: runtime.maxRetryDelayMs,
+      });
+    },
   });
-  try {
-    const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
-    const client = createClient({
-      kubeConfig,
-      qps: runtime.kubeApiQps,
-      burst: runtime.kubeApiBurst,
-      userAgent: controllerName,
-    });
-    // Clones and key files need a writable temp directory, even on a read-only root filesystem (TMPDIR).
-    await mkdir(tmpdir(), { recursive: true });
-    const manager = new Manager({
-      name: controllerName,
-      logger,
-      kubeConfig,
-      metricsAddress: runtime.metricsAddress,
-      healthAddress: runtime.healthAddress,
-      leaderElection: runtime.leaderElection,
-    });
-    setupImageUpdateAutomationController({
-      manager,
-      client,
-      events: new EventRecorder(client, { reportingController: controllerName }),
-      namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
-      labelSelector: runtime.watchLabelSelector || undefined,
-      noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
-      concurrency: runtime.concurrency,
-      minRetryDelayMs: runtime.minRetryDelayMs,
-      maxRetryDelayMs: runtime.maxRetryDelayMs,
-    });
-    return await manager.run();
-  } catch (error) {
-    logger.error({ err: error }, 'Unable to start the controller');
-    return 1;
-  }
 }

@@ -1,17 +1,11 @@
 // image-reflector-controller: Flux's flags, wiring, start; nothing else.
 import {
   boolFlag,
-  createClient,
-  createLogger,
-  EventRecorder,
   FlagSet,
   intFlag,
-  loadKubeConfig,
-  Manager,
-  parseFlagsOrExit,
+  kubeconfigFlag,
+  runControllerMain,
   runtimeFlags,
-  runtimeNamespace,
-  runtimeOptionsFromFlags,
   stringFlag,
 } from '@fluxion/runtime';
 import { setupImageReflector } from './image-reflector.ts';
@@ -21,7 +15,7 @@ import { resolveRegistryAccess } from './registry-access.ts';
 const controllerName = 'image-reflector-controller';
 
 export const imageReflectorFlags = new FlagSet(controllerName, runtimeFlags).with({
-  kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+  kubeconfig: kubeconfigFlag,
   'storage-path': stringFlag(
     '/data',
     'Accepted for Flux compatibility: tags are kept in memory and rescanned after a restart.',
@@ -34,44 +28,29 @@ export const imageReflectorFlags = new FlagSet(controllerName, runtimeFlags).wit
 });
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const flags = parseFlagsOrExit(imageReflectorFlags, argv);
-  const runtime = runtimeOptionsFromFlags(flags);
-  const logger = createLogger({
-    level: runtime.logLevel,
-    encoding: runtime.logEncoding,
-    base: { controller: controllerName },
-  });
-  const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
-  const client = createClient({
-    kubeConfig,
-    qps: runtime.kubeApiQps,
-    burst: runtime.kubeApiBurst,
-    userAgent: controllerName,
-  });
-  const manager = new Manager({
+  return runControllerMain({
     name: controllerName,
-    logger,
-    kubeConfig,
-    metricsAddress: runtime.metricsAddress,
-    healthAddress: runtime.healthAddress,
-    leaderElection: runtime.leaderElection,
+    flagSet: imageReflectorFlags,
+    argv,
+    nameOnLogLines: true,
+    wire: ({ flags, runtime, logger, client, manager, events, watch }) => {
+      setupImageReflector({
+        manager,
+        client,
+        registry: new OciImageRegistry({
+          userAgent: controllerName,
+          ...(flags['tag-page-size'] > 0 ? { pageSize: flags['tag-page-size'] } : {}),
+        }),
+        resolveAccess: resolveRegistryAccess,
+        events,
+        namespace: watch.namespace,
+        labelSelector: watch.labelSelector,
+        noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
+        concurrency: runtime.concurrency,
+        minRetryDelayMs: runtime.minRetryDelayMs,
+        maxRetryDelayMs: runtime.maxRetryDelayMs,
+      });
+      logger.info({ concurrency: runtime.concurrency }, 'Starting image-reflector-controller');
+    },
   });
-  setupImageReflector({
-    manager,
-    client,
-    registry: new OciImageRegistry({
-      userAgent: controllerName,
-      ...(flags['tag-page-size'] > 0 ? { pageSize: flags['tag-page-size'] } : {}),
-    }),
-    resolveAccess: resolveRegistryAccess,
-    events: new EventRecorder(client, { reportingController: controllerName }),
-    namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
-    labelSelector: runtime.watchLabelSelector || undefined,
-    noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
-    concurrency: runtime.concurrency,
-    minRetryDelayMs: runtime.minRetryDelayMs,
-    maxRetryDelayMs: runtime.maxRetryDelayMs,
-  });
-  logger.info({ concurrency: runtime.concurrency }, 'Starting image-reflector-controller');
-  return manager.run();
 }

@@ -1,19 +1,5 @@
 // kustomize-controller: flags (Flux's names), wiring, start; nothing else.
-import {
-  boolFlag,
-  createClient,
-  createLogger,
-  FlagError,
-  FlagSet,
-  intFlag,
-  Manager,
-  parseFlagsOrExit,
-  runtimeFlags,
-  runtimeNamespace,
-  runtimeOptionsFromFlags,
-  stringFlag,
-  loadKubeConfig,
-} from '@fluxion/runtime';
+import { boolFlag, FlagError, FlagSet, intFlag, runControllerMain, runtimeFlags, stringFlag } from '@fluxion/runtime';
 import { ControllerName, setupKustomizationController } from './kustomization-controller.ts';
 
 // Flux defaults to 4; a reconcile waiting on health holds a worker but, here, no thread: 20 keeps a fleet moving
@@ -60,50 +46,35 @@ export function parseFeatureGates(text: string): {
 }
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const flags = parseFlagsOrExit(kustomizeControllerFlags, argv);
-  const runtime = runtimeOptionsFromFlags(flags);
-  const gates = parseFeatureGates(flags['feature-gates']);
-  const logger = createLogger({
-    level: runtime.logLevel,
-    encoding: runtime.logEncoding,
-    base: { controller: ControllerName },
-  });
-  const kubeConfig = loadKubeConfig();
-  const client = createClient({
-    kubeConfig,
-    qps: runtime.kubeApiQps,
-    burst: runtime.kubeApiBurst,
-    userAgent: ControllerName,
-  });
-  const manager = new Manager({
+  return runControllerMain({
     name: ControllerName,
-    logger,
-    kubeConfig,
-    metricsAddress: runtime.metricsAddress,
-    healthAddress: runtime.healthAddress,
-    leaderElection: runtime.leaderElection,
+    flagSet: kustomizeControllerFlags,
+    argv,
+    nameOnLogLines: true,
+    wire: ({ flags, runtime, logger, client, manager, watch }) => {
+      const gates = parseFeatureGates(flags['feature-gates']);
+      setupKustomizationController(manager, {
+        client,
+        logger,
+        concurrency: runtime.concurrency,
+        minRetryDelayMs: runtime.minRetryDelayMs,
+        maxRetryDelayMs: runtime.maxRetryDelayMs,
+        requeueDependencyMs: runtime.requeueDependencyMs,
+        defaultServiceAccount: runtime.defaultServiceAccount,
+        noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
+        noRemoteBases: flags['no-remote-bases'],
+        strictSubstitution: gates.strictPostBuildSubstitutions,
+        additiveCelDependencyCheck: gates.additiveCelDependencyCheck,
+        artifactFetchRetries: flags['artifact-fetch-retries'],
+        namespace: watch.namespace,
+        labelSelector: watch.labelSelector,
+        kubeApiQps: runtime.kubeApiQps,
+        kubeApiBurst: runtime.kubeApiBurst,
+      });
+      logger.info(
+        { concurrency: runtime.concurrency, strictPostBuildSubstitutions: gates.strictPostBuildSubstitutions },
+        'Starting kustomize-controller',
+      );
+    },
   });
-  setupKustomizationController(manager, {
-    client,
-    logger,
-    concurrency: runtime.concurrency,
-    minRetryDelayMs: runtime.minRetryDelayMs,
-    maxRetryDelayMs: runtime.maxRetryDelayMs,
-    requeueDependencyMs: runtime.requeueDependencyMs,
-    defaultServiceAccount: runtime.defaultServiceAccount,
-    noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
-    noRemoteBases: flags['no-remote-bases'],
-    strictSubstitution: gates.strictPostBuildSubstitutions,
-    additiveCelDependencyCheck: gates.additiveCelDependencyCheck,
-    artifactFetchRetries: flags['artifact-fetch-retries'],
-    namespace: runtime.watchAllNamespaces ? undefined : runtimeNamespace(),
-    labelSelector: runtime.watchLabelSelector || undefined,
-    kubeApiQps: runtime.kubeApiQps,
-    kubeApiBurst: runtime.kubeApiBurst,
-  });
-  logger.info(
-    { concurrency: runtime.concurrency, strictPostBuildSubstitutions: gates.strictPostBuildSubstitutions },
-    'Starting kustomize-controller',
-  );
-  return manager.run();
 }

@@ -1,19 +1,13 @@
 // notification-controller: Flux's flags, the event doors, the delivery pipeline and the Receiver server, and start.
 import {
   boolFlag,
-  createClient,
-  createLogger,
   durationFlag,
-  EventRecorder,
   FlagSet,
-  loadKubeConfig,
-  Manager,
-  parseFlagsOrExit,
+  kubeconfigFlag,
+  runControllerMain,
   runtimeFlags,
   runtimeNamespace,
-  runtimeOptionsFromFlags,
   stringFlag,
-  watchScope,
 } from '@fluxion/runtime';
 import { noiseModes, type NoiseMode } from './alert-noise.ts';
 import { FeatureGateError, parseFeatureGates } from './feature-gates.ts';
@@ -43,57 +37,29 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
     "Where gcr Receivers read Google's public keys to check the ID token of a Pub/Sub push.",
   ),
   'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs turning experimental features on or off.'),
-  kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+  kubeconfig: kubeconfigFlag,
 });
 
-const flags = parseFlagsOrExit(flagSet);
-const options = runtimeOptionsFromFlags(flags);
-const logger = createLogger({ level: options.logLevel, encoding: options.logEncoding });
-
-try {
-  process.exitCode = await run();
-} catch (error) {
-  logger.error({ err: error }, 'Unable to start the controller');
-  process.exitCode = 1;
-}
-
-async function run(): Promise<number> {
-  const gates = parseFeatureGates(flags['feature-gates']);
-  if (gates instanceof FeatureGateError) throw gates;
-  const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
-  const client = createClient({
-    kubeConfig,
-    qps: options.kubeApiQps,
-    burst: options.kubeApiBurst,
-    userAgent: controllerName,
-  });
-  const manager = new Manager({
-    name: controllerName,
-    logger,
-    kubeConfig,
-    metricsAddress: options.metricsAddress,
-    healthAddress: options.healthAddress,
-    leaderElection: options.leaderElection,
-  });
-  const namespace = runtimeNamespace();
-  await setupNotificationController({
-    manager,
-    client,
-    events: new EventRecorder(client, { reportingController: controllerName }),
-    ...watchScope({
-      watchAllNamespaces: options.watchAllNamespaces,
-      runtimeNamespace: namespace,
-      watchLabelSelector: options.watchLabelSelector,
-    }),
-    eventsAddress: flags['events-addr'],
-    receiverAddress: flags.receiverAddr,
-    noCrossNamespaceRefs: options.noCrossNamespaceRefs,
-    noiseMode: flags['alert-noise'] as NoiseMode,
-    rateLimitMs: flags['rate-limit-interval'],
-    checkpoint: { namespace, name: flags['events-checkpoint'] },
-    watchKubernetesEvents: flags['watch-kubernetes-events'],
-    concurrency: options.concurrency,
-    gcrJwksUrl: flags['gcr-jwks-url'],
-  });
-  return manager.run();
-}
+process.exitCode = await runControllerMain({
+  name: controllerName,
+  flagSet,
+  wire: async ({ flags, runtime, client, manager, events, watch }) => {
+    const gates = parseFeatureGates(flags['feature-gates']);
+    if (gates instanceof FeatureGateError) throw gates;
+    await setupNotificationController({
+      manager,
+      client,
+      events,
+      ...watch,
+      eventsAddress: flags['events-addr'],
+      receiverAddress: flags.receiverAddr,
+      noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
+      noiseMode: flags['alert-noise'] as NoiseMode,
+      rateLimitMs: flags['rate-limit-interval'],
+      checkpoint: { namespace: runtimeNamespace(), name: flags['events-checkpoint'] },
+      watchKubernetesEvents: flags['watch-kubernetes-events'],
+      concurrency: runtime.concurrency,
+      gcrJwksUrl: flags['gcr-jwks-url'],
+    });
+  },
+});

@@ -130,6 +130,8 @@ export { LeaderElector, LeaderElectionError } from './leader-election.ts';
 export type { LeaderElectionOptions } from './leader-election.ts';
 export { Manager, runtimeNamespace, defaultGracefulShutdownMs } from './manager.ts';
 export type { ManagerOptions, ManagerLeaderElectionOptions, Runnable, StopReason } from './manager.ts';
+export { runControllerMain, kubeconfigFlag } from './controller-main.ts';
+export type { ControllerMainOptions, ControllerProcess } from './controller-main.ts';
 export { apiServerReachableCheck } from './api-server-check.ts';
 // --- git: run the system git with credentials from a Secret (never in argv), in its own process group ---
 export { runGit, GitCommandError } from './git/git-command.ts';

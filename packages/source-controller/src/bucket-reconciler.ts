@@ -4,19 +4,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type Bucket, ConditionType, Reason } from '@fluxion/api';
-import {
-  type EventRecorder,
-  type KubeClient,
-  type Logger,
-  type ObjectKey,
-  type ReconcileResult,
-  type Reflector,
-  StatusPatcher,
-  markReady,
-  removeCondition,
-  setCondition,
-} from '@fluxion/runtime';
+import { type Bucket, ConditionType } from '@fluxion/api';
+import { type Logger, type ObjectKey, type ReconcileResult, removeCondition } from '@fluxion/runtime';
 import { resolveBucketAccess } from './bucket-access.ts';
 import { type BucketIndex, indexBucketObjects } from './bucket-index.ts';
 import { type BucketPlan, planBucket } from './bucket-spec.ts';
@@ -25,25 +14,21 @@ import { S3Client } from './s3-client.ts';
 import { resolveInside } from './safe-path.ts';
 import { SourceError } from './source-error.ts';
 import { buildIgnoreMatcher, type IgnoreMatcher, sourceIgnoreFileName } from './source-ignore.ts';
-import { prepareSourceObject } from './source-lifecycle.ts';
-import { SourceRun } from './source-run.ts';
-import type { ArtifactOwner, ArtifactStorage } from './storage.ts';
+import { SourceLifecycle, type SourceReconcilerOptions } from './source-lifecycle.ts';
+import type { SourceRun } from './source-run.ts';
+import type { ArtifactOwner } from './storage.ts';
 
 export const bucketKind = 'Bucket';
 const downloadConcurrency = 8;
 
-export interface BucketReconcilerOptions {
-  client: KubeClient;
-  cache: Reflector<Bucket>;
-  storage: ArtifactStorage;
-  events: EventRecorder;
-  fieldManager?: string;
+export interface BucketReconcilerOptions extends SourceReconcilerOptions<Bucket> {
+  /** Where objects are downloaded (default the OS temp directory). */
   workDirectory?: string;
 }
 
 export class BucketReconciler {
   readonly #options: BucketReconcilerOptions;
-  readonly #statusPatcher: StatusPatcher;
+  readonly #lifecycle: SourceLifecycle<Bucket>;
   // The bucket's .sourceignore by ETag, so an unchanged bucket downloads nothing, not even that file.
   readonly #ignoreFiles = new Map<string, { etag: string; text: string }>();
   /** Objects downloaded since start (for tests and the benchmark). */
@@ -51,30 +36,21 @@ export class BucketReconciler {
 
   constructor(options: BucketReconcilerOptions) {
     this.#options = options;
-    this.#statusPatcher = new StatusPatcher(options.client, options.fieldManager ?? 'source-controller');
+    this.#lifecycle = new SourceLifecycle(bucketKind, options);
   }
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
-    const { client, cache, storage } = this.#options;
-    const prepared = await prepareSourceObject(
-      { kind: bucketKind, client, cache, storage, isSuspended: (object) => Boolean(object.spec?.suspend) },
-      key,
-      log,
-    );
-    if (!prepared) {
+    const { client, storage } = this.#options;
+    const run = await this.#lifecycle.begin(key, log);
+    if (!run) {
       this.#ignoreFiles.delete(`${key.namespace ?? ''}/${key.name}`);
       return {};
     }
-    const { owner } = prepared;
-    const run = new SourceRun<Bucket>(
-      { kind: bucketKind, statusPatcher: this.#statusPatcher, events: this.#options.events },
-      prepared.object,
-      log,
-    );
-    const plan = await run.step(ConditionType.FetchFailed, () => planBucket(prepared.object.spec));
+    const { owner } = run;
+    const plan = await run.step(ConditionType.FetchFailed, () => planBucket(run.object.spec));
     removeCondition(run.work, ConditionType.Stalled);
     const access = await run.step(ConditionType.FetchFailed, () =>
-      resolveBucketAccess(client, owner.namespace, prepared.object.spec!),
+      resolveBucketAccess(client, owner.namespace, run.object.spec!),
     );
     const s3 = new S3Client({
       endpoint: plan.endpoint,
@@ -95,40 +71,18 @@ export class BucketReconciler {
       run.object.status?.observedIgnore === plan.ignore &&
       (await storage.exists(previous));
     if (unchanged) {
-      run.status.artifact = { ...previous, url: storage.artifactUrl(previous.path) };
+      run.keepArtifact(previous);
     } else {
-      if (previous && previous.revision !== index.revision) {
-        setCondition(run.work, {
-          type: ConditionType.ArtifactOutdated,
-          status: 'True',
-          reason: Reason.NewRevision,
-          message: `new upstream revision '${index.revision}'`,
-        });
-      }
-      await this.#buildArtifact(run, s3, plan, owner, index);
+      run.markOutdated(index.revision, `new upstream revision '${index.revision}'`);
+      await this.#buildArtifact(run, s3, plan, index);
     }
-    const message = `stored artifact for revision '${index.revision}'`;
-    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed])
-      removeCondition(run.work, type);
-    setCondition(run.work, {
-      type: ConditionType.ArtifactInStorage,
-      status: 'True',
-      reason: Reason.Succeeded,
-      message,
-    });
-    markReady(run.work, Reason.Succeeded, message);
-    await run.finish();
+    await run.succeed(`stored artifact for revision '${index.revision}'`);
     return { requeueAfter: plan.intervalMs };
   };
 
-  async #buildArtifact(
-    run: SourceRun<Bucket>,
-    s3: S3Client,
-    plan: BucketPlan,
-    owner: ArtifactOwner,
-    index: BucketIndex,
-  ): Promise<void> {
-    const storage = this.#options.storage;
+  async #buildArtifact(run: SourceRun<Bucket>, s3: S3Client, plan: BucketPlan, index: BucketIndex): Promise<void> {
+    const { storage } = this.#options;
+    const { owner } = run;
     const work = await mkdtemp(
       join(this.#options.workDirectory ?? tmpdir(), `bucket-${owner.namespace}-${owner.name}-`),
     );
@@ -152,9 +106,7 @@ export class BucketReconciler {
         `stored artifact with ${index.objects.length} fetched files from '${plan.bucketName}' bucket`,
         artifact.revision,
       );
-      await storage
-        .collectGarbage(artifact)
-        .catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
+      await run.collectGarbage(artifact);
     } finally {
       await rm(work, { recursive: true, force: true }).catch(() => undefined);
     }

@@ -3,28 +3,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type GitRepository, ConditionType, Reason, SourceApiVersion, SourceFinalizer } from '@fluxion/api';
+import { type GitRepository, ConditionType, Reason } from '@fluxion/api';
 import {
-  type EventRecorder,
   type GitAccess,
   type KubeClient,
   type Logger,
   type ObjectKey,
   type ReconcileResult,
   type Reflector,
-  isNotFound,
   isTrue,
-  StatusPatcher,
   markFailed,
-  markReady,
-  markStalled,
   readSecret,
   removeCondition,
   resolveGitAccess,
   SecretError,
   setCondition,
-  setLastHandledReconcileAt,
-  setObservedGeneration,
 } from '@fluxion/runtime';
 import { artifactFileName } from './artifact-file-name.ts';
 import { FetchError } from './fetch-error.ts';
@@ -32,7 +25,7 @@ import { checkoutGitRepository, fetchedRefName, type GitCheckoutResult } from '.
 import { refRequestFromSpec } from './git-ref.ts';
 import { trustedKeysFrom, verifyCheckout, VerificationError } from './git-verify.ts';
 import { parseRevision } from './revision.ts';
-import { type GitRepositoryPlan, InvalidSpecError, validateGitRepositorySpec } from './gitrepository-spec.ts';
+import { type GitRepositoryPlan, validateGitRepositorySpec } from './gitrepository-spec.ts';
 import {
   copyIncludedArtifacts,
   type IncludedArtifact,
@@ -41,91 +34,43 @@ import {
   sameIncludedArtifacts,
 } from './include-artifacts.ts';
 import { loadIgnoreMatcher, SourceIgnoreError } from './source-ignore.ts';
-import { type Artifact, type ArtifactOwner, ArtifactStorage } from './storage.ts';
-import { StorageError } from './storage-error.ts';
+import { SourceLifecycle, type SourceReconcilerOptions } from './source-lifecycle.ts';
+import { ReconcileFailure, type SourceRun } from './source-run.ts';
+import type { Artifact, ArtifactStorage } from './storage.ts';
 import { stableJson } from './stable-json.ts';
 
 export const gitRepositoryKind = 'GitRepository';
-/** The annotation on NewArtifact events that names the revision, as notification-controller expects. */
-export const revisionAnnotation = 'source.toolkit.fluxcd.io/revision';
 
 type GitRepositoryStatus = NonNullable<GitRepository['status']>;
 
-export interface GitRepositoryReconcilerOptions {
-  client: KubeClient;
-  /** GitRepositories as the watch cache sees them; reconciles read from here. */
-  cache: Reflector<GitRepository>;
-  storage: ArtifactStorage;
-  events: EventRecorder;
-  /** Field manager for finalizers and status (default `source-controller`). */
-  fieldManager?: string;
+export interface GitRepositoryReconcilerOptions extends SourceReconcilerOptions<GitRepository> {
   /** Where checkouts are made (default the OS temp directory). */
   workDirectory?: string;
 }
 
-/** A failure already written to status; thrown so the work queue retries with backoff. */
-export class ReconcileFailure extends Error {
-  readonly reason: string;
-  constructor(reason: string, message: string) {
-    super(message);
-    this.name = 'ReconcileFailure';
-    this.reason = reason;
-  }
-}
-
 export class GitRepositoryReconciler {
   readonly #client: KubeClient;
-  readonly #cache: Reflector<GitRepository>;
-  readonly #storage: ArtifactStorage;
-  readonly #events: EventRecorder;
-  readonly #statusPatcher: StatusPatcher;
+  readonly #lifecycle: SourceLifecycle<GitRepository>;
   readonly #workDirectory: string | undefined;
+  /** GitRepositories as the watch cache sees them (includes are read from here). */
+  readonly cache: Reflector<GitRepository>;
+  readonly storage: ArtifactStorage;
 
   constructor(options: GitRepositoryReconcilerOptions) {
     this.#client = options.client;
-    this.#cache = options.cache;
-    this.#storage = options.storage;
-    this.#events = options.events;
-    this.#statusPatcher = new StatusPatcher(options.client, options.fieldManager ?? 'source-controller');
+    this.#lifecycle = new SourceLifecycle(gitRepositoryKind, options);
     this.#workDirectory = options.workDirectory;
+    this.cache = options.cache;
+    this.storage = options.storage;
   }
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
-    await this.#cache.hasSynced();
-    const namespace = key.namespace ?? '';
-    const owner: ArtifactOwner = { kind: gitRepositoryKind, namespace, name: key.name };
-    const cached = this.#cache.get(namespace, key.name);
-    if (!cached) {
-      // Gone (perhaps without our finalizer): its artifacts must not outlive it.
-      await this.#storage.removeAll(owner);
-      return {};
-    }
-    if (cached.metadata?.deletionTimestamp) {
-      if (cached.metadata.finalizers?.includes(SourceFinalizer)) {
-        await this.#storage.removeAll(owner);
-        await this.#removeFinalizer(cached);
-        log.info('Removed the artifacts and the finalizer of a deleted GitRepository');
-      }
-      return {};
-    }
-    const object = cached.metadata?.finalizers?.includes(SourceFinalizer) ? cached : await this.#addFinalizer(cached);
-    if (object.spec?.suspend) {
-      log.info('Reconciliation is suspended for this object');
-      return {};
-    }
-    const run = new ReconcileRun(this, object, owner, log);
-    return run.execute();
+    const run = await this.#lifecycle.begin(key, log);
+    if (!run) return {};
+    return new ReconcileRun(this, run).execute();
   };
 
   // --- used by ReconcileRun ---
-
-  get storage(): ArtifactStorage {
-    return this.#storage;
-  }
-
-  get cache(): Reflector<GitRepository> {
-    return this.#cache;
-  }
 
   get workDirectory(): string {
     return this.#workDirectory ?? tmpdir();
@@ -141,124 +86,57 @@ export class GitRepositoryReconciler {
       proxySecretRef: object.spec?.proxySecretRef,
     });
   }
-
-  async writeStatus(object: GitRepository, status: GitRepositoryStatus): Promise<GitRepository> {
-    if (stableJson(status) === stableJson(object.status ?? {})) return object;
-    return (await this.#statusPatcher.patch(object, status)).object;
-  }
-
-  async recordEvent(
-    object: GitRepository,
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-    log: Logger,
-    revision?: string,
-  ): Promise<void> {
-    try {
-      await this.#events.record({
-        object: { ...object, apiVersion: SourceApiVersion, kind: gitRepositoryKind },
-        type,
-        reason,
-        message,
-        ...(revision ? { annotations: { [revisionAnnotation]: revision } } : {}),
-      });
-    } catch (error) {
-      log.warn({ err: error, reason }, 'Could not record an event');
-    }
-  }
-
-  async #addFinalizer(object: GitRepository): Promise<GitRepository> {
-    const finalizers = [...(object.metadata?.finalizers ?? []), SourceFinalizer];
-    // resourceVersion makes it a compare-and-swap: a stale cache yields a conflict and a retry, never lost finalizers.
-    return this.#client.patch<GitRepository>(
-      refOf(object),
-      { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } },
-      'merge',
-    );
-  }
-
-  async #removeFinalizer(object: GitRepository): Promise<void> {
-    const finalizers = (object.metadata?.finalizers ?? []).filter((finalizer) => finalizer !== SourceFinalizer);
-    try {
-      await this.#client.patch(
-        refOf(object),
-        { metadata: { finalizers, resourceVersion: object.metadata?.resourceVersion } },
-        'merge',
-      );
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
 }
 
-/** One reconcile of one object: a working copy of its status, written once at the end (or on failure). */
+/** One reconcile of one GitRepository, on the SourceRun that writes its status once at the end (or on failure). */
 class ReconcileRun {
   readonly #reconciler: GitRepositoryReconciler;
-  readonly #owner: ArtifactOwner;
-  readonly #log: Logger;
-  #object: GitRepository;
-  readonly #work: GitRepository;
+  readonly #run: SourceRun<GitRepository>;
 
-  constructor(reconciler: GitRepositoryReconciler, object: GitRepository, owner: ArtifactOwner, log: Logger) {
+  constructor(reconciler: GitRepositoryReconciler, run: SourceRun<GitRepository>) {
     this.#reconciler = reconciler;
-    this.#object = object;
-    this.#owner = owner;
-    this.#log = log;
-    this.#work = { ...object, status: structuredClone(object.status ?? {}) };
+    this.#run = run;
   }
 
   get #status(): GitRepositoryStatus {
-    return this.#work.status!;
+    return this.#run.status;
   }
 
   async execute(): Promise<ReconcileResult> {
-    let plan: GitRepositoryPlan;
-    try {
-      plan = validateGitRepositorySpec(this.#object.spec);
-    } catch (error) {
-      if (!(error instanceof InvalidSpecError)) throw error;
-      // No retry can fix the spec: stall until the next generation.
-      markStalled(this.#work, error.reason, error.message);
-      await this.#finish();
-      await this.#reconciler.recordEvent(this.#object, 'Warning', error.reason, error.message, this.#log);
-      this.#log.error({ reason: error.reason }, error.message);
-      return {};
-    }
-    removeCondition(this.#work, 'Stalled');
+    const run = this.#run;
+    const plan = await run.planOrStall(() => validateGitRepositorySpec(run.object.spec));
+    if (!plan) return {};
     if (!plan.verify) {
-      removeCondition(this.#work, ConditionType.SourceVerified);
+      removeCondition(run.work, ConditionType.SourceVerified);
       delete this.#status.sourceVerificationMode;
     }
 
-    const access = await this.#step(
-      ConditionType.FetchFailed,
-      () => this.#reconciler.resolveAccess(this.#object),
-      SecretError,
-    );
-    const includes = await this.#step(
+    const access = await run.step(ConditionType.FetchFailed, () => this.#reconciler.resolveAccess(run.object), {
+      errors: [SecretError],
+    });
+    const includes = await run.step(
       ConditionType.IncludeUnavailable,
       () =>
         resolveIncludes(
           this.#reconciler.cache,
           this.#reconciler.storage,
-          this.#owner.namespace,
+          run.owner.namespace,
           plan.include,
-          this.#owner.name,
+          run.owner.name,
         ),
-      IncludeError,
+      { errors: [IncludeError] },
     );
-    removeCondition(this.#work, ConditionType.IncludeUnavailable);
+    removeCondition(run.work, ConditionType.IncludeUnavailable);
 
     const checkoutRoot = await mkdtemp(
-      join(this.#reconciler.workDirectory, `gitrepository-${this.#owner.namespace}-${this.#owner.name}-`),
+      join(this.#reconciler.workDirectory, `gitrepository-${run.owner.namespace}-${run.owner.name}-`),
     );
     try {
       const directory = join(checkoutRoot, 'checkout');
       const lastObservedRevision = (await this.#artifactMatchesSpec(plan, includes))
-        ? this.#object.status?.artifact?.revision
+        ? run.object.status?.artifact?.revision
         : undefined;
-      const result = await this.#step(
+      const result = await run.step(
         ConditionType.FetchFailed,
         () =>
           checkoutGitRepository({
@@ -271,32 +149,18 @@ class ReconcileRun {
             recurseSubmodules: plan.recurseSubmodules,
             ...(plan.sparseCheckout ? { sparseCheckout: plan.sparseCheckout } : {}),
           }),
-        FetchError,
+        { errors: [FetchError] },
       );
-      removeCondition(this.#work, ConditionType.FetchFailed);
+      removeCondition(run.work, ConditionType.FetchFailed);
       if (result.changed) {
         await this.#verifySignatures(plan, result, directory);
         await this.#buildArtifact(plan, includes, result, directory);
-      } else
-        this.#status.artifact = {
-          ...this.#status.artifact!,
-          url: this.#reconciler.storage.artifactUrl(this.#status.artifact!.path),
-        };
+      } else run.keepArtifact(this.#status.artifact!);
     } finally {
       await rm(checkoutRoot, { recursive: true, force: true }).catch(() => undefined);
     }
 
-    const message = `stored artifact for revision '${this.#status.artifact!.revision}'`;
-    removeCondition(this.#work, ConditionType.ArtifactOutdated);
-    removeCondition(this.#work, ConditionType.StorageOperationFailed);
-    setCondition(this.#work, {
-      type: ConditionType.ArtifactInStorage,
-      status: 'True',
-      reason: Reason.Succeeded,
-      message,
-    });
-    markReady(this.#work, Reason.Succeeded, message);
-    await this.#finish();
+    await run.succeed(`stored artifact for revision '${this.#status.artifact!.revision}'`);
     return { requeueAfter: plan.intervalMs };
   }
 
@@ -308,11 +172,12 @@ class ReconcileRun {
   ): Promise<void> {
     const verify = plan.verify;
     if (!verify) return;
+    const run = this.#run;
+    const { namespace } = run.owner;
     try {
-      const secretName = `${this.#owner.namespace}/${verify.secretName}`;
       const keys = trustedKeysFrom(
-        await this.#reconciler.readSecret(this.#owner.namespace, verify.secretName, 'spec.verify.secretRef'),
-        secretName,
+        await this.#reconciler.readSecret(namespace, verify.secretName, 'spec.verify.secretRef'),
+        `${namespace}/${verify.secretName}`,
       );
       const message = await verifyCheckout({
         directory,
@@ -323,24 +188,19 @@ class ReconcileRun {
         commit: result.commit,
         timeoutMs: plan.timeoutMs,
       });
-      setCondition(this.#work, {
-        type: ConditionType.SourceVerified,
-        status: 'True',
-        reason: Reason.Succeeded,
-        message,
-      });
+      setCondition(run.work, { type: ConditionType.SourceVerified, status: 'True', reason: Reason.Succeeded, message });
       this.#status.sourceVerificationMode = verify.mode;
     } catch (error) {
       if (!(error instanceof VerificationError || error instanceof SecretError)) throw error;
-      setCondition(this.#work, {
+      setCondition(run.work, {
         type: ConditionType.SourceVerified,
         status: 'False',
         reason: error.reason,
         message: error.message,
       });
-      markFailed(this.#work, error.reason, error.message);
-      await this.#finish();
-      await this.#reconciler.recordEvent(this.#object, 'Warning', error.reason, error.message, this.#log);
+      markFailed(run.work, error.reason, error.message);
+      await run.finish();
+      await run.event('Warning', error.reason, error.message);
       throw new ReconcileFailure(error.reason, error.message);
     }
   }
@@ -351,30 +211,23 @@ class ReconcileRun {
     result: Extract<GitCheckoutResult, { changed: true }>,
     directory: string,
   ): Promise<void> {
-    const previous = this.#object.status?.artifact;
-    if (previous && previous.revision !== result.revision) {
-      setCondition(this.#work, {
-        type: ConditionType.ArtifactOutdated,
-        status: 'True',
-        reason: Reason.NewRevision,
-        message: `new upstream revision '${result.revision}'`,
-      });
-    }
+    const run = this.#run;
+    const previous = run.object.status?.artifact;
+    run.markOutdated(result.revision, `new upstream revision '${result.revision}'`);
     const storage = this.#reconciler.storage;
-    const artifact = await this.#step(
+    const artifact = await run.step(
       ConditionType.StorageOperationFailed,
       async (): Promise<Artifact> => {
         await copyIncludedArtifacts(storage, includes, directory);
         const ignore = await loadIgnoreMatcher(directory, plan.ignore);
-        const stored = await storage.archive(this.#owner, result.revision, directory, {
+        const stored = await storage.archive(run.owner, result.revision, directory, {
           fileName: artifactFileName(result.commit, plan, includes),
           exclude: (path, isDirectory) => ignore.excludes(path, isDirectory),
         });
         await storage.linkLatest(stored);
         return stored;
       },
-      [StorageError, SourceIgnoreError, IncludeError],
-      Reason.ArchiveOperationFailed,
+      { errors: [SourceIgnoreError, IncludeError], reason: Reason.ArchiveOperationFailed },
     );
 
     const status = this.#status;
@@ -387,28 +240,21 @@ class ReconcileRun {
     setOrDelete(status, 'observedSparseCheckout', plan.sparseCheckout);
 
     if (previous?.revision !== artifact.revision) {
-      this.#log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new artifact');
-      await this.#reconciler.recordEvent(
-        this.#object,
+      run.log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new artifact');
+      await run.event(
         'Normal',
         'NewArtifact',
         `stored artifact for commit '${result.commitSubject}'`,
-        this.#log,
         artifact.revision,
       );
     }
-    try {
-      const deleted = await storage.collectGarbage(artifact);
-      if (deleted.length > 0) this.#log.debug({ deleted: deleted.length }, 'Removed old artifacts');
-    } catch (error) {
-      // Old files staying a little longer is no reason to fail a good artifact.
-      this.#log.warn({ err: error }, 'Garbage collection of old artifacts failed');
-    }
+    await run.collectGarbage(artifact);
   }
 
   // The stored artifact still describes this spec (and these includes): an unchanged remote needs no clone.
   async #artifactMatchesSpec(plan: GitRepositoryPlan, includes: IncludedArtifact[]): Promise<boolean> {
-    const status = this.#object.status;
+    const object = this.#run.object;
+    const status = object.status;
     if (!status?.artifact || !(await this.#reconciler.storage.exists(status.artifact))) return false;
     return (
       status.observedIgnore === plan.ignore &&
@@ -417,47 +263,10 @@ class ReconcileRun {
       stableJson(status.observedSparseCheckout ?? null) === stableJson(plan.sparseCheckout ?? null) &&
       sameIncludedArtifacts(status.includedArtifacts ?? [], includes) &&
       (!plan.verify ||
-        (status.sourceVerificationMode === plan.verify.mode && isTrue(this.#object, ConditionType.SourceVerified)))
+        (status.sourceVerificationMode === plan.verify.mode && isTrue(object, ConditionType.SourceVerified)))
     );
   }
-
-  /**
-   * Runs one step; an expected failure becomes `<conditionType>=True` and Ready=False with its reason, is written
-   * to status with a Warning event, and is rethrown for a retry with backoff. The last good artifact stays.
-   */
-  async #step<T>(
-    conditionType: string,
-    action: () => Promise<T>,
-    expected: ErrorClass | ErrorClass[],
-    fallbackReason?: string,
-  ): Promise<T> {
-    try {
-      return await action();
-    } catch (error) {
-      const classes = Array.isArray(expected) ? expected : [expected];
-      if (!classes.some((errorClass) => error instanceof errorClass)) throw error;
-      const failure = error as Error & { reason?: string };
-      const reason =
-        fallbackReason && conditionType === ConditionType.StorageOperationFailed
-          ? fallbackReason
-          : (failure.reason ?? Reason.Failed);
-      setCondition(this.#work, { type: conditionType, status: 'True', reason, message: failure.message });
-      markFailed(this.#work, reason, failure.message);
-      await this.#finish();
-      await this.#reconciler.recordEvent(this.#object, 'Warning', reason, failure.message, this.#log);
-      throw new ReconcileFailure(reason, failure.message);
-    }
-  }
-
-  async #finish(): Promise<void> {
-    if (!this.#status.artifact) removeCondition(this.#work, ConditionType.ArtifactInStorage);
-    setObservedGeneration(this.#work);
-    setLastHandledReconcileAt(this.#work);
-    this.#object = await this.#reconciler.writeStatus(this.#object, this.#status);
-  }
 }
-
-type ErrorClass = abstract new (...args: never[]) => Error;
 
 // The tag a checkout came from, for verify-tag: tag and semver refs, or a full refs/tags/ name.
 function tagOf(plan: GitRepositoryPlan, revision: string): string | undefined {
@@ -474,13 +283,4 @@ function setOrDelete<K extends keyof GitRepositoryStatus>(
 ): void {
   if (value === undefined) delete status[key];
   else status[key] = value;
-}
-
-function refOf(object: GitRepository): { apiVersion: string; kind: string; name: string; namespace: string } {
-  return {
-    apiVersion: SourceApiVersion,
-    kind: gitRepositoryKind,
-    name: object.metadata?.name ?? '',
-    namespace: object.metadata?.namespace ?? '',
-  };
 }

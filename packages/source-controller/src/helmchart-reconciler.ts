@@ -14,18 +14,7 @@ import {
   ConditionType,
   Reason,
 } from '@fluxion/api';
-import {
-  type EventRecorder,
-  type KubeClient,
-  type Logger,
-  type ObjectKey,
-  type ReconcileResult,
-  type Reflector,
-  StatusPatcher,
-  markReady,
-  removeCondition,
-  setCondition,
-} from '@fluxion/runtime';
+import { type Logger, type ObjectKey, type ReconcileResult, type Reflector, removeCondition } from '@fluxion/runtime';
 import { readChartMetadata } from './helm-chart-metadata.ts';
 import { pullChart, type PulledChart } from './helm-chart-pull.ts';
 import { pullOciChart } from './helm-oci-pull.ts';
@@ -38,9 +27,8 @@ import { type HelmChartPlan, planHelmChart } from './helmchart-spec.ts';
 import { parseRevision } from './revision.ts';
 import { resolveInside } from './safe-path.ts';
 import { SourceError } from './source-error.ts';
-import { prepareSourceObject } from './source-lifecycle.ts';
-import { SourceRun, type SourceObject } from './source-run.ts';
-import type { ArtifactOwner, ArtifactStorage } from './storage.ts';
+import { SourceLifecycle, type SourceReconcilerOptions } from './source-lifecycle.ts';
+import type { SourceObject, SourceRun } from './source-run.ts';
 import { extractTarGz, TarExtractError } from './tar-extract.ts';
 
 export const helmChartKind = 'HelmChart';
@@ -51,16 +39,12 @@ export interface HelmChartSources {
   Bucket?: Reflector<Bucket>;
 }
 
-export interface HelmChartReconcilerOptions {
-  client: KubeClient;
-  cache: Reflector<HelmChart>;
+export interface HelmChartReconcilerOptions extends SourceReconcilerOptions<HelmChart> {
   sources: HelmChartSources;
-  storage: ArtifactStorage;
-  events: EventRecorder;
   /** The helm binary that packages charts from Git and Bucket sources (and charts with values files). */
   helm: string;
   indexCache?: HelmIndexCache;
-  fieldManager?: string;
+  /** Where charts are pulled and packaged (default the OS temp directory). */
   workDirectory?: string;
   /** `--helm-chart-max-size`: a larger chart is refused (default 10 MiB, as Flux). */
   chartMaxBytes?: number;
@@ -79,36 +63,27 @@ interface ChartBuild {
 
 export class HelmChartReconciler {
   readonly #options: HelmChartReconcilerOptions;
-  readonly #statusPatcher: StatusPatcher;
+  readonly #lifecycle: SourceLifecycle<HelmChart>;
   readonly indexCache: HelmIndexCache;
 
   constructor(options: HelmChartReconcilerOptions) {
     this.#options = options;
-    this.#statusPatcher = new StatusPatcher(options.client, options.fieldManager ?? 'source-controller');
+    this.#lifecycle = new SourceLifecycle(helmChartKind, options);
     this.indexCache = options.indexCache ?? new HelmIndexCache();
   }
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
-    const { client, cache, storage } = this.#options;
-    const prepared = await prepareSourceObject(
-      { kind: helmChartKind, client, cache, storage, isSuspended: (object) => Boolean(object.spec?.suspend) },
-      key,
-      log,
-    );
-    if (!prepared) return {};
-    const run = new SourceRun<HelmChart>(
-      { kind: helmChartKind, statusPatcher: this.#statusPatcher, events: this.#options.events },
-      prepared.object,
-      log,
-    );
-    const plan = await run.step(ConditionType.BuildFailed, () => planHelmChart(prepared.object.spec));
+    const run = await this.#lifecycle.begin(key, log);
+    if (!run) return {};
+    const { owner } = run;
+    const plan = await run.step(ConditionType.BuildFailed, () => planHelmChart(run.object.spec));
     removeCondition(run.work, ConditionType.Stalled);
 
-    const source = await run.step(ConditionType.FetchFailed, () => this.#source(plan, prepared.owner.namespace));
+    const source = await run.step(ConditionType.FetchFailed, () => this.#source(plan, owner.namespace));
     removeCondition(run.work, ConditionType.FetchFailed);
     // Made on first use: an up-to-date chart from a HelmRepository touches no disk.
     const work = new WorkDirectory(
-      join(this.#options.workDirectory ?? tmpdir(), `helmchart-${prepared.owner.namespace}-${prepared.owner.name}-`),
+      join(this.#options.workDirectory ?? tmpdir(), `helmchart-${owner.namespace}-${owner.name}-`),
     );
     try {
       const build = await run.step(ConditionType.BuildFailed, () =>
@@ -117,7 +92,7 @@ export class HelmChartReconciler {
           : this.#buildFromArtifact(run, plan, source, work),
       );
       removeCondition(run.work, ConditionType.BuildFailed);
-      await this.#store(run, prepared.owner, source, build);
+      await this.#store(run, source, build);
     } finally {
       await work.remove();
     }
@@ -307,13 +282,9 @@ export class HelmChartReconciler {
     return this.#options.storage.exists(artifact);
   }
 
-  async #store(
-    run: SourceRun<HelmChart>,
-    owner: ArtifactOwner,
-    source: ResolvedSource,
-    build: ChartBuild | undefined,
-  ): Promise<void> {
-    const storage = this.#options.storage;
+  async #store(run: SourceRun<HelmChart>, source: ResolvedSource, build: ChartBuild | undefined): Promise<void> {
+    const { storage } = this.#options;
+    const { owner } = run;
     const status = run.status;
     const previous = run.object.status?.artifact;
     const sourceRevision =
@@ -324,7 +295,7 @@ export class HelmChartReconciler {
     if (!build) {
       // Only an up-to-date artifact skips the build, so there is one.
       const kept = previous!;
-      status.artifact = { ...kept, url: storage.artifactUrl(kept.path) };
+      run.keepArtifact(kept);
       const ready = run.object.status?.conditions?.find(
         (condition) => condition.type === ConditionType.ArtifactInStorage,
       );
@@ -351,16 +322,10 @@ export class HelmChartReconciler {
         await run.event('Normal', 'NewArtifact', summary, artifact.revision);
         run.log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new chart');
       }
-      await storage
-        .collectGarbage(artifact)
-        .catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
+      await run.collectGarbage(artifact);
     }
     status.url ??= storage.artifactUrl(`${storage.artifactDirectory(owner)}/latest.tar.gz`);
-    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed])
-      removeCondition(run.work, type);
-    setCondition(run.work, { type: ConditionType.ArtifactInStorage, status: 'True', reason, message: summary });
-    markReady(run.work, reason, summary);
-    await run.finish();
+    await run.succeed(summary, reason);
   }
 }
 

@@ -3,28 +3,16 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { type HelmRepository, ConditionType, Reason } from '@fluxion/api';
-import {
-  type EventRecorder,
-  type KubeClient,
-  type Logger,
-  type ObjectKey,
-  type ReconcileResult,
-  type Reflector,
-  StatusPatcher,
-  markReady,
-  removeCondition,
-  setCondition,
-} from '@fluxion/runtime';
+import { type Logger, type ObjectKey, type ReconcileResult, markReady, removeCondition } from '@fluxion/runtime';
 import { parseHelmIndex } from './helm-index.ts';
 import { ociChartReference, ociRegistryOptions } from './helm-oci-pull.ts';
 import { resolveHelmRepositoryAccess } from './helm-repository-access.ts';
 import { type HelmRepositoryPlan, planHelmRepository } from './helmrepository-spec.ts';
 import { download } from './http-download.ts';
 import { redactUrl } from './fetch-error.ts';
-import { prepareSourceObject } from './source-lifecycle.ts';
-import { SourceRun } from './source-run.ts';
+import { SourceLifecycle, type SourceReconcilerOptions } from './source-lifecycle.ts';
+import type { SourceRun } from './source-run.ts';
 import { stableJson } from './stable-json.ts';
-import type { ArtifactOwner, ArtifactStorage } from './storage.ts';
 
 export const helmRepositoryKind = 'HelmRepository';
 /** Name of the link to the latest stored index, whose URL goes to `status.url`. */
@@ -32,12 +20,7 @@ export const latestIndexLinkName = 'index.yaml';
 /** Flux's message on an OCI HelmRepository, which only holds the registry's address and credentials. */
 export const ociHelmRepositoryReadyMessage = 'Helm repository is ready';
 
-export interface HelmRepositoryReconcilerOptions {
-  client: KubeClient;
-  cache: Reflector<HelmRepository>;
-  storage: ArtifactStorage;
-  events: EventRecorder;
-  fieldManager?: string;
+export interface HelmRepositoryReconcilerOptions extends SourceReconcilerOptions<HelmRepository> {
   /** `--helm-index-max-size`: a larger index is refused (default 50 MiB, as Flux). */
   indexMaxBytes?: number;
 }
@@ -46,49 +29,30 @@ export const defaultHelmIndexMaxBytes = 50 * 1024 * 1024;
 
 export class HelmRepositoryReconciler {
   readonly #options: HelmRepositoryReconcilerOptions;
-  readonly #statusPatcher: StatusPatcher;
+  readonly #lifecycle: SourceLifecycle<HelmRepository>;
 
   constructor(options: HelmRepositoryReconcilerOptions) {
     this.#options = options;
-    this.#statusPatcher = new StatusPatcher(options.client, options.fieldManager ?? 'source-controller');
+    this.#lifecycle = new SourceLifecycle(helmRepositoryKind, options);
   }
 
   readonly reconcile = async (key: ObjectKey, log: Logger): Promise<ReconcileResult> => {
-    const prepared = await prepareSourceObject(
-      {
-        kind: helmRepositoryKind,
-        client: this.#options.client,
-        cache: this.#options.cache,
-        storage: this.#options.storage,
-        isSuspended: (object) => Boolean(object.spec?.suspend),
-      },
-      key,
-      log,
-    );
-    if (!prepared) return {};
-    const run = new SourceRun<HelmRepository>(
-      { kind: helmRepositoryKind, statusPatcher: this.#statusPatcher, events: this.#options.events },
-      prepared.object,
-      log,
-    );
-    const plan = await run.step(ConditionType.FetchFailed, () => planHelmRepository(prepared.object.spec));
+    const run = await this.#lifecycle.begin(key, log);
+    if (!run) return {};
+    const plan = await run.step(ConditionType.FetchFailed, () => planHelmRepository(run.object.spec));
     removeCondition(run.work, ConditionType.Stalled);
-    if (plan.type === 'oci') return this.#reconcileOci(run, prepared.owner, plan);
-    return this.#reconcileIndex(run, prepared.owner, plan);
+    if (plan.type === 'oci') return this.#reconcileOci(run, plan);
+    return this.#reconcileIndex(run, plan);
   };
 
   // No artifact: the object only carries the registry and its credentials for HelmCharts; the Secret must exist.
-  async #reconcileOci(
-    run: SourceRun<HelmRepository>,
-    owner: ArtifactOwner,
-    plan: HelmRepositoryPlan,
-  ): Promise<ReconcileResult> {
+  async #reconcileOci(run: SourceRun<HelmRepository>, plan: HelmRepositoryPlan): Promise<ReconcileResult> {
     // The Secret must be readable and hold registry credentials (.dockerconfigjson or username/password).
     await run.step(ConditionType.FetchFailed, () =>
       ociRegistryOptions(this.#options.client, run.object, ociChartReference(plan.url, '').registry),
     );
     if (run.status.artifact) {
-      await this.#options.storage.removeAll(owner);
+      await this.#options.storage.removeAll(run.owner);
       delete run.status.artifact;
       delete run.status.url;
     }
@@ -105,12 +69,9 @@ export class HelmRepositoryReconciler {
     return plan.intervalMs ? { requeueAfter: plan.intervalMs } : {};
   }
 
-  async #reconcileIndex(
-    run: SourceRun<HelmRepository>,
-    owner: ArtifactOwner,
-    plan: HelmRepositoryPlan,
-  ): Promise<ReconcileResult> {
-    const storage = this.#options.storage;
+  async #reconcileIndex(run: SourceRun<HelmRepository>, plan: HelmRepositoryPlan): Promise<ReconcileResult> {
+    const { storage } = this.#options;
+    const { owner } = run;
     const access = await run.step(ConditionType.FetchFailed, () =>
       resolveHelmRepositoryAccess(this.#options.client, owner.namespace, run.object.spec!),
     );
@@ -135,16 +96,9 @@ export class HelmRepositoryReconciler {
     const revision = `sha256:${hex}`;
     const previous = run.object.status?.artifact;
     if (previous?.revision === revision && (await storage.exists(previous))) {
-      run.status.artifact = { ...previous, url: storage.artifactUrl(previous.path) };
+      run.keepArtifact(previous);
     } else {
-      if (previous && previous.revision !== revision) {
-        setCondition(run.work, {
-          type: ConditionType.ArtifactOutdated,
-          status: 'True',
-          reason: Reason.NewRevision,
-          message: `new index revision '${revision}'`,
-        });
-      }
+      run.markOutdated(revision, `new index revision '${revision}'`);
       const artifact = await run.step(ConditionType.StorageOperationFailed, () =>
         storage.write(owner, revision, `index-${hex}.yaml`, Readable.from([content])),
       );
@@ -158,22 +112,10 @@ export class HelmRepositoryReconciler {
         `stored fetched index of size ${humanSize(content.length)} from '${redactUrl(plan.url)}'`,
         revision,
       );
-      await storage
-        .collectGarbage(artifact)
-        .catch((error: unknown) => run.log.warn({ err: error }, 'Garbage collection of old artifacts failed'));
+      await run.collectGarbage(artifact);
     }
     run.status.url ??= storage.artifactUrl(`${storage.artifactDirectory(owner)}/${latestIndexLinkName}`);
-    const message = `stored artifact: revision '${revision}'`;
-    for (const type of [ConditionType.ArtifactOutdated, ConditionType.StorageOperationFailed])
-      removeCondition(run.work, type);
-    setCondition(run.work, {
-      type: ConditionType.ArtifactInStorage,
-      status: 'True',
-      reason: Reason.Succeeded,
-      message,
-    });
-    markReady(run.work, Reason.Succeeded, message);
-    await run.finish();
+    await run.succeed(`stored artifact: revision '${revision}'`);
     return plan.intervalMs ? { requeueAfter: plan.intervalMs } : {};
   }
 }

@@ -60,11 +60,10 @@ export {
 export { copyIncludedArtifacts, resolveIncludes, IncludeError, type IncludedArtifact } from './include-artifacts.ts';
 export {
   GitRepositoryReconciler,
-  ReconcileFailure,
   gitRepositoryKind,
-  revisionAnnotation,
   type GitRepositoryReconcilerOptions,
 } from './gitrepository-reconciler.ts';
+export { ReconcileFailure, revisionAnnotation } from './source-run.ts';
 export {
   setupGitRepositoryController,
   type GitRepositoryController,

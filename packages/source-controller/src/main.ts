@@ -3,20 +3,14 @@ import { mkdir } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
-  createClient,
-  createLogger,
   durationFlag,
-  EventRecorder,
   FlagSet,
   intFlag,
-  loadKubeConfig,
-  Manager,
-  parseFlagsOrExit,
+  kubeconfigFlag,
+  runControllerMain,
   runtimeFlags,
-  runtimeNamespace,
-  runtimeOptionsFromFlags,
   stringFlag,
-  watchScope,
+  type ControllerProcess,
 } from '@fluxion/runtime';
 import { startArtifactServer } from './artifact-server.ts';
 import { setupBucketController } from './bucket-controller.ts';
@@ -41,7 +35,7 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
     'The duration for which artifacts beyond the latest are kept before garbage collection.',
   ),
   'artifact-retention-records': intFlag(2, 'The maximum number of artifacts to keep per object, the latest included.'),
-  kubeconfig: stringFlag('', 'Path to a kubeconfig; KUBECONFIG or the in-cluster config when empty.'),
+  kubeconfig: kubeconfigFlag,
   'helm-index-max-size': intFlag(50 * 1024 * 1024, 'The max allowed size in bytes of a Helm repository index file.'),
   'helm-chart-max-size': intFlag(10 * 1024 * 1024, 'The max allowed size in bytes of a Helm chart file.'),
   'helm-path': stringFlag(
@@ -50,26 +44,18 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
   ),
 });
 
-const flags = parseFlagsOrExit(flagSet);
-const options = runtimeOptionsFromFlags(flags);
-const logger = createLogger({ level: options.logLevel, encoding: options.logEncoding });
+process.exitCode = await runControllerMain({ name: controllerName, flagSet, wire: wireSourceControllers });
 
-try {
-  process.exitCode = await run();
-} catch (error) {
-  logger.error({ err: error }, 'Unable to start the controller');
-  process.exitCode = 1;
-}
-
-async function run(): Promise<number> {
-  const kubeConfig = loadKubeConfig(flags.kubeconfig ? { kubeconfigPath: flags.kubeconfig } : {});
-  const client = createClient({
-    kubeConfig,
-    qps: options.kubeApiQps,
-    burst: options.kubeApiBurst,
-    userAgent: controllerName,
-  });
-
+/** The artifact storage and its server, then a controller per source kind. */
+async function wireSourceControllers({
+  flags,
+  runtime,
+  logger,
+  client,
+  manager,
+  events,
+  watch,
+}: ControllerProcess<typeof flagSet.definitions>): Promise<void> {
   const storagePath = resolve(flags['storage-path'] || join(process.cwd(), 'data'));
   await mkdir(storagePath, { recursive: true }).catch((error: unknown) => {
     throw new StorageError('creating storage directory', storagePath, error);
@@ -87,15 +73,6 @@ async function run(): Promise<number> {
     { url: artifactServer.url, storagePath, advertisedAddress: storage.advertisedAddress },
     'Serving artifacts',
   );
-
-  const manager = new Manager({
-    name: controllerName,
-    logger,
-    kubeConfig,
-    metricsAddress: options.metricsAddress,
-    healthAddress: options.healthAddress,
-    leaderElection: options.leaderElection,
-  });
   manager.addRunnable({
     name: 'artifact-server',
     start: (signal) =>
@@ -107,15 +84,11 @@ async function run(): Promise<number> {
     manager,
     client,
     storage,
-    events: new EventRecorder(client, { reportingController: controllerName }),
-    ...watchScope({
-      watchAllNamespaces: options.watchAllNamespaces,
-      runtimeNamespace: runtimeNamespace(),
-      watchLabelSelector: options.watchLabelSelector,
-    }),
-    concurrency: options.concurrency,
-    minRetryDelayMs: options.minRetryDelayMs,
-    maxRetryDelayMs: options.maxRetryDelayMs,
+    events,
+    ...watch,
+    concurrency: runtime.concurrency,
+    minRetryDelayMs: runtime.minRetryDelayMs,
+    maxRetryDelayMs: runtime.maxRetryDelayMs,
   };
   const gitRepositories = setupGitRepositoryController(controllerOptions);
   const helmRepositories = setupHelmRepositoryController({
@@ -130,5 +103,4 @@ async function run(): Promise<number> {
     chartMaxBytes: flags['helm-chart-max-size'],
   });
   setupOCIRepositoryController(controllerOptions);
-  return manager.run();
 }

@@ -1,29 +1,14 @@
 // Wires the OCIRepository reconciler into a Manager: the watch cache, what enqueues a reconcile, the controller.
 import type { OCIRepository } from '@fluxion/api';
-import { SourceGroup } from '@fluxion/api';
-import {
-  type Controller,
-  type EventRecorder,
-  type KubeClient,
-  type Manager,
-  objectKey,
-  Reflector,
-} from '@fluxion/runtime';
+import type { Controller, EventRecorder, Reflector } from '@fluxion/runtime';
 import type { PullLimits } from './ocirepository-pull.ts';
 import { OCIRepositoryReconciler, ociRepositoryKind } from './ocirepository-reconciler.ts';
-import { needsReconcile } from './source-predicates.ts';
+import { addSourceController, type SourceWatchOptions, watchSourceKind } from './source-watch.ts';
 import type { ArtifactStorage } from './storage.ts';
 
-export interface OCIRepositoryControllerOptions {
-  manager: Manager;
-  client: KubeClient;
+export interface OCIRepositoryControllerOptions extends SourceWatchOptions {
   storage: ArtifactStorage;
   events: EventRecorder;
-  namespace?: string | undefined;
-  labelSelector?: string | undefined;
-  concurrency?: number;
-  minRetryDelayMs?: number;
-  maxRetryDelayMs?: number;
   workDirectory?: string;
   limits?: PullLimits;
 }
@@ -35,23 +20,7 @@ export interface OCIRepositoryController {
 }
 
 export function setupOCIRepositoryController(options: OCIRepositoryControllerOptions): OCIRepositoryController {
-  const { manager } = options;
-  const log = manager.logger.child({ controller: 'ocirepository' });
-  const cache = new Reflector<OCIRepository>(
-    options.client,
-    { group: SourceGroup, version: 'v1', kind: ociRepositoryKind },
-    {
-      namespace: options.namespace,
-      labelSelector: options.labelSelector,
-      onDiagnostic: (diagnostic) => {
-        if (diagnostic.type === 'error')
-          log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, 'OCIRepository watch failed');
-        else if (diagnostic.type === 'gone' || diagnostic.type === 'silent')
-          log.info({ diagnostic: diagnostic.type }, 'OCIRepository watch restarted');
-      },
-      onHandlerError: (error) => log.error({ err: error }, 'OCIRepository event handler failed'),
-    },
-  );
+  const cache = watchSourceKind<OCIRepository>(options, ociRepositoryKind);
   const reconciler = new OCIRepositoryReconciler({
     client: options.client,
     cache,
@@ -60,18 +29,6 @@ export function setupOCIRepositoryController(options: OCIRepositoryControllerOpt
     ...(options.workDirectory ? { workDirectory: options.workDirectory } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const controller = manager.addController({
-    name: 'ocirepository',
-    kind: ociRepositoryKind,
-    reconcile: reconciler.reconcile,
-    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-    ...(options.minRetryDelayMs !== undefined ? { minRetryDelayMs: options.minRetryDelayMs } : {}),
-    ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
-  });
-  cache.onEvent((event) => {
-    if (needsReconcile(event)) controller.enqueue(objectKey(event.object));
-  });
-  manager.addRunnable({ name: 'ocirepository-cache', start: (signal) => cache.start(signal) });
-  manager.health.addReadinessCheck('ocirepository-cache', () => cache.assertSynced());
+  const controller = addSourceController(options, ociRepositoryKind, cache, reconciler.reconcile);
   return { controller, cache, reconciler };
 }

@@ -1,5 +1,5 @@
 // The watch cache and controller of one source kind, with Flux's predicates (new object, new generation, reconcile
-// request, deletion); shared by HelmRepository, HelmChart and Bucket.
+// request, deletion); shared by every source kind.
 import { SourceGroup } from '@fluxion/api';
 import {
   type Controller,

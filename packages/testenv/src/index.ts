@@ -12,6 +12,7 @@ export { TestEnvError } from './errors.ts';
 export { freePort } from './ports.ts';
 export { median } from './median.ts';
 export { eventually, pollUntil, StopPolling, type PollOptions } from './eventually.ts';
+export { deleteAllAndWait, type ObjectDeleter } from './delete-all.ts';
 export {
   numberFlag,
   formatSeconds,

@@ -9,8 +9,8 @@ import type { HelmRelease, HelmReleaseSpec } from '@fluxion/api';
 import { installCrds } from '@fluxion/api';
 import { createClient, createLogger, Manager, type KubeClient } from '@fluxion/runtime';
 import {
+  deleteAllAndWait,
   findHelmBinary,
-  pollUntil,
   sha256Digest,
   sharedKubeconfigPath,
   startStaticServer,
@@ -186,31 +186,7 @@ export async function startHelmEnv(
       return stdout;
     },
     async stop() {
-      const { items } = await client.list<HelmRelease>(
-        { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
-        { namespace: ns },
-      );
-      await Promise.all(
-        items.map((item) =>
-          client.deleteIfExists({
-            apiVersion: 'helm.toolkit.fluxcd.io/v2',
-            kind: 'HelmRelease',
-            namespace: ns,
-            name: item.metadata?.name ?? '',
-          }),
-        ),
-      );
-      await pollUntil(
-        'the HelmReleases finalized',
-        async () =>
-          (
-            await client.list(
-              { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
-              { namespace: ns },
-            )
-          ).items.length === 0,
-        60_000,
-      ).catch(() => undefined);
+      await deleteAllAndWait(client, { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' }, ns);
       await manager.stop();
       await server.stop();
       await rm(artifactDir, { recursive: true, force: true });

@@ -13,6 +13,7 @@ import {
   useTestNamespace,
   type RunningServer,
   type TestNamespace,
+  deleteAllAndWait,
   pollUntil,
   sha256Digest,
   tarGz,
@@ -171,30 +172,7 @@ export async function startSourceFixture(prefix: string): Promise<SourceFixture>
     },
     async stop() {
       // Kustomizations carry our finalizer: delete them while the controller still runs, or the namespace never goes
-      const { items } = await client.list<Kustomization>(
-        { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
-        { namespace: ns },
-      );
-      await Promise.all(
-        items.map((item) =>
-          client.deleteIfExists({
-            apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-            kind: 'Kustomization',
-            namespace: ns,
-            name: item.metadata?.name ?? '',
-          }),
-        ),
-      );
-      await eventually(
-        'the Kustomizations finalized',
-        async () =>
-          (
-            await client.list(
-              { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
-              { namespace: ns },
-            )
-          ).items.length === 0,
-      ).catch(() => undefined);
+      await deleteAllAndWait(client, { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization' }, ns);
       await server.stop();
       await rm(artifactDir, { recursive: true, force: true });
     },
