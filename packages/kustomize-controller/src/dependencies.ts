@@ -1,6 +1,6 @@
 // dependsOn: is every dependency ready for us to apply, and, on deletion, have our dependents gone first?
 import type { Kustomization } from '@fluxion/api';
-import { CelEvaluationError, compileCel, type CelExpression } from './cel-expression.ts';
+import { CelEvaluationError, compileCel, type CelExpression } from '@fluxion/runtime/cel';
 
 /** A dependency is missing or not ready yet; the reconcile is retried after `--requeue-dependency`. */
 export class DependencyNotReadyError extends Error {

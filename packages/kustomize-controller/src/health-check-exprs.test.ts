@@ -1,6 +1,6 @@
 // CEL health checks over objects as the API returns them.
 import { describe, expect, it } from 'vitest';
-import { CelCompileError } from './cel-expression.ts';
+import { CelCompileError } from '@fluxion/runtime/cel';
 import { compileHealthCheckExprs } from './health-check-exprs.ts';
 
 const database = (phase: string | undefined, extra: Record<string, unknown> = {}) => ({

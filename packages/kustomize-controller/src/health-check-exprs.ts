@@ -2,7 +2,7 @@
 // does; an entry without kind covers every kind of its apiVersion that has no entry of its own.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KStatusResult } from '@fluxion/runtime';
-import { CelEvaluationError, compileCel, type CelExpression } from './cel-expression.ts';
+import { CelEvaluationError, compileCel, type CelExpression } from '@fluxion/runtime/cel';
 
 export interface HealthCheckExpr {
   apiVersion: string;

@@ -38,7 +38,7 @@ import {
 import { HealthWaits } from '@fluxion/runtime';
 import { isDeepStrictEqual } from 'node:util';
 import { AppliedObjectsClient } from './applied-objects.ts';
-import { CelCompileError, compileCel } from './cel-expression.ts';
+import { CelCompileError, compileCel } from '@fluxion/runtime/cel';
 import { compileHealthCheckExprs } from './health-check-exprs.ts';
 import { ClusterClients } from './cluster-clients.ts';
 import { decryptBuiltObjects, decryptGeneratorSources } from './decrypt-sources.ts';

@@ -4,8 +4,11 @@
 // one delivered exactly once (none lost, none doubled), time to drain, and the controller's peak RSS (target < 120 MiB);
 // then the same burst through Flux's HTTP event API, which the API server does not pace.
 // Run: node packages/notification-controller/bench/events-to-sink.ts [--latency=200] [--burst=10000] [--alerts=100]
+// The controller runs as the image runs it (its Node flags and MALLOC_ARENA_MAX); BENCH_NODE_ARGS replaces the flags,
+// BENCH_CONTROLLER runs another build of it (a bundle: BENCH_CONTROLLER=packages/notification-controller/dist/...mjs).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type GitRepository, installCrds } from '@fluxion/api';
 import { createClient, EventRecorder } from '@fluxion/runtime';
@@ -20,7 +23,8 @@ const burstEvents = flag('burst', 10_000);
 const alertCount = flag('alerts', 100);
 const providerCount = 10;
 const namespace = 'bench';
-const binary = fileURLToPath(new URL('../bin/notification-controller', import.meta.url));
+const binary =
+  process.env['BENCH_CONTROLLER'] || fileURLToPath(new URL('../bin/notification-controller', import.meta.url));
 const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 
 function percentile(values: number[], p: number): number {
@@ -97,7 +101,11 @@ try {
       '--kube-api-burst=1000',
       '--log-level=warn',
     ],
-    { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'inherit'] },
+    {
+      // glibc's arenas as the Dockerfile sets them
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, RUNTIME_NAMESPACE: namespace },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
   );
   const pid = controller.pid ?? 0;
   await pollUntil(
@@ -169,7 +177,10 @@ try {
   );
   const memory = memoryKib(pid);
   console.log(
-    `controller peak RSS ${mib(memory.peak)} (target < 120 MiB), RSS after the bursts ${mib(memory.rss)}, idle before ${mib(idle.rss)}`,
+    `controller peak RSS ${mib(memory.peak)} (target < 120 MiB), RSS after the bursts ${mib(memory.rss)}, idle before ${mib(idle.rss)}; ` +
+      `load average ${loadavg()
+        .map((load) => load.toFixed(1))
+        .join(' ')}`,
   );
   if (!kubernetes || !http) failed = true;
 

@@ -18,21 +18,25 @@ export interface AlertMatch {
   severityPasses: boolean;
 }
 
-export async function matchingAlerts(
+/**
+ * The Alerts that want the event, in the order given. Synchronous (an array) unless a `matchLabels` source needs the
+ * object's labels: a burst about 100 Alerts must not cost 100 awaited promises per event (it was most of its garbage).
+ */
+export function matchingAlerts(
   event: FluxEvent,
   alerts: readonly Alert[],
   options: MatchOptions,
-): Promise<AlertMatch[]> {
+): AlertMatch[] | Promise<AlertMatch[]> {
   if (event.severity === 'trace') return [];
-  const matched: AlertMatch[] = [];
-  let labels: Promise<Record<string, string> | undefined> | undefined;
-  const labelsOnce = (): Promise<Record<string, string> | undefined> =>
-    (labels ??= options.labelsOf(event.involvedObject));
+  const candidates: { alert: Alert; needsLabels: CrossNamespaceObjectReference[] | undefined }[] = [];
+  let labelsNeeded = false;
   for (const alert of alerts) {
     const spec = alert.spec;
     if (!spec || spec.suspend) continue;
     const alertNamespace = alert.metadata?.namespace ?? '';
     let sourceMatched = false;
+    // sources that match but for their matchLabels, settled once the labels are read
+    let needsLabels: CrossNamespaceObjectReference[] | undefined;
     for (const source of spec.eventSources) {
       const namespace = source.namespace || alertNamespace;
       if (options.noCrossNamespaceRefs && namespace !== alertNamespace) {
@@ -42,38 +46,61 @@ export async function matchingAlerts(
         );
         continue;
       }
-      if (await sourceMatches(source, namespace, event.involvedObject, labelsOnce)) {
+      const matched = sourceMatches(source, namespace, event.involvedObject);
+      if (matched === 'needs-labels') (needsLabels ??= []).push(source);
+      else if (matched) {
         sourceMatched = true;
+        needsLabels = undefined;
         break;
       }
     }
-    if (!sourceMatched) continue;
-    if (!passesMessageFilters(alert, event.message, options.onAlertProblem)) continue;
-    matched.push({ alert, severityPasses: spec.eventSeverity !== 'error' || event.severity === 'error' });
+    if (sourceMatched) {
+      if (passesMessageFilters(alert, event.message, options.onAlertProblem)) candidates.push({ alert, needsLabels });
+    } else if (needsLabels) {
+      candidates.push({ alert, needsLabels });
+      labelsNeeded = true;
+    }
   }
-  return matched;
+  const severityPasses = (alert: Alert) => alert.spec?.eventSeverity !== 'error' || event.severity === 'error';
+  if (!labelsNeeded) return candidates.map(({ alert }) => ({ alert, severityPasses: severityPasses(alert) }));
+  // read once per event, only when some Alert's sources depend on them
+  return options
+    .labelsOf(event.involvedObject)
+    .then((labels) =>
+      candidates
+        .filter(
+          ({ alert, needsLabels }) =>
+            !needsLabels ||
+            (needsLabels.some((source) => labelsMatch(source, labels)) &&
+              passesMessageFilters(alert, event.message, options.onAlertProblem)),
+        )
+        .map(({ alert }) => ({ alert, severityPasses: severityPasses(alert) })),
+    );
 }
 
-async function sourceMatches(
+/** true or false, or 'needs-labels' when only the object's labels can tell (a `*` source with matchLabels). */
+function sourceMatches(
   source: CrossNamespaceObjectReference,
   namespace: string,
   object: InvolvedObject,
-  labelsOf: () => Promise<Record<string, string> | undefined>,
-): Promise<boolean> {
+): boolean | 'needs-labels' {
   if (source.kind !== object.kind || namespace !== object.namespace) return false;
   if (source.apiVersion && object.apiVersion && source.apiVersion !== object.apiVersion) return false;
   if (source.name !== '*') return nameMatches(source.name, object.name);
-  const wanted = Object.entries(source.matchLabels ?? {});
-  if (wanted.length === 0) return true;
-  const labels = await labelsOf();
-  return labels !== undefined && wanted.every(([key, value]) => labels[key] === value);
+  return Object.keys(source.matchLabels ?? {}).length === 0 ? true : 'needs-labels';
+}
+
+function labelsMatch(source: CrossNamespaceObjectReference, labels: Record<string, string> | undefined): boolean {
+  return (
+    labels !== undefined && Object.entries(source.matchLabels ?? {}).every(([key, value]) => labels[key] === value)
+  );
 }
 
 /** '*' is every name; a name with '*' in it is a glob (`app-*`), anything else must be equal. */
 function nameMatches(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;
-  const regex = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return regex.test(name);
+  const regex = compiled(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
+  return !(regex instanceof Error) && regex.test(name);
 }
 
 function passesMessageFilters(alert: Alert, message: string, onProblem: MatchOptions['onAlertProblem']): boolean {

@@ -24,4 +24,22 @@ describe('DeliveryWatermark', () => {
     expect(watermark.needsReplay('d', at(103))).toBe(true);
     expect(watermark.needsReplay('e', at(104))).toBe(true);
   });
+
+  it('remembers only the occurrences newer than the checkpoint: a burst is not kept, a relist of it is not resent', () => {
+    const watermark = new DeliveryWatermark({ watermark: at(100), sent: [] });
+    // 10,000 events over 100 seconds, 100 a second
+    for (let i = 0; i < 10_000; i++) {
+      watermark.started(`e${i}`, at(101 + Math.floor(i / 100)));
+      watermark.settled(`e${i}`);
+    }
+    expect(watermark.take()).toMatchObject({ watermark: at(200) - 1 });
+    expect(watermark.rememberedCount).toBe(100);
+    // listed again (a relist after the watch expired): the old ones by the watermark, the newest by identity
+    expect(watermark.handled('e0', at(101), true)).toBe(true);
+    expect(watermark.handled('e9999', at(200), true)).toBe(true);
+    expect(watermark.handled('e9999', at(200), false)).toBe(true);
+    // new occurrences, listed or watched, are not handled yet
+    expect(watermark.handled('new', at(200), true)).toBe(false);
+    expect(watermark.handled('late', at(150), false)).toBe(false);
+  });
 });

@@ -12,21 +12,34 @@ export interface Checkpoint {
 export class DeliveryWatermark {
   readonly #pending = new Map<string, number>();
   readonly #settledAfter = new Map<string, number>();
-  readonly #start: Checkpoint;
-  readonly #sentAtStart: Set<string>;
   #highestSettled: number;
+  /** The last checkpoint's watermark: every event at or before it is done. */
+  #doneUpTo: number;
   #changed = false;
 
   constructor(start: Checkpoint) {
-    this.#start = start;
-    this.#sentAtStart = new Set(start.sent);
     this.#highestSettled = start.watermark;
+    this.#doneUpTo = start.watermark;
     for (const id of start.sent) this.#settledAfter.set(id, start.watermark + 1);
+  }
+
+  /**
+   * True if this occurrence is being delivered or was delivered. A listed one (start-up, relist) is also done when it
+   * is not newer than the checkpoint; a watched one is new unless known. What is remembered is only what is newer
+   * than the checkpoint: the memory of a watch is a watermark, not every Event it saw.
+   */
+  handled(id: string, timestamp: number, listed: boolean): boolean {
+    return this.#pending.has(id) || this.#settledAfter.has(id) || (listed && timestamp <= this.#doneUpTo);
   }
 
   /** True if an event listed at start-up (or at a relist) was not handled before the checkpoint. */
   needsReplay(id: string, timestamp: number): boolean {
-    return timestamp > this.#start.watermark && !this.#sentAtStart.has(id);
+    return !this.handled(id, timestamp, true);
+  }
+
+  /** Occurrences remembered (pending, and done after the checkpoint): bounded by the events of about a second. */
+  get rememberedCount(): number {
+    return this.#pending.size + this.#settledAfter.size;
   }
 
   started(id: string, timestamp: number): void {
@@ -59,6 +72,7 @@ export class DeliveryWatermark {
       if (timestamp > watermark) sent.push(id);
       else this.#settledAfter.delete(id);
     }
+    this.#doneUpTo = watermark;
     return { watermark, sent };
   }
 }

@@ -87,7 +87,7 @@ export class EventPipeline {
     return new Promise<void>((settled) => {
       lanes.enqueue({
         lane: `${provider.metadata?.namespace}/${provider.metadata?.name}`,
-        send: (signal) => notifier.post(event, signal),
+        send: (signal) => notifier.post(event, signal, alert),
         onGiveUp: (error, attempts) => {
           const message = `Sending the event about ${describeObject(event.involvedObject)} (Alert ${alert.metadata?.name}) to ${providerLabel} failed after ${attempts} attempt(s): ${error.message}`;
           problems.warn(provider, 'NotificationFailed', message);

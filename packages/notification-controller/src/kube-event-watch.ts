@@ -33,7 +33,6 @@ export async function watchKubernetesEvents(options: KubeEventWatchOptions, sign
     'Watching Kubernetes Events',
   );
   const watermark = new DeliveryWatermark(start);
-  const seen = new RecentIds(200_000);
 
   const saveTimer = setInterval(() => {
     const checkpoint = watermark.take();
@@ -45,12 +44,11 @@ export async function watchKubernetesEvents(options: KubeEventWatchOptions, sign
   let slotFreed: (() => void) | undefined;
   const handle = async (event: CoreV1Event, replay: boolean): Promise<void> => {
     const id = occurrenceId(event);
-    if (!id || seen.has(id)) return;
-    seen.add(id);
+    if (!id) return;
     const fluxEvent = eventFromKubernetesEvent(event);
     if (!fluxEvent || ignoredKinds.has(fluxEvent.involvedObject.kind)) return;
     const timestamp = Date.parse(fluxEvent.timestamp);
-    if (replay && !watermark.needsReplay(id, timestamp)) return;
+    if (watermark.handled(id, timestamp, replay)) return;
     while (inFlight >= maxInFlight) await new Promise<void>((resolve) => (slotFreed = resolve));
     watermark.started(id, timestamp);
     inFlight += 1;
@@ -92,25 +90,4 @@ function occurrenceId(event: CoreV1Event): string | undefined {
   const name = event.metadata?.name;
   if (!name) return undefined;
   return `${event.metadata?.namespace ?? ''}/${name}@${event.count ?? 1}`;
-}
-
-class RecentIds {
-  readonly #ids = new Set<string>();
-  readonly #capacity: number;
-
-  constructor(capacity: number) {
-    this.#capacity = capacity;
-  }
-
-  has(id: string): boolean {
-    return this.#ids.has(id);
-  }
-
-  add(id: string): void {
-    this.#ids.add(id);
-    if (this.#ids.size > this.#capacity) {
-      const oldest = this.#ids.values().next().value;
-      if (oldest !== undefined) this.#ids.delete(oldest);
-    }
-  }
 }

@@ -32,6 +32,10 @@ const flagSet = new FlagSet(controllerName, runtimeFlags).with({
     true,
     "Read the toolkit controllers' Kubernetes Events (in addition to the event API).",
   ),
+  'gcr-jwks-url': stringFlag(
+    'https://www.googleapis.com/oauth2/v3/certs',
+    "Where gcr Receivers read Google's public keys to check the ID token of a Pub/Sub push.",
+  ),
   'feature-gates': stringFlag('', 'A comma-separated list of key=value pairs turning experimental features on or off.'),
   kubeconfig: kubeconfigFlag,
 });
@@ -55,6 +59,7 @@ process.exitCode = await runControllerMain({
       checkpoint: { namespace: runtimeNamespace(), name: flags['events-checkpoint'] },
       watchKubernetesEvents: flags['watch-kubernetes-events'],
       concurrency: runtime.concurrency,
+      gcrJwksUrl: flags['gcr-jwks-url'],
     });
   },
 });

@@ -30,6 +30,7 @@ import { ProblemReporter } from './problem-reporter.ts';
 import { ProviderNotifiers } from './provider-notifiers.ts';
 import { ProviderConfigError } from './providers/provider-settings.ts';
 import { ReceiverReconciler } from './receiver/receiver-reconciler.ts';
+import { GoogleIdTokenVerifier } from './receiver/google-id-token.ts';
 import { receiverHandler, webhookPathIndex } from './receiver/receiver-server.ts';
 
 export interface NotificationControllerOptions {
@@ -52,6 +53,8 @@ export interface NotificationControllerOptions {
   watchKubernetesEvents?: boolean;
   delivery?: DeliveryLanesOptions;
   concurrency?: number;
+  /** Where gcr Receivers find Google's signing keys (--gcr-jwks-url; Google's by default). */
+  gcrJwksUrl?: string;
 }
 
 export interface NotificationController {
@@ -188,6 +191,7 @@ export async function setupNotificationController(
     receivers,
     noCrossNamespaceRefs: options.noCrossNamespaceRefs,
     logger: logger.child({ server: 'receiver' }),
+    googleIdTokens: new GoogleIdTokenVerifier(options.gcrJwksUrl),
   });
   const receiverServer = receiverAddress
     ? await listenHttp(receiverAddress, (req, res) => {

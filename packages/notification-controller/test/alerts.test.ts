@@ -214,6 +214,26 @@ describe('a Provider that cannot be used', () => {
   });
 });
 
+describe('a commit status Provider with a commitStatusExpr that does not parse', () => {
+  it('is named in a Warning Event on it as soon as it is written, with the field and the parser error', async () => {
+    const { client } = harness;
+    await client.create(
+      provider(namespace, 'status-expr', {
+        type: 'github',
+        address: `${slack.url}/org/repo`,
+        commitStatusExpr: "event.involvedObject.kind + '/' +",
+      }),
+    );
+    const warnings = await eventually(async () => {
+      const found = await warningsOn(client, namespace, 'Provider', 'status-expr');
+      if (found.length === 0) throw new Error('no Warning Event yet');
+      return found;
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^spec.commitStatusExpr: failed to parse CEL expression 'event.involvedObject.kind/);
+  });
+});
+
 describe('a provider that keeps failing', () => {
   it('is retried within the bound, then named in a Warning Event with the server answer, without its webhook path', async () => {
     const { client } = harness;

@@ -117,7 +117,8 @@ export const googlechatNotifier = (settings: ProviderSettings): Notifier =>
     ),
   );
 
-function markdownText(event: FluxEvent): string {
+/** The alert as Markdown: icon and object, the message, the metadata as a list. */
+export function markdownText(event: FluxEvent): string {
   const icon = event.severity === 'error' ? '🚨' : '💫';
   const lines = [
     `${icon} **${objectTitle(event)}**`,

@@ -10,7 +10,7 @@ export interface PostOptions {
   /** An http:// proxy, with credentials as user info: absolute URIs for http targets, CONNECT tunnels for https. */
   proxy?: string;
   /** POST unless said otherwise (Matrix sends with PUT). */
-  method?: 'POST' | 'PUT';
+  method?: 'POST' | 'PUT' | 'GET';
   timeoutMs: number;
   tls?: { ca?: string; cert?: string; key?: string };
   signal?: AbortSignal;

@@ -18,10 +18,15 @@ import {
   opsgenieNotifier,
   pagerdutyNotifier,
 } from './incident.ts';
+import { azureEventHubNotifier } from './azure-event-hub.ts';
+import { googlePubSubNotifier } from './google-pubsub.ts';
 import { natsNotifier } from './nats.ts';
 import type { Notifier, ProviderSettings } from './notifier.ts';
 import { ProviderConfigError } from './provider-settings.ts';
+import { otelNotifier } from './otel.ts';
+import { sentryNotifier } from './sentry.ts';
 import { slackNotifier } from './slack.ts';
+import { zulipNotifier } from './zulip.ts';
 
 type NotifierBuilder = (settings: ProviderSettings) => Notifier;
 
@@ -44,6 +49,11 @@ const builders: Record<string, NotifierBuilder> = {
   pagerduty: pagerdutyNotifier,
   datadog: datadogNotifier,
   githubdispatch: githubDispatchNotifier,
+  sentry: sentryNotifier,
+  zulip: zulipNotifier,
+  otel: otelNotifier,
+  googlepubsub: googlePubSubNotifier,
+  azureeventhub: azureEventHubNotifier,
   ...Object.fromEntries(commitStatusTypes.map((type) => [type, commitStatusNotifier])),
 };
 
@@ -56,7 +66,9 @@ export function notifierFor(settings: ProviderSettings): Notifier | ProviderConf
   try {
     return build(settings);
   } catch (error) {
-    // a commit-status address that names no repository
+    // a builder's own ProviderConfigError names its field; anything else is about the address (a commit-status
+    // address that names no repository)
+    if (error instanceof ProviderConfigError) return error;
     return new ProviderConfigError(`spec.address: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

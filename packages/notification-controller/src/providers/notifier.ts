@@ -1,8 +1,10 @@
 // What every provider is: something that posts one event, and the error it fails with.
+import type { Alert, Provider } from '@fluxion/api';
 import type { FluxEvent } from '../flux-event.ts';
 
 export interface Notifier {
-  post(event: FluxEvent, signal: AbortSignal): Promise<void>;
+  /** `alert` is the Alert that sent it (commitStatusExpr may read it). */
+  post(event: FluxEvent, signal: AbortSignal, alert?: Alert): Promise<void>;
   /** Connections to let go of when the Provider changes or goes (NATS). */
   close?(): Promise<void>;
 }
@@ -37,4 +39,8 @@ export interface ProviderSettings {
   proxy: string;
   timeoutMs: number;
   tls: { ca?: string; cert?: string; key?: string };
+  /** spec.commitStatusExpr, compiled: the commit status id from `event`, `provider` and `alert`. */
+  commitStatusExpr?: { source: string; evaluateString(variables: Record<string, unknown>): string };
+  /** The Provider as the API serves it, the `provider` of commitStatusExpr. */
+  provider?: Provider;
 }

@@ -54,4 +54,10 @@ describe('providerSettings', () => {
     );
     expect(await problem({ type: 'slack' })).toBe('no address: spec.address is empty and no secretRef gives one');
   });
+
+  it('names spec.serviceAccountName (workload identity) as not supported, rather than using another identity', async () => {
+    expect(await problem({ type: 'azureeventhub', address: 'hub', channel: 'ns', serviceAccountName: 'sender' })).toBe(
+      'spec.serviceAccountName sender: workload identity is not supported by Fluxion yet; give the credentials in the Secret of spec.secretRef',
+    );
+  });
 });

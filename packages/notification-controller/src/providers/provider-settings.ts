@@ -36,6 +36,11 @@ export async function providerSettings(
     timeoutMs: defaultProviderTimeoutMs,
     tls: {},
   };
+  // a named ServiceAccount's cloud identity (token exchange) is not built: say so rather than act as another identity
+  if (spec.serviceAccountName)
+    return new ProviderConfigError(
+      `spec.serviceAccountName ${spec.serviceAccountName}: workload identity is not supported by Fluxion yet; give the credentials in the Secret of spec.secretRef`,
+    );
   if (spec.timeout) {
     try {
       settings.timeoutMs = parseGoDuration(spec.timeout);
@@ -102,6 +107,12 @@ export async function providerSettings(
       return new ProviderConfigError(`Secret ${namespace}/${spec.proxySecretRef.name} key address is not a URL`);
     }
   }
+  if (spec.commitStatusExpr) {
+    const expression = await commitStatusExpression(spec.type, spec.commitStatusExpr);
+    if (expression instanceof ProviderConfigError) return expression;
+    settings.commitStatusExpr = expression;
+    settings.provider = provider;
+  }
   if (!settings.address && needsAddress(spec.type)) {
     return new ProviderConfigError(
       spec.secretRef
@@ -121,7 +132,29 @@ export async function providerSettings(
   return settings;
 }
 
+/** The commit status types take an expression for their status id; others refuse it, as the CRD does. */
+const commitStatusExprTypes = ['github', 'gitlab', 'gitea', 'bitbucketserver', 'bitbucket', 'azuredevops'];
+
+async function commitStatusExpression(
+  type: string,
+  source: string,
+): Promise<NonNullable<ProviderSettings['commitStatusExpr']> | ProviderConfigError> {
+  if (!commitStatusExprTypes.includes(type))
+    return new ProviderConfigError(
+      `spec.commitStatusExpr is only supported for the commit status types (${commitStatusExprTypes.join(', ')}), not ${type}`,
+    );
+  // the CEL library is loaded by the first Provider that has an expression, not by every controller start
+  const { compileCel } = await import('@fluxion/runtime/cel');
+  try {
+    return compileCel(source, 'spec.commitStatusExpr');
+  } catch (error) {
+    return new ProviderConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
 function invalidAddress(type: string, address: string): string | undefined {
+  // a project id (googlepubsub), an Event Hub name or connection string (azureeventhub): checked by their notifier
+  if (!needsAddress(type)) return undefined;
   let url: URL;
   try {
     url = new URL(address);

@@ -4,8 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Receiver } from '@fluxion/api';
 import type { KubeClient, Logger, Reflector } from '@fluxion/runtime';
 import { BodyTooLargeError, readBody } from '../read-body.ts';
-import { verifyReceiverCall } from './receiver-verify.ts';
-import { receiverToken, ReceiverTokenError } from './receiver-token.ts';
+import { gcrEvent, GoogleIdTokenVerifier } from './google-id-token.ts';
+import { verifyReceiverCall, type Verdict } from './receiver-verify.ts';
+import { receiverSecret, ReceiverTokenError } from './receiver-token.ts';
 import { requestReconcile } from './request-reconcile.ts';
 import { webhookPath } from './webhook-path.ts';
 
@@ -18,10 +19,13 @@ export interface ReceiverServerOptions {
   receivers: Reflector<Receiver>;
   noCrossNamespaceRefs: boolean;
   logger: Logger;
+  /** Checks gcr Receivers' Google ID tokens (its JWKS URL is a flag, for tests and private mirrors). */
+  googleIdTokens?: GoogleIdTokenVerifier;
 }
 
 export function receiverHandler(options: ReceiverServerOptions) {
   const { logger } = options;
+  const googleIdTokens = options.googleIdTokens ?? new GoogleIdTokenVerifier();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const answer = (status: number, text: string): void => {
@@ -50,24 +54,28 @@ export function receiverHandler(options: ReceiverServerOptions) {
       }
       return answer(400, 'the body could not be read');
     }
-    const token = await receiverToken(options.client, receiver).catch((error: unknown) => error as Error);
-    if (token instanceof Error) {
+    const secret = await receiverSecret(options.client, receiver).catch((error: unknown) => error as Error);
+    if (secret instanceof Error) {
       log.warn(
-        { reason: token instanceof ReceiverTokenError ? token.message : 'the API server could not be asked' },
+        { reason: secret instanceof ReceiverTokenError ? secret.message : 'the API server could not be asked' },
         'Receiver call refused: no token',
       );
-      return answer(token instanceof ReceiverTokenError ? 404 : 503, 'not found');
+      return answer(secret instanceof ReceiverTokenError ? 404 : 503, 'not found');
     }
+    const token = secret.token;
     // the token was rotated since status.webhookPath was written: the old path is dead
     if (webhookPath(token, receiver.metadata?.name ?? '', receiver.metadata?.namespace ?? '') !== path)
       return answer(404, 'not found');
-    const verdict = verifyReceiverCall({
-      type: receiver.spec?.type ?? '',
-      headers: req.headers,
-      body,
-      token,
-      events: receiver.spec?.events ?? [],
-    });
+    const verdict: Verdict =
+      receiver.spec?.type === 'gcr'
+        ? await verifyGcrCall(googleIdTokens, req.headers.authorization, body, secret.data)
+        : verifyReceiverCall({
+            type: receiver.spec?.type ?? '',
+            headers: req.headers,
+            body,
+            token,
+            events: receiver.spec?.events ?? [],
+          });
     if (verdict.kind === 'reject') {
       log.info({ reason: verdict.message }, 'Receiver call refused');
       return answer(verdict.status, verdict.message);
@@ -86,4 +94,18 @@ export function receiverHandler(options: ReceiverServerOptions) {
       return answer(500, `no target could be annotated: ${result.failures.join('; ')}`);
     return answer(200, `reconcile requested for ${result.annotated.length} object(s)`);
   };
+}
+
+/** gcr: Google's ID token (the Secret's `email` and `audience` when set), then a Pub/Sub push carrying a GCR event. */
+async function verifyGcrCall(
+  verifier: GoogleIdTokenVerifier,
+  authorization: string | undefined,
+  body: Buffer,
+  data: Record<string, string>,
+): Promise<Verdict> {
+  const problem = await verifier.check(authorization, { audience: data['audience'], email: data['email'] });
+  if (problem) return { kind: 'reject', status: 401, message: problem };
+  const event = gcrEvent(body);
+  if (!event) return { kind: 'reject', status: 400, message: 'the body is not a Pub/Sub push of a GCR event' };
+  return { kind: 'accept', event: [event.action, event.tag ?? event.digest].filter(Boolean).join(' ') || undefined };
 }

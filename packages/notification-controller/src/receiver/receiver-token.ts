@@ -10,6 +10,15 @@ export class ReceiverTokenError extends Error {
 }
 
 export async function receiverToken(client: KubeClient, receiver: Receiver): Promise<string | ReceiverTokenError> {
+  const secret = await receiverSecret(client, receiver);
+  return secret instanceof ReceiverTokenError ? secret : secret.token;
+}
+
+/** The token and the Secret's other keys (a gcr Receiver's `email` and `audience`). */
+export async function receiverSecret(
+  client: KubeClient,
+  receiver: Receiver,
+): Promise<{ token: string; data: Record<string, string> } | ReceiverTokenError> {
   const namespace = receiver.metadata?.namespace ?? '';
   const name = receiver.spec?.secretRef.name ?? '';
   let secret: V1Secret;
@@ -23,5 +32,11 @@ export async function receiverToken(client: KubeClient, receiver: Receiver): Pro
   if (!encoded) return new ReceiverTokenError(`Secret ${namespace}/${name} has no key token`);
   const token = Buffer.from(encoded, 'base64').toString('utf8').trim();
   if (!token) return new ReceiverTokenError(`Secret ${namespace}/${name} key token is empty`);
-  return token;
+  const data = Object.fromEntries(
+    Object.entries(secret.data ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(value, 'base64').toString('utf8').trim(),
+    ]),
+  );
+  return { token, data };
 }

@@ -1,5 +1,7 @@
-// CEL expressions (health checks, dependency readiness), compiled once with @marcbachmann/cel-js and evaluated to a
-// boolean. Variables are dynamic (the objects as the API returns them); optional fields (`a.?b.orValue(x)`) are on.
+// CEL expressions (a Kustomization's health checks and dependency readiness, a Provider's commit status id), compiled
+// once with @marcbachmann/cel-js and evaluated to a boolean or a string. Variables are dynamic (the objects as the API
+// returns them); optional fields (`a.?b.orValue(x)`) are on. Served as @fluxion/runtime/cel, outside the runtime's
+// index, so that only a controller that evaluates CEL loads the library.
 import { Environment } from '@marcbachmann/cel-js';
 
 /** An expression does not compile; the spec must change: Stalled, with the expression and the parser's error. */
@@ -17,6 +19,8 @@ export interface CelExpression {
   readonly source: string;
   /** True or false; throws CelEvaluationError when it errs or is not a boolean. */
   evaluate(variables: Readonly<Record<string, unknown>>): boolean;
+  /** A string; throws CelEvaluationError when it errs or is not a string. */
+  evaluateString(variables: Readonly<Record<string, unknown>>): string;
 }
 
 const environment = new Environment({
@@ -36,17 +40,25 @@ export function compileCel(source: string, field: string): CelExpression {
   } catch (error) {
     throw new CelCompileError(`${field}: failed to parse CEL expression '${source}': ${firstLine(error)}`);
   }
+  const run = (variables: Readonly<Record<string, unknown>>): unknown => {
+    try {
+      return program(variables as Record<string, unknown>);
+    } catch (error) {
+      throw new CelEvaluationError(`expression '${source}' failed: ${firstLine(error)}`);
+    }
+  };
   const expression: CelExpression = {
     source,
     evaluate(variables) {
-      let result: unknown;
-      try {
-        result = program(variables as Record<string, unknown>);
-      } catch (error) {
-        throw new CelEvaluationError(`expression '${source}' failed: ${firstLine(error)}`);
-      }
+      const result = run(variables);
       if (typeof result !== 'boolean')
         throw new CelEvaluationError(`expression '${source}' must return a boolean, got ${typeof result}`);
+      return result;
+    },
+    evaluateString(variables) {
+      const result = run(variables);
+      if (typeof result !== 'string')
+        throw new CelEvaluationError(`expression '${source}' must return a string, got ${typeof result}`);
       return result;
     },
   };
