@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { bundleEntries, type BundleEntry } from './entries.ts';
+import { bundleEntries, separateLibraries, type BundleEntry } from './entries.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -30,6 +30,13 @@ export function bundlePath(entry: BundleEntry): string {
   return join(repoRoot, 'packages', entry.pkg, 'dist', `${entry.name}.mjs`);
 }
 
+/** The separate libraries a bundle imports (they resolve from node_modules beside the bundle's folder). */
+export function separateLibrariesOf(bundleText: string): string[] {
+  return Object.keys(separateLibraries).filter((name) =>
+    new RegExp(`from ?["']${name}["']|import\\(["']${name}["']\\)`).test(bundleText),
+  );
+}
+
 export async function bundle(entry: BundleEntry): Promise<string> {
   const from = join(repoRoot, 'packages', entry.pkg, entry.from);
   const outfile = bundlePath(entry);
@@ -40,6 +47,7 @@ export async function bundle(entry: BundleEntry): Promise<string> {
     format: 'esm',
     target: `node${entry.node ?? 24}`,
     outfile,
+    external: Object.keys(separateLibraries),
     banner: { js: banner },
     // function and class names stay as written, so stack traces and logged error names read as in the sources
     keepNames: true,

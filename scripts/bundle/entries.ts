@@ -36,3 +36,9 @@ export const shippedFiles: Readonly<Record<string, readonly string[]>> = {
   // the post-renderer plugin helm runs (the controller finds it at ../helm-plugins from its bundle)
   'helm-controller': ['helm-plugins'],
 };
+
+/** Libraries kept out of every bundle and shipped beside it as their own files, with the files of each that Node loads.
+ * openpgp is LGPL-3.0: what we ship must let its user replace the library, which a copy inside our bundle would not. */
+export const separateLibraries: Readonly<Record<string, readonly string[]>> = {
+  openpgp: ['package.json', 'LICENSE', 'dist/node/openpgp.mjs'],
+};

@@ -1,5 +1,6 @@
 // What a controller's image holds in /app: its bundles and the files they read, with shipped scripts that started a
 // source file starting its bundle; and a loud failure when such a script changed under the entry list.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,23 @@ describe('layOutImageApp', () => {
     expect(script).toContain('/../../dist/post-renderer-main.mjs');
     expect(script).not.toContain('src/');
     expect(existsSync(join(app, 'helm-plugins/fluxion-post-renderer/plugin.yaml'))).toBe(true);
+  }, 120_000);
+
+  it("ships openpgp (LGPL-3.0) beside kustomize-controller's bundle as its own replaceable files, not inside it", async () => {
+    const app = join(scratch, 'kustomize-controller');
+    await layOutImageApp('kustomize-controller', app);
+    expect(readdirSync(join(app, 'node_modules'))).toEqual(['openpgp']);
+    expect(readFileSync(join(app, 'node_modules/openpgp/LICENSE'), 'utf8')).toContain('LESSER GENERAL PUBLIC LICENSE');
+    const bundled = readFileSync(join(app, 'dist/kustomize-controller.mjs'), 'utf8');
+    expect(bundled).toContain('import("openpgp")');
+    expect(bundled).not.toContain('node_modules/openpgp/');
+    // the bundle's import resolves to the shipped copy, and it is the library sops-keys.ts uses
+    const loaded = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', "const m = await import('openpgp'); console.log(typeof m.readPrivateKeys)"],
+      { cwd: join(app, 'dist'), encoding: 'utf8' },
+    );
+    expect(loaded.trim()).toBe('function');
   }, 120_000);
 
   it('fails, naming the script and the entry list, when a shipped script no longer starts the source it names', async () => {

@@ -1,9 +1,9 @@
 // Lays out what a controller's image holds in /app: its bundles in dist/ and the few files they need at run time
 // (entries.ts says which), with no node_modules. Usage: node scripts/bundle/image-app.ts PKG APP_DIR
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { bundle } from './bundle.ts';
-import { bundleEntries, shippedFiles, type BundleEntry } from './entries.ts';
+import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { bundle, separateLibrariesOf } from './bundle.ts';
+import { bundleEntries, separateLibraries, shippedFiles, type BundleEntry } from './entries.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -16,7 +16,21 @@ export async function layOutImageApp(
   if (!entries.length) throw new Error(`no bundle entry for ${pkg} in scripts/bundle/entries.ts`);
   rmSync(appDir, { recursive: true, force: true });
   mkdirSync(join(appDir, 'dist'), { recursive: true });
-  for (const entry of entries) cpSync(await bundle(entry), join(appDir, 'dist', `${entry.name}.mjs`));
+  const libraries = new Set<string>();
+  for (const entry of entries) {
+    const bundled = await bundle(entry);
+    cpSync(bundled, join(appDir, 'dist', `${entry.name}.mjs`));
+    for (const name of separateLibrariesOf(readFileSync(bundled, 'utf8'))) libraries.add(name);
+  }
+  // the libraries the bundles import, as node_modules/<name> beside dist/ (only the files Node loads)
+  for (const name of libraries) {
+    // the package's own dependency, where pnpm links it (its package.json is not among its exports to resolve)
+    const from = realpathSync(join(repoRoot, 'packages', pkg, 'node_modules', name));
+    for (const file of separateLibraries[name] ?? []) {
+      mkdirSync(dirname(join(appDir, 'node_modules', name, file)), { recursive: true });
+      cpSync(join(from, file), join(appDir, 'node_modules', name, file));
+    }
+  }
   for (const file of shippedFiles[pkg] ?? []) {
     cpSync(join(repoRoot, 'packages', pkg, file), join(appDir, file), { recursive: true });
   }

@@ -1,7 +1,7 @@
 // The keys a Kustomization's decryption Secret holds (age identities in `*.agekey`, OpenPGP keys in `*.asc`, as Flux
 // names them), and the unwrapping of a file's data key with them.
-import { armor, Decrypter } from 'age-encryption';
-import { decrypt as pgpDecrypt, readMessage, readPrivateKeys, type PrivateKey } from 'openpgp';
+import type { Decrypter } from 'age-encryption';
+import type { PrivateKey } from 'openpgp';
 import { SopsFormatError, type KeyGroup, type SopsMetadata, type SopsTree } from './sops-tree.ts';
 
 export interface SopsKeyring {
@@ -40,6 +40,7 @@ export async function loadKeyring(secret: string, data: Readonly<Record<string, 
     else if (name.endsWith('.asc')) keyring.pgpKeys.push(...(await pgpKeysOf(text, secret, name)));
   }
   if (keyring.ageIdentities.length > 0) {
+    const { Decrypter } = await loadAge();
     const decrypter = new Decrypter();
     for (const identity of keyring.ageIdentities) decrypter.addIdentity(identity);
     keyring.ageDecrypter = decrypter;
@@ -69,7 +70,13 @@ function ageIdentitiesOf(text: string, secret: string, name: string): string[] {
   return lines;
 }
 
+// The two libraries load with the first Secret that holds their keys: a controller that never decrypts (most) does not
+// hold their code and tables in memory (~20 MiB together).
+const loadAge = () => import('age-encryption');
+const loadOpenPgp = () => import('openpgp');
+
 async function pgpKeysOf(text: string, secret: string, name: string): Promise<PrivateKey[]> {
+  const { readPrivateKeys } = await loadOpenPgp();
   let keys: PrivateKey[];
   try {
     keys = await readPrivateKeys({ armoredKeys: text });
@@ -109,6 +116,7 @@ export async function unwrapDataKey(metadata: SopsMetadata, keyring: SopsKeyring
 async function unwrapAge(enc: string, keyring: SopsKeyring): Promise<Uint8Array | undefined> {
   const decrypter = keyring.ageDecrypter;
   if (!decrypter || !enc) return undefined;
+  const { armor } = await loadAge();
   try {
     const file = enc.includes('-----BEGIN AGE ENCRYPTED FILE-----') ? armor.decode(enc) : Buffer.from(enc, 'base64');
     return await decrypter.decrypt(file);
@@ -120,6 +128,7 @@ async function unwrapAge(enc: string, keyring: SopsKeyring): Promise<Uint8Array 
 
 async function unwrapPgp(enc: string, keyring: SopsKeyring): Promise<Uint8Array | undefined> {
   if (keyring.pgpKeys.length === 0 || !enc) return undefined;
+  const { decrypt: pgpDecrypt, readMessage } = await loadOpenPgp();
   try {
     const message = await readMessage({ armoredMessage: enc });
     const { data } = await pgpDecrypt({ message, decryptionKeys: keyring.pgpKeys, format: 'binary' });
