@@ -89,7 +89,7 @@ export function installArgs(release: HelmRelease, files: ActionFiles): string[] 
   if (install.disableOpenAPIValidation) args.push('--disable-openapi-validation');
   if (install.disableSchemaValidation) args.push('--skip-schema-validation');
   if (install.replace) args.push('--replace');
-  if (install.serverSideApply === false) args.push('--server-side', 'false');
+  if (install.serverSideApply === false) args.push('--server-side=false');
   return args;
 }
 
@@ -122,7 +122,7 @@ export function upgradeArgs(release: HelmRelease, files: ActionFiles): string[] 
   if (upgrade.disableHooks) args.push('--no-hooks');
   if (upgrade.disableOpenAPIValidation) args.push('--disable-openapi-validation');
   if (upgrade.disableSchemaValidation) args.push('--skip-schema-validation');
-  if (upgrade.serverSideApply === false) args.push('--server-side', 'false');
+  if (upgrade.serverSideApply === false) args.push('--server-side=false');
   return args;
 }
 

@@ -38,10 +38,16 @@ export interface HelmResult {
   durationMs: number;
 }
 
+/** What runs a helm command line: the CLI (a process per action) or the SDK helper (one process for all). */
+export interface HelmRunner {
+  run(args: readonly string[], options: HelmRunOptions): Promise<HelmResult>;
+  stop?(): void;
+}
+
 /** The directory of this package's Helm plugins (the post-renderer). */
 export const pluginsDir = resolve(import.meta.dirname, '..', 'helm-plugins');
 
-export class HelmCli {
+export class HelmCli implements HelmRunner {
   private readonly options: HelmCliOptions;
   private readonly env: NodeJS.ProcessEnv;
   private running = 0;

@@ -17,14 +17,14 @@ import {
   uninstallArgs,
   upgradeArgs,
 } from './helm-args.ts';
-import type { HelmCli } from './helm-cli.ts';
+import type { HelmRunner } from './helm-cli.ts';
 import type { PostRenderSpec } from './post-render.ts';
 import { releaseObjects, refsOf, type ManifestObject } from './release-objects.ts';
 import { latestOf, listReleases, setStoredStatus, storageSecretName, type StoredRelease } from './release-storage.ts';
 import type { Values } from './values.ts';
 
 export interface RunContext {
-  helm: HelmCli;
+  helm: HelmRunner;
   /** Reads storage and waits, as helm's identity does. */
   client: KubeClient;
   helmArgs: readonly string[];
