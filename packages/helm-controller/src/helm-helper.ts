@@ -68,6 +68,11 @@ export class HelmHelper implements HelmRunner {
     }
   }
 
+  /** The helper's process id while it runs (it starts with the first action). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** Stops the helper; actions still running are reported failed (their releases are recovered as pending ones). */
   stop(): void {
     this.child?.stdin.end();
