@@ -1,5 +1,6 @@
 // helm's install, upgrade, rollback, uninstall and test, from the same command lines the controller gives the helm
 // CLI (src/helm-args.ts), run with Helm's SDK: the flags mean what they mean to helm, the errors read as helm's.
+// One flag is the helper's own: --storage-namespace, the release's Secrets apart from its objects, as Flux can.
 package main
 
 import (
@@ -24,6 +25,7 @@ type request struct {
 	command    string
 	positional []string
 	namespace  string
+	storage    string // where the release's Secrets live; the release namespace when empty
 	kubeconfig string
 	asUser     string
 	timeout    time.Duration
@@ -45,6 +47,7 @@ func (a *actions) run(ctx context.Context, args []string) (string, error) {
 	}
 	req := &request{command: args[0], flags: pflag.NewFlagSet(args[0], pflag.ContinueOnError)}
 	req.flags.StringVarP(&req.namespace, "namespace", "n", "default", "")
+	req.flags.StringVar(&req.storage, "storage-namespace", "", "")
 	req.flags.StringVar(&req.kubeconfig, "kubeconfig", "", "")
 	req.flags.StringVar(&req.asUser, "kube-as-user", "", "")
 	req.flags.DurationVar(&req.timeout, "timeout", 300*time.Second, "")
@@ -85,8 +88,13 @@ func (a *actions) configuration(req *request, invalidate bool) (*action.Configur
 	if invalidate {
 		id.discovery.Invalidate()
 	}
+	storage := req.storage
+	if storage == "" {
+		storage = req.namespace
+	}
 	cfg := action.NewConfiguration()
-	if err := cfg.Init(id.getter(), req.namespace, "secret"); err != nil {
+	// the storage driver works in the storage namespace, the objects go to the release namespace (client.Namespace)
+	if err := cfg.Init(id.getter(), storage, "secret"); err != nil {
 		return nil, err
 	}
 	client := cfg.KubeClient.(*kube.Client)

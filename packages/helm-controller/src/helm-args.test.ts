@@ -20,6 +20,15 @@ describe('helm command lines', () => {
     expect(long).toMatch(/^x{40}-[0-9a-f]{12}$/);
   });
 
+  it('passes a storage namespace apart from the release namespace, and only then', () => {
+    const apart = hr({ targetNamespace: 'prod', storageNamespace: 'apps' });
+    for (const args of [installArgs(apart, files), upgradeArgs(apart, files), uninstallArgs(apart), testArgs(apart)])
+      expect(args.join(' ')).toContain('--namespace prod --timeout 5m0s --storage-namespace apps');
+    expect(rollbackArgs(apart, 1).join(' ')).toContain('--storage-namespace apps');
+    expect(installArgs(hr({ storageNamespace: 'apps' }), files)).not.toContain('--storage-namespace');
+    expect(installArgs(hr({ install: { serverSideApply: false } }), files)).toContain('--server-side=false');
+  });
+
   it('installs into the target namespace with our labels, the post-renderer and the install options', () => {
     const args = installArgs(
       hr({

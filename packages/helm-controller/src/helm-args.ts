@@ -31,8 +31,8 @@ export function releaseNamespaceOf(release: HelmRelease): string {
 }
 
 /**
- * Where the release's storage Secrets live. The helm CLI keeps them in the release namespace; a storageNamespace that
- * differs is refused by the reconciler (see the README).
+ * Where the release's storage Secrets live: spec.storageNamespace, else the release namespace (Flux: the HelmRelease's).
+ * Only fluxion-helm-helper can keep them apart (`--storage-namespace`); with the helm CLI the reconciler refuses it.
  */
 export function storageNamespaceOf(release: HelmRelease): string {
   return release.spec?.storageNamespace || releaseNamespaceOf(release);
@@ -48,7 +48,10 @@ export function timeoutOf(
 }
 
 function common(release: HelmRelease, action: 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test'): string[] {
-  return ['--namespace', releaseNamespaceOf(release), '--timeout', formatGoDuration(timeoutOf(release, action))];
+  const args = ['--namespace', releaseNamespaceOf(release), '--timeout', formatGoDuration(timeoutOf(release, action))];
+  const storage = storageNamespaceOf(release);
+  if (storage !== releaseNamespaceOf(release)) args.push('--storage-namespace', storage);
+  return args;
 }
 
 function ownerLabels(release: HelmRelease): string {

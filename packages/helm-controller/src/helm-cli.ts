@@ -40,6 +40,8 @@ export interface HelmResult {
 
 /** What runs a helm command line: the CLI (a process per action) or the SDK helper (one process for all). */
 export interface HelmRunner {
+  /** Whether `--storage-namespace` (storage Secrets apart from the release namespace) is understood: the helper's. */
+  readonly separateStorage: boolean;
   run(args: readonly string[], options: HelmRunOptions): Promise<HelmResult>;
   stop?(): void;
 }
@@ -48,6 +50,7 @@ export interface HelmRunner {
 export const pluginsDir = resolve(import.meta.dirname, '..', 'helm-plugins');
 
 export class HelmCli implements HelmRunner {
+  readonly separateStorage = false;
   private readonly options: HelmCliOptions;
   private readonly env: NodeJS.ProcessEnv;
   private running = 0;

@@ -44,6 +44,7 @@ interface Pending {
 }
 
 export class HelmHelper implements HelmRunner {
+  readonly separateStorage = true;
   private readonly options: HelmHelperOptions;
   private child: ChildProcessWithoutNullStreams | undefined;
   private readonly pending = new Map<number, Pending>();

@@ -139,7 +139,7 @@ export class HelmReleaseReconciler {
     let chartVersion: string | undefined;
     let access: ClusterAccess | undefined;
     try {
-      assertSupported(hr);
+      assertSupported(hr, this.deps.helm);
       checkDependencies(hr, this.deps.dependencies);
       const ownChart = await this.chartFor(hr, working);
       const artifact = await chartArtifactOf(this.deps.sources, hr, ownChart);

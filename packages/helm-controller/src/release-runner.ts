@@ -11,6 +11,7 @@ import {
   installArgs,
   releaseNameOf,
   releaseNamespaceOf,
+  storageNamespaceOf,
   rollbackArgs,
   testArgs,
   timeoutOf,
@@ -129,14 +130,19 @@ async function waitForRelease(
     // a newer chart or spec cancelled the wait: the release is left as helm made it, the next reconcile upgrades it
     if (error instanceof WaitCancelledError) throw error;
     const message = (error as Error).message;
-    const ref = { apiVersion: 'v1', kind: 'Secret', namespace: release.namespace, name: storageSecretName(release) };
+    const ref = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: storageNamespaceOf(hr),
+      name: storageSecretName(release),
+    };
     await setStoredStatus(context.client, ref, 'failed', `health check failed: ${message}`.slice(0, 256));
     throw new ReleaseActionError(message, { ...release, info: { ...release.info, status: 'failed' } });
   }
 }
 
 async function latest(context: RunContext, hr: HelmRelease): Promise<StoredRelease | undefined> {
-  return latestOf(await listReleases(context.client, releaseNamespaceOf(hr), releaseNameOf(hr)));
+  return latestOf(await listReleases(context.client, storageNamespaceOf(hr), releaseNameOf(hr)));
 }
 
 export function postRenderSpecOf(hr: HelmRelease): PostRenderSpec {
