@@ -19,6 +19,7 @@ import {
   upgradeArgs,
 } from './helm-args.ts';
 import type { HelmRunner } from './helm-cli.ts';
+import { isJob, waitForJobs } from './job-wait.ts';
 import type { PostRenderSpec } from './post-render.ts';
 import { releaseObjects, refsOf, type ManifestObject } from './release-objects.ts';
 import { latestOf, listReleases, setStoredStatus, storageSecretName, type StoredRelease } from './release-storage.ts';
@@ -70,7 +71,8 @@ export async function installOrUpgrade(
   if (!release)
     throw new ReleaseActionError(`helm ${action} reported success but release storage holds no revision`, undefined);
   const disableWait = action === 'install' ? hr.spec?.install?.disableWait : hr.spec?.upgrade?.disableWait;
-  if (!disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, action));
+  const jobs = !(action === 'install' ? hr.spec?.install : hr.spec?.upgrade)?.disableWaitForJobs;
+  if (!disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, action), jobs);
   return release;
 }
 
@@ -86,7 +88,9 @@ export async function rollback(context: RunContext, hr: HelmRelease, toRevision:
   const release = await latest(context, hr);
   if (!release)
     throw new ReleaseActionError('helm rollback reported success but release storage holds no revision', undefined);
-  if (!hr.spec?.rollback?.disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, 'rollback'));
+  const rollbackSpec = hr.spec?.rollback;
+  if (!rollbackSpec?.disableWait)
+    await waitForRelease(context, hr, release, timeoutOf(hr, 'rollback'), !rollbackSpec?.disableWaitForJobs);
   return release;
 }
 
@@ -113,7 +117,9 @@ async function waitForRelease(
   hr: HelmRelease,
   release: StoredRelease,
   timeoutMs: number,
+  jobs: boolean,
 ): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
   const objects: ManifestObject[] = await releaseObjects(
     context.client,
     release.manifest ?? '',
@@ -126,6 +132,15 @@ async function waitForRelease(
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.healthPollIntervalMs ? { intervalMs: context.healthPollIntervalMs } : {}),
     });
+    // as helm's --wait-for-jobs: a running Job is Current to kstatus, but not done
+    const jobRefs = jobs ? refsOf(objects).filter(isJob) : [];
+    if (jobRefs.length > 0)
+      await waitForJobs(context.client, jobRefs, {
+        deadline,
+        timeoutMs,
+        intervalMs: context.healthPollIntervalMs ?? 2_000,
+        signal: context.signal,
+      });
   } catch (error) {
     // a newer chart or spec cancelled the wait: the release is left as helm made it, the next reconcile upgrades it
     if (error instanceof WaitCancelledError) throw error;

@@ -305,4 +305,42 @@ spec:
     );
     await waitReady('dependent');
   });
+
+  it("waits for the release's Jobs to complete unless disableWaitForJobs", async () => {
+    // a Job whose pod no node takes: kstatus calls it Current (running), helm's --wait-for-jobs does not
+    await env.publishChart('jobs', {
+      name: 'jobs',
+      version: '0.1.0',
+      bare: true,
+      templates: {
+        'job.yaml': `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-migrate
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      nodeSelector:
+        kubernetes.io/hostname: no-such-node
+      containers:
+        - name: migrate
+          image: registry.example.invalid/migrate:1.0
+`,
+      },
+    });
+    const chartRef = { kind: 'HelmChart' as const, name: 'jobs' };
+    await env.applyRelease('jobs-nowait', { chartRef, install: { disableWaitForJobs: true } });
+    await waitReady('jobs-nowait');
+
+    await env.applyRelease('jobs-wait', { chartRef, timeout: '3s', install: { remediation: { retries: 0 } } });
+    const hr = await pollUntil('jobs-wait failed its health check', async () => {
+      const current = await env.getRelease('jobs-wait');
+      const ready = conditionOf(current, 'Ready');
+      return ready?.status === 'False' && ready.message.includes('Job not complete') ? current : undefined;
+    });
+    expect(conditionOf(hr, 'Ready')?.message).toContain(`Job/${env.ns}/jobs-wait-migrate`);
+    expect(conditionOf(hr, 'Released')).toMatchObject({ status: 'False', reason: 'InstallFailed' });
+  });
 });
