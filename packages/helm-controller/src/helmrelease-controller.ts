@@ -195,7 +195,8 @@ function helmRunnerOf(options: HelmReleaseControllerOptions): HelmRunner {
       ...(options.helmConcurrency ? { maxConcurrent: options.helmConcurrency } : {}),
       ...(options.kubeApiQps ? { kubeApiQps: options.kubeApiQps } : {}),
       ...(options.kubeApiBurst ? { kubeApiBurst: options.kubeApiBurst } : {}),
-      onLog: (line) => options.logger.info({ helper: line }, 'helm helper'),
+      // helm's warnings can quote chart content: debug, as the CLI's stderr was dropped on success
+      onLog: (line) => options.logger.debug({ helper: line }, 'helm helper'),
     });
   return new HelmCli({
     helmPath: options.helmPath,
