@@ -123,6 +123,8 @@ type renderFlags struct {
 	noOpenAPI        bool
 	skipSchema       bool
 	serverSide       string
+	takeOwnership    bool
+	forceConflicts   bool
 }
 
 func (r *renderFlags) add(flags *pflag.FlagSet, serverSideDefault string) {
@@ -135,6 +137,8 @@ func (r *renderFlags) add(flags *pflag.FlagSet, serverSideDefault string) {
 	flags.BoolVar(&r.noOpenAPI, "disable-openapi-validation", false, "")
 	flags.BoolVar(&r.skipSchema, "skip-schema-validation", false, "")
 	flags.StringVar(&r.serverSide, "server-side", serverSideDefault, "")
+	flags.BoolVar(&r.takeOwnership, "take-ownership", false, "")
+	flags.BoolVar(&r.forceConflicts, "force-conflicts", false, "")
 }
 
 // load reads the chart and the values files, as the CLI does before it acts.
@@ -186,6 +190,7 @@ func (a *actions) install(ctx context.Context, req *request, args []string) (str
 	install.DisableHooks, install.DisableOpenAPIValidation = render.noHooks, render.noOpenAPI
 	install.SkipSchemaValidation, install.ServerSideApply = render.skipSchema, serverSide
 	install.SkipCRDs, install.CreateNamespace, install.Replace = skipCRDs, createNamespace, replace
+	install.TakeOwnership, install.ForceConflicts = render.takeOwnership, render.forceConflicts
 	install.WaitStrategy = kube.HookOnlyStrategy
 	if install.PostRenderer, err = a.postRendererOf(render); err != nil {
 		return "", err
@@ -224,6 +229,7 @@ func (a *actions) upgrade(ctx context.Context, req *request, args []string) (str
 	upgrade.SkipSchemaValidation, upgrade.ServerSideApply = render.skipSchema, render.serverSide
 	upgrade.ResetValues, upgrade.ResetThenReuseValues = resetValues, resetThenReuse
 	upgrade.ForceReplace, upgrade.CleanupOnFail = forceReplace, cleanupOnFail
+	upgrade.TakeOwnership, upgrade.ForceConflicts = render.takeOwnership, render.forceConflicts
 	upgrade.WaitStrategy = kube.HookOnlyStrategy
 	if upgrade.PostRenderer, err = a.postRendererOf(render); err != nil {
 		return "", err

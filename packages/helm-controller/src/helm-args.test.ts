@@ -29,6 +29,22 @@ describe('helm command lines', () => {
     expect(installArgs(hr({ install: { serverSideApply: false } }), files)).toContain('--server-side=false');
   });
 
+  it('takes ownership of existing objects unless disableTakeOwnership, as Flux', () => {
+    expect(installArgs(hr(), files)).toContain('--take-ownership');
+    expect(upgradeArgs(hr(), files)).toContain('--take-ownership');
+    expect(installArgs(hr({ install: { disableTakeOwnership: true } }), files)).not.toContain('--take-ownership');
+    expect(upgradeArgs(hr({ upgrade: { disableTakeOwnership: true } }), files)).not.toContain('--take-ownership');
+  });
+
+  it('forces conflicts only where Helm applies server-side', () => {
+    expect(installArgs(hr(), files)).toContain('--force-conflicts');
+    expect(installArgs(hr({ install: { serverSideApply: false } }), files)).not.toContain('--force-conflicts');
+    expect(upgradeArgs(hr(), files, 'ssa')).toContain('--force-conflicts');
+    expect(upgradeArgs(hr(), files, 'csa')).not.toContain('--force-conflicts');
+    expect(upgradeArgs(hr(), files, undefined)).not.toContain('--force-conflicts');
+    expect(upgradeArgs(hr({ upgrade: { serverSideApply: false } }), files, 'ssa')).not.toContain('--force-conflicts');
+  });
+
   it('installs into the target namespace with our labels, the post-renderer and the install options', () => {
     const args = installArgs(
       hr({

@@ -92,11 +92,16 @@ export function installArgs(release: HelmRelease, files: ActionFiles): string[] 
   if (install.disableOpenAPIValidation) args.push('--disable-openapi-validation');
   if (install.disableSchemaValidation) args.push('--skip-schema-validation');
   if (install.replace) args.push('--replace');
+  // Flux adopts objects that exist but belong to no release, unless told not to, and under server-side apply takes
+  // the fields other managers hold (as kustomize-controller does; drift correction relies on it)
+  if (!install.disableTakeOwnership) args.push('--take-ownership');
+  if (install.serverSideApply !== false) args.push('--force-conflicts');
   if (install.serverSideApply === false) args.push('--server-side=false');
   return args;
 }
 
-export function upgradeArgs(release: HelmRelease, files: ActionFiles): string[] {
+/** `lastApplyMethod`: the latest revision's (`ssa`/`csa`), which Helm's `--server-side=auto` follows. */
+export function upgradeArgs(release: HelmRelease, files: ActionFiles, lastApplyMethod?: string): string[] {
   const upgrade = release.spec?.upgrade ?? {};
   const args = [
     'upgrade',
@@ -125,6 +130,9 @@ export function upgradeArgs(release: HelmRelease, files: ActionFiles): string[] 
   if (upgrade.disableHooks) args.push('--no-hooks');
   if (upgrade.disableOpenAPIValidation) args.push('--disable-openapi-validation');
   if (upgrade.disableSchemaValidation) args.push('--skip-schema-validation');
+  if (!upgrade.disableTakeOwnership) args.push('--take-ownership');
+  // helm refuses --force-conflicts when the upgrade applies client-side (auto after a client-side revision)
+  if (upgrade.serverSideApply !== false && lastApplyMethod === 'ssa') args.push('--force-conflicts');
   if (upgrade.serverSideApply === false) args.push('--server-side=false');
   return args;
 }

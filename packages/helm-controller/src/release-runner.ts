@@ -58,7 +58,8 @@ export async function installOrUpgrade(
     // values may hold Secret data: a private file, removed after the action
     await writeFile(files.valuesFile, stringify(values), { mode: 0o600 });
     await writeFile(files.postRenderSpecFile, JSON.stringify(postRenderSpecOf(hr)), { mode: 0o600 });
-    const args = action === 'install' ? installArgs(hr, files) : upgradeArgs(hr, files);
+    const args =
+      action === 'install' ? installArgs(hr, files) : upgradeArgs(hr, files, (await latest(context, hr))?.apply_method);
     try {
       await context.helm.run(args, { timeoutMs: timeoutOf(hr, action), globalArgs: context.helmArgs });
     } catch (error) {
