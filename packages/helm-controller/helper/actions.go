@@ -252,6 +252,7 @@ func (a *actions) rollback(req *request, args []string) (string, error) {
 	req.flags.BoolVar(&rollback.CleanupOnFail, "cleanup-on-fail", false, "")
 	req.flags.BoolVar(&rollback.DisableHooks, "no-hooks", false, "")
 	req.flags.StringVar(&rollback.ServerSideApply, "server-side", "auto", "")
+	req.flags.BoolVar(&rollback.ForceConflicts, "force-conflicts", false, "")
 	if err := req.parse(args, 2); err != nil {
 		return "", err
 	}
@@ -267,6 +268,7 @@ func (a *actions) rollback(req *request, args []string) (string, error) {
 	run.Version, run.Timeout, run.MaxHistory, run.Description = version, req.timeout, rollback.MaxHistory, rollback.Description
 	run.ForceReplace, run.CleanupOnFail, run.DisableHooks = rollback.ForceReplace, rollback.CleanupOnFail, rollback.DisableHooks
 	run.ServerSideApply, run.WaitStrategy = rollback.ServerSideApply, kube.HookOnlyStrategy
+	run.ForceConflicts = rollback.ForceConflicts
 	if err := run.Run(req.positional[0]); err != nil {
 		return "", err
 	}

@@ -43,6 +43,8 @@ describe('helm command lines', () => {
     expect(upgradeArgs(hr(), files, 'csa')).not.toContain('--force-conflicts');
     expect(upgradeArgs(hr(), files, undefined)).not.toContain('--force-conflicts');
     expect(upgradeArgs(hr({ upgrade: { serverSideApply: false } }), files, 'ssa')).not.toContain('--force-conflicts');
+    expect(rollbackArgs(hr(), 1, 'ssa')).toContain('--force-conflicts');
+    expect(rollbackArgs(hr(), 1, 'csa')).not.toContain('--force-conflicts');
   });
 
   it('installs into the target namespace with our labels, the post-renderer and the install options', () => {

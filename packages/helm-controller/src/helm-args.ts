@@ -137,7 +137,8 @@ export function upgradeArgs(release: HelmRelease, files: ActionFiles, lastApplyM
   return args;
 }
 
-export function rollbackArgs(release: HelmRelease, toRevision: number): string[] {
+/** `targetApplyMethod`: the target revision's (`ssa`/`csa`), which Helm's `--server-side=auto` follows. */
+export function rollbackArgs(release: HelmRelease, toRevision: number, targetApplyMethod?: string): string[] {
   const rollback = release.spec?.rollback ?? {};
   const args = [
     'rollback',
@@ -151,6 +152,7 @@ export function rollbackArgs(release: HelmRelease, toRevision: number): string[]
   if (rollback.force) args.push('--force-replace');
   if (rollback.cleanupOnFail) args.push('--cleanup-on-fail');
   if (rollback.disableHooks) args.push('--no-hooks');
+  if (targetApplyMethod === 'ssa') args.push('--force-conflicts');
   return args;
 }
 

@@ -79,7 +79,9 @@ export async function installOrUpgrade(
 
 export async function rollback(context: RunContext, hr: HelmRelease, toRevision: number): Promise<StoredRelease> {
   try {
-    await context.helm.run(rollbackArgs(hr, toRevision), {
+    const releases = await listReleases(context.client, storageNamespaceOf(hr), releaseNameOf(hr));
+    const target = releases.find((release) => release.version === toRevision);
+    await context.helm.run(rollbackArgs(hr, toRevision, target?.apply_method), {
       timeoutMs: timeoutOf(hr, 'rollback'),
       globalArgs: context.helmArgs,
     });
