@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+
+	"helm.sh/helm/v4/pkg/kube"
 )
 
 var version = "dev"
@@ -28,6 +30,9 @@ func main() {
 		return
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	// the field manager the helm CLI applies as: releases made by either can be upgraded by the other without
+	// conflicts, and drift correction (as "helm") owns the same fields
+	kube.ManagedFieldsManager = "helm"
 	out := newWriter(os.Stdout)
 	calls := newCallbacks(out)
 	acts := &actions{identities: newIdentities(float32(*qps), *burst)}
