@@ -16,6 +16,8 @@ import (
 	"sync"
 
 	"helm.sh/helm/v4/pkg/kube"
+	// the auth plugins the helm CLI links in, for remote clusters' kubeconfigs (spec.kubeConfig)
+	_ "k8s.io/client-go/plugin/pkg/client/auth"
 )
 
 var version = "dev"
