@@ -33,6 +33,7 @@ kube-binaries: ## build etcd, kube-apiserver, ... from Kubernetes' Go modules in
 
 helm: ## build Helm 4 from its Go module into the cache
 	@bash charts/fluxion/scripts/install-helm.sh >/dev/null
+	@bash packages/helm-controller/helper/build.sh >/dev/null
 
 sops: ## build the sops CLI from its Go module into the cache (tests encrypt fixtures with it)
 	@bash packages/kustomize-controller/scripts/install-sops.sh >/dev/null

@@ -16,6 +16,7 @@ base_image() { printf '%s\n' "${bases[@]}" | grep "/$1:"; }
 tool_path() {
   case "$1" in
     helm) echo "$FLUXION_CACHE/helm/v$(tr -d '[:space:]' < "$root/charts/fluxion/scripts/helm-version")/helm" ;;
+    fluxion-helm-helper) bash "$root/packages/helm-controller/helper/build.sh" ;;
     *) die "unknown tool '$1' in a Dockerfile's fluxion-tools line" ;;
   esac
 }

@@ -3,6 +3,7 @@
 // to all Ready; peak RSS of the controller plus every helm (and post-renderer) process it runs, summed; CPU seconds of
 // all of them; an unchanged cycle (new Helm revisions and writes to release objects, target 0).
 // Usage: node packages/helm-controller/bench/helmreleases-scale.ts [--count 1000] [--concurrent 10] [--helm-concurrency 4]
+//   [--engine sdk|cli]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ const { values } = parseArgs({
     count: { type: 'string', default: '1000' },
     concurrent: { type: 'string', default: '10' },
     'helm-concurrency': { type: 'string', default: '4' },
+    // sdk: the controller's default, fluxion-helm-helper; cli: a helm process per action
+    engine: { type: 'string', default: 'sdk' },
     kubeconfig: { type: 'string' },
   },
 });
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
         `--concurrent=${values.concurrent}`,
         `--helm-concurrency=${values['helm-concurrency']}`,
         `--helm-path=${findHelmBinary()}`,
+        ...(values.engine === 'cli' ? ['--helm-helper-path='] : []),
         `--helm-home=${join(scratch, 'helm-home')}`,
         '--kube-api-qps=500',
         '--kube-api-burst=1000',
@@ -171,7 +175,7 @@ async function main(): Promise<void> {
     const cpuCycle = (await tree.cpuSeconds()) - cpuAfterCreate;
     progress('');
     console.log(
-      `helm-controller scale benchmark (${count} HelmReleases x 3 objects, --concurrent=${values.concurrent}, --helm-concurrency=${values['helm-concurrency']}, 2 cores shared with the control plane)`,
+      `helm-controller scale benchmark (${count} HelmReleases x 3 objects, --concurrent=${values.concurrent}, --helm-concurrency=${values['helm-concurrency']}, ${values.engine === 'cli' ? 'a helm process per action' : 'fluxion-helm-helper'}, 2 cores shared with the control plane)`,
     );
     console.log(
       `  creation to all Ready:        ${allReadySeconds.toFixed(1)} s (target < 300 s for 1,000; Flux: 8m12s on 16 cores)`,
@@ -229,12 +233,15 @@ class ProcessTreeSampler {
     return own + children;
   }
 
+  /** The controller's own CPU; children: reaped ones (helm processes) plus live ones (the SDK helper) and theirs. */
   async cpuSplit(): Promise<{ own: number; children: number }> {
-    const stat = await readFile(`/proc/${this.root}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const sum = (indexes: number[]) =>
-      indexes.reduce((total, index) => total + Number(fields[index] ?? 0), 0) / clockTicks;
-    return { own: sum([11, 12]), children: sum([13, 14]) };
+    const root = await cpuOf(this.root);
+    let live = 0;
+    for (const pid of (await this.descendants(this.root)).slice(1)) {
+      const child = await cpuOf(pid);
+      live += child.own + child.children;
+    }
+    return { own: root.own, children: root.children + live };
   }
 
   /** The process and its descendants, from the kernel's children lists (cheap: no scan of /proc). */
@@ -246,6 +253,15 @@ class ProcessTreeSampler {
     const below = await Promise.all(children.map((child) => this.descendants(child)));
     return [pid, ...below.flat()];
   }
+}
+
+async function cpuOf(pid: number): Promise<{ own: number; children: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (!stat) return { own: 0, children: 0 };
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const sum = (indexes: number[]) =>
+    indexes.reduce((total, index) => total + Number(fields[index] ?? 0), 0) / clockTicks;
+  return { own: sum([11, 12]), children: sum([13, 14]) };
 }
 
 async function listReleases(client: KubeClient): Promise<HelmRelease[]> {

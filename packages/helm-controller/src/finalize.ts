@@ -4,7 +4,7 @@ import type { EventRecorder, KubeClient, Logger, ReconcileResult } from '@fluxio
 import { deleteHelmChart } from './chart-source.ts';
 import type { ClusterAccess } from './cluster-access.ts';
 import { releaseNameOf, releaseNamespaceOf, storageNamespaceOf } from './helm-args.ts';
-import type { HelmCli } from './helm-cli.ts';
+import type { HelmRunner } from './helm-cli.ts';
 import { isOwnedBy } from './release-decision.ts';
 import { uninstall } from './release-runner.ts';
 import { listReleases } from './release-storage.ts';
@@ -12,7 +12,7 @@ import { Finalizer, Reason } from './reasons.ts';
 
 export interface FinalizeDeps {
   client: KubeClient;
-  helm: HelmCli;
+  helm: HelmRunner;
   events: EventRecorder;
   log: Logger;
   clusterAccess: (hr: HelmRelease) => Promise<ClusterAccess>;

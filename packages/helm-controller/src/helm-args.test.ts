@@ -20,6 +20,33 @@ describe('helm command lines', () => {
     expect(long).toMatch(/^x{40}-[0-9a-f]{12}$/);
   });
 
+  it('passes a storage namespace apart from the release namespace, and only then', () => {
+    const apart = hr({ targetNamespace: 'prod', storageNamespace: 'apps' });
+    for (const args of [installArgs(apart, files), upgradeArgs(apart, files), uninstallArgs(apart), testArgs(apart)])
+      expect(args.join(' ')).toContain('--namespace prod --timeout 5m0s --storage-namespace apps');
+    expect(rollbackArgs(apart, 1).join(' ')).toContain('--storage-namespace apps');
+    expect(installArgs(hr({ storageNamespace: 'apps' }), files)).not.toContain('--storage-namespace');
+    expect(installArgs(hr({ install: { serverSideApply: false } }), files)).toContain('--server-side=false');
+  });
+
+  it('takes ownership of existing objects unless disableTakeOwnership, as Flux', () => {
+    expect(installArgs(hr(), files)).toContain('--take-ownership');
+    expect(upgradeArgs(hr(), files)).toContain('--take-ownership');
+    expect(installArgs(hr({ install: { disableTakeOwnership: true } }), files)).not.toContain('--take-ownership');
+    expect(upgradeArgs(hr({ upgrade: { disableTakeOwnership: true } }), files)).not.toContain('--take-ownership');
+  });
+
+  it('forces conflicts only where Helm applies server-side', () => {
+    expect(installArgs(hr(), files)).toContain('--force-conflicts');
+    expect(installArgs(hr({ install: { serverSideApply: false } }), files)).not.toContain('--force-conflicts');
+    expect(upgradeArgs(hr(), files, 'ssa')).toContain('--force-conflicts');
+    expect(upgradeArgs(hr(), files, 'csa')).not.toContain('--force-conflicts');
+    expect(upgradeArgs(hr(), files, undefined)).not.toContain('--force-conflicts');
+    expect(upgradeArgs(hr({ upgrade: { serverSideApply: false } }), files, 'ssa')).not.toContain('--force-conflicts');
+    expect(rollbackArgs(hr(), 1, 'ssa')).toContain('--force-conflicts');
+    expect(rollbackArgs(hr(), 1, 'csa')).not.toContain('--force-conflicts');
+  });
+
   it('installs into the target namespace with our labels, the post-renderer and the install options', () => {
     const args = installArgs(
       hr({

@@ -31,8 +31,8 @@ export function releaseNamespaceOf(release: HelmRelease): string {
 }
 
 /**
- * Where the release's storage Secrets live. The helm CLI keeps them in the release namespace; a storageNamespace that
- * differs is refused by the reconciler (see the README).
+ * Where the release's storage Secrets live: spec.storageNamespace, else the release namespace (Flux: the HelmRelease's).
+ * Only fluxion-helm-helper can keep them apart (`--storage-namespace`); with the helm CLI the reconciler refuses it.
  */
 export function storageNamespaceOf(release: HelmRelease): string {
   return release.spec?.storageNamespace || releaseNamespaceOf(release);
@@ -48,7 +48,10 @@ export function timeoutOf(
 }
 
 function common(release: HelmRelease, action: 'install' | 'upgrade' | 'rollback' | 'uninstall' | 'test'): string[] {
-  return ['--namespace', releaseNamespaceOf(release), '--timeout', formatGoDuration(timeoutOf(release, action))];
+  const args = ['--namespace', releaseNamespaceOf(release), '--timeout', formatGoDuration(timeoutOf(release, action))];
+  const storage = storageNamespaceOf(release);
+  if (storage !== releaseNamespaceOf(release)) args.push('--storage-namespace', storage);
+  return args;
 }
 
 function ownerLabels(release: HelmRelease): string {
@@ -89,11 +92,16 @@ export function installArgs(release: HelmRelease, files: ActionFiles): string[] 
   if (install.disableOpenAPIValidation) args.push('--disable-openapi-validation');
   if (install.disableSchemaValidation) args.push('--skip-schema-validation');
   if (install.replace) args.push('--replace');
-  if (install.serverSideApply === false) args.push('--server-side', 'false');
+  // Flux adopts objects that exist but belong to no release, unless told not to, and under server-side apply takes
+  // the fields other managers hold (as kustomize-controller does; drift correction relies on it)
+  if (!install.disableTakeOwnership) args.push('--take-ownership');
+  if (install.serverSideApply !== false) args.push('--force-conflicts');
+  if (install.serverSideApply === false) args.push('--server-side=false');
   return args;
 }
 
-export function upgradeArgs(release: HelmRelease, files: ActionFiles): string[] {
+/** `lastApplyMethod`: the latest revision's (`ssa`/`csa`), which Helm's `--server-side=auto` follows. */
+export function upgradeArgs(release: HelmRelease, files: ActionFiles, lastApplyMethod?: string): string[] {
   const upgrade = release.spec?.upgrade ?? {};
   const args = [
     'upgrade',
@@ -122,11 +130,15 @@ export function upgradeArgs(release: HelmRelease, files: ActionFiles): string[] 
   if (upgrade.disableHooks) args.push('--no-hooks');
   if (upgrade.disableOpenAPIValidation) args.push('--disable-openapi-validation');
   if (upgrade.disableSchemaValidation) args.push('--skip-schema-validation');
-  if (upgrade.serverSideApply === false) args.push('--server-side', 'false');
+  if (!upgrade.disableTakeOwnership) args.push('--take-ownership');
+  // helm refuses --force-conflicts when the upgrade applies client-side (auto after a client-side revision)
+  if (upgrade.serverSideApply !== false && lastApplyMethod === 'ssa') args.push('--force-conflicts');
+  if (upgrade.serverSideApply === false) args.push('--server-side=false');
   return args;
 }
 
-export function rollbackArgs(release: HelmRelease, toRevision: number): string[] {
+/** `targetApplyMethod`: the target revision's (`ssa`/`csa`), which Helm's `--server-side=auto` follows. */
+export function rollbackArgs(release: HelmRelease, toRevision: number, targetApplyMethod?: string): string[] {
   const rollback = release.spec?.rollback ?? {};
   const args = [
     'rollback',
@@ -140,6 +152,7 @@ export function rollbackArgs(release: HelmRelease, toRevision: number): string[]
   if (rollback.force) args.push('--force-replace');
   if (rollback.cleanupOnFail) args.push('--cleanup-on-fail');
   if (rollback.disableHooks) args.push('--no-hooks');
+  if (targetApplyMethod === 'ssa') args.push('--force-conflicts');
   return args;
 }
 

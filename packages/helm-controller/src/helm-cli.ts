@@ -38,10 +38,19 @@ export interface HelmResult {
   durationMs: number;
 }
 
+/** What runs a helm command line: the CLI (a process per action) or the SDK helper (one process for all). */
+export interface HelmRunner {
+  /** Whether `--storage-namespace` (storage Secrets apart from the release namespace) is understood: the helper's. */
+  readonly separateStorage: boolean;
+  run(args: readonly string[], options: HelmRunOptions): Promise<HelmResult>;
+  stop?(): void;
+}
+
 /** The directory of this package's Helm plugins (the post-renderer). */
 export const pluginsDir = resolve(import.meta.dirname, '..', 'helm-plugins');
 
-export class HelmCli {
+export class HelmCli implements HelmRunner {
+  readonly separateStorage = false;
   private readonly options: HelmCliOptions;
   private readonly env: NodeJS.ProcessEnv;
   private running = 0;

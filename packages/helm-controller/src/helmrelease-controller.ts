@@ -13,7 +13,8 @@ import {
 import { ChartArtifacts } from './chart-artifact.ts';
 import { helmChartKeyOf } from './chart-source.ts';
 import { dependencyKeys } from './dependencies.ts';
-import { HelmCli } from './helm-cli.ts';
+import { HelmCli, type HelmRunner } from './helm-cli.ts';
+import { HelmHelper } from './helm-helper.ts';
 import { HelmReleaseReconciler, type HelmReleaseReconcilerOptions } from './helmrelease-reconciler.ts';
 import { artifactChanged, becameReady, needsReconcile } from './triggers.ts';
 
@@ -26,6 +27,10 @@ export interface HelmReleaseControllerOptions extends HelmReleaseReconcilerOptio
   minRetryDelayMs?: number;
   maxRetryDelayMs?: number;
   helmPath: string;
+  /** fluxion-helm-helper (Helm's SDK in one process); the helm CLI, a process per action, when undefined. */
+  helperPath?: string | undefined;
+  kubeApiQps?: number;
+  kubeApiBurst?: number;
   /** Where helm keeps its cache and config (a writable temp directory). */
   helmHome: string;
   artifactFetchRetries: number;
@@ -84,6 +89,7 @@ export function setupHelmReleaseController(
     { onDiagnostic: onDiagnostic('Kustomization') },
   );
   const waits = new HealthWaits();
+  const helm = helmRunnerOf(options);
   const artifacts = new ChartArtifacts({ retries: options.artifactFetchRetries });
   const reconciler = new HelmReleaseReconciler({
     client,
@@ -92,12 +98,7 @@ export function setupHelmReleaseController(
       kind === 'Kustomization' ? kustomizations.get(namespace, name) : helmReleases.get(namespace, name),
     sources: { client, helmCharts, ociRepositories, noCrossNamespaceRefs: options.noCrossNamespaceRefs },
     artifacts,
-    helm: new HelmCli({
-      helmPath: options.helmPath,
-      homeDir: options.helmHome,
-      kubeconfigPath: options.kubeconfigPath,
-      ...(options.helmConcurrency ? { maxProcesses: options.helmConcurrency } : {}),
-    }),
+    helm,
     events: new EventRecorder(client, { reportingController: ControllerName }),
     statusPatcher: new StatusPatcher(client, ControllerName),
     waits,
@@ -170,6 +171,13 @@ export function setupHelmReleaseController(
   manager.addRunnable({ name: 'ocirepository-cache', start: (signal) => ociRepositories.start(signal) });
   manager.addRunnable({ name: 'kustomization-cache', start: (signal) => kustomizations.start(signal) });
   manager.addRunnable({
+    name: 'helm-helper',
+    start: (signal) =>
+      new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => (helm.stop?.(), resolve()), { once: true }),
+      ),
+  });
+  manager.addRunnable({
     name: 'chart-cache-cleanup',
     start: (signal) =>
       new Promise<void>((resolve) =>
@@ -177,4 +185,23 @@ export function setupHelmReleaseController(
       ),
   });
   return { controller, reconciler, helmReleases };
+}
+
+function helmRunnerOf(options: HelmReleaseControllerOptions): HelmRunner {
+  if (options.helperPath)
+    return new HelmHelper({
+      helperPath: options.helperPath,
+      kubeconfigPath: options.kubeconfigPath,
+      ...(options.helmConcurrency ? { maxConcurrent: options.helmConcurrency } : {}),
+      ...(options.kubeApiQps ? { kubeApiQps: options.kubeApiQps } : {}),
+      ...(options.kubeApiBurst ? { kubeApiBurst: options.kubeApiBurst } : {}),
+      // helm's warnings can quote chart content: debug, as the CLI's stderr was dropped on success
+      onLog: (line) => options.logger.debug({ helper: line }, 'helm helper'),
+    });
+  return new HelmCli({
+    helmPath: options.helmPath,
+    homeDir: options.helmHome,
+    kubeconfigPath: options.kubeconfigPath,
+    ...(options.helmConcurrency ? { maxProcesses: options.helmConcurrency } : {}),
+  });
 }

@@ -38,7 +38,7 @@ import { sha1Of, sha256Of } from './digests.ts';
 import { correctDrift, describeDrift, detectDrift } from './drift.ts';
 import { finalizeHelmRelease } from './finalize.ts';
 import { releaseNameOf, releaseNamespaceOf, storageNamespaceOf, timeoutOf } from './helm-args.ts';
-import type { HelmCli } from './helm-cli.ts';
+import type { HelmRunner } from './helm-cli.ts';
 import { decide, onFailure, retryDelayMs, type DesiredRelease } from './release-decision.ts';
 import { recordRelease, resetFailures } from './release-history.ts';
 import { inventoryOf, releaseObjects } from './release-objects.ts';
@@ -78,7 +78,7 @@ export interface HelmReleaseReconcilerDeps {
   dependencies: DependencyLookup;
   sources: ChartSources;
   artifacts: ChartArtifacts;
-  helm: HelmCli;
+  helm: HelmRunner;
   events: EventRecorder;
   statusPatcher: StatusPatcher;
   waits: HealthWaits;
@@ -139,7 +139,7 @@ export class HelmReleaseReconciler {
     let chartVersion: string | undefined;
     let access: ClusterAccess | undefined;
     try {
-      assertSupported(hr);
+      assertSupported(hr, this.deps.helm);
       checkDependencies(hr, this.deps.dependencies);
       const ownChart = await this.chartFor(hr, working);
       const artifact = await chartArtifactOf(this.deps.sources, hr, ownChart);

@@ -7,7 +7,9 @@ export {
 } from './helmrelease-controller.ts';
 export { HelmReleaseReconciler, type HelmReleaseReconcilerOptions } from './helmrelease-reconciler.ts';
 export { main, helmControllerFlags } from './main.ts';
-export { HelmCli, HelmCommandError, helmErrorMessage, pluginsDir } from './helm-cli.ts';
+export { HelmCli, HelmCommandError, helmErrorMessage, pluginsDir, type HelmRunner } from './helm-cli.ts';
+export { HelmHelper, type HelmHelperOptions } from './helm-helper.ts';
+export { findHelmHelper, helperKey } from './helm-helper-binary.ts';
 export {
   installArgs,
   upgradeArgs,

@@ -10,6 +10,7 @@ import {
   runtimeFlags,
   stringFlag,
 } from '@fluxion/runtime';
+import { findHelmHelper } from './helm-helper-binary.ts';
 import { ControllerName, setupHelmReleaseController } from './helmrelease-controller.ts';
 
 // Flux defaults to 4; a reconcile waiting on health holds a worker but no helm process (--helm-concurrency bounds those)
@@ -17,7 +18,7 @@ export const helmControllerFlags = new FlagSet(ControllerName, {
   ...runtimeFlags,
   concurrent: intFlag(10, 'The number of concurrent HelmRelease reconciles.'),
 }).with({
-  'helm-concurrency': intFlag(4, 'The most helm processes run at once; reconciles waiting for health hold none.'),
+  'helm-concurrency': intFlag(4, 'The most helm actions run at once; reconciles waiting for health hold none.'),
   'health-poll-interval': durationFlag(
     1000,
     'How often the objects of a release are read while waiting for them to be ready.',
@@ -31,6 +32,10 @@ export const helmControllerFlags = new FlagSet(ControllerName, {
     'A comma-separated list of key=value pairs for alpha/experimental features; none are known yet.',
   ),
   'helm-path': stringFlag(process.env['FLUXION_HELM'] ?? 'helm', 'The helm (v4) binary the controller runs.'),
+  'helm-helper-path': stringFlag(
+    findHelmHelper() ?? '',
+    "fluxion-helm-helper, which runs every helm action in one process on Helm's SDK; empty: a helm process each.",
+  ),
   'helm-home': stringFlag(
     join(tmpdir(), 'helm-controller'),
     'Where helm keeps its cache and configuration (HELM_*_HOME).',
@@ -68,6 +73,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         defaultServiceAccount: runtime.defaultServiceAccount,
         noCrossNamespaceRefs: runtime.noCrossNamespaceRefs,
         helmPath: flags['helm-path'],
+        helperPath: flags['helm-helper-path'] || undefined,
+        kubeApiQps: runtime.kubeApiQps,
+        kubeApiBurst: runtime.kubeApiBurst,
         helmHome: flags['helm-home'],
         helmConcurrency: flags['helm-concurrency'],
         healthPollIntervalMs: flags['health-poll-interval'],
@@ -75,7 +83,10 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
         namespace: watch.namespace,
         labelSelector: watch.labelSelector,
       });
-      logger.info({ concurrency: runtime.concurrency, helm: flags['helm-path'] }, 'Starting helm-controller');
+      logger.info(
+        { concurrency: runtime.concurrency, helm: flags['helm-helper-path'] || flags['helm-path'] },
+        'Starting helm-controller',
+      );
     },
   });
 }

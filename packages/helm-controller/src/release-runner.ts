@@ -11,20 +11,22 @@ import {
   installArgs,
   releaseNameOf,
   releaseNamespaceOf,
+  storageNamespaceOf,
   rollbackArgs,
   testArgs,
   timeoutOf,
   uninstallArgs,
   upgradeArgs,
 } from './helm-args.ts';
-import type { HelmCli } from './helm-cli.ts';
+import type { HelmRunner } from './helm-cli.ts';
+import { isJob, waitForJobs } from './job-wait.ts';
 import type { PostRenderSpec } from './post-render.ts';
 import { releaseObjects, refsOf, type ManifestObject } from './release-objects.ts';
 import { latestOf, listReleases, setStoredStatus, storageSecretName, type StoredRelease } from './release-storage.ts';
 import type { Values } from './values.ts';
 
 export interface RunContext {
-  helm: HelmCli;
+  helm: HelmRunner;
   /** Reads storage and waits, as helm's identity does. */
   client: KubeClient;
   helmArgs: readonly string[];
@@ -56,7 +58,8 @@ export async function installOrUpgrade(
     // values may hold Secret data: a private file, removed after the action
     await writeFile(files.valuesFile, stringify(values), { mode: 0o600 });
     await writeFile(files.postRenderSpecFile, JSON.stringify(postRenderSpecOf(hr)), { mode: 0o600 });
-    const args = action === 'install' ? installArgs(hr, files) : upgradeArgs(hr, files);
+    const args =
+      action === 'install' ? installArgs(hr, files) : upgradeArgs(hr, files, (await latest(context, hr))?.apply_method);
     try {
       await context.helm.run(args, { timeoutMs: timeoutOf(hr, action), globalArgs: context.helmArgs });
     } catch (error) {
@@ -69,13 +72,16 @@ export async function installOrUpgrade(
   if (!release)
     throw new ReleaseActionError(`helm ${action} reported success but release storage holds no revision`, undefined);
   const disableWait = action === 'install' ? hr.spec?.install?.disableWait : hr.spec?.upgrade?.disableWait;
-  if (!disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, action));
+  const jobs = !(action === 'install' ? hr.spec?.install : hr.spec?.upgrade)?.disableWaitForJobs;
+  if (!disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, action), jobs);
   return release;
 }
 
 export async function rollback(context: RunContext, hr: HelmRelease, toRevision: number): Promise<StoredRelease> {
   try {
-    await context.helm.run(rollbackArgs(hr, toRevision), {
+    const releases = await listReleases(context.client, storageNamespaceOf(hr), releaseNameOf(hr));
+    const target = releases.find((release) => release.version === toRevision);
+    await context.helm.run(rollbackArgs(hr, toRevision, target?.apply_method), {
       timeoutMs: timeoutOf(hr, 'rollback'),
       globalArgs: context.helmArgs,
     });
@@ -85,7 +91,9 @@ export async function rollback(context: RunContext, hr: HelmRelease, toRevision:
   const release = await latest(context, hr);
   if (!release)
     throw new ReleaseActionError('helm rollback reported success but release storage holds no revision', undefined);
-  if (!hr.spec?.rollback?.disableWait) await waitForRelease(context, hr, release, timeoutOf(hr, 'rollback'));
+  const rollbackSpec = hr.spec?.rollback;
+  if (!rollbackSpec?.disableWait)
+    await waitForRelease(context, hr, release, timeoutOf(hr, 'rollback'), !rollbackSpec?.disableWaitForJobs);
   return release;
 }
 
@@ -112,7 +120,9 @@ async function waitForRelease(
   hr: HelmRelease,
   release: StoredRelease,
   timeoutMs: number,
+  jobs: boolean,
 ): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
   const objects: ManifestObject[] = await releaseObjects(
     context.client,
     release.manifest ?? '',
@@ -125,18 +135,32 @@ async function waitForRelease(
       ...(context.signal ? { signal: context.signal } : {}),
       ...(context.healthPollIntervalMs ? { intervalMs: context.healthPollIntervalMs } : {}),
     });
+    // as helm's --wait-for-jobs: a running Job is Current to kstatus, but not done
+    const jobRefs = jobs ? refsOf(objects).filter(isJob) : [];
+    if (jobRefs.length > 0)
+      await waitForJobs(context.client, jobRefs, {
+        deadline,
+        timeoutMs,
+        intervalMs: context.healthPollIntervalMs ?? 2_000,
+        signal: context.signal,
+      });
   } catch (error) {
     // a newer chart or spec cancelled the wait: the release is left as helm made it, the next reconcile upgrades it
     if (error instanceof WaitCancelledError) throw error;
     const message = (error as Error).message;
-    const ref = { apiVersion: 'v1', kind: 'Secret', namespace: release.namespace, name: storageSecretName(release) };
+    const ref = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: storageNamespaceOf(hr),
+      name: storageSecretName(release),
+    };
     await setStoredStatus(context.client, ref, 'failed', `health check failed: ${message}`.slice(0, 256));
     throw new ReleaseActionError(message, { ...release, info: { ...release.info, status: 'failed' } });
   }
 }
 
 async function latest(context: RunContext, hr: HelmRelease): Promise<StoredRelease | undefined> {
-  return latestOf(await listReleases(context.client, releaseNamespaceOf(hr), releaseNameOf(hr)));
+  return latestOf(await listReleases(context.client, storageNamespaceOf(hr), releaseNameOf(hr)));
 }
 
 export function postRenderSpecOf(hr: HelmRelease): PostRenderSpec {

@@ -18,6 +18,8 @@ export interface StoredRelease {
   chart: { metadata: { name: string; version: string; appVersion?: string } };
   config?: Record<string, unknown>;
   manifest?: string;
+  /** How Helm 4 applied it: `ssa` (server-side) or `csa`; none for a Helm 3 release. */
+  apply_method?: string;
   hooks?: Array<{
     name: string;
     kind?: string;

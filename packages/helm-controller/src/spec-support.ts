@@ -14,11 +14,11 @@ export class StalledError extends Error {
 }
 
 /** Fields whose support comes later: refused with a clear message rather than ignored. */
-export function assertSupported(hr: HelmRelease): void {
+export function assertSupported(hr: HelmRelease, engine: { separateStorage: boolean }): void {
   const unsupported: string[] = [];
-  if (hr.spec?.storageNamespace && hr.spec.storageNamespace !== releaseNamespaceOf(hr)) {
+  if (!engine.separateStorage && hr.spec?.storageNamespace && hr.spec.storageNamespace !== releaseNamespaceOf(hr)) {
     unsupported.push(
-      'spec.storageNamespace different from the release namespace (the helm CLI stores a release in its own namespace)',
+      'spec.storageNamespace different from the release namespace without fluxion-helm-helper (the helm CLI stores a release in its own namespace)',
     );
   }
   if (hr.spec?.dependsOn?.some((dependency) => dependency.readyExpr))

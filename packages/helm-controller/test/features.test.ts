@@ -305,4 +305,91 @@ spec:
     );
     await waitReady('dependent');
   });
+
+  it("waits for the release's Jobs to complete unless disableWaitForJobs", async () => {
+    // a Job whose pod no node takes: kstatus calls it Current (running), helm's --wait-for-jobs does not
+    await env.publishChart('jobs', {
+      name: 'jobs',
+      version: '0.1.0',
+      bare: true,
+      templates: {
+        'job.yaml': `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-migrate
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      nodeSelector:
+        kubernetes.io/hostname: no-such-node
+      containers:
+        - name: migrate
+          image: registry.example.invalid/migrate:1.0
+`,
+      },
+    });
+    const chartRef = { kind: 'HelmChart' as const, name: 'jobs' };
+    await env.applyRelease('jobs-nowait', { chartRef, install: { disableWaitForJobs: true } });
+    await waitReady('jobs-nowait');
+
+    await env.applyRelease('jobs-wait', { chartRef, timeout: '3s', install: { remediation: { retries: 0 } } });
+    const hr = await pollUntil('jobs-wait failed its health check', async () => {
+      const current = await env.getRelease('jobs-wait');
+      const ready = conditionOf(current, 'Ready');
+      return ready?.status === 'False' && ready.message.includes('Job not complete') ? current : undefined;
+    });
+    expect(conditionOf(hr, 'Ready')?.message).toContain(`Job/${env.ns}/jobs-wait-migrate`);
+    expect(conditionOf(hr, 'Released')).toMatchObject({ status: 'False', reason: 'InstallFailed' });
+  });
+
+  it('takes over an existing object that belongs to no release, unless disableTakeOwnership', async () => {
+    const existing = (name: string) =>
+      env.client.apply(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: `${name}-config`, namespace: env.ns },
+          data: { message: 'made by hand' },
+        },
+        { fieldManager: 'kubectl', force: true },
+      );
+    await existing('adopted');
+    await existing('kept');
+    await env.applyRelease('adopted', { chartRef: { kind: 'HelmChart', name: 'small' } });
+    await waitReady('adopted').catch(async (error: unknown) => {
+      throw new Error(
+        `${(error as Error).message}: ${JSON.stringify((await env.getRelease('adopted'))?.status?.conditions)}`,
+      );
+    });
+    const adopted = await getConfigMap('adopted-config');
+    expect(adopted.metadata.annotations).toMatchObject({ 'meta.helm.sh/release-name': 'adopted' });
+    expect(adopted.data['message']).toBe('hello');
+    // a field another manager took since: the next upgrade takes it back (server-side apply, conflicts forced)
+    await env.client.apply(
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'adopted-config', namespace: env.ns },
+        data: { message: 'changed by hand' },
+      },
+      { fieldManager: 'someone', force: true },
+    );
+    await env.applyRelease('adopted', { chartRef: { kind: 'HelmChart', name: 'small' }, values: { message: 'v2' } });
+    await waitReady('adopted', (hr) => hr.status?.history?.[0]?.version === 2);
+    expect((await getConfigMap('adopted-config')).data['message']).toBe('v2');
+
+    await env.applyRelease('kept', {
+      chartRef: { kind: 'HelmChart', name: 'small' },
+      install: { disableTakeOwnership: true, remediation: { retries: 0 } },
+    });
+    const hr = await pollUntil('kept refused to take the ConfigMap over', async () => {
+      const current = await env.getRelease('kept');
+      return conditionOf(current, 'Released')?.status === 'False' ? current : undefined;
+    });
+    expect(conditionOf(hr, 'Released')?.message).toContain('kept-config');
+    expect(conditionOf(hr, 'Released')?.message).toMatch(/cannot be imported into the current release/);
+    expect((await getConfigMap('kept-config')).data['message']).toBe('made by hand');
+  });
 });

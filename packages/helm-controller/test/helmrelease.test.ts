@@ -79,10 +79,12 @@ describe('HelmRelease lifecycle', () => {
       `${env.ns}_app_apps_Deployment`,
     ]);
     const configMap = await env.client.get<{
-      metadata: { labels?: Record<string, string> };
+      metadata: { labels?: Record<string, string>; managedFields?: Array<{ manager?: string }> };
       data: Record<string, string>;
     }>({ apiVersion: 'v1', kind: 'ConfigMap', namespace: env.ns, name: 'app-config' });
     expect(configMap.data['message']).toBe('first');
+    // the helm CLI's field manager, whichever engine applied: either can upgrade what the other made
+    expect(configMap.metadata.managedFields?.map((entry) => entry.manager)).toEqual(['helm']);
     expect(configMap.metadata.labels).toMatchObject({
       'helm.toolkit.fluxcd.io/name': 'app',
       'helm.toolkit.fluxcd.io/namespace': env.ns,

@@ -18,6 +18,7 @@ import {
   type RunningServer,
   type TestNamespace,
 } from '@fluxion/testenv';
+import { findHelmHelper } from '../../src/helm-helper-binary.ts';
 import { setupHelmReleaseController, type HelmReleaseControllerHandle } from '../../src/helmrelease-controller.ts';
 import { packageChart, type ChartOptions } from './charts.ts';
 
@@ -68,6 +69,8 @@ export async function startHelmEnv(
     defaultServiceAccount: controllerOptions.defaultServiceAccount ?? '',
     noCrossNamespaceRefs: false,
     helmPath: findHelmBinary(),
+    // the SDK helper as the controller runs by default; HC_TEST_ENGINE=cli runs the same tests on a helm process each
+    helperPath: process.env['HC_TEST_ENGINE'] === 'cli' ? undefined : requiredHelper(),
     helmHome,
     artifactFetchRetries: 1,
     kubeconfigPath: sharedKubeconfigPath(),
@@ -209,4 +212,11 @@ export interface HelmListEntry {
   status: string;
   chart: string;
   app_version: string;
+}
+
+function requiredHelper(): string {
+  const path = findHelmHelper();
+  if (!path)
+    throw new Error('fluxion-helm-helper is not built: run make setup (packages/helm-controller/helper/build.sh)');
+  return path;
 }
