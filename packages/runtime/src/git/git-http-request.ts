@@ -238,7 +238,7 @@ function requestOnce(
               method: 'GET',
               headers,
               signal: abort.signal,
-              agent: false,
+              // No agent: the request goes over the tunnel's TLS socket (agent: false would open a new connection).
               createConnection: () => secured,
             }),
           );
