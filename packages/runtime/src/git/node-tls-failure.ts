@@ -39,7 +39,8 @@ export function recogniseNodeTlsFailure(
   if (verificationCode.test(code)) {
     return {
       kind: 'untrusted-server',
-      cause: `server certificate verification failed: ${error.message}`,
+      // Node's advice on its own flags means nothing to whoever edits the GitRepository.
+      cause: `server certificate verification failed: ${error.message.replace(/; if the root CA is installed locally.*$/, '')}`,
       hint: untrustedServerHint(context.settings),
     };
   }
