@@ -1,7 +1,7 @@
 // `git ls-remote` over smart HTTP(S) without a process: one GET of info/refs (protocol v0, which carries the refs in
 // its answer), parsed in-process. 401/403 and 404 become errors that say what to fix and name the host.
 import type { GitCredentials, GitProxy, GitTlsMaterial } from './git-transport.ts';
-import { GitHttpError, gitHttpGet } from './git-http-request.ts';
+import { gitHttpGet } from './git-http-request.ts';
 import {
   type GitRefAdvertisement,
   parseDumbRefs,
