@@ -159,6 +159,8 @@ export type { GitRemoteRefs, ListRemoteRefsOptions, GitRemoteErrorKind } from '.
 export { GitHttpError } from './git/git-http-request.ts';
 export type { GitHttpErrorKind } from './git/git-http-request.ts';
 export { peeledRefMap } from './git/ref-advertisement.ts';
+export { fetchTreeInProcess, canFetchTreeInProcess } from './git/git-http-fetch.ts';
+export type { FetchTreeOptions, FetchedCommit } from './git/git-http-fetch.ts';
 export type { GitRemoteRef, GitRefAdvertisement } from './git/ref-advertisement.ts';
 export { authenticationFailureLine, lastGitLines } from './git/git-failure.ts';
 // --- pure helpers any controller may need ---

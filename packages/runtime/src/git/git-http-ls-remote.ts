@@ -1,7 +1,7 @@
 // `git ls-remote` over smart HTTP(S) without a process: one GET of info/refs (protocol v0, which carries the refs in
 // its answer), parsed in-process. 401/403 and 404 become errors that say what to fix and name the host.
 import type { GitCredentials, GitProxy, GitTlsMaterial } from './git-transport.ts';
-import { gitHttpGet } from './git-http-request.ts';
+import { gitHttpRequest } from './git-http-request.ts';
 import {
   type GitRefAdvertisement,
   parseDumbRefs,
@@ -56,7 +56,7 @@ export async function listRemoteRefs(url: string, options: ListRemoteRefsOptions
   repository.password = '';
   const base = repository.href.replace(/\/+$/, '');
   const infoRefs = new URL(`${base}/info/refs?service=git-upload-pack`);
-  const response = await gitHttpGet(infoRefs, {
+  const response = await gitHttpRequest(infoRefs, {
     // No Git-Protocol header: the server answers with protocol v0, refs included, in this one request.
     headers: { 'User-Agent': 'git/2.0 (fluxion)', Accept: '*/*', 'Accept-Encoding': 'gzip', Pragma: 'no-cache' },
     ...authorizationOf(options.credentials),

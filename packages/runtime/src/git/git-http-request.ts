@@ -1,4 +1,4 @@
-// One GET to a git server over HTTP(S), in-process: TLS material from the Secret, a proxy (spec.proxySecretRef or the
+// One GET (or POST) to a git server over HTTP(S), in-process: TLS material from the Secret, a proxy (spec.proxySecretRef or the
 // environment, CONNECT for https), credentials sent only to the repository's origin, redirects followed as git follows
 // them, and one deadline for all of it. Failures are GitHttpErrors that name the host.
 import { type ClientRequest, type IncomingHttpHeaders, type IncomingMessage, request as httpRequest } from 'node:http';
@@ -38,6 +38,8 @@ export interface GitHttpRequestOptions {
   deadline: number;
   /** Cap on the (decoded) body. */
   maxBytes: number;
+  /** A request body makes it a POST (never redirected: git follows redirects only on its first request). */
+  body?: Buffer;
   /** Read for proxy settings; the process environment by default. */
   environment?: NodeJS.ProcessEnv;
 }
@@ -53,7 +55,7 @@ export interface GitHttpResponse {
 // curl's limit, which git keeps.
 const maxRedirects = 20;
 
-export async function gitHttpGet(url: URL, options: GitHttpRequestOptions): Promise<GitHttpResponse> {
+export async function gitHttpRequest(url: URL, options: GitHttpRequestOptions): Promise<GitHttpResponse> {
   const origin = url.origin;
   const tlsOptions = tlsRequestOptions(url, options.tls);
   let current = url;
@@ -61,7 +63,7 @@ export async function gitHttpGet(url: URL, options: GitHttpRequestOptions): Prom
     const authorization = current.origin === origin ? options.authorization : undefined;
     const response = await requestOnce(current, options, tlsOptions, authorization);
     const location = response.headers.location;
-    if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
+    if (options.body || ![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
     if (redirects >= maxRedirects)
       throw new GitHttpError('redirect', current.host, `more than ${maxRedirects} redirects from ${url.host}`);
     const next = new URL(location, current);
@@ -184,7 +186,7 @@ function requestOnce(
     const sent = (request: ClientRequest) => {
       request.on('response', onResponse);
       request.on('error', fail);
-      request.end();
+      request.end(options.body);
     };
     const serverTls: RequestOptions = {
       ...(tls.ca ? { ca: tls.ca } : {}),
@@ -195,7 +197,7 @@ function requestOnce(
       if (!proxy) {
         sent(
           (https ? httpsRequest : httpRequest)(url, {
-            method: 'GET',
+            method: options.body ? 'POST' : 'GET',
             headers,
             signal: abort.signal,
             ...(https ? serverTls : {}),
@@ -205,7 +207,7 @@ function requestOnce(
         // Plain http through a proxy: the absolute URL as the request target.
         sent(
           proxyModule(proxy)(proxy.url, {
-            method: 'GET',
+            method: options.body ? 'POST' : 'GET',
             path: url.href,
             headers: { ...headers, Host: url.host, ...proxyAuthorization(proxy) },
             signal: abort.signal,
@@ -235,7 +237,7 @@ function requestOnce(
           });
           sent(
             httpsRequest(url, {
-              method: 'GET',
+              method: options.body ? 'POST' : 'GET',
               headers,
               signal: abort.signal,
               // No agent: the request goes over the tunnel's TLS socket (agent: false would open a new connection).
