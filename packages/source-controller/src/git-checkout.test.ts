@@ -299,8 +299,8 @@ describe('over HTTP with credentials', () => {
     });
     expect(result.revision).toBe(`main@sha1:${sha}`);
     expect(await readFile(join(directory, 'app.yaml'), 'utf8')).toBe('over http');
-    // nothing of the credentials is stored in the checkout's config
-    expect(await readFile(join(directory, '.git/config'), 'utf8')).not.toContain(password);
+    // fetched in-process: no repository, so no git config to hold anything of the credentials
+    expect(existsSync(join(directory, '.git'))).toBe(false);
   });
 
   it('fetches with a bearer token', async () => {
@@ -377,7 +377,12 @@ describe('over HTTP with credentials', () => {
       lastObservedRevision: `main@sha1:${'0'.repeat(40)}`,
     });
     expect(changed.changed).toBe(true);
-    expect(posts(beforeFetch)).toBeGreaterThan(1);
+    // fetched in-process: the GET of the refs and one POST for the pack
+    expect(server.requests.slice(beforeFetch)).toEqual([
+      { method: 'GET', path: '/unchanged.git/info/refs?service=git-upload-pack' },
+      { method: 'POST', path: '/unchanged.git/git-upload-pack' },
+    ]);
+    expect(posts(beforeFetch)).toBe(1);
   });
 
   it('lists refs in-process (no git process) and cuts a hanging server off at spec.timeout', async () => {
@@ -399,15 +404,16 @@ describe('over HTTP with credentials', () => {
     );
   });
 
-  it('kills a git clone that hangs at spec.timeout, and keeps credentials off every command line', async () => {
+  it('kills a git clone (of a tag) that hangs at spec.timeout, and keeps credentials off every command line', async () => {
     server.repositories.create('slow-pack');
-    server.repositories.commit('slow-pack', { 'a.yaml': 'a' });
+    // A tag: a branch would be fetched in-process, without git.
+    server.repositories.commit('slow-pack', { 'a.yaml': 'a' }, { tag: 'v1' });
     const slow = await startSlowPackServer(server.url);
     try {
       const { error, sawGit, leaked } = await watchCommandLines(
         checkoutGitRepository({
           url: `${slow.url}/slow-pack.git`,
-          ref: { branch: 'main' },
+          ref: { tag: 'v1' },
           credentials: { kind: 'basic', username, password },
           timeoutMs: 3000,
           directory: checkoutDir(),
@@ -419,7 +425,7 @@ describe('over HTTP with credentials', () => {
       expect(leaked).toEqual([]);
       expect(error).toBeInstanceOf(FetchError);
       expect((error as FetchError).message).toBe(
-        `fetching branch 'main' from ${slow.url}/slow-pack.git timed out after 3s (spec.timeout)`,
+        `fetching tag 'v1' from ${slow.url}/slow-pack.git timed out after 3s (spec.timeout)`,
       );
     } finally {
       await slow.stop();
@@ -430,12 +436,13 @@ describe('over HTTP with credentials', () => {
     const withCredentials = (url: string) =>
       url.replace('http://', `http://${username}:${encodeURIComponent(password)}@`);
     server.repositories.create('url-auth');
-    const sha = server.repositories.commit('url-auth', { 'u.yaml': 'credentials from the URL' });
+    const sha = server.repositories.commit('url-auth', { 'u.yaml': 'credentials from the URL' }, { tag: 'v1' });
+    // A tag, so that git clones it and leaves a config behind to look into.
     const { result, directory } = await checkout({
       url: withCredentials(server.urlOf('url-auth')),
-      ref: { branch: 'main' },
+      ref: { tag: 'v1' },
     });
-    expect(result.revision).toBe(`main@sha1:${sha}`);
+    expect(result.revision).toBe(`v1@sha1:${sha}`);
     expect(await readFile(join(directory, '.git/config'), 'utf8')).not.toContain(password);
 
     const slow = await startSlowPackServer(server.url);
@@ -443,7 +450,7 @@ describe('over HTTP with credentials', () => {
       const { error, sawGit, leaked } = await watchCommandLines(
         checkoutGitRepository({
           url: withCredentials(`${slow.url}/url-auth.git`),
-          ref: { branch: 'main' },
+          ref: { tag: 'v1' },
           timeoutMs: 3000,
           directory: checkoutDir(),
         }),
@@ -453,7 +460,7 @@ describe('over HTTP with credentials', () => {
       expect(sawGit).toBe(true);
       expect(leaked).toEqual([]);
       expect((error as FetchError).message).toBe(
-        `fetching branch 'main' from ${slow.url}/url-auth.git timed out after 3s (spec.timeout)`,
+        `fetching tag 'v1' from ${slow.url}/url-auth.git timed out after 3s (spec.timeout)`,
       );
     } finally {
       await slow.stop();

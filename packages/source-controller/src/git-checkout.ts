@@ -1,6 +1,7 @@
 // Fetches a GitRepository's ref into a directory: the remote's refs first (in-process over http(s); nothing is cloned
-// when the remote revision equals the stored one), then a shallow clone of exactly that ref in one git process, or
-// init + fetch + checkout where clone cannot say what is asked (commits, ref names, sparse checkout).
+// when the remote revision equals the stored one), then a branch over http(s) in-process too (no submodules, sparse
+// checkout or verification), else a shallow clone of exactly that ref in one git process, or init + fetch + checkout
+// where clone cannot say what is asked (commits, ref names, sparse checkout).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -9,6 +10,7 @@ import {
   type GitCredentials,
   lastGitLines,
   type GitProxy,
+  canFetchTreeInProcess,
   type GitTlsMaterial,
   type GitTlsSettings,
   type GitTransport,
@@ -30,7 +32,14 @@ import {
   type RemoteRefs,
   resolveRemoteRef,
 } from './git-ref.ts';
-import { formatSeconds, listingRefs, listRefsInProcess, listsInProcess } from './git-remote-refs.ts';
+import {
+  fetchTreeOverHttp,
+  formatSeconds,
+  type ListedRefs,
+  listingRefs,
+  listRefsInProcess,
+  listsInProcess,
+} from './git-remote-refs.ts';
 import { FetchError } from './fetch-error.ts';
 import { formatGitRevision, isSameRevision } from './revision.ts';
 import { credentialsWithUrl, splitUrlCredentials } from './url-credentials.ts';
@@ -55,6 +64,8 @@ export interface GitCheckoutOptions {
   recurseSubmodules?: boolean;
   /** `spec.sparseCheckout`: directories to check out (cone mode; files at the root come along). */
   sparseCheckout?: string[];
+  /** A repository must be left in the directory (spec.verify checks signatures with git there). */
+  needsRepository?: boolean;
   /** Extra non-secret git settings, e.g. `protocol.file.allow` for local submodules. */
   gitConfig?: Record<string, string>;
 }
@@ -101,37 +112,52 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
   };
   try {
     let refs: RemoteRefs;
+    let listed: ListedRefs | undefined;
+    const listing = {
+      url,
+      credentials,
+      tls: options.tls,
+      proxy: options.proxy,
+      deadline,
+      timeoutMs,
+      what: `${describeRefRequest(request)} from ${displayUrl}`,
+    };
     if (listsInProcess(url)) {
       try {
         validateGitAccess(url, credentials, extras);
       } catch (error) {
         throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
       }
-      refs = await listRefsInProcess({
-        url,
-        credentials,
-        tls: options.tls,
-        proxy: options.proxy,
-        deadline,
-        timeoutMs,
-        what: `${describeRefRequest(request)} from ${displayUrl}`,
-      });
+      listed = await listRefsInProcess(listing);
+      refs = listed.refs;
     } else {
       await openTransport();
-      const listed = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], {
+      const output = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], {
         maxOutputBytes: 64 * 1024 * 1024,
       });
-      refs = parseLsRemote(listed);
+      refs = parseLsRemote(output);
     }
     const resolved = resolveRemoteRef(request, refs, displayUrl);
     if (resolved.revision !== '' && isSameRevision(options.lastObservedRevision, resolved.revision)) {
       return { changed: false, revision: resolved.revision };
     }
 
-    if (!transport) await openTransport();
     const cwd = options.directory;
-    await mkdir(cwd, { recursive: true });
     const sparse = options.sparseCheckout !== undefined && options.sparseCheckout.length > 0;
+    const plain = request.kind === 'branch' && !sparse && !options.recurseSubmodules && !options.needsRepository;
+    if (listed && resolved.commit && plain && canFetchTreeInProcess(listed.capabilities)) {
+      // The plain case needs no repository: the branch's tree, fetched and written without a git process.
+      const fetched = await fetchTreeOverHttp(listing, listed, resolved.commit, cwd);
+      return {
+        changed: true,
+        revision: formatGitRevision(resolved.name, fetched.commit),
+        commit: fetched.commit,
+        commitSubject: fetched.subject,
+      };
+    }
+
+    if (!transport) await openTransport();
+    await mkdir(cwd, { recursive: true });
     if (clonesInOneStep(request, refs, sparse)) {
       // One process fetches and checks out: git clone of the branch or tag alone, shallow.
       const name = resolved.fetchRef!.replace(/^refs\/(heads|tags)\//, '');

@@ -1,6 +1,7 @@
-// The first step of every GitRepository fetch: the remote's refs. Over http(s) one in-process GET of info/refs (no
-// process, one request, as go-git does); for SSH and other URLs `git ls-remote`. Failures say what to fix.
+// The remote's refs, and in the plain case the fetch itself, over http(s) without a git process: one GET of info/refs
+// (as go-git does), then one POST for a shallow pack whose tree is written out. Failures say what to fix.
 import {
+  fetchTreeInProcess,
   GitHttpError,
   GitRemoteError,
   type GitCredentials,
@@ -33,22 +34,48 @@ export function listsInProcess(url: string): boolean {
   return isHttpGitUrl(url);
 }
 
-export async function listRefsInProcess(listing: InProcessListing): Promise<RemoteRefs> {
+export interface ListedRefs {
+  refs: RemoteRefs;
+  /** What the server can do, for deciding whether the fetch can be in-process too. */
+  capabilities: string[];
+  /** The repository URL after redirects. */
+  url: string;
+}
+
+export async function listRefsInProcess(listing: InProcessListing): Promise<ListedRefs> {
   try {
-    const advertisement = await listRemoteRefs(listing.url, {
-      ...(listing.credentials ? { credentials: listing.credentials } : {}),
-      ...(listing.tls ? { tls: listing.tls } : {}),
-      ...(listing.proxy ? { proxy: listing.proxy } : {}),
-      deadline: listing.deadline,
-    });
-    return peeledRefMap(advertisement);
+    const advertisement = await listRemoteRefs(listing.url, accessOf(listing));
+    return { refs: peeledRefMap(advertisement), capabilities: advertisement.capabilities, url: advertisement.url };
   } catch (error) {
-    throw listingError(error, listing);
+    throw inProcessError(error, listing, listingRefs);
   }
 }
 
-function listingError(error: unknown, listing: InProcessListing): FetchError {
-  const step = `${listingRefs} ${listing.what}`;
+/** Writes the tree of `commit` into `directory` without git: one POST, the pack read in memory. */
+export async function fetchTreeOverHttp(
+  listing: InProcessListing,
+  listed: ListedRefs,
+  commit: string,
+  directory: string,
+): Promise<{ commit: string; subject: string }> {
+  try {
+    return await fetchTreeInProcess(listed.url, commit, directory, accessOf(listing));
+  } catch (error) {
+    throw inProcessError(error, listing, 'fetching');
+  }
+}
+
+function accessOf(listing: InProcessListing) {
+  return {
+    ...(listing.credentials ? { credentials: listing.credentials } : {}),
+    ...(listing.tls ? { tls: listing.tls } : {}),
+    ...(listing.proxy ? { proxy: listing.proxy } : {}),
+    deadline: listing.deadline,
+  };
+}
+
+function inProcessError(error: unknown, listing: InProcessListing, stepName: string): FetchError {
+  const step = `${stepName} ${listing.what}`;
   if (error instanceof GitRemoteError) {
     if (error.kind === 'authentication') {
       const why = listing.credentials ? 'credentials refused' : 'credentials required';
