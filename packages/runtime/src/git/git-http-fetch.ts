@@ -4,7 +4,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GitCredentials, GitProxy, GitTlsMaterial } from './git-transport.ts';
-import { gitHttpRequest } from './git-http-request.ts';
+import { authorizationFor, gitHttpRequest } from './git-http-request.ts';
 import { GitRemoteError } from './git-http-ls-remote.ts';
 import { encodePktLine, flushPkt, PktLineError, pktText } from './pkt-line.ts';
 import { type GitObject, PackfileError, readPackfile } from './packfile.ts';
@@ -57,7 +57,7 @@ export async function fetchTreeInProcess(
       'Content-Type': 'application/x-git-upload-pack-request',
       Accept: 'application/x-git-upload-pack-result',
     },
-    ...authorization(options.credentials),
+    ...authorizationFor(options.credentials),
     ...(options.tls ? { tls: options.tls } : {}),
     ...(options.proxy ? { proxy: options.proxy } : {}),
     deadline: options.deadline,
@@ -155,13 +155,4 @@ async function writeTree(
     else await writeFile(target, blob.data, { mode: mode === '100755' ? 0o755 : 0o644 });
     written.files++;
   }
-}
-
-function authorization(credentials: GitCredentials | undefined): { authorization?: string } {
-  if (credentials?.kind === 'basic')
-    return {
-      authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`,
-    };
-  if (credentials?.kind === 'bearer') return { authorization: `Bearer ${credentials.bearerToken}` };
-  return {};
 }

@@ -1,7 +1,7 @@
 // `git ls-remote` over smart HTTP(S) without a process: one GET of info/refs (protocol v0, which carries the refs in
 // its answer), parsed in-process. 401/403 and 404 become errors that say what to fix and name the host.
 import type { GitCredentials, GitProxy, GitTlsMaterial } from './git-transport.ts';
-import { gitHttpRequest } from './git-http-request.ts';
+import { authorizationFor, gitHttpRequest } from './git-http-request.ts';
 import {
   type GitRefAdvertisement,
   parseDumbRefs,
@@ -59,7 +59,7 @@ export async function listRemoteRefs(url: string, options: ListRemoteRefsOptions
   const response = await gitHttpRequest(infoRefs, {
     // No Git-Protocol header: the server answers with protocol v0, refs included, in this one request.
     headers: { 'User-Agent': 'git/2.0 (fluxion)', Accept: '*/*', 'Accept-Encoding': 'gzip', Pragma: 'no-cache' },
-    ...authorizationOf(options.credentials),
+    ...authorizationFor(options.credentials),
     ...(options.tls ? { tls: options.tls } : {}),
     ...(options.proxy ? { proxy: options.proxy } : {}),
     deadline: options.deadline,
@@ -100,13 +100,4 @@ export async function listRemoteRefs(url: string, options: ListRemoteRefsOptions
     host,
     `${host} did not answer as a git server (Content-Type '${contentType}'): is the URL a git repository?`,
   );
-}
-
-function authorizationOf(credentials: GitCredentials | undefined): { authorization?: string } {
-  if (credentials?.kind === 'basic')
-    return {
-      authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`,
-    };
-  if (credentials?.kind === 'bearer') return { authorization: `Bearer ${credentials.bearerToken}` };
-  return {};
 }

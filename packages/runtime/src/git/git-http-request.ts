@@ -8,7 +8,7 @@ import { connect as tlsConnect, createSecureContext, rootCertificates } from 'no
 import { isIP } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { GitTlsSettings, TlsFailure } from './git-tls-failure.ts';
-import type { GitProxy, GitTlsMaterial } from './git-transport.ts';
+import type { GitCredentials, GitProxy, GitTlsMaterial } from './git-transport.ts';
 import { proxyFor, type ResolvedProxy } from './git-http-proxy.ts';
 import { recogniseNodeTlsFailure, unusableClientCertificateHint } from './node-tls-failure.ts';
 
@@ -50,6 +50,16 @@ export interface GitHttpResponse {
   body: Buffer;
   /** Where the answer came from, after redirects. */
   url: URL;
+}
+
+/** The `authorization` option for basic or bearer credentials from the Secret (SSH ones do not apply to HTTP). */
+export function authorizationFor(credentials: GitCredentials | undefined): { authorization?: string } {
+  if (credentials?.kind === 'basic')
+    return {
+      authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`,
+    };
+  if (credentials?.kind === 'bearer') return { authorization: `Bearer ${credentials.bearerToken}` };
+  return {};
 }
 
 // curl's limit, which git keeps.
