@@ -82,6 +82,24 @@ describe('fetchTreeInProcess', () => {
     expect(snapshotOfFetch.link).toBe('link -> README.md');
   });
 
+  it('peels an annotated tag to its commit', async () => {
+    server.repositories.create('tagged');
+    const commit = server.repositories.commit('tagged', { 'v.txt': 'one\n' }, { message: 'Release one' });
+    git(server.repositories.pathOf('tagged'), ['tag', '-a', '-m', 'release', 'v1.0.0', commit]);
+    server.repositories.commit('tagged', { 'v.txt': 'two\n' });
+    const credentials = { kind: 'basic' as const, username: 'flux', password };
+    const refs = await listRemoteRefs(server.urlOf('tagged'), { credentials, deadline: Date.now() + 10_000 });
+    const tag = refs.refs.find((ref) => ref.name === 'refs/tags/v1.0.0')!;
+    expect(tag.peeled).toBe(commit);
+    const directory = join(scratch, 'tagged');
+    const fetched = await fetchTreeInProcess(refs.url, tag.oid, directory, {
+      credentials,
+      deadline: Date.now() + 10_000,
+    });
+    expect(fetched).toEqual({ commit, subject: 'Release one', files: 1 });
+    expect(await readFile(join(directory, 'v.txt'), 'utf8')).toBe('one\n');
+  });
+
   it('says authentication failed for the host on wrong credentials', async () => {
     server.repositories.create('private');
     const commit = server.repositories.commit('private', { 'a.yaml': 'a: 1\n' });

@@ -1,6 +1,6 @@
 // Fetches a GitRepository's ref into a directory: the remote's refs first (in-process over http(s); nothing is cloned
-// when the remote revision equals the stored one), then a branch over http(s) in-process too (no submodules, sparse
-// checkout or verification), else a shallow clone of exactly that ref in one git process, or init + fetch + checkout
+// when the remote revision equals the stored one), then a branch or tag over http(s) in-process too (no submodules,
+// sparse checkout or verification), else a shallow clone of exactly that ref in one git process, or init + fetch + checkout
 // where clone cannot say what is asked (commits, ref names, sparse checkout).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -144,10 +144,12 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
 
     const cwd = options.directory;
     const sparse = options.sparseCheckout !== undefined && options.sparseCheckout.length > 0;
-    const plain = request.kind === 'branch' && !sparse && !options.recurseSubmodules && !options.needsRepository;
-    if (listed && resolved.commit && plain && canFetchTreeInProcess(listed.capabilities)) {
-      // The plain case needs no repository: the branch's tree, fetched and written without a git process.
-      const fetched = await fetchTreeOverHttp(listing, listed, resolved.commit, cwd);
+    const byRef = request.kind === 'branch' || request.kind === 'tag' || request.kind === 'semver';
+    const plain = byRef && !sparse && !options.recurseSubmodules && !options.needsRepository;
+    const tip = resolved.fetchRef === undefined ? undefined : listed?.tips.get(resolved.fetchRef);
+    if (listed && tip && plain && canFetchTreeInProcess(listed.capabilities)) {
+      // The plain case needs no repository: the branch's or tag's tree, fetched and written without a git process.
+      const fetched = await fetchTreeOverHttp(listing, listed, tip, cwd);
       return {
         changed: true,
         revision: formatGitRevision(resolved.name, fetched.commit),

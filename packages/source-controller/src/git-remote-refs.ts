@@ -36,6 +36,8 @@ export function listsInProcess(url: string): boolean {
 
 export interface ListedRefs {
   refs: RemoteRefs;
+  /** Ref name → the id it points to, unpeeled (an annotated tag's own id): what a fetch asks for. */
+  tips: Map<string, string>;
   /** What the server can do, for deciding whether the fetch can be in-process too. */
   capabilities: string[];
   /** The repository URL after redirects. */
@@ -45,7 +47,12 @@ export interface ListedRefs {
 export async function listRefsInProcess(listing: InProcessListing): Promise<ListedRefs> {
   try {
     const advertisement = await listRemoteRefs(listing.url, accessOf(listing));
-    return { refs: peeledRefMap(advertisement), capabilities: advertisement.capabilities, url: advertisement.url };
+    return {
+      refs: peeledRefMap(advertisement),
+      tips: new Map(advertisement.refs.map((ref) => [ref.name, ref.oid])),
+      capabilities: advertisement.capabilities,
+      url: advertisement.url,
+    };
   } catch (error) {
     throw inProcessError(error, listing, listingRefs);
   }
@@ -55,11 +62,11 @@ export async function listRefsInProcess(listing: InProcessListing): Promise<List
 export async function fetchTreeOverHttp(
   listing: InProcessListing,
   listed: ListedRefs,
-  commit: string,
+  tip: string,
   directory: string,
 ): Promise<{ commit: string; subject: string }> {
   try {
-    return await fetchTreeInProcess(listed.url, commit, directory, accessOf(listing));
+    return await fetchTreeInProcess(listed.url, tip, directory, accessOf(listing));
   } catch (error) {
     throw inProcessError(error, listing, 'fetching');
   }

@@ -33,19 +33,20 @@ export function canFetchTreeInProcess(capabilities: readonly string[]): boolean 
 }
 
 /**
- * Fetches `commit` (a tip the server advertised) from the repository at `url` (after redirects, as listRemoteRefs
- * returned it) and writes its tree into `directory`. Errors: GitHttpError, GitRemoteError (the answer).
+ * Fetches `tip` (an id the server advertised: a commit, or an annotated tag, peeled here to its commit) from the
+ * repository at `url` (after redirects, as listRemoteRefs returned it) and writes the commit's tree into `directory`.
+ * Errors: GitHttpError, GitRemoteError (the answer).
  */
 export async function fetchTreeInProcess(
   url: string,
-  commit: string,
+  tip: string,
   directory: string,
   options: FetchTreeOptions,
 ): Promise<FetchedCommit> {
   const base = url.replace(/\/+$/, '');
   const host = new URL(base).host;
   const body = Buffer.concat([
-    encodePktLine(`want ${commit} ofs-delta no-progress agent=git/2.0-fluxion\n`),
+    encodePktLine(`want ${tip} ofs-delta no-progress agent=git/2.0-fluxion\n`),
     encodePktLine('deepen 1\n'),
     flushPkt,
     encodePktLine('done\n'),
@@ -81,10 +82,16 @@ export async function fetchTreeInProcess(
       throw new GitRemoteError('protocol', host, `${host} sent an unreadable pack: ${error.message}`);
     throw error;
   }
-  const tip = objects.get(commit);
-  if (tip?.type !== 'commit')
-    throw new GitRemoteError('protocol', host, `${host} sent a pack without commit ${commit}`);
-  const text = tip.data.toString('utf8');
+  let commit = tip;
+  let object = objects.get(commit);
+  // An annotated tag (possibly of a tag) names the object it tags on its first line.
+  for (let depth = 0; object?.type === 'tag' && depth < 10; depth++) {
+    commit = /^object ([0-9a-f]{40})$/m.exec(object.data.toString('utf8'))?.[1] ?? '';
+    object = objects.get(commit);
+  }
+  if (object?.type !== 'commit')
+    throw new GitRemoteError('protocol', host, `${host} sent a pack without commit ${tip}`);
+  const text = object.data.toString('utf8');
   const tree = /^tree ([0-9a-f]{40})$/m.exec(text)?.[1];
   if (!tree) throw new GitRemoteError('protocol', host, `commit ${commit} from ${host} names no tree`);
   const message = text.slice(text.indexOf('\n\n') + 2);
