@@ -1,6 +1,9 @@
 // The in-process shallow fetch against git http-backend: the tree written is the tree `git clone` checks out (files,
 // modes, symbolic links, nested directories, similar files sent as deltas), with credentials, in one POST.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { lstat, mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,6 +101,31 @@ describe('fetchTreeInProcess', () => {
     });
     expect(fetched).toEqual({ commit, subject: 'Release one', files: 1 });
     expect(await readFile(join(directory, 'v.txt'), 'utf8')).toBe('one\n');
+  });
+
+  it('names the host of a pack it cannot read, and writes nothing', async () => {
+    const garbage = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'application/x-git-upload-pack-result' });
+      response.end(
+        Buffer.concat([Buffer.from('0008NAK\nPACK\0\0\0\x02\0\0\0\x01', 'latin1'), Buffer.from([0x35, 1, 2])]),
+      );
+    });
+    await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+    try {
+      const host = `127.0.0.1:${(garbage.address() as AddressInfo).port}`;
+      const directory = join(scratch, 'garbage');
+      const error = await fetchTreeInProcess(`http://${host}/repo.git`, 'a'.repeat(40), directory, {
+        deadline: Date.now() + 10_000,
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GitRemoteError);
+      expect((error as GitRemoteError).message).toMatch(
+        new RegExp(`^${host.replace(/\./g, '\\.')} sent an unreadable pack: cannot inflate the object at byte 12`),
+      );
+      expect(existsSync(directory)).toBe(false);
+    } finally {
+      garbage.closeAllConnections();
+      await new Promise<void>((resolve) => garbage.close(() => resolve()));
+    }
   });
 
   it('says authentication failed for the host on wrong credentials', async () => {

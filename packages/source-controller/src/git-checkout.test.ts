@@ -404,6 +404,33 @@ describe('over HTTP with credentials', () => {
     );
   });
 
+  it('cuts off an in-process fetch whose pack never comes at spec.timeout, without any git process', async () => {
+    server.repositories.create('slow-branch');
+    server.repositories.commit('slow-branch', { 'a.yaml': 'a' });
+    const slow = await startSlowPackServer(server.url);
+    try {
+      const directory = checkoutDir();
+      const { error, sawGit } = await watchCommandLines(
+        checkoutGitRepository({
+          url: `${slow.url}/slow-branch.git`,
+          ref: { branch: 'main' },
+          credentials: { kind: 'basic', username, password },
+          timeoutMs: 2000,
+          directory,
+        }),
+        `${slow.url}/slow-branch.git`,
+        [],
+      );
+      expect(sawGit).toBe(false);
+      expect((error as FetchError).message).toBe(
+        `fetching branch 'main' from ${slow.url}/slow-branch.git timed out after 2s (spec.timeout)`,
+      );
+      expect(existsSync(directory)).toBe(false);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('kills a git clone that hangs at spec.timeout, and keeps credentials off every command line', async () => {
     server.repositories.create('slow-pack');
     // A repository asked for, as spec.verify does: otherwise the tag would be fetched in-process, without git.
