@@ -7,6 +7,10 @@ import {
   authenticationFailureLine,
   GitCommandError,
   type GitAccess,
+  type GitCredentials,
+  isHttpGitUrl,
+  listRemoteRefs,
+  peeledRefMap,
   lastGitLines,
   prepareGitTransport,
   recogniseTlsFailure,
@@ -14,6 +18,7 @@ import {
   redactUrl,
   runGit,
   tlsFailureHeadline,
+  validateGitAccess,
 } from '@fluxion/runtime';
 import type { CommitSigner } from './commit-signing.ts';
 
@@ -162,17 +167,45 @@ export async function remoteBranchRevision(
   options: Pick<AutomationGitOptions, 'url' | 'access' | 'timeoutMs'>,
   branch: string,
 ): Promise<string | undefined> {
+  const deadline = Date.now() + options.timeoutMs;
+  if (isHttpGitUrl(options.url)) {
+    // In-process, one GET of info/refs: the check an unchanged automation makes on every interval costs no process.
+    validateGitAccess(options.url, options.access.credentials, options.access);
+    const { url, credentials } = withoutUrlCredentials(options.url, options.access.credentials);
+    const refs = await listRemoteRefs(url, {
+      ...(credentials ? { credentials } : {}),
+      ...(options.access.tls ? { tls: options.access.tls } : {}),
+      ...(options.access.proxy ? { proxy: options.access.proxy } : {}),
+      deadline,
+    });
+    const commit = peeledRefMap(refs).get(`refs/heads/${branch}`);
+    return commit ? `${branch}@sha1:${commit}` : undefined;
+  }
   const transport = await openTransport(options.url, options.access);
   try {
     const { stdout } = await runGit(['ls-remote', options.url, `refs/heads/${branch}`], {
       env: transport.env,
-      deadline: Date.now() + options.timeoutMs,
+      deadline,
     });
     const commit = stdout.split(/\s/)[0];
     return commit ? `${branch}@sha1:${commit}` : undefined;
   } finally {
     await transport.cleanup();
   }
+}
+
+// `https://user:token@host/repo.git`: the userinfo is the credentials when the Secret has none, as git takes it.
+function withoutUrlCredentials(
+  url: string,
+  credentials: GitCredentials | undefined,
+): { url: string; credentials: GitCredentials | undefined } {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return { url, credentials };
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return { url: parsed.toString(), credentials: credentials ?? { kind: 'basic', username, password } };
 }
 
 // The GitRepository's credentials, TLS material and proxy as git's environment; a Secret unfit for the URL is named.

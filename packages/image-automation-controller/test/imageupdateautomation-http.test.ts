@@ -120,14 +120,13 @@ describe('ImageUpdateAutomation over HTTP', () => {
     // Nothing to change: no commit, the same last push, and not even a clone (ls-remote only). The first request
     // lets runs queued by the objects' creation drain; the second is counted.
     await requestReconcile(harness, 'web');
-    const fetchesBefore = server.requests.filter(
-      (request) => request.path.includes('git-upload-pack') && request.method === 'POST',
-    ).length;
+    const uploadPack = (method: string) =>
+      server.requests.filter((request) => request.path.includes('git-upload-pack') && request.method === method).length;
+    const [listsBefore, fetchesBefore] = [uploadPack('GET'), uploadPack('POST')];
     const again = await requestReconcile(harness, 'web');
-    // One POST to upload-pack: the ls-refs of ls-remote (protocol v2); a fetch would add its own.
-    expect(
-      server.requests.filter((request) => request.path.includes('git-upload-pack') && request.method === 'POST').length,
-    ).toBe(fetchesBefore + 1);
+    // One GET of info/refs (the in-process ls-remote) and no POST to upload-pack, which a fetch would need.
+    expect(uploadPack('GET')).toBe(listsBefore + 1);
+    expect(uploadPack('POST')).toBe(fetchesBefore);
     expect(server.repositories.head('config')).toBe(head);
     expect(again.status?.lastPushCommit).toBe(head);
     expect(again.status?.observedSourceRevision).toBe(`main@sha1:${head}`);

@@ -136,7 +136,13 @@ export { apiServerReachableCheck } from './api-server-check.ts';
 // --- git: run the system git with credentials from a Secret (never in argv), in its own process group ---
 export { runGit, GitCommandError } from './git/git-command.ts';
 export type { GitCommandOptions, GitCommandResult } from './git/git-command.ts';
-export { prepareGitTransport, systemCaBundle, keyDirectoryPrefix, GitCredentialsError } from './git/git-transport.ts';
+export {
+  prepareGitTransport,
+  validateGitAccess,
+  systemCaBundle,
+  keyDirectoryPrefix,
+  GitCredentialsError,
+} from './git/git-transport.ts';
 export type {
   GitCredentials,
   GitTlsMaterial,
@@ -149,6 +155,15 @@ export type { GitAccess } from './git/git-secrets.ts';
 export { recogniseTlsFailure, tlsFailureHeadline } from './git/git-tls-failure.ts';
 export type { GitTlsSettings, TlsFailure, TlsFailureKind } from './git/git-tls-failure.ts';
 export { redactUrl, redactText } from './git/redact.ts';
+// --- git over smart HTTP in-process: ls-remote as one GET of info/refs ---
+export { listRemoteRefs, isHttpGitUrl, GitRemoteError } from './git/git-http-ls-remote.ts';
+export type { GitRemoteRefs, ListRemoteRefsOptions, GitRemoteErrorKind } from './git/git-http-ls-remote.ts';
+export { GitHttpError } from './git/git-http-request.ts';
+export type { GitHttpErrorKind } from './git/git-http-request.ts';
+export { peeledRefMap } from './git/ref-advertisement.ts';
+export { fetchTreeInProcess, canFetchTreeInProcess } from './git/git-http-fetch.ts';
+export type { FetchTreeOptions, FetchedCommit } from './git/git-http-fetch.ts';
+export type { GitRemoteRef, GitRefAdvertisement } from './git/ref-advertisement.ts';
 export { authenticationFailureLine, lastGitLines } from './git/git-failure.ts';
 // --- pure helpers any controller may need ---
 export {

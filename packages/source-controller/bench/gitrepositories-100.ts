@@ -1,8 +1,10 @@
 // Benchmark: 100 GitRepositories, each on its own repository on the local git HTTP server, reconciled by
 // bin/source-controller as its own process on a private control plane. Prints the time from creation to all Ready,
-// the controller's peak RSS, and then reconciles the same 100 unchanged again (no clone expected) a few times.
+// the controller's peak RSS and CPU seconds (its git children included), and then reconciles the same 100 unchanged
+// again (no clone expected) a few times, counting the git HTTP requests each cycle makes.
 // Run: node packages/source-controller/bench/gitrepositories-100.ts [--count=100] [--cycles=3] [--concurrent=4]
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,11 +97,12 @@ try {
   await waitForAll((repository) => isReady(repository), 'Ready', created);
   const firstReconciles = reconcileSeconds.splice(0);
   const firstReadyMs = performance.now() - created;
+  const firstCpu = cpuSeconds(pid);
   const peakAfterCreate = await peakRssMiB(pid);
   console.log(`all ${count} Ready in ${seconds(firstReadyMs)}`);
 
   const cycleTimes: number[] = [];
-  const perCycle: Array<{ lsRemotes: number; clones: number }> = [];
+  const perCycle: Array<{ lsRemotes: number; clones: number; requests: number }> = [];
   const cycleReconciles: number[] = [];
   for (let cycle = 1; cycle <= cycles; cycle++) {
     const requestsBefore = server.requests.length;
@@ -116,25 +119,31 @@ try {
     cycleTimes.push(performance.now() - began);
     cycleReconciles.push(...reconcileSeconds.splice(0));
     const requests = server.requests.slice(requestsBefore);
-    // Protocol v2 over HTTP: every git process opens with one GET of info/refs; ls-remote then POSTs once (ls-refs),
-    // a fetch twice (ls-refs, fetch). So POSTs beyond the GETs are fetches, i.e. clones.
+    // Every ref listing opens with one GET of info/refs (in-process it is all there is; `git ls-remote` adds a POST
+    // under protocol v2), and so does every clone: GETs beyond one per repository are clones.
     const gets = requests.filter(
       (request) => request.method === 'GET' && request.path.endsWith('/info/refs?service=git-upload-pack'),
     ).length;
     const posts = requests.filter(
       (request) => request.method === 'POST' && request.path.endsWith('/git-upload-pack'),
     ).length;
-    perCycle.push({ lsRemotes: gets, clones: posts - gets });
+    perCycle.push({ lsRemotes: Math.min(gets, count), clones: gets - count, requests: gets + posts });
     console.log(
-      `unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${gets} ls-remote, ${posts - gets} clones`,
+      `unchanged cycle ${cycle}/${cycles}: ${seconds(cycleTimes.at(-1)!)}, ${gets} GET info/refs, ${posts} POST upload-pack`,
     );
   }
+  const cyclesCpu = cpuSeconds(pid) - firstCpu;
   const peak = Math.max(peakAfterCreate, await peakRssMiB(pid));
 
   console.log('');
   console.log(`${count} GitRepositories, each on its own repository (--concurrent=${concurrent}):`);
   console.log(`  creation to all Ready            ${seconds(firstReadyMs)}`);
   console.log(`  controller peak RSS              ${peak.toFixed(0)} MB`);
+  console.log(`  controller CPU, to all Ready     ${firstCpu.toFixed(2)} s (git processes included)`);
+  console.log(`  controller CPU, unchanged cycle  ${(cyclesCpu / cycles).toFixed(2)} s (mean of ${cycles})`);
+  console.log(
+    `  git HTTP requests per repository, unchanged cycle  ${(median(perCycle.map((cycle) => cycle.requests)) / count).toFixed(2)}`,
+  );
   console.log(
     `  unchanged reconcile, per cycle   ${seconds(median(cycleTimes))} (median of ${cycles}; ${cycleTimes.map(seconds).join(', ')})`,
   );
@@ -166,3 +175,11 @@ try {
   await rm(storagePath, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
+
+/** User + system CPU seconds of the process and of the children it waited for (its git processes). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime, stime, cutime, cstime are fields 14-17 of stat(5), in clock ticks (100 per second on Linux).
+  return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / 100;
+}

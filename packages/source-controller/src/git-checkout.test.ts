@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -298,8 +299,8 @@ describe('over HTTP with credentials', () => {
     });
     expect(result.revision).toBe(`main@sha1:${sha}`);
     expect(await readFile(join(directory, 'app.yaml'), 'utf8')).toBe('over http');
-    // nothing of the credentials is stored in the checkout's config
-    expect(await readFile(join(directory, '.git/config'), 'utf8')).not.toContain(password);
+    // fetched in-process: no repository, so no git config to hold anything of the credentials
+    expect(existsSync(join(directory, '.git'))).toBe(false);
   });
 
   it('fetches with a bearer token', async () => {
@@ -351,10 +352,12 @@ describe('over HTTP with credentials', () => {
     });
     expect(result).toEqual({ changed: false, revision: `main@sha1:${sha}` });
     expect(existsSync(directory)).toBe(false);
-    // ls-remote is one ref advertisement (GET, plus one ls-refs POST under protocol v2); a fetch adds pack requests
+    // ls-remote in-process is one GET of the ref advertisement; a fetch adds pack requests (POSTs)
     const posts = (from: number) => server.requests.slice(from).filter((request) => request.method === 'POST').length;
-    expect(server.requests.length).toBeGreaterThan(requestsBefore);
-    expect(posts(requestsBefore)).toBeLessThanOrEqual(1);
+    expect(server.requests.slice(requestsBefore)).toEqual([
+      { method: 'GET', path: '/unchanged.git/info/refs?service=git-upload-pack' },
+    ]);
+    expect(posts(requestsBefore)).toBe(0);
     // a legacy-form stored revision is understood too
     const legacy = await checkoutGitRepository({
       url: server.urlOf('unchanged'),
@@ -374,11 +377,16 @@ describe('over HTTP with credentials', () => {
       lastObservedRevision: `main@sha1:${'0'.repeat(40)}`,
     });
     expect(changed.changed).toBe(true);
-    expect(posts(beforeFetch)).toBeGreaterThan(1);
+    // fetched in-process: the GET of the refs and one POST for the pack
+    expect(server.requests.slice(beforeFetch)).toEqual([
+      { method: 'GET', path: '/unchanged.git/info/refs?service=git-upload-pack' },
+      { method: 'POST', path: '/unchanged.git/git-upload-pack' },
+    ]);
+    expect(posts(beforeFetch)).toBe(1);
   });
 
-  it('kills a hanging git at spec.timeout, and keeps credentials off every command line', async () => {
-    const { error, sawGit, leaked } = await watchCommandLines(
+  it('lists refs in-process (no git process) and cuts a hanging server off at spec.timeout', async () => {
+    const { error, sawGit } = await watchCommandLines(
       checkoutGitRepository({
         url: server.hangingUrl,
         ref: { branch: 'main' },
@@ -387,45 +395,134 @@ describe('over HTTP with credentials', () => {
         directory: checkoutDir(),
       }),
       '/hang/repository.git',
-      [password, Buffer.from(`${username}:${password}`).toString('base64')],
+      [],
     );
-    expect(sawGit).toBe(true);
-    expect(leaked).toEqual([]);
+    expect(sawGit).toBe(false);
     expect(error).toBeInstanceOf(FetchError);
     expect((error as FetchError).message).toBe(
       `listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`,
     );
   });
 
+  it('cuts off an in-process fetch whose pack never comes at spec.timeout, without any git process', async () => {
+    server.repositories.create('slow-branch');
+    server.repositories.commit('slow-branch', { 'a.yaml': 'a' });
+    const slow = await startSlowPackServer(server.url);
+    try {
+      const directory = checkoutDir();
+      const { error, sawGit } = await watchCommandLines(
+        checkoutGitRepository({
+          url: `${slow.url}/slow-branch.git`,
+          ref: { branch: 'main' },
+          credentials: { kind: 'basic', username, password },
+          timeoutMs: 2000,
+          directory,
+        }),
+        `${slow.url}/slow-branch.git`,
+        [],
+      );
+      expect(sawGit).toBe(false);
+      expect((error as FetchError).message).toBe(
+        `fetching branch 'main' from ${slow.url}/slow-branch.git timed out after 2s (spec.timeout)`,
+      );
+      expect(existsSync(directory)).toBe(false);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('kills a git clone that hangs at spec.timeout, and keeps credentials off every command line', async () => {
+    server.repositories.create('slow-pack');
+    // A repository asked for, as spec.verify does: otherwise the tag would be fetched in-process, without git.
+    server.repositories.commit('slow-pack', { 'a.yaml': 'a' }, { tag: 'v1' });
+    const slow = await startSlowPackServer(server.url);
+    try {
+      const { error, sawGit, leaked } = await watchCommandLines(
+        checkoutGitRepository({
+          url: `${slow.url}/slow-pack.git`,
+          ref: { tag: 'v1' },
+          needsRepository: true,
+          credentials: { kind: 'basic', username, password },
+          timeoutMs: 3000,
+          directory: checkoutDir(),
+        }),
+        `${slow.url}/slow-pack.git`,
+        [password, Buffer.from(`${username}:${password}`).toString('base64')],
+      );
+      expect(sawGit).toBe(true);
+      expect(leaked).toEqual([]);
+      expect(error).toBeInstanceOf(FetchError);
+      expect((error as FetchError).message).toBe(
+        `fetching tag 'v1' from ${slow.url}/slow-pack.git timed out after 3s (spec.timeout)`,
+      );
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('credentials written into spec.url authenticate as a Secret would, and never reach a command line', async () => {
     const withCredentials = (url: string) =>
       url.replace('http://', `http://${username}:${encodeURIComponent(password)}@`);
     server.repositories.create('url-auth');
-    const sha = server.repositories.commit('url-auth', { 'u.yaml': 'credentials from the URL' });
+    const sha = server.repositories.commit('url-auth', { 'u.yaml': 'credentials from the URL' }, { tag: 'v1' });
+    // A repository asked for, so that git clones and leaves a config behind to look into.
     const { result, directory } = await checkout({
       url: withCredentials(server.urlOf('url-auth')),
-      ref: { branch: 'main' },
+      ref: { tag: 'v1' },
+      needsRepository: true,
     });
-    expect(result.revision).toBe(`main@sha1:${sha}`);
+    expect(result.revision).toBe(`v1@sha1:${sha}`);
     expect(await readFile(join(directory, '.git/config'), 'utf8')).not.toContain(password);
 
-    const { error, sawGit, leaked } = await watchCommandLines(
-      checkoutGitRepository({
-        url: withCredentials(server.hangingUrl),
-        ref: { branch: 'main' },
-        timeoutMs: 3000,
-        directory: checkoutDir(),
-      }),
-      '/hang/repository.git',
-      [password, Buffer.from(`${username}:${password}`).toString('base64')],
-    );
-    expect(sawGit).toBe(true);
-    expect(leaked).toEqual([]);
-    expect((error as FetchError).message).toBe(
-      `listing refs of branch 'main' from ${server.hangingUrl} timed out after 3s (spec.timeout)`,
-    );
+    const slow = await startSlowPackServer(server.url);
+    try {
+      const { error, sawGit, leaked } = await watchCommandLines(
+        checkoutGitRepository({
+          url: withCredentials(`${slow.url}/url-auth.git`),
+          ref: { tag: 'v1' },
+          needsRepository: true,
+          timeoutMs: 3000,
+          directory: checkoutDir(),
+        }),
+        `${slow.url}/url-auth.git`,
+        [password, Buffer.from(`${username}:${password}`).toString('base64')],
+      );
+      expect(sawGit).toBe(true);
+      expect(leaked).toEqual([]);
+      expect((error as FetchError).message).toBe(
+        `fetching tag 'v1' from ${slow.url}/url-auth.git timed out after 3s (spec.timeout)`,
+      );
+    } finally {
+      await slow.stop();
+    }
   });
 });
+
+/** Relays GETs (the ref advertisement) to `upstream` and never answers a POST: a server that stalls mid-clone. */
+async function startSlowPackServer(upstream: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const slow = createHttpServer((incoming, outgoing) => {
+    if (incoming.method !== 'GET') return;
+    const relayed = httpRequest(
+      `${upstream}${incoming.url}`,
+      { headers: { ...incoming.headers, host: new URL(upstream).host } },
+      (answer) => {
+        outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(outgoing);
+      },
+    );
+    relayed.on('error', () => outgoing.writeHead(502).end());
+    relayed.end();
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        slow.closeAllConnections();
+        slow.close(() => resolve());
+      }),
+  };
+}
 
 describe('over SSH', () => {
   let sshServer: GitSshServer | undefined;

@@ -1,20 +1,27 @@
-// Fetches a GitRepository's ref into a directory: ls-remote first (nothing is cloned when the remote revision
-// equals the stored one), then a shallow fetch of exactly that ref, sparse and with submodules when asked.
-import { mkdir } from 'node:fs/promises';
+// Fetches a GitRepository's ref into a directory: the remote's refs first (in-process over http(s); nothing is cloned
+// when the remote revision equals the stored one), then a branch or tag over http(s) in-process too (no submodules,
+// sparse checkout or verification), else a shallow clone of exactly that ref in one git process, or init + fetch + checkout
+// where clone cannot say what is asked (commits, ref names, sparse checkout).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   authenticationFailureLine,
   GitCommandError,
   type GitCredentials,
   lastGitLines,
   type GitProxy,
+  canFetchTreeInProcess,
   type GitTlsMaterial,
   type GitTlsSettings,
+  type GitTransport,
+  type GitTransportExtras,
   prepareGitTransport,
   recogniseTlsFailure,
   redactText,
   redactUrl,
   runGit,
   tlsFailureHeadline,
+  validateGitAccess,
 } from '@fluxion/runtime';
 import {
   describeRefRequest,
@@ -22,8 +29,17 @@ import {
   type GitRepositoryRef,
   parseLsRemote,
   refRequestFromSpec,
+  type RemoteRefs,
   resolveRemoteRef,
 } from './git-ref.ts';
+import {
+  fetchTreeOverHttp,
+  formatSeconds,
+  type ListedRefs,
+  listingRefs,
+  listRefsInProcess,
+  listsInProcess,
+} from './git-remote-refs.ts';
 import { FetchError } from './fetch-error.ts';
 import { formatGitRevision, isSameRevision } from './revision.ts';
 import { credentialsWithUrl, splitUrlCredentials } from './url-credentials.ts';
@@ -48,6 +64,8 @@ export interface GitCheckoutOptions {
   recurseSubmodules?: boolean;
   /** `spec.sparseCheckout`: directories to check out (cone mode; files at the root come along). */
   sparseCheckout?: string[];
+  /** A repository must be left in the directory (spec.verify checks signatures with git there). */
+  needsRepository?: boolean;
   /** Extra non-secret git settings, e.g. `protocol.file.allow` for local submodules. */
   gitConfig?: Record<string, string>;
 }
@@ -67,61 +85,144 @@ export async function checkoutGitRepository(options: GitCheckoutOptions): Promis
   // credentials written into spec.url go where the Secret's go: never onto git's command line
   const fromUrl = splitUrlCredentials(options.url);
   const url = fromUrl.url;
-  const transport = await Promise.resolve()
-    .then(() =>
-      prepareGitTransport(url, credentialsWithUrl(options.credentials, fromUrl), options.gitConfig, {
-        ...(options.tls ? { tls: options.tls } : {}),
-        ...(options.proxy ? { proxy: options.proxy } : {}),
-      }),
-    )
-    .catch((error: unknown) => {
-      throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
-    });
-  const tls: GitTlsSettings = {
-    caCert: Boolean(options.tls?.caCert),
-    clientCertificate: Boolean(options.tls?.clientCert),
+  const credentials = credentialsWithUrl(options.credentials, fromUrl);
+  const extras: GitTransportExtras = {
+    ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
   };
   const context: GitContext = {
     request,
     displayUrl,
     timeoutMs,
     deadline,
-    env: transport.env,
-    secrets: transport.secrets,
-    tls,
+    env: {},
+    secrets: [],
+    tls: { caCert: Boolean(options.tls?.caCert), clientCertificate: Boolean(options.tls?.clientCert) },
+  };
+  let transport: GitTransport | undefined;
+  // git's environment (credentials, TLS files) is prepared only when a git process runs: not for an unchanged remote.
+  const openTransport = async () => {
+    transport = await prepareGitTransport(url, credentials, { ...quietGitConfig, ...options.gitConfig }, extras).catch(
+      (error: unknown) => {
+        throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
+      },
+    );
+    context.env = transport.env;
+    context.secrets = transport.secrets;
   };
   try {
-    const lsRemote = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], {
-      maxOutputBytes: 64 * 1024 * 1024,
-    });
-    const resolved = resolveRemoteRef(request, parseLsRemote(lsRemote), displayUrl);
+    let refs: RemoteRefs;
+    let listed: ListedRefs | undefined;
+    const listing = {
+      url,
+      credentials,
+      tls: options.tls,
+      proxy: options.proxy,
+      deadline,
+      timeoutMs,
+      what: `${describeRefRequest(request)} from ${displayUrl}`,
+    };
+    if (listsInProcess(url)) {
+      try {
+        validateGitAccess(url, credentials, extras);
+      } catch (error) {
+        throw new FetchError('AuthenticationFailed', error instanceof Error ? error.message : String(error));
+      }
+      listed = await listRefsInProcess(listing);
+      refs = listed.refs;
+    } else {
+      await openTransport();
+      const output = await git(context, listingRefs, ['ls-remote', url, ...lsRemotePatterns(request)], {
+        maxOutputBytes: 64 * 1024 * 1024,
+      });
+      refs = parseLsRemote(output);
+    }
+    const resolved = resolveRemoteRef(request, refs, displayUrl);
     if (resolved.revision !== '' && isSameRevision(options.lastObservedRevision, resolved.revision)) {
       return { changed: false, revision: resolved.revision };
     }
 
     const cwd = options.directory;
-    await mkdir(cwd, { recursive: true });
-    await git(context, 'initializing a checkout of', ['init', '--quiet', cwd]);
-    await git(context, 'configuring the remote of', ['remote', 'add', 'origin', url], { cwd });
-    if (options.sparseCheckout && options.sparseCheckout.length > 0) {
-      await git(
-        context,
-        'setting up sparse checkout of',
-        ['sparse-checkout', 'set', '--cone', '--', ...options.sparseCheckout],
-        { cwd },
-      );
+    const sparse = options.sparseCheckout !== undefined && options.sparseCheckout.length > 0;
+    const byRef = request.kind === 'branch' || request.kind === 'tag' || request.kind === 'semver';
+    const plain = byRef && !sparse && !options.recurseSubmodules && !options.needsRepository;
+    const tip = resolved.fetchRef === undefined ? undefined : listed?.tips.get(resolved.fetchRef);
+    if (listed && tip && plain && canFetchTreeInProcess(listed.capabilities)) {
+      // The plain case needs no repository: the branch's or tag's tree, fetched and written without a git process.
+      const fetched = await fetchTreeOverHttp(listing, listed, tip, cwd);
+      return {
+        changed: true,
+        revision: formatGitRevision(resolved.name, fetched.commit),
+        commit: fetched.commit,
+        commitSubject: fetched.subject,
+      };
     }
-    const target = await fetchTarget(context, request, resolved.fetchRef, resolved.commit, cwd);
-    await git(context, 'checking out', ['checkout', '--quiet', '--detach', target], { cwd });
+
+    if (!transport) await openTransport();
+    await mkdir(cwd, { recursive: true });
+    if (clonesInOneStep(request, refs, sparse)) {
+      // One process fetches and checks out: git clone of the branch or tag alone, shallow.
+      const name = resolved.fetchRef!.replace(/^refs\/(heads|tags)\//, '');
+      await git(context, 'fetching', [
+        'clone',
+        '--quiet',
+        '--depth=1',
+        '--single-branch',
+        '--no-tags',
+        '--branch',
+        name,
+        '--',
+        url,
+        cwd,
+      ]);
+      // Verification looks for the fetched branch or tag here, as after a fetch; a symbolic ref costs no process.
+      await mkdir(join(cwd, '.git', 'refs', 'fluxion'), { recursive: true });
+      await writeFile(join(cwd, '.git', fetchedRefName), `ref: ${resolved.fetchRef!}\n`);
+    } else {
+      await git(context, 'initializing a checkout of', ['init', '--quiet', cwd]);
+      await git(context, 'configuring the remote of', ['remote', 'add', 'origin', url], { cwd });
+      if (sparse) {
+        await git(
+          context,
+          'setting up sparse checkout of',
+          ['sparse-checkout', 'set', '--cone', '--', ...options.sparseCheckout!],
+          { cwd },
+        );
+      }
+      const target = await fetchTarget(context, request, resolved.fetchRef, resolved.commit, cwd);
+      await git(context, 'checking out', ['checkout', '--quiet', '--detach', target], { cwd });
+    }
     if (options.recurseSubmodules) {
       await git(context, 'updating submodules of', ['submodule', 'update', '--init', '--recursive'], { cwd });
     }
-    const commit = (await git(context, 'reading HEAD of', ['rev-parse', 'HEAD'], { cwd })).trim();
-    const commitSubject = (await git(context, 'reading HEAD of', ['log', '-1', '--format=%s'], { cwd })).trim();
-    return { changed: true, revision: formatGitRevision(resolved.name, commit), commit, commitSubject };
+    const [commit = '', ...subject] = (
+      await git(context, 'reading HEAD of', ['log', '-1', '--format=%H%n%s', 'HEAD'], { cwd })
+    ).split('\n');
+    return {
+      changed: true,
+      revision: formatGitRevision(resolved.name, commit.trim()),
+      commit: commit.trim(),
+      commitSubject: subject.join('\n').trim(),
+    };
   } finally {
-    await transport.cleanup();
+    await transport?.cleanup();
   }
+}
+
+// No background maintenance, gc or commit-graph after a fetch: each would be one more process for a throwaway clone.
+const quietGitConfig: Record<string, string> = {
+  'maintenance.auto': 'false',
+  'gc.auto': '0',
+  'fetch.writeCommitGraph': 'false',
+};
+
+// A branch or tag (also picked by semver) without sparse checkout is one `git clone`; a tag that a branch shares
+// its name with would be taken for the branch by clone, so it keeps the fetch path.
+function clonesInOneStep(request: GitRefRequest, refs: RemoteRefs, sparse: boolean): boolean {
+  if (sparse) return false;
+  if (request.kind === 'branch') return true;
+  if (request.kind === 'tag') return !refs.has(`refs/heads/${request.tag}`);
+  return false;
 }
 
 interface GitContext {
@@ -133,9 +234,6 @@ interface GitContext {
   secrets: string[];
   tls: GitTlsSettings;
 }
-
-// The first step of every fetch: a connection failure here is about reaching the server at all.
-const listingRefs = 'listing refs of';
 
 // Ask only for the refs this request can use, so a repository with thousands of PR refs stays cheap.
 function lsRemotePatterns(request: GitRefRequest): string[] {
@@ -278,8 +376,4 @@ function hostOf(url: string): string {
   } catch {
     return url;
   }
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
 }

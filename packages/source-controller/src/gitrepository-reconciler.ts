@@ -148,6 +148,7 @@ class ReconcileRun {
             ...(lastObservedRevision ? { lastObservedRevision } : {}),
             recurseSubmodules: plan.recurseSubmodules,
             ...(plan.sparseCheckout ? { sparseCheckout: plan.sparseCheckout } : {}),
+            ...(plan.verify ? { needsRepository: true } : {}),
           }),
         { errors: [FetchError] },
       );

@@ -73,18 +73,22 @@ describe('refs', () => {
 });
 
 describe('a remote that moves', () => {
-  it('does not clone an unchanged remote again: one ls-remote, nothing else', async () => {
+  it('does not clone an unchanged remote again: one GET of info/refs, nothing else', async () => {
     server.repositories.create('steady');
     const commit = server.repositories.commit('steady', { 'a.yaml': 'a: 1\n' });
     await createGitRepository(harness, 'steady', { url: server.urlOf('steady'), ref: { branch: 'main' } });
     const before = await waitForReady(harness, 'steady', `main@sha1:${commit}`);
-    const requestsBefore = server.requests.length;
-    const after = await requestReconcile(harness, 'steady');
-    const requests = server.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/steady.git/'));
-    expect(requests).toEqual([
+    // The first fetch of a branch, in-process: the refs, then one shallow pack.
+    expect(server.requests.filter((request) => request.path.startsWith('/steady.git/'))).toEqual([
       { method: 'GET', path: '/steady.git/info/refs?service=git-upload-pack' },
       { method: 'POST', path: '/steady.git/git-upload-pack' },
     ]);
+    expect(fileInArchive(await download(before.status!.artifact!.url), 'a.yaml')).toBe('a: 1\n');
+    const requestsBefore = server.requests.length;
+    const after = await requestReconcile(harness, 'steady');
+    const requests = server.requests.slice(requestsBefore).filter((request) => request.path.startsWith('/steady.git/'));
+    // The in-process ls-remote: one GET of the ref advertisement (protocol v0), no POST.
+    expect(requests).toEqual([{ method: 'GET', path: '/steady.git/info/refs?service=git-upload-pack' }]);
     expect(after.status?.artifact).toEqual(before.status?.artifact);
   });
 

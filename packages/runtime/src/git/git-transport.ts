@@ -60,6 +60,7 @@ export async function prepareGitTransport(
   extraConfig: Record<string, string> = {},
   extras: GitTransportExtras = {},
 ): Promise<GitTransport> {
+  validateGitAccess(url, credentials, extras);
   const config: Array<[string, string]> = Object.entries(extraConfig);
   const env: Record<string, string> = {};
   const secrets: string[] = [];
@@ -68,13 +69,7 @@ export async function prepareGitTransport(
 
   const tls = extras.tls;
   if (tls && (tls.caCert || tls.clientCert || tls.clientKey)) {
-    const origin = httpOrigin(url);
-    if (!origin?.startsWith('https:'))
-      throw new GitCredentialsError(
-        `TLS material (ca.crt, tls.crt, tls.key) needs an https URL, not '${redactUrl(url)}'`,
-      );
-    if (Boolean(tls.clientCert) !== Boolean(tls.clientKey))
-      throw new GitCredentialsError(`the Secret for ${redactUrl(url)} must hold both tls.crt and tls.key, or neither`);
+    const origin = httpOrigin(url)!;
     const directory = await materialDirectory();
     // Files, scoped to the repository's origin, as git's http.* settings take only paths.
     if (tls.caCert) {
@@ -96,20 +91,12 @@ export async function prepareGitTransport(
 
   if (extras.proxy) {
     const proxy = proxyUrl(extras.proxy);
-    if (!httpOrigin(url))
-      throw new GitCredentialsError(
-        `a proxy (spec.proxySecretRef) works only with http(s) URLs, not '${redactUrl(url)}'`,
-      );
     config.push(['http.proxy', proxy]);
     if (extras.proxy.password) secrets.push(extras.proxy.password, encodeURIComponent(extras.proxy.password));
   }
 
   if (credentials?.kind === 'basic' || credentials?.kind === 'bearer') {
-    const origin = httpOrigin(url);
-    if (!origin)
-      throw new GitCredentialsError(
-        `${credentials.kind === 'basic' ? 'username/password' : 'bearer token'} credentials need an http(s) URL, not '${redactUrl(url)}'`,
-      );
+    const origin = httpOrigin(url)!;
     const value =
       credentials.kind === 'basic'
         ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
@@ -122,12 +109,6 @@ export async function prepareGitTransport(
   }
 
   if (credentials?.kind === 'ssh') {
-    if (!/^ssh:\/\//.test(url))
-      throw new GitCredentialsError(`SSH credentials need an ssh:// URL, not '${redactUrl(url)}'`);
-    if (credentials.knownHosts.trim() === '')
-      throw new GitCredentialsError(
-        `the Secret for ${redactUrl(url)} has no known_hosts: host key verification cannot be skipped`,
-      );
     const keyDir = await materialDirectory();
     const identityFile = join(keyDir, 'identity');
     const knownHostsFile = join(keyDir, 'known_hosts');
@@ -171,6 +152,39 @@ export async function prepareGitTransport(
       if (keyDirectory) await rm(keyDirectory, { recursive: true, force: true });
     },
   };
+}
+
+/** Throws a GitCredentialsError when the Secrets do not fit the URL (e.g. TLS material for plain http). */
+export function validateGitAccess(url: string, credentials?: GitCredentials, extras: GitTransportExtras = {}): void {
+  const origin = httpOrigin(url);
+  const tls = extras.tls;
+  if (tls && (tls.caCert || tls.clientCert || tls.clientKey)) {
+    if (!origin?.startsWith('https:'))
+      throw new GitCredentialsError(
+        `TLS material (ca.crt, tls.crt, tls.key) needs an https URL, not '${redactUrl(url)}'`,
+      );
+    if (Boolean(tls.clientCert) !== Boolean(tls.clientKey))
+      throw new GitCredentialsError(`the Secret for ${redactUrl(url)} must hold both tls.crt and tls.key, or neither`);
+  }
+  if (extras.proxy) {
+    proxyUrl(extras.proxy);
+    if (!origin)
+      throw new GitCredentialsError(
+        `a proxy (spec.proxySecretRef) works only with http(s) URLs, not '${redactUrl(url)}'`,
+      );
+  }
+  if ((credentials?.kind === 'basic' || credentials?.kind === 'bearer') && !origin)
+    throw new GitCredentialsError(
+      `${credentials.kind === 'basic' ? 'username/password' : 'bearer token'} credentials need an http(s) URL, not '${redactUrl(url)}'`,
+    );
+  if (credentials?.kind === 'ssh') {
+    if (!/^ssh:\/\//.test(url))
+      throw new GitCredentialsError(`SSH credentials need an ssh:// URL, not '${redactUrl(url)}'`);
+    if (credentials.knownHosts.trim() === '')
+      throw new GitCredentialsError(
+        `the Secret for ${redactUrl(url)} has no known_hosts: host key verification cannot be skipped`,
+      );
+  }
 }
 
 // Where distributions keep the system's trusted CAs (Debian/Alpine, RHEL, others), after an explicit SSL_CERT_FILE.
