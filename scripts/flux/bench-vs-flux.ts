@@ -1,8 +1,10 @@
 // `make bench-vs-flux`: Fluxion's controllers and Flux's (built from their Go modules) one after the other on one
 // private control plane, shape by shape, with the same flags; prints a table per shape with Fluxion, Flux and the
 // ratio (Fluxion / Flux), and with --write-docs puts the tables into docs/benchmarks.md.
-// Usage: node scripts/flux/bench-vs-flux.ts [--count=1000] [--gitrepositories=100] [--concurrent=20]
-//        [--source-concurrent=4] [--latency-samples=10] [--only=kustomizations|gitrepositories] [--write-docs] [--no-flux]
+// Usage: node scripts/flux/bench-vs-flux.ts [--count=1000] [--gitrepositories=100] [--ocirepositories=1000]
+//        [--helmreleases=100] [--concurrent=20] [--source-concurrent=4] [--oci-concurrent=10] [--helm-concurrent=10]
+//        [--latency-samples=10] [--only=kustomizations,gitrepositories,ocirepositories,helmreleases,idle]
+//        [--write-docs] [--no-flux]
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,7 @@ import { writeFile } from 'node:fs/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import {
   filesToEntries,
+  findHelmBinary,
   freePort,
   startControlPlane,
   startGitHttpServer,
@@ -24,6 +27,7 @@ import { emptyNamespace, mapLimit, percentile, swapCrds, until } from './cluster
 import {
   assertRunning,
   buildFlux,
+  CONTROLLERS,
   crdsFor,
   fluxCanRun,
   startController,
@@ -32,15 +36,23 @@ import {
   type RunningController,
   type Side,
 } from './controllers.ts';
-import { cpuSeconds, loadAverage, peakRssMiB, resetPeakRss, rssMiB, untilIdle } from './process-stats.ts';
+import { helmReleases } from './helm-releases.ts';
+import { idle } from './idle.ts';
+import { ociRepositories } from './oci-repositories.ts';
+import { cpuSeconds, loadAverage, resetPeakRss, TreePeak, untilIdle } from './process-stats.ts';
 import { renderReport, updateBenchmarksDoc, type Row, type Shape } from './report.ts';
+import { isReady, type Figures, type Phase, type ShapeContext, type Toolkit } from './shape-context.ts';
 
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '1000' },
     gitrepositories: { type: 'string', default: '100' },
+    ocirepositories: { type: 'string', default: '1000' },
+    helmreleases: { type: 'string', default: '100' },
     concurrent: { type: 'string', default: '20' },
     'source-concurrent': { type: 'string', default: '4' },
+    'oci-concurrent': { type: 'string', default: '10' },
+    'helm-concurrent': { type: 'string', default: '10' },
     qps: { type: 'string', default: '500' },
     burst: { type: 'string', default: '1000' },
     'latency-samples': { type: 'string', default: '10' },
@@ -53,41 +65,52 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const gitCount = Number(values.gitrepositories);
 const namespace = 'bench';
-const sides: Side[] = ['fluxion', 'flux'];
 const log = (text: string) => process.stderr.write(`[bench-vs-flux] ${text}\n`);
 const KS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' };
 const GIT = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
-interface Condition {
-  type: string;
-  status: string;
-}
-type Toolkit = KubernetesObject & {
-  status?: { conditions?: Condition[]; lastAppliedRevision?: string; lastHandledReconcileAt?: string };
-};
-const isReady = (object: Toolkit) =>
-  Boolean(object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+/** Every kind a shape creates: their finalizers are stripped when the namespace is emptied. */
+const KINDS = [
+  KS,
+  GIT,
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmChart' },
+  { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
+];
+type Results = Record<Side, Figures>;
 
-/** One measured phase of one controller: wall seconds, CPU seconds, peak RSS, and its requests. */
-interface Phase {
-  seconds: number;
-  cpu: number;
-  peakMiB: number;
-  requests: Map<string, number>;
+/** The shapes in the order they run, each with the controllers both sides need for it. */
+const SHAPES: Array<{ shape: string; controllers: readonly ControllerName[]; run: (sides: Side[]) => Promise<void> }> =
+  [
+    { shape: 'kustomizations', controllers: ['kustomize-controller'], run: eachSide(kustomizations) },
+    { shape: 'gitrepositories', controllers: ['source-controller'], run: eachSide(gitRepositories) },
+    {
+      shape: 'ocirepositories',
+      controllers: ['source-controller'],
+      run: (sides) => ociRepositories(context, sides, Number(values.ocirepositories), Number(values['oci-concurrent'])),
+    },
+    {
+      shape: 'helmreleases',
+      controllers: ['source-controller', 'helm-controller'],
+      run: (sides) => helmReleases(context, sides, Number(values.helmreleases)),
+    },
+    // Flux's side of each controller that was built; the others are named in the report's failures
+    { shape: 'idle', controllers: [], run: (sides) => idle(context, sides) },
+  ];
+const only = values.only?.split(',').map((word) => word.trim()) ?? SHAPES.map(({ shape }) => shape);
+const unknown = only.filter((word) => !SHAPES.some(({ shape }) => shape === word));
+if (unknown.length > 0) {
+  log(`unknown --only ${unknown.join(', ')}: pick from ${SHAPES.map(({ shape }) => shape).join(', ')}`);
+  process.exit(2);
 }
-type Results = Record<Side, Record<string, number | string | undefined>>;
-
-const groups: Array<[string, ControllerName, (side: Side) => Promise<void>]> = [
-  ['kustomizations', 'kustomize-controller', kustomizations],
-  ['gitrepositories', 'source-controller', gitRepositories],
-].filter(([group]) => !values.only || values.only === group) as Array<
-  [string, ControllerName, (side: Side) => Promise<void>]
->;
-const fluxNames: ControllerName[] = groups.map(([, name]) => name);
+const groups = SHAPES.filter(({ shape }) => only.includes(shape));
+const fluxNames = [
+  ...new Set(groups.flatMap(({ shape, controllers }) => (shape === 'idle' ? CONTROLLERS : controllers))),
+];
 const flux: FluxBuild = values['no-flux']
-  ? { binaries: {}, crdDirs: [], failures: ["Flux's side skipped (--no-flux)"] }
+  ? { binaries: {}, crdDirs: {}, failures: ["Flux's side skipped (--no-flux)"] }
   : buildFlux(fluxNames);
 for (const failure of flux.failures) log(failure);
-const runs = (name: ControllerName): Side[] => sides.filter((side) => side === 'fluxion' || fluxCanRun(flux, name));
 
 const work = mkdtempSync(join(tmpdir(), 'bench-vs-flux-'));
 const auditLog = join(work, 'audit.log');
@@ -108,68 +131,149 @@ const client = createClient({
 const audit = new AuditCounts(auditLog);
 const results: Record<string, Results> = {};
 const failures: string[] = [...flux.failures];
-let running: RunningController | undefined;
+let status = 0;
+const running = new Set<RunningController>();
+let crdsInstalled: Side | undefined;
 
-/** Runs `body` against one controller, measuring `measure`d phases from its pid; stops it and empties the cluster. */
-async function withController(
-  side: Side,
-  name: ControllerName,
-  storage: boolean,
-  body: (controller: RunningController, measure: (what: () => Promise<unknown>) => Promise<Phase>) => Promise<void>,
-): Promise<void> {
-  await swapCrds(client, crdsFor(side, flux));
+/** The flags a controller needs beyond the shared ones, per side: helm's binary, listen addresses, storage. */
+async function extraArgs(side: Side, name: ControllerName): Promise<string[]> {
+  switch (name) {
+    case 'helm-controller':
+      // as helm-controller's scale bench runs it: the cached helm v4, a helm home of its own
+      return side === 'fluxion' ? [`--helm-path=${findHelmBinary()}`, `--helm-home=${join(work, 'helm-home')}`] : [];
+    case 'notification-controller':
+      return [`--events-addr=127.0.0.1:${await freePort()}`, `--receiverAddr=127.0.0.1:${await freePort()}`];
+    case 'image-reflector-controller':
+      return [`--storage-path=${mkdtempSync(join(work, `${side}-image-reflector-`))}`];
+    default:
+      return [];
+  }
+}
+
+const concurrentFlag: Record<ControllerName, string> = {
+  'kustomize-controller': values.concurrent,
+  'source-controller': values['source-concurrent'],
+  'helm-controller': values['helm-concurrent'],
+  'notification-controller': values['source-concurrent'],
+  'image-reflector-controller': values['source-concurrent'],
+  'image-automation-controller': values['source-concurrent'],
+};
+
+const withControllers: ShapeContext['withControllers'] = async (side, names, body, concurrent = {}) => {
+  if (crdsInstalled !== side) {
+    crdsInstalled = undefined;
+    await swapCrds(client, crdsFor(side, flux));
+    crdsInstalled = side;
+  }
   await client.apply(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     { fieldManager: 'fluxion-bench', force: true },
   );
-  const storagePath = storage ? mkdtempSync(join(work, `${side}-storage-`)) : undefined;
-  const controller = startController(side, name, flux, {
-    kubeconfigPath: controlPlane.kubeconfigPath,
-    concurrent: Number(name === 'kustomize-controller' ? values.concurrent : values['source-concurrent']),
-    qps: Number(values.qps),
-    burst: Number(values.burst),
-    ...(storagePath ? { storage: { path: storagePath, port: await freePort() } } : {}),
-  });
-  running = controller;
-  const measure = async (what: () => Promise<unknown>): Promise<Phase> => {
-    assertRunning(controller, `${side} ${name}`);
-    resetPeakRss(controller.pid);
-    audit.sinceLast();
-    const cpu = cpuSeconds(controller.pid);
-    const began = performance.now();
-    await what();
-    const seconds = (performance.now() - began) / 1000;
-    assertRunning(controller, `${side} ${name}`);
-    const phase = {
-      seconds,
-      cpu: cpuSeconds(controller.pid) - cpu,
-      peakMiB: peakRssMiB(controller.pid),
-      requests: audit.sinceLast().byKind,
-    };
-    loads.push(loadAverage());
-    return phase;
-  };
+  const storagePath = names.includes('source-controller') ? mkdtempSync(join(work, `${side}-storage-`)) : undefined;
+  const measuredName = names.at(-1) as ControllerName;
+  // the helpers' requests are theirs, not the measured controller's
+  const helpers = names.slice(0, -1);
+  const notHelpers = helpers.length > 0 ? new RegExp(`^(${helpers.join('|')})`) : undefined;
+  let controller: RunningController | undefined;
   try {
-    const settled = await untilIdle(controller.pid);
-    assertRunning(controller, `${side} ${name}`);
-    const result = (results[`idle ${name}`] ??= { fluxion: {}, flux: {} })[side];
-    result['idle RSS (MiB)'] = rssMiB(controller.pid);
-    result['CPU to start and settle (s)'] = cpuSeconds(controller.pid);
-    if (!settled) result['note'] = 'still busy after 30 s';
-    await body(controller, measure);
+    for (const name of names) {
+      const started = startController(side, name, flux, {
+        kubeconfigPath: controlPlane.kubeconfigPath,
+        concurrent: concurrent[name] ?? Number(concurrentFlag[name]),
+        qps: Number(values.qps),
+        burst: Number(values.burst),
+        ...(storagePath && name === 'source-controller'
+          ? { storage: { path: storagePath, port: await freePort() } }
+          : {}),
+        extraArgs: await extraArgs(side, name),
+      });
+      running.add(started);
+      controller = started;
+    }
+    const measured = controller as RunningController;
+    const what = `${side} ${measuredName}`;
+    const measure = async (phaseBody: () => Promise<unknown>): Promise<Phase> => {
+      assertRunning(measured, what);
+      resetPeakRss(measured.pid);
+      audit.sinceLast();
+      const cpu = cpuSeconds(measured.pid);
+      const peak = new TreePeak(measured.pid);
+      const began = performance.now();
+      try {
+        await phaseBody();
+      } finally {
+        peak.stop();
+      }
+      const seconds = (performance.now() - began) / 1000;
+      assertRunning(measured, what);
+      const phase = {
+        seconds,
+        cpu: cpuSeconds(measured.pid) - cpu,
+        peakMiB: peak.stop(),
+        requests: audit.sinceLast(notHelpers).byKind,
+      };
+      loads.push(loadAverage());
+      return phase;
+    };
+    await untilIdle(measured.pid);
+    assertRunning(measured, what);
+    await body(measured, measure);
   } finally {
-    await controller.stop();
-    running = undefined;
-    await emptyNamespace(client, namespace, [KS, GIT]);
+    for (const started of [...running].reverse()) {
+      await started.stop();
+      running.delete(started);
+    }
+    await emptyNamespace(client, namespace, KINDS);
     if (storagePath) rmSync(storagePath, { recursive: true, force: true });
   }
+};
+
+const context: ShapeContext = {
+  client,
+  namespace,
+  flux,
+  work,
+  log,
+  fail: (message) => {
+    failures.push(message);
+    log(`FAILED ${message}`);
+    status = 1;
+  },
+  forEachSide: async (sides, what, run) => {
+    for (const side of sides) {
+      try {
+        await run(side);
+      } catch (error) {
+        // one side failing (a Flux binary that does not start, a timeout) is reported; the other side still runs
+        context.fail(`${side} (${what}): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  },
+  withControllers,
+  figures: (shape, side) => (results[shape] ??= { fluxion: {}, flux: {} })[side],
+  record,
+  until: (controller, check, timeoutMs, what, intervalMs) =>
+    until(
+      async () => {
+        assertRunning(controller, what);
+        return check();
+      },
+      timeoutMs,
+      what,
+      intervalMs,
+    ),
+};
+
+/** A shape written for one side at a time (the first two), run for each side in turn. */
+function eachSide(run: (side: Side) => Promise<void>): (sides: Side[]) => Promise<void> {
+  return (sides) => context.forEachSide(sides, run.name, run);
 }
 
 async function kustomizations(side: Side): Promise<void> {
   const artifactDir = mkdtempSync(join(work, 'artifacts-'));
   const server = await startStaticServer(artifactDir);
   try {
-    await withController(side, 'kustomize-controller', false, async (controller, measure) => {
+    await withControllers(side, ['kustomize-controller'], async (controller, measure) => {
       const publish = async (source: string, color: string): Promise<string> => {
         const archive = tarGz(filesToEntries(manifests(color)));
         const commit = createHash('sha1').update(archive).update(source).digest('hex');
@@ -292,7 +396,7 @@ async function gitRepositories(side: Side): Promise<void> {
         'README.md': `repository ${i}\n`,
       });
     }
-    await withController(side, 'source-controller', true, async (controller, measure) => {
+    await withControllers(side, ['source-controller'], async (controller, measure) => {
       const list = async () => (await client.list<Toolkit>(GIT, { namespace })).items;
       const first = await measure(async () => {
         await mapLimit(
@@ -353,7 +457,7 @@ async function gitRepositories(side: Side): Promise<void> {
   }
 }
 
-function record(shape: string, side: Side, phase: Phase, objects: number): Record<string, number | string | undefined> {
+function record(shape: string, side: Side, phase: Phase, objects: number): Figures {
   const row = (results[shape] ??= { fluxion: {}, flux: {} })[side];
   row['wall time (s)'] = phase.seconds;
   row['controller CPU (s)'] = phase.cpu;
@@ -435,7 +539,7 @@ function printReport(interrupted = false): void {
     started,
     command: `node scripts/flux/bench-vs-flux.ts ${process.argv.slice(2).join(' ')}`.trim(),
     loads,
-    flags: `--concurrent=${values.concurrent} (kustomize), --concurrent=${values['source-concurrent']} (source), --kube-api-qps=${values.qps}, --kube-api-burst=${values.burst}`,
+    flags: `--concurrent=${values.concurrent} (kustomize), --concurrent=${values['source-concurrent']} (source; ${values['oci-concurrent']} for OCIRepositories), --concurrent=${values['helm-concurrent']} (helm), --kube-api-qps=${values.qps}, --kube-api-burst=${values.burst}`,
     shapes,
     failures: interrupted ? [...failures, 'interrupted: the shapes after the last table did not run'] : failures,
   });
@@ -451,7 +555,7 @@ let stopping: Promise<void> | undefined;
 let interrupted = false;
 const stopAll = (): Promise<void> =>
   (stopping ??= (async () => {
-    await running?.stop();
+    for (const controller of running) await controller.stop();
     await controlPlane.stop();
     rmSync(work, { recursive: true, force: true });
   })());
@@ -463,24 +567,24 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void stopAll().finally(() => process.exit(130));
   });
 }
-process.once('exit', () => running?.process.kill('SIGKILL'));
+process.once('exit', () => {
+  for (const controller of running) controller.process.kill('SIGKILL');
+});
 
-let status = 0;
 try {
-  for (const [group, name, run] of groups) {
-    for (const side of runs(name)) {
-      log(`${group}: ${side}'s ${name}`);
-      try {
-        await run(side);
-      } catch (error) {
-        // one side failing (a Flux binary that does not start, a timeout) is reported; the bench goes on
-        const message = `${side} ${name} (${group}): ${error instanceof Error ? error.message : String(error)}`;
-        failures.push(message);
-        log(`FAILED ${message}`);
-        status = 1;
-        await running?.stop();
-        await emptyNamespace(client, namespace, [KS, GIT]).catch(() => undefined);
-      }
+  for (const { shape, controllers, run } of groups) {
+    const sides: Side[] = ['fluxion', 'flux'].filter(
+      (side) => side === 'fluxion' || shape === 'idle' || fluxCanRun(flux, controllers),
+    ) as Side[];
+    log(`${shape}: ${sides.join(' then ')}`);
+    try {
+      await run(sides);
+    } catch (error) {
+      // one shape failing (a Flux binary that does not start, a timeout) is reported; the bench goes on
+      context.fail(`${shape}: ${error instanceof Error ? error.message : String(error)}`);
+      for (const controller of running) await controller.stop();
+      running.clear();
+      await emptyNamespace(client, namespace, KINDS).catch(() => undefined);
     }
   }
 } finally {
