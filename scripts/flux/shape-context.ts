@@ -40,9 +40,9 @@ export interface ShapeContext {
   flux: FluxBuild;
   /** A scratch directory of the run, removed at its end. */
   work: string;
-  log(text: string): void;
+  log: (text: string) => void;
   /** Reports a failure of one side or controller in the report's Failures; the run goes on, and exits 1 at its end. */
-  fail(message: string): void;
+  fail: (message: string) => void;
   /**
    * Starts `names` in order on `side` (the last is measured; the others only serve it, and their API requests are
    * not counted), with its CRDs installed, once the measured one has gone quiet; runs `body`; then stops them all and
