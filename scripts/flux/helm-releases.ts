@@ -157,11 +157,11 @@ export async function helmReleases(context: ShapeContext, sides: readonly Side[]
     return new Set(items.map((item) => item.metadata?.name ?? ''));
   }
 
-  /** The resourceVersion of every Service, ConfigMap and Deployment in the namespace: the releases' objects. */
+  /** The resourceVersion of every Service, ConfigMap and Deployment helm manages (labelled so by helm, both sides). */
   async function releaseObjectVersions(): Promise<Map<string, string>> {
     const versions = new Map<string, string>();
     for (const gvk of RELEASE_KINDS) {
-      const { items } = await client.list(gvk, { namespace });
+      const { items } = await client.list(gvk, { namespace, labelSelector: 'app.kubernetes.io/managed-by=Helm' });
       for (const item of items)
         versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
     }
