@@ -46,7 +46,9 @@ download_module() {
   json=$(go mod download -json "$1" 2>&1) || true
   src=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
   [ -n "$src" ] && [ -d "$src" ] && return
-  reason=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' | sed 's/\\n\\t*/ /g')
+  # the proxy's words without its address (a report or a doc made from them names no host)
+  reason=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' \
+    | sed -E 's/\\n\\t*/ /g; s#^.*reading https?://[^ ]*: ##; s/server response: //')
   reason=${reason:-$(printf '%s' "$json" | tr '\n' ' ')}
   return 1
 }
@@ -58,7 +60,7 @@ build_one() {
   module="github.com/fluxcd/$name" out="$CACHE_ROOT/flux-controllers/$name/$version"
   bin="$out/$name"
   if ! download_module "$module@$version"; then
-    say "skipped $name: the Go module proxy ($(go env GOPROXY)) did not serve $module@$version: $reason"
+    say "skipped $name: the Go module proxy did not serve $module@$version: $reason"
     return 1
   fi
   mkdir -p "$out"

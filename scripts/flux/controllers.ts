@@ -51,7 +51,7 @@ export function buildFlux(names: readonly ControllerName[]): FluxBuild {
           .filter((line) => !line.startsWith('go: downloading') && !line.includes('not built:'))
           .slice(-6)
           .join(' / ')
-          .replace(/\[build-flux-controllers\] /g, '')}`,
+          .replace(/\[build-flux-controllers\] (skipped [\w-]+: )?/g, '')}`,
       );
   }
   return build;
