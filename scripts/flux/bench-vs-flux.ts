@@ -41,6 +41,7 @@ import { idle } from './idle.ts';
 import { ociRepositories } from './oci-repositories.ts';
 import { cpuSeconds, loadAverage, resetPeakRss, TreePeak, untilIdle } from './process-stats.ts';
 import { renderReport, updateBenchmarksDoc, type Row, type Shape } from './report.ts';
+import { selectShapes } from './shape-selection.ts';
 import { isReady, type Figures, type Phase, type ShapeContext, type Toolkit } from './shape-context.ts';
 
 const { values } = parseArgs({
@@ -97,13 +98,11 @@ const SHAPES: Array<{ shape: string; controllers: readonly ControllerName[]; run
     // Flux's side of each controller that was built; the others are named in the report's failures
     { shape: 'idle', controllers: [], run: (sides) => idle(context, sides) },
   ];
-const only = values.only?.split(',').map((word) => word.trim()) ?? SHAPES.map(({ shape }) => shape);
-const unknown = only.filter((word) => !SHAPES.some(({ shape }) => shape === word));
+const { selected: groups, unknown } = selectShapes(SHAPES, values.only);
 if (unknown.length > 0) {
   log(`unknown --only ${unknown.join(', ')}: pick from ${SHAPES.map(({ shape }) => shape).join(', ')}`);
   process.exit(2);
 }
-const groups = SHAPES.filter(({ shape }) => only.includes(shape));
 const fluxNames = [
   ...new Set(groups.flatMap(({ shape, controllers }) => (shape === 'idle' ? CONTROLLERS : controllers))),
 ];

@@ -10,6 +10,11 @@ import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
 
 const OCI = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' };
 
+/** GETs of a manifest or a blob in the registry's log: an artifact (or its manifest) pulled; HEADs are not. */
+export function registryPulls(log: string): number {
+  return log.split('\n').filter((line) => /"GET \/v2\/\S+\/(blobs|manifests)\//.test(line)).length;
+}
+
 export async function ociRepositories(
   context: ShapeContext,
   sides: readonly Side[],
@@ -24,10 +29,7 @@ export async function ociRepositories(
     log(`${count} artifacts pushed to the registry at ${registry.host}`);
     const names = Array.from({ length: count }, (_, i) => `app-${i}`);
     const list = async () => (await client.list<Toolkit>(OCI, { namespace })).items;
-    const registryGets = async (): Promise<number> =>
-      (await readFile(registry.logFile, 'utf8'))
-        .split('\n')
-        .filter((line) => line.includes('"GET /v2/') && /\/(blobs|manifests)\//.test(line)).length;
+    const registryGets = async (): Promise<number> => registryPulls(await readFile(registry.logFile, 'utf8'));
 
     await context.forEachSide(sides, 'OCIRepositories', async (side) => {
       await context.withControllers(
