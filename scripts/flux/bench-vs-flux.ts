@@ -5,25 +5,14 @@
 //        [--helmreleases=100] [--concurrent=20] [--source-concurrent=4] [--oci-concurrent=10] [--helm-concurrent=10]
 //        [--latency-samples=10] [--only=kustomizations,gitrepositories,ocirepositories,helmreleases,idle]
 //        [--write-docs] [--no-flux]
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFile } from 'node:fs/promises';
-import type { KubernetesObject } from '@kubernetes/client-node';
-import {
-  filesToEntries,
-  findHelmBinary,
-  freePort,
-  startControlPlane,
-  startGitHttpServer,
-  startStaticServer,
-  tarGz,
-} from '@fluxion/testenv';
+import { findHelmBinary, freePort, startControlPlane } from '@fluxion/testenv';
 import { createClient } from '../../packages/runtime/src/index.ts';
 import { AuditCounts, auditFlags, describePerObject, total, WRITE_VERBS, writeAuditPolicy } from './audit-counts.ts';
-import { emptyNamespace, mapLimit, percentile, swapCrds, until } from './cluster-steps.ts';
+import { emptyNamespace, swapCrds, until } from './cluster-steps.ts';
 import {
   assertRunning,
   buildFlux,
@@ -36,13 +25,15 @@ import {
   type RunningController,
   type Side,
 } from './controllers.ts';
+import { gitRepositories } from './git-repositories.ts';
 import { helmReleases } from './helm-releases.ts';
 import { idle } from './idle.ts';
+import { kustomizations } from './kustomizations.ts';
 import { ociRepositories } from './oci-repositories.ts';
 import { cpuSeconds, loadAverage, resetPeakRss, TreePeak, untilIdle } from './process-stats.ts';
 import { renderReport, updateBenchmarksDoc, type Row, type Shape } from './report.ts';
 import { selectShapes } from './shape-selection.ts';
-import { isReady, type Figures, type Phase, type ShapeContext, type Toolkit } from './shape-context.ts';
+import type { Figures, Phase, ShapeContext } from './shape-context.ts';
 
 const { values } = parseArgs({
   options: {
@@ -63,16 +54,12 @@ const { values } = parseArgs({
     'no-flux': { type: 'boolean', default: false },
   },
 });
-const count = Number(values.count);
-const gitCount = Number(values.gitrepositories);
 const namespace = 'bench';
 const log = (text: string) => process.stderr.write(`[bench-vs-flux] ${text}\n`);
-const KS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' };
-const GIT = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
 /** Every kind a shape creates: their finalizers are stripped when the namespace is emptied. */
 const KINDS = [
-  KS,
-  GIT,
+  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' },
   { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' },
   { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository' },
   { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmChart' },
@@ -83,8 +70,22 @@ type Results = Record<Side, Figures>;
 /** The shapes in the order they run, each with the controllers both sides need for it. */
 const SHAPES: Array<{ shape: string; controllers: readonly ControllerName[]; run: (sides: Side[]) => Promise<void> }> =
   [
-    { shape: 'kustomizations', controllers: ['kustomize-controller'], run: eachSide(kustomizations) },
-    { shape: 'gitrepositories', controllers: ['source-controller'], run: eachSide(gitRepositories) },
+    {
+      shape: 'kustomizations',
+      controllers: ['kustomize-controller'],
+      run: (sides) =>
+        context.forEachSide(sides, 'kustomizations', (side) =>
+          kustomizations(context, side, Number(values.count), Number(values['latency-samples'])),
+        ),
+    },
+    {
+      shape: 'gitrepositories',
+      controllers: ['source-controller'],
+      run: (sides) =>
+        context.forEachSide(sides, 'gitrepositories', (side) =>
+          gitRepositories(context, side, Number(values.gitrepositories)),
+        ),
+    },
     {
       shape: 'ocirepositories',
       controllers: ['source-controller'],
@@ -263,199 +264,6 @@ const context: ShapeContext = {
     ),
 };
 
-/** A shape written for one side at a time (the first two), run for each side in turn. */
-function eachSide(run: (side: Side) => Promise<void>): (sides: Side[]) => Promise<void> {
-  return (sides) => context.forEachSide(sides, run.name, run);
-}
-
-async function kustomizations(side: Side): Promise<void> {
-  const artifactDir = mkdtempSync(join(work, 'artifacts-'));
-  const server = await startStaticServer(artifactDir);
-  try {
-    await withControllers(side, ['kustomize-controller'], async (controller, measure) => {
-      const publish = async (source: string, color: string): Promise<string> => {
-        const archive = tarGz(filesToEntries(manifests(color)));
-        const commit = createHash('sha1').update(archive).update(source).digest('hex');
-        await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
-        const revision = `main@sha1:${commit}`;
-        const gitRepository = {
-          apiVersion: 'source.toolkit.fluxcd.io/v1',
-          kind: 'GitRepository',
-          metadata: { name: source, namespace },
-        };
-        await client.apply(
-          { ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } },
-          { fieldManager: 'fluxion-bench', force: true },
-        );
-        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
-        const artifact = {
-          path: `${commit}.tar.gz`,
-          url: `${server.url}/${commit}.tar.gz`,
-          revision,
-          digest,
-          lastUpdateTime: now,
-          size: archive.length,
-        };
-        await client.apply(
-          { ...gitRepository, status: { artifact } },
-          { fieldManager: 'source-controller', force: true, subresource: 'status' },
-        );
-        return revision;
-      };
-      const revision = await publish('fleet', 'blue');
-      const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
-      const list = async () => (await client.list<Toolkit>(KS, { namespace })).items;
-
-      // (a) N Kustomizations created to all Ready at the revision
-      const first = await measure(async () => {
-        await mapLimit(names, 32, (ksName) =>
-          client.apply(kustomization(ksName, 'fleet', true), { fieldManager: 'fluxion-bench', force: true }),
-        );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} kustomize-controller`);
-            return (
-              (await list()).filter((ks) => isReady(ks) && ks.status?.lastAppliedRevision === revision).length === count
-            );
-          },
-          60 * 60_000,
-          `${count} Kustomizations Ready (${side})`,
-          1000,
-        );
-      });
-      record(`${count} Kustomizations to Ready`, side, first, count);
-      log(`${side}: ${count} Kustomizations Ready in ${first.seconds.toFixed(1)} s`);
-
-      // (b) the same, unchanged, reconciled once more: no writes to the applied objects
-      const before = await appliedVersions();
-      const requestedAt = new Date().toISOString();
-      const cycle = await measure(async () => {
-        await mapLimit(names, 32, (ksName) =>
-          client.patch(
-            { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name: ksName },
-            { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
-            'merge',
-          ),
-        );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} kustomize-controller`);
-            return (await list()).filter((ks) => ks.status?.lastHandledReconcileAt === requestedAt).length === count;
-          },
-          60 * 60_000,
-          `the unchanged cycle (${side})`,
-          1000,
-        );
-      });
-      const after = await appliedVersions();
-      const cycleRow = record(`${count} Kustomizations, unchanged, one cycle`, side, cycle, count);
-      cycleRow['applied objects written (of ' + before.size + ')'] = [...before].filter(
-        ([key, version]) => after.get(key) !== version,
-      ).length;
-      log(`${side}: unchanged cycle in ${cycle.seconds.toFixed(1)} s`);
-
-      // (c) a new revision of one Kustomization's own source to its ConfigMap applied
-      await publish('single', 'v0');
-      await client.apply(kustomization('single', 'single', false), { fieldManager: 'fluxion-bench', force: true });
-      await until(async () => (await color('single-app')) === 'v0', 300_000, `the latency Kustomization (${side})`);
-      const latencies: number[] = [];
-      const samples = Number(values['latency-samples']);
-      const latency = await measure(async () => {
-        for (let sample = 1; sample <= samples; sample++) {
-          const began = performance.now();
-          await publish('single', `v${sample}`);
-          await until(
-            async () => (await color('single-app')) === `v${sample}`,
-            120_000,
-            `revision v${sample} applied (${side})`,
-            10,
-          );
-          latencies.push(performance.now() - began);
-        }
-      });
-      const row = (results['new revision → applied'] ??= { fluxion: {}, flux: {} })[side];
-      row['p50 (ms)'] = percentile(latencies, 0.5);
-      row['p90 (ms)'] = percentile(latencies, 0.9);
-      row[`CPU for ${samples} revisions (s)`] = latency.cpu;
-      row[`API requests per revision`] = total(latency.requests) / samples;
-    });
-  } finally {
-    await server.stop();
-  }
-}
-
-async function gitRepositories(side: Side): Promise<void> {
-  const server = await startGitHttpServer();
-  try {
-    for (let i = 0; i < gitCount; i++) {
-      server.repositories.create(`repo-${i}`);
-      server.repositories.commit(`repo-${i}`, {
-        'deploy/app.yaml': `kind: ConfigMap\nmetadata:\n  name: app-${i}\n`,
-        'README.md': `repository ${i}\n`,
-      });
-    }
-    await withControllers(side, ['source-controller'], async (controller, measure) => {
-      const list = async () => (await client.list<Toolkit>(GIT, { namespace })).items;
-      const first = await measure(async () => {
-        await mapLimit(
-          Array.from({ length: gitCount }, (_, i) => i),
-          16,
-          (i) =>
-            client.apply(
-              {
-                apiVersion: 'source.toolkit.fluxcd.io/v1',
-                kind: 'GitRepository',
-                metadata: { name: `repo-${i}`, namespace },
-                spec: { url: server.urlOf(`repo-${i}`), interval: '1h', ref: { branch: 'main' } },
-              },
-              { fieldManager: 'fluxion-bench', force: true },
-            ),
-        );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} source-controller`);
-            return (await list()).filter(isReady).length === gitCount;
-          },
-          30 * 60_000,
-          `${gitCount} GitRepositories Ready (${side})`,
-          500,
-        );
-      });
-      record(`${gitCount} GitRepositories to Ready`, side, first, gitCount);
-      log(`${side}: ${gitCount} GitRepositories Ready in ${first.seconds.toFixed(1)} s`);
-
-      const gitRequestsBefore = server.requests.length;
-      const token = `bench-${Date.now()}`;
-      const cycle = await measure(async () => {
-        await mapLimit(
-          Array.from({ length: gitCount }, (_, i) => i),
-          16,
-          (i) =>
-            client.patch(
-              { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: `repo-${i}` },
-              { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-              'merge',
-            ),
-        );
-        await until(
-          async () =>
-            (await list()).filter((repository) => repository.status?.lastHandledReconcileAt === token).length ===
-            gitCount,
-          30 * 60_000,
-          `the unchanged cycle (${side})`,
-          500,
-        );
-      });
-      const row = record(`${gitCount} GitRepositories, unchanged, one cycle`, side, cycle, gitCount);
-      const gitRequests = server.requests.slice(gitRequestsBefore);
-      row['git HTTP requests per repository'] = gitRequests.length / gitCount;
-    });
-  } finally {
-    await server.stop();
-  }
-}
-
 function record(shape: string, side: Side, phase: Phase, objects: number): Figures {
   const row = (results[shape] ??= { fluxion: {}, flux: {} })[side];
   row['wall time (s)'] = phase.seconds;
@@ -468,60 +276,6 @@ function record(shape: string, side: Side, phase: Phase, objects: number): Figur
     `${side}, ${shape}: ${phase.seconds.toFixed(1)} s, CPU ${phase.cpu.toFixed(1)} s, peak RSS ${phase.peakMiB.toFixed(0)} MiB, ${(total(phase.requests) / objects).toFixed(1)} requests per object`,
   );
   return row;
-}
-
-function kustomization(name: string, source: string, wait: boolean): KubernetesObject {
-  return {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name, namespace },
-    spec: {
-      interval: '1h',
-      prune: true,
-      wait,
-      timeout: '5m',
-      path: './app',
-      namePrefix: `${name}-`,
-      targetNamespace: namespace,
-      sourceRef: { kind: 'GitRepository', name: source },
-    },
-  } as KubernetesObject;
-}
-
-/** Flux's scale-benchmark shape: a ServiceAccount, a Service, a ConfigMap and a Deployment scaled to 0. */
-function manifests(color: string): Record<string, string> {
-  return {
-    'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
-    'app/service.yaml':
-      'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  clusterIP: None\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
-    'app/config-map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: ${color}\n`,
-    'app/deployment.yaml':
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      serviceAccountName: app\n      containers:\n      - name: app\n        image: ghcr.io/stefanprodan/podinfo:6.7.0\n',
-  };
-}
-
-async function appliedVersions(): Promise<Map<string, string>> {
-  const versions = new Map<string, string>();
-  for (const gvk of [
-    { group: '', version: 'v1', kind: 'ServiceAccount' },
-    { group: '', version: 'v1', kind: 'Service' },
-    { group: '', version: 'v1', kind: 'ConfigMap' },
-    { group: 'apps', version: 'v1', kind: 'Deployment' },
-  ]) {
-    const { items } = await client.list(gvk, { namespace, labelSelector: 'kustomize.toolkit.fluxcd.io/name' });
-    for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
-  }
-  return versions;
-}
-
-async function color(name: string): Promise<string | undefined> {
-  const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    namespace,
-    name,
-  });
-  return configMap?.data?.['color'];
 }
 
 /** Prints the tables (and with --write-docs writes them), also for an interrupted run: what was measured so far. */
