@@ -159,7 +159,10 @@ const concurrentFlag: Record<ControllerName, string> = {
   'image-automation-controller': values['source-concurrent'],
 };
 
+// Set by SIGINT/SIGTERM: no controller is started after it (the control plane is on its way down).
+let interrupted = false;
 const withControllers: ShapeContext['withControllers'] = async (side, names, body, concurrent = {}) => {
+  if (interrupted) throw new Error('interrupted');
   if (crdsInstalled !== side) {
     crdsInstalled = undefined;
     await swapCrds(client, crdsFor(side, flux));
@@ -241,6 +244,7 @@ const context: ShapeContext = {
   },
   forEachSide: async (sides, what, run) => {
     for (const side of sides) {
+      if (interrupted) return;
       try {
         await run(side);
       } catch (error) {
@@ -305,7 +309,6 @@ function printReport(interrupted = false): void {
 
 // Once only: an interrupt and the main flow's `finally` both wait for the same stop, so neither exits half-way.
 let stopping: Promise<void> | undefined;
-let interrupted = false;
 const stopAll = (): Promise<void> =>
   (stopping ??= (async () => {
     for (const controller of running) await controller.stop();
