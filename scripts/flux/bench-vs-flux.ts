@@ -329,6 +329,7 @@ process.once('exit', () => {
 
 try {
   for (const { shape, controllers, run } of groups) {
+    if (interrupted) break;
     const sides: Side[] = ['fluxion', 'flux'].filter(
       (side) => side === 'fluxion' || shape === 'idle' || fluxCanRun(flux, controllers),
     ) as Side[];
