@@ -83,4 +83,30 @@ describe('AuditCounts', () => {
     );
     expect(Object.fromEntries(counts.sinceLast().byKind)).toEqual({ 'delete secrets': 1 });
   });
+
+  it('leaves out a controller that runs beside the measured one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-'));
+    dirs.push(dir);
+    const log = join(dir, 'audit.log');
+    writeFileSync(
+      log,
+      [
+        event({
+          stage: 'ResponseComplete',
+          verb: 'create',
+          userAgent: 'helm-controller/v1.6.4 (linux/amd64)',
+          objectRef: { resource: 'secrets' },
+        }),
+        event({
+          stage: 'ResponseComplete',
+          verb: 'patch',
+          userAgent: 'source-controller/v1.9.6 (linux/amd64)',
+          objectRef: { resource: 'helmcharts', subresource: 'status' },
+        }),
+      ].join(''),
+    );
+    const { byKind, userAgents } = new AuditCounts(log).sinceLast(/^source-controller/);
+    expect(Object.fromEntries(byKind)).toEqual({ 'create secrets': 1 });
+    expect([...userAgents]).toEqual(['helm-controller/v1.6.4 (linux/amd64)']);
+  });
 });

@@ -47,8 +47,11 @@ export class AuditCounts {
     this.#partial = '';
   }
 
-  /** The controller's requests since the last mark or read, by `verb resource[/subresource]`, and its user agents. */
-  sinceLast(): { byKind: Map<string, number>; userAgents: Set<string> } {
+  /**
+   * The controller's requests since the last mark or read, by `verb resource[/subresource]`, and its user agents.
+   * `alsoNot` leaves out another controller that runs beside the measured one (source-controller serving helm's charts).
+   */
+  sinceLast(alsoNot?: RegExp): { byKind: Map<string, number>; userAgents: Set<string> } {
     const size = statSync(this.#path, { throwIfNoEntry: false })?.size ?? 0;
     const buffer = Buffer.alloc(Math.max(0, size - this.#offset));
     if (buffer.length > 0) {
@@ -68,7 +71,7 @@ export class AuditCounts {
       if (!line) continue;
       const event = JSON.parse(line) as AuditEvent;
       const agent = event.userAgent ?? '';
-      if (NOT_THE_CONTROLLER.test(agent)) continue;
+      if (NOT_THE_CONTROLLER.test(agent) || alsoNot?.test(agent)) continue;
       const counted = event.verb === 'watch' ? event.stage === 'ResponseStarted' : event.stage === 'ResponseComplete';
       if (!counted) continue;
       userAgents.add(agent);

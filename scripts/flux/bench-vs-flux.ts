@@ -1,29 +1,22 @@
 // `make bench-vs-flux`: Fluxion's controllers and Flux's (built from their Go modules) one after the other on one
 // private control plane, shape by shape, with the same flags; prints a table per shape with Fluxion, Flux and the
 // ratio (Fluxion / Flux), and with --write-docs puts the tables into docs/benchmarks.md.
-// Usage: node scripts/flux/bench-vs-flux.ts [--count=1000] [--gitrepositories=100] [--concurrent=20]
-//        [--source-concurrent=4] [--latency-samples=10] [--only=kustomizations|gitrepositories] [--write-docs] [--no-flux]
-import { createHash } from 'node:crypto';
+// Usage: node scripts/flux/bench-vs-flux.ts [--count=1000] [--gitrepositories=100] [--ocirepositories=1000]
+//        [--helmreleases=100] [--concurrent=20] [--source-concurrent=4] [--oci-concurrent=10] [--helm-concurrent=10]
+//        [--latency-samples=10] [--only=kustomizations,gitrepositories,ocirepositories,helmreleases,idle]
+//        [--write-docs] [--no-flux]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFile } from 'node:fs/promises';
-import type { KubernetesObject } from '@kubernetes/client-node';
-import {
-  filesToEntries,
-  freePort,
-  startControlPlane,
-  startGitHttpServer,
-  startStaticServer,
-  tarGz,
-} from '@fluxion/testenv';
+import { findHelmBinary, freePort, startControlPlane } from '@fluxion/testenv';
 import { createClient } from '../../packages/runtime/src/index.ts';
 import { AuditCounts, auditFlags, describePerObject, total, WRITE_VERBS, writeAuditPolicy } from './audit-counts.ts';
-import { emptyNamespace, mapLimit, percentile, swapCrds, until } from './cluster-steps.ts';
+import { emptyNamespace, swapCrds, until } from './cluster-steps.ts';
 import {
   assertRunning,
   buildFlux,
+  CONTROLLERS,
   crdsFor,
   fluxCanRun,
   startController,
@@ -32,15 +25,26 @@ import {
   type RunningController,
   type Side,
 } from './controllers.ts';
-import { cpuSeconds, loadAverage, peakRssMiB, resetPeakRss, rssMiB, untilIdle } from './process-stats.ts';
+import { gitRepositories } from './git-repositories.ts';
+import { helmReleases } from './helm-releases.ts';
+import { idle } from './idle.ts';
+import { kustomizations } from './kustomizations.ts';
+import { ociRepositories } from './oci-repositories.ts';
+import { cpuSeconds, loadAverage, resetPeakRss, TreePeak, untilIdle } from './process-stats.ts';
 import { renderReport, updateBenchmarksDoc, type Row, type Shape } from './report.ts';
+import { selectShapes } from './shape-selection.ts';
+import type { Figures, Phase, ShapeContext } from './shape-context.ts';
 
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '1000' },
     gitrepositories: { type: 'string', default: '100' },
+    ocirepositories: { type: 'string', default: '1000' },
+    helmreleases: { type: 'string', default: '100' },
     concurrent: { type: 'string', default: '20' },
     'source-concurrent': { type: 'string', default: '4' },
+    'oci-concurrent': { type: 'string', default: '10' },
+    'helm-concurrent': { type: 'string', default: '10' },
     qps: { type: 'string', default: '500' },
     burst: { type: 'string', default: '1000' },
     'latency-samples': { type: 'string', default: '10' },
@@ -50,44 +54,63 @@ const { values } = parseArgs({
     'no-flux': { type: 'boolean', default: false },
   },
 });
-const count = Number(values.count);
-const gitCount = Number(values.gitrepositories);
 const namespace = 'bench';
-const sides: Side[] = ['fluxion', 'flux'];
 const log = (text: string) => process.stderr.write(`[bench-vs-flux] ${text}\n`);
-const KS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' };
-const GIT = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
-interface Condition {
-  type: string;
-  status: string;
-}
-type Toolkit = KubernetesObject & {
-  status?: { conditions?: Condition[]; lastAppliedRevision?: string; lastHandledReconcileAt?: string };
-};
-const isReady = (object: Toolkit) =>
-  Boolean(object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+/** Every kind a shape creates: their finalizers are stripped when the namespace is emptied. */
+const KINDS = [
+  { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmRepository' },
+  { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmChart' },
+  { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
+];
+type Results = Record<Side, Figures>;
 
-/** One measured phase of one controller: wall seconds, CPU seconds, peak RSS, and its requests. */
-interface Phase {
-  seconds: number;
-  cpu: number;
-  peakMiB: number;
-  requests: Map<string, number>;
+/** The shapes in the order they run, each with the controllers both sides need for it. */
+const SHAPES: Array<{ shape: string; controllers: readonly ControllerName[]; run: (sides: Side[]) => Promise<void> }> =
+  [
+    {
+      shape: 'kustomizations',
+      controllers: ['kustomize-controller'],
+      run: (sides) =>
+        context.forEachSide(sides, 'kustomizations', (side) =>
+          kustomizations(context, side, Number(values.count), Number(values['latency-samples'])),
+        ),
+    },
+    {
+      shape: 'gitrepositories',
+      controllers: ['source-controller'],
+      run: (sides) =>
+        context.forEachSide(sides, 'gitrepositories', (side) =>
+          gitRepositories(context, side, Number(values.gitrepositories)),
+        ),
+    },
+    {
+      shape: 'ocirepositories',
+      controllers: ['source-controller'],
+      run: (sides) => ociRepositories(context, sides, Number(values.ocirepositories), Number(values['oci-concurrent'])),
+    },
+    {
+      shape: 'helmreleases',
+      controllers: ['source-controller', 'helm-controller'],
+      run: (sides) => helmReleases(context, sides, Number(values.helmreleases)),
+    },
+    // Flux's side of each controller that was built; the others are named in the report's failures
+    { shape: 'idle', controllers: [], run: (sides) => idle(context, sides) },
+  ];
+const { selected: groups, unknown } = selectShapes(SHAPES, values.only);
+if (unknown.length > 0) {
+  log(`unknown --only ${unknown.join(', ')}: pick from ${SHAPES.map(({ shape }) => shape).join(', ')}`);
+  process.exit(2);
 }
-type Results = Record<Side, Record<string, number | string | undefined>>;
-
-const groups: Array<[string, ControllerName, (side: Side) => Promise<void>]> = [
-  ['kustomizations', 'kustomize-controller', kustomizations],
-  ['gitrepositories', 'source-controller', gitRepositories],
-].filter(([group]) => !values.only || values.only === group) as Array<
-  [string, ControllerName, (side: Side) => Promise<void>]
->;
-const fluxNames: ControllerName[] = groups.map(([, name]) => name);
+const fluxNames = [
+  ...new Set(groups.flatMap(({ shape, controllers }) => (shape === 'idle' ? CONTROLLERS : controllers))),
+];
 const flux: FluxBuild = values['no-flux']
-  ? { binaries: {}, crdDirs: [], failures: ["Flux's side skipped (--no-flux)"] }
+  ? { binaries: {}, crdDirs: {}, failures: ["Flux's side skipped (--no-flux)"] }
   : buildFlux(fluxNames);
 for (const failure of flux.failures) log(failure);
-const runs = (name: ControllerName): Side[] => sides.filter((side) => side === 'fluxion' || fluxCanRun(flux, name));
 
 const work = mkdtempSync(join(tmpdir(), 'bench-vs-flux-'));
 const auditLog = join(work, 'audit.log');
@@ -108,252 +131,144 @@ const client = createClient({
 const audit = new AuditCounts(auditLog);
 const results: Record<string, Results> = {};
 const failures: string[] = [...flux.failures];
-let running: RunningController | undefined;
+let status = 0;
+const running = new Set<RunningController>();
+let crdsInstalled: Side | undefined;
 
-/** Runs `body` against one controller, measuring `measure`d phases from its pid; stops it and empties the cluster. */
-async function withController(
-  side: Side,
-  name: ControllerName,
-  storage: boolean,
-  body: (controller: RunningController, measure: (what: () => Promise<unknown>) => Promise<Phase>) => Promise<void>,
-): Promise<void> {
-  await swapCrds(client, crdsFor(side, flux));
+/** The flags a controller needs beyond the shared ones, per side: helm's binary, listen addresses, storage. */
+async function extraArgs(side: Side, name: ControllerName): Promise<string[]> {
+  switch (name) {
+    case 'helm-controller':
+      // as helm-controller's scale bench runs it: the cached helm v4, a helm home of its own
+      return side === 'fluxion' ? [`--helm-path=${findHelmBinary()}`, `--helm-home=${join(work, 'helm-home')}`] : [];
+    case 'notification-controller':
+      return [`--events-addr=127.0.0.1:${await freePort()}`, `--receiverAddr=127.0.0.1:${await freePort()}`];
+    case 'image-reflector-controller':
+      return [`--storage-path=${mkdtempSync(join(work, `${side}-image-reflector-`))}`];
+    default:
+      return [];
+  }
+}
+
+const concurrentFlag: Record<ControllerName, string> = {
+  'kustomize-controller': values.concurrent,
+  'source-controller': values['source-concurrent'],
+  'helm-controller': values['helm-concurrent'],
+  'notification-controller': values['source-concurrent'],
+  'image-reflector-controller': values['source-concurrent'],
+  'image-automation-controller': values['source-concurrent'],
+};
+
+// Set by SIGINT/SIGTERM: no controller is started after it (the control plane is on its way down).
+let interrupted = false;
+const withControllers: ShapeContext['withControllers'] = async (side, names, body, concurrent = {}) => {
+  if (interrupted) throw new Error('interrupted');
+  if (crdsInstalled !== side) {
+    crdsInstalled = undefined;
+    await swapCrds(client, crdsFor(side, flux));
+    crdsInstalled = side;
+  }
   await client.apply(
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     { fieldManager: 'fluxion-bench', force: true },
   );
-  const storagePath = storage ? mkdtempSync(join(work, `${side}-storage-`)) : undefined;
-  const controller = startController(side, name, flux, {
-    kubeconfigPath: controlPlane.kubeconfigPath,
-    concurrent: Number(name === 'kustomize-controller' ? values.concurrent : values['source-concurrent']),
-    qps: Number(values.qps),
-    burst: Number(values.burst),
-    ...(storagePath ? { storage: { path: storagePath, port: await freePort() } } : {}),
-  });
-  running = controller;
-  const measure = async (what: () => Promise<unknown>): Promise<Phase> => {
-    assertRunning(controller, `${side} ${name}`);
-    resetPeakRss(controller.pid);
-    audit.sinceLast();
-    const cpu = cpuSeconds(controller.pid);
-    const began = performance.now();
-    await what();
-    const seconds = (performance.now() - began) / 1000;
-    assertRunning(controller, `${side} ${name}`);
-    const phase = {
-      seconds,
-      cpu: cpuSeconds(controller.pid) - cpu,
-      peakMiB: peakRssMiB(controller.pid),
-      requests: audit.sinceLast().byKind,
-    };
-    loads.push(loadAverage());
-    return phase;
-  };
+  const storagePath = names.includes('source-controller') ? mkdtempSync(join(work, `${side}-storage-`)) : undefined;
+  const measuredName = names.at(-1) as ControllerName;
+  // the helpers' requests are theirs, not the measured controller's
+  const helpers = names.slice(0, -1);
+  const notHelpers = helpers.length > 0 ? new RegExp(`^(${helpers.join('|')})`) : undefined;
+  let controller: RunningController | undefined;
   try {
-    const settled = await untilIdle(controller.pid);
-    assertRunning(controller, `${side} ${name}`);
-    const result = (results[`idle ${name}`] ??= { fluxion: {}, flux: {} })[side];
-    result['idle RSS (MiB)'] = rssMiB(controller.pid);
-    result['CPU to start and settle (s)'] = cpuSeconds(controller.pid);
-    if (!settled) result['note'] = 'still busy after 30 s';
-    await body(controller, measure);
+    for (const name of names) {
+      const started = startController(side, name, flux, {
+        kubeconfigPath: controlPlane.kubeconfigPath,
+        concurrent: concurrent[name] ?? Number(concurrentFlag[name]),
+        qps: Number(values.qps),
+        burst: Number(values.burst),
+        ...(storagePath && name === 'source-controller'
+          ? { storage: { path: storagePath, port: await freePort() } }
+          : {}),
+        extraArgs: await extraArgs(side, name),
+      });
+      running.add(started);
+      controller = started;
+    }
+    const measured = controller as RunningController;
+    const what = `${side} ${measuredName}`;
+    const measure = async (phaseBody: () => Promise<unknown>): Promise<Phase> => {
+      assertRunning(measured, what);
+      resetPeakRss(measured.pid);
+      audit.sinceLast();
+      const cpu = cpuSeconds(measured.pid);
+      const peak = new TreePeak(measured.pid);
+      const began = performance.now();
+      try {
+        await phaseBody();
+      } finally {
+        peak.stop();
+      }
+      const seconds = (performance.now() - began) / 1000;
+      assertRunning(measured, what);
+      const phase = {
+        seconds,
+        cpu: cpuSeconds(measured.pid) - cpu,
+        peakMiB: peak.stop(),
+        requests: audit.sinceLast(notHelpers).byKind,
+      };
+      loads.push(loadAverage());
+      return phase;
+    };
+    await untilIdle(measured.pid);
+    assertRunning(measured, what);
+    await body(measured, measure);
   } finally {
-    await controller.stop();
-    running = undefined;
-    await emptyNamespace(client, namespace, [KS, GIT]);
+    for (const started of [...running].reverse()) {
+      await started.stop();
+      running.delete(started);
+    }
+    await emptyNamespace(client, namespace, KINDS);
     if (storagePath) rmSync(storagePath, { recursive: true, force: true });
   }
-}
+};
 
-async function kustomizations(side: Side): Promise<void> {
-  const artifactDir = mkdtempSync(join(work, 'artifacts-'));
-  const server = await startStaticServer(artifactDir);
-  try {
-    await withController(side, 'kustomize-controller', false, async (controller, measure) => {
-      const publish = async (source: string, color: string): Promise<string> => {
-        const archive = tarGz(filesToEntries(manifests(color)));
-        const commit = createHash('sha1').update(archive).update(source).digest('hex');
-        await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
-        const revision = `main@sha1:${commit}`;
-        const gitRepository = {
-          apiVersion: 'source.toolkit.fluxcd.io/v1',
-          kind: 'GitRepository',
-          metadata: { name: source, namespace },
-        };
-        await client.apply(
-          { ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } },
-          { fieldManager: 'fluxion-bench', force: true },
-        );
-        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
-        const artifact = {
-          path: `${commit}.tar.gz`,
-          url: `${server.url}/${commit}.tar.gz`,
-          revision,
-          digest,
-          lastUpdateTime: now,
-          size: archive.length,
-        };
-        await client.apply(
-          { ...gitRepository, status: { artifact } },
-          { fieldManager: 'source-controller', force: true, subresource: 'status' },
-        );
-        return revision;
-      };
-      const revision = await publish('fleet', 'blue');
-      const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
-      const list = async () => (await client.list<Toolkit>(KS, { namespace })).items;
-
-      // (a) N Kustomizations created to all Ready at the revision
-      const first = await measure(async () => {
-        await mapLimit(names, 32, (ksName) =>
-          client.apply(kustomization(ksName, 'fleet', true), { fieldManager: 'fluxion-bench', force: true }),
-        );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} kustomize-controller`);
-            return (
-              (await list()).filter((ks) => isReady(ks) && ks.status?.lastAppliedRevision === revision).length === count
-            );
-          },
-          60 * 60_000,
-          `${count} Kustomizations Ready (${side})`,
-          1000,
-        );
-      });
-      record(`${count} Kustomizations to Ready`, side, first, count);
-      log(`${side}: ${count} Kustomizations Ready in ${first.seconds.toFixed(1)} s`);
-
-      // (b) the same, unchanged, reconciled once more: no writes to the applied objects
-      const before = await appliedVersions();
-      const requestedAt = new Date().toISOString();
-      const cycle = await measure(async () => {
-        await mapLimit(names, 32, (ksName) =>
-          client.patch(
-            { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name: ksName },
-            { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
-            'merge',
-          ),
-        );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} kustomize-controller`);
-            return (await list()).filter((ks) => ks.status?.lastHandledReconcileAt === requestedAt).length === count;
-          },
-          60 * 60_000,
-          `the unchanged cycle (${side})`,
-          1000,
-        );
-      });
-      const after = await appliedVersions();
-      const cycleRow = record(`${count} Kustomizations, unchanged, one cycle`, side, cycle, count);
-      cycleRow['applied objects written (of ' + before.size + ')'] = [...before].filter(
-        ([key, version]) => after.get(key) !== version,
-      ).length;
-      log(`${side}: unchanged cycle in ${cycle.seconds.toFixed(1)} s`);
-
-      // (c) a new revision of one Kustomization's own source to its ConfigMap applied
-      await publish('single', 'v0');
-      await client.apply(kustomization('single', 'single', false), { fieldManager: 'fluxion-bench', force: true });
-      await until(async () => (await color('single-app')) === 'v0', 300_000, `the latency Kustomization (${side})`);
-      const latencies: number[] = [];
-      const samples = Number(values['latency-samples']);
-      const latency = await measure(async () => {
-        for (let sample = 1; sample <= samples; sample++) {
-          const began = performance.now();
-          await publish('single', `v${sample}`);
-          await until(
-            async () => (await color('single-app')) === `v${sample}`,
-            120_000,
-            `revision v${sample} applied (${side})`,
-            10,
-          );
-          latencies.push(performance.now() - began);
-        }
-      });
-      const row = (results['new revision → applied'] ??= { fluxion: {}, flux: {} })[side];
-      row['p50 (ms)'] = percentile(latencies, 0.5);
-      row['p90 (ms)'] = percentile(latencies, 0.9);
-      row[`CPU for ${samples} revisions (s)`] = latency.cpu;
-      row[`API requests per revision`] = total(latency.requests) / samples;
-    });
-  } finally {
-    await server.stop();
-  }
-}
-
-async function gitRepositories(side: Side): Promise<void> {
-  const server = await startGitHttpServer();
-  try {
-    for (let i = 0; i < gitCount; i++) {
-      server.repositories.create(`repo-${i}`);
-      server.repositories.commit(`repo-${i}`, {
-        'deploy/app.yaml': `kind: ConfigMap\nmetadata:\n  name: app-${i}\n`,
-        'README.md': `repository ${i}\n`,
-      });
+const context: ShapeContext = {
+  client,
+  namespace,
+  flux,
+  work,
+  log,
+  fail: (message) => {
+    failures.push(message);
+    log(`FAILED ${message}`);
+    status = 1;
+  },
+  forEachSide: async (sides, what, run) => {
+    for (const side of sides) {
+      if (interrupted) return;
+      try {
+        await run(side);
+      } catch (error) {
+        // one side failing (a Flux binary that does not start, a timeout) is reported; the other side still runs
+        context.fail(`${side} (${what}): ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
-    await withController(side, 'source-controller', true, async (controller, measure) => {
-      const list = async () => (await client.list<Toolkit>(GIT, { namespace })).items;
-      const first = await measure(async () => {
-        await mapLimit(
-          Array.from({ length: gitCount }, (_, i) => i),
-          16,
-          (i) =>
-            client.apply(
-              {
-                apiVersion: 'source.toolkit.fluxcd.io/v1',
-                kind: 'GitRepository',
-                metadata: { name: `repo-${i}`, namespace },
-                spec: { url: server.urlOf(`repo-${i}`), interval: '1h', ref: { branch: 'main' } },
-              },
-              { fieldManager: 'fluxion-bench', force: true },
-            ),
-        );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} source-controller`);
-            return (await list()).filter(isReady).length === gitCount;
-          },
-          30 * 60_000,
-          `${gitCount} GitRepositories Ready (${side})`,
-          500,
-        );
-      });
-      record(`${gitCount} GitRepositories to Ready`, side, first, gitCount);
-      log(`${side}: ${gitCount} GitRepositories Ready in ${first.seconds.toFixed(1)} s`);
+  },
+  withControllers,
+  figures: (shape, side) => (results[shape] ??= { fluxion: {}, flux: {} })[side],
+  record,
+  until: (controller, check, timeoutMs, what, intervalMs) =>
+    until(
+      async () => {
+        assertRunning(controller, what);
+        return check();
+      },
+      timeoutMs,
+      what,
+      intervalMs,
+    ),
+};
 
-      const gitRequestsBefore = server.requests.length;
-      const token = `bench-${Date.now()}`;
-      const cycle = await measure(async () => {
-        await mapLimit(
-          Array.from({ length: gitCount }, (_, i) => i),
-          16,
-          (i) =>
-            client.patch(
-              { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: `repo-${i}` },
-              { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-              'merge',
-            ),
-        );
-        await until(
-          async () =>
-            (await list()).filter((repository) => repository.status?.lastHandledReconcileAt === token).length ===
-            gitCount,
-          30 * 60_000,
-          `the unchanged cycle (${side})`,
-          500,
-        );
-      });
-      const row = record(`${gitCount} GitRepositories, unchanged, one cycle`, side, cycle, gitCount);
-      const gitRequests = server.requests.slice(gitRequestsBefore);
-      row['git HTTP requests per repository'] = gitRequests.length / gitCount;
-    });
-  } finally {
-    await server.stop();
-  }
-}
-
-function record(shape: string, side: Side, phase: Phase, objects: number): Record<string, number | string | undefined> {
+function record(shape: string, side: Side, phase: Phase, objects: number): Figures {
   const row = (results[shape] ??= { fluxion: {}, flux: {} })[side];
   row['wall time (s)'] = phase.seconds;
   row['controller CPU (s)'] = phase.cpu;
@@ -365,60 +280,6 @@ function record(shape: string, side: Side, phase: Phase, objects: number): Recor
     `${side}, ${shape}: ${phase.seconds.toFixed(1)} s, CPU ${phase.cpu.toFixed(1)} s, peak RSS ${phase.peakMiB.toFixed(0)} MiB, ${(total(phase.requests) / objects).toFixed(1)} requests per object`,
   );
   return row;
-}
-
-function kustomization(name: string, source: string, wait: boolean): KubernetesObject {
-  return {
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name, namespace },
-    spec: {
-      interval: '1h',
-      prune: true,
-      wait,
-      timeout: '5m',
-      path: './app',
-      namePrefix: `${name}-`,
-      targetNamespace: namespace,
-      sourceRef: { kind: 'GitRepository', name: source },
-    },
-  } as KubernetesObject;
-}
-
-/** Flux's scale-benchmark shape: a ServiceAccount, a Service, a ConfigMap and a Deployment scaled to 0. */
-function manifests(color: string): Record<string, string> {
-  return {
-    'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
-    'app/service.yaml':
-      'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  clusterIP: None\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
-    'app/config-map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: ${color}\n`,
-    'app/deployment.yaml':
-      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      serviceAccountName: app\n      containers:\n      - name: app\n        image: ghcr.io/stefanprodan/podinfo:6.7.0\n',
-  };
-}
-
-async function appliedVersions(): Promise<Map<string, string>> {
-  const versions = new Map<string, string>();
-  for (const gvk of [
-    { group: '', version: 'v1', kind: 'ServiceAccount' },
-    { group: '', version: 'v1', kind: 'Service' },
-    { group: '', version: 'v1', kind: 'ConfigMap' },
-    { group: 'apps', version: 'v1', kind: 'Deployment' },
-  ]) {
-    const { items } = await client.list(gvk, { namespace, labelSelector: 'kustomize.toolkit.fluxcd.io/name' });
-    for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
-  }
-  return versions;
-}
-
-async function color(name: string): Promise<string | undefined> {
-  const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    namespace,
-    name,
-  });
-  return configMap?.data?.['color'];
 }
 
 /** Prints the tables (and with --write-docs writes them), also for an interrupted run: what was measured so far. */
@@ -435,7 +296,7 @@ function printReport(interrupted = false): void {
     started,
     command: `node scripts/flux/bench-vs-flux.ts ${process.argv.slice(2).join(' ')}`.trim(),
     loads,
-    flags: `--concurrent=${values.concurrent} (kustomize), --concurrent=${values['source-concurrent']} (source), --kube-api-qps=${values.qps}, --kube-api-burst=${values.burst}`,
+    flags: `--concurrent=${values.concurrent} (kustomize), --concurrent=${values['source-concurrent']} (source; ${values['oci-concurrent']} for OCIRepositories), --concurrent=${values['helm-concurrent']} (helm), --kube-api-qps=${values.qps}, --kube-api-burst=${values.burst}`,
     shapes,
     failures: interrupted ? [...failures, 'interrupted: the shapes after the last table did not run'] : failures,
   });
@@ -448,10 +309,9 @@ function printReport(interrupted = false): void {
 
 // Once only: an interrupt and the main flow's `finally` both wait for the same stop, so neither exits half-way.
 let stopping: Promise<void> | undefined;
-let interrupted = false;
 const stopAll = (): Promise<void> =>
   (stopping ??= (async () => {
-    await running?.stop();
+    for (const controller of running) await controller.stop();
     await controlPlane.stop();
     rmSync(work, { recursive: true, force: true });
   })());
@@ -463,24 +323,25 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void stopAll().finally(() => process.exit(130));
   });
 }
-process.once('exit', () => running?.process.kill('SIGKILL'));
+process.once('exit', () => {
+  for (const controller of running) controller.process.kill('SIGKILL');
+});
 
-let status = 0;
 try {
-  for (const [group, name, run] of groups) {
-    for (const side of runs(name)) {
-      log(`${group}: ${side}'s ${name}`);
-      try {
-        await run(side);
-      } catch (error) {
-        // one side failing (a Flux binary that does not start, a timeout) is reported; the bench goes on
-        const message = `${side} ${name} (${group}): ${error instanceof Error ? error.message : String(error)}`;
-        failures.push(message);
-        log(`FAILED ${message}`);
-        status = 1;
-        await running?.stop();
-        await emptyNamespace(client, namespace, [KS, GIT]).catch(() => undefined);
-      }
+  for (const { shape, controllers, run } of groups) {
+    if (interrupted) break;
+    const sides: Side[] = ['fluxion', 'flux'].filter(
+      (side) => side === 'fluxion' || shape === 'idle' || fluxCanRun(flux, controllers),
+    ) as Side[];
+    log(`${shape}: ${sides.join(' then ')}`);
+    try {
+      await run(sides);
+    } catch (error) {
+      // one shape failing (a Flux binary that does not start, a timeout) is reported; the bench goes on
+      context.fail(`${shape}: ${error instanceof Error ? error.message : String(error)}`);
+      for (const controller of running) await controller.stop();
+      running.clear();
+      await emptyNamespace(client, namespace, KINDS).catch(() => undefined);
     }
   }
 } finally {

@@ -1,39 +1,78 @@
 #!/usr/bin/env bash
 # Builds Flux's controllers once from their Go modules into a cache outside the repository, keyed by name and version,
-# for bench-vs-flux (Fluxion and Flux side by side on one control plane). Safe to re-run: an existing binary is kept.
-# Prints one line per controller: "<name> <binary path> <module dir>" (the module dir holds config/crd/bases/).
-# Usage: build-flux-controllers.sh [name...]   (default: kustomize-controller source-controller)
+# for bench-vs-flux (Fluxion and Flux side by side on one control plane). Safe to re-run: an existing binary is kept;
+# two runs at once wait for each other per controller. One that cannot be had (a version the Go module proxy refuses,
+# a failed build) is named with the reason and skipped; the others still build, and the exit status is then 1.
+# Prints one line per controller built: "<name> <binary path> <module dir>" (the module dir holds config/crd/bases/).
+# Usage: build-flux-controllers.sh [name...]   (default: every controller below)
 set -euo pipefail
 
-FLUX_CONTROLLERS_VERSION=${FLUXION_FLUX_CONTROLLERS_VERSION:-1.9.6}
+# The versions that pair with flux2 v2.9.5 (its go.mod lists their api modules), newest that build with Go 1.26:
+# kustomize- and source-controller v1.10.x need Go 1.27. FLUXION_FLUX_<NAME>_VERSION overrides one (e.g.
+# FLUXION_FLUX_HELM_CONTROLLER_VERSION=1.6.4), FLUXION_FLUX_CONTROLLERS_VERSION the kustomize/source pair.
+default_version() {
+  case $1 in
+    kustomize-controller | source-controller) echo "${FLUXION_FLUX_CONTROLLERS_VERSION:-1.9.6}" ;;
+    helm-controller) echo 1.6.4 ;;
+    notification-controller) echo 1.9.4 ;;
+    image-reflector-controller | image-automation-controller) echo 1.2.5 ;;
+    *) return 1 ;;
+  esac
+}
+ALL=(kustomize-controller source-controller helm-controller notification-controller image-reflector-controller
+  image-automation-controller)
 CACHE_ROOT=${FLUXION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fluxion}
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(kustomize-controller source-controller)
+[ ${#names[@]} -gt 0 ] || names=("${ALL[@]}")
 
 say() { printf '[build-flux-controllers] %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
 if ! command -v go >/dev/null 2>&1; then
   [ -x /usr/local/go/bin/go ] && PATH="/usr/local/go/bin:$PATH" \
-    || die "no Go toolchain found. Install Go 1.26+ (https://go.dev/dl), or put the binaries under $CACHE_ROOT/flux-controllers/<name>/v$FLUX_CONTROLLERS_VERSION/"
+    || die "no Go toolchain found. Install Go 1.26+ (https://go.dev/dl), or put the binaries under $CACHE_ROOT/flux-controllers/<name>/v<version>/"
 fi
 export GOTOOLCHAIN=local CGO_ENABLED=0
 go_version=$(go env GOVERSION | sed 's/^go//')
 
-module_dir() { go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p'; }
+version_of() {
+  local override="FLUXION_FLUX_$(printf '%s' "$1" | tr 'a-z-' 'A-Z_')_VERSION"
+  echo "${!override:-$(default_version "$1")}"
+}
 
+# Sets `src` to the module's directory, or `reason` to the proxy's own words ("This module version is not available").
+download_module() {
+  local json
+  json=$(go mod download -json "$1" 2>&1) || true
+  src=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  [ -n "$src" ] && [ -d "$src" ] && return
+  # the proxy's words without its address (a report or a doc made from them names no host)
+  reason=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' \
+    | sed -E 's/\\n\\t*/ /g; s#^.*reading https?://[^ ]*: ##; s/server response: //')
+  reason=${reason:-$(printf '%s' "$json" | tr '\n' ' ')}
+  return 1
+}
+
+# Returns non-zero (after saying why) when this controller cannot be had; the caller goes on with the next.
 build_one() {
-  local name=$1 version=v$FLUX_CONTROLLERS_VERSION
-  local module="github.com/fluxcd/$name" out="$CACHE_ROOT/flux-controllers/$name/$version"
-  local bin="$out/$name" src
-  src=$(module_dir "$module@$version") && [ -n "$src" ] && [ -d "$src" ] \
-    || die "could not download $module@$version from the Go module proxy ($(go env GOPROXY)). Versions: go list -m -versions $module"
+  local name=$1 version module out bin src reason
+  version=v$(version_of "$name") || { say "skipped $name: not one of Flux's controllers (${ALL[*]})"; return 1; }
+  module="github.com/fluxcd/$name" out="$CACHE_ROOT/flux-controllers/$name/$version"
+  bin="$out/$name"
+  if ! download_module "$module@$version"; then
+    say "skipped $name: the Go module proxy did not serve $module@$version: $reason"
+    return 1
+  fi
+  mkdir -p "$out"
+  # one build per controller at a time: a second run waits here, then finds the binary
+  exec {lock}>"$out/.lock"
+  flock "$lock"
   if [ -x "$bin" ]; then
     say "$name $version already in $out"
     echo "$name $bin $src"
+    exec {lock}>&-
     return
   fi
-  mkdir -p "$out"
   local work started
   work=$(mktemp -d "$out/.build.XXXXXX")
   started=$(date +%s)
@@ -68,12 +107,20 @@ build_one() {
   if [ $ok = 0 ]; then
     say "wrapper go.mod was:"; sed 's/^/  /' "$work/go.mod" >&2
     rm -rf "$work"
-    die "go build of $module@$version failed (output above)"
+    exec {lock}>&-
+    say "skipped $name: go build of $module@$version failed (output above)"
+    return 1
   fi
   mv "$work/$name" "$bin"
   rm -rf "$work"
+  exec {lock}>&-
   say "built $name $version in $(( $(date +%s) - started ))s: $bin"
   echo "$name $bin $src"
 }
 
-for name in "${names[@]}"; do build_one "$name"; done
+failed=()
+for name in "${names[@]}"; do build_one "$name" || failed+=("$name"); done
+if [ ${#failed[@]} -gt 0 ]; then
+  say "not built: ${failed[*]} (reasons above); the bench runs Fluxion's side alone for those"
+  exit 1
+fi

@@ -8,62 +8,64 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { loadCrdFile, loadCrds } from '../../packages/api/src/crd-files.ts';
 
 export type Side = 'fluxion' | 'flux';
-export type ControllerName = 'kustomize-controller' | 'source-controller';
+export const CONTROLLERS = [
+  'kustomize-controller',
+  'source-controller',
+  'helm-controller',
+  'notification-controller',
+  'image-reflector-controller',
+  'image-automation-controller',
+] as const;
+export type ControllerName = (typeof CONTROLLERS)[number];
 
 const root = join(import.meta.dirname, '../..');
 
 export interface FluxBuild {
   binaries: Partial<Record<ControllerName, string>>;
-  /** config/crd/bases of both controllers' modules: Flux's kustomize-controller also watches source kinds. */
-  crdDirs: string[];
+  /** config/crd/bases of each built controller's module: Flux's kustomize- and helm-controller watch source kinds. */
+  crdDirs: Partial<Record<ControllerName, string>>;
   /** Why some of Flux's side cannot run. */
   failures: string[];
 }
 
-export const FLUX_CONTROLLERS_VERSION = process.env['FLUXION_FLUX_CONTROLLERS_VERSION'] ?? '1.9.6';
-
-/** Builds (or finds in the cache) Flux's controllers; a failure is reported, not thrown: the bench goes on with ours. */
+/**
+ * Builds (or finds in the cache) Flux's controllers, source-controller always (its CRDs serve the others); a failure
+ * is reported, not thrown: the bench goes on with ours.
+ */
 export function buildFlux(names: readonly ControllerName[]): FluxBuild {
-  const build: FluxBuild = { binaries: {}, crdDirs: [], failures: [] };
-  for (const name of names) {
+  const build: FluxBuild = { binaries: {}, crdDirs: {}, failures: [] };
+  for (const name of new Set<ControllerName>(['source-controller', ...names])) {
     const run = spawnSync('bash', [join(import.meta.dirname, 'build-flux-controllers.sh'), name], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const binary = run.stdout.trim().split('\n').at(-1)?.split(' ')[1];
-    if (run.status === 0 && binary) build.binaries[name] = binary;
-    else
+    const [, binary, moduleDir] = run.stdout.trim().split('\n').at(-1)?.split(' ') ?? [];
+    if (run.status === 0 && binary && moduleDir) {
+      build.binaries[name] = binary;
+      build.crdDirs[name] = join(moduleDir, 'config/crd/bases');
+    } else
       build.failures.push(
-        `Flux's ${name} did not build: ${run.stderr
+        `Flux's ${name} not built: ${run.stderr
           .trim()
           .split('\n')
-          .filter((line) => !line.startsWith('go: downloading'))
+          .filter((line) => !line.startsWith('go: downloading') && !line.includes('not built:'))
           .slice(-6)
-          .join(' / ')}`,
+          .join(' / ')
+          .replace(/\[build-flux-controllers\] (skipped [\w-]+: )?/g, '')}`,
       );
-  }
-  for (const name of ['kustomize-controller', 'source-controller']) {
-    const download = spawnSync(
-      'go',
-      ['mod', 'download', '-json', `github.com/fluxcd/${name}@v${FLUX_CONTROLLERS_VERSION}`],
-      { encoding: 'utf8', env: { ...process.env, GOTOOLCHAIN: 'local' } },
-    );
-    const dir = download.status === 0 ? (JSON.parse(download.stdout) as { Dir?: string }).Dir : undefined;
-    if (dir) build.crdDirs.push(join(dir, 'config/crd/bases'));
-    else build.failures.push(`Flux's CRDs: go mod download of ${name} failed: ${download.stderr.trim()}`);
   }
   return build;
 }
 
-/** Whether Flux's side of a shape can run: its binary built and both modules' CRDs at hand. */
-export const fluxCanRun = (flux: FluxBuild, name: ControllerName): boolean =>
-  Boolean(flux.binaries[name]) && flux.crdDirs.length === 2;
+/** Whether Flux's side of a shape can run: every controller it needs built, and source-controller's CRDs at hand. */
+export const fluxCanRun = (flux: FluxBuild, names: readonly ControllerName[]): boolean =>
+  names.every((name) => Boolean(flux.binaries[name])) && Boolean(flux.crdDirs['source-controller']);
 
-/** Fluxion's CRDs (packages/api/crds) or Flux's (from the controllers' module zips), as objects to apply. */
+/** Fluxion's CRDs (packages/api/crds) or Flux's (from the built controllers' modules), as objects to apply. */
 export function crdsFor(side: Side, flux: FluxBuild): KubernetesObject[] {
   if (side === 'fluxion') return loadCrds() as unknown as KubernetesObject[];
   // parsed as plain YAML (client-node's loader renames `enum` and `default`, which the API server then refuses)
-  return flux.crdDirs.flatMap((dir) =>
+  return Object.values(flux.crdDirs).flatMap((dir) =>
     readdirSync(dir)
       .filter((file) => file.endsWith('.yaml'))
       .map((file) => loadCrdFile(join(dir, file)) as unknown as KubernetesObject),
@@ -77,6 +79,8 @@ export interface ControllerOptions {
   burst: number;
   /** source-controller only: where artifacts go and the port they are served on. */
   storage?: { path: string; port: number };
+  /** Flags only this controller has (helm's path, notification-controller's listen addresses, ...). */
+  extraArgs?: readonly string[];
 }
 
 export interface RunningController {
@@ -114,9 +118,15 @@ export function startController(
       ? // the Node flags the image's entrypoint gives the controller
         [
           process.execPath,
-          ['--max-semi-space-size=8', join(root, 'packages', name, 'bin', name), ...shared, ...storage],
+          [
+            '--max-semi-space-size=8',
+            join(root, 'packages', name, 'bin', name),
+            ...shared,
+            ...storage,
+            ...(options.extraArgs ?? []),
+          ],
         ]
-      : [flux.binaries[name] ?? '', [...shared, ...storage]];
+      : [flux.binaries[name] ?? '', [...shared, ...storage, ...(options.extraArgs ?? [])]];
   // Both take the kubeconfig from KUBECONFIG (Flux's controllers have no --kubeconfig flag).
   const child = spawn(command, args, {
     env: { ...process.env, KUBECONFIG: options.kubeconfigPath, RUNTIME_NAMESPACE: 'bench' },

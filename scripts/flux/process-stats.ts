@@ -1,5 +1,6 @@
 // What a controller process costs, read from /proc the same way for a Node and a Go process: CPU seconds, resident
-// set now and at its peak (VmHWM, reset between shapes), and whether it has gone quiet after starting.
+// set now and at its peak (VmHWM, reset between shapes), the peak of it and its children (helm) summed, and whether
+// it has gone quiet after starting.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -22,6 +23,67 @@ function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 export const rssMiB = (pid: number): number => statusKib(pid, 'VmRSS') / 1024;
 export const peakRssMiB = (pid: number): number => statusKib(pid, 'VmHWM') / 1024;
+
+/** The process and its descendants, from the kernel's children lists (no scan of /proc); a gone process has none. */
+export function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // exited between the parent's list and now
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** VmRSS of the process and its descendants, summed, in MiB (a child that exits meanwhile counts 0). */
+export function treeRssMiB(pid: number): number {
+  let kib = 0;
+  for (const member of processTree(pid)) {
+    try {
+      kib += statusKib(member, 'VmRSS');
+    } catch {
+      // exited
+    }
+  }
+  return kib / 1024;
+}
+
+/**
+ * Samples the summed RSS of a process tree every `intervalMs` until stopped: the peak of a controller together with
+ * the helm processes it runs (VmHWM alone sees only the controller). Never below the controller's own VmHWM.
+ */
+export class TreePeak {
+  readonly #pid: number;
+  readonly #timer: NodeJS.Timeout;
+  #peak = 0;
+
+  constructor(pid: number, intervalMs = 100) {
+    this.#pid = pid;
+    this.#timer = setInterval(() => this.sample(), intervalMs);
+    this.sample();
+  }
+
+  sample(): void {
+    try {
+      this.#peak = Math.max(this.#peak, treeRssMiB(this.#pid));
+    } catch {
+      // the controller exited: the phase reports that itself
+    }
+  }
+
+  /** Stops sampling; the peak of the tree, or the controller's VmHWM if that is higher. */
+  stop(): number {
+    clearInterval(this.#timer);
+    this.sample();
+    let own = 0;
+    try {
+      own = peakRssMiB(this.#pid);
+    } catch {
+      // exited
+    }
+    return Math.max(this.#peak, own);
+  }
+}
 
 /** Starts a new peak: writing 5 to clear_refs resets VmHWM to the current RSS. */
 export function resetPeakRss(pid: number): void {

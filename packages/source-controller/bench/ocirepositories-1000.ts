@@ -23,7 +23,8 @@ import {
   numberFlag,
   peakRssMiB,
   reconcileRequest,
-  pushArtifact,
+  pushBenchArtifacts,
+  benchOciRepositorySpec,
   startControlPlane,
   startOciRegistry,
   stopProcess,
@@ -50,25 +51,7 @@ try {
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   const pusher = new RegistryClient({ registry: registry.host, insecure: true });
   const pushStarted = performance.now();
-  const revisions: string[] = [];
-  for (let start = 0; start < count; start += 20) {
-    const batch = Array.from({ length: Math.min(20, count - start) }, (_, offset) => start + offset);
-    revisions.push(
-      ...(
-        await Promise.all(
-          batch.map((i) =>
-            pushArtifact(pusher, {
-              repository: `bench/app-${i}`,
-              tag: 'v1.0.0',
-              files: {
-                'deploy/app.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-${i}\ndata:\n  index: "${i}"\n`,
-              },
-            }),
-          ),
-        )
-      ).map((pushed) => pushed.revision),
-    );
-  }
+  const revisions = await pushBenchArtifacts(pusher, count);
   pusher.close();
   console.log(
     `${count} artifacts pushed in ${seconds(performance.now() - pushStarted)}; starting bin/source-controller (--concurrent=${concurrent})`,
@@ -110,7 +93,7 @@ try {
         apiVersion: SourceApiVersion,
         kind: 'OCIRepository',
         metadata: { name: `app-${i}`, namespace },
-        spec: { url: `oci://${registry.host}/bench/app-${i}`, ref: { tag: 'v1.0.0' }, insecure: true, interval: '1h' },
+        spec: benchOciRepositorySpec(registry.host, i),
       }),
     50,
   );

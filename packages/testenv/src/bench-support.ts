@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from './control-plane.ts';
+import { pushArtifact, type ArtifactPusher } from './fixtures/oci-artifacts.ts';
 
 /** `--name=value` from the command line, as a number; `fallback` when not given. */
 export function numberFlag(name: string, fallback: number): number {
@@ -153,4 +154,41 @@ export async function mapLimit<T>(
       while (next < items.length) await work(items[next++] as T);
     }),
   );
+}
+
+/** The OCIRepository benchmarks' registry content: artifact `i` is `bench/app-<i>:v1.0.0`, one small ConfigMap. */
+export const benchArtifactRepository = (index: number): string => `bench/app-${index}`;
+export const BENCH_ARTIFACT_TAG = 'v1.0.0';
+
+/** Pushes the `count` benchmark artifacts, 20 at once; returns their revisions (`v1.0.0@sha256:...`) by index. */
+export async function pushBenchArtifacts(pusher: ArtifactPusher, count: number): Promise<string[]> {
+  const revisions: string[] = [];
+  await inBatches(
+    count,
+    async (index) => {
+      const pushed = await pushArtifact(pusher, {
+        repository: benchArtifactRepository(index),
+        tag: BENCH_ARTIFACT_TAG,
+        files: {
+          'deploy/app.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-${index}\ndata:\n  index: "${index}"\n`,
+        },
+      });
+      revisions[index] = pushed.revision;
+    },
+    20,
+  );
+  return revisions;
+}
+
+/** The spec of the OCIRepository on benchmark artifact `index` in the plain-HTTP registry at `registryHost`. */
+export function benchOciRepositorySpec(
+  registryHost: string,
+  index: number,
+): { url: string; ref: { tag: string }; insecure: boolean; interval: string } {
+  return {
+    url: `oci://${registryHost}/${benchArtifactRepository(index)}`,
+    ref: { tag: BENCH_ARTIFACT_TAG },
+    insecure: true,
+    interval: '1h',
+  };
 }

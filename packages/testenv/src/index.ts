@@ -28,6 +28,10 @@ export {
   isReadyAfterRequest,
   inBatches,
   benchCluster,
+  pushBenchArtifacts,
+  benchOciRepositorySpec,
+  benchArtifactRepository,
+  BENCH_ARTIFACT_TAG,
   type BenchCluster,
   type WaitForAllOptions,
 } from './bench-support.ts';

@@ -1,0 +1,80 @@
+// Shape 4: N GitRepositories, each its own repository on a local git HTTP server, to Ready; then one unchanged cycle,
+// with the git HTTP requests it made counted.
+import { startGitHttpServer } from '@fluxion/testenv';
+import { mapLimit, until } from './cluster-steps.ts';
+import { assertRunning, type Side } from './controllers.ts';
+import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
+
+const GIT = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
+
+export async function gitRepositories(context: ShapeContext, side: Side, gitCount: number): Promise<void> {
+  const { client, namespace, log } = context;
+  const server = await startGitHttpServer();
+  try {
+    for (let i = 0; i < gitCount; i++) {
+      server.repositories.create(`repo-${i}`);
+      server.repositories.commit(`repo-${i}`, {
+        'deploy/app.yaml': `kind: ConfigMap\nmetadata:\n  name: app-${i}\n`,
+        'README.md': `repository ${i}\n`,
+      });
+    }
+    await context.withControllers(side, ['source-controller'], async (controller, measure) => {
+      const list = async () => (await client.list<Toolkit>(GIT, { namespace })).items;
+      const first = await measure(async () => {
+        await mapLimit(
+          Array.from({ length: gitCount }, (_, i) => i),
+          16,
+          (i) =>
+            client.apply(
+              {
+                apiVersion: 'source.toolkit.fluxcd.io/v1',
+                kind: 'GitRepository',
+                metadata: { name: `repo-${i}`, namespace },
+                spec: { url: server.urlOf(`repo-${i}`), interval: '1h', ref: { branch: 'main' } },
+              },
+              { fieldManager: 'fluxion-bench', force: true },
+            ),
+        );
+        await until(
+          async () => {
+            assertRunning(controller, `${side} source-controller`);
+            return (await list()).filter(isReady).length === gitCount;
+          },
+          30 * 60_000,
+          `${gitCount} GitRepositories Ready (${side})`,
+          500,
+        );
+      });
+      context.record(`${gitCount} GitRepositories to Ready`, side, first, gitCount);
+      log(`${side}: ${gitCount} GitRepositories Ready in ${first.seconds.toFixed(1)} s`);
+
+      const gitRequestsBefore = server.requests.length;
+      const token = `bench-${Date.now()}`;
+      const cycle = await measure(async () => {
+        await mapLimit(
+          Array.from({ length: gitCount }, (_, i) => i),
+          16,
+          (i) =>
+            client.patch(
+              { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: `repo-${i}` },
+              { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
+              'merge',
+            ),
+        );
+        await until(
+          async () =>
+            (await list()).filter((repository) => repository.status?.lastHandledReconcileAt === token).length ===
+            gitCount,
+          30 * 60_000,
+          `the unchanged cycle (${side})`,
+          500,
+        );
+      });
+      const row = context.record(`${gitCount} GitRepositories, unchanged, one cycle`, side, cycle, gitCount);
+      const gitRequests = server.requests.slice(gitRequestsBefore);
+      row['git HTTP requests per repository'] = gitRequests.length / gitCount;
+    });
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,188 @@
+// Shapes 1–3, Flux's scale-benchmark shape: N Kustomizations of one GitRepository whose artifact (served over HTTP,
+// its status written here, no source-controller running) holds a ServiceAccount, a Service, a ConfigMap and a
+// Deployment scaled to 0, to Ready; the same unchanged, one cycle (no applied object written); and the latency from a
+// new revision of one Kustomization's own source to its ConfigMap applied.
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { filesToEntries, startStaticServer, tarGz } from '@fluxion/testenv';
+import { total } from './audit-counts.ts';
+import { mapLimit, percentile, until } from './cluster-steps.ts';
+import { assertRunning, type Side } from './controllers.ts';
+import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
+
+const KS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' };
+
+export async function kustomizations(context: ShapeContext, side: Side, count: number, samples: number): Promise<void> {
+  const { client, namespace, log, work } = context;
+  const artifactDir = mkdtempSync(join(work, 'artifacts-'));
+  const server = await startStaticServer(artifactDir);
+  try {
+    await context.withControllers(side, ['kustomize-controller'], async (controller, measure) => {
+      const publish = async (source: string, color: string): Promise<string> => {
+        const archive = tarGz(filesToEntries(manifests(color)));
+        const commit = createHash('sha1').update(archive).update(source).digest('hex');
+        await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
+        const revision = `main@sha1:${commit}`;
+        const gitRepository = {
+          apiVersion: 'source.toolkit.fluxcd.io/v1',
+          kind: 'GitRepository',
+          metadata: { name: source, namespace },
+        };
+        await client.apply(
+          { ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } },
+          { fieldManager: 'fluxion-bench', force: true },
+        );
+        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+        const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
+        const artifact = {
+          path: `${commit}.tar.gz`,
+          url: `${server.url}/${commit}.tar.gz`,
+          revision,
+          digest,
+          lastUpdateTime: now,
+          size: archive.length,
+        };
+        await client.apply(
+          { ...gitRepository, status: { artifact } },
+          { fieldManager: 'source-controller', force: true, subresource: 'status' },
+        );
+        return revision;
+      };
+      const revision = await publish('fleet', 'blue');
+      const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
+      const list = async () => (await client.list<Toolkit>(KS, { namespace })).items;
+
+      // (a) N Kustomizations created to all Ready at the revision
+      const first = await measure(async () => {
+        await mapLimit(names, 32, (ksName) =>
+          client.apply(kustomization(ksName, 'fleet', true), { fieldManager: 'fluxion-bench', force: true }),
+        );
+        await until(
+          async () => {
+            assertRunning(controller, `${side} kustomize-controller`);
+            return (
+              (await list()).filter((ks) => isReady(ks) && ks.status?.lastAppliedRevision === revision).length === count
+            );
+          },
+          60 * 60_000,
+          `${count} Kustomizations Ready (${side})`,
+          1000,
+        );
+      });
+      context.record(`${count} Kustomizations to Ready`, side, first, count);
+      log(`${side}: ${count} Kustomizations Ready in ${first.seconds.toFixed(1)} s`);
+
+      // (b) the same, unchanged, reconciled once more: no writes to the applied objects
+      const before = await appliedVersions();
+      const requestedAt = new Date().toISOString();
+      const cycle = await measure(async () => {
+        await mapLimit(names, 32, (ksName) =>
+          client.patch(
+            { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace, name: ksName },
+            { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': requestedAt } } },
+            'merge',
+          ),
+        );
+        await until(
+          async () => {
+            assertRunning(controller, `${side} kustomize-controller`);
+            return (await list()).filter((ks) => ks.status?.lastHandledReconcileAt === requestedAt).length === count;
+          },
+          60 * 60_000,
+          `the unchanged cycle (${side})`,
+          1000,
+        );
+      });
+      const after = await appliedVersions();
+      const cycleRow = context.record(`${count} Kustomizations, unchanged, one cycle`, side, cycle, count);
+      cycleRow['applied objects written (of ' + before.size + ')'] = [...before].filter(
+        ([key, version]) => after.get(key) !== version,
+      ).length;
+      log(`${side}: unchanged cycle in ${cycle.seconds.toFixed(1)} s`);
+
+      // (c) a new revision of one Kustomization's own source to its ConfigMap applied
+      await publish('single', 'v0');
+      await client.apply(kustomization('single', 'single', false), { fieldManager: 'fluxion-bench', force: true });
+      await until(async () => (await color('single-app')) === 'v0', 300_000, `the latency Kustomization (${side})`);
+      const latencies: number[] = [];
+      const latency = await measure(async () => {
+        for (let sample = 1; sample <= samples; sample++) {
+          const began = performance.now();
+          await publish('single', `v${sample}`);
+          await until(
+            async () => (await color('single-app')) === `v${sample}`,
+            120_000,
+            `revision v${sample} applied (${side})`,
+            10,
+          );
+          latencies.push(performance.now() - began);
+        }
+      });
+      const row = context.figures('new revision → applied', side);
+      row['p50 (ms)'] = percentile(latencies, 0.5);
+      row['p90 (ms)'] = percentile(latencies, 0.9);
+      row[`CPU for ${samples} revisions (s)`] = latency.cpu;
+      row[`API requests per revision`] = total(latency.requests) / samples;
+    });
+  } finally {
+    await server.stop();
+  }
+
+  function kustomization(name: string, source: string, wait: boolean): KubernetesObject {
+    return {
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name, namespace },
+      spec: {
+        interval: '1h',
+        prune: true,
+        wait,
+        timeout: '5m',
+        path: './app',
+        namePrefix: `${name}-`,
+        targetNamespace: namespace,
+        sourceRef: { kind: 'GitRepository', name: source },
+      },
+    } as KubernetesObject;
+  }
+
+  /** Flux's scale-benchmark shape: a ServiceAccount, a Service, a ConfigMap and a Deployment scaled to 0. */
+  function manifests(color: string): Record<string, string> {
+    return {
+      'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
+      'app/service.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  clusterIP: None\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
+      'app/config-map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: ${color}\n`,
+      'app/deployment.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      serviceAccountName: app\n      containers:\n      - name: app\n        image: ghcr.io/stefanprodan/podinfo:6.7.0\n',
+    };
+  }
+
+  async function appliedVersions(): Promise<Map<string, string>> {
+    const versions = new Map<string, string>();
+    for (const gvk of [
+      { group: '', version: 'v1', kind: 'ServiceAccount' },
+      { group: '', version: 'v1', kind: 'Service' },
+      { group: '', version: 'v1', kind: 'ConfigMap' },
+      { group: 'apps', version: 'v1', kind: 'Deployment' },
+    ]) {
+      const { items } = await client.list(gvk, { namespace, labelSelector: 'kustomize.toolkit.fluxcd.io/name' });
+      for (const item of items)
+        versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
+    }
+    return versions;
+  }
+
+  async function color(name: string): Promise<string | undefined> {
+    const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      namespace,
+      name,
+    });
+    return configMap?.data?.['color'];
+  }
+}
