@@ -16,6 +16,7 @@ import { emptyNamespace, swapCrds, until } from './cluster-steps.ts';
 import {
   assertRunning,
   buildFlux,
+  bundleOurControllers,
   CONTROLLERS,
   crdsFor,
   fluxCanRun,
@@ -111,6 +112,7 @@ const flux: FluxBuild = values['no-flux']
   ? { binaries: {}, crdDirs: {}, failures: ["Flux's side skipped (--no-flux)"] }
   : buildFlux(fluxNames);
 for (const failure of flux.failures) log(failure);
+await bundleOurControllers(fluxNames);
 
 const work = mkdtempSync(join(tmpdir(), 'bench-vs-flux-'));
 const auditLog = join(work, 'audit.log');
@@ -140,6 +142,7 @@ async function extraArgs(side: Side, name: ControllerName): Promise<string[]> {
   switch (name) {
     case 'helm-controller':
       // as helm-controller's scale bench runs it: the cached helm v4, a helm home of its own
+      // helm-controller finds its SDK helper (make setup builds it) as its image does; helm stays the fallback
       return side === 'fluxion' ? [`--helm-path=${findHelmBinary()}`, `--helm-home=${join(work, 'helm-home')}`] : [];
     case 'notification-controller':
       return [`--events-addr=127.0.0.1:${await freePort()}`, `--receiverAddr=127.0.0.1:${await freePort()}`];

@@ -1,4 +1,4 @@
-// The two sides of bench-vs-flux: how to start each controller (Fluxion's bin, Flux's Go binary built by
+// The two sides of bench-vs-flux: how to start each controller (Fluxion's bundle, as its image runs it; Flux's Go binary built by
 // build-flux-controllers.sh) with the same flags where both have them, and where each side's CRDs come from.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { loadCrdFile, loadCrds } from '../../packages/api/src/crd-files.ts';
+import { bundle, bundlePath } from '../bundle/bundle.ts';
+import { bundleEntries } from '../bundle/entries.ts';
 
 export type Side = 'fluxion' | 'flux';
 export const CONTROLLERS = [
@@ -18,7 +20,12 @@ export const CONTROLLERS = [
 ] as const;
 export type ControllerName = (typeof CONTROLLERS)[number];
 
-const root = join(import.meta.dirname, '../..');
+
+/** Builds the bundle of each of our controllers, the program its image runs (what ships is what is measured). */
+export async function bundleOurControllers(names: readonly ControllerName[] = CONTROLLERS): Promise<void> {
+  for (const entry of bundleEntries.filter(({ pkg, name }) => pkg === name && names.includes(pkg as ControllerName)))
+    await bundle(entry);
+}
 
 export interface FluxBuild {
   binaries: Partial<Record<ControllerName, string>>;
@@ -115,12 +122,12 @@ export function startController(
     : [];
   const [command, args] =
     side === 'fluxion'
-      ? // the Node flags the image's entrypoint gives the controller
+      ? // the program and the Node flags the image's entrypoint gives the controller
         [
           process.execPath,
           [
             '--max-semi-space-size=8',
-            join(root, 'packages', name, 'bin', name),
+            bundlePath({ pkg: name, name, from: `bin/${name}` }),
             ...shared,
             ...storage,
             ...(options.extraArgs ?? []),
