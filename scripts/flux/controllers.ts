@@ -20,7 +20,6 @@ export const CONTROLLERS = [
 ] as const;
 export type ControllerName = (typeof CONTROLLERS)[number];
 
-
 /** Builds the bundle of each of our controllers, the program its image runs (what ships is what is measured). */
 export async function bundleOurControllers(names: readonly ControllerName[] = CONTROLLERS): Promise<void> {
   for (const entry of bundleEntries.filter(({ pkg, name }) => pkg === name && names.includes(pkg as ControllerName)))
