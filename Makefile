@@ -19,7 +19,7 @@ setup: toolchain deps system-packages ## install everything the other targets ne
 
 # The one-time Go builds run side by side: on a fresh machine their module downloads and links overlap the others'
 # compiles. Each writes only its own cache folder, and Go's module cache is safe for concurrent builds.
-go-tools: kube-binaries helm sops s3-server flux-cli
+go-tools: kube-binaries helm sops s3-server flux-cli ## build the one-time Go tools side by side (make setup runs this)
 
 toolchain: ## Node 24 and pnpm into the cache (from the npm registry)
 	@bash scripts/bootstrap-toolchain.sh >/dev/null
