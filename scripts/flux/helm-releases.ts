@@ -3,6 +3,7 @@
 // helm-controller measured to all Ready, then one unchanged cycle: no new Helm revision, no write to the releases'
 // objects.
 import { startHelmRepository } from '@fluxion/testenv';
+import { defaultTemplates } from '../../packages/helm-controller/test/support/charts.ts';
 import { mapLimit } from './cluster-steps.ts';
 import type { Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
@@ -15,45 +16,18 @@ const RELEASE_KINDS = [
   { group: 'apps', version: 'v1', kind: 'Deployment' },
 ];
 
-const service = `apiVersion: v1
-kind: Service
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  selector:
-    app: {{ .Release.Name }}
-  ports:
-    - port: 80
-      targetPort: 8080
-`;
-const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ .Release.Name }}
-spec:
-  replicas: {{ .Values.replicaCount }}
-  selector:
-    matchLabels:
-      app: {{ .Release.Name }}
-  template:
-    metadata:
-      labels:
-        app: {{ .Release.Name }}
-    spec:
-      containers:
-        - name: app
-          image: registry.example.invalid/app:1.0
-`;
-
 export async function helmReleases(context: ShapeContext, sides: readonly Side[], count: number): Promise<void> {
   const { client, namespace } = context;
-  // the fixture's chart brings the ConfigMap; the Service and the scaled-to-0 Deployment are added
   const repository = await startHelmRepository([
     {
       name: 'small',
       version: '1.0.0',
-      values: 'replicaCount: 0\nmessage: hello\n',
-      files: { 'templates/service.yaml': service, 'templates/deployment.yaml': deployment },
+      values: 'replicaCount: 0\nmessage: hello\nimage: registry.example.invalid/app:1.0\n',
+      // helm-controller's scale bench chart: its templates (the fixture's chart already brings the ConfigMap)
+      files: {
+        'templates/service.yaml': defaultTemplates['service.yaml'] ?? '',
+        'templates/deployment.yaml': defaultTemplates['deployment.yaml'] ?? '',
+      },
     },
   ]);
   const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);

@@ -2,16 +2,15 @@
 // its status written here, no source-controller running) holds a ServiceAccount, a Service, a ConfigMap and a
 // Deployment scaled to 0, to Ready; the same unchanged, one cycle (no applied object written); and the latency from a
 // new revision of one Kustomization's own source to its ConfigMap applied.
-import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { filesToEntries, startStaticServer, tarGz } from '@fluxion/testenv';
+import { startStaticServer } from '@fluxion/testenv';
 import { total } from './audit-counts.ts';
 import { mapLimit, percentile, until } from './cluster-steps.ts';
 import { assertRunning, type Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
+import { benchAppManifests, publishBenchSource } from '../../packages/kustomize-controller/bench/bench-source.ts';
 
 const KS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' };
 
@@ -21,36 +20,8 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
   const server = await startStaticServer(artifactDir);
   try {
     await context.withControllers(side, ['kustomize-controller'], async (controller, measure) => {
-      const publish = async (source: string, color: string): Promise<string> => {
-        const archive = tarGz(filesToEntries(manifests(color)));
-        const commit = createHash('sha1').update(archive).update(source).digest('hex');
-        await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
-        const revision = `main@sha1:${commit}`;
-        const gitRepository = {
-          apiVersion: 'source.toolkit.fluxcd.io/v1',
-          kind: 'GitRepository',
-          metadata: { name: source, namespace },
-        };
-        await client.apply(
-          { ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } },
-          { fieldManager: 'fluxion-bench', force: true },
-        );
-        const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const digest = `sha256:${createHash('sha256').update(archive).digest('hex')}`;
-        const artifact = {
-          path: `${commit}.tar.gz`,
-          url: `${server.url}/${commit}.tar.gz`,
-          revision,
-          digest,
-          lastUpdateTime: now,
-          size: archive.length,
-        };
-        await client.apply(
-          { ...gitRepository, status: { artifact } },
-          { fieldManager: 'source-controller', force: true, subresource: 'status' },
-        );
-        return revision;
-      };
+      const home = { client, namespace, artifactDir, serverUrl: server.url, fieldManager: 'fluxion-bench' };
+      const publish = (source: string, color: string) => publishBenchSource(home, source, benchAppManifests(color));
       const revision = await publish('fleet', 'blue');
       const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
       const list = async () => (await client.list<Toolkit>(KS, { namespace })).items;
@@ -150,17 +121,6 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
   }
 
   /** Flux's scale-benchmark shape: a ServiceAccount, a Service, a ConfigMap and a Deployment scaled to 0. */
-  function manifests(color: string): Record<string, string> {
-    return {
-      'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
-      'app/service.yaml':
-        'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  clusterIP: None\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
-      'app/config-map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: ${color}\n`,
-      'app/deployment.yaml':
-        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      serviceAccountName: app\n      containers:\n      - name: app\n        image: ghcr.io/stefanprodan/podinfo:6.7.0\n',
-    };
-  }
-
   async function appliedVersions(): Promise<Map<string, string>> {
     const versions = new Map<string, string>();
     for (const gvk of [

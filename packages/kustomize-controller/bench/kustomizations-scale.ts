@@ -4,8 +4,7 @@
 // Usage: node packages/kustomize-controller/bench/kustomizations-scale.ts [--count 1000] [--concurrent 20] [--kubeconfig path]
 //        [--node-flags '--max-semi-space-size=8'] (KC_PROF=1 writes a CPU profile of the controller to /tmp/kc-prof)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,16 +14,14 @@ import { installCrds } from '@fluxion/api';
 import { createClient, type KubeClient } from '@fluxion/runtime';
 import {
   benchCluster,
-  filesToEntries,
   isReady,
   mapLimit,
   peakRssMiB,
   progress,
   reconcileRequest,
-  sha256Digest,
   startStaticServer,
-  tarGz,
 } from '@fluxion/testenv';
+import { benchAppManifests, publishBenchSource } from './bench-source.ts';
 
 const { values } = parseArgs({
   options: {
@@ -40,15 +37,6 @@ const { values } = parseArgs({
 const count = Number(values.count);
 const namespace = 'bench';
 
-const manifests = (color: string): Record<string, string> => ({
-  'app/service-account.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n',
-  'app/service.yaml':
-    'apiVersion: v1\nkind: Service\nmetadata:\n  name: app\nspec:\n  clusterIP: None\n  selector:\n    app: app\n  ports:\n  - port: 80\n    targetPort: 8080\n',
-  'app/config-map.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\ndata:\n  color: ${color}\n`,
-  'app/deployment.yaml':
-    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  replicas: 0\n  selector:\n    matchLabels:\n      app: app\n  template:\n    metadata:\n      labels:\n        app: app\n    spec:\n      serviceAccountName: app\n      containers:\n      - name: app\n        image: ghcr.io/stefanprodan/podinfo:6.7.0\n',
-});
-
 async function main(): Promise<void> {
   const { kubeconfigPath, kubeConfig, controlPlane } = await benchCluster(values.kubeconfig);
   const client = createClient({ kubeconfigPath, qps: 1000, burst: 2000 });
@@ -61,40 +49,9 @@ async function main(): Promise<void> {
   const server = await startStaticServer(artifactDir);
   let controller: ChildProcess | undefined;
   try {
-    const publish = async (source: string, files: Record<string, string>): Promise<string> => {
-      const archive = tarGz(filesToEntries(files));
-      const commit = createHash('sha1').update(archive).update(source).digest('hex');
-      await writeFile(join(artifactDir, `${commit}.tar.gz`), archive);
-      const revision = `main@sha1:${commit}`;
-      const gitRepository = {
-        apiVersion: 'source.toolkit.fluxcd.io/v1',
-        kind: 'GitRepository',
-        metadata: { name: source, namespace },
-      };
-      await client.apply(
-        { ...gitRepository, spec: { url: `https://git.example.invalid/${source}`, interval: '1h' } },
-        { fieldManager: 'bench', force: true },
-      );
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-      await client.apply(
-        {
-          ...gitRepository,
-          status: {
-            artifact: {
-              path: `${commit}.tar.gz`,
-              url: `${server.url}/${commit}.tar.gz`,
-              revision,
-              digest: sha256Digest(archive),
-              lastUpdateTime: now,
-              size: archive.length,
-            },
-          },
-        },
-        { fieldManager: 'source-controller', force: true, subresource: 'status' },
-      );
-      return revision;
-    };
-    const revision = await publish('fleet', manifests('blue'));
+    const home = { client, namespace, artifactDir, serverUrl: server.url, fieldManager: 'bench' };
+    const publish = (source: string, files: Record<string, string>) => publishBenchSource(home, source, files);
+    const revision = await publish('fleet', benchAppManifests('blue'));
 
     const countsFile = join(artifactDir, 'request-counts.json');
     controller = spawn(
@@ -184,7 +141,7 @@ async function main(): Promise<void> {
     const cycleRequests = await requests.sinceLast();
 
     // 3. latency: a new revision of one Kustomization's own source to its objects applied
-    await publish('single', manifests('v0'));
+    await publish('single', benchAppManifests('v0'));
     await client.apply(
       {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
@@ -207,7 +164,7 @@ async function main(): Promise<void> {
     for (let sample = 1; sample <= samples; sample++) {
       const color = `v${sample}`;
       const publishedAt = performance.now();
-      await publish('single', manifests(color));
+      await publish('single', benchAppManifests(color));
       await until(async () => (await configMapColor(client, 'single-app')) === color, 60_000, 10);
       latencies.push(performance.now() - publishedAt);
       progress(`latency sample ${sample}/${samples}`);
