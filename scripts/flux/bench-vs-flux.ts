@@ -31,7 +31,7 @@ import { helmReleases } from './helm-releases.ts';
 import { idle } from './idle.ts';
 import { kustomizations } from './kustomizations.ts';
 import { ociRepositories } from './oci-repositories.ts';
-import { cpuSeconds, loadAverage, resetPeakRss, TreePeak, untilIdle } from './process-stats.ts';
+import { loadAverage, resetPeakRss, TreePeak, treeCpuSeconds, untilIdle } from './process-stats.ts';
 import { renderReport, updateBenchmarksDoc, type Row, type Shape } from './report.ts';
 import { selectShapes } from './shape-selection.ts';
 import type { Figures, Phase, ShapeContext } from './shape-context.ts';
@@ -202,7 +202,7 @@ const withControllers: ShapeContext['withControllers'] = async (side, names, bod
       assertRunning(measured, what);
       resetPeakRss(measured.pid);
       audit.sinceLast();
-      const cpu = cpuSeconds(measured.pid);
+      const cpu = treeCpuSeconds(measured.pid);
       const peak = new TreePeak(measured.pid);
       const began = performance.now();
       try {
@@ -214,7 +214,7 @@ const withControllers: ShapeContext['withControllers'] = async (side, names, bod
       assertRunning(measured, what);
       const phase = {
         seconds,
-        cpu: cpuSeconds(measured.pid) - cpu,
+        cpu: treeCpuSeconds(measured.pid) - cpu,
         peakMiB: peak.stop(),
         requests: audit.sinceLast(notHelpers).byKind,
       };

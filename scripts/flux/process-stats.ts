@@ -16,6 +16,20 @@ export function cpuSeconds(pid: number): number {
   return ((utime ?? 0) + (stime ?? 0) + (cutime ?? 0) + (cstime ?? 0)) / TICKS;
 }
 
+/** CPU seconds of the process and of every descendant still running (a long-lived child such as helm-controller's
+ * SDK helper is never waited for, so the parent's own figure would leave it out), plus those it has waited for. */
+export function treeCpuSeconds(pid: number): number {
+  let seconds = 0;
+  for (const member of processTree(pid)) {
+    try {
+      seconds += cpuSeconds(member);
+    } catch {
+      // exited meanwhile: its parent's waited-for figure has it once reaped
+    }
+  }
+  return seconds;
+}
+
 function statusKib(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
