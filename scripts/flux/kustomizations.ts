@@ -10,7 +10,12 @@ import { total } from './audit-counts.ts';
 import { mapLimit, percentile, until } from './cluster-steps.ts';
 import { assertRunning, type Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
-import { benchAppManifests, publishBenchSource } from '../../packages/kustomize-controller/bench/bench-source.ts';
+import {
+  appliedResourceVersions,
+  benchAppManifests,
+  configMapColor,
+  publishBenchSource,
+} from '../../packages/kustomize-controller/bench/bench-source.ts';
 
 const KS = { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' };
 
@@ -47,7 +52,7 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
       log(`${side}: ${count} Kustomizations Ready in ${first.seconds.toFixed(1)} s`);
 
       // (b) the same, unchanged, reconciled once more: no writes to the applied objects
-      const before = await appliedVersions();
+      const before = await appliedResourceVersions(client, namespace);
       const requestedAt = new Date().toISOString();
       const cycle = await measure(async () => {
         await mapLimit(names, 32, (ksName) =>
@@ -67,7 +72,7 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
           1000,
         );
       });
-      const after = await appliedVersions();
+      const after = await appliedResourceVersions(client, namespace);
       const cycleRow = context.record(`${count} Kustomizations, unchanged, one cycle`, side, cycle, count);
       cycleRow['applied objects written (of ' + before.size + ')'] = [...before].filter(
         ([key, version]) => after.get(key) !== version,
@@ -77,14 +82,18 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
       // (c) a new revision of one Kustomization's own source to its ConfigMap applied
       await publish('single', 'v0');
       await client.apply(kustomization('single', 'single', false), { fieldManager: 'fluxion-bench', force: true });
-      await until(async () => (await color('single-app')) === 'v0', 300_000, `the latency Kustomization (${side})`);
+      await until(
+        async () => (await configMapColor(client, namespace, 'single-app')) === 'v0',
+        300_000,
+        `the latency Kustomization (${side})`,
+      );
       const latencies: number[] = [];
       const latency = await measure(async () => {
         for (let sample = 1; sample <= samples; sample++) {
           const began = performance.now();
           await publish('single', `v${sample}`);
           await until(
-            async () => (await color('single-app')) === `v${sample}`,
+            async () => (await configMapColor(client, namespace, 'single-app')) === `v${sample}`,
             120_000,
             `revision v${sample} applied (${side})`,
             10,
@@ -118,31 +127,5 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
         sourceRef: { kind: 'GitRepository', name: source },
       },
     } as KubernetesObject;
-  }
-
-  /** Flux's scale-benchmark shape: a ServiceAccount, a Service, a ConfigMap and a Deployment scaled to 0. */
-  async function appliedVersions(): Promise<Map<string, string>> {
-    const versions = new Map<string, string>();
-    for (const gvk of [
-      { group: '', version: 'v1', kind: 'ServiceAccount' },
-      { group: '', version: 'v1', kind: 'Service' },
-      { group: '', version: 'v1', kind: 'ConfigMap' },
-      { group: 'apps', version: 'v1', kind: 'Deployment' },
-    ]) {
-      const { items } = await client.list(gvk, { namespace, labelSelector: 'kustomize.toolkit.fluxcd.io/name' });
-      for (const item of items)
-        versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
-    }
-    return versions;
-  }
-
-  async function color(name: string): Promise<string | undefined> {
-    const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      namespace,
-      name,
-    });
-    return configMap?.data?.['color'];
   }
 }

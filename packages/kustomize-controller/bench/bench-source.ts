@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient } from '@fluxion/runtime';
 import { filesToEntries, tarGz } from '@fluxion/testenv';
 
@@ -60,4 +61,37 @@ export async function publishBenchSource(
     { fieldManager: 'source-controller', force: true, subresource: 'status' },
   );
   return revision;
+}
+
+/** resourceVersion of every object the Kustomizations applied, by `Kind/name`: compared before and after a cycle. */
+export async function appliedResourceVersions(
+  client: Pick<KubeClient, 'list'>,
+  namespace: string,
+): Promise<Map<string, string>> {
+  const versions = new Map<string, string>();
+  for (const gvk of [
+    { group: '', version: 'v1', kind: 'ServiceAccount' },
+    { group: '', version: 'v1', kind: 'Service' },
+    { group: '', version: 'v1', kind: 'ConfigMap' },
+    { group: 'apps', version: 'v1', kind: 'Deployment' },
+  ]) {
+    const { items } = await client.list(gvk, { namespace, labelSelector: 'kustomize.toolkit.fluxcd.io/name' });
+    for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
+  }
+  return versions;
+}
+
+/** `data.color` of an applied ConfigMap: which revision of the app it holds. */
+export async function configMapColor(
+  client: Pick<KubeClient, 'getIfExists'>,
+  namespace: string,
+  name: string,
+): Promise<string | undefined> {
+  const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    namespace,
+    name,
+  });
+  return configMap?.data?.['color'];
 }

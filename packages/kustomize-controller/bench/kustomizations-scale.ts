@@ -21,7 +21,7 @@ import {
   reconcileRequest,
   startStaticServer,
 } from '@fluxion/testenv';
-import { benchAppManifests, publishBenchSource } from './bench-source.ts';
+import { appliedResourceVersions, benchAppManifests, configMapColor, publishBenchSource } from './bench-source.ts';
 
 const { values } = parseArgs({
   options: {
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     );
 
     // 2. the unchanged fleet, reconciled again: zero writes to applied objects
-    const before = await appliedResourceVersions(client);
+    const before = await appliedResourceVersions(client, namespace);
     const requestedAt = new Date().toISOString();
     const cycleStarted = performance.now();
     await mapLimit(names, 32, (name) =>
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       return handled === count;
     }, 30 * 60_000);
     const cycleSeconds = (performance.now() - cycleStarted) / 1000;
-    const after = await appliedResourceVersions(client);
+    const after = await appliedResourceVersions(client, namespace);
     const changed = [...before].filter(([key, resourceVersion]) => after.get(key) !== resourceVersion).length;
     const cycleRequests = await requests.sinceLast();
 
@@ -158,14 +158,14 @@ async function main(): Promise<void> {
       } as KubernetesObject,
       { fieldManager: 'bench', force: true },
     );
-    await until(async () => (await configMapColor(client, 'single-app')) === 'v0', 120_000);
+    await until(async () => (await configMapColor(client, namespace, 'single-app')) === 'v0', 120_000);
     const latencies: number[] = [];
     const samples = Number(values['latency-samples']);
     for (let sample = 1; sample <= samples; sample++) {
       const color = `v${sample}`;
       const publishedAt = performance.now();
       await publish('single', benchAppManifests(color));
-      await until(async () => (await configMapColor(client, 'single-app')) === color, 60_000, 10);
+      await until(async () => (await configMapColor(client, namespace, 'single-app')) === color, 60_000, 10);
       latencies.push(performance.now() - publishedAt);
       progress(`latency sample ${sample}/${samples}`);
     }
@@ -264,30 +264,6 @@ async function listKustomizations(client: KubeClient): Promise<Kustomization[]> 
       { namespace },
     )
   ).items;
-}
-
-async function appliedResourceVersions(client: KubeClient): Promise<Map<string, string>> {
-  const versions = new Map<string, string>();
-  for (const gvk of [
-    { group: '', version: 'v1', kind: 'ServiceAccount' },
-    { group: '', version: 'v1', kind: 'Service' },
-    { group: '', version: 'v1', kind: 'ConfigMap' },
-    { group: 'apps', version: 'v1', kind: 'Deployment' },
-  ]) {
-    const { items } = await client.list(gvk, { namespace, labelSelector: 'kustomize.toolkit.fluxcd.io/name' });
-    for (const item of items) versions.set(`${gvk.kind}/${item.metadata?.name}`, item.metadata?.resourceVersion ?? '');
-  }
-  return versions;
-}
-
-async function configMapColor(client: KubeClient, name: string): Promise<string | undefined> {
-  const configMap = await client.getIfExists<KubernetesObject & { data?: Record<string, string> }>({
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    namespace,
-    name,
-  });
-  return configMap?.data?.['color'];
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs: number, intervalMs = 1000): Promise<void> {
