@@ -3,18 +3,12 @@
 // the controller's peak RSS and CPU seconds (its git children included), and then reconciles the same 100 unchanged
 // again (no clone expected) a few times, counting the git HTTP requests each cycle makes.
 // Run: node packages/source-controller/bench/gitrepositories-100.ts [--count=100] [--cycles=3] [--concurrent=4]
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type GitRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient } from '@fluxion/runtime';
 import {
   forEachLine,
   formatSeconds as seconds,
-  freePort,
   inBatches,
   isReady,
   isReadyAfterRequest,
@@ -25,22 +19,20 @@ import {
   reconcileRequest,
   startControlPlane,
   startGitHttpServer,
-  stopProcess,
   waitForAll as waitForAllObjects,
 } from '@fluxion/testenv';
+import { type BenchController, startBenchController } from './bench-controller.ts';
 
 const count = numberFlag('count', 100);
 const cycles = numberFlag('cycles', 3);
 const concurrent = numberFlag('concurrent', 4);
 const namespace = 'bench';
-const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
 const gvk = { group: SourceGroup, version: 'v1', kind: 'GitRepository' };
 
 console.log(`gitrepositories-${count}: starting a control plane and a git server...`);
 const controlPlane = await startControlPlane();
 const server = await startGitHttpServer();
-const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-bench-'));
-let controller: ReturnType<typeof spawn> | undefined;
+let controller: BenchController | undefined;
 let failed = false;
 try {
   const kubeConfig = controlPlane.kubeConfig();
@@ -56,34 +48,21 @@ try {
   }
   console.log(`${count} repositories committed; starting bin/source-controller (--concurrent=${concurrent})`);
 
-  const storagePort = await freePort();
   const logs = new LogTail();
   // Reconcile durations as the controller itself measures them (its debug line per reconcile).
   const reconcileSeconds: number[] = [];
-  controller = spawn(
-    process.execPath,
-    [
-      binary,
-      `--kubeconfig=${controlPlane.kubeconfigPath}`,
-      `--storage-path=${storagePath}`,
-      `--storage-addr=127.0.0.1:${storagePort}`,
-      `--storage-adv-addr=127.0.0.1:${storagePort}`,
-      '--metrics-addr=0',
-      '--health-addr=0',
-      `--concurrent=${concurrent}`,
-      '--log-level=debug',
-      '--watch-all-namespaces=false',
-      '--kube-api-qps=500',
-      '--kube-api-burst=1000',
-    ],
-    { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  forEachLine(controller.stderr, (line) => {
+  controller = await startBenchController({
+    kubeconfigPath: controlPlane.kubeconfigPath,
+    namespace,
+    concurrent,
+    logLevel: 'debug',
+  });
+  forEachLine(controller.process.stderr, (line) => {
     if (line.includes('"msg":"Reconcile finished"'))
       reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
     else logs.append(line);
   });
-  const pid = controller.pid!;
+  const pid = controller.pid;
 
   const created = performance.now();
   for (let i = 0; i < count; i++) {
@@ -169,10 +148,9 @@ try {
   console.error(error);
   failed = true;
 } finally {
-  await stopProcess(controller);
+  await controller?.stop();
   await server.stop();
   await controlPlane.stop();
-  await rm(storagePath, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
 

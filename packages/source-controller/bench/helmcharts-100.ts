@@ -4,18 +4,12 @@
 // revision (not once per chart), unchanged cycles must download no chart, and a new index revision that moves one
 // chart must download that chart only.
 // Run: node packages/source-controller/bench/helmcharts-100.ts [--count=100] [--cycles=3] [--concurrent=4]
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { type HelmChart, type HelmRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient } from '@fluxion/runtime';
 import {
   forEachLine,
   formatSeconds as seconds,
-  freePort,
   inBatches,
   isReady,
   isReadyAfterRequest,
@@ -26,15 +20,14 @@ import {
   reconcileRequest,
   startControlPlane,
   startHelmRepository,
-  stopProcess,
   waitForAll as waitForAllObjects,
 } from '@fluxion/testenv';
+import { type BenchController, startBenchController } from './bench-controller.ts';
 
 const count = numberFlag('count', 100);
 const cycles = numberFlag('cycles', 3);
 const concurrent = numberFlag('concurrent', 4);
 const namespace = 'bench';
-const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
 const chartGvk = { group: SourceGroup, version: 'v1', kind: 'HelmChart' };
 
 console.log(`helmcharts-${count}: packaging ${count} charts with helm, starting a control plane...`);
@@ -44,8 +37,7 @@ const repository = await startHelmRepository(
 );
 console.log(`  ${count} charts packaged and indexed by helm in ${seconds(performance.now() - packagingStarted)}`);
 const controlPlane = await startControlPlane();
-const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-bench-'));
-let controller: ReturnType<typeof spawn> | undefined;
+let controller: BenchController | undefined;
 let failed = false;
 try {
   const kubeConfig = controlPlane.kubeConfig();
@@ -53,30 +45,17 @@ try {
   const client = createClient({ kubeConfig, qps: 500, burst: 1000 });
   await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
 
-  const storagePort = await freePort();
   const logs = new LogTail();
   const counters = { parses: 0, stored: 0 };
   // HelmChart reconcile durations as the controller itself measures them (its debug line per reconcile).
   const reconcileSeconds: number[] = [];
-  controller = spawn(
-    process.execPath,
-    [
-      binary,
-      `--kubeconfig=${controlPlane.kubeconfigPath}`,
-      `--storage-path=${storagePath}`,
-      `--storage-addr=127.0.0.1:${storagePort}`,
-      `--storage-adv-addr=127.0.0.1:${storagePort}`,
-      '--metrics-addr=0',
-      '--health-addr=0',
-      `--concurrent=${concurrent}`,
-      '--log-level=debug',
-      '--watch-all-namespaces=false',
-      '--kube-api-qps=500',
-      '--kube-api-burst=1000',
-    ],
-    { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  forEachLine(controller.stderr, (line) => {
+  controller = await startBenchController({
+    kubeconfigPath: controlPlane.kubeconfigPath,
+    namespace,
+    concurrent,
+    logLevel: 'debug',
+  });
+  forEachLine(controller.process.stderr, (line) => {
     if (line.includes('"msg":"Parsed a Helm repository index"')) counters.parses++;
     else if (line.includes('"msg":"Stored a new chart"')) counters.stored++;
     else if (line.includes('"msg":"Reconcile finished"')) {
@@ -84,7 +63,7 @@ try {
         reconcileSeconds.push((JSON.parse(line) as { durationSeconds: number }).durationSeconds);
     } else logs.append(line);
   });
-  const pid = controller.pid!;
+  const pid = controller.pid;
 
   const created = performance.now();
   await client.create<HelmRepository>({
@@ -196,9 +175,8 @@ try {
   console.error(error);
   failed = true;
 } finally {
-  await stopProcess(controller);
+  await controller?.stop();
   await repository.stop();
   await controlPlane.stop();
-  await rm(storagePath, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -3,12 +3,8 @@
 // to all Ready, the controller's peak RSS, and then reconciles all of them unchanged a few times, counting the blob
 // and manifest GETs the registry logged (target: none; only HEADs).
 // Run: node packages/source-controller/bench/ocirepositories-1000.ts [--count=1000] [--cycles=2] [--concurrent=10] [--heap-snapshot]
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { type OCIRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient, RegistryClient } from '@fluxion/runtime';
 import {
@@ -27,22 +23,20 @@ import {
   benchOciRepositorySpec,
   startControlPlane,
   startOciRegistry,
-  stopProcess,
   waitForAll as waitForAllObjects,
 } from '@fluxion/testenv';
+import { type BenchController, startBenchController } from './bench-controller.ts';
 
 const count = numberFlag('count', 1000);
 const cycles = numberFlag('cycles', 2);
 const concurrent = numberFlag('concurrent', 10);
 const namespace = 'bench';
-const binary = fileURLToPath(new URL('../bin/source-controller', import.meta.url));
 const gvk = { group: SourceGroup, version: 'v1', kind: 'OCIRepository' };
 
 console.log(`ocirepositories-${count}: starting a control plane and a registry...`);
 const controlPlane = await startControlPlane();
 const registry = await startOciRegistry();
-const storagePath = await mkdtemp(join(tmpdir(), 'source-controller-oci-bench-'));
-let controller: ReturnType<typeof spawn> | undefined;
+let controller: BenchController | undefined;
 let failed = false;
 try {
   const kubeConfig = controlPlane.kubeConfig();
@@ -57,32 +51,22 @@ try {
     `${count} artifacts pushed in ${seconds(performance.now() - pushStarted)}; starting bin/source-controller (--concurrent=${concurrent})`,
   );
 
-  const storagePort = await freePort();
   const metricsPort = await freePort();
   const logs = new LogTail();
-  controller = spawn(
-    process.execPath,
+  controller = await startBenchController({
+    kubeconfigPath: controlPlane.kubeconfigPath,
+    namespace,
+    concurrent,
+    logLevel: 'info',
     // as the Dockerfile runs it: 8 MiB semi-spaces
-    [
+    nodeArgs: [
       '--max-semi-space-size=8',
       ...(process.argv.includes('--heap-snapshot') ? ['--heapsnapshot-signal=SIGUSR2'] : []),
-      binary,
-      `--kubeconfig=${controlPlane.kubeconfigPath}`,
-      `--storage-path=${storagePath}`,
-      `--storage-addr=127.0.0.1:${storagePort}`,
-      `--storage-adv-addr=127.0.0.1:${storagePort}`,
-      `--metrics-addr=127.0.0.1:${metricsPort}`,
-      '--health-addr=0',
-      `--concurrent=${concurrent}`,
-      '--log-level=info',
-      '--watch-all-namespaces=false',
-      '--kube-api-qps=500',
-      '--kube-api-burst=1000',
     ],
-    { env: { ...process.env, RUNTIME_NAMESPACE: namespace }, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  forEachLine(controller.stderr, (line) => logs.append(line));
-  const pid = controller.pid!;
+    metricsAddress: `127.0.0.1:${metricsPort}`,
+  });
+  forEachLine(controller.process.stderr, (line) => logs.append(line));
+  const pid = controller.pid;
 
   const blobGetsBefore = await registryGets('/blobs/');
   const created = performance.now();
@@ -186,10 +170,9 @@ try {
   console.error(error);
   failed = true;
 } finally {
-  await stopProcess(controller);
+  await controller?.stop();
   await registry.stop();
   await controlPlane.stop();
-  await rm(storagePath, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);
 
