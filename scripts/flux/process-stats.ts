@@ -3,18 +3,9 @@
 // it has gone quiet after starting.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { cpuSeconds } from '@fluxion/testenv';
 
-/** Clock ticks per second in /proc/<pid>/stat (USER_HZ is 100 on Linux). */
-const TICKS = 100;
-
-/** User + system CPU seconds of the process and of the children it has waited for. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the command name may hold spaces: the fields start after its closing parenthesis
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((index) => Number(fields[index]));
-  return ((utime ?? 0) + (stime ?? 0) + (cutime ?? 0) + (cstime ?? 0)) / TICKS;
-}
+export { cpuSeconds };
 
 /** CPU seconds of the process and of every descendant still running (a long-lived child such as helm-controller's
  * SDK helper is never waited for, so the parent's own figure would leave it out), plus those it has waited for. */

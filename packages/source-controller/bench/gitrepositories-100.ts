@@ -3,10 +3,10 @@
 // the controller's peak RSS and CPU seconds (its git children included), and then reconciles the same 100 unchanged
 // again (no clone expected) a few times, counting the git HTTP requests each cycle makes.
 // Run: node packages/source-controller/bench/gitrepositories-100.ts [--count=100] [--cycles=3] [--concurrent=4]
-import { readFileSync } from 'node:fs';
 import { type GitRepository, installCrds, SourceApiVersion, SourceGroup } from '@fluxion/api';
 import { createClient } from '@fluxion/runtime';
 import {
+  cpuSeconds,
   forEachLine,
   formatSeconds as seconds,
   inBatches,
@@ -153,11 +153,3 @@ try {
   await controlPlane.stop();
 }
 process.exit(failed ? 1 : 0);
-
-/** User + system CPU seconds of the process and of the children it waited for (its git processes). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime, stime, cutime, cstime are fields 14-17 of stat(5), in clock ticks (100 per second on Linux).
-  return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) / 100;
-}

@@ -18,6 +18,7 @@ export {
   formatSeconds,
   progress,
   peakRssMiB,
+  cpuSeconds,
   isReady,
   forEachLine,
   LogTail,
