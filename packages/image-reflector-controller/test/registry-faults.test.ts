@@ -157,7 +157,8 @@ describe('a misbehaving registry', () => {
     );
     const failed = await waitForReady(
       () => readPolicy(harness, 'nodigest'),
-      (ready) => ready.status === 'False',
+      // before the repository's first scan the policy waits on it (also Ready=False): wait past that to the digest
+      (ready) => ready.status === 'False' && !ready.message?.endsWith('has not been scanned yet'),
       'nodigest fails',
     );
     expect(readyOf(failed)?.message).toMatch(
