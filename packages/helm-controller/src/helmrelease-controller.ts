@@ -1,10 +1,11 @@
 // Wires the HelmRelease controller: caches with indexes, the triggers that enqueue, and the reconciler.
-import type { HelmChart, HelmRelease, Kustomization } from '@fluxion/api';
+import type { HelmChart, HelmRelease, HelmReleaseStatus, Kustomization } from '@fluxion/api';
 import {
   EventRecorder,
   HealthWaits,
   Reflector,
   StatusPatcher,
+  WrittenStatuses,
   type Controller,
   type KubeClient,
   type Logger,
@@ -61,34 +62,32 @@ export function setupHelmReleaseController(
   options: HelmReleaseControllerOptions,
 ): HelmReleaseControllerHandle {
   const { client, logger } = options;
-  const onDiagnostic = (kind: string) => (diagnostic: { type: string; error?: Error }) => {
-    if (diagnostic.type === 'error') logger.warn({ kind, err: diagnostic.error }, 'Watch error, retrying');
-  };
   const helmReleases = new Reflector<HelmRelease>(
     client,
     { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
     {
       namespace: options.namespace,
       labelSelector: options.labelSelector,
-      onDiagnostic: onDiagnostic('HelmRelease'),
+      logger,
     },
   );
   const helmCharts = new Reflector<HelmChart>(
     client,
     { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'HelmChart' },
-    { onDiagnostic: onDiagnostic('HelmChart') },
+    { logger },
   );
   const ociRepositories = new Reflector<SourceObject>(
     client,
     { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'OCIRepository' },
-    { onDiagnostic: onDiagnostic('OCIRepository') },
+    { logger },
   );
   const kustomizations = new Reflector<Kustomization>(
     client,
     { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
-    { onDiagnostic: onDiagnostic('Kustomization') },
+    { logger },
   );
   const waits = new HealthWaits();
+  const written = new WrittenStatuses<HelmReleaseStatus>();
   const helm = helmRunnerOf(options);
   const artifacts = new ChartArtifacts({ retries: options.artifactFetchRetries });
   const reconciler = new HelmReleaseReconciler({
@@ -101,6 +100,7 @@ export function setupHelmReleaseController(
     helm,
     events: new EventRecorder(client, { reportingController: ControllerName }),
     statusPatcher: new StatusPatcher(client, ControllerName),
+    written,
     waits,
     options,
   });
@@ -130,6 +130,7 @@ export function setupHelmReleaseController(
   helmReleases.index(byDependency, (hr) => dependencyKeys(hr));
   helmReleases.onEvent((event) => {
     const key = keyOf(event.object);
+    written.observed(`${key.namespace}/${key.name}`, event.type === 'DELETED' ? undefined : event.object);
     if (event.type === 'ADDED') controller.enqueue(key);
     if (event.type === 'MODIFIED' && event.oldObject) {
       if (needsReconcile(event.oldObject, event.object)) {

@@ -21,6 +21,7 @@ import {
   type ReconcileResult,
   type Reflector,
   type StatusPatcher,
+  type WrittenStatuses,
 } from '@fluxion/runtime';
 import { isDeepStrictEqual } from 'node:util';
 import { ChartArtifacts } from './chart-artifact.ts';
@@ -81,6 +82,8 @@ export interface HelmReleaseReconcilerDeps {
   helm: HelmRunner;
   events: EventRecorder;
   statusPatcher: StatusPatcher;
+  /** The status last written to each HelmRelease, for reconciles that read the watch cache. */
+  written: WrittenStatuses<HelmReleaseStatus>;
   waits: HealthWaits;
   options: HelmReleaseReconcilerOptions;
 }
@@ -104,13 +107,17 @@ export class HelmReleaseReconciler {
     const cached = this.deps.helmReleases.get(key.namespace ?? '', key.name);
     if (!cached) {
       this.deps.waits.cancel(cacheKey, 'the HelmRelease was deleted');
+      this.deps.written.observed(cacheKey, undefined);
       return {};
     }
-    // the status is read fresh: counters and history drive decisions, and a lagging cache would repeat an action
-    const hr = (await this.deps.client.getIfExists<HelmRelease>(refOf(cached))) ?? undefined;
-    if (!hr) return {};
-    if (hr.metadata?.deletionTimestamp)
-      return finalizeHelmRelease(hr, { ...this.deps, log, clusterAccess: (release) => this.access(release) });
+    if (cached.metadata?.deletionTimestamp) {
+      // deletion is rare and patches the finalizer by resourceVersion: read the object itself
+      const current = await this.deps.client.getIfExists<HelmRelease>(refOf(cached));
+      if (!current) return {};
+      return finalizeHelmRelease(current, { ...this.deps, log, clusterAccess: (release) => this.access(release) });
+    }
+    // counters and history drive decisions: the cache, with the status this controller last wrote where it lags
+    const hr = { ...this.deps.written.freshest(cacheKey, cached) };
     if (!hr.metadata?.finalizers?.includes(Finalizer)) await this.addFinalizer(hr);
     if (hr.spec?.suspend) {
       log.info('Reconciliation is suspended for this object');
@@ -563,6 +570,8 @@ export class HelmReleaseReconciler {
     const written = await this.deps.statusPatcher.patch(hr, working.status);
     hr.status = structuredClone(working.status);
     hr.metadata = { ...hr.metadata, resourceVersion: written.resourceVersion };
+    const key = `${hr.metadata.namespace ?? ''}/${hr.metadata.name ?? ''}`;
+    this.deps.written.remember(key, hr.metadata.uid ?? '', written.resourceVersion, working.status);
   }
 
   private async event(

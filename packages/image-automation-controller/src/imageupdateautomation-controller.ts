@@ -47,29 +47,21 @@ export function setupImageUpdateAutomationController(
 ): ImageUpdateAutomationController {
   const { manager } = options;
   const log = manager.logger.child({ controller: 'imageupdateautomation' });
-  const cacheOptions = (kind: string, labelSelector?: string) => ({
-    namespace: options.namespace,
-    labelSelector,
-    onDiagnostic: (diagnostic: { type: string; error?: unknown; retryInMs?: number }) => {
-      if (diagnostic.type === 'error')
-        log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
-    },
-    onHandlerError: (error: unknown) => log.error({ err: error }, `${kind} event handler failed`),
-  });
+  const cacheOptions = (labelSelector?: string) => ({ namespace: options.namespace, labelSelector, logger: log });
   const automations = new Reflector<ImageUpdateAutomation>(
     options.client,
     { group: ImageGroup, version: 'v1', kind: ImageKind.ImageUpdateAutomation },
-    cacheOptions('ImageUpdateAutomation', options.labelSelector),
+    cacheOptions(options.labelSelector),
   );
   const policies = new Reflector<ImagePolicy>(
     options.client,
     { group: ImageGroup, version: 'v1', kind: ImageKind.ImagePolicy },
-    cacheOptions('ImagePolicy'),
+    cacheOptions(),
   );
   const sources = new Reflector<GitRepository>(
     options.client,
     { group: SourceGroup, version: 'v1', kind: 'GitRepository' },
-    cacheOptions('GitRepository'),
+    cacheOptions(),
   );
   automations.index(sourceIndex, (automation) => {
     const ref = automation.spec?.sourceRef;

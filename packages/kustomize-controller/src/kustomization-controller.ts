@@ -1,9 +1,10 @@
 // Wires the Kustomization controller: watched caches with indexes, the triggers that enqueue, and the reconciler.
-import type { Kustomization } from '@fluxion/api';
+import type { Kustomization, KustomizationStatus } from '@fluxion/api';
 import {
   EventRecorder,
   Reflector,
   StatusPatcher,
+  WrittenStatuses,
   type Controller,
   type KubeClient,
   type Logger,
@@ -17,7 +18,7 @@ import { KustomizationReconciler, type KustomizationReconcilerOptions } from './
 import { ArtifactCache, BuildCache } from './manifest-cache.ts';
 import { SourceIndex, sourceKeyOf, sourceKeyOfObject, type SourceObject } from './source-index.ts';
 import { artifactChanged, becameReady, needsReconcile } from './triggers.ts';
-import { WrittenStatuses } from './written-status.ts';
+import { ownedStatus } from './kustomization-status.ts';
 
 export const ControllerName = 'kustomize-controller';
 export const defaultSourceKinds = ['GitRepository', 'OCIRepository', 'Bucket', 'ExternalArtifact'] as const;
@@ -57,33 +58,26 @@ export function setupKustomizationController(
   options: KustomizationControllerOptions,
 ): KustomizationControllerHandle {
   const { client, logger } = options;
-  const onDiagnostic = (kind: string) => (diagnostic: { type: string; error?: Error }) => {
-    if (diagnostic.type === 'error') logger.warn({ kind, err: diagnostic.error }, 'Watch error, retrying');
-  };
   const kustomizations = new Reflector<Kustomization>(
     client,
     { group: 'kustomize.toolkit.fluxcd.io', version: 'v1', kind: 'Kustomization' },
     {
       namespace: options.namespace,
       labelSelector: options.labelSelector,
-      onDiagnostic: onDiagnostic('Kustomization'),
+      logger,
     },
   );
   const sourceReflectors = new Map<string, Reflector<SourceObject>>();
   for (const kind of options.sourceKinds ?? defaultSourceKinds) {
     sourceReflectors.set(
       kind,
-      new Reflector<SourceObject>(
-        client,
-        { group: 'source.toolkit.fluxcd.io', version: 'v1', kind },
-        { onDiagnostic: onDiagnostic(kind) },
-      ),
+      new Reflector<SourceObject>(client, { group: 'source.toolkit.fluxcd.io', version: 'v1', kind }, { logger }),
     );
   }
   const sources = new SourceIndex(sourceReflectors);
   const waits = new HealthWaits();
   const artifacts = new ArtifactCache();
-  const written = new WrittenStatuses();
+  const written = new WrittenStatuses<KustomizationStatus>(ownedStatus);
   const reconciler = new KustomizationReconciler({
     client,
     kustomizations,

@@ -25,6 +25,7 @@ import {
   type ReconcileResult,
   type Reflector,
   type StatusPatcher,
+  type WrittenStatuses,
 } from '@fluxion/runtime';
 import {
   buildManifests,
@@ -64,7 +65,6 @@ import { succeededEventMessage } from './reconcile-events.ts';
 import { SourceIndex, type SourceObject } from './source-index.ts';
 import { loadSubstitutionVariables, substitutionWanted } from './substitution-vars.ts';
 import { loadDecryption } from './load-decryption.ts';
-import type { WrittenStatuses } from './written-status.ts';
 
 export const RevisionAnnotation = 'kustomize.toolkit.fluxcd.io/revision';
 
@@ -97,7 +97,7 @@ export interface KustomizationReconcilerDeps {
   builds: BuildCache;
   waits: HealthWaits;
   /** What this controller last wrote to each status, for reads from a cache that lags behind. */
-  written: WrittenStatuses;
+  written: WrittenStatuses<KustomizationStatus>;
   options: KustomizationReconcilerOptions;
 }
 

@@ -256,11 +256,7 @@ function cacheOf<T extends KubernetesObject>(
     { group: NotificationGroup, version, kind },
     {
       ...scope,
-      onDiagnostic: (diagnostic) => {
-        if (diagnostic.type === 'error')
-          logger.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
-      },
-      onHandlerError: (error) => logger.error({ err: error }, `${kind} event handler failed`),
+      logger,
     },
   );
 }

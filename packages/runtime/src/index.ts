@@ -26,6 +26,7 @@ export { CacheNotSyncedError, Reflector, watchScope } from './reflector.ts';
 export type { StoreEvent, StoreEventType, StoreEventHandler, IndexFunction, ReflectorOptions } from './reflector.ts';
 export { StatusPatcher } from './status-patcher.ts';
 export type { StatusWrite, StatusPatcherOptions } from './status-patcher.ts';
+export { WrittenStatuses } from './written-status.ts';
 export { currentReconcile } from './reconcile-context.ts';
 export type { ReconcileContext } from './reconcile-context.ts';
 export { EventRecorder } from './events.ts';

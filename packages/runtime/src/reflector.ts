@@ -2,6 +2,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { isApiError } from './api-error.ts';
 import type { KubeClient } from './client.ts';
+import type { Logger } from './logger.ts';
 import type { GroupVersionKind } from './group-version-kind.ts';
 import { objectKey } from './group-version-kind.ts';
 import type { WatcherDiagnostic, WatcherEvent, WatcherOptions } from './watcher.ts';
@@ -23,6 +24,11 @@ export type IndexFunction<T extends KubernetesObject> = (object: T) => string[];
 
 export interface ReflectorOptions extends Omit<WatcherOptions, 'signal'> {
   onHandlerError?: (error: unknown, event: StoreEvent<KubernetesObject>) => void;
+  /**
+   * Where the cache reports its trouble, each line naming the kind: a failed list or watch (warn, once per new
+   * failure), a watch restarted after 410 Gone or silence (info), an event handler that threw (error).
+   */
+  logger?: Logger;
 }
 
 /** Why a cache is not synced, as a readiness check shows it: e.g. the permission the controller lacks. */
@@ -75,11 +81,13 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
       for await (const event of events) this.apply(event);
     })().catch((error: unknown) => {
       // the watcher retries everything itself; reaching here is a bug, reported rather than crashing the process
-      this.options.onDiagnostic?.({
+      const diagnostic: WatcherDiagnostic = {
         type: 'error',
         error: error instanceof Error ? error : new Error(String(error)),
         retryInMs: -1,
-      });
+      };
+      this.log(diagnostic);
+      this.options.onDiagnostic?.(diagnostic);
     });
   }
 
@@ -165,7 +173,17 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
       this.lastFailure = undefined;
       this.lastFailureForbidden = false;
     }
+    this.log(diagnostic);
     this.options.onDiagnostic?.(diagnostic);
+  }
+
+  private log(diagnostic: WatcherDiagnostic): void {
+    const { logger } = this.options;
+    const kind = this.gvk.kind;
+    if (diagnostic.type === 'error')
+      logger?.warn({ kind, err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
+    else if (diagnostic.type === 'gone' || diagnostic.type === 'silent')
+      logger?.info({ kind, diagnostic: diagnostic.type }, `${kind} watch restarted`);
   }
 
   private apply(event: WatcherEvent<T>): void {
@@ -230,6 +248,7 @@ export class Reflector<T extends KubernetesObject = KubernetesObject> {
         handler(event);
       } catch (error) {
         try {
+          this.options.logger?.error({ kind: this.gvk.kind, err: error }, `${this.gvk.kind} event handler failed`);
           this.options.onHandlerError?.(error, event);
         } catch {
           // the error reporter itself failed: nothing sensible left to do

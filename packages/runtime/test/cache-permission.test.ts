@@ -1,11 +1,12 @@
 // A cache whose ServiceAccount may not list its kind: the API server's refusal is reported once (not at every
-// retry), /readyz names the missing permission, the watcher keeps retrying, and a granted Role makes it sync.
+// retry) and logged once, /readyz names the missing permission, the watcher keeps retrying, and a granted Role makes it sync.
 import { useTestNamespace, pollUntil, type TestNamespace } from '@fluxion/testenv';
 import type { V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExponentialBackoff } from '../src/backoff.ts';
 import { createClient, type KubeClient } from '../src/client.ts';
 import { HealthChecks, startHealthServer } from '../src/health-server.ts';
+import { createLogger } from '../src/logger.ts';
 import type { RunningHttpServer } from '../src/http-listener.ts';
 import { Reflector } from '../src/reflector.ts';
 import type { WatcherDiagnostic } from '../src/watcher.ts';
@@ -16,6 +17,7 @@ describe('a cache without RBAC for its kind', () => {
   let server: RunningHttpServer;
   let reflector: Reflector<V1ConfigMap>;
   const diagnostics: WatcherDiagnostic[] = [];
+  const logLines: Array<{ level: string; kind?: string; msg: string; err?: { message?: string } }> = [];
   let attempts = 0;
   const readyz = async () => {
     const response = await fetch(`${server.url}/readyz`);
@@ -45,6 +47,7 @@ describe('a cache without RBAC for its kind', () => {
         namespace: env.namespace,
         backoff,
         onDiagnostic: (diagnostic) => diagnostics.push(diagnostic),
+        logger: createLogger({ destination: { write: (line: string) => logLines.push(JSON.parse(line)) } }),
       },
     );
     const checks = new HealthChecks();
@@ -65,6 +68,10 @@ describe('a cache without RBAC for its kind', () => {
     expect(errors[0]?.error.message).toContain(
       `cannot list resource "configmaps" in API group "" in the namespace "${env.namespace}"`,
     );
+    const warnings = logLines.filter((line) => line.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ kind: 'ConfigMap', msg: 'ConfigMap watch failed' });
+    expect(warnings[0]?.err?.message).toContain('cannot list resource "configmaps"');
     const probe = await readyz();
     expect(probe.status).toBe(500);
     expect(probe.body).toContain(

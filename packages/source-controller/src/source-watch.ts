@@ -34,13 +34,7 @@ export function watchSourceKind<T extends SourceObject>(options: SourceWatchOpti
     {
       namespace: options.namespace,
       labelSelector: options.labelSelector,
-      onDiagnostic: (diagnostic) => {
-        if (diagnostic.type === 'error')
-          log.warn({ err: diagnostic.error, retryInMs: diagnostic.retryInMs }, `${kind} watch failed`);
-        else if (diagnostic.type === 'gone' || diagnostic.type === 'silent')
-          log.info({ diagnostic: diagnostic.type }, `${kind} watch restarted`);
-      },
-      onHandlerError: (error) => log.error({ err: error }, `${kind} event handler failed`),
+      logger: log,
     },
   );
   options.manager.addRunnable({ name: `${kind.toLowerCase()}-cache`, start: (signal) => cache.start(signal) });
