@@ -66,6 +66,7 @@ export const Reason = {
   ArchiveOperationFailed: 'ArchiveOperationFailed',
   SymlinkUpdateFailed: 'SymlinkUpdateFailed',
   ArtifactUpToDate: 'ArtifactUpToDate',
+  ArtifactVerificationFailed: 'ArtifactVerificationFailed',
   CacheOperationFailed: 'CacheOperationFailed',
   GitOperationSucceeded: 'GitOperationSucceeded',
   GitOperationFailed: 'GitOperationFailed',

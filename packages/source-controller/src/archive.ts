@@ -61,7 +61,7 @@ export async function archiveDirectory(
     }
     await gzip.write(endOfArchive());
     await gzip.end();
-    await file.sync();
+    // No fsync, as Flux: a file torn by a crash fails its digest check at the next reconcile and is rebuilt.
     await file.close();
     output = undefined;
     await rename(temporaryFile, destinationFile);

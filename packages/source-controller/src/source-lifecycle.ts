@@ -1,5 +1,6 @@
 // What every source kind does before its own steps: read from the cache, remove the artifacts of a deleted object
-// and then its finalizer, add the finalizer, and do nothing while suspended; then a SourceRun for the kind's steps.
+// and then its finalizer, add the finalizer, do nothing while suspended, drop a stored artifact that fails its digest;
+// then a SourceRun for the kind's steps.
 import { SourceApiVersion, SourceFinalizer } from '@fluxion/api';
 import {
   type EventRecorder,
@@ -74,7 +75,9 @@ export class SourceLifecycle<T extends SuspendableSource> {
       return undefined;
     }
     const context = { kind: this.#kind, statusPatcher: this.#statusPatcher, events, storage };
-    return new SourceRun<T>(context, object, owner, log);
+    const run = new SourceRun<T>(context, object, owner, log);
+    await run.dropCorruptArtifact();
+    return run;
   }
 
   async #patchFinalizers(object: T, finalizers: string[]): Promise<T | undefined> {

@@ -143,6 +143,22 @@ export class SourceRun<T extends SourceObject> {
     this.log.error({ reason }, message);
   }
 
+  /**
+   * A stored artifact whose file no longer has the digest in status (torn by a crash, changed on disk) is removed,
+   * with a Warning event, so the kind's steps see it missing and build it again rather than serve it.
+   */
+  async dropCorruptArtifact(): Promise<void> {
+    const artifact = this.#object.status?.artifact;
+    if (!artifact?.digest) return;
+    const storage = this.#context.storage;
+    const digest = artifact.digest;
+    if (await storage.intact({ path: artifact.path, digest })) return;
+    await storage.remove(artifact);
+    const message = `failed to verify integrity of artifact: the file of '${artifact.path}' does not have digest ${digest}; removed, to be built again`;
+    await this.event('Warning', Reason.ArtifactVerificationFailed, message);
+    this.log.warn({ reason: Reason.ArtifactVerificationFailed, path: artifact.path }, message);
+  }
+
   /** ArtifactOutdated while a revision other than the stored one is fetched and stored. */
   markOutdated(revision: string, message: string): void {
     const previous = this.#object.status?.artifact;

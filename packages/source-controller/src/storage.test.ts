@@ -64,6 +64,23 @@ describe('ArtifactStorage', () => {
     expect(await storage.exists(artifact)).toBe(false);
   });
 
+  it('finds a file altered behind the back of a new process, once per file, and removes it on request', async () => {
+    const artifact = await storage.archive(owner, `main@sha1:${sha}`, await checkout({ 'a.yaml': 'a' }), {
+      fileName: 'x.tar.gz',
+    });
+    // what this process wrote is known whole
+    expect(await storage.intact(artifact)).toBe(true);
+    const nextProcess = new ArtifactStorage({ basePath: join(root, 'data'), advertisedAddress: 'x' });
+    expect(await nextProcess.intact(artifact)).toBe(true);
+    const another = new ArtifactStorage({ basePath: join(root, 'data'), advertisedAddress: 'x' });
+    await writeFile(join(root, 'data', artifact.path), 'torn');
+    expect(await another.intact(artifact)).toBe(false);
+    await another.remove(artifact);
+    expect(await another.exists(artifact)).toBe(false);
+    // a missing file is not a corrupt one: the reconcilers build what is missing
+    expect(await another.intact(artifact)).toBe(true);
+  });
+
   it('keeps a scheme given in the advertised address', () => {
     const https = new ArtifactStorage({ basePath: root, advertisedAddress: 'https://artifacts.example.com/' });
     expect(https.artifactUrl('gitrepository/a/b/c.tar.gz')).toBe(

@@ -48,6 +48,8 @@ export class ArtifactStorage {
   readonly retentionRecords: number;
   readonly retentionTtlMs: number;
   private readonly now: () => Date;
+  /** `<path> <digest>` of the files this process wrote or verified: each is hashed at most once per process. */
+  readonly #intact = new Set<string>();
 
   constructor(options: ArtifactStorageOptions) {
     this.basePath = resolve(options.basePath);
@@ -161,6 +163,26 @@ export class ArtifactStorage {
     return hash.digest('hex') === expected;
   }
 
+  /**
+   * False only when the artifact's file is there and its content does not have the recorded digest (a write torn by
+   * a crash, a changed file). Checked once per file and process: what this process wrote is known to be whole.
+   */
+  async intact(artifact: Pick<Artifact, 'path' | 'digest'>): Promise<boolean> {
+    const key = `${artifact.path} ${artifact.digest}`;
+    if (this.#intact.has(key) || !(await this.exists(artifact))) return true;
+    if (!(await this.verify(artifact))) return false;
+    this.#intact.add(key);
+    return true;
+  }
+
+  /** Removes one artifact's file. */
+  async remove(artifact: Pick<Artifact, 'path'>): Promise<void> {
+    const local = this.localPath(artifact.path);
+    await rm(local, { force: true }).catch((error: unknown) => {
+      throw new StorageError('removing artifact', local, error);
+    });
+  }
+
   /** Points `<dir>/latest.tar.gz` at the artifact (relative link, swapped atomically) and returns its URL. */
   async linkLatest(artifact: Pick<Artifact, 'path'>, linkName = latestArtifactLinkName): Promise<string> {
     const local = this.localPath(artifact.path);
@@ -247,6 +269,7 @@ export class ArtifactStorage {
   }
 
   private describe(path: string, revision: string, digest: string, size: number): Artifact {
+    this.#intact.add(`${path} ${digest}`);
     return {
       path,
       url: this.artifactUrl(path),
