@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { findHelmBinary, freePort, startControlPlane } from '@fluxion/testenv';
 import { createClient } from '../../packages/runtime/src/index.ts';
 import { AuditCounts, auditFlags, describePerObject, total, WRITE_VERBS, writeAuditPolicy } from './audit-counts.ts';
-import { emptyNamespace, swapCrds, until } from './cluster-steps.ts';
+import { emptyNamespace, swapCrds, until, untilAllWatched } from './cluster-steps.ts';
 import {
   assertRunning,
   buildFlux,
@@ -259,6 +259,8 @@ const context: ShapeContext = {
   withControllers,
   figures: (shape, side) => (results[shape] ??= { fluxion: {}, flux: {} })[side],
   record,
+  untilAll: (controller, gvk, count, done, timeoutMs, what) =>
+    untilAllWatched(client, gvk, namespace, count, done, timeoutMs, what, () => assertRunning(controller, what)),
   until: (controller, check, timeoutMs, what, intervalMs) =>
     until(
       async () => {

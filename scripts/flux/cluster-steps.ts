@@ -1,7 +1,7 @@
 // The control plane between two runs: one side's CRDs in, the other's out, and the benchmark namespace emptied, so the
 // next controller starts on a clean cluster.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KubeClient } from '../../packages/runtime/src/index.ts';
+import { type GroupVersionKind, type KubeClient, Reflector } from '../../packages/runtime/src/index.ts';
 
 const CRD_GVK = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' };
 const TOOLKIT = /\.toolkit\.fluxcd\.io$/;
@@ -16,6 +16,54 @@ export async function until(
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/**
+ * Resolves the moment `count` objects of `gvk` in `namespace` satisfy `done`, as a watch delivers them: the measured
+ * wall time carries no polling lag, and the API server serves one watch instead of a list every poll. `alive` is
+ * called every second and fails the wait by throwing (the controller exited).
+ */
+export async function untilAllWatched<T extends KubernetesObject>(
+  client: KubeClient,
+  gvk: GroupVersionKind,
+  namespace: string,
+  count: number,
+  done: (object: T) => boolean,
+  timeoutMs: number,
+  what: string,
+  alive: () => void = () => undefined,
+): Promise<void> {
+  const cache = new Reflector<T>(client, gvk, { namespace });
+  const satisfied = new Set<string>();
+  let settle!: (error?: unknown) => void;
+  const finished = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error === undefined ? resolve() : reject(error));
+  });
+  cache.onEvent(({ type, object }) => {
+    const name = object.metadata?.name ?? '';
+    if (type !== 'DELETED' && done(object)) satisfied.add(name);
+    else satisfied.delete(name);
+    if (satisfied.size >= count) settle();
+  });
+  const deadline = setTimeout(
+    () => settle(new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)),
+    timeoutMs,
+  );
+  const liveness = setInterval(() => {
+    try {
+      alive();
+    } catch (error) {
+      settle(error);
+    }
+  }, 1000);
+  cache.start();
+  try {
+    await finished;
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(liveness);
+    await cache.stop();
   }
 }
 

@@ -1,8 +1,8 @@
 // Shape 4: N GitRepositories, each its own repository on a local git HTTP server, to Ready; then one unchanged cycle,
 // with the git HTTP requests it made counted.
 import { startGitHttpServer } from '@fluxion/testenv';
-import { mapLimit, until } from './cluster-steps.ts';
-import { assertRunning, type Side } from './controllers.ts';
+import { mapLimit } from './cluster-steps.ts';
+import type { Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
 
 const GIT = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
@@ -19,7 +19,6 @@ export async function gitRepositories(context: ShapeContext, side: Side, gitCoun
       });
     }
     await context.withControllers(side, ['source-controller'], async (controller, measure) => {
-      const list = async () => (await client.list<Toolkit>(GIT, { namespace })).items;
       const first = await measure(async () => {
         await mapLimit(
           Array.from({ length: gitCount }, (_, i) => i),
@@ -35,14 +34,13 @@ export async function gitRepositories(context: ShapeContext, side: Side, gitCoun
               { fieldManager: 'fluxion-bench', force: true },
             ),
         );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} source-controller`);
-            return (await list()).filter(isReady).length === gitCount;
-          },
+        await context.untilAll(
+          controller,
+          GIT,
+          gitCount,
+          isReady,
           30 * 60_000,
           `${gitCount} GitRepositories Ready (${side})`,
-          500,
         );
       });
       context.record(`${gitCount} GitRepositories to Ready`, side, first, gitCount);
@@ -61,13 +59,13 @@ export async function gitRepositories(context: ShapeContext, side: Side, gitCoun
               'merge',
             ),
         );
-        await until(
-          async () =>
-            (await list()).filter((repository) => repository.status?.lastHandledReconcileAt === token).length ===
-            gitCount,
+        await context.untilAll<Toolkit>(
+          controller,
+          GIT,
+          gitCount,
+          (repository) => repository.status?.lastHandledReconcileAt === token,
           30 * 60_000,
           `the unchanged cycle (${side})`,
-          500,
         );
       });
       const row = context.record(`${gitCount} GitRepositories, unchanged, one cycle`, side, cycle, gitCount);

@@ -31,7 +31,6 @@ export async function helmReleases(context: ShapeContext, sides: readonly Side[]
     },
   ]);
   const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
-  const list = async () => (await client.list<Toolkit>(HR, { namespace })).items;
   try {
     await context.forEachSide(sides, 'HelmReleases', async (side) => {
       await context.withControllers(side, ['source-controller', 'helm-controller'], async (controller, measure) => {
@@ -78,13 +77,7 @@ export async function helmReleases(context: ShapeContext, sides: readonly Side[]
               { fieldManager: 'fluxion-bench', force: true },
             ),
           );
-          await context.until(
-            controller,
-            async () => (await list()).filter(isReady).length === count,
-            60 * 60_000,
-            `${count} HelmReleases Ready (${side})`,
-            1000,
-          );
+          await context.untilAll(controller, HR, count, isReady, 60 * 60_000, `${count} HelmReleases Ready (${side})`);
         });
         context.record(`${count} HelmReleases to Ready`, side, first, count);
 
@@ -99,14 +92,13 @@ export async function helmReleases(context: ShapeContext, sides: readonly Side[]
               'merge',
             ),
           );
-          await context.until(
+          await context.untilAll<Toolkit>(
             controller,
-            async () =>
-              (await list()).filter((release) => release.status?.lastHandledReconcileAt === token && isReady(release))
-                .length === count,
+            HR,
+            count,
+            (release) => release.status?.lastHandledReconcileAt === token && isReady(release),
             60 * 60_000,
             `the unchanged cycle (${side})`,
-            1000,
           );
         });
         const row = context.record(`${count} HelmReleases, unchanged, one cycle`, side, cycle, count);

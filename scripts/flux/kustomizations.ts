@@ -8,7 +8,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { startStaticServer } from '@fluxion/testenv';
 import { total } from './audit-counts.ts';
 import { mapLimit, percentile, until } from './cluster-steps.ts';
-import { assertRunning, type Side } from './controllers.ts';
+import type { Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
 import {
   appliedResourceVersions,
@@ -29,23 +29,19 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
       const publish = (source: string, color: string) => publishBenchSource(home, source, benchAppManifests(color));
       const revision = await publish('fleet', 'blue');
       const names = Array.from({ length: count }, (_, index) => `app-${String(index).padStart(4, '0')}`);
-      const list = async () => (await client.list<Toolkit>(KS, { namespace })).items;
 
       // (a) N Kustomizations created to all Ready at the revision
       const first = await measure(async () => {
         await mapLimit(names, 32, (ksName) =>
           client.apply(kustomization(ksName, 'fleet', true), { fieldManager: 'fluxion-bench', force: true }),
         );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} kustomize-controller`);
-            return (
-              (await list()).filter((ks) => isReady(ks) && ks.status?.lastAppliedRevision === revision).length === count
-            );
-          },
+        await context.untilAll<Toolkit>(
+          controller,
+          KS,
+          count,
+          (ks) => isReady(ks) && ks.status?.lastAppliedRevision === revision,
           60 * 60_000,
           `${count} Kustomizations Ready (${side})`,
-          1000,
         );
       });
       context.record(`${count} Kustomizations to Ready`, side, first, count);
@@ -62,14 +58,13 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
             'merge',
           ),
         );
-        await until(
-          async () => {
-            assertRunning(controller, `${side} kustomize-controller`);
-            return (await list()).filter((ks) => ks.status?.lastHandledReconcileAt === requestedAt).length === count;
-          },
+        await context.untilAll<Toolkit>(
+          controller,
+          KS,
+          count,
+          (ks) => ks.status?.lastHandledReconcileAt === requestedAt,
           60 * 60_000,
           `the unchanged cycle (${side})`,
-          1000,
         );
       });
       const after = await appliedResourceVersions(client, namespace);

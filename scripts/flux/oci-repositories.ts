@@ -28,7 +28,6 @@ export async function ociRepositories(
     const revisions = await pushBenchArtifacts(pusher, count).finally(() => pusher.close());
     log(`${count} artifacts pushed to the registry at ${registry.host}`);
     const names = Array.from({ length: count }, (_, i) => `app-${i}`);
-    const list = async () => (await client.list<Toolkit>(OCI, { namespace })).items;
     const registryGets = async (): Promise<number> => registryPulls(await readFile(registry.logFile, 'utf8'));
 
     await context.forEachSide(sides, 'OCIRepositories', async (side) => {
@@ -48,18 +47,16 @@ export async function ociRepositories(
                 { fieldManager: 'fluxion-bench', force: true },
               ),
             );
-            await context.until(
+            await context.untilAll<Toolkit>(
               controller,
-              async () =>
-                (await list()).filter(
-                  (repository) =>
-                    isReady(repository) &&
-                    repository.status?.artifact?.revision ===
-                      revisions[Number(repository.metadata?.name?.slice('app-'.length))],
-                ).length === count,
+              OCI,
+              count,
+              (repository) =>
+                isReady(repository) &&
+                repository.status?.artifact?.revision ===
+                  revisions[Number(repository.metadata?.name?.slice('app-'.length))],
               60 * 60_000,
               `${count} OCIRepositories Ready (${side})`,
-              1000,
             );
           });
           context.record(`${count} OCIRepositories to Ready`, side, first, count);
@@ -74,15 +71,13 @@ export async function ociRepositories(
                 'merge',
               ),
             );
-            await context.until(
+            await context.untilAll<Toolkit>(
               controller,
-              async () =>
-                (await list()).filter(
-                  (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
-                ).length === count,
+              OCI,
+              count,
+              (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
               60 * 60_000,
               `the unchanged cycle (${side})`,
-              1000,
             );
           });
           const row = context.record(`${count} OCIRepositories, unchanged, one cycle`, side, cycle, count);

@@ -1,7 +1,7 @@
 // What a shape of bench-vs-flux is given: the cluster, its controllers started one side at a time, a measured phase,
 // and where its figures go. bench-vs-flux.ts builds it; each shape file only uses it.
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { KubeClient } from '../../packages/runtime/src/index.ts';
+import type { GroupVersionKind, KubeClient } from '../../packages/runtime/src/index.ts';
 import type { ControllerName, FluxBuild, RunningController, Side } from './controllers.ts';
 
 export interface Condition {
@@ -60,6 +60,18 @@ export interface ShapeContext {
   figures(shape: string, side: Side): Figures;
   /** Writes a phase's wall time, CPU, peak RSS and API requests per object into `shape`'s row for `side`. */
   record(shape: string, side: Side, phase: Phase, objects: number): Figures;
+  /**
+   * Resolves when `count` objects of `gvk` in the namespace satisfy `done`, as a watch sees them (the end of a
+   * measured phase: no polling lag), failing early if `controller` has exited.
+   */
+  untilAll<T extends Toolkit>(
+    controller: RunningController,
+    gvk: GroupVersionKind,
+    count: number,
+    done: (object: T) => boolean,
+    timeoutMs: number,
+    what: string,
+  ): Promise<void>;
   /** Polls `check` every `intervalMs` up to `timeoutMs`, failing early if `controller` has exited. */
   until(
     controller: RunningController,
