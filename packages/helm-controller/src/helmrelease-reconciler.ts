@@ -172,8 +172,14 @@ export class HelmReleaseReconciler {
         helmArgs: access.helmArgs,
         healthPollIntervalMs: this.deps.options.healthPollIntervalMs,
       };
-      let releases = await listReleases(access.client, storageNamespaceOf(hr), releaseNameOf(hr));
+      // A consistent list waits on the API server (~80 ms of a 120 ms unchanged reconcile under load); the cached one
+      // is trusted only when it agrees with our history that nothing needs doing. Any action is decided afresh.
+      let releases = await listReleases(access.client, storageNamespaceOf(hr), releaseNameOf(hr), { fromCache: true });
       let decision = decide(hr, desired, releases);
+      if (decision.action !== 'none' || forceRequested) {
+        releases = await listReleases(access.client, storageNamespaceOf(hr), releaseNameOf(hr));
+        decision = decide(hr, desired, releases);
+      }
       if (decision.action === 'unlock') {
         await unlockRelease(
           access.client,

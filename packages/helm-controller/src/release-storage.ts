@@ -37,11 +37,23 @@ interface StorageSecret {
 
 export const pendingStatuses = new Set(['pending-install', 'pending-upgrade', 'pending-rollback']);
 
-/** Every stored revision of `name` in `namespace`, oldest first. */
-export async function listReleases(client: KubeClient, namespace: string, name: string): Promise<StoredRelease[]> {
+/**
+ * Every stored revision of `name` in `namespace`, oldest first. `fromCache`: from the API server's watch cache, at
+ * once but possibly a moment stale; trust it only to confirm that nothing needs doing.
+ */
+export async function listReleases(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  options: { fromCache?: boolean } = {},
+): Promise<StoredRelease[]> {
   const list = await client.list<StorageSecret>(
     { group: '', version: 'v1', kind: 'Secret' },
-    { namespace, labelSelector: `owner=helm,name=${name}` },
+    {
+      namespace,
+      labelSelector: `owner=helm,name=${name}`,
+      ...(options.fromCache ? { resourceVersion: '0' as const } : {}),
+    },
   );
   return list.items.map(decodeStorageSecret).sort((a, b) => a.version - b.version);
 }

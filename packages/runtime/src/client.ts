@@ -51,6 +51,11 @@ export interface ListOptions {
   fieldSelector?: string | undefined;
   /** Page size; the client follows `continue` tokens until the list is complete. */
   limit?: number;
+  /**
+   * `'0'`: whatever the API server's watch cache holds, answered at once but possibly a moment stale. Unset: a
+   * consistent read, which waits until the cache has caught up with etcd.
+   */
+  resourceVersion?: '0';
 }
 
 export interface ListResult<T> {
@@ -147,6 +152,7 @@ export class KubeClient {
         fieldSelector: options.fieldSelector,
         limit: options.limit ?? 500,
         continue: continueToken,
+        resourceVersion: continueToken ? undefined : options.resourceVersion,
       };
       const page = await this.transport.requestJson<KubernetesListObject<T>>({ method: 'GET', path, query });
       for (const item of page.items) items.push(withTypeMeta(item, gvk));
