@@ -1,7 +1,7 @@
 // Shape 4: N GitRepositories, each its own repository on a local git HTTP server, to Ready; then one unchanged cycle,
 // with the git HTTP requests it made counted.
 import { startGitHttpServer } from '@fluxion/testenv';
-import { mapLimit } from './cluster-steps.ts';
+import { mapLimit, reconcileRequestsRow, requestReconcile } from './cluster-steps.ts';
 import type { Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
 
@@ -48,16 +48,13 @@ export async function gitRepositories(context: ShapeContext, side: Side, gitCoun
 
       const gitRequestsBefore = server.requests.length;
       const token = `bench-${Date.now()}`;
+      let requestsWritten = 0;
       const cycle = await measure(async () => {
-        await mapLimit(
-          Array.from({ length: gitCount }, (_, i) => i),
-          16,
-          (i) =>
-            client.patch(
-              { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace, name: `repo-${i}` },
-              { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
-              'merge',
-            ),
+        requestsWritten = await requestReconcile(
+          client,
+          { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace },
+          Array.from({ length: gitCount }, (_, i) => `repo-${i}`),
+          token,
         );
         await context.untilAll<Toolkit>(
           controller,
@@ -69,6 +66,7 @@ export async function gitRepositories(context: ShapeContext, side: Side, gitCoun
         );
       });
       const row = context.record(`${gitCount} GitRepositories, unchanged, one cycle`, side, cycle, gitCount);
+      row[reconcileRequestsRow] = requestsWritten;
       const gitRequests = server.requests.slice(gitRequestsBefore);
       row['git HTTP requests per repository'] = gitRequests.length / gitCount;
     });
