@@ -100,7 +100,7 @@ export class BucketReconciler {
       run.status.url = storage.artifactUrl(`${storage.artifactDirectory(owner)}/latest.tar.gz`);
       if (plan.ignore === undefined) delete run.status.observedIgnore;
       else run.status.observedIgnore = plan.ignore;
-      await run.event(
+      run.eventOnSuccess(
         'Normal',
         'NewArtifact',
         `stored artifact with ${index.objects.length} fetched files from '${plan.bucketName}' bucket`,

@@ -242,7 +242,7 @@ class ReconcileRun {
 
     if (previous?.revision !== artifact.revision) {
       run.log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new artifact');
-      await run.event(
+      run.eventOnSuccess(
         'Normal',
         'NewArtifact',
         `stored artifact for commit '${result.commitSubject}'`,

@@ -319,7 +319,7 @@ export class HelmChartReconciler {
       summary = `${build.packaged ? 'packaged' : 'pulled'} '${build.name}' chart with version '${build.version}'`;
       if (build.valuesFiles.length > 0) summary += ` and merged values files [${build.valuesFiles.join(' ')}]`;
       if (previous?.revision !== artifact.revision || previous.digest !== artifact.digest) {
-        await run.event('Normal', 'NewArtifact', summary, artifact.revision);
+        run.eventOnSuccess('Normal', 'NewArtifact', summary, artifact.revision);
         run.log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new chart');
       }
       await run.collectGarbage(artifact);

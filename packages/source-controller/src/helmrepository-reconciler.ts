@@ -106,7 +106,7 @@ export class HelmRepositoryReconciler {
       run.status.url = await run.step(ConditionType.StorageOperationFailed, () =>
         storage.linkLatest(artifact, latestIndexLinkName),
       );
-      await run.event(
+      run.eventOnSuccess(
         'Normal',
         'NewArtifact',
         `stored fetched index of size ${humanSize(content.length)} from '${redactUrl(plan.url)}'`,

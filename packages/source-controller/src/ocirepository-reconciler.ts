@@ -161,7 +161,7 @@ class OciReconcileRun {
       );
       if (previous?.revision !== artifact.revision || previous?.digest !== artifact.digest) {
         run.log.info({ revision: artifact.revision, digest: artifact.digest }, 'Stored a new artifact');
-        await run.event(
+        run.eventOnSuccess(
           'Normal',
           'NewArtifact',
           `stored artifact with revision '${artifact.revision}' from '${plan.url}'`,

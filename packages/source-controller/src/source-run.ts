@@ -71,6 +71,8 @@ export class SourceRun<T extends SourceObject> {
   readonly owner: ArtifactOwner;
   #object: T;
   readonly work: T;
+  /** Events that wait for the status to be written: a NewArtifact must not hold up Ready. */
+  readonly #onSuccess: Array<() => Promise<void>> = [];
 
   constructor(context: SourceRunContext, object: T, owner: ArtifactOwner, log: Logger) {
     this.#context = context;
@@ -194,6 +196,7 @@ export class SourceRun<T extends SourceObject> {
     setCondition(this.work, { type: ConditionType.ArtifactInStorage, status: 'True', reason, message });
     markReady(this.work, reason, message);
     await this.finish();
+    for (const record of this.#onSuccess.splice(0)) await record();
   }
 
   async finish(): Promise<void> {
@@ -202,6 +205,11 @@ export class SourceRun<T extends SourceObject> {
     setLastHandledReconcileAt(this.work);
     if (stableJson(this.status) === stableJson(this.#object.status ?? {})) return;
     this.#object = (await this.#context.statusPatcher.patch(this.#object, this.status)).object;
+  }
+
+  /** Records an event once `succeed` has written the status (not at all if the reconcile fails before that). */
+  eventOnSuccess(type: 'Normal' | 'Warning', reason: string, message: string, revision?: string): void {
+    this.#onSuccess.push(() => this.event(type, reason, message, revision));
   }
 
   async event(type: 'Normal' | 'Warning', reason: string, message: string, revision?: string): Promise<void> {

@@ -11,6 +11,7 @@ import {
   createSource,
   download,
   eventsOf,
+  eventWithReason,
   eventually,
   getSource,
   requestReconcile,
@@ -74,7 +75,7 @@ describe('Bucket', () => {
     // Flux's default exclusions leave images out.
     expect(filesIn(await download(artifact.url))).toEqual(['apps/deploy.yaml', 'apps/service.yaml']);
     expect(conditionOf(ready, 'Ready')!.message).toBe(`stored artifact for revision '${artifact.revision}'`);
-    const event = (await eventsOf(harness, 'manifests')).find((candidate) => candidate.reason === 'NewArtifact');
+    const event = await eventWithReason(harness, 'manifests', 'NewArtifact');
     expect(event?.message).toBe("stored artifact with 2 fetched files from 'manifests' bucket");
 
     const downloads = harness.buckets.reconciler.downloads;

@@ -7,6 +7,7 @@ import {
   createSecret,
   download,
   eventsOf,
+  eventWithReason,
   eventually,
   fileInArchive,
   filesInArchive,
@@ -136,8 +137,8 @@ describe('GitRepository over HTTP', () => {
     await createGitRepository(harness, 'url-credentials', { url, ref: { branch: 'main' } });
     const repository = await waitForReady(harness, 'url-credentials', `main@sha1:${commit}`);
 
+    await eventWithReason(harness, 'url-credentials', 'NewArtifact');
     const events = await eventsOf(harness, 'url-credentials');
-    expect(events.some((event) => event.reason === 'NewArtifact')).toBe(true);
     for (const secret of [password, Buffer.from(`flux:${password}`).toString('base64')]) {
       expect(JSON.stringify(repository.status)).not.toContain(secret);
       expect(JSON.stringify(events)).not.toContain(secret);

@@ -13,6 +13,7 @@ import {
   createSource,
   download,
   eventsOf,
+  eventWithReason,
   requestReconcile,
   type SourcesHarness,
   startSourcesHarness,
@@ -97,7 +98,7 @@ describe('HelmChart from a GitRepository', () => {
     });
     const source = await waitForReady<GitRepository>(harness, 'GitRepository', 'charts');
     expect(ready.status!.observedSourceArtifactRevision).toBe(source.status!.artifact!.revision);
-    expect((await eventsOf(harness, 'app')).some((event) => event.reason === 'NewArtifact')).toBe(true);
+    await eventWithReason(harness, 'app', 'NewArtifact');
   });
 
   it('under reconcileStrategy Revision, versions the chart with the commit', async () => {

@@ -9,7 +9,7 @@ import {
   createSecret,
   createSource,
   download,
-  eventsOf,
+  eventWithReason,
   eventually,
   requestReconcile,
   type SourcesHarness,
@@ -67,7 +67,7 @@ describe('HelmChart from a HelmRepository', () => {
     expect(conditionOf(ready, 'ArtifactInStorage')!.status).toBe('True');
     expect(ready.status!.observedChartName).toBe('podinfo');
     expect(ready.status!.observedSourceArtifactRevision).toMatch(/^sha256:/);
-    const event = (await eventsOf(harness, 'latest')).find((candidate) => candidate.reason === 'NewArtifact');
+    const event = await eventWithReason(harness, 'latest', 'NewArtifact');
     expect(event?.message).toBe("pulled 'podinfo' chart with version '6.1.0'");
     expect(event?.metadata?.annotations?.['source.toolkit.fluxcd.io/revision']).toBe('6.1.0');
   });

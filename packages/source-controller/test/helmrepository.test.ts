@@ -10,6 +10,7 @@ import {
   createSource,
   download,
   eventsOf,
+  eventWithReason,
   eventually,
   getSource,
   requestReconcile,
@@ -52,7 +53,7 @@ describe('HelmRepository', () => {
     expect(conditionOf(ready, 'Ready')!.message).toBe(`stored artifact: revision '${artifact.revision}'`);
     expect(conditionOf(ready, 'ArtifactInStorage')!.status).toBe('True');
     expect(ready.metadata!.finalizers).toContain('finalizers.fluxcd.io');
-    const newArtifact = (await eventsOf(harness, 'repo')).find((event) => event.reason === 'NewArtifact');
+    const newArtifact = await eventWithReason(harness, 'repo', 'NewArtifact');
     expect(newArtifact?.message).toMatch(/^stored fetched index of size .* from 'http:\/\/127\.0\.0\.1:\d+'$/);
     expect(newArtifact?.metadata?.annotations?.['source.toolkit.fluxcd.io/revision']).toBe(artifact.revision);
 

@@ -16,7 +16,7 @@ import {
   waitForSourceReady,
 } from './source-test-env.ts';
 
-export { conditionOf, createSecret, download, eventsOf } from './source-test-env.ts';
+export { conditionOf, createSecret, download, eventsOf, eventWithReason } from './source-test-env.ts';
 
 export interface Harness extends Pick<
   SourceTestEnv,

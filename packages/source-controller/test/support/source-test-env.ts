@@ -185,6 +185,15 @@ export async function createSecret(
   } as never);
 }
 
+/** The first event with `reason` about `name`, waited for: a NewArtifact is recorded just after Ready is written. */
+export async function eventWithReason(scope: SourceScope, name: string, reason: string): Promise<CoreV1Event> {
+  return eventually(async () => {
+    const event = (await eventsOf(scope, name)).find((candidate) => candidate.reason === reason);
+    if (!event) throw new Error(`no ${reason} event about ${name} yet`);
+    return event;
+  });
+}
+
 export async function eventsOf(scope: SourceScope, name: string): Promise<CoreV1Event[]> {
   const { items } = await scope.client.list<CoreV1Event>(
     { group: '', version: 'v1', kind: 'Event' },

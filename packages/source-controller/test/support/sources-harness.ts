@@ -15,7 +15,15 @@ import {
   waitForSourceReady,
 } from './source-test-env.ts';
 
-export { conditionOf, createSecret, download, eventsOf, getSource, sourceRef } from './source-test-env.ts';
+export {
+  conditionOf,
+  createSecret,
+  download,
+  eventsOf,
+  eventWithReason,
+  getSource,
+  sourceRef,
+} from './source-test-env.ts';
 
 export interface SourcesHarness extends Pick<SourceTestEnv, 'namespace' | 'client' | 'storage' | 'artifactServer'> {
   helmRepositories: HelmRepositoryController;
