@@ -12,7 +12,14 @@ import { parseArgs } from 'node:util';
 import { findHelmBinary, freePort, startControlPlane } from '@fluxion/testenv';
 import { createClient } from '../../packages/runtime/src/index.ts';
 import { AuditCounts, auditFlags, describePerObject, total, WRITE_VERBS, writeAuditPolicy } from './audit-counts.ts';
-import { emptyNamespace, swapCrds, until, untilAllWatched } from './cluster-steps.ts';
+import {
+  emptyNamespace,
+  reconcileRequestsRow,
+  requestReconcile,
+  swapCrds,
+  until,
+  untilAllWatched,
+} from './cluster-steps.ts';
 import {
   assertRunning,
   buildFlux,
@@ -34,7 +41,7 @@ import { ociRepositories } from './oci-repositories.ts';
 import { loadAverage, resetPeakRss, TreePeak, treeCpuSeconds, untilIdle } from './process-stats.ts';
 import { renderReport, updateBenchmarksDoc, type Row, type Shape } from './report.ts';
 import { selectShapes } from './shape-selection.ts';
-import type { Figures, Phase, ShapeContext } from './shape-context.ts';
+import type { Figures, Phase, ShapeContext, Toolkit } from './shape-context.ts';
 
 const { values } = parseArgs({
   options: {
@@ -261,6 +268,24 @@ const context: ShapeContext = {
   record,
   untilAll: (controller, gvk, count, done, timeoutMs, what) =>
     untilAllWatched(client, gvk, namespace, count, done, timeoutMs, what, () => assertRunning(controller, what)),
+  unchangedCycle: async ({ shape, side, controller, measure }, gvk, names, settled = () => true) => {
+    const token = `bench-${Date.now()}`;
+    let requestsWritten = 0;
+    const phase = await measure(async () => {
+      requestsWritten = await requestReconcile(client, gvk, namespace, names, token);
+      await context.untilAll<Toolkit>(
+        controller,
+        gvk,
+        names.length,
+        (object) => object.status?.lastHandledReconcileAt === token && settled(object),
+        60 * 60_000,
+        `the unchanged cycle (${side})`,
+      );
+    });
+    const row = record(shape, side, phase, names.length);
+    row[reconcileRequestsRow] = requestsWritten;
+    return { row, phase };
+  },
   until: (controller, check, timeoutMs, what, intervalMs) =>
     until(
       async () => {

@@ -128,14 +128,16 @@ export const reconcileRequestsRow = 'of which the bench writing the reconcile re
  */
 export async function requestReconcile(
   client: KubeClient,
-  object: { apiVersion: string; kind: string; namespace: string },
+  gvk: GroupVersionKind,
+  namespace: string,
   names: readonly string[],
   token: string,
 ): Promise<number> {
+  const apiVersion = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
   const started = performance.now();
   await mapLimit(names, 32, (name) =>
     client.patch(
-      { ...object, name },
+      { apiVersion, kind: gvk.kind, namespace, name },
       { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } },
       'merge',
     ),

@@ -1,9 +1,9 @@
 // Shape 4: N GitRepositories, each its own repository on a local git HTTP server, to Ready; then one unchanged cycle,
 // with the git HTTP requests it made counted.
 import { startGitHttpServer } from '@fluxion/testenv';
-import { mapLimit, reconcileRequestsRow, requestReconcile } from './cluster-steps.ts';
+import { mapLimit } from './cluster-steps.ts';
 import type { Side } from './controllers.ts';
-import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
+import { isReady, type ShapeContext } from './shape-context.ts';
 
 const GIT = { group: 'source.toolkit.fluxcd.io', version: 'v1', kind: 'GitRepository' };
 
@@ -47,26 +47,11 @@ export async function gitRepositories(context: ShapeContext, side: Side, gitCoun
       log(`${side}: ${gitCount} GitRepositories Ready in ${first.seconds.toFixed(1)} s`);
 
       const gitRequestsBefore = server.requests.length;
-      const token = `bench-${Date.now()}`;
-      let requestsWritten = 0;
-      const cycle = await measure(async () => {
-        requestsWritten = await requestReconcile(
-          client,
-          { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', namespace },
-          Array.from({ length: gitCount }, (_, i) => `repo-${i}`),
-          token,
-        );
-        await context.untilAll<Toolkit>(
-          controller,
-          GIT,
-          gitCount,
-          (repository) => repository.status?.lastHandledReconcileAt === token,
-          30 * 60_000,
-          `the unchanged cycle (${side})`,
-        );
-      });
-      const row = context.record(`${gitCount} GitRepositories, unchanged, one cycle`, side, cycle, gitCount);
-      row[reconcileRequestsRow] = requestsWritten;
+      const { row } = await context.unchangedCycle(
+        { shape: `${gitCount} GitRepositories, unchanged, one cycle`, side, controller, measure },
+        GIT,
+        Array.from({ length: gitCount }, (_, i) => `repo-${i}`),
+      );
       const gitRequests = server.requests.slice(gitRequestsBefore);
       row['git HTTP requests per repository'] = gitRequests.length / gitCount;
     });

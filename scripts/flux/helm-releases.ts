@@ -4,7 +4,7 @@
 // objects.
 import { startHelmRepository } from '@fluxion/testenv';
 import { defaultTemplates } from '../../packages/helm-controller/test/support/charts.ts';
-import { mapLimit, reconcileRequestsRow, requestReconcile } from './cluster-steps.ts';
+import { mapLimit } from './cluster-steps.ts';
 import type { Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
 
@@ -83,26 +83,12 @@ export async function helmReleases(context: ShapeContext, sides: readonly Side[]
 
         const secretsBefore = await helmSecrets();
         const objectsBefore = await releaseObjectVersions();
-        const token = `bench-${Date.now()}`;
-        let requestsWritten = 0;
-        const cycle = await measure(async () => {
-          requestsWritten = await requestReconcile(
-            client,
-            { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace },
-            names,
-            token,
-          );
-          await context.untilAll<Toolkit>(
-            controller,
-            HR,
-            count,
-            (release) => release.status?.lastHandledReconcileAt === token && isReady(release),
-            60 * 60_000,
-            `the unchanged cycle (${side})`,
-          );
-        });
-        const row = context.record(`${count} HelmReleases, unchanged, one cycle`, side, cycle, count);
-        row[reconcileRequestsRow] = requestsWritten;
+        const { row } = await context.unchangedCycle(
+          { shape: `${count} HelmReleases, unchanged, one cycle`, side, controller, measure },
+          HR,
+          names,
+          isReady,
+        );
         const secretsAfter = await helmSecrets();
         const objectsAfter = await releaseObjectVersions();
         row['new Helm revisions'] = [...secretsAfter].filter((name) => !secretsBefore.has(name)).length;

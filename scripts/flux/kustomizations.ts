@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { startStaticServer } from '@fluxion/testenv';
 import { total } from './audit-counts.ts';
-import { mapLimit, percentile, reconcileRequestsRow, requestReconcile, until } from './cluster-steps.ts';
+import { mapLimit, percentile, until } from './cluster-steps.ts';
 import type { Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
 import {
@@ -49,27 +49,12 @@ export async function kustomizations(context: ShapeContext, side: Side, count: n
 
       // (b) the same, unchanged, reconciled once more: no writes to the applied objects
       const before = await appliedResourceVersions(client, namespace);
-      const requestedAt = new Date().toISOString();
-      let requestsWritten = 0;
-      const cycle = await measure(async () => {
-        requestsWritten = await requestReconcile(
-          client,
-          { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace },
-          names,
-          requestedAt,
-        );
-        await context.untilAll<Toolkit>(
-          controller,
-          KS,
-          count,
-          (ks) => ks.status?.lastHandledReconcileAt === requestedAt,
-          60 * 60_000,
-          `the unchanged cycle (${side})`,
-        );
-      });
+      const { row: cycleRow, phase: cycle } = await context.unchangedCycle(
+        { shape: `${count} Kustomizations, unchanged, one cycle`, side, controller, measure },
+        KS,
+        names,
+      );
       const after = await appliedResourceVersions(client, namespace);
-      const cycleRow = context.record(`${count} Kustomizations, unchanged, one cycle`, side, cycle, count);
-      cycleRow[reconcileRequestsRow] = requestsWritten;
       cycleRow['applied objects written (of ' + before.size + ')'] = [...before].filter(
         ([key, version]) => after.get(key) !== version,
       ).length;

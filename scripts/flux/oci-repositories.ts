@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { benchOciRepositorySpec, pushBenchArtifacts, startOciRegistry } from '@fluxion/testenv';
 import { RegistryClient } from '../../packages/runtime/src/index.ts';
-import { mapLimit, reconcileRequestsRow, requestReconcile } from './cluster-steps.ts';
+import { mapLimit } from './cluster-steps.ts';
 import type { Side } from './controllers.ts';
 import { isReady, type ShapeContext, type Toolkit } from './shape-context.ts';
 
@@ -62,26 +62,12 @@ export async function ociRepositories(
           context.record(`${count} OCIRepositories to Ready`, side, first, count);
 
           const getsBefore = await registryGets();
-          const token = `bench-${Date.now()}`;
-          let requestsWritten = 0;
-          const cycle = await measure(async () => {
-            requestsWritten = await requestReconcile(
-              client,
-              { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', namespace },
-              names,
-              token,
-            );
-            await context.untilAll<Toolkit>(
-              controller,
-              OCI,
-              count,
-              (repository) => repository.status?.lastHandledReconcileAt === token && isReady(repository),
-              60 * 60_000,
-              `the unchanged cycle (${side})`,
-            );
-          });
-          const row = context.record(`${count} OCIRepositories, unchanged, one cycle`, side, cycle, count);
-          row[reconcileRequestsRow] = requestsWritten;
+          const { row } = await context.unchangedCycle(
+            { shape: `${count} OCIRepositories, unchanged, one cycle`, side, controller, measure },
+            OCI,
+            names,
+            isReady,
+          );
           // HEADs to see the tag unchanged are expected; a GET of a manifest or blob is the artifact pulled again
           row['registry manifest and blob GETs'] = (await registryGets()) - getsBefore;
         },

@@ -72,6 +72,17 @@ export interface ShapeContext {
     timeoutMs: number,
     what: string,
   ): Promise<void>;
+  /**
+   * The unchanged cycle of a shape, measured: every one of `names` asked to reconcile, until each has handled the
+   * request (and `settled` holds for it). Recorded as `shape`'s row for `side`, with the time the bench's own requests
+   * took; returned for the shape's own figures.
+   */
+  unchangedCycle(
+    cycle: { shape: string; side: Side; controller: RunningController; measure: Measure },
+    gvk: GroupVersionKind,
+    names: readonly string[],
+    settled?: (object: Toolkit) => boolean,
+  ): Promise<{ row: Figures; phase: Phase }>;
   /** Polls `check` every `intervalMs` up to `timeoutMs`, failing early if `controller` has exited. */
   until(
     controller: RunningController,
