@@ -48,8 +48,11 @@ export class ArtifactStorage {
   readonly retentionRecords: number;
   readonly retentionTtlMs: number;
   private readonly now: () => Date;
-  /** `<path> <digest>` of the files this process wrote or verified: each is hashed at most once per process. */
-  readonly #intact = new Set<string>();
+  /**
+   * Per object's artifact directory, `<path> <digest>` of the newest file this process wrote or verified there: each
+   * is hashed at most once per process, and the map holds one entry per object, however many revisions pass.
+   */
+  readonly #intact = new Map<string, string>();
 
   constructor(options: ArtifactStorageOptions) {
     this.basePath = resolve(options.basePath);
@@ -169,9 +172,9 @@ export class ArtifactStorage {
    */
   async intact(artifact: Pick<Artifact, 'path' | 'digest'>): Promise<boolean> {
     const key = `${artifact.path} ${artifact.digest}`;
-    if (this.#intact.has(key) || !(await this.exists(artifact))) return true;
+    if (this.#intact.get(posix.dirname(artifact.path)) === key || !(await this.exists(artifact))) return true;
     if (!(await this.verify(artifact))) return false;
-    this.#intact.add(key);
+    this.#intact.set(posix.dirname(artifact.path), key);
     return true;
   }
 
@@ -248,6 +251,7 @@ export class ArtifactStorage {
 
   /** Removes every artifact of an object (on deletion); returns the directory removed, if there was one. */
   async removeAll(owner: ArtifactOwner): Promise<string | undefined> {
+    this.#intact.delete(this.artifactDirectory(owner));
     const directory = this.localPath(this.artifactDirectory(owner));
     const existed = await lstat(directory).then(
       () => true,
@@ -269,7 +273,7 @@ export class ArtifactStorage {
   }
 
   private describe(path: string, revision: string, digest: string, size: number): Artifact {
-    this.#intact.add(`${path} ${digest}`);
+    this.#intact.set(posix.dirname(path), `${path} ${digest}`);
     return {
       path,
       url: this.artifactUrl(path),
